@@ -1,0 +1,1 @@
+"""Rule kinds of the money engine: margin-schedule, client-funds, member-settlement."""

@@ -1,0 +1,71 @@
+"""Exceptions raised by the core. Every user-facing failure is a RiskDeskError."""
+
+from __future__ import annotations
+
+
+class RiskDeskError(Exception):
+    """Base class for expected failures that the user can act on."""
+
+
+class InputError(RiskDeskError):
+    """Bad input: names the source (file or JSON document), the row and the field.
+
+    ``row`` is 1-based as a person counts lines in a spreadsheet (the header is row 1),
+    or ``None`` where the input has no rows.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str = "",
+        row: int | None = None,
+        field: str = "",
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.row = row
+        self.field = field
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = []
+        if self.source:
+            where.append(self.source)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field:
+            where.append(f"field '{self.field}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class ValidationErrors(RiskDeskError):
+    """Several InputErrors found in one pass (imports report every bad row at once)."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        head = "; ".join(e.describe() for e in errors[:5])
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        super().__init__(f"{len(errors)} error(s): {head}{more}")
+
+
+class CaseError(RiskDeskError):
+    """A rule-case JSON value is bad; ``path`` is its JSON path, e.g. input.lines[2].lots."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}")
+
+
+class ConfigError(RiskDeskError):
+    """A setting (database URL, config file key, parameter) is missing or invalid."""
+
+
+class CalendarHorizonError(RiskDeskError):
+    """A date lies beyond the trading calendar the app knows; refusing beats guessing."""
+
+
+class OperationCancelledError(RiskDeskError):
+    """The user cancelled a long operation; its transaction was rolled back."""

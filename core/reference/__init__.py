@@ -1,0 +1,1 @@
+"""Reference data shipped under resources/: products, schedules, limit tables."""

@@ -1,0 +1,1 @@
+"""RiskDesk desktop: a thin Qt front end over ``core``. Importing this package loads no Qt."""
