@@ -40,7 +40,7 @@ class InputError(RiskDeskError):
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
-class ValidationErrors(RiskDeskError):
+class ValidationErrors(RiskDeskError):  # noqa: N818 (a batch of InputErrors)
     """Several InputErrors found in one pass (imports report every bad row at once)."""
 
     def __init__(self, errors: list[InputError]) -> None:

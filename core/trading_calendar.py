@@ -12,6 +12,7 @@ Night sessions belong to the next trading day (spec 2.0); callers pass trading d
 from __future__ import annotations
 
 import tomllib
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -187,12 +188,19 @@ def build_calendar(config_path: Path | None = None) -> TradingCalendar:
         raise ConfigError(f"{path}: cannot read the calendar settings: {exc}") from exc
 
     start = _parse_date(cfg.get("start", "2006-01-04"), f"{path}: start")
-    cal = xc.get_calendar("XSHG", start=start.isoformat())
-    package_until: date = cal.last_session.date()
-    sessions = {ts.date() for ts in cal.sessions}
+    with warnings.catch_warnings():
+        # exchange_calendars 4.x trips a pandas 3.1 deprecation internally; not ours to fix.
+        warnings.simplefilter("ignore", category=FutureWarning)
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        cal = xc.get_calendar("XSHG", start=start.isoformat())
+        package_until: date = cal.last_session.date()
+        sessions = {ts.date() for ts in cal.sessions}
 
     closures = [
-        Closure(_parse_date(c.get("date"), f"{path}: closures[{i}].date"), str(c.get("note", "")))
+        Closure(
+            _parse_date(c.get("date"), f"{path}: closures[{i}].date"),
+            str(c.get("note", "")),
+        )
         for i, c in enumerate(cfg.get("closures", []))
     ]
     known_until = package_until

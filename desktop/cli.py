@@ -9,21 +9,48 @@ from pathlib import Path
 
 from core.cli import main as core_main
 
-SCREENS = ("main", "monitor", "reduction", "liquidation", "limits", "receipts",
-           "delivery", "settlement", "imports", "alerts")
+SCREENS = (
+    "main",
+    "monitor",
+    "reduction",
+    "liquidation",
+    "limits",
+    "receipts",
+    "delivery",
+    "settlement",
+    "imports",
+    "alerts",
+)
 
 
 def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("gui", help="open the desktop window")
-    p.add_argument("--offscreen", action="store_true",
-                   help="render on Qt's offscreen platform (no display needed)")
-    p.add_argument("--screenshot", type=Path, metavar="FILE",
-                   help="render the window to a PNG file and exit")
-    p.add_argument("--screen", choices=SCREENS, default="main", help="screen to open on")
-    p.add_argument("--lang", choices=("zh", "en"), default=None,
-                   help="user-interface language (default: last used, else zh)")
-    p.add_argument("--size", default=None, metavar="WxH",
-                   help="window size, e.g. 1366x768 (screenshots)")
+    p.add_argument(
+        "--offscreen",
+        action="store_true",
+        help="render on Qt's offscreen platform (no display needed)",
+    )
+    p.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE",
+        help="render the window to a PNG file and exit",
+    )
+    p.add_argument(
+        "--screen", choices=SCREENS, default="main", help="screen to open on"
+    )
+    p.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="user-interface language (default: last used, else zh)",
+    )
+    p.add_argument(
+        "--size",
+        default=None,
+        metavar="WxH",
+        help="window size, e.g. 1366x768 (screenshots)",
+    )
     p.set_defaults(func=_run_gui)
 
 

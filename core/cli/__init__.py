@@ -26,7 +26,9 @@ def build_parser(extra: Sequence[ParserHook] = ()) -> argparse.ArgumentParser:
         prog="riskdesk", description="RiskDesk: DCE clearing and risk console."
     )
     parser.add_argument(
-        "--db", metavar="URL", default=None,
+        "--db",
+        metavar="URL",
+        default=None,
         help="SQLAlchemy database URL (default: $RISKDESK_DB_URL, else an SQLite file "
         "in the user data directory)",
     )

@@ -10,11 +10,14 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "calc", help="run one rule case file (see docs/calc.md)",
+        "calc",
+        help="run one rule case file (see docs/calc.md)",
         description="Run a rule case JSON file and print the result as JSON.",
     )
     p.add_argument("case", type=Path, help="case file (JSON); '-' reads standard input")
-    p.add_argument("--explain", action="store_true", help="human-readable trace on stderr")
+    p.add_argument(
+        "--explain", action="store_true", help="human-readable trace on stderr"
+    )
     p.set_defaults(func=run)
 
 
@@ -25,15 +28,21 @@ def run(args: argparse.Namespace) -> int:
 
     name = "<stdin>" if str(args.case) == "-" else str(args.case)
     try:
-        text = sys.stdin.read() if name == "<stdin>" else args.case.read_text(encoding="utf-8")
+        text = (
+            sys.stdin.read()
+            if name == "<stdin>"
+            else args.case.read_text(encoding="utf-8")
+        )
     except OSError as exc:
         print(f"{name}: cannot read: {exc.strerror}", file=sys.stderr)
         return 2
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        print(f"{name}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}",
-              file=sys.stderr)
+        print(
+            f"{name}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}",
+            file=sys.stderr,
+        )
         return 2
     trace = Explain()
     try:

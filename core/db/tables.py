@@ -161,8 +161,7 @@ class Position(Base):
     __table_args__ = (
         UniqueConstraint("trading_day", "client_code", "contract_code", "side", "hedge"),
         CheckConstraint(_in("side", SIDES), name="side_valid"),
-        CheckConstraint("lots >= 0 AND today_lots >= 0 AND today_lots <= lots",
-                        name="lots_valid"),
+        CheckConstraint("lots >= 0 AND today_lots >= 0 AND today_lots <= lots", name="lots_valid"),
         Index("ix_position_day_contract", "trading_day", "contract_code"),
     )
 

@@ -77,9 +77,18 @@ def parse_contract_code(code: str) -> ContractCode:
 
 
 _REQUIRED = {
-    "name_zh": str, "name_en": str, "unit_tons": int, "multiplier": int, "tick": str,
-    "price_limit": str, "min_margin": str, "months": list, "ltd_rule": str,
-    "last_delivery_td_after_ltd": int, "margin_schedule": str, "verified": bool,
+    "name_zh": str,
+    "name_en": str,
+    "unit_tons": int,
+    "multiplier": int,
+    "tick": str,
+    "price_limit": str,
+    "min_margin": str,
+    "months": list,
+    "ltd_rule": str,
+    "last_delivery_td_after_ltd": int,
+    "margin_schedule": str,
+    "verified": bool,
 }
 
 
@@ -95,7 +104,9 @@ def load_products(path: Path | None = None) -> dict[str, Product]:
         where = f"{src}: products.{code}"
         for key, typ in _REQUIRED.items():
             if not isinstance(row.get(key), typ):
-                raise ConfigError(f"{where}.{key}: expected {typ.__name__}, got {row.get(key)!r}")
+                raise ConfigError(
+                    f"{where}.{key}: expected {typ.__name__}, got {row.get(key)!r}"
+                )
         try:
             tick = parse_decimal(row["tick"])
             limit = parse_decimal(row["price_limit"])
@@ -104,15 +115,25 @@ def load_products(path: Path | None = None) -> dict[str, Product]:
             raise ConfigError(f"{where}: {exc}") from exc
         months = tuple(int(x) for x in row["months"])
         if tick <= 0 or not all(1 <= x <= 12 for x in months) or row["multiplier"] <= 0:
-            raise ConfigError(f"{where}: tick, multiplier and months must be positive/valid")
+            raise ConfigError(
+                f"{where}: tick, multiplier and months must be positive/valid"
+            )
         if not re.match(r"^(nth_td|nth_from_last_td):\d+$", row["ltd_rule"]):
             raise ConfigError(f"{where}.ltd_rule: unknown rule {row['ltd_rule']!r}")
         out[code] = Product(
-            code=code, name_zh=row["name_zh"], name_en=row["name_en"],
-            unit_tons=row["unit_tons"], multiplier=row["multiplier"], tick=tick,
-            price_limit=limit, min_margin=minm, months=months, ltd_rule=row["ltd_rule"],
+            code=code,
+            name_zh=row["name_zh"],
+            name_en=row["name_en"],
+            unit_tons=row["unit_tons"],
+            multiplier=row["multiplier"],
+            tick=tick,
+            price_limit=limit,
+            min_margin=minm,
+            months=months,
+            ltd_rule=row["ltd_rule"],
             last_delivery_td_after_ltd=row["last_delivery_td_after_ltd"],
-            margin_schedule=row["margin_schedule"], verified=row["verified"],
+            margin_schedule=row["margin_schedule"],
+            verified=row["verified"],
         )
     if not out:
         raise ConfigError(f"{src}: no products defined")

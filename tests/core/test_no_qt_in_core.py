@@ -28,7 +28,11 @@ print(count)
 
 def test_core_never_imports_qt() -> None:
     out = subprocess.run(
-        [sys.executable, "-c", PROBE], check=True, cwd=REPO_ROOT, capture_output=True, text=True
+        [sys.executable, "-c", PROBE],
+        check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
     )
     assert int(out.stdout.strip()) >= 5  # the probe really walked the package
 
@@ -39,6 +43,8 @@ def test_probe_catches_a_qt_import(tmp_path: Path) -> None:
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "bad.py").write_text("import PySide6\n")
-    res = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True)
+    res = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True
+    )
     assert res.returncode != 0
     assert b"core pulled in PySide6" in res.stderr

@@ -1,0 +1,51 @@
+"""Table ``alert``: live alerts and their acknowledgements (migration: by the lead).
+
+Kept out of ``core/db/tables.py`` so that the live monitor owns its schema; it shares
+``Base.metadata``, so ``create_all`` and Alembic autogenerate see it once imported.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.base import Base
+from core.live.alerts import Acknowledgement, Alert
+
+
+class AlertRow(Base):
+    """One alert raised by the live monitor on a trading day."""
+
+    __tablename__ = "alert"
+
+    trading_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    severity: Mapped[str] = mapped_column(String(10))
+    account: Mapped[str | None] = mapped_column(String(16))
+    contract: Mapped[str | None] = mapped_column(String(8))
+    receipt: Mapped[str | None] = mapped_column(String(32))
+    threshold_ppm: Mapped[int | None] = mapped_column(BigInteger)
+    message: Mapped[str] = mapped_column(String(300))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @classmethod
+    def from_alert(cls, day: date, a: Alert, ack: Acknowledgement | None) -> AlertRow:
+        return cls(
+            trading_day=day,
+            alert_id=a.alert_id,
+            raised_at=a.at,
+            kind=a.kind,
+            severity=a.severity,
+            account=a.account,
+            contract=a.contract,
+            receipt=a.receipt,
+            threshold_ppm=a.threshold_ppm,
+            message=a.message[:300],
+            acknowledged_by=ack.user if ack else None,
+            acknowledged_at=ack.at if ack else None,
+        )

@@ -1,0 +1,294 @@
+"""Live alerts: rules over RiskSnapshots → Alert records, deduplicated, acknowledgeable.
+
+Rules (levels are settings, docs/live-monitor.md):
+
+* ``risk_ratio``: an account's risk ratio crosses a level upwards (default 80 %, 100 %);
+* ``negative_available``: available funds fall below zero (spec 2.c);
+* ``position_limit``: a speculative line reaches 80 % of its client limit (spec 2.g);
+* ``limit_lock``: a contract's last price sits at its upper or lower limit;
+* ``receipt_expiry``: a warehouse receipt's deadline (given by the caller) is near.
+
+Each condition raises one alert when it becomes true and re-arms when it is false again,
+so an account oscillating around 80 % raises once per upward crossing, never per tick.
+``AlertMonitor`` is not thread-safe: call it from one thread (the feed runner's, right
+after ``engine.apply``, or the GUI's timer). ``store_alerts`` persists through a Session
+the caller owns (STYLE B6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy.orm import Session
+
+from core.live.feed import DCE_TZ
+from core.live.snapshot import RiskSnapshot
+from core.money import format_yuan
+
+AlertKind = Literal[
+    "risk_ratio", "negative_available", "position_limit", "limit_lock", "receipt_expiry"
+]
+Severity = Literal["warning", "critical"]
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One raised alert. ``threshold_ppm`` is the crossed level where one applies."""
+
+    alert_id: int
+    at: datetime
+    kind: AlertKind
+    severity: Severity
+    message: str
+    account: str | None = None
+    contract: str | None = None
+    receipt: str | None = None
+    threshold_ppm: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    alert_id: int
+    user: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Alert levels; ppm: 800_000 = 80 %."""
+
+    risk_ratio_levels_ppm: tuple[int, ...] = (800_000, 1_000_000)
+    critical_from_ppm: int = 1_000_000
+    position_limit_warn_ppm: int = 800_000
+    receipt_warn_before: timedelta = timedelta(days=3)
+
+
+def _pct(ppm: int) -> str:
+    return f"{ppm / 10_000:.2f} %"
+
+
+@dataclass
+class _Armed:
+    """One re-arming condition over rows: True where an alert may be raised."""
+
+    armed: npt.NDArray[np.bool_] = field(default_factory=lambda: np.ones(0, dtype=bool))
+
+    def crossings(
+        self, rows: npt.NDArray[np.intp], cond: npt.NDArray[np.bool_], n: int
+    ) -> npt.NDArray[np.intp]:
+        """Rows (of ``rows``) where ``cond`` became true; updates the arming state."""
+        if len(self.armed) < n:
+            grown = np.ones(n, dtype=bool)
+            grown[: len(self.armed)] = self.armed
+            self.armed = grown
+        fire = rows[cond & self.armed[rows]]
+        self.armed[rows] = ~cond
+        return fire
+
+
+class AlertMonitor:
+    """Evaluates snapshots, keeps the alerts raised today and their acknowledgements."""
+
+    def __init__(self, settings: AlertSettings | None = None) -> None:
+        self.settings = settings or AlertSettings()
+        self._levels = {lv: _Armed() for lv in self.settings.risk_ratio_levels_ppm}
+        self._negative = _Armed()
+        self._limit = _Armed()
+        self._lock = _Armed()
+        self._receipts_seen: set[tuple[str, datetime]] = set()
+        self._alerts: list[Alert] = []
+        self._acks: dict[int, Acknowledgement] = {}
+        self._seen_seq = -1
+        self._seen_keys: object = None
+
+    @property
+    def alerts(self) -> tuple[Alert, ...]:
+        return tuple(self._alerts)
+
+    @property
+    def acknowledgements(self) -> tuple[Acknowledgement, ...]:
+        return tuple(self._acks.values())
+
+    def unacknowledged(self) -> list[Alert]:
+        return [a for a in self._alerts if a.alert_id not in self._acks]
+
+    def acknowledge(self, alert_id: int, user: str, at: datetime) -> Acknowledgement:
+        """Record that ``user`` saw alert ``alert_id``; the first acknowledgement wins.
+
+        Raises KeyError for an unknown alert id.
+        """
+        if not 1 <= alert_id <= len(self._alerts):
+            raise KeyError(f"no alert {alert_id}")
+        return self._acks.setdefault(alert_id, Acknowledgement(alert_id, user, at))
+
+    def evaluate(
+        self,
+        snap: RiskSnapshot,
+        receipts: Iterable[tuple[str, date | datetime]] = (),
+    ) -> list[Alert]:
+        """New alerts raised by ``snap`` and by receipt deadlines, in a stable order.
+
+        Only rows changed since the last evaluated snapshot are examined when the row
+        set is unchanged, so a quiet tick costs almost nothing.
+        """
+        new: list[Alert] = []
+        at = snap.as_of
+        acc, pos, con = snap.accounts, snap.positions, snap.contracts
+        incremental = self._seen_keys is acc.keys and self._seen_seq >= 0
+        since = self._seen_seq if incremental else -1
+        self._seen_seq, self._seen_keys = snap.seq, acc.keys
+
+        rows = (
+            acc.rows_changed_since(since) if incremental else np.arange(acc.row_count)
+        )
+        ratio = acc["risk_ratio_ppm"][rows]
+        for level, armed in self._levels.items():
+            for r in armed.crossings(rows, ratio >= level, acc.row_count).tolist():
+                sev: Severity = (
+                    "critical"
+                    if level >= self.settings.critical_from_ppm
+                    else "warning"
+                )
+                value = int(acc["risk_ratio_ppm"][r])
+                new.append(
+                    self._raise(
+                        at,
+                        "risk_ratio",
+                        sev,
+                        f"risk ratio {_pct(value)} crossed {_pct(level)}",
+                        account=str(acc.keys[r]),
+                        threshold_ppm=level,
+                    )
+                )
+        avail = acc["available_fen"][rows]
+        for r in self._negative.crossings(rows, avail < 0, acc.row_count).tolist():
+            new.append(
+                self._raise(
+                    at,
+                    "negative_available",
+                    "critical",
+                    f"available funds {format_yuan(int(acc['available_fen'][r]))}"
+                    " below zero",
+                    account=str(acc.keys[r]),
+                )
+            )
+
+        prows = (
+            pos.rows_changed_since(since) if incremental else np.arange(pos.row_count)
+        )
+        limit, lots = pos["limit_lots"][prows], pos["lots"][prows]
+        warn = self.settings.position_limit_warn_ppm
+        near = (limit >= 0) & (lots * 1_000_000 >= limit * warn) & (lots > 0)
+        for r in self._limit.crossings(prows, near, pos.row_count).tolist():
+            lim, held = int(pos["limit_lots"][r]), int(pos["lots"][r])
+            side = "long" if pos["side"][r] > 0 else "short"
+            contract = str(con.keys[int(pos["contract_index"][r])])
+            new.append(
+                self._raise(
+                    at,
+                    "position_limit",
+                    "critical" if held >= lim else "warning",
+                    f"{side} {held} lots of {contract}: "
+                    f"{_pct(held * 1_000_000 // max(lim, 1))}"
+                    f" of the {lim}-lot limit",
+                    account=str(acc.keys[int(pos["account_index"][r])]),
+                    contract=contract,
+                    threshold_ppm=warn,
+                )
+            )
+
+        crows = np.arange(con.row_count)
+        locked = con["limit_lock"] != 0
+        for r in self._lock.crossings(crows, locked, con.row_count).tolist():
+            where = "upper" if con["limit_lock"][r] > 0 else "lower"
+            new.append(
+                self._raise(
+                    at,
+                    "limit_lock",
+                    "warning",
+                    f"{con.keys[r]} locked at its {where} limit "
+                    f"{format_yuan(int(con['last_price_fen'][r]))}",
+                    contract=str(con.keys[r]),
+                )
+            )
+
+        for receipt, deadline in receipts:
+            due = (
+                deadline
+                if isinstance(deadline, datetime)
+                else datetime.combine(deadline, time(15, 0), tzinfo=DCE_TZ)
+            )
+            key = (receipt, due)
+            if (
+                key in self._receipts_seen
+                or due - at > self.settings.receipt_warn_before
+            ):
+                continue
+            self._receipts_seen.add(key)
+            left = due - at
+            new.append(
+                self._raise(
+                    at,
+                    "receipt_expiry",
+                    "critical" if left <= timedelta(0) else "warning",
+                    f"receipt {receipt} must be cancelled by {due.isoformat()}",
+                    receipt=receipt,
+                )
+            )
+        return new
+
+    def _raise(
+        self,
+        at: datetime,
+        kind: AlertKind,
+        severity: Severity,
+        message: str,
+        *,
+        account: str | None = None,
+        contract: str | None = None,
+        receipt: str | None = None,
+        threshold_ppm: int | None = None,
+    ) -> Alert:
+        alert = Alert(
+            len(self._alerts) + 1,
+            at,
+            kind,
+            severity,
+            message,
+            account,
+            contract,
+            receipt,
+            threshold_ppm,
+        )
+        self._alerts.append(alert)
+        return alert
+
+
+def store_alerts(
+    session: Session,
+    alerts: Sequence[Alert],
+    acknowledgements: Sequence[Acknowledgement] = (),
+    *,
+    trading_day: date,
+) -> None:
+    """Insert or update ``alerts`` and their acknowledgements (table ``alert``).
+
+    The caller owns the transaction (``with sessions.begin() as session``). Alert ids
+    are per monitor and day, so rows are keyed by (trading_day, alert_id).
+    """
+    from core.live.alert_table import AlertRow
+
+    acks = {a.alert_id: a for a in acknowledgements}
+    for a in alerts:
+        ack = acks.pop(a.alert_id, None)
+        session.merge(AlertRow.from_alert(trading_day, a, ack))
+    for ack in acks.values():
+        row = session.get(AlertRow, (trading_day, ack.alert_id))
+        if row is None:
+            raise KeyError(f"acknowledgement of unknown alert {ack.alert_id}")
+        row.acknowledged_by, row.acknowledged_at = ack.user, ack.at

@@ -1,0 +1,1 @@
+"""Pure DCE rule engines (margins, funds, settlement, fees): no Qt, no database."""

@@ -1,0 +1,304 @@
+"""Warehouse-receipt validity, expiry deadlines and the registration rule (spec 2.i).
+
+Rule versions ("seed": c. 2006–07 texts; "current": broker table) are data in
+``resources/receipt_rules.toml``. Deadlines are inclusive: the last day a receipt may
+stay registered. "Working day" is read as trading day (spec Q17), so every deadline is
+computed on the trading calendar and raises CalendarHorizonError past its horizon.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from core.errors import CalendarHorizonError, ConfigError
+from core.reference.products import Product, default_products
+from core.resources import resource
+from core.trading_calendar import TradingCalendar, default_calendar
+
+ExpiryKind = Literal[
+    "on_last_working_day", "before_last_trading_day", "after_last_delivery_day"
+]
+ReceiptStatus = Literal["free", "margin", "delivery", "transfer", "cancelled"]
+_KINDS = ("on_last_working_day", "before_last_trading_day", "after_last_delivery_day")
+
+
+@dataclass(frozen=True)
+class ExpiryRule:
+    """One product's validity rule in one version."""
+
+    version: str
+    product: str
+    kind: ExpiryKind
+    months: tuple[int, ...]
+    trading_days: int
+    verified: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class RegistrationRule:
+    """Production-to-registration limit: ``registered − produced ≤ max_days``
+    (calendar)."""
+
+    version: str
+    product: str
+    max_days: int
+    verified: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class ReceiptRules:
+    expiry: dict[tuple[str, str], ExpiryRule]
+    registration: dict[tuple[str, str], RegistrationRule]
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return tuple(
+            sorted({k[0] for k in self.expiry} | {k[0] for k in self.registration})
+        )
+
+
+def load_receipt_rules(path: Path | None = None) -> ReceiptRules:
+    """Read and validate ``receipt_rules.toml``; ConfigError names the row and key."""
+    src = path or resource("receipt_rules.toml")
+    try:
+        data = tomllib.loads(src.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{src}: cannot read receipt rules: {exc}") from exc
+    expiry: dict[tuple[str, str], ExpiryRule] = {}
+    reg: dict[tuple[str, str], RegistrationRule] = {}
+    for i, row in enumerate(data.get("expiry", [])):
+        try:
+            kind = row["kind"]
+            if kind not in _KINDS:
+                raise ValueError(f"unknown kind {kind!r}")
+            months = tuple(int(m) for m in row.get("months", []))
+            if kind != "after_last_delivery_day" and (
+                not months or not all(1 <= m <= 12 for m in months)
+            ):
+                raise ValueError("months must list 1..12")
+            tdays = int(row.get("trading_days", 0))
+            for product in row["products"]:
+                expiry[(str(row["version"]), str(product))] = ExpiryRule(
+                    str(row["version"]),
+                    str(product),
+                    kind,
+                    months,
+                    tdays,
+                    bool(row["verified"]),
+                    str(row.get("source", "")),
+                )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{src}: expiry[{i}]: {exc}") from exc
+    for i, row in enumerate(data.get("registration", [])):
+        try:
+            max_days = int(row["max_days"])
+            if max_days < 0:
+                raise ValueError("max_days must not be negative")
+            for product in row["products"]:
+                reg[(str(row["version"]), str(product))] = RegistrationRule(
+                    str(row["version"]),
+                    str(product),
+                    max_days,
+                    bool(row["verified"]),
+                    str(row.get("source", "")),
+                )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{src}: registration[{i}]: {exc}") from exc
+    return ReceiptRules(expiry, reg)
+
+
+@lru_cache(maxsize=1)
+def default_receipt_rules() -> ReceiptRules:
+    return load_receipt_rules()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A standard warehouse receipt (warehouse-specific since R17/R29)."""
+
+    id: str
+    product: str
+    registered: date
+    produced: date | None = None
+    warehouse: str = ""
+    holder: str = ""
+    tons: int = 0
+    status: ReceiptStatus = "free"
+
+
+def _deadlines_in_year(
+    rule: ExpiryRule, year: int, cal: TradingCalendar, product: Product | None
+) -> list[date]:
+    if rule.kind == "after_last_delivery_day":
+        if product is None:
+            raise ValueError(f"product {rule.product!r} is not in the product table")
+        out = []
+        for month in product.months:
+            ltd = product.last_trading_day(year, month, cal)
+            last_delivery = cal.add_trading_days(
+                ltd, product.last_delivery_td_after_ltd
+            )
+            out.append(cal.add_trading_days(last_delivery, rule.trading_days))
+        return out
+    out = []
+    for month in rule.months:
+        last = cal.last_trading_day(year, month)
+        out.append(last if rule.kind == "on_last_working_day" else cal.prev_td(last))
+    return out
+
+
+def next_deadline(
+    product: str,
+    on_or_after: date,
+    *,
+    version: str = "current",
+    rules: ReceiptRules | None = None,
+    cal: TradingCalendar | None = None,
+) -> date | None:
+    """The earliest inclusive cancellation deadline on or after ``on_or_after``.
+
+    None for a product without a validity rule in ``version``. Raises
+    CalendarHorizonError when the deadline lies beyond the trading calendar.
+    """
+    rs = rules or default_receipt_rules()
+    rule = rs.expiry.get((version, product))
+    if rule is None:
+        return None
+    c = cal or default_calendar()
+    prod = default_products().get(product)
+    # A delivery-month deadline may fall early in the next year: look one year back too.
+    for year in (on_or_after.year - 1, on_or_after.year, on_or_after.year + 1):
+        try:
+            days = sorted(
+                d for d in _deadlines_in_year(rule, year, c, prod) if d >= on_or_after
+            )
+        except CalendarHorizonError:
+            if year < on_or_after.year:
+                continue
+            raise
+        if days:
+            return days[0]
+    return None
+
+
+def receipt_deadline(
+    receipt: Receipt,
+    today: date,
+    *,
+    version: str = "current",
+    rules: ReceiptRules | None = None,
+    cal: TradingCalendar | None = None,
+) -> date | None:
+    """A receipt's deadline: the earliest on or after max(today, registered) (spec
+    2.i)."""
+    start = max(today, receipt.registered)
+    return next_deadline(receipt.product, start, version=version, rules=rules, cal=cal)
+
+
+def is_registrable(
+    product: str,
+    produced: date | None,
+    registered: date,
+    *,
+    version: str = "current",
+    rules: ReceiptRules | None = None,
+) -> bool:
+    """Production-to-registration rule (R32: m ≤ 45 calendar days, inclusive; current
+    l 180, v 120). True where no rule applies or the production date is unknown.
+    Raises ValueError when the production date is after the registration date."""
+    if produced is None:
+        return True
+    if produced > registered:
+        raise ValueError(
+            f"production date {produced} is after registration {registered}"
+        )
+    rule = (rules or default_receipt_rules()).registration.get((version, product))
+    return rule is None or (registered - produced).days <= rule.max_days
+
+
+def is_offset_eligible(
+    receipt: Receipt,
+    day: date,
+    *,
+    version: str = "current",
+    rules: ReceiptRules | None = None,
+    cal: TradingCalendar | None = None,
+) -> bool:
+    """Whether a receipt counts as margin offset on ``day``: lodged as margin (status
+    "margin") and not past its deadline (spec 2.i blocks lodging past the deadline)."""
+    if receipt.status != "margin" or day < receipt.registered:
+        return False
+    deadline = receipt_deadline(receipt, day, version=version, rules=rules, cal=cal)
+    return deadline is None or day <= deadline
+
+
+@dataclass(frozen=True)
+class ExpiringReceipt:
+    receipt: Receipt
+    deadline: date
+    trading_days_left: int
+
+
+def expiring_within(
+    receipts: Iterable[Receipt],
+    today: date,
+    n_trading_days: int = 10,
+    *,
+    version: str = "current",
+    rules: ReceiptRules | None = None,
+    cal: TradingCalendar | None = None,
+) -> list[ExpiringReceipt]:
+    """Receipts (not cancelled) whose deadline is within ``n_trading_days`` trading days
+    of ``today`` (default 10, spec 2.i), sorted by (warehouse, holder, deadline, id)."""
+    c = cal or default_calendar()
+    horizon = c.add_trading_days(today, n_trading_days) if n_trading_days else today
+    out = []
+    for r in receipts:
+        if r.status == "cancelled":
+            continue
+        d = receipt_deadline(r, today, version=version, rules=rules, cal=c)
+        if d is not None and d <= horizon:
+            left = len(c.trading_days(today, d)) - (1 if c.is_trading_day(today) else 0)
+            out.append(ExpiringReceipt(r, d, max(0, left)))
+    out.sort(
+        key=lambda e: (e.receipt.warehouse, e.receipt.holder, e.deadline, e.receipt.id)
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    id: str
+    deadline: date | None
+    registrable: bool
+
+
+def check_receipts(
+    receipts: Sequence[Receipt],
+    today: date,
+    *,
+    version: str = "current",
+    rules: ReceiptRules | None = None,
+    cal: TradingCalendar | None = None,
+) -> list[ReceiptCheck]:
+    """Deadline and registration rule per receipt, sorted by id (``receipt-expiry``)."""
+    out = [
+        ReceiptCheck(
+            r.id,
+            receipt_deadline(r, today, version=version, rules=rules, cal=cal),
+            is_registrable(
+                r.product, r.produced, r.registered, version=version, rules=rules
+            ),
+        )
+        for r in receipts
+    ]
+    out.sort(key=lambda c: c.id)
+    return out

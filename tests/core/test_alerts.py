@@ -1,0 +1,115 @@
+"""Alert rules: raise once per crossing, re-arm, acknowledge, store (no Qt)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from core.db.base import Base
+from core.live import AlertMonitor, FakeClock, LiveRiskEngine, PriceTick, TradeEvent
+from core.live.alert_table import AlertRow
+from core.live.alerts import store_alerts
+from tests.core.test_live_engine import DAY, M2409
+
+AT = datetime(2024, 9, 2, 1, 0, tzinfo=UTC)
+
+
+def _engine(clock: FakeClock) -> LiveRiskEngine:
+    # 30 long m2409 carry 76,800.00 margin; equity 100,000.00 → risk ratio 76.8 %
+    return LiveRiskEngine.from_frames(
+        DAY,
+        [M2409],
+        {"client_code": ["C001"], "equity_cash_fen": [10_000_000]},
+        {
+            "client_code": ["C001"],
+            "contract_code": ["m2409"],
+            "side": ["long"],
+            "hedge": [False],
+            "lots": [30],
+        },
+        clock=clock,
+    )
+
+
+def _kinds(alerts):
+    return [(a.kind, a.threshold_ppm) for a in alerts]
+
+
+def test_risk_ratio_crossing_raises_once_and_rearms():
+    clock = FakeClock()
+    engine, monitor = _engine(clock), AlertMonitor()
+    assert monitor.evaluate(engine.snapshot()) == []
+    # 3,190: floating −3,000.00 → ratio 76,800 / 97,000 = 79.2 %: nothing
+    assert monitor.evaluate(engine.apply([PriceTick("m2409", 319_000, AT)])) == []
+    # 3,180: equity 94,000 → 81.7 %: one alert at the 80 % level
+    first = monitor.evaluate(engine.apply([PriceTick("m2409", 318_000, AT)]))
+    assert _kinds(first) == [("risk_ratio", 800_000)]
+    assert first[0].account == "C001"
+    assert first[0].severity == "warning"
+    # still above 80 %: no repeat
+    assert monitor.evaluate(engine.apply([PriceTick("m2409", 317_900, AT)])) == []
+    # back below, then above again: re-armed, raises again
+    assert monitor.evaluate(engine.apply([PriceTick("m2409", 320_000, AT)])) == []
+    again = monitor.evaluate(engine.apply([PriceTick("m2409", 318_000, AT)]))
+    assert _kinds(again) == [("risk_ratio", 800_000)]
+    # 3,072 (the lower limit): equity 61,600 → 124.7 % and locked at the limit
+    crash = monitor.evaluate(engine.apply([PriceTick("m2409", 307_200, AT)]))
+    assert ("risk_ratio", 1_000_000) in _kinds(crash)
+    assert ("limit_lock", None) in _kinds(crash)
+    assert len(monitor.alerts) == 4
+
+
+def test_negative_available_and_position_limit_alerts():
+    clock = FakeClock()
+    engine, monitor = _engine(clock), AlertMonitor()
+    monitor.evaluate(engine.snapshot())
+    # open 770 lots: margin +1,971,200.00 → available < 0; 800 ≥ 80 % of 1,000
+    snap = engine.apply(
+        [TradeEvent("T1", "C001", "m2409", "long", "open", 770, 320_000, AT)]
+    )
+    new = monitor.evaluate(snap)
+    assert {a.kind for a in new} == {
+        "negative_available",
+        "position_limit",
+        "risk_ratio",
+    }
+    limit_alert = next(a for a in new if a.kind == "position_limit")
+    assert "800 lots of m2409" in limit_alert.message
+    assert monitor.evaluate(engine.apply([PriceTick("m2409", 320_100, AT)])) == []
+
+
+def test_receipt_deadlines_raise_once():
+    monitor = AlertMonitor()
+    snap = _engine(FakeClock()).snapshot()
+    receipts = [("R1", snap.as_of + timedelta(days=1)), ("R2", date(2030, 1, 1))]
+    assert _kinds(monitor.evaluate(snap, receipts)) == [("receipt_expiry", None)]
+    assert monitor.evaluate(snap, receipts) == []
+
+
+def test_acknowledge_and_store_alerts():
+    clock = FakeClock()
+    engine, monitor = _engine(clock), AlertMonitor()
+    monitor.evaluate(engine.apply([PriceTick("m2409", 307_200, AT)]))
+    ids = [a.alert_id for a in monitor.alerts]
+    assert ids == [1, 2, 3]
+    ack = monitor.acknowledge(1, "risk.officer", AT)
+    assert monitor.acknowledge(1, "someone.else", AT).user == "risk.officer"
+    assert [a.alert_id for a in monitor.unacknowledged()] == [2, 3]
+
+    db = create_engine("sqlite://")
+    Base.metadata.create_all(db, tables=[AlertRow.__table__])
+    with Session(db) as session, session.begin():
+        store_alerts(session, monitor.alerts, [ack], trading_day=DAY)
+    monitor.acknowledge(2, "risk.officer", AT)
+    with Session(db) as session, session.begin():
+        store_alerts(session, [], monitor.acknowledgements, trading_day=DAY)
+    with Session(db) as session:
+        rows = session.scalars(select(AlertRow).order_by(AlertRow.alert_id)).all()
+        assert [(r.alert_id, r.acknowledged_by) for r in rows] == [
+            (1, "risk.officer"),
+            (2, "risk.officer"),
+            (3, None),
+        ]
+        assert rows[0].kind == "risk_ratio"
