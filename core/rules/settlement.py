@@ -1,0 +1,561 @@
+"""Daily settlement of a member or a client (spec 2.d, 2.h, 2.k, R26, 2.l).
+
+Reserve identity (spec 2.d)::
+
+    cash(D) = cash(prev) + close P&L + position P&L − fees + deposits − withdrawals
+              ± delivery payments ± other          with cash = R + M − O
+    O(D)    = min(Σ_p min(offset value_p, margin_p), k × cash(D))
+    R(D)    = cash(D) − M(D) + O(D)
+
+so that R(D) = R(prev) + M(prev) − M(D) + O(D) − O(prev) + flows. Margin lines use the
+settlement price S(D) and the settlement rate; close P&L is first-in-first-out (historic
+lots vs S(prev), today's lots vs the open price, delivered lots vs either, which carries
+the delivery difference, R11); position P&L marks the lots left to S(D). Hedge
+conversions (2.h) close speculative lots at S(D) without fee and reopen them on the
+hedge line.
+
+A client statement is the same computation with prior margin and offset 0: ``cash`` is
+the client's balance (today's 结存) and ``R`` its available funds (``settle_client``).
+
+Reference (``settle_member``) and vectorised (``settle_book``) implementations agree to
+the fen; rounding as in ``core.rules.funds`` (one money line half up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from core.errors import RiskDeskError
+from core.rules.fees import FeeLine
+from core.rules.funds import (
+    ACTION_CLOSE,
+    ACTION_OPEN,
+    I64,
+    AccountBook,
+    LineBook,
+    OverCloseError,
+    PositionLine,
+    ProductOffset,
+    Receipt,
+    Side,
+    Trade,
+    TradeBatch,
+    _group_by_account_product,
+    _mul_half_up,
+    apply_trades,
+    cash_cap_fen,
+    floating_pnl_fen,
+    line_margin_fen,
+    product_offsets,
+    replay_line,
+)
+from core.rules.margin_schedule import PPM
+
+DEFAULT_MIN_RESERVE_FEN = 200_000_000  # 2,000,000.00 yuan, spec Q12 (unverified)
+
+
+class ConversionError(RiskDeskError):
+    """A hedge conversion names no speculative line, no hedge line or no settlement
+    price.
+    """
+
+    def __init__(self, index: int, message: str) -> None:
+        self.index = index
+        super().__init__(f"hedge conversion {index}: {message}")
+
+
+@dataclass(frozen=True)
+class HedgeConversion:
+    """A hedge quota starting today (spec 2.h): convert up to ``quota`` lots."""
+
+    contract: str
+    side: Side
+    quota: int
+
+
+@dataclass(frozen=True)
+class ExtraFee:
+    """A fee outside the trades (delivery, EFP, pledge …): charged and waived fen."""
+
+    fee_type: str
+    charged_fen: int
+    waived_fen: int = 0
+
+    @classmethod
+    def from_fee_line(cls, line: FeeLine) -> ExtraFee:
+        return cls(line.fee_type, line.charged_fen, line.waived_fen)
+
+
+@dataclass(frozen=True)
+class SettlementParams:
+    """Settlement settings (Appendix A; haircut, cap, minimum unverified)."""
+
+    haircut: Decimal = Decimal("0.8")
+    cash_cap_multiple: Decimal | None = Decimal(4)
+    min_reserve_fen: int = DEFAULT_MIN_RESERVE_FEN
+    prior_opening_banned: bool = False
+
+
+@dataclass(frozen=True)
+class SettledLine:
+    """One position line after settlement."""
+
+    contract: str
+    product: str
+    side: str
+    hedge: bool
+    lots_left: int
+    margin_fen: int
+    close_pnl_fen: int
+    position_pnl_fen: int
+    fees_fen: int
+    converted_lots: int
+
+
+@dataclass(frozen=True)
+class ConversionResult:
+    """What a hedge conversion did: lots converted and the quota still available."""
+
+    contract: str
+    side: str
+    quota: int
+    converted: int
+
+    @property
+    def quota_remaining(self) -> int:
+        return self.quota - self.converted
+
+
+@dataclass(frozen=True)
+class MemberSettlement:
+    """The settlement statement of one day (spec 2.d), money in fen."""
+
+    prior_reserve_fen: int
+    prior_margin_fen: int
+    prior_offset_fen: int
+    margin_fen: int
+    offset_fen: int
+    offset_cap_fen: int | None
+    close_pnl_fen: int
+    position_pnl_fen: int
+    fees_fen: int
+    waived_fen: int
+    deposits_fen: int
+    withdrawals_fen: int
+    delivery_payments_fen: int
+    other_fen: int
+    ending_reserve_fen: int
+    cash_fen: int
+    interest_base_fen: int
+    min_reserve_fen: int
+    margin_call_fen: int
+    opening_banned: bool
+    transfer_restricted: bool
+    products: tuple[ProductOffset, ...]
+    lines: tuple[SettledLine, ...]
+    conversions: tuple[ConversionResult, ...]
+    extra_fees: tuple[ExtraFee, ...]
+
+    @property
+    def prior_cash_fen(self) -> int:
+        return self.prior_reserve_fen + self.prior_margin_fen - self.prior_offset_fen
+
+    def identity_holds(self) -> bool:
+        """R(D) = R(prev) + M(prev) − M(D) + O(D) − O(prev) + flows (spec 2.d)."""
+        flows = (
+            self.close_pnl_fen
+            + self.position_pnl_fen
+            + self.deposits_fen
+            - self.withdrawals_fen
+            - self.fees_fen
+            + self.delivery_payments_fen
+            + self.other_fen
+        )
+        r = (
+            self.prior_reserve_fen
+            + self.prior_margin_fen
+            - self.margin_fen
+            + self.offset_fen
+            - self.prior_offset_fen
+            + flows
+        )
+        return r == self.ending_reserve_fen and (
+            self.cash_fen == self.ending_reserve_fen + self.margin_fen - self.offset_fen
+        )
+
+
+def opening_banned_after(reserve_fen: int, min_reserve_fen: int, banned_before: bool) -> bool:
+    """R26: banned once the reserve is below zero, until it is back at the minimum."""
+    return reserve_fen < 0 or (banned_before and reserve_fen < min_reserve_fen)
+
+
+def _conversion_extras(
+    lines: Sequence[PositionLine], conversions: Sequence[HedgeConversion]
+) -> tuple[dict[int, list[Trade]], list[ConversionResult]]:
+    """Synthetic fee-free close/open trades at S(D) for each conversion (spec 2.h)."""
+    extras: dict[int, list[Trade]] = {}
+    results: list[ConversionResult] = []
+    for ci, conv in enumerate(conversions):
+        if conv.quota < 0:
+            raise ConversionError(ci, f"quota must not be negative, got {conv.quota}")
+
+        def find(hedge: bool, conv: HedgeConversion = conv) -> list[int]:
+            return [
+                i
+                for i, ln in enumerate(lines)
+                if ln.contract == conv.contract and ln.side == conv.side and ln.hedge is hedge
+            ]
+
+        spec, hedge = find(False), find(True)
+        if len(spec) != 1:
+            raise ConversionError(
+                ci,
+                f"needs exactly one speculative {conv.side} {conv.contract} line, "
+                f"found {len(spec)}",
+            )
+        if len(hedge) != 1:
+            raise ConversionError(
+                ci,
+                f"needs exactly one hedge {conv.side} {conv.contract} line "
+                f"(hedge: true), "
+                f"found {len(hedge)}",
+            )
+        si, hi = spec[0], hedge[0]
+        s_price = lines[si].settlement
+        if s_price is None:
+            raise ConversionError(ci, f"{conv.contract} has no settlement price")
+        held = replay_line(lines[si], extras.get(si, [])).lots_left
+        n = min(conv.quota, held)
+        if n:
+            extras.setdefault(si, []).append(Trade("close", n, s_price, 0))
+            extras.setdefault(hi, []).append(Trade("open", n, s_price, 0))
+        results.append(ConversionResult(conv.contract, conv.side, conv.quota, n))
+    return extras, results
+
+
+def settle_member(
+    prior_reserve_fen: int,
+    prior_margin_fen: int,
+    prior_offset_fen: int,
+    lines: Sequence[PositionLine],
+    receipts: Sequence[Receipt] = (),
+    *,
+    deposits_fen: int = 0,
+    withdrawals_fen: int = 0,
+    delivery_payments_fen: Sequence[int] = (),
+    other_fen: int = 0,
+    extra_fees: Sequence[ExtraFee] = (),
+    hedge_conversions: Sequence[HedgeConversion] = (),
+    params: SettlementParams | None = None,
+) -> MemberSettlement:
+    """Settle one member for one trading day, exact Decimal reference (spec 2.d).
+
+    Every line needs ``settlement`` (S(D)); its ``rate`` is the settlement rate. Raises
+    ValueError for a line without settlement price, OverCloseError (with ``line``) for
+    an impossible close and ConversionError for a bad hedge conversion.
+    """
+    p = params or SettlementParams()
+    for i, ln in enumerate(lines):
+        if ln.settlement is None:
+            raise ValueError(f"line {i} ({ln.contract}): no settlement price")
+    extras, conv_results = _conversion_extras(lines, hedge_conversions)
+    converted_by_line = {
+        i: sum(t.lots for t in ts if t.action == "close") for i, ts in extras.items()
+    }
+    settled: list[SettledLine] = []
+    margin_by_product: dict[str, int] = {}
+    close_pnl = position_pnl = fees = 0
+    for i, ln in enumerate(lines):
+        s_price = ln.settlement
+        assert s_price is not None
+        try:
+            rep = replay_line(ln, extras.get(i, []))
+        except OverCloseError as exc:
+            raise OverCloseError(exc.trade, exc.held, exc.requested, line=i) from None
+        lots = rep.lots_left
+        margin: int = line_margin_fen(s_price, ln.multiplier, lots, ln.rate)
+        pos = int(floating_pnl_fen(rep, s_price, ln.multiplier, ln.sign))
+        margin_by_product[ln.product] = margin_by_product.get(ln.product, 0) + margin
+        close_pnl += rep.close_pnl_fen
+        position_pnl += pos
+        fees += rep.fees_fen
+        settled.append(
+            SettledLine(
+                ln.contract,
+                ln.product,
+                ln.side,
+                ln.hedge,
+                lots,
+                margin,
+                rep.close_pnl_fen,
+                pos,
+                rep.fees_fen,
+                converted_by_line.get(i, 0),
+            )
+        )
+    fees += sum(f.charged_fen for f in extra_fees)
+    waived = sum(f.waived_fen for f in extra_fees)
+    delivery = sum(delivery_payments_fen)
+    prior_cash = prior_reserve_fen + prior_margin_fen - prior_offset_fen
+    cash = (
+        prior_cash
+        + close_pnl
+        + position_pnl
+        - fees
+        + deposits_fen
+        - withdrawals_fen
+        + delivery
+        + other_fen
+    )
+    offsets = product_offsets(margin_by_product, receipts, p.haircut)
+    offset = sum(o.offset_used_fen for o in offsets)
+    cap = cash_cap_fen(cash, p.cash_cap_multiple)
+    if cap is not None:
+        offset = min(offset, cap)
+    total_margin = sum(margin_by_product.values())
+    reserve = cash - total_margin + offset
+    return MemberSettlement(
+        prior_reserve_fen=prior_reserve_fen,
+        prior_margin_fen=prior_margin_fen,
+        prior_offset_fen=prior_offset_fen,
+        margin_fen=total_margin,
+        offset_fen=offset,
+        offset_cap_fen=cap,
+        close_pnl_fen=close_pnl,
+        position_pnl_fen=position_pnl,
+        fees_fen=fees,
+        waived_fen=waived,
+        deposits_fen=deposits_fen,
+        withdrawals_fen=withdrawals_fen,
+        delivery_payments_fen=delivery,
+        other_fen=other_fen,
+        ending_reserve_fen=reserve,
+        cash_fen=cash,
+        interest_base_fen=max(0, reserve - offset),
+        min_reserve_fen=p.min_reserve_fen,
+        margin_call_fen=max(0, p.min_reserve_fen - reserve),
+        opening_banned=opening_banned_after(reserve, p.min_reserve_fen, p.prior_opening_banned),
+        transfer_restricted=reserve < 0,
+        products=tuple(offsets),
+        lines=tuple(settled),
+        conversions=tuple(conv_results),
+        extra_fees=tuple(extra_fees),
+    )
+
+
+@dataclass(frozen=True)
+class ClientSettlement:
+    """A client's daily statement (spec 2.d, futures-company view), money in fen."""
+
+    prior_balance_fen: int
+    balance_fen: int
+    close_pnl_fen: int
+    position_pnl_fen: int
+    fees_fen: int
+    waived_fen: int
+    margin_fen: int
+    offset_used_fen: int
+    available_fen: int
+    required_top_up_fen: int
+    risk_ratio: Decimal | None
+    lines: tuple[SettledLine, ...]
+
+
+def settle_client(
+    prior_balance_fen: int,
+    lines: Sequence[PositionLine],
+    receipts: Sequence[Receipt] = (),
+    *,
+    deposits_fen: int = 0,
+    withdrawals_fen: int = 0,
+    delivery_payments_fen: Sequence[int] = (),
+    extra_fees: Sequence[ExtraFee] = (),
+    hedge_conversions: Sequence[HedgeConversion] = (),
+    params: SettlementParams | None = None,
+) -> ClientSettlement:
+    """Client statement: balance = prior + transfers + P&L − fees ± delivery.
+
+    Margins use the lines' client rates (exchange rate + firm add-on). Available funds =
+    balance − (margin − offset used); risk ratio = margin ÷ balance (None if balance ≤
+    0); required top-up = max(0, −available). Same errors as ``settle_member``.
+    """
+    m = settle_member(
+        prior_balance_fen,
+        0,
+        0,
+        lines,
+        receipts,
+        deposits_fen=deposits_fen,
+        withdrawals_fen=withdrawals_fen,
+        delivery_payments_fen=delivery_payments_fen,
+        extra_fees=extra_fees,
+        hedge_conversions=hedge_conversions,
+        params=params,
+    )
+    ratio = Decimal(m.margin_fen) / Decimal(m.cash_fen) if m.cash_fen > 0 else None
+    return ClientSettlement(
+        prior_balance_fen=prior_balance_fen,
+        balance_fen=m.cash_fen,
+        close_pnl_fen=m.close_pnl_fen,
+        position_pnl_fen=m.position_pnl_fen,
+        fees_fen=m.fees_fen,
+        waived_fen=m.waived_fen,
+        margin_fen=m.margin_fen,
+        offset_used_fen=m.offset_fen,
+        available_fen=m.ending_reserve_fen,
+        required_top_up_fen=max(0, -m.ending_reserve_fen),
+        risk_ratio=ratio,
+        lines=m.lines,
+    )
+
+
+# =============================================================================
+# Vectorised settlement
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class SettlementArrays:
+    """Vectorised settlement of every account (fen arrays indexed by account id)."""
+
+    cash: I64
+    margin: I64
+    offset: I64
+    close_pnl: I64
+    position_pnl: I64
+    fees: I64
+    reserve: I64
+    interest_base: I64
+    margin_call: I64
+    opening_banned: npt.NDArray[np.bool_]
+    transfer_restricted: npt.NDArray[np.bool_]
+    converted_lots: I64
+
+
+def settle_book(
+    book: LineBook,
+    accounts: AccountBook,
+    settle_fen: npt.ArrayLike,
+    settle_rate_ppm: npt.ArrayLike,
+    offset_value: I64,
+    *,
+    delivery_fen: npt.ArrayLike | None = None,
+    other_fen: npt.ArrayLike | None = None,
+    conversion_spec_line: npt.ArrayLike = (),
+    conversion_hedge_line: npt.ArrayLike = (),
+    conversion_quota: npt.ArrayLike = (),
+    cash_cap_ppm: int | None = 4 * PPM,
+    min_reserve_fen: int | npt.ArrayLike = DEFAULT_MIN_RESERVE_FEN,
+    prior_opening_banned: npt.ArrayLike | None = None,
+) -> SettlementArrays:
+    """Settle every account at S(D), vectorised; same fen as ``settle_member``.
+
+    ``accounts.balance`` holds the prior cash R + M − O (member) or the prior balance
+    (client); today's close P&L and fees are in ``accounts`` after ``apply_trades``.
+    ``settle_fen``/``settle_rate_ppm`` are per line in the caller's line order. Hedge
+    conversions (caller line indices) are applied to ``book``/``accounts`` in place
+    first, each converting min(quota, lots left) at S(D) without fee, oldest lots first.
+    """
+    n_acc = book.n_accounts
+    s_row = np.asarray(settle_fen, dtype=np.int64)[book.order]
+    r_row = np.asarray(settle_rate_ppm, dtype=np.int64)[book.order]
+    spec = np.asarray(conversion_spec_line, dtype=np.int64)
+    hedge = np.asarray(conversion_hedge_line, dtype=np.int64)
+    quota = np.asarray(conversion_quota, dtype=np.int64)
+    converted = np.zeros(spec.size, dtype=np.int64)
+    if spec.size:
+        if (quota < 0).any():
+            raise ValueError("conversion quota must not be negative")
+        # sequential per line in case one speculative line has several conversions
+        held: dict[int, int] = {}
+        for c in range(spec.size):
+            row = int(book.row_of[spec[c]])
+            left = held.get(row, int(book.hist_lots[row] + book.today_lots[row]))
+            converted[c] = min(int(quota[c]), left)
+            held[row] = left - int(converted[c])
+        price = np.asarray(settle_fen, dtype=np.int64)[spec]
+        n = spec.size
+        batch = TradeBatch.of(
+            np.concatenate((spec, hedge)),
+            np.concatenate((np.full(n, ACTION_CLOSE), np.full(n, ACTION_OPEN))),
+            np.concatenate((converted, converted)),
+            np.concatenate((price, price)),
+        )
+        apply_trades(book, accounts, batch)
+    mult, sign = book.multiplier, book.sign
+    lots = book.hist_lots + book.today_lots
+    margin_line = _mul_half_up((s_row, mult, lots, r_row), PPM)
+    pos_line = (
+        _mul_half_up(((s_row - book.prior_fen).astype(np.int64), book.hist_lots, mult, sign), 1)
+        + _mul_half_up((s_row, book.today_lots, mult, sign), 1)
+        - _mul_half_up((book.today_cost, mult, sign), 1)
+    ).astype(np.int64)
+    rows = np.arange(book.account.size, dtype=np.int64)
+    margin_ap, pos_ap = _group_by_account_product(
+        book, rows, [margin_line, pos_line], n_acc, book.account
+    )
+    margin = margin_ap.sum(axis=1)
+    position_pnl = pos_ap.sum(axis=1)
+    delivery = (
+        np.zeros(n_acc, np.int64)
+        if delivery_fen is None
+        else np.asarray(delivery_fen, dtype=np.int64)
+    )
+    other = np.zeros(n_acc, np.int64) if other_fen is None else np.asarray(other_fen, np.int64)
+    cash = accounts.equity_cash() + position_pnl + delivery + other
+    offset = np.minimum(offset_value, margin_ap).clip(min=0).sum(axis=1)
+    if cash_cap_ppm is not None:
+        cap = np.maximum(_mul_half_up((cash, np.full(n_acc, cash_cap_ppm)), PPM), 0)
+        offset = np.minimum(offset, cap)
+    reserve = cash - margin + offset
+    min_res = np.broadcast_to(np.asarray(min_reserve_fen, dtype=np.int64), (n_acc,))
+    banned_before = (
+        np.zeros(n_acc, np.bool_)
+        if prior_opening_banned is None
+        else np.asarray(prior_opening_banned, dtype=np.bool_)
+    )
+    return SettlementArrays(
+        cash=cash.astype(np.int64),
+        margin=margin.astype(np.int64),
+        offset=offset.astype(np.int64),
+        close_pnl=accounts.close_pnl.copy(),
+        position_pnl=position_pnl.astype(np.int64),
+        fees=accounts.fees.copy(),
+        reserve=reserve.astype(np.int64),
+        interest_base=np.maximum(reserve - offset, 0).astype(np.int64),
+        margin_call=np.maximum(min_res - reserve, 0).astype(np.int64),
+        opening_banned=(reserve < 0) | (banned_before & (reserve < min_res)),
+        transfer_restricted=reserve < 0,
+        converted_lots=converted,
+    )
+
+
+def roll_to_next_day(
+    book: LineBook,
+    accounts: AccountBook,
+    result: SettlementArrays,
+    settle_fen: npt.ArrayLike,
+    settle_rate_ppm: npt.ArrayLike,
+) -> AccountBook:
+    """Carry the book into the next trading day: today's lots become historic at S(D),
+    S(D) becomes the prior settlement, the settlement rate the open rate (spec 2.a); the
+    new AccountBook starts from cash(D) with no flows. Mutates ``book``."""
+    book.prior_fen = np.asarray(settle_fen, dtype=np.int64)[book.order].copy()
+    book.rate_ppm = np.asarray(settle_rate_ppm, dtype=np.int64)[book.order].copy()
+    book.hist_lots = book.hist_lots + book.today_lots
+    book.today_lots = np.zeros_like(book.today_lots)
+    book.today_cost = np.zeros_like(book.today_cost)
+    book.ol_line = book.ol_line[:0]
+    book.ol_lots, book.ol_price, book.ol_seq = (
+        book.ol_lots[:0],
+        book.ol_price[:0],
+        book.ol_seq[:0],
+    )
+    nxt = AccountBook.zeros(book.n_accounts)
+    nxt.balance = result.cash.copy()
+    return nxt
