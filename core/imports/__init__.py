@@ -1,0 +1,27 @@
+"""File imports: positions, trades, settlement prices, fund movements, receipts, orders.
+
+``import_file(db, kind, path, user=...)`` validates a CSV or XLSX file against its
+layout (``core.imports.layouts``, documented in ``docs/imports.md``) and upserts it
+all-or-nothing; ``validate_file`` lists the errors without writing. No Qt: the GUI
+calls these on a worker thread.
+"""
+
+from __future__ import annotations
+
+from core.imports.layouts import KINDS, LAYOUTS, Column, Layout, layout_markdown
+from core.imports.service import ImportResult, import_file, layout_for, validate_file
+from core.imports.validate import MAX_ERRORS, ProgressCallback
+
+__all__ = [
+    "KINDS",
+    "LAYOUTS",
+    "MAX_ERRORS",
+    "Column",
+    "ImportResult",
+    "Layout",
+    "ProgressCallback",
+    "import_file",
+    "layout_for",
+    "layout_markdown",
+    "validate_file",
+]

@@ -1,0 +1,692 @@
+"""Column layouts of the import files: the one definition the validator and docs share.
+
+Each ``Layout`` lists its columns in file order with the value type, whether the column
+is required, its meaning, an example, the accepted header aliases (Chinese headers of
+typical exports) and the ORM attribute it fills. ``layout_markdown`` renders the tables
+of ``docs/imports.md`` from the same objects; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.db.base import Base
+from core.db.tables import (
+    ClosingOrder,
+    FundMovement,
+    Position,
+    SettlementPrice,
+    Trade,
+    WarehouseReceipt,
+)
+
+
+class ValueType(StrEnum):
+    """How a cell is parsed and checked (see ``core.imports.values``)."""
+
+    TRADING_DAY = "trading day"
+    DATE = "date"
+    DATETIME = "date-time"
+    CODE = "code"
+    TEXT = "text"
+    CONTRACT = "contract"
+    CLIENT = "client"
+    MEMBER = "member"
+    WAREHOUSE = "warehouse"
+    PRODUCT = "product"
+    HOLDER = "holder"
+    SIDE = "side"
+    ACTION = "action"
+    HEDGE = "hedge"
+    LIMIT_LOCK = "limit lock"
+    FUND_KIND = "fund kind"
+    RECEIPT_STATUS = "receipt status"
+    INTEGER = "integer"
+    PRICE = "price"
+    MONEY = "money"
+
+
+# Accepted cell values (case-insensitive) → stored value. "buy"/"sell" on a side column
+# are resolved against the action of the row (``Layout.buy_sell``).
+SIDE_VALUES: dict[str, str] = {
+    "long": "long",
+    "short": "short",
+    "多": "long",
+    "多头": "long",
+    "空": "short",
+    "空头": "short",
+    "buy": "buy",
+    "sell": "sell",
+    "买": "buy",
+    "买入": "buy",
+    "卖": "sell",
+    "卖出": "sell",
+}
+ACTION_VALUES: dict[str, str] = {
+    "open": "open",
+    "close": "close",
+    "deliver": "deliver",
+    "开": "open",
+    "开仓": "open",
+    "平": "close",
+    "平仓": "close",
+    "平今": "close",
+    "平昨": "close",
+    "交割": "deliver",
+}
+HEDGE_VALUES: dict[str, bool] = {
+    "0": False,
+    "false": False,
+    "no": False,
+    "n": False,
+    "spec": False,
+    "speculation": False,
+    "投机": False,
+    "1": True,
+    "true": True,
+    "yes": True,
+    "y": True,
+    "hedge": True,
+    "hedging": True,
+    "套保": True,
+    "套期保值": True,
+}
+LIMIT_LOCK_VALUES: dict[str, str] = {
+    "none": "none",
+    "limit_up": "limit_up",
+    "limit_down": "limit_down",
+    "无": "none",
+    "涨停": "limit_up",
+    "涨停板": "limit_up",
+    "跌停": "limit_down",
+    "跌停板": "limit_down",
+}
+FUND_KIND_VALUES: dict[str, str] = {
+    "deposit": "deposit",
+    "withdrawal": "withdrawal",
+    "withdraw": "withdrawal",
+    "入金": "deposit",
+    "出金": "withdrawal",
+}
+RECEIPT_STATUS_VALUES: dict[str, str] = {
+    "held": "held",
+    "margin": "margin",
+    "delivery": "delivery",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "持有": "held",
+    "自由": "held",
+    "充抵": "margin",
+    "质押": "margin",
+    "交割": "delivery",
+    "冻结": "delivery",
+    "注销": "cancelled",
+}
+
+ENUM_VALUES: dict[ValueType, dict[str, str]] = {
+    ValueType.SIDE: SIDE_VALUES,
+    ValueType.ACTION: ACTION_VALUES,
+    ValueType.LIMIT_LOCK: LIMIT_LOCK_VALUES,
+    ValueType.FUND_KIND: FUND_KIND_VALUES,
+    ValueType.RECEIPT_STATUS: RECEIPT_STATUS_VALUES,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file.
+
+    ``minimum`` bounds INTEGER columns (in units) and MONEY columns (in fen); prices are
+    always > 0 and on the contract's tick. ``max_length`` bounds CODE and TEXT cells.
+    """
+
+    name: str
+    type: ValueType
+    required: bool
+    meaning: str
+    example: str
+    db: str
+    aliases: tuple[str, ...] = ()
+    minimum: int | None = None
+    max_length: int | None = None
+
+    def type_text(self) -> str:
+        """The type as the docs state it."""
+        t = self.type
+        if t is ValueType.INTEGER:
+            return f"whole number ≥ {self.minimum if self.minimum is not None else 0}"
+        if t is ValueType.MONEY:
+            bound = "> 0" if self.minimum == 1 else "≥ 0"
+            return f"yuan, ≤ 2 decimals, {bound}"
+        if t is ValueType.PRICE:
+            return "yuan, ≤ 2 decimals, on the contract's tick"
+        if t in ENUM_VALUES:
+            stored = dict.fromkeys(ENUM_VALUES[t].values())
+            canonical = [v for v in stored if v not in ("buy", "sell")]
+            return " / ".join(f"`{v}`" for v in canonical)
+        if t is ValueType.HEDGE:
+            return "`0` / `1` (also spec / hedge, 投机 / 套保)"
+        if t is ValueType.TRADING_DAY:
+            return "date YYYY-MM-DD, a trading day"
+        if t is ValueType.DATE:
+            return "date YYYY-MM-DD"
+        if t is ValueType.DATETIME:
+            return "YYYY-MM-DD HH:MM:SS, Beijing time"
+        if t in (ValueType.CODE, ValueType.TEXT):
+            return f"text ≤ {self.max_length}" if self.max_length else "text"
+        return f"{t.value} code"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of one import kind, its natural key and its target table.
+
+    ``scope`` is the column whose values select the stored rows an import may touch
+    (the trading days of the file, or the key itself). ``buy_sell`` says how "buy" and
+    "sell" in the side column map to the position side: "position" (buy = long),
+    "closing" (closing orders: buy closes a short) or "action" (per the row's action).
+    """
+
+    kind: str
+    title: str
+    table: type[Base]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    scope: str
+    buy_sell: str = ""
+    notes: str = ""
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+def normalise_header(text: str) -> str:
+    """Header as matched: case-folded, units in brackets dropped, spaces as underscores.
+
+    "Trading Day" → "trading_day", "价格(元)" → "价格", "\\ufeff交易日" → "交易日".
+    """
+    s = text.replace("\ufeff", "").strip()
+    s = re.sub(r"[(（][^)）]*[)）]\s*$", "", s).strip()
+    return re.sub(r"[\s\-]+", "_", s).casefold()
+
+
+# --------------------------------------------------------------------- shared columns
+def _trading_day() -> Column:
+    return Column(
+        "trading_day",
+        ValueType.TRADING_DAY,
+        True,
+        "Trading day the row belongs to (night session: the next trading day)",
+        "2026-11-02",
+        "trading_day",
+        ("交易日", "交易日期", "日期"),
+    )
+
+
+def _client(required: bool = True, meaning: str = "Client code (客户号)") -> Column:
+    return Column(
+        "client",
+        ValueType.CLIENT,
+        required,
+        meaning,
+        "10000001",
+        "client_code",
+        ("客户号", "客户代码", "客户编号", "客户"),
+    )
+
+
+def _contract() -> Column:
+    return Column(
+        "contract",
+        ValueType.CONTRACT,
+        True,
+        "Contract code, must be in the contract table",
+        "m2701",
+        "contract_code",
+        ("合约", "合约代码", "合约号"),
+    )
+
+
+def _side(meaning: str) -> Column:
+    return Column(
+        "side",
+        ValueType.SIDE,
+        True,
+        meaning,
+        "long",
+        "side",
+        ("买卖", "方向", "买卖方向", "多空", "持仓方向"),
+    )
+
+
+def _hedge() -> Column:
+    return Column(
+        "hedge",
+        ValueType.HEDGE,
+        False,
+        "Hedge position (empty = speculative)",
+        "0",
+        "hedge",
+        ("投保", "投机套保", "套保标志", "投套"),
+    )
+
+
+def _lots(meaning: str, minimum: int, aliases: tuple[str, ...] = ("手数",)) -> Column:
+    return Column("lots", ValueType.INTEGER, True, meaning, "10", "lots", aliases, minimum)
+
+
+def _price(
+    name: str,
+    meaning: str,
+    example: str,
+    aliases: tuple[str, ...],
+    required: bool = True,
+    db: str = "price_fen",
+) -> Column:
+    return Column(name, ValueType.PRICE, required, meaning, example, db, aliases)
+
+
+def _member(required: bool = True) -> Column:
+    return Column(
+        "member",
+        ValueType.MEMBER,
+        required,
+        "Member code (会员号)",
+        "0101",
+        "member_code",
+        ("会员号", "会员代码", "会员编号", "会员"),
+    )
+
+
+# --------------------------------------------------------------------- the layouts
+POSITIONS = Layout(
+    kind="positions",
+    title="Positions (持仓)",
+    table=Position,
+    columns=(
+        _trading_day(),
+        _client(),
+        _contract(),
+        _side("Position side: `long` / `short` (also 多/空, buy/sell, 买/卖)"),
+        _hedge(),
+        _lots("Open lots at the end of the day", 0, ("手数", "持仓手数", "持仓量", "持仓")),
+        Column(
+            "today_lots",
+            ValueType.INTEGER,
+            False,
+            "Of which opened on that day (≤ lots; empty = 0)",
+            "2",
+            "today_lots",
+            ("今仓", "今仓手数", "今日开仓"),
+            0,
+        ),
+        _price(
+            "open_price",
+            "Average opening price of the open lots",
+            "3012",
+            ("开仓价", "开仓均价", "持仓均价"),
+            db="open_price_fen",
+        ),
+        Column(
+            "margin",
+            ValueType.MONEY,
+            False,
+            "Margin held after settlement (empty = 0)",
+            "30120.00",
+            "margin_fen",
+            ("保证金", "占用保证金", "交易保证金"),
+            0,
+        ),
+    ),
+    key=("trading_day", "client", "contract", "side", "hedge"),
+    scope="trading_day",
+    buy_sell="position",
+)
+
+TRADES = Layout(
+    kind="trades",
+    title="Trades (成交)",
+    table=Trade,
+    columns=(
+        _trading_day(),
+        Column(
+            "trade_no",
+            ValueType.CODE,
+            True,
+            "Exchange trade number",
+            "T00001",
+            "trade_no",
+            ("成交编号", "成交号", "成交序号"),
+            max_length=32,
+        ),
+        Column(
+            "traded_at",
+            ValueType.DATETIME,
+            False,
+            "Time of the fill (Beijing time)",
+            "2026-11-02 09:31:05",
+            "traded_at",
+            ("成交时间",),
+        ),
+        _client(),
+        _contract(),
+        _side(
+            "Position side the trade affects: `long` / `short`; or `buy` / `sell` "
+            "(买/卖), resolved with the action"
+        ),
+        Column(
+            "action",
+            ValueType.ACTION,
+            True,
+            "`open` / `close` / `deliver` (开仓/平仓/交割)",
+            "open",
+            "action",
+            ("开平", "开平标志", "开平仓"),
+        ),
+        _hedge(),
+        _lots("Lots traded", 1, ("手数", "成交手数", "成交数量")),
+        _price("price", "Trade price", "3010", ("价格", "成交价", "成交价格")),
+        Column(
+            "fee",
+            ValueType.MONEY,
+            False,
+            "Fee charged (empty = 0)",
+            "15.00",
+            "fee_fen",
+            ("手续费",),
+            0,
+        ),
+    ),
+    key=("trading_day", "trade_no"),
+    scope="trading_day",
+    buy_sell="action",
+)
+
+SETTLEMENT_PRICES = Layout(
+    kind="settlement-prices",
+    title="Settlement prices (结算价)",
+    table=SettlementPrice,
+    columns=(
+        _trading_day(),
+        _contract(),
+        _price(
+            "settlement_price",
+            "Settlement price of the day",
+            "3020",
+            ("结算价", "今结算", "当日结算价"),
+            db="settlement_fen",
+        ),
+        _price(
+            "upper_limit",
+            "Limit-up price of the day (≥ settlement price)",
+            "3130",
+            ("涨停板", "涨停价", "涨停板价"),
+            required=False,
+            db="upper_limit_fen",
+        ),
+        _price(
+            "lower_limit",
+            "Limit-down price of the day (≤ settlement price)",
+            "2890",
+            ("跌停板", "跌停价", "跌停板价"),
+            required=False,
+            db="lower_limit_fen",
+        ),
+        Column(
+            "limit_lock",
+            ValueType.LIMIT_LOCK,
+            False,
+            "Limit-locked close (单边市); empty = `none`",
+            "none",
+            "limit_lock",
+            ("单边市", "涨跌停", "涨跌停标志"),
+        ),
+        Column(
+            "open_interest",
+            ValueType.INTEGER,
+            False,
+            "Single-side open interest in lots (empty = 0)",
+            "1250000",
+            "open_interest",
+            ("持仓量",),
+            0,
+        ),
+        Column(
+            "volume",
+            ValueType.INTEGER,
+            False,
+            "Volume in lots (empty = 0)",
+            "980000",
+            "volume",
+            ("成交量",),
+            0,
+        ),
+    ),
+    key=("trading_day", "contract"),
+    scope="trading_day",
+)
+
+FUND_MOVEMENTS = Layout(
+    kind="fund-movements",
+    title="Fund movements (出入金)",
+    table=FundMovement,
+    columns=(
+        Column(
+            "movement_no",
+            ValueType.CODE,
+            True,
+            "Unique movement number",
+            "F0001",
+            "movement_no",
+            ("流水号", "出入金编号", "资金流水号"),
+            max_length=32,
+        ),
+        _trading_day(),
+        _member(),
+        _client(
+            False,
+            "Client code; empty for the member's own reserve movements "
+            "(the client must belong to the member)",
+        ),
+        Column(
+            "kind",
+            ValueType.FUND_KIND,
+            True,
+            "`deposit` / `withdrawal` (入金/出金)",
+            "deposit",
+            "kind",
+            ("类型", "出入金类型", "出入金方向"),
+        ),
+        Column(
+            "amount",
+            ValueType.MONEY,
+            True,
+            "Amount in yuan",
+            "500000.00",
+            "amount_fen",
+            ("金额", "出入金金额"),
+            1,
+        ),
+        Column(
+            "note",
+            ValueType.TEXT,
+            False,
+            "Free text",
+            "bank transfer",
+            "note",
+            ("备注", "摘要", "说明"),
+            max_length=200,
+        ),
+    ),
+    key=("movement_no",),
+    scope="movement_no",
+)
+
+RECEIPTS = Layout(
+    kind="receipts",
+    title="Warehouse receipts (标准仓单)",
+    table=WarehouseReceipt,
+    columns=(
+        Column(
+            "receipt_no",
+            ValueType.CODE,
+            True,
+            "Receipt number",
+            "WR-M-0001",
+            "receipt_no",
+            ("仓单号", "仓单编号"),
+            max_length=32,
+        ),
+        Column(
+            "product",
+            ValueType.PRODUCT,
+            True,
+            "Product code (must be in the product table)",
+            "m",
+            "product_code",
+            ("品种", "品种代码"),
+        ),
+        Column(
+            "warehouse",
+            ValueType.WAREHOUSE,
+            True,
+            "Warehouse or factory warehouse code (must be in the warehouse table)",
+            "DL01",
+            "warehouse_code",
+            ("仓库", "仓库代码", "交割库", "仓库编号"),
+        ),
+        _member(),
+        Column(
+            "holder",
+            ValueType.HOLDER,
+            True,
+            "Client code, or the member code for the "
+            "member's own receipts (a client must belong to the member)",
+            "10000001",
+            "holder_code",
+            ("持有人", "货主", "客户号"),
+        ),
+        _lots("Receipt lots", 1, ("手数", "仓单数量", "张数")),
+        Column(
+            "tons",
+            ValueType.INTEGER,
+            True,
+            "Tons of goods",
+            "100",
+            "tons",
+            ("吨数", "重量"),
+            1,
+        ),
+        Column(
+            "production_date",
+            ValueType.DATE,
+            False,
+            "Production date (≤ registration date)",
+            "2026-10-20",
+            "production_date",
+            ("生产日期",),
+        ),
+        Column(
+            "registration_date",
+            ValueType.DATE,
+            True,
+            "Registration date",
+            "2026-11-02",
+            "registration_date",
+            ("注册日期", "注册日"),
+        ),
+        Column(
+            "status",
+            ValueType.RECEIPT_STATUS,
+            False,
+            "`held` / `margin` / `delivery` / `cancelled` (empty = `held`)",
+            "held",
+            "status",
+            ("状态", "仓单状态"),
+        ),
+        Column(
+            "status_since",
+            ValueType.DATE,
+            False,
+            "Date of the last status change",
+            "2026-11-02",
+            "status_since",
+            ("状态日期",),
+        ),
+    ),
+    key=("receipt_no",),
+    scope="receipt_no",
+)
+
+CLOSING_ORDERS = Layout(
+    kind="closing-orders",
+    title="Unfilled closing orders (未成交平仓委托)",
+    table=ClosingOrder,
+    columns=(
+        _trading_day(),
+        Column(
+            "order_no",
+            ValueType.CODE,
+            True,
+            "Order number",
+            "O00001",
+            "order_no",
+            ("委托号", "报单编号", "委托编号"),
+            max_length=32,
+        ),
+        _client(),
+        _contract(),
+        _side(
+            "Side of the position being closed: `long` / `short`; or `buy` / `sell` "
+            "(买/卖: sell closes a long, buy closes a short)"
+        ),
+        _hedge(),
+        _lots("Unfilled lots", 1, ("手数", "未成交手数", "委托手数")),
+        _price("price", "Limit price of the order", "2890", ("价格", "委托价", "委托价格")),
+    ),
+    key=("trading_day", "order_no"),
+    scope="trading_day",
+    buy_sell="closing",
+    notes="Unfilled limit-price closing orders standing at the close, for the forced "
+    "reduction preview (spec 2.e).",
+)
+
+LAYOUTS: dict[str, Layout] = {
+    lay.kind: lay
+    for lay in (
+        POSITIONS,
+        TRADES,
+        SETTLEMENT_PRICES,
+        FUND_MOVEMENTS,
+        RECEIPTS,
+        CLOSING_ORDERS,
+    )
+}
+KINDS: tuple[str, ...] = tuple(LAYOUTS)
+
+
+def layout_markdown(layout: Layout) -> str:
+    """The docs table of one layout: column, type, required, meaning, example, alias."""
+    lines = [
+        "| Column | Type | Required | Meaning | Example | Also accepted |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in layout.columns:
+        aliases = ", ".join(c.aliases)
+        lines.append(
+            f"| `{c.name}` | {c.type_text()} | {'yes' if c.required else 'no'} "
+            f"| {c.meaning} | `{c.example}` | {aliases} |"
+        )
+    key = ", ".join(layout.key)
+    lines.append("")
+    lines.append(f"Natural key: ({key}).")
+    return "\n".join(lines)

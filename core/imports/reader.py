@@ -1,0 +1,165 @@
+"""Reading CSV and XLSX import files into a table of stripped strings.
+
+Every cell is read as text, so that numbers never pass through binary floating point
+before validation (Excel's numbers are written back in their shortest exact form). Row
+numbers are the spreadsheet's: the header is row 1, blank rows are dropped but keep the
+numbering of the rows after them.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from core.errors import InputError
+
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+"""UTF-8 (with or without BOM) first; GB18030 is what Chinese Excel saves as "CSV"."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """The cells of one file as text; ``frame`` columns are positions 0..n-1."""
+
+    source: str
+    headers: tuple[str, ...]
+    frame: pd.DataFrame
+    rows: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def read_table(path: Path, data: bytes | None = None) -> RawTable:
+    """Read ``path`` (.csv or .xlsx, the first sheet) with its header in row 1.
+
+    ``data`` is the file's content if the caller has already read it (for the hash).
+    Raises InputError naming the file when it cannot be read or has no header.
+    """
+    source = path.name
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise InputError(
+            f"unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx",
+            source=source,
+        )
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+    cells = _read_xlsx(data, source) if suffix != ".csv" else _read_csv(data, source)
+    return _to_table(cells, source)
+
+
+def _to_table(cells: pd.DataFrame, source: str) -> RawTable:
+    if cells.shape[0] == 0 or cells.shape[1] == 0:
+        raise InputError("the file is empty (expected a header in row 1)", source=source)
+    # Cells keep their surrounding spaces here (stripping a million cells costs
+    # seconds); the validator strips each distinct value once.
+    cells = cells.fillna("")
+    header_cells = [str(v).strip() for v in cells.iloc[0].tolist()]
+    # Trailing empty header cells are spreadsheet noise; inner ones are ignored later.
+    width = len(header_cells)
+    while width and not header_cells[width - 1]:
+        width -= 1
+    if width == 0:
+        raise InputError("row 1 must hold the column headers; it is empty", source=source)
+    body = cells.iloc[1:, :width]
+    body.columns = pd.RangeIndex(width)
+    rows = np.arange(2, len(body) + 2, dtype=np.int64)
+    non_blank = (body != "").any(axis=1).to_numpy(dtype=bool, copy=True)
+    body = body.loc[non_blank].reset_index(drop=True)
+    return RawTable(
+        source=source,
+        headers=tuple(h.replace("\ufeff", "").strip() for h in header_cells[:width]),
+        frame=body,
+        rows=rows[non_blank],
+    )
+
+
+def _read_csv(data: bytes, source: str) -> pd.DataFrame:
+    text: str | None = None
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise InputError(
+            "cannot decode the file as UTF-8 or GB18030 text; save it as CSV UTF-8",
+            source=source,
+        )
+    if not text.strip():
+        raise InputError("the file is empty (expected a header in row 1)", source=source)
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=object,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        # pandas counts lines from 1 including the header, as a spreadsheet does.
+        raise InputError(f"malformed CSV: {exc}", source=source) from None
+
+
+def _read_xlsx(data: bytes, source: str) -> pd.DataFrame:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise InputError(f"not a readable .xlsx workbook: {exc}", source=source) from None
+    try:
+        if not book.worksheets:
+            raise InputError("the workbook has no sheets", source=source)
+        sheet = book.worksheets[0]
+        out: list[list[str]] = []
+        expected_row = 1
+        for row in sheet.iter_rows():
+            cells = [c for c in row if getattr(c, "row", None) is not None]
+            number = cells[0].row if cells else expected_row
+            while expected_row < number:  # read-only sheets may skip empty rows
+                out.append([])
+                expected_row += 1
+            out.append([_cell_text(c.value) for c in row])
+            expected_row = number + 1
+    finally:
+        book.close()
+    width = max((len(r) for r in out), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in out], dtype=object)
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a person typed: 3521.5 → "3521.5", dates → ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)  # shortest round-trip form: the decimal that was typed
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    return str(value)

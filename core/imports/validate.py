@@ -1,0 +1,484 @@
+"""Validation of an import table against its layout: every bad cell, or clean rows.
+
+Column-wise: each column is factorised, its distinct values parsed once
+(``core.imports.values``), and cross-field rules (tick, today_lots ≤ lots, limit order,
+client of member, duplicate keys) are numpy expressions over whole columns. Messages are
+built only for failing rows, and at most ``max_errors`` of them per check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from core.errors import InputError
+from core.imports.layouts import Column, Layout, ValueType, normalise_header
+from core.imports.reader import RawTable
+from core.imports.reference import ReferenceData
+from core.imports.values import Parser, got, parser_for
+from core.money import FEN_PER_YUAN
+from core.trading_calendar import TradingCalendar
+
+MAX_ERRORS = 200
+
+ProgressCallback = Callable[[str, int, int | None], None]
+"""``progress(stage, done, total)``; may raise OperationCancelledError to abort."""
+
+ObjArray = npt.NDArray[np.object_]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# Stored value of an empty optional cell; other types store NULL.
+_EMPTY_DEFAULTS: dict[ValueType, Any] = {
+    ValueType.INTEGER: 0,
+    ValueType.MONEY: 0,
+    ValueType.HEDGE: False,
+    ValueType.LIMIT_LOCK: "none",
+    ValueType.RECEIPT_STATUS: "held",
+    ValueType.TEXT: "",
+}
+_INT_TYPES = (ValueType.INTEGER, ValueType.MONEY, ValueType.PRICE)
+
+
+@dataclass(frozen=True)
+class ValidRows:
+    """Clean rows ready to store: ``frame`` columns are ORM attribute names.
+
+    ``present`` holds the attributes the file supplied; a re-import updates only those
+    (an absent optional column keeps the stored value, new rows get its default).
+    """
+
+    layout: Layout
+    frame: pd.DataFrame
+    present: frozenset[str]
+    rows: IntArray
+    ignored_headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Outcome of validating one table: clean rows, or the errors (sorted by row)."""
+
+    valid: ValidRows | None
+    errors: list[InputError]
+
+
+class _Errors:
+    """Collects errors per check, keeping at most ``limit`` messages of each."""
+
+    def __init__(self, source: str, rows: IntArray, limit: int) -> None:
+        self.source = source
+        self.rows = rows
+        self.limit = limit
+        self.total = 0
+        self.bad: BoolArray = np.zeros(len(rows), dtype=bool)
+        self._items: list[tuple[int, int, InputError]] = []
+
+    def has_errors(self) -> bool:
+        return self.total > 0
+
+    def header(self, order: int, field: str, message: str) -> None:
+        self.total += 1
+        self._items.append((1, order, InputError(message, source=self.source, row=1, field=field)))
+
+    def add(self, mask: BoolArray, order: int, field: str, message: Callable[[int], str]) -> None:
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        self.total += len(idx)
+        self.bad[idx] = True
+        for i in idx[: self.limit]:
+            row = int(self.rows[i])
+            self._items.append(
+                (
+                    row,
+                    order,
+                    InputError(message(int(i)), source=self.source, row=row, field=field),
+                )
+            )
+
+    def result(self) -> list[InputError]:
+        items = sorted(self._items, key=lambda t: (t[0], t[1]))[: self.limit]
+        out = [e for _, _, e in items]
+        if self.total > len(out):
+            out.append(
+                InputError(
+                    f"{self.total - len(out)} more error(s) not shown; fix these and re-run",
+                    source=self.source,
+                )
+            )
+        return out
+
+
+@dataclass
+class _Parsed:
+    """One column: raw text, parsed values and masks (per row)."""
+
+    column: Column
+    field: str
+    order: int
+    text: ObjArray
+    values: ObjArray
+    ok: BoolArray
+    empty: BoolArray
+
+    def ints(self) -> IntArray:
+        """Values as int64 (0 where bad or empty without default)."""
+        filled = np.where(self.ok & ~pd.isna(self.values), self.values, 0)
+        return filled.astype(np.int64)
+
+
+def _map_headers(
+    layout: Layout, raw_headers: tuple[str, ...], errors: _Errors
+) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Column name → file position; reports missing and doubled columns on row 1."""
+    lookup: dict[str, str] = {}
+    for c in layout.columns:
+        for alias in (c.name, *c.aliases):
+            lookup[normalise_header(alias)] = c.name
+    found: dict[str, int] = {}
+    ignored: list[str] = []
+    for pos, header in enumerate(raw_headers):
+        name = lookup.get(normalise_header(header))
+        if name is None:
+            if header:
+                ignored.append(header)
+            continue
+        if name in found:
+            first = raw_headers[found[name]]
+            errors.header(
+                pos,
+                header,
+                f"column '{name}' appears twice (as '{first}' "
+                f"in column {found[name] + 1} and in column {pos + 1})",
+            )
+            continue
+        found[name] = pos
+    for order, c in enumerate(layout.columns):
+        if c.required and c.name not in found:
+            accepted = ", ".join((c.name, *c.aliases))
+            errors.header(
+                1000 + order,
+                c.name,
+                f"required column is missing (accepted headers: {accepted})",
+            )
+    return found, tuple(ignored)
+
+
+def _parse_column(
+    column: Column,
+    field: str,
+    order: int,
+    text: ObjArray,
+    parser: Parser,
+    errors: _Errors,
+) -> _Parsed:
+    codes, uniques = pd.factorize(text)
+    n_unique = len(uniques)
+    values_u = np.empty(n_unique, dtype=object)
+    message_u: list[str | None] = [None] * n_unique
+    empty_u = np.zeros(n_unique, dtype=bool)
+    default = _EMPTY_DEFAULTS.get(column.type)
+    for k, raw_cell in enumerate(uniques):
+        cell = str(raw_cell).strip()
+        if cell == "":
+            empty_u[k] = True
+            if column.required:
+                message_u[k] = "required value is missing"
+            values_u[k] = default
+            continue
+        try:
+            values_u[k] = parser(cell)
+        except ValueError as exc:
+            message_u[k] = str(exc)
+    bad_u = np.array([m is not None for m in message_u], dtype=bool)
+    bad = bad_u[codes]
+    errors.add(bad, order, field, lambda i: str(message_u[codes[i]]))
+    return _Parsed(column, field, order, text, values_u[codes], ~bad, empty_u[codes])
+
+
+def validate_table(
+    layout: Layout,
+    raw: RawTable,
+    refs: ReferenceData,
+    calendar: TradingCalendar,
+    *,
+    max_errors: int = MAX_ERRORS,
+    progress: ProgressCallback | None = None,
+) -> Validation:
+    """Check every cell of ``raw`` against ``layout``.
+
+    Pure: reads nothing but its arguments. Returns the clean rows if there is no error,
+    else the errors sorted by row (at most ``max_errors``, plus one "more" line).
+    """
+    errors = _Errors(raw.source, raw.rows, max_errors)
+    found, ignored = _map_headers(layout, raw.headers, errors)
+    if errors.has_errors():
+        return Validation(None, errors.result())
+    if len(raw) == 0:
+        errors.header(0, "", "the file has no data rows")
+        return Validation(None, errors.result())
+
+    known = refs.known()
+    parsed: dict[str, _Parsed] = {}
+    present = [c for c in layout.columns if c.name in found]
+    for done, c in enumerate(present):
+        if progress is not None:
+            progress("validate", done, len(present))
+        pos = found[c.name]
+        text = raw.frame[pos].to_numpy(dtype=object)
+        parsed[c.name] = _parse_column(
+            c,
+            raw.headers[pos],
+            layout.columns.index(c),
+            text,
+            parser_for(c, calendar, known),
+            errors,
+        )
+    if progress is not None:
+        progress("validate", len(present), len(present))
+
+    _resolve_buy_sell(layout, parsed)
+    _check_ticks(parsed, refs, errors)
+    _check_contract_life(parsed, refs, errors)
+    _check_rules(layout, parsed, refs, errors)
+    _check_duplicates(layout, parsed, found, raw.headers, errors)
+    if errors.has_errors():
+        return Validation(None, errors.result())
+
+    n = len(raw)
+    data: dict[str, Any] = {}
+    for c in layout.columns:
+        p = parsed.get(c.name)
+        if p is None:
+            default = _EMPTY_DEFAULTS.get(c.type)
+            data[c.db] = np.full(n, default, dtype=object)
+        elif c.type in _INT_TYPES and not (c.type is ValueType.PRICE and not c.required):
+            data[c.db] = p.ints()
+        elif c.type is ValueType.HEDGE:
+            data[c.db] = p.values.astype(bool)
+        else:
+            data[c.db] = p.values
+    # Explicit object dtype: pandas would turn text columns into its "str" dtype, where
+    # None (NULL) becomes NaN.
+    frame = pd.DataFrame(
+        {
+            name: pd.Series(values, dtype=object) if values.dtype == object else values
+            for name, values in data.items()
+        }
+    )
+    return Validation(
+        ValidRows(
+            layout=layout,
+            frame=frame,
+            present=frozenset(layout.column(name).db for name in found),
+            rows=raw.rows,
+            ignored_headers=ignored,
+        ),
+        [],
+    )
+
+
+# ------------------------------------------------------------------ cross-field rules
+def _resolve_buy_sell(layout: Layout, parsed: dict[str, _Parsed]) -> None:
+    """Turn buy/sell into the position side (see ``Layout.buy_sell``)."""
+    side = parsed.get("side")
+    if side is None:
+        return
+    values = side.values
+    is_buy = values == "buy"
+    is_sell = values == "sell"
+    if not (is_buy.any() or is_sell.any()):
+        return
+    if layout.buy_sell == "action":
+        action = parsed["action"]
+        closes = action.ok & (action.values == "close")
+        buy_side = np.where(closes, "short", "long")
+    elif layout.buy_sell == "closing":
+        buy_side = np.full(len(values), "short", dtype=object)
+    else:
+        buy_side = np.full(len(values), "long", dtype=object)
+    sell_side = np.where(buy_side == "long", "short", "long")
+    side.values = np.where(is_buy, buy_side, np.where(is_sell, sell_side, values)).astype(object)
+
+
+def _yuan(fen: int) -> str:
+    whole, cents = divmod(fen, FEN_PER_YUAN)
+    return f"{whole}.{cents:02d}"
+
+
+def _check_ticks(parsed: dict[str, _Parsed], refs: ReferenceData, errors: _Errors) -> None:
+    contract = parsed.get("contract")
+    if contract is None:
+        return
+    codes, uniques = pd.factorize(np.where(contract.ok, contract.values, ""))
+    tick_u = np.array([refs.contract_ticks.get(str(u), 0) for u in uniques], dtype=np.int64)
+    ticks = tick_u[codes]
+    for p in parsed.values():
+        if p.column.type is ValueType.PRICE:
+            _check_tick(p, contract, ticks, errors)
+
+
+def _check_tick(price: _Parsed, contract: _Parsed, ticks: IntArray, errors: _Errors) -> None:
+    fen = price.ints()
+    on_tick = fen % np.where(ticks > 0, ticks, 1) == 0
+    mask = price.ok & ~price.empty & (ticks > 0) & ~on_tick
+
+    def message(i: int) -> str:
+        return (
+            f"must be a multiple of the tick of {contract.values[i]} "
+            f"({_yuan(int(ticks[i]))} yuan), {got(str(price.text[i]))}"
+        )
+
+    errors.add(mask, price.order, price.field, message)
+    price.ok = price.ok & ~mask
+
+
+def _check_contract_life(parsed: dict[str, _Parsed], refs: ReferenceData, errors: _Errors) -> None:
+    """A row's trading day must fall within its contract's life (listed, not expired)."""
+    contract, day = parsed.get("contract"), parsed.get("trading_day")
+    if contract is None or day is None or not refs.contract_life:
+        return
+    idx = np.flatnonzero(contract.ok & day.ok)
+    c_codes, c_uniques = pd.factorize(contract.values[idx])
+    d_codes, d_uniques = pd.factorize(day.values[idx])
+    pairs, inverse = np.unique(c_codes * len(d_uniques) + d_codes, return_inverse=True)
+    problems: dict[int, str] = {}
+    for k, pair in enumerate(pairs.tolist()):
+        code, when = c_uniques[pair // len(d_uniques)], d_uniques[pair % len(d_uniques)]
+        listed, last = refs.contract_life.get(str(code), (None, None))
+        if listed is not None and when < listed:
+            problems[k] = f"was not listed yet on {when} (listed {listed})"
+        elif last is not None and when > last:
+            problems[k] = f"had expired by {when} (last day {last})"
+    if not problems:
+        return
+    pair_of_row = np.full(len(contract.ok), -1, dtype=np.int64)
+    pair_of_row[idx] = inverse.reshape(-1)
+    mask = np.isin(pair_of_row, np.fromiter(problems, dtype=np.int64))
+
+    def message(i: int) -> str:
+        return f"contract {contract.values[i]} {problems[int(pair_of_row[i])]}"
+
+    errors.add(mask, contract.order, contract.field, message)
+    contract.ok = contract.ok & ~mask
+
+
+def _check_rules(
+    layout: Layout, parsed: dict[str, _Parsed], refs: ReferenceData, errors: _Errors
+) -> None:
+    if "today_lots" in parsed:
+        _check_today_lots(parsed["lots"], parsed["today_lots"], errors)
+    if "settlement_price" in parsed:
+        settle = parsed["settlement_price"]
+        for name, sign in (("upper_limit", 1), ("lower_limit", -1)):
+            limit = parsed.get(name)
+            if limit is not None:
+                _check_limit(settle, limit, sign, errors)
+    member = parsed.get("member")
+    for name in ("client", "holder"):
+        party = parsed.get(name)
+        if party is not None and member is not None:
+            _check_member_of(party, member, refs, errors)
+    if "production_date" in parsed and "registration_date" in parsed:
+        _check_production(parsed["production_date"], parsed["registration_date"], errors)
+
+
+def _check_today_lots(lots: _Parsed, today: _Parsed, errors: _Errors) -> None:
+    mask = lots.ok & today.ok & (today.ints() > lots.ints())
+
+    def message(i: int) -> str:
+        return f"must not exceed lots ({lots.text[i]}), {got(str(today.text[i]))}"
+
+    errors.add(mask, today.order, today.field, message)
+
+
+def _check_limit(settle: _Parsed, limit: _Parsed, sign: int, errors: _Errors) -> None:
+    both = settle.ok & limit.ok & ~limit.empty
+    wrong_side = (limit.ints() - settle.ints()) * sign < 0
+    word = "below" if sign == 1 else "above"
+
+    def message(i: int) -> str:
+        return (
+            f"must not be {word} the settlement price ({settle.text[i]}), {got(str(limit.text[i]))}"
+        )
+
+    errors.add(both & wrong_side, limit.order, limit.field, message)
+
+
+def _check_member_of(party: _Parsed, member: _Parsed, refs: ReferenceData, errors: _Errors) -> None:
+    """A client (or receipt holder) must belong to the row's member."""
+    codes, uniques = pd.factorize(np.where(party.ok, party.values, ""))
+    owner_u = np.array([refs.client_members.get(str(u), "") for u in uniques], dtype=object)
+    owner = owner_u[codes]
+    is_member_itself = party.values == member.values
+    mask = party.ok & member.ok & ~party.empty & ~is_member_itself & (owner != member.values)
+
+    def message(i: int) -> str:
+        if not owner[i]:  # another member's own code
+            return (
+                f"must be a client of member {member.values[i]} or the member "
+                f"itself, got member code '{party.text[i]}'"
+            )
+        return f"client {party.values[i]} belongs to member {owner[i]}, not to {member.values[i]}"
+
+    errors.add(mask, party.order, party.field, message)
+
+
+def _check_production(made: _Parsed, registered: _Parsed, errors: _Errors) -> None:
+    both = made.ok & registered.ok & ~made.empty
+    later = np.zeros(len(both), dtype=bool)
+    idx = np.flatnonzero(both)
+    later[idx] = made.values[idx] > registered.values[idx]
+
+    def message(i: int) -> str:
+        return (
+            f"must not be after the registration date "
+            f"({registered.values[i].isoformat()}), {got(str(made.text[i]))}"
+        )
+
+    errors.add(later, made.order, made.field, message)
+
+
+def _check_duplicates(
+    layout: Layout,
+    parsed: dict[str, _Parsed],
+    found: dict[str, int],
+    headers: tuple[str, ...],
+    errors: _Errors,
+) -> None:
+    key_parsed = [parsed[name] for name in layout.key if name in parsed]
+    ok = np.logical_and.reduce([p.ok for p in key_parsed])
+    if not ok.any():
+        return
+    key_frame = pd.DataFrame({p.column.name: p.values for p in key_parsed})
+    dup = key_frame.duplicated(keep="first").to_numpy(dtype=bool) & ok
+    if not dup.any():
+        return
+    involved = np.flatnonzero(key_frame.duplicated(keep=False).to_numpy(dtype=bool) & ok)
+    first_row: dict[tuple[Any, ...], int] = {}
+    for i in involved:
+        first_row.setdefault(tuple(p.values[i] for p in key_parsed), int(errors.rows[i]))
+    field = "+".join(headers[found[p.column.name]] for p in key_parsed)
+
+    def message(i: int) -> str:
+        key = tuple(p.values[i] for p in key_parsed)
+        shown = ", ".join(
+            f"{p.column.name}={_show(v)}" for p, v in zip(key_parsed, key, strict=True)
+        )
+        return f"duplicate key ({shown}): already on row {first_row[key]}"
+
+    errors.add(dup, key_parsed[-1].order, field, message)
+
+
+def _show(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    if isinstance(value, bool | np.bool_):
+        return "1" if value else "0"
+    return str(value)

@@ -1,0 +1,194 @@
+"""Cell parsers: one text → one stored value, or a ValueError whose text is the message.
+
+The validator runs these on the *distinct* values of a column (``pandas.factorize``)
+and spreads the results back with the factor codes, so a million-row file costs one
+hashing pass per column plus one Python call per distinct value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+
+from core.errors import CalendarHorizonError
+from core.imports.layouts import (
+    ENUM_VALUES,
+    HEDGE_VALUES,
+    Column,
+    ValueType,
+)
+from core.money import FEN_PER_YUAN
+from core.trading_calendar import TradingCalendar
+
+BEIJING = timezone(timedelta(hours=8), "CST")
+"""Times without an offset are Beijing time (China has no daylight saving)."""
+
+_INT_RE = re.compile(r"^[+-]?\d{1,15}(?:\.0*)?$")
+_DECIMAL_RE = re.compile(r"^([+-]?)(\d{1,15})(?:\.(\d*))?$")
+_DATE_RES = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_WEEKDAYS = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+
+Parser = Callable[[str], object]
+
+
+def got(text: str) -> str:
+    return f"got '{text}'"
+
+
+def parse_int(text: str, minimum: int) -> int:
+    """A whole number ≥ minimum ("5", "5.0"); ValueError with the user's message."""
+    if not _INT_RE.match(text):
+        raise ValueError(f"must be a whole number >= {minimum}, {got(text)}")
+    value = int(text.split(".", 1)[0])
+    if value < minimum:
+        raise ValueError(f"must be a whole number >= {minimum}, {got(text)}")
+    return value
+
+
+def parse_fen(text: str, what: str = "a yuan amount") -> int:
+    """A decimal yuan amount with at most two decimals → exact integer fen.
+
+    Trailing zeros beyond the second decimal are accepted ("3012.500"); anything that is
+    not a whole number of fen, thousands separators and exponents are refused.
+    """
+    m = _DECIMAL_RE.match(text)
+    if not m:
+        raise ValueError(f"must be {what} such as 3012.50, {got(text)}")
+    sign, whole, frac = m.group(1), m.group(2), (m.group(3) or "").rstrip("0")
+    if len(frac) > 2:
+        raise ValueError(f"must have at most two decimals (whole fen), {got(text)}")
+    fen = int(whole) * FEN_PER_YUAN + int(frac.ljust(2, "0"))
+    return -fen if sign == "-" else fen
+
+
+def parse_price(text: str) -> int:
+    fen = parse_fen(text, "a price in yuan")
+    if fen <= 0:
+        raise ValueError(f"must be a price > 0, {got(text)}")
+    return fen
+
+
+def parse_money(text: str, minimum_fen: int) -> int:
+    fen = parse_fen(text)
+    if fen < minimum_fen:
+        bound = "> 0" if minimum_fen == 1 else f">= {minimum_fen / FEN_PER_YUAN:.2f}"
+        raise ValueError(f"must be an amount {bound}, {got(text)}")
+    return fen
+
+
+def parse_date(text: str) -> date:
+    """YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, with a midnight time)."""
+    for pattern in _DATE_RES:
+        m = pattern.match(text)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                break
+    raise ValueError(f"must be a date YYYY-MM-DD, {got(text)}")
+
+
+def parse_trading_day(text: str, calendar: TradingCalendar) -> date:
+    day = parse_date(text)
+    try:
+        is_open = calendar.is_trading_day(day)
+    except CalendarHorizonError as exc:
+        raise ValueError(str(exc)) from None
+    if not is_open:
+        raise ValueError(
+            f"must be a trading day, {got(text)} (a {_WEEKDAYS[day.weekday()]}"
+            f"{', exchange closed' if day.weekday() < 5 else ''})"
+        )
+    return day
+
+
+def parse_datetime(text: str) -> datetime:
+    """ISO date and time; without an offset it is Beijing time."""
+    try:
+        value = datetime.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise ValueError(f"must be a date and time YYYY-MM-DD HH:MM:SS, {got(text)}") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=BEIJING)
+    return value
+
+
+def parse_text(text: str, max_length: int | None) -> str:
+    if max_length is not None and len(text) > max_length:
+        raise ValueError(f"must be at most {max_length} characters, got {len(text)}")
+    return text
+
+
+def parse_enum(text: str, values: dict[str, str]) -> str:
+    found = values.get(text.casefold())
+    if found is None:
+        allowed = ", ".join(sorted(set(values.values())))
+        raise ValueError(f"must be one of {allowed}, {got(text)}")
+    return found
+
+
+def parse_hedge(text: str) -> bool:
+    found = HEDGE_VALUES.get(text.casefold())
+    if found is None:
+        raise ValueError(f"must be 0 (speculative) or 1 (hedge), {got(text)}")
+    return found
+
+
+def parse_reference(text: str, known: frozenset[str], what: str, lower: bool) -> str:
+    code = text.lower() if lower else text
+    if code not in known:
+        where = (
+            "neither a client nor a member code" if what == "holder" else f"not in the {what} table"
+        )
+        raise ValueError(f"unknown {what} ({where}), {got(text)}")
+    return code
+
+
+def parser_for(
+    column: Column, calendar: TradingCalendar, known: dict[ValueType, frozenset[str]]
+) -> Parser:
+    """The parser of one column; ``known`` holds the codes of each reference type."""
+    t = column.type
+    if t is ValueType.TRADING_DAY:
+        return lambda s: parse_trading_day(s, calendar)
+    if t is ValueType.DATE:
+        return parse_date
+    if t is ValueType.DATETIME:
+        return parse_datetime
+    if t in (ValueType.CODE, ValueType.TEXT):
+        return lambda s: parse_text(s, column.max_length)
+    if t in (ValueType.CONTRACT, ValueType.PRODUCT):
+        codes = known[t]
+        return lambda s: parse_reference(s, codes, t.value, lower=True)
+    if t in (ValueType.CLIENT, ValueType.MEMBER, ValueType.WAREHOUSE):
+        codes = known[t]
+        return lambda s: parse_reference(s, codes, t.value, lower=False)
+    if t is ValueType.HOLDER:
+        codes = known[ValueType.CLIENT] | known[ValueType.MEMBER]
+        return lambda s: parse_reference(s, codes, "holder", lower=False)
+    if t in ENUM_VALUES:
+        vocabulary = ENUM_VALUES[t]
+        return lambda s: parse_enum(s, vocabulary)
+    if t is ValueType.HEDGE:
+        return parse_hedge
+    if t is ValueType.INTEGER:
+        minimum = column.minimum or 0
+        return lambda s: parse_int(s, minimum)
+    if t is ValueType.PRICE:
+        return parse_price
+    if t is ValueType.MONEY:
+        minimum_fen = column.minimum or 0
+        return lambda s: parse_money(s, minimum_fen)
+    raise AssertionError(f"no parser for {t}")
