@@ -2,59 +2,202 @@
 
 ``open_database(url)`` is the one entry point. The caller owns transactions: services
 open one ``with db.sessions.begin() as session:`` per user action (STYLE B6).
+
+Supported URLs: ``sqlite:///path/file.sqlite`` (``~`` is expanded; ``sqlite://`` is an
+in-memory database shared by all threads, for tests) and
+``postgresql+psycopg://user:password@host:port/dbname`` (plain ``postgresql://`` and
+``postgres://`` mean psycopg 3). Every failure to open becomes a ``ConfigError`` that
+names the URL with its password masked.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
-from core.db.tables import Base
 from core.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = "sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DBNAME"
+PG_CONNECT_TIMEOUT_S = 10
+"""Seconds before an unreachable PostgreSQL host is reported (libpq waits for ever)."""
+
+SQLITE_BEGIN_IMMEDIATE = "riskdesk_sqlite_begin_immediate"
+"""Execution option: start SQLite transactions with BEGIN IMMEDIATE (take the write
+lock up front, so that a read-then-write transaction cannot fail with SQLITE_BUSY)."""
+
+_USERINFO_RE = re.compile(r"(://[^:/@]*:)[^@]*@")
 
 
 @dataclass(frozen=True)
 class Database:
+    """An open database: ``sessions.begin()`` gives one transaction per user action."""
+
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
 
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
-    cur.execute("PRAGMA journal_mode=WAL")  # GUI reads while a worker writes
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+    @property
+    def masked_url(self) -> str:
+        """The URL with its password replaced by ``***`` (for logs and the GUI)."""
+        return mask_url(self.url)
 
 
-def open_database(url: str, *, create: bool = True) -> Database:
-    """Open (and with ``create``, create or upgrade) the database at ``url``.
-
-    Raises ConfigError naming the URL when it is malformed or its driver is unknown.
-    """
+def mask_url(url: str | URL) -> str:
+    """``url`` with the password hidden; works on strings SQLAlchemy cannot parse."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
     try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError(f"database URL {url!r} is not valid: {exc}") from None
+        return make_url(url.strip()).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return _USERINFO_RE.sub(r"\1***@", url.strip())
+
+
+def normalize_url(url: str) -> URL:
+    """Parse ``url`` and pick RiskDesk's driver; ConfigError if it cannot be used.
+
+    ``postgresql://`` and ``postgres://`` become ``postgresql+psycopg://``; ``~`` in a
+    SQLite path is expanded. Only SQLite (pysqlite) and PostgreSQL (psycopg 3) are
+    supported, because the migrations and constraints are tested on those two.
+    """
+    text = url.strip()
+    if not text:
+        raise ConfigError(f"database URL is empty; expected {SUPPORTED}")
+    try:
+        parsed = make_url(text)
+    except (ArgumentError, ValueError) as exc:
+        raise ConfigError(
+            f"database URL {mask_url(text)!r} is not valid ({exc}); expected {SUPPORTED}"
+        ) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgres", "postgresql") and driver in ("", "psycopg"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif backend == "sqlite" and driver in ("", "pysqlite"):
+        if parsed.database and parsed.database != ":memory:":
+            parsed = parsed.set(database=str(Path(parsed.database).expanduser()))
+    else:
+        raise ConfigError(
+            f"database URL {mask_url(parsed)!r}: driver {parsed.drivername!r} is not "
+            "supported; RiskDesk runs on SQLite or PostgreSQL via psycopg "
+            f"({SUPPORTED})"
+        )
+    return parsed
+
+
+def is_memory_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """An Engine for ``url`` that has connected once (so a bad URL fails here).
+
+    SQLite: foreign keys on, WAL journal, and real transactions (SQLAlchemy emits BEGIN,
+    so DDL and SAVEPOINTs are transactional); the file's folder is created when
+    ``create`` is true, and a missing file is an error when it is false.
+    PostgreSQL: psycopg 3, a connect timeout, and pre-ping for a long-running GUI.
+    Raises ConfigError naming the URL (password masked). Does not touch the schema.
+    """
+    parsed = normalize_url(url)
+    where = mask_url(parsed)
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False}
-        if parsed.database:
-            from pathlib import Path
-
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if is_memory_sqlite(parsed):
+            kwargs["poolclass"] = StaticPool  # one database for all threads, not per thread
+        else:
+            _check_sqlite_path(Path(str(parsed.database)), where, create=create)
+    else:
+        connect_args: dict[str, Any] = {"application_name": "riskdesk"}
+        if "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+        kwargs["connect_args"] = connect_args
+        kwargs["pool_pre_ping"] = True
     try:
         engine = create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
-        raise ConfigError(f"database URL {url!r}: unsupported driver ({exc})") from None
+        raise ConfigError(f"database URL {where!r}: driver not available ({exc})") from None
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    if create:
-        Base.metadata.create_all(engine)  # replaced by Alembic upgrade (core/db/migrate.py)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        raise ConfigError(f"cannot open database {where}: {db_error_reason(exc, parsed)}") from None
+    return engine
+
+
+def open_database(url: str, *, create: bool = True) -> Database:
+    """Open the database at ``url``, bringing its schema to this version of RiskDesk.
+
+    With ``create`` (the default) an empty database gets the schema, an older one is
+    upgraded to the newest migration, and the product table is synced from
+    resources/products.toml. Without it nothing is written, and the schema must
+    already be current. Raises ConfigError, naming the URL with its password masked,
+    when the URL is malformed, the server cannot be reached or refuses the login, the
+    database was written by a newer RiskDesk, or (without ``create``) it is not current.
+    May be called from any thread; it blocks while connecting and migrating.
+    """
+    from core.db.migrate import prepare_schema
+
+    engine = make_engine(url, create=create)
+    try:
+        prepare_schema(engine, write=create)
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def db_error_reason(exc: DBAPIError, url: URL | None = None) -> str:
+    """The driver's message on one line, without SQLAlchemy's SQL or the password."""
+    lines = [line.strip().rstrip(".") for line in str(exc.orig).splitlines() if line.strip()]
+    text = ". ".join(lines)
+    if url is not None and url.password:
+        text = text.replace(str(url.password), "***")
+    return text or type(exc.orig).__name__
+
+
+def _check_sqlite_path(path: Path, where: str, *, create: bool) -> None:
+    if path.is_dir():
+        raise ConfigError(f"cannot open database {where}: {path} is a folder, not a file")
+    if path.exists():
+        return
+    if not create:
+        raise ConfigError(f"cannot open database {where}: no such file {path}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot open database {where}: cannot create folder {path.parent}: "
+            f"{exc.strerror or exc}"
+        ) from None
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN (see _sqlite_on_begin): pysqlite's legacy mode runs DDL
+    # and SAVEPOINT outside the transaction, so a failed migration would be half done.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
+        cur.execute("PRAGMA journal_mode=WAL")  # GUI reads while a worker writes
+        cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; no fsync per commit
+    finally:
+        cur.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get(SQLITE_BEGIN_IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

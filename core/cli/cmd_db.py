@@ -1,0 +1,175 @@
+"""``riskdesk db upgrade|info|check|revision``: create, upgrade, inspect, verify.
+
+The database is ``--db``, else ``$RISKDESK_DB_URL``, else the per-user SQLite file
+(``core.config.resolve_db_url``). Passwords are never printed. ``check`` exits with 1
+when a check fails; errors opening the database exit with 2 (see ``core.cli``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from core.db.migrate import SchemaStatus
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "db",
+        help="create, upgrade, inspect or check the database (see docs/database.md)",
+        description="Create, upgrade, inspect or check the RiskDesk database.",
+    )
+    actions = p.add_subparsers(dest="db_action", metavar="ACTION", required=True)
+    actions.add_parser(
+        "upgrade",
+        help="create the schema or upgrade it to this version; sync products",
+    ).set_defaults(func=run_upgrade)
+    actions.add_parser(
+        "info",
+        help="URL (password hidden), schema revision and row counts; changes nothing",
+    ).set_defaults(func=run_info)
+    actions.add_parser(
+        "check",
+        help="verify schema, reference data and integrity; exit 1 on a problem",
+    ).set_defaults(func=run_check)
+    rev = actions.add_parser(
+        "revision",
+        help="developers: write a migration for a change in core/db/tables.py",
+    )
+    rev.add_argument("-m", "--message", required=True, help="what the revision changes")
+    rev.add_argument("--empty", action="store_true", help="write an empty revision body")
+    rev.set_defaults(func=run_revision)
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    from core.config import resolve_db_url
+    from core.db.engine import make_engine, mask_url, open_database
+
+    url = resolve_db_url(args.db)
+    engine = make_engine(url)
+    try:
+        before = _status(engine)
+    finally:
+        engine.dispose()
+    db = open_database(url)
+    try:
+        after = _status(db.engine)
+    finally:
+        db.engine.dispose()
+    print(f"database  {mask_url(url)}")
+    if before.current == after.current:
+        print(f"schema    {after.current_label} (already current)")
+    else:
+        print(f"schema    {before.current_label} -> {after.current_label} (was {before.state})")
+    return 0
+
+
+def run_info(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, inspect, select
+
+    from core.config import resolve_db_url
+    from core.db.engine import make_engine, mask_url
+    from core.db.migrate import orm_metadata
+
+    url = resolve_db_url(args.db)
+    engine = make_engine(url, create=False)
+    tables = orm_metadata().sorted_tables
+    try:
+        status = _status(engine)
+        with engine.connect() as conn:
+            version = ".".join(str(n) for n in conn.dialect.server_version_info or ())
+            present = set(inspect(conn).get_table_names())
+            counts = {
+                table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in tables
+                if table.name in present
+            }
+    finally:
+        engine.dispose()
+    print(f"database  {mask_url(url)}")
+    print(f"backend   {engine.dialect.name} {version} ({engine.dialect.driver})")
+    print(f"schema    {status.current_label} (this RiskDesk: {status.head}; {status.state})")
+    print("rows")
+    for name in sorted(t.name for t in tables):
+        count = counts.get(name)
+        print(f"  {name:<20} {'missing' if count is None else count:>10}")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from core.config import resolve_db_url
+    from core.db.engine import make_engine, mask_url
+    from core.db.migrate import SchemaState, schema_diffs
+    from core.db.reference_load import pending_reference_changes
+
+    url = resolve_db_url(args.db)
+    engine = make_engine(url, create=False)
+    results: list[tuple[str, bool, str]] = []
+    try:
+        status = _status(engine)
+        current = status.state is SchemaState.CURRENT
+        results.append(("schema revision", current, f"{status.current_label}, {status.state}"))
+        with engine.connect() as conn:
+            if current:
+                diffs = schema_diffs(conn)
+                detail = "; ".join(str(d) for d in diffs[:5]) or "tables match this version"
+                results.append(("schema tables", not diffs, detail))
+                with Session(bind=conn) as session:
+                    pending = pending_reference_changes(session)
+                results.append(
+                    (
+                        "product table",
+                        pending == 0,
+                        "matches products.toml"
+                        if not pending
+                        else f"{pending} products differ; run 'riskdesk db upgrade'",
+                    )
+                )
+            if conn.dialect.name == "sqlite":
+                integrity = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+                results.append(("sqlite integrity", integrity == ["ok"], "; ".join(integrity)))
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                results.append(
+                    (
+                        "foreign keys",
+                        not broken,
+                        f"{len(broken)} broken references" if broken else "all references resolve",
+                    )
+                )
+    finally:
+        engine.dispose()
+    print(f"database  {mask_url(url)}")
+    for name, ok, detail in results:
+        print(f"{'ok  ' if ok else 'FAIL'}  {name}: {detail}")
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+def run_revision(args: argparse.Namespace) -> int:
+    from core.db.migrate import new_revision
+
+    path = new_revision(args.message, autogenerate=not args.empty)
+    print(f"wrote {Path(path)}")
+    print("review it (see docs/database.md), then run the test suite")
+    return 0
+
+
+def _status(engine: Engine) -> SchemaStatus:
+    from sqlalchemy.exc import DBAPIError
+
+    from core.db.engine import db_error_reason, mask_url
+    from core.db.migrate import schema_status
+    from core.errors import ConfigError
+
+    try:
+        with engine.connect() as conn:
+            return schema_status(conn)
+    except DBAPIError as exc:
+        raise ConfigError(
+            f"database {mask_url(engine.url)}: {db_error_reason(exc, engine.url)}"
+        ) from None
