@@ -8,19 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.cli import main as core_main
-
-SCREENS = (
-    "main",
-    "monitor",
-    "reduction",
-    "liquidation",
-    "limits",
-    "receipts",
-    "delivery",
-    "settlement",
-    "imports",
-    "alerts",
-)
+from desktop.screens.registry import SCREEN_KEYS  # Qt-free
 
 
 def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,9 +24,7 @@ def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="FILE",
         help="render the window to a PNG file and exit",
     )
-    p.add_argument(
-        "--screen", choices=SCREENS, default="main", help="screen to open on"
-    )
+    p.add_argument("--screen", choices=SCREEN_KEYS, default="main", help="screen to open on")
     p.add_argument(
         "--lang",
         choices=("zh", "en"),

@@ -1,0 +1,439 @@
+"""Typed read queries for the screens: pandas DataFrames or frozen dataclasses, never ORM objects.
+
+Every function takes a ``Session`` owned by the caller (STYLE B6) and only reads. Results
+are plain values, so they may cross from the worker thread that ran the query to the GUI
+thread. Money and prices stay integer fen in ``int64`` columns named ``*_fen``; the GUI
+formats them with ``core.money.format_yuan``. Column names and dtypes of every frame are
+listed in the function's docstring and are part of its contract.
+
+The risk ratio shown here is the display ratio of a client statement: margin held divided
+by the day's balance (客户权益). It is a float because it is a ratio, not money.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.db.tables import (
+    Client,
+    ClientBalance,
+    Contract,
+    Member,
+    Position,
+    Product,
+    ReserveHistory,
+    SettlementPrice,
+    Warehouse,
+    WarehouseReceipt,
+)
+
+DayKind = Literal["balances", "positions", "prices"]
+
+RISK_WARNING = 0.8
+"""Risk ratio from which an account is shown as on watch (display threshold)."""
+RISK_CALL = 1.0
+"""Risk ratio from which margin held exceeds the balance (margin call)."""
+
+
+# --------------------------------------------------------------------- trading days
+def latest_trading_day(session: Session, of: DayKind | None = None) -> date | None:
+    """The last trading day with data: of one kind (``of``), or of any kind.
+
+    ``of`` is "balances" (client_balance), "positions" or "prices" (settlement_price).
+    None when the database holds no such rows.
+    """
+    columns = {
+        "balances": ClientBalance.trading_day,
+        "positions": Position.trading_day,
+        "prices": SettlementPrice.trading_day,
+    }
+    wanted = [columns[of]] if of is not None else list(columns.values())
+    known = [d for d in (session.scalar(select(func.max(c))) for c in wanted) if d]
+    return max(known) if known else None
+
+
+# --------------------------------------------------------------------- helpers
+def _frame(rows: Sequence[Any], columns: dict[str, str]) -> pd.DataFrame:
+    """Rows of a SELECT as a DataFrame with the given columns and dtypes (even when empty)."""
+    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+    frame = pd.DataFrame(data, columns=list(columns))
+    for name, dtype in columns.items():
+        if dtype == "date":
+            continue  # kept as datetime.date objects (None for missing)
+        frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
+    return frame
+
+
+def risk_ratios(
+    margin_fen: np.ndarray[Any, Any], balance_fen: np.ndarray[Any, Any]
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Margin held / balance per account, as a float ratio (1.0 = 100 %).
+
+    Zero margin gives 0.0 whatever the balance; margin with a balance of zero or less
+    gives +inf (the account cannot carry its margin). Display only: funds rules live in
+    ``core.risk``.
+    """
+    margin = np.asarray(margin_fen, dtype=np.float64)
+    balance = np.asarray(balance_fen, dtype=np.float64)
+    out = np.zeros(margin.shape, dtype=np.float64)
+    positive = balance > 0
+    np.divide(margin, balance, out=out, where=positive)
+    out[~positive & (margin > 0)] = np.inf
+    return out
+
+
+# --------------------------------------------------------------------- overview
+@dataclass(frozen=True)
+class OverviewSummary:
+    """Key figures for the overview screen on one trading day (all money in fen).
+
+    ``reserve_fen`` and ``exchange_margin_fen`` are the members' settlement reserve and
+    margin at the exchange from the reserve history of that day, summed over members;
+    None when no member has a reserve record that day. Client figures are sums of the
+    client balances of that day.
+    """
+
+    trading_day: date | None
+    members_count: int
+    reserve_fen: int | None
+    exchange_margin_fen: int | None
+    min_reserve_fen: int
+    clients_count: int
+    accounts_count: int
+    client_balance_fen: int
+    client_margin_fen: int
+    client_available_fen: int
+    margin_call_count: int
+    watch_count: int
+    positions_count: int
+    open_lots: int
+    receipts_count: int
+    receipt_tons: int
+
+    @classmethod
+    def empty(cls) -> OverviewSummary:
+        return cls(None, 0, None, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def overview_summary(session: Session, day: date | None) -> OverviewSummary:
+    """Key figures of ``day`` (see ``OverviewSummary``); receipts exclude cancelled ones."""
+    members_count = session.scalar(select(func.count()).select_from(Member)) or 0
+    min_reserve = session.scalar(select(func.coalesce(func.sum(Member.min_reserve_fen), 0)))
+    clients_count = session.scalar(select(func.count()).select_from(Client)) or 0
+    live_receipts = WarehouseReceipt.status != "cancelled"
+    receipts_count, receipt_tons = session.execute(
+        select(func.count(), func.coalesce(func.sum(WarehouseReceipt.tons), 0)).where(live_receipts)
+    ).one()
+    if day is None:
+        return OverviewSummary(
+            None,
+            members_count,
+            None,
+            None,
+            int(min_reserve or 0),
+            clients_count,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            int(receipts_count),
+            int(receipt_tons),
+        )
+    reserve_count, reserve, ex_margin = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(ReserveHistory.reserve_fen), 0),
+            func.coalesce(func.sum(ReserveHistory.margin_fen), 0),
+        ).where(ReserveHistory.trading_day == day)
+    ).one()
+    balances = accounts_frame(session, day)
+    ratios = balances["risk_ratio"].to_numpy()
+    positions_count, open_lots = session.execute(
+        select(func.count(), func.coalesce(func.sum(Position.lots), 0)).where(
+            Position.trading_day == day, Position.lots > 0
+        )
+    ).one()
+    return OverviewSummary(
+        trading_day=day,
+        members_count=members_count,
+        reserve_fen=int(reserve) if reserve_count else None,
+        exchange_margin_fen=int(ex_margin) if reserve_count else None,
+        min_reserve_fen=int(min_reserve or 0),
+        clients_count=clients_count,
+        accounts_count=len(balances),
+        client_balance_fen=int(balances["balance_fen"].sum()),
+        client_margin_fen=int(balances["margin_fen"].sum()),
+        client_available_fen=int(balances["available_fen"].sum()),
+        margin_call_count=int((ratios >= RISK_CALL).sum()),
+        watch_count=int(((ratios >= RISK_WARNING) & (ratios < RISK_CALL)).sum()),
+        positions_count=int(positions_count),
+        open_lots=int(open_lots),
+        receipts_count=int(receipts_count),
+        receipt_tons=int(receipt_tons),
+    )
+
+
+MEMBER_COLUMNS = {
+    "member_code": "str",
+    "member_name": "str",
+    "kind": "str",
+    "reserve_fen": "Int64",
+    "margin_fen": "Int64",
+    "min_reserve_fen": "int64",
+    "clients_count": "int64",
+}
+
+
+def members_frame(session: Session, day: date | None) -> pd.DataFrame:
+    """Members with their reserve and exchange margin on ``day``.
+
+    Columns: member_code, member_name, kind (str); reserve_fen, margin_fen (nullable
+    Int64, missing without a reserve record); min_reserve_fen, clients_count (int64).
+    """
+    clients = (
+        select(Client.member_code, func.count().label("n")).group_by(Client.member_code).subquery()
+    )
+    stmt = (
+        select(
+            Member.code,
+            Member.name,
+            Member.kind,
+            ReserveHistory.reserve_fen,
+            ReserveHistory.margin_fen,
+            Member.min_reserve_fen,
+            func.coalesce(clients.c.n, 0),
+        )
+        .outerjoin(
+            ReserveHistory,
+            (ReserveHistory.member_code == Member.code) & (ReserveHistory.trading_day == day),
+        )
+        .outerjoin(clients, clients.c.member_code == Member.code)
+        .order_by(Member.code)
+    )
+    return _frame(session.execute(stmt).all(), MEMBER_COLUMNS)
+
+
+# --------------------------------------------------------------------- accounts
+ACCOUNT_COLUMNS = {
+    "client_code": "str",
+    "client_name": "str",
+    "member_code": "str",
+    "balance_fen": "int64",
+    "margin_fen": "int64",
+    "available_fen": "int64",
+    "margin_call_fen": "int64",
+    "risk_ratio": "float64",
+}
+
+
+def accounts_frame(session: Session, day: date | None) -> pd.DataFrame:
+    """Every client with a balance on ``day`` (client statement after settlement).
+
+    Columns: client_code, client_name, member_code (str); balance_fen, margin_fen,
+    available_fen, margin_call_fen (int64 fen); risk_ratio (float64, see ``risk_ratios``).
+    Ordered by client code. Empty (with these columns) when ``day`` is None.
+    """
+    if day is None:
+        return _frame([], ACCOUNT_COLUMNS)
+    stmt = (
+        select(
+            Client.code,
+            Client.name,
+            Client.member_code,
+            ClientBalance.balance_fen,
+            ClientBalance.margin_fen,
+            ClientBalance.available_fen,
+            ClientBalance.margin_call_fen,
+        )
+        .join(ClientBalance, ClientBalance.client_code == Client.code)
+        .where(ClientBalance.trading_day == day)
+        .order_by(Client.code)
+    )
+    rows = [(*row, 0.0) for row in session.execute(stmt).all()]
+    frame = _frame(rows, ACCOUNT_COLUMNS)
+    frame["risk_ratio"] = risk_ratios(
+        frame["margin_fen"].to_numpy(), frame["balance_fen"].to_numpy()
+    )
+    return frame
+
+
+def at_risk_accounts(session: Session, day: date | None, limit: int = 10) -> pd.DataFrame:
+    """The ``limit`` accounts with the highest risk ratio on ``day`` (accounts_frame columns).
+
+    Accounts without margin are left out: a ratio of zero is not a risk.
+    """
+    frame = accounts_frame(session, day)
+    frame = frame[frame["margin_fen"] > 0]
+    return (
+        frame.sort_values(["risk_ratio", "client_code"], ascending=[False, True], kind="stable")
+        .head(limit)
+        .reset_index(drop=True)
+    )
+
+
+# --------------------------------------------------------------------- positions
+POSITION_COLUMNS = {
+    "client_code": "str",
+    "client_name": "str",
+    "contract_code": "str",
+    "product_code": "str",
+    "side": "str",
+    "hedge": "bool",
+    "lots": "int64",
+    "today_lots": "int64",
+    "open_price_fen": "int64",
+    "settlement_fen": "Int64",
+    "margin_fen": "int64",
+}
+
+
+def positions_frame(session: Session, day: date | None) -> pd.DataFrame:
+    """Position lines of ``day`` with open lots, with that day's settlement price.
+
+    Columns: client_code, client_name, contract_code, product_code, side ('long' or
+    'short') (str); hedge (bool); lots, today_lots (int64 lots); open_price_fen,
+    margin_fen (int64 fen); settlement_fen (nullable Int64 fen, missing without a price).
+    Ordered by client, contract, side, hedge.
+    """
+    if day is None:
+        return _frame([], POSITION_COLUMNS)
+    stmt = (
+        select(
+            Position.client_code,
+            Client.name,
+            Position.contract_code,
+            Contract.product_code,
+            Position.side,
+            Position.hedge,
+            Position.lots,
+            Position.today_lots,
+            Position.open_price_fen,
+            SettlementPrice.settlement_fen,
+            Position.margin_fen,
+        )
+        .join(Client, Client.code == Position.client_code)
+        .join(Contract, Contract.code == Position.contract_code)
+        .outerjoin(
+            SettlementPrice,
+            (SettlementPrice.contract_code == Position.contract_code)
+            & (SettlementPrice.trading_day == day),
+        )
+        .where(Position.trading_day == day, Position.lots > 0)
+        .order_by(Position.client_code, Position.contract_code, Position.side, Position.hedge)
+    )
+    return _frame(session.execute(stmt).all(), POSITION_COLUMNS)
+
+
+# --------------------------------------------------------------------- prices
+PRICE_COLUMNS = {
+    "contract_code": "str",
+    "product_code": "str",
+    "product_name_zh": "str",
+    "product_name_en": "str",
+    "settlement_fen": "int64",
+    "upper_limit_fen": "Int64",
+    "lower_limit_fen": "Int64",
+    "limit_lock": "str",
+    "open_interest": "int64",
+    "volume": "int64",
+}
+
+
+def settlement_prices_frame(session: Session, day: date | None) -> pd.DataFrame:
+    """Settlement prices of ``day`` with the day's limit prices and limit-lock flag.
+
+    Columns: contract_code, product_code, product_name_zh, product_name_en, limit_lock
+    ('none', 'limit_up' or 'limit_down') (str); settlement_fen (int64 fen);
+    upper_limit_fen, lower_limit_fen (nullable Int64 fen); open_interest, volume (int64
+    lots). Ordered by contract code.
+    """
+    if day is None:
+        return _frame([], PRICE_COLUMNS)
+    stmt = (
+        select(
+            SettlementPrice.contract_code,
+            Contract.product_code,
+            Product.name_zh,
+            Product.name_en,
+            SettlementPrice.settlement_fen,
+            SettlementPrice.upper_limit_fen,
+            SettlementPrice.lower_limit_fen,
+            SettlementPrice.limit_lock,
+            SettlementPrice.open_interest,
+            SettlementPrice.volume,
+        )
+        .join(Contract, Contract.code == SettlementPrice.contract_code)
+        .join(Product, Product.code == Contract.product_code)
+        .where(SettlementPrice.trading_day == day)
+        .order_by(SettlementPrice.contract_code)
+    )
+    return _frame(session.execute(stmt).all(), PRICE_COLUMNS)
+
+
+def limit_locked_contracts(session: Session, day: date | None) -> pd.DataFrame:
+    """Contracts closing locked at the limit on ``day`` (settlement_prices_frame columns)."""
+    frame = settlement_prices_frame(session, day)
+    return frame[frame["limit_lock"] != "none"].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------- receipts
+RECEIPT_COLUMNS = {
+    "receipt_no": "str",
+    "product_code": "str",
+    "product_name_zh": "str",
+    "product_name_en": "str",
+    "warehouse_code": "str",
+    "warehouse_name_zh": "str",
+    "warehouse_name_en": "str",
+    "member_code": "str",
+    "holder_code": "str",
+    "lots": "int64",
+    "tons": "int64",
+    "status": "str",
+    "registration_date": "date",
+}
+
+
+def receipts_frame(session: Session, *, include_cancelled: bool = True) -> pd.DataFrame:
+    """Standard warehouse receipts (标准仓单) with product and warehouse names.
+
+    Columns: receipt_no, product_code, product_name_zh, product_name_en, warehouse_code,
+    warehouse_name_zh, warehouse_name_en, member_code, holder_code, status (str); lots,
+    tons (int64); registration_date (datetime.date objects). Ordered by registration
+    date, then receipt number.
+    """
+    stmt = (
+        select(
+            WarehouseReceipt.receipt_no,
+            WarehouseReceipt.product_code,
+            Product.name_zh,
+            Product.name_en,
+            WarehouseReceipt.warehouse_code,
+            Warehouse.name_zh,
+            Warehouse.name_en,
+            WarehouseReceipt.member_code,
+            WarehouseReceipt.holder_code,
+            WarehouseReceipt.lots,
+            WarehouseReceipt.tons,
+            WarehouseReceipt.status,
+            WarehouseReceipt.registration_date,
+        )
+        .join(Product, Product.code == WarehouseReceipt.product_code)
+        .join(Warehouse, Warehouse.code == WarehouseReceipt.warehouse_code)
+        .order_by(WarehouseReceipt.registration_date, WarehouseReceipt.receipt_no)
+    )
+    if not include_cancelled:
+        stmt = stmt.where(WarehouseReceipt.status != "cancelled")
+    return _frame(session.execute(stmt).all(), RECEIPT_COLUMNS)

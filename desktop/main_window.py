@@ -1,0 +1,415 @@
+"""The main window: navigation, screen stack, menus and status bar. It owns nothing else.
+
+Screens come from ``desktop.screens.registry`` and are created on first use; planned
+ones show a placeholder page. Data and services reach screens through the
+``DesktopContext`` given here (no global window singleton).
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+from sqlalchemy.engine import make_url
+
+from core.changes import Changes
+from core.db.engine import Database, open_database
+from core.db.queries import latest_trading_day
+from core.progress import ProgressState
+from desktop import i18n
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.resources import app_icon, icon
+from desktop.screens.base import Screen
+from desktop.screens.placeholder import PlaceholderPage
+from desktop.screens.registry import DEFAULT_SCREEN, SCREENS, ScreenSpec, screen_spec
+from desktop.tasks import run_op, run_query
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+NAV_WIDTH = 200
+DEFAULT_SIZE = QSize(1366, 768)
+
+
+def masked_url(url: str) -> str:
+    """The database URL for display: password hidden, SQLite shown as its file path."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 (display only: show nothing rather than fail)
+        return "?"
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite · {parsed.database or ':memory:'}"
+    return parsed.render_as_string(hide_password=True)
+
+
+class MainWindow(QMainWindow):
+    """Left navigation, one page per screen, File/View/Help menus, status bar."""
+
+    screen_selected = Signal(str)
+
+    def __init__(
+        self,
+        ctx: DesktopContext,
+        initial_screen: str = DEFAULT_SCREEN,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self._pages: dict[str, QWidget] = {}
+        self._save_on_close = True
+        self._retranslate_queued = False
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setIconSize(QSize(18, 18))
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.nav.setMinimumWidth(150)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._build_nav()
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("stack")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setSizes([NAV_WIDTH, DEFAULT_SIZE.width() - NAV_WIDTH])
+        self.splitter.setHandleWidth(1)
+        self.setCentralWidget(self.splitter)
+
+        self._build_menus()
+        self._build_status_bar()
+        self.nav.currentItemChanged.connect(self._on_nav_changed)
+        ctx.bus.database_opened.connect(self._on_database_opened)
+        ctx.bus.changes_applied.connect(self._on_changes)
+        self._db_day: date | None = None
+
+        self.resize(DEFAULT_SIZE)
+        self._restore_layout()
+        self.retranslate()
+        self.select_screen(initial_screen)
+        self._load_db_day()
+
+    # ----------------------------------------------------------------- navigation
+    def _build_nav(self) -> None:
+        self._nav_headers: list[tuple[QListWidgetItem, str]] = []
+        groups = (
+            ("data", QT_TRANSLATE_NOOP("MainWindow", "Data"), [s for s in SCREENS if s.is_built]),
+            (
+                "planned",
+                QT_TRANSLATE_NOOP("MainWindow", "Planned"),
+                [s for s in SCREENS if not s.is_built],
+            ),
+        )
+        for name, caption, specs in groups:
+            header = QListWidgetItem()
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            header.setData(KEY_ROLE, f"#{name}")
+            header.setSizeHint(QSize(NAV_WIDTH, 30))
+            self.nav.addItem(header)
+            self._nav_headers.append((header, caption))
+            for spec in specs:
+                item = QListWidgetItem(icon(spec.icon), "")
+                item.setData(KEY_ROLE, spec.key)
+                item.setSizeHint(QSize(NAV_WIDTH, 34))
+                if not spec.is_built:
+                    item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "planned")
+                self.nav.addItem(item)
+
+    def _nav_item(self, key: str) -> QListWidgetItem | None:
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            if item.data(KEY_ROLE) == key:
+                return item
+        return None
+
+    def select_screen(self, key: str) -> QWidget:
+        """Show the screen ``key`` (creating it on first use); KeyError if unknown."""
+        screen_spec(key)
+        item = self._nav_item(key)
+        if item is not None and self.nav.currentItem() is not item:
+            self.nav.setCurrentItem(item)  # -> _on_nav_changed -> _show
+        else:
+            self._show(key)
+        return self._pages[key]
+
+    def _on_nav_changed(self, current: QListWidgetItem | None, _prev: object) -> None:
+        if current is not None:
+            key = current.data(KEY_ROLE)
+            if isinstance(key, str) and not key.startswith("#"):
+                self._show(key)
+
+    def _show(self, key: str) -> None:
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        if isinstance(page, Screen):
+            page.ensure_loaded()
+        self._update_status()
+        self.screen_selected.emit(key)
+
+    def page(self, key: str) -> QWidget:
+        """The page of ``key``, created on first use."""
+        if key not in self._pages:
+            spec = screen_spec(key)
+            page = self._create_page(spec)
+            self._pages[key] = page
+            self.stack.addWidget(page)
+            if isinstance(page, Screen):
+                page.status_changed.connect(self._update_status)
+        return self._pages[key]
+
+    def _create_page(self, spec: ScreenSpec) -> QWidget:
+        if spec.factory is None:
+            return PlaceholderPage(spec, self.stack)
+        module_name, _, function = spec.factory.partition(":")
+        factory = getattr(importlib.import_module(module_name), function)
+        page = factory(self.ctx, self.stack)
+        assert isinstance(page, QWidget)
+        return page
+
+    @property
+    def current_key(self) -> str:
+        page = self.stack.currentWidget()
+        return str(getattr(page, "key", ""))
+
+    def current_page(self) -> QWidget:
+        page = self.stack.currentWidget()
+        assert page is not None  # select_screen ran in __init__
+        return page
+
+    def is_ready(self) -> bool:
+        """The current screen has its data and no background task is pending."""
+        page = self.stack.currentWidget()
+        loaded = page.is_loaded if isinstance(page, Screen) else True
+        return loaded and self.ctx.tasks.is_idle
+
+    # ----------------------------------------------------------------- menus
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.open_action = QAction(self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.choose_database)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.open_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+        self.view_menu = bar.addMenu("")
+        self.language_menu = self.view_menu.addMenu("")
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for lang, label in (("zh", "中文（简体）"), ("en", "English")):
+            action = QAction(label, self, checkable=True)
+            action.setData(lang)
+            action.triggered.connect(lambda _checked=False, lang=lang: self.set_language(lang))
+            self.language_group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[lang] = action
+        self.reload_action = QAction(self)
+        self.reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.reload_action.triggered.connect(self.reload_current)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.reload_action)
+
+        self.help_menu = bar.addMenu("")
+        self.about_action = QAction(self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        self.help_menu.addAction(self.about_action)
+
+    def set_language(self, language: str) -> None:
+        """Switch the UI language now and remember it."""
+        i18n.set_language(language)  # Qt sends LanguageChange -> changeEvent
+        self.ctx.settings.language = language
+        self.retranslate()
+
+    def reload_current(self) -> None:
+        page = self.stack.currentWidget()
+        if isinstance(page, Screen):
+            page.reload()
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            translate("MainWindow", "Open database"),
+            str(Path.home()),
+            translate("MainWindow", "SQLite databases (*.sqlite *.sqlite3 *.db);;All files (*)"),
+        )
+        if path:
+            self.open_database(f"sqlite:///{path}")
+
+    def open_database(self, url: str) -> None:
+        """Open ``url`` on the write worker, then switch every screen to it."""
+
+        def op(progress: ProgressState) -> tuple[Database, Changes]:
+            progress.report(translate("MainWindow", "Opening database"), 0, None)
+            return open_database(url), Changes.none()
+
+        run_op(
+            self.ctx,
+            self,
+            translate("MainWindow", "Opening database"),
+            op,
+            self.ctx.replace_database,
+        )
+
+    def show_about(self) -> None:
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        from desktop import app
+
+        QMessageBox.about(
+            self,
+            translate("MainWindow", "About RiskDesk"),
+            translate(
+                "MainWindow",
+                "<b>RiskDesk</b> %1<br>Risk console for DCE member firms: "
+                "margins, settlement, forced reduction and liquidation, warehouse receipts."
+                "<br><br>Qt %2 · PySide6 %3",
+            )
+            .replace("%1", app.version())
+            .replace("%2", qVersion())
+            .replace("%3", pyside_version),
+        )
+
+    # ----------------------------------------------------------------- status bar
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setObjectName("statusBar")
+        status.setSizeGripEnabled(False)
+        self.db_label = QLabel()
+        self.db_label.setObjectName("statusDb")
+        self.day_label = QLabel()
+        self.rows_label = QLabel()
+        self.user_label = QLabel()
+        status.addWidget(self.db_label, 1)
+        for label in (self.day_label, self.rows_label, self.user_label):
+            label.setObjectName("statusField")
+            status.addPermanentWidget(label)
+
+    def _update_status(self) -> None:
+        page = self.stack.currentWidget()
+        self.db_label.setText(
+            translate("MainWindow", "Database: %1").replace("%1", masked_url(self.ctx.db.url))
+        )
+        self.db_label.setToolTip(masked_url(self.ctx.db.url))
+        day = page.trading_day() if isinstance(page, Screen) else None
+        day = day or self._db_day
+        self.day_label.setText(
+            translate("MainWindow", "Trading day: %1").replace(
+                "%1", day.isoformat() if day else "—"
+            )
+        )
+        rows = page.status_text() if isinstance(page, Screen) else ""
+        self.rows_label.setText(rows)
+        self.rows_label.setVisible(bool(rows))
+        self.user_label.setText(
+            translate("MainWindow", "User: %1").replace("%1", self.ctx.config.user)
+        )
+        name = Path(make_url(self.ctx.db.url).database or "").name or masked_url(self.ctx.db.url)
+        self.setWindowTitle(f"{translate('MainWindow', 'RiskDesk')} — {name}")
+
+    def _on_database_opened(self, _url: str) -> None:
+        self._update_status()
+
+    def _on_changes(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches("balances", "positions", "prices"):
+            self._load_db_day()
+
+    def _load_db_day(self) -> None:
+        """The database's last trading day, for pages that are not about one day."""
+        run_query(self.ctx, latest_trading_day, self._set_db_day, owner=self)
+
+    def _set_db_day(self, day: date | None) -> None:
+        self._db_day = day
+        self._update_status()
+
+    # ----------------------------------------------------------------- language
+    def retranslate(self) -> None:
+        self.file_menu.setTitle(translate("MainWindow", "&File"))
+        self.open_action.setText(translate("MainWindow", "&Open database…"))
+        self.quit_action.setText(translate("MainWindow", "&Quit"))
+        self.view_menu.setTitle(translate("MainWindow", "&View"))
+        self.language_menu.setTitle(translate("MainWindow", "&Language"))
+        self.reload_action.setText(translate("MainWindow", "&Reload"))
+        self.help_menu.setTitle(translate("MainWindow", "&Help"))
+        self.about_action.setText(translate("MainWindow", "&About RiskDesk"))
+        current = i18n.current_language()
+        for lang, action in self.language_actions.items():
+            action.setChecked(lang == current)
+        for header, caption in self._nav_headers:
+            header.setText(translate("MainWindow", caption).upper())
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            key = item.data(KEY_ROLE)
+            if isinstance(key, str) and not key.startswith("#"):
+                spec = screen_spec(key)
+                item.setText(translate("Screens", spec.title))
+                if not spec.is_built:
+                    item.setToolTip(translate("Placeholder", "Not built yet"))
+        for page in self._pages.values():
+            retranslate = getattr(page, "retranslate", None)
+            if callable(retranslate):
+                retranslate()
+        self._update_status()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # One LanguageChange arrives per installed or removed translator: coalesce them.
+        if event.type() == QEvent.Type.LanguageChange and not self._retranslate_queued:
+            self._retranslate_queued = True
+            QTimer.singleShot(0, self._retranslate_queued_now)
+        super().changeEvent(event)
+
+    def _retranslate_queued_now(self) -> None:
+        self._retranslate_queued = False
+        self.retranslate()
+
+    # ----------------------------------------------------------------- layout state
+    def _restore_layout(self) -> None:
+        settings = self.ctx.settings
+        if (geometry := settings.geometry) is not None:
+            self.restoreGeometry(geometry)
+        if (state := settings.window_state) is not None:
+            self.restoreState(state)
+        if (splitter := settings.splitter_state) is not None:
+            self.splitter.restoreState(splitter)
+
+    def set_save_on_close(self, enabled: bool) -> None:
+        """Screenshot runs do not overwrite the user's saved layout."""
+        self._save_on_close = enabled
+
+    def save_layout(self) -> None:
+        settings = self.ctx.settings
+        settings.geometry = self.saveGeometry()
+        settings.window_state = self.saveState()
+        settings.splitter_state = self.splitter.saveState()
+        for page in self._pages.values():
+            if isinstance(page, Screen):
+                page.save_state()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._save_on_close:
+            self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,164 @@
+"""Column specs for table models: key, translated header, formatter, alignment, colour.
+
+Headers and enumeration labels are English source strings marked for the catalogue
+(contexts "Columns" and "Values"), translated when displayed, so that switching the
+language only needs a ``headerDataChanged``. Money and prices are integer fen formatted
+with ``core.money.format_yuan`` (divmod, never float); units are in the header.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+
+from core.money import format_yuan
+from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
+
+MISSING = "—"
+
+# Built once (STYLE B4). Chinese market colours: red is up/danger, green is down.
+NEGATIVE_BRUSH = QBrush(QColor("#c0392b"))
+DANGER_BRUSH = QBrush(QColor("#c0392b"))
+WARNING_BRUSH = QBrush(QColor("#b7791f"))
+UP_BRUSH = QBrush(QColor("#c0392b"))
+DOWN_BRUSH = QBrush(QColor("#1e8449"))
+MUTED_BRUSH = QBrush(QColor("#7b8794"))
+
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+class Kind(Enum):
+    """How a column's raw values are stored, sorted and shown."""
+
+    TEXT = "text"  # str; sorted case-insensitively
+    CODE = "code"  # str shown in the code font (contract, client codes)
+    MONEY = "money"  # int fen, shown in yuan with separators, negative in red
+    PRICE = "price"  # int fen, shown in yuan, no colour
+    INT = "int"  # lots, tons, counts, with separators
+    RATIO = "ratio"  # float, 1.0 = 100 %
+    DATE = "date"  # datetime.date
+    ENUM = "enum"  # str or bool looked up in ``labels``
+
+
+def is_missing(value: Any) -> bool:
+    """None, pandas NA or a float NaN."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and pd.NA compare unequal / ambiguous
+    except (TypeError, ValueError):
+        return True
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column. ``key`` names the frame column holding raw values.
+
+    ``key_en`` names an alternative frame column shown when the UI is English (e.g.
+    ``warehouse_name_en`` for ``warehouse_name_zh``). ``labels`` maps raw values of ENUM
+    columns to English source labels in the "Values" context. ``width`` is the default
+    width in pixels before the user resizes (saved with the header state).
+    """
+
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+    width: int = 100
+    key_en: str | None = None
+    labels: Mapping[Any, str] = field(default_factory=dict)
+    tooltip: str = ""
+    warn_at: float | None = None
+    danger_at: float | None = None
+    mute_zero: bool = False
+
+    def display_key(self) -> str:
+        """The frame column to show for the current language."""
+        return self.key_en if self.key_en and current_language() == "en" else self.key
+
+    def title(self) -> str:
+        return translate("Columns", self.header)
+
+    @property
+    def alignment(self) -> Qt.AlignmentFlag:
+        if self.kind in (Kind.MONEY, Kind.PRICE, Kind.INT, Kind.RATIO):
+            return RIGHT
+        if self.kind in (Kind.DATE, Kind.ENUM):
+            return CENTER
+        return LEFT
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in (Kind.MONEY, Kind.PRICE, Kind.INT, Kind.RATIO)
+
+    def format(self, value: Any) -> str:
+        """Display text of one raw value."""
+        if is_missing(value):
+            return MISSING
+        kind = self.kind
+        if kind in (Kind.MONEY, Kind.PRICE):
+            return format_yuan(int(value))
+        if kind == Kind.INT:
+            return f"{int(value):,}"
+        if kind == Kind.RATIO:
+            return "∞" if math.isinf(value) else f"{float(value) * 100:,.2f}%"
+        if kind == Kind.DATE:
+            return value.isoformat() if isinstance(value, date) else str(value)
+        if kind == Kind.ENUM:
+            label = self.labels.get(value)
+            return translate("Values", label) if label is not None else str(value)
+        return str(value)
+
+    def foreground(self, value: Any) -> QBrush | None:
+        """Text colour of one raw value, or None for the default."""
+        if is_missing(value):
+            return MUTED_BRUSH
+        if self.kind == Kind.MONEY and int(value) < 0:
+            return NEGATIVE_BRUSH
+        if self.mute_zero and value == 0:
+            return MUTED_BRUSH
+        if self.kind == Kind.RATIO:
+            if self.danger_at is not None and value >= self.danger_at:
+                return DANGER_BRUSH
+            if self.warn_at is not None and value >= self.warn_at:
+                return WARNING_BRUSH
+        if self.kind == Kind.ENUM:
+            if value == "limit_up":
+                return UP_BRUSH
+            if value == "limit_down":
+                return DOWN_BRUSH
+        return None
+
+
+# ------------------------------------------------------------------ shared labels
+SIDE_LABELS = {
+    "long": QT_TRANSLATE_NOOP("Values", "Long"),
+    "short": QT_TRANSLATE_NOOP("Values", "Short"),
+}
+HEDGE_LABELS = {
+    False: QT_TRANSLATE_NOOP("Values", "Speculation"),
+    True: QT_TRANSLATE_NOOP("Values", "Hedge"),
+}
+LIMIT_LOCK_LABELS = {
+    "none": QT_TRANSLATE_NOOP("Values", "—"),
+    "limit_up": QT_TRANSLATE_NOOP("Values", "Limit up"),
+    "limit_down": QT_TRANSLATE_NOOP("Values", "Limit down"),
+}
+RECEIPT_STATUS_LABELS = {
+    "held": QT_TRANSLATE_NOOP("Values", "Held"),
+    "margin": QT_TRANSLATE_NOOP("Values", "Pledged as margin"),
+    "delivery": QT_TRANSLATE_NOOP("Values", "In delivery"),
+    "cancelled": QT_TRANSLATE_NOOP("Values", "Cancelled"),
+}
+MEMBER_KIND_LABELS = {
+    "brokerage": QT_TRANSLATE_NOOP("Values", "Futures company"),
+    "non_brokerage": QT_TRANSLATE_NOOP("Values", "Non-brokerage member"),
+}

@@ -1,0 +1,59 @@
+"""Accounts: every client's balance, margin, available funds and risk ratio of the last day."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
+
+from core.db import queries
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP
+from desktop.models.columns import Column, Kind
+from desktop.screens.table_screen import TableData, TableScreen, TableSpec
+
+ACCOUNT_COLUMNS = (
+    Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client code"), Kind.CODE, 110),
+    Column("client_name", QT_TRANSLATE_NOOP("Columns", "Client name"), Kind.TEXT, 190),
+    Column("member_code", QT_TRANSLATE_NOOP("Columns", "Member"), Kind.CODE, 80),
+    Column("balance_fen", QT_TRANSLATE_NOOP("Columns", "Balance (CNY)"), Kind.MONEY, 150),
+    Column("margin_fen", QT_TRANSLATE_NOOP("Columns", "Margin (CNY)"), Kind.MONEY, 150),
+    Column("available_fen", QT_TRANSLATE_NOOP("Columns", "Available (CNY)"), Kind.MONEY, 150),
+    Column(
+        "risk_ratio",
+        QT_TRANSLATE_NOOP("Columns", "Risk ratio"),
+        Kind.RATIO,
+        100,
+        warn_at=queries.RISK_WARNING,
+        danger_at=queries.RISK_CALL,
+    ),
+    Column(
+        "margin_call_fen",
+        QT_TRANSLATE_NOOP("Columns", "Margin call (CNY)"),
+        Kind.MONEY,
+        140,
+        mute_zero=True,
+    ),
+)
+
+
+def load_accounts(session: Session) -> TableData:
+    """Worker thread: client balances of the last day with balances."""
+    day = queries.latest_trading_day(session, "balances")
+    return TableData(day, queries.accounts_frame(session, day))
+
+
+SPEC = TableSpec(
+    key="accounts",
+    title=QT_TRANSLATE_NOOP("Screens", "Accounts"),
+    description=QT_TRANSLATE_NOOP("Screens", "Client funds after settlement"),
+    columns=ACCOUNT_COLUMNS,
+    load=load_accounts,
+    filter_keys=("client_code", "client_name", "member_code"),
+    filter_placeholder=QT_TRANSLATE_NOOP("Screens", "Filter by client code or name"),
+    watched=("clients", "balances"),
+    stretch_key="client_name",
+)
+
+
+def create(ctx: DesktopContext, parent: QWidget | None = None) -> TableScreen:
+    return TableScreen(ctx, SPEC, parent)

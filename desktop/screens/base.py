@@ -1,0 +1,123 @@
+"""Base class of main-window screens: loads its data off the GUI thread, refreshes on Changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
+
+from core.changes import Changes
+from desktop.context import DesktopContext
+from desktop.tasks import run_query
+
+
+class Screen(QWidget):
+    """A page of the main window.
+
+    Subclasses implement ``build_query`` (GUI thread: returns a pure function run on a
+    worker with its own session) and ``apply`` (GUI thread: show the result). They list in
+    ``watched`` the ``Changes`` flags that make their data stale. The screen loads when it
+    is first shown and again when a watched flag changes; only the newest load's result is
+    applied. ``retranslate`` is called by the main window when the language changes.
+    """
+
+    loaded = Signal()
+    status_changed = Signal()
+    watched: tuple[str, ...] = ()
+
+    def __init__(self, ctx: DesktopContext, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.key = key
+        self.setObjectName(f"screen_{key}")
+        self._generation = 0
+        self._loading = False
+        self._loaded = False
+        self._stale = True
+        ctx.bus.changes_applied.connect(self._on_changes)
+
+    # ----------------------------------------------------------------- to override
+    def build_query(self) -> Callable[[Session], Any]:
+        raise NotImplementedError
+
+    def apply(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        """Re-set every visible text from the catalogue."""
+
+    def status_text(self) -> str:
+        """Row counts for the status bar ("" when not applicable)."""
+        return ""
+
+    def trading_day(self) -> date | None:
+        return None
+
+    def save_state(self) -> None:
+        """Store UI state (header layout) in ``ctx.settings``."""
+
+    # ----------------------------------------------------------------- loading
+    @property
+    def is_loaded(self) -> bool:
+        """True once a load has completed and no newer load is running."""
+        return self._loaded and not self._loading
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def reload(self) -> None:
+        """Start a load; a result of an older load still running will be dropped."""
+        self._generation += 1
+        generation = self._generation
+        self._loading = True
+        self._stale = False
+        self.loading_started()
+
+        def done(result: Any) -> None:
+            if generation != self._generation:
+                return
+            self._loading = False
+            self._loaded = True
+            self.apply(result)
+            self.loaded.emit()
+            self.status_changed.emit()
+
+        def failed(exc: Exception) -> None:
+            if generation == self._generation:
+                self._loading = False
+                self.load_failed(exc)
+
+        run_query(self.ctx, self.build_query(), done, owner=self, on_failure=failed)
+
+    def loading_started(self) -> None:
+        """Hook: show a loading hint."""
+
+    def load_failed(self, exc: Exception) -> None:
+        """Hook: a RiskDeskError ended the load; default shows the error dialog."""
+        from core.errors import RiskDeskError
+        from desktop.widgets.error_view import show_error
+
+        if isinstance(exc, RiskDeskError):
+            show_error(self, exc)
+
+    def _on_changes(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches(*self.watched):
+            self._stale = True
+            if self.isVisible():
+                self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and not self._loading:
+            self.reload()
+
+    def ensure_loaded(self) -> None:
+        """Load now if never loaded or stale (used before the screen is first shown)."""
+        if self._stale and not self._loading:
+            self.reload()

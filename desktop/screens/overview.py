@@ -1,0 +1,257 @@
+"""Overview: the member's key figures of the last trading day and the most at-risk accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from core.db import queries
+from core.money import format_yuan
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.models.columns import LIMIT_LOCK_LABELS, Column, Kind
+from desktop.models.frame_table import FrameTableModel
+from desktop.screens.accounts import ACCOUNT_COLUMNS
+from desktop.screens.base import Screen
+from desktop.widgets.data_table import DataTableView
+from desktop.widgets.kpi_card import KpiCard
+
+AT_RISK_LIMIT = 25
+
+_AT_RISK_WIDTHS = {
+    "client_code": 76,
+    "client_name": 120,
+    "balance_fen": 116,
+    "margin_fen": 116,
+    "available_fen": 110,
+    "risk_ratio": 72,
+}
+AT_RISK_COLUMNS = tuple(
+    replace(c, width=_AT_RISK_WIDTHS[c.key]) for c in ACCOUNT_COLUMNS if c.key in _AT_RISK_WIDTHS
+)
+MEMBER_COLUMNS = (
+    Column("member_code", QT_TRANSLATE_NOOP("Columns", "Member"), Kind.CODE, 64),
+    Column("member_name", QT_TRANSLATE_NOOP("Columns", "Member name"), Kind.TEXT, 120),
+    Column(
+        "reserve_fen", QT_TRANSLATE_NOOP("Columns", "Settlement reserve (CNY)"), Kind.MONEY, 124
+    ),
+    Column("clients_count", QT_TRANSLATE_NOOP("Columns", "Clients"), Kind.INT, 60),
+)
+LOCKED_COLUMNS = (
+    Column("contract_code", QT_TRANSLATE_NOOP("Columns", "Contract"), Kind.CODE, 72),
+    Column(
+        "product_name_zh",
+        QT_TRANSLATE_NOOP("Columns", "Product"),
+        Kind.TEXT,
+        100,
+        key_en="product_name_en",
+    ),
+    Column("settlement_fen", QT_TRANSLATE_NOOP("Columns", "Settlement (CNY)"), Kind.PRICE, 110),
+    Column(
+        "limit_lock",
+        QT_TRANSLATE_NOOP("Columns", "Limit lock"),
+        Kind.ENUM,
+        80,
+        labels=LIMIT_LOCK_LABELS,
+    ),
+)
+
+# (card key, caption) in display order: two rows of five.
+CARDS = (
+    ("day", QT_TRANSLATE_NOOP("Overview", "Trading day")),
+    ("reserve", QT_TRANSLATE_NOOP("Overview", "Settlement reserve (CNY)")),
+    ("exchange_margin", QT_TRANSLATE_NOOP("Overview", "Exchange margin (CNY)")),
+    ("clients", QT_TRANSLATE_NOOP("Overview", "Clients")),
+    ("at_risk", QT_TRANSLATE_NOOP("Overview", "Accounts at risk")),
+    ("balance", QT_TRANSLATE_NOOP("Overview", "Client balance (CNY)")),
+    ("margin", QT_TRANSLATE_NOOP("Overview", "Client margin (CNY)")),
+    ("available", QT_TRANSLATE_NOOP("Overview", "Client available funds (CNY)")),
+    ("positions", QT_TRANSLATE_NOOP("Overview", "Position lines")),
+    ("receipts", QT_TRANSLATE_NOOP("Overview", "Warehouse receipts")),
+)
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    summary: queries.OverviewSummary
+    at_risk: pd.DataFrame
+    members: pd.DataFrame
+    locked: pd.DataFrame
+
+
+def load_overview(session: Session) -> OverviewData:
+    """Worker thread: summary, at-risk accounts and members of the last balance day."""
+    day = queries.latest_trading_day(session, "balances") or queries.latest_trading_day(session)
+    return OverviewData(
+        summary=queries.overview_summary(session, day),
+        at_risk=queries.at_risk_accounts(session, day, AT_RISK_LIMIT),
+        members=queries.members_frame(session, day),
+        locked=queries.limit_locked_contracts(
+            session, queries.latest_trading_day(session, "prices")
+        ),
+    )
+
+
+class OverviewScreen(Screen):
+    """Cards with the day's key figures, the most at-risk accounts and the members."""
+
+    watched = ("members", "clients", "balances", "positions", "prices", "receipts")
+
+    def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "main", parent)
+        self._summary = queries.OverviewSummary.empty()
+        self.title_label = QLabel()
+        self.title_label.setObjectName("screenTitle")
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setObjectName("screenSubtitle")
+        self.cards = {key: KpiCard(key) for key, _ in CARDS}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(10)
+        for i, (key, _) in enumerate(CARDS):
+            grid.addWidget(self.cards[key], i // 5, i % 5)
+
+        self.at_risk_title = QLabel()
+        self.at_risk_title.setObjectName("sectionTitle")
+        self.at_risk_model = FrameTableModel(AT_RISK_COLUMNS, self)
+        self.at_risk_view = DataTableView(ctx.settings, "overview_at_risk", self)
+        self.at_risk_view.setModel(self.at_risk_model)
+        self.at_risk_view.setSortingEnabled(False)
+        self.at_risk_view.fit_columns(AT_RISK_COLUMNS, "client_name")
+        self.members_title = QLabel()
+        self.members_title.setObjectName("sectionTitle")
+        self.members_model = FrameTableModel(MEMBER_COLUMNS, self)
+        self.members_view = DataTableView(ctx.settings, "overview_members", self)
+        self.members_view.setModel(self.members_model)
+        self.members_view.setSortingEnabled(False)
+        self.members_view.fit_columns(MEMBER_COLUMNS, "member_name")
+        self.locked_title = QLabel()
+        self.locked_title.setObjectName("sectionTitle")
+        self.locked_model = FrameTableModel(LOCKED_COLUMNS, self)
+        self.locked_view = DataTableView(ctx.settings, "overview_locked", self)
+        self.locked_view.setModel(self.locked_model)
+        self.locked_view.setSortingEnabled(False)
+        self.locked_view.fit_columns(LOCKED_COLUMNS, "product_name_zh")
+
+        head = QHBoxLayout()
+        head.addWidget(self.title_label)
+        head.addSpacing(12)
+        head.addWidget(self.subtitle_label, 1, Qt.AlignmentFlag.AlignBottom)
+        left = QVBoxLayout()
+        left.addWidget(self.at_risk_title)
+        left.addWidget(self.at_risk_view, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.members_title)
+        right.addWidget(self.members_view, 2)
+        right.addSpacing(6)
+        right.addWidget(self.locked_title)
+        right.addWidget(self.locked_view, 3)
+        tables = QHBoxLayout()
+        tables.setSpacing(16)
+        tables.addLayout(left, 11)
+        tables.addLayout(right, 8)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(head)
+        layout.addLayout(grid)
+        layout.addSpacing(4)
+        layout.addLayout(tables, 1)
+        self.retranslate()
+
+    # ----------------------------------------------------------------- Screen
+    def build_query(self) -> Callable[[Session], Any]:
+        return load_overview
+
+    def apply(self, result: Any) -> None:
+        assert isinstance(result, OverviewData)
+        self._summary = result.summary
+        self.at_risk_model.set_frame(result.at_risk)
+        self.members_model.set_frame(result.members)
+        self.locked_model.set_frame(result.locked)
+        self._fill_cards()
+
+    def loading_started(self) -> None:
+        self.subtitle_label.setText(translate("Overview", "Loading…"))
+
+    def trading_day(self) -> date | None:
+        return self._summary.trading_day
+
+    def status_text(self) -> str:
+        s = self._summary
+        return translate("Overview", "%1 accounts").replace("%1", f"{s.accounts_count:,}")
+
+    def save_state(self) -> None:
+        """The overview's small tables fit their contents; nothing to remember."""
+
+    def retranslate(self) -> None:
+        self.title_label.setText(translate("Screens", "Overview"))
+        self.at_risk_title.setText(translate("Overview", "Most at-risk accounts"))
+        self.members_title.setText(translate("Overview", "Members"))
+        self.locked_title.setText(translate("Overview", "Contracts locked at the limit"))
+        for key, caption in CARDS:
+            self.cards[key].caption.setText(translate("Overview", caption))
+        self.at_risk_model.retranslate()
+        self.members_model.retranslate()
+        self.locked_model.retranslate()
+        self._fill_cards()
+
+    # ----------------------------------------------------------------- internals
+    def _fill_cards(self) -> None:
+        s = self._summary
+        if not self.is_loading:
+            self.subtitle_label.setText(
+                translate("Overview", "Position of the member and its clients after settlement")
+            )
+        money = format_yuan
+        c = self.cards
+        c["day"].set_value(s.trading_day.isoformat() if s.trading_day else "—")
+        c["reserve"].set_value(
+            money(s.reserve_fen) if s.reserve_fen is not None else "—",
+            translate("Overview", "Minimum %1").replace("%1", money(s.min_reserve_fen)),
+            "danger" if s.reserve_fen is not None and s.reserve_fen < s.min_reserve_fen else "",
+        )
+        c["exchange_margin"].set_value(
+            money(s.exchange_margin_fen) if s.exchange_margin_fen is not None else "—",
+            translate("Overview", "Held at the exchange"),
+        )
+        c["clients"].set_value(
+            f"{s.clients_count:,}",
+            translate("Overview", "%1 with a balance that day").replace(
+                "%1", f"{s.accounts_count:,}"
+            ),
+        )
+        tone = "danger" if s.margin_call_count else ("warning" if s.watch_count else "")
+        c["at_risk"].set_value(
+            f"{s.margin_call_count + s.watch_count:,}",
+            translate("Overview", "%1 at ≥100%, %2 at ≥80%")
+            .replace("%1", f"{s.margin_call_count:,}")
+            .replace("%2", f"{s.watch_count:,}"),
+            tone,
+        )
+        c["balance"].set_value(money(s.client_balance_fen), translate("Overview", "Sum of clients"))
+        c["margin"].set_value(money(s.client_margin_fen), translate("Overview", "Sum of clients"))
+        c["available"].set_value(
+            money(s.client_available_fen),
+            translate("Overview", "Sum of clients"),
+            "danger" if s.client_available_fen < 0 else "",
+        )
+        c["positions"].set_value(
+            f"{s.positions_count:,}",
+            translate("Overview", "%1 lots open").replace("%1", f"{s.open_lots:,}"),
+        )
+        c["receipts"].set_value(
+            f"{s.receipts_count:,}",
+            translate("Overview", "%1 tons, not cancelled").replace("%1", f"{s.receipt_tons:,}"),
+        )
+
+
+def create(ctx: DesktopContext, parent: QWidget | None = None) -> OverviewScreen:
+    return OverviewScreen(ctx, parent)

@@ -1,0 +1,201 @@
+"""A screen made of one filterable, sortable table: the pattern most data screens follow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from desktop.context import DesktopContext
+from desktop.i18n import translate
+from desktop.models.columns import Column
+from desktop.models.frame_table import FrameTableModel
+from desktop.screens.base import Screen
+from desktop.widgets.data_table import DataTableView
+
+
+@dataclass(frozen=True)
+class TableData:
+    """What a table screen's query returns: the trading day shown and its rows."""
+
+    day: date | None
+    frame: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Configuration of a ``TableScreen``; strings are English catalogue entries.
+
+    ``load`` runs on a worker thread with its own session. ``choice_key`` adds a combo
+    box filtering on that frame column (e.g. product), listing its distinct values.
+    ``per_day`` says whether the rows belong to one trading day (shown in the subtitle).
+    """
+
+    key: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    load: Callable[[Session], TableData]
+    filter_keys: tuple[str, ...]
+    filter_placeholder: str
+    choice_key: str | None = None
+    choice_all: str = ""
+    watched: tuple[str, ...] = ()
+    sort_key: str | None = None
+    sort_descending: bool = False
+    per_day: bool = True
+    stretch_key: str | None = None
+
+
+class TableScreen(Screen):
+    """Title, filter bar and one table over a ``FrameTableModel``."""
+
+    def __init__(self, ctx: DesktopContext, spec: TableSpec, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, spec.key, parent)
+        self.spec = spec
+        self.watched = spec.watched
+        self._day: date | None = None
+
+        self.title_label = QLabel()
+        self.title_label.setObjectName("screenTitle")
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setObjectName("screenSubtitle")
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("filterEdit")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(260)
+        self.filter_edit.textChanged.connect(self._on_filter_text)
+        self.choice_combo: QComboBox | None = None
+        if spec.choice_key:
+            self.choice_combo = QComboBox()
+            self.choice_combo.setObjectName("choiceCombo")
+            self.choice_combo.setMinimumWidth(150)
+            self.choice_combo.currentIndexChanged.connect(self._on_choice)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+
+        self.model = FrameTableModel(spec.columns, self, filter_keys=spec.filter_keys)
+        self.view = DataTableView(ctx.settings, f"{spec.key}", self)
+        self.view.setModel(self.model)
+        self.view.apply_default_widths(spec.columns, spec.stretch_key)
+        self.view.restore_header()
+        if spec.sort_key and self.ctx.settings.header_state(spec.key) is None:
+            order = (
+                Qt.SortOrder.DescendingOrder
+                if spec.sort_descending
+                else Qt.SortOrder.AscendingOrder
+            )
+            self.view.sortByColumn(self.model.column_of(spec.sort_key), order)
+        self.model.modelReset.connect(self._update_counts)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title_label)
+        head.addSpacing(12)
+        head.addWidget(self.subtitle_label, 1, Qt.AlignmentFlag.AlignBottom)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.filter_edit)
+        if self.choice_combo is not None:
+            bar.addWidget(self.choice_combo)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        layout.addLayout(head)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.retranslate()
+
+    # ----------------------------------------------------------------- Screen
+    def build_query(self) -> Callable[[Session], Any]:
+        return self.spec.load
+
+    def apply(self, result: Any) -> None:
+        assert isinstance(result, TableData)
+        self._day = result.day
+        self.model.set_frame(result.frame)
+        self._fill_choices()
+        self._update_subtitle()
+        self._update_counts()
+
+    def loading_started(self) -> None:
+        self.subtitle_label.setText(translate("TableScreen", "Loading…"))
+
+    def retranslate(self) -> None:
+        self.title_label.setText(translate("Screens", self.spec.title))
+        self.filter_edit.setPlaceholderText(translate("Screens", self.spec.filter_placeholder))
+        if self.choice_combo is not None and self.choice_combo.count():
+            self.choice_combo.setItemText(0, translate("Screens", self.spec.choice_all))
+        self.model.retranslate()
+        self._update_subtitle()
+        self._update_counts()
+
+    def trading_day(self) -> date | None:
+        return self._day
+
+    def status_text(self) -> str:
+        return self.count_label.text()
+
+    def save_state(self) -> None:
+        self.view.save_header()
+
+    # ----------------------------------------------------------------- internals
+    def _update_subtitle(self) -> None:
+        if self.is_loading:
+            return
+        parts = [translate("Screens", self.spec.description)]
+        if self.spec.per_day:
+            day = self._day.isoformat() if self._day else translate("TableScreen", "no data yet")
+            parts.insert(0, translate("TableScreen", "Trading day %1").replace("%1", day))
+        self.subtitle_label.setText("  ·  ".join(parts))
+
+    def _update_counts(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total_rows
+        if shown == total:
+            text = translate("TableScreen", "%1 rows").replace("%1", f"{total:,}")
+        else:
+            text = (
+                translate("TableScreen", "%1 of %2 rows")
+                .replace("%1", f"{shown:,}")
+                .replace("%2", f"{total:,}")
+            )
+        self.count_label.setText(text)
+        self.status_changed.emit()
+
+    def _fill_choices(self) -> None:
+        combo, key = self.choice_combo, self.spec.choice_key
+        if combo is None or key is None:
+            return
+        current = combo.currentData()
+        frame = self.model.frame
+        values = sorted(frame[key].dropna().unique().tolist()) if key in frame else []
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(translate("Screens", self.spec.choice_all), None)
+        for value in values:
+            combo.addItem(str(value), value)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+        self.model.set_value_filter(key, combo.currentData())
+
+    def _on_filter_text(self, text: str) -> None:
+        self.model.set_text_filter(text)
+
+    def _on_choice(self, _index: int) -> None:
+        if self.choice_combo is not None and self.spec.choice_key:
+            self.model.set_value_filter(self.spec.choice_key, self.choice_combo.currentData())

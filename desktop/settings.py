@@ -1,0 +1,85 @@
+"""UI state in QSettings: window layout, table headers, language. Never business settings.
+
+Database URL and user come from ``core.config`` (arguments and environment); the core
+never reads QSettings (STYLE B6). Tests redirect the INI files to a temporary folder
+with ``QSettings.setPath`` (tests/desktop/conftest.py).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from desktop.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+ORGANIZATION = "RiskDesk"
+APPLICATION = "RiskDesk"
+
+KEY_LANGUAGE = "ui/language"
+KEY_GEOMETRY = "main_window/geometry"
+KEY_WINDOW_STATE = "main_window/state"
+KEY_SPLITTER = "main_window/splitter"
+KEY_HEADER_PREFIX = "headers/"
+
+
+class UiSettings:
+    """Typed accessors over an INI-format QSettings; GUI thread only."""
+
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        self._s = qsettings or QSettings(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+        )
+
+    @property
+    def file_name(self) -> str:
+        return self._s.fileName()
+
+    # ----------------------------------------------------------------- language
+    @property
+    def language(self) -> str:
+        value = self._s.value(KEY_LANGUAGE, DEFAULT_LANGUAGE)
+        return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
+
+    @language.setter
+    def language(self, value: str) -> None:
+        if value not in LANGUAGES:
+            raise ValueError(f"unknown language {value!r}")
+        self._s.setValue(KEY_LANGUAGE, value)
+
+    # ----------------------------------------------------------------- layout
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._s.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        return self._bytes(KEY_GEOMETRY)
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._s.setValue(KEY_GEOMETRY, value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        return self._bytes(KEY_WINDOW_STATE)
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._s.setValue(KEY_WINDOW_STATE, value)
+
+    @property
+    def splitter_state(self) -> QByteArray | None:
+        return self._bytes(KEY_SPLITTER)
+
+    @splitter_state.setter
+    def splitter_state(self, value: QByteArray) -> None:
+        self._s.setValue(KEY_SPLITTER, value)
+
+    def header_state(self, table: str) -> QByteArray | None:
+        """``QHeaderView.saveState()`` of the table named ``table``, if saved."""
+        return self._bytes(KEY_HEADER_PREFIX + table)
+
+    def set_header_state(self, table: str, state: QByteArray) -> None:
+        self._s.setValue(KEY_HEADER_PREFIX + table, state)
+
+    def sync(self) -> None:
+        self._s.sync()

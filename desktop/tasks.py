@@ -1,0 +1,188 @@
+"""Background work: reads on a small pool, writes on one serialising worker (STYLE A1, B5).
+
+Callables run on worker threads and must not touch Qt widgets (they may only use values
+they were given, e.g. a ``Database``, and ``ProgressState``). Their ``Future`` is handed
+back to the GUI thread through a queued signal, where the caller's callback runs.
+
+``run_query`` and ``run_op`` are the two builders screens use (Anki's ``QueryOp`` and
+``CollectionOp``): one read in its own session, or one write in one transaction with a
+delayed progress dialog, then ``AppBus.changes_applied``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
+from sqlalchemy.orm import Session
+
+from core.changes import Changes
+from core.errors import OperationCancelledError, RiskDeskError
+from core.progress import ProgressState
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.context import DesktopContext
+
+T = TypeVar("T")
+THREAD_PREFIX = "riskdesk-"
+"""Worker thread names start with this; tests fail if such a thread outlives a test."""
+
+
+class TaskManager(QObject):
+    """Runs callables off the GUI thread and calls back on the GUI thread.
+
+    Create and use it on the GUI thread. ``idle`` is emitted (queued, on the GUI thread)
+    whenever the last pending task's callback has run.
+    """
+
+    idle = Signal()
+    _future_done = Signal(object)
+
+    def __init__(self, parent: QObject | None = None, *, read_workers: int = 2) -> None:
+        super().__init__(parent)
+        self._reads = ThreadPoolExecutor(read_workers, thread_name_prefix=f"{THREAD_PREFIX}read")
+        self._writes = ThreadPoolExecutor(1, thread_name_prefix=f"{THREAD_PREFIX}write")
+        self._pending: set[Future[Any]] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._future_done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def submit(
+        self,
+        fn: Callable[[], T],
+        on_done: Callable[[Future[T]], None],
+        *,
+        writes: bool = False,
+        owner: QObject | None = None,
+    ) -> Future[T]:
+        """Run ``fn`` on a worker; call ``on_done(future)`` on the GUI thread afterwards.
+
+        ``writes=True`` uses the single write worker, so writes never overlap. When
+        ``owner`` is given and has been deleted by the time ``fn`` finishes, ``on_done`` is
+        skipped (the screen that asked is gone).
+        """
+        if self._closed:
+            raise RuntimeError("TaskManager is shut down")
+        pool = self._writes if writes else self._reads
+        future = pool.submit(fn)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(lambda f: self._future_done.emit((f, on_done, owner)))
+        return future
+
+    def _deliver(self, item: tuple[Future[Any], Callable[[Future[Any]], None], Any]) -> None:
+        future, on_done, owner = item
+        with self._lock:
+            self._pending.discard(future)
+            now_idle = not self._pending
+        try:
+            if not self._closed and (owner is None or shiboken6.isValid(owner)):
+                on_done(future)
+        finally:
+            if now_idle:
+                self.idle.emit()
+
+    @property
+    def is_idle(self) -> bool:
+        """No task is running or waiting for its callback."""
+        with self._lock:
+            return not self._pending
+
+    def wait_idle(self, timeout: float | None = 10.0) -> None:
+        """Block until running tasks have finished (their callbacks still run later)."""
+        with self._lock:
+            pending = set(self._pending)
+        wait(pending, timeout=timeout)
+
+    def shutdown(self) -> None:
+        """Cancel queued tasks, wait for running ones, stop the worker threads."""
+        self._closed = True
+        self._reads.shutdown(wait=True, cancel_futures=True)
+        self._writes.shutdown(wait=True, cancel_futures=True)
+
+
+# ------------------------------------------------------------------------- builders
+def run_query(
+    ctx: DesktopContext,
+    query: Callable[[Session], T],
+    on_success: Callable[[T], None],
+    *,
+    owner: QObject | None = None,
+    on_failure: Callable[[RiskDeskError], None] | None = None,
+) -> Future[T]:
+    """Run a read-only ``query(session)`` on a worker, then ``on_success(result)``.
+
+    The query gets its own session, closed when it returns; it must return plain values
+    (DataFrames, frozen dataclasses), never ORM objects. A ``RiskDeskError`` goes to
+    ``on_failure`` (default: an error dialog over ``owner``); any other exception is
+    re-raised on the GUI thread, where the global excepthook reports it.
+    """
+    db = ctx.db
+
+    def job() -> T:
+        with db.sessions() as session:
+            return query(session)
+
+    def done(future: Future[T]) -> None:
+        try:
+            result = future.result()
+        except CancelledError:
+            return
+        except RiskDeskError as exc:
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                from desktop.widgets.error_view import show_error
+
+                show_error(owner if _is_widget(owner) else None, exc)  # type: ignore[arg-type]
+            return
+        on_success(result)
+
+    return ctx.tasks.submit(job, done, owner=owner)
+
+
+def run_op(
+    ctx: DesktopContext,
+    parent: QWidget | None,
+    label: str,
+    op: Callable[[ProgressState], tuple[T, Changes]],
+    on_success: Callable[[T], None],
+) -> Future[tuple[T, Changes]]:
+    """Run a mutating ``op(progress)`` on the write worker with a delayed progress dialog.
+
+    The op opens its own ``with db.sessions.begin()`` transaction (STYLE B6) and returns
+    ``(result, changes)``. On success: ``on_success(result)``, then
+    ``bus.changes_applied(changes, parent)``. Cancelling is silent; a ``RiskDeskError``
+    is shown in an error dialog; anything else reaches the excepthook.
+    """
+    from desktop.progress_dialog import ProgressDialog
+    from desktop.widgets.error_view import show_error
+
+    progress = ProgressState()
+    dialog = ProgressDialog.delayed(parent, label, progress)
+
+    def done(future: Future[tuple[T, Changes]]) -> None:
+        dialog.finish()
+        try:
+            result, changes = future.result()
+        except (CancelledError, OperationCancelledError):
+            return
+        except RiskDeskError as exc:
+            show_error(parent, exc)
+            return
+        on_success(result)
+        ctx.bus.changes_applied.emit(changes, parent)
+
+    return ctx.tasks.submit(lambda: op(progress), done, writes=True)
+
+
+def _is_widget(obj: object) -> bool:
+    from PySide6.QtWidgets import QWidget
+
+    return isinstance(obj, QWidget)

@@ -1,0 +1,104 @@
+"""The table view every screen uses: compact rows, sortable header saved in QSettings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from desktop.models.columns import Column
+from desktop.settings import UiSettings
+
+ROW_HEIGHT = 24
+
+
+class _NoFocusFrameDelegate(QStyledItemDelegate):
+    """Rows are selected whole; the per-cell focus frame is noise in a dense table."""
+
+    def initStyleOption(  # noqa: N802 (Qt override)
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
+
+
+class DataTableView(QTableView):
+    """A read-only, row-selecting, sortable table whose header layout is remembered.
+
+    ``name`` is the key of the header state in ``UiSettings`` (one per table).
+    """
+
+    def __init__(self, settings: UiSettings, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._name = name
+        self.setObjectName(f"table_{name}")
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setItemDelegate(_NoFocusFrameDelegate(self))
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setMinimumSectionSize(48)
+        font = QFont(self.font())
+        font.setFeature(QFont.Tag("tnum"), 1)  # tabular digits: amounts line up
+        self.setFont(font)
+
+    def apply_default_widths(
+        self, columns: Sequence[Column], stretch_key: str | None = None
+    ) -> None:
+        """Initial widths; ``stretch_key``'s column absorbs the free width instead of the
+        last column (so amounts stay next to the names they belong to)."""
+        header = self.horizontalHeader()
+        for i, column in enumerate(columns):
+            self.setColumnWidth(i, column.width)
+            if column.key == stretch_key:
+                header.setStretchLastSection(False)
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+
+    def fit_columns(self, columns: Sequence[Column], stretch_key: str) -> None:
+        """Small tables: every column fits its contents, ``stretch_key`` takes the rest.
+
+        Not for large tables: ResizeToContents measures every row.
+        """
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(False)
+        for i, column in enumerate(columns):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column.key == stretch_key
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(i, mode)
+
+    def restore_header(self) -> bool:
+        state = self._settings.header_state(self._name)
+        return bool(state is not None and self.horizontalHeader().restoreState(state))
+
+    def save_header(self) -> None:
+        self._settings.set_header_state(self._name, self.horizontalHeader().saveState())

@@ -1,0 +1,550 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>App</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <source>RiskDesk hit an unexpected error. The details are in the log; please report them.</source>
+        <translation>RiskDesk 发生意外错误。详细信息已写入日志，请反馈给技术支持。</translation>
+    </message>
+    <message>
+        <source>RiskDesk</source>
+        <translation>RiskDesk 风控台</translation>
+    </message>
+</context>
+<context>
+    <name>Columns</name>
+    <message>
+        <source>Client code</source>
+        <translation>客户代码</translation>
+    </message>
+    <message>
+        <source>Client name</source>
+        <translation>客户名称</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Balance (CNY)</source>
+        <translation>当日结存 (元)</translation>
+    </message>
+    <message>
+        <source>Margin (CNY)</source>
+        <translation>保证金占用 (元)</translation>
+    </message>
+    <message>
+        <source>Available (CNY)</source>
+        <translation>可用资金 (元)</translation>
+    </message>
+    <message>
+        <source>Risk ratio</source>
+        <translation>风险度</translation>
+    </message>
+    <message>
+        <source>Margin call (CNY)</source>
+        <translation>追加保证金 (元)</translation>
+    </message>
+    <message>
+        <source>Member name</source>
+        <translation>会员名称</translation>
+    </message>
+    <message>
+        <source>Settlement reserve (CNY)</source>
+        <translation>结算准备金 (元)</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户数</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>合约</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>品种</translation>
+    </message>
+    <message>
+        <source>Settlement (CNY)</source>
+        <translation>结算价 (元)</translation>
+    </message>
+    <message>
+        <source>Limit lock</source>
+        <translation>停板</translation>
+    </message>
+    <message>
+        <source>Side</source>
+        <translation>买卖</translation>
+    </message>
+    <message>
+        <source>Spec/Hedge</source>
+        <translation>投机/套保</translation>
+    </message>
+    <message>
+        <source>Lots</source>
+        <translation>手数</translation>
+    </message>
+    <message>
+        <source>Opened today</source>
+        <translation>今开 (手)</translation>
+    </message>
+    <message>
+        <source>Open price (CNY)</source>
+        <translation>开仓均价 (元)</translation>
+    </message>
+    <message>
+        <source>Limit up (CNY)</source>
+        <translation>涨停板价 (元)</translation>
+    </message>
+    <message>
+        <source>Limit down (CNY)</source>
+        <translation>跌停板价 (元)</translation>
+    </message>
+    <message>
+        <source>Open interest (lots)</source>
+        <translation>持仓量 (手)</translation>
+    </message>
+    <message>
+        <source>Volume (lots)</source>
+        <translation>成交量 (手)</translation>
+    </message>
+    <message>
+        <source>Receipt no.</source>
+        <translation>仓单号</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Holder</source>
+        <translation>持有人</translation>
+    </message>
+    <message>
+        <source>Tons</source>
+        <translation>吨数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Registered on</source>
+        <translation>注册日期</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorView</name>
+    <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>Row: %1</source>
+        <translation>行：%1</translation>
+    </message>
+    <message>
+        <source>Field: %1</source>
+        <translation>字段：%1</translation>
+    </message>
+    <message>
+        <source>RiskDesk</source>
+        <translation>RiskDesk 风控台</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>规划中</translation>
+    </message>
+    <message>
+        <source>Open database</source>
+        <translation>打开数据库</translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.sqlite *.sqlite3 *.db);;All files (*)</source>
+        <translation>SQLite 数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Opening database</source>
+        <translation>正在打开数据库</translation>
+    </message>
+    <message>
+        <source>About RiskDesk</source>
+        <translation>关于 RiskDesk</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;RiskDesk&lt;/b&gt; %1&lt;br&gt;Risk console for DCE member firms: margins, settlement, forced reduction and liquidation, warehouse receipts.&lt;br&gt;&lt;br&gt;Qt %2 · PySide6 %3</source>
+        <translation>&lt;b&gt;RiskDesk 风控台&lt;/b&gt; %1&lt;br&gt;面向大商所会员单位的风险管理终端：保证金、结算、强制减仓与强行平仓、标准仓单。&lt;br&gt;&lt;br&gt;Qt %2 · PySide6 %3</translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation>数据库：%1</translation>
+    </message>
+    <message>
+        <source>Trading day: %1</source>
+        <translation>交易日：%1</translation>
+    </message>
+    <message>
+        <source>User: %1</source>
+        <translation>用户：%1</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open database…</source>
+        <translation>打开数据库(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About RiskDesk</source>
+        <translation>关于 RiskDesk(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>Overview</name>
+    <message>
+        <source>Trading day</source>
+        <translation>交易日</translation>
+    </message>
+    <message>
+        <source>Settlement reserve (CNY)</source>
+        <translation>结算准备金 (元)</translation>
+    </message>
+    <message>
+        <source>Exchange margin (CNY)</source>
+        <translation>交易所保证金 (元)</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户数</translation>
+    </message>
+    <message>
+        <source>Accounts at risk</source>
+        <translation>风险账户</translation>
+    </message>
+    <message>
+        <source>Client balance (CNY)</source>
+        <translation>客户权益合计 (元)</translation>
+    </message>
+    <message>
+        <source>Client margin (CNY)</source>
+        <translation>客户保证金占用 (元)</translation>
+    </message>
+    <message>
+        <source>Client available funds (CNY)</source>
+        <translation>客户可用资金 (元)</translation>
+    </message>
+    <message>
+        <source>Position lines</source>
+        <translation>持仓明细</translation>
+    </message>
+    <message>
+        <source>Warehouse receipts</source>
+        <translation>标准仓单</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>%1 accounts</source>
+        <translation>%1 个账户</translation>
+    </message>
+    <message>
+        <source>Most at-risk accounts</source>
+        <translation>风险度最高的账户</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Contracts locked at the limit</source>
+        <translation>停板合约</translation>
+    </message>
+    <message>
+        <source>Position of the member and its clients after settlement</source>
+        <translation>结算后会员及客户资金状况</translation>
+    </message>
+    <message>
+        <source>Minimum %1</source>
+        <translation>最低余额 %1</translation>
+    </message>
+    <message>
+        <source>Held at the exchange</source>
+        <translation>交易所占用</translation>
+    </message>
+    <message>
+        <source>%1 with a balance that day</source>
+        <translation>其中 %1 个当日有结存</translation>
+    </message>
+    <message>
+        <source>%1 at ≥100%, %2 at ≥80%</source>
+        <translation>≥100%：%1 个，≥80%：%2 个</translation>
+    </message>
+    <message>
+        <source>Sum of clients</source>
+        <translation>客户合计</translation>
+    </message>
+    <message>
+        <source>%1 lots open</source>
+        <translation>持仓 %1 手</translation>
+    </message>
+    <message>
+        <source>%1 tons, not cancelled</source>
+        <translation>%1 吨（未注销）</translation>
+    </message>
+</context>
+<context>
+    <name>Placeholder</name>
+    <message>
+        <source>Not built yet</source>
+        <translation>尚未开发</translation>
+    </message>
+    <message>
+        <source>This screen will be delivered by the %1. Nothing on this page is functional yet.</source>
+        <translation>本页面将由%1交付，目前尚无任何功能。</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressDialog</name>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>Screens</name>
+    <message>
+        <source>Accounts</source>
+        <translation>客户资金</translation>
+    </message>
+    <message>
+        <source>Client funds after settlement</source>
+        <translation>结算后客户资金</translation>
+    </message>
+    <message>
+        <source>Filter by client code or name</source>
+        <translation>按客户代码或名称筛选</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>总览</translation>
+    </message>
+    <message>
+        <source>Positions</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>Open position lines after settlement</source>
+        <translation>结算后持仓明细</translation>
+    </message>
+    <message>
+        <source>Filter by client or contract</source>
+        <translation>按客户或合约筛选</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>全部品种</translation>
+    </message>
+    <message>
+        <source>Settlement prices</source>
+        <translation>结算价</translation>
+    </message>
+    <message>
+        <source>Daily settlement prices and price limits</source>
+        <translation>当日结算价及涨跌停板</translation>
+    </message>
+    <message>
+        <source>Filter by contract or product</source>
+        <translation>按合约或品种筛选</translation>
+    </message>
+    <message>
+        <source>Warehouse receipts</source>
+        <translation>标准仓单</translation>
+    </message>
+    <message>
+        <source>Standard warehouse receipts by holder</source>
+        <translation>按持有人列示的标准仓单</translation>
+    </message>
+    <message>
+        <source>Filter by receipt, holder or warehouse</source>
+        <translation>按仓单号、持有人或仓库筛选</translation>
+    </message>
+    <message>
+        <source>Live risk monitor</source>
+        <translation>实时风险监控</translation>
+    </message>
+    <message>
+        <source>Live risk monitor issue</source>
+        <translation>“实时风险监控”开发任务</translation>
+    </message>
+    <message>
+        <source>Daily settlement</source>
+        <translation>日终结算</translation>
+    </message>
+    <message>
+        <source>Daily settlement workbench issue</source>
+        <translation>“日终结算工作台”开发任务</translation>
+    </message>
+    <message>
+        <source>Forced reduction</source>
+        <translation>强制减仓</translation>
+    </message>
+    <message>
+        <source>Forced reduction workbench issue</source>
+        <translation>“强制减仓工作台”开发任务</translation>
+    </message>
+    <message>
+        <source>Forced liquidation</source>
+        <translation>强行平仓</translation>
+    </message>
+    <message>
+        <source>Forced liquidation workbench issue</source>
+        <translation>“强行平仓工作台”开发任务</translation>
+    </message>
+    <message>
+        <source>Position limits</source>
+        <translation>限仓管理</translation>
+    </message>
+    <message>
+        <source>Position limits and hedge quota issue</source>
+        <translation>“限仓与套保额度”开发任务</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>交割</translation>
+    </message>
+    <message>
+        <source>Delivery and receipts workbench issue</source>
+        <translation>“交割与仓单工作台”开发任务</translation>
+    </message>
+    <message>
+        <source>Imports</source>
+        <translation>数据导入</translation>
+    </message>
+    <message>
+        <source>Data imports issue</source>
+        <translation>“数据导入”开发任务</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>风险预警</translation>
+    </message>
+    <message>
+        <source>Risk alerts issue</source>
+        <translation>“风险预警”开发任务</translation>
+    </message>
+</context>
+<context>
+    <name>TableScreen</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>暂无数据</translation>
+    </message>
+    <message>
+        <source>Trading day %1</source>
+        <translation>交易日 %1</translation>
+    </message>
+    <message>
+        <source>%1 rows</source>
+        <translation>共 %1 行</translation>
+    </message>
+    <message>
+        <source>%1 of %2 rows</source>
+        <translation>显示 %1 / %2 行</translation>
+    </message>
+</context>
+<context>
+    <name>Values</name>
+    <message>
+        <source>Long</source>
+        <translation>多头</translation>
+    </message>
+    <message>
+        <source>Short</source>
+        <translation>空头</translation>
+    </message>
+    <message>
+        <source>Speculation</source>
+        <translation>投机</translation>
+    </message>
+    <message>
+        <source>Hedge</source>
+        <translation>套保</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Limit up</source>
+        <translation>涨停</translation>
+    </message>
+    <message>
+        <source>Limit down</source>
+        <translation>跌停</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>持有</translation>
+    </message>
+    <message>
+        <source>Pledged as margin</source>
+        <translation>充抵保证金</translation>
+    </message>
+    <message>
+        <source>In delivery</source>
+        <translation>交割中</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已注销</translation>
+    </message>
+    <message>
+        <source>Futures company</source>
+        <translation>期货公司</translation>
+    </message>
+    <message>
+        <source>Non-brokerage member</source>
+        <translation>非期货公司会员</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,271 @@
+"""The main window as a user sees it: screens load, tables sort and filter, language
+switches, layout is remembered, screenshots are written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from sqlalchemy import update
+
+from core.changes import Changes
+from core.db.tables import ClientBalance
+from core.errors import InputError
+from core.progress import ProgressState
+from desktop import i18n
+from desktop.app import make_excepthook, parse_size, run_gui
+from desktop.context import DesktopContext
+from desktop.main_window import MainWindow, masked_url
+from desktop.screens.placeholder import PlaceholderPage
+from desktop.screens.registry import SCREENS
+from desktop.screens.table_screen import TableScreen
+from desktop.settings import UiSettings
+from desktop.tasks import run_op
+from tests.desktop.conftest import DAY, gui_args
+
+H = Qt.Orientation.Horizontal
+
+
+@pytest.fixture
+def window(ctx: DesktopContext, qtbot) -> Iterator[MainWindow]:
+    win = MainWindow(ctx, "accounts")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(win.is_ready, timeout=10_000)
+    yield win
+    win.close()
+
+
+def _table(window: MainWindow, key: str, qtbot) -> TableScreen:
+    screen = window.select_screen(key)
+    assert isinstance(screen, TableScreen)
+    qtbot.waitUntil(window.is_ready, timeout=10_000)
+    return screen
+
+
+def _cells(screen: TableScreen, key: str) -> list[str]:
+    model = screen.view.model()
+    col = screen.model.column_of(key)
+    return [model.index(r, col).data() for r in range(model.rowCount())]
+
+
+def _row_of(screen: TableScreen, client: str) -> int:
+    return _cells(screen, "client_code").index(client)
+
+
+def test_accounts_show_formatted_balances(window: MainWindow, qtbot) -> None:
+    screen = _table(window, "accounts", qtbot)
+    model = screen.view.model()
+    row = _row_of(screen, "C0001")
+    assert model.index(row, screen.model.column_of("balance_fen")).data() == "1,234,567.89"
+    assert model.index(row, screen.model.column_of("available_fen")).data() == "9.00"
+    row4 = _row_of(screen, "C0004")
+    assert model.index(row4, screen.model.column_of("risk_ratio")).data() == "125.00%"
+    assert screen.count_label.text() == "12 rows"
+    assert DAY.isoformat() in screen.subtitle_label.text()
+    assert DAY.isoformat() in window.day_label.text()
+    assert window.user_label.text() == "User: tester"
+
+
+def test_sorting_by_available_funds_is_numeric(window: MainWindow, qtbot) -> None:
+    screen = _table(window, "accounts", qtbot)
+    col = screen.model.column_of("available_fen")
+    screen.view.sortByColumn(col, Qt.SortOrder.AscendingOrder)
+    values = _cells(screen, "available_fen")
+    small = [v for v in values if v in ("9.00", "10.00", "100.00")]
+    assert small == ["9.00", "10.00", "100.00"]
+    raws = [screen.model.raw_value(r, "available_fen") for r in range(len(values))]
+    assert raws == sorted(raws)
+
+
+def test_filter_by_client_code(window: MainWindow, qtbot) -> None:
+    screen = _table(window, "accounts", qtbot)
+    qtbot.keyClicks(screen.filter_edit, "c0003")
+    assert _cells(screen, "client_code") == ["C0003"]
+    assert screen.count_label.text() == "1 of 12 rows"
+    screen.filter_edit.clear()
+    assert len(_cells(screen, "client_code")) == 12
+
+
+def test_positions_filter_by_product(window: MainWindow, qtbot) -> None:
+    screen = _table(window, "positions", qtbot)
+    assert screen.choice_combo is not None
+    total = screen.model.rowCount()
+    screen.choice_combo.setCurrentIndex(screen.choice_combo.findData("m"))
+    contracts = _cells(screen, "contract_code")
+    assert contracts
+    assert all(c.startswith("m") for c in contracts)
+    assert len(contracts) < total
+    qtbot.keyClicks(screen.filter_edit, "C0002")
+    assert set(_cells(screen, "client_code")) <= {"C0002"}
+
+
+def test_prices_and_receipts_screens(window: MainWindow, qtbot) -> None:
+    prices = _table(window, "prices", qtbot)
+    locks = dict(zip(_cells(prices, "contract_code"), _cells(prices, "limit_lock"), strict=True))
+    assert locks["a2501"] == "Limit up"
+    assert locks["i2501"] == "Limit down"
+    receipts = _table(window, "receipts", qtbot)
+    assert receipts.model.rowCount() == 6
+    assert "Cancelled" in _cells(receipts, "status")
+
+
+def test_overview_cards_and_at_risk_table(ctx: DesktopContext, qtbot) -> None:
+    win = MainWindow(ctx, "main")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(win.is_ready, timeout=10_000)
+    overview = win.current_page()
+    assert overview.cards["day"].value.text() == DAY.isoformat()
+    assert overview.cards["clients"].value.text() == "12"
+    model = overview.at_risk_view.model()
+    assert model.index(0, 0).data() == "C0004"  # 125 %: the riskiest account first
+    win.close()
+
+
+def test_language_switch_changes_headers_and_navigation(window: MainWindow, qtbot) -> None:
+    screen = _table(window, "accounts", qtbot)
+    col = screen.model.column_of("available_fen")
+    assert screen.view.model().headerData(col, H) == "Available (CNY)"
+    window.set_language("zh")
+    assert screen.view.model().headerData(col, H) == "可用资金 (元)"
+    assert screen.title_label.text() == "客户资金"
+    assert window.nav.currentItem().text() == "客户资金"
+    assert window.file_menu.title() == "文件(&F)"
+    assert screen.count_label.text() == "共 12 行"
+    assert UiSettings().language == "zh"
+    window.set_language("en")
+    assert screen.view.model().headerData(col, H) == "Available (CNY)"
+    assert window.nav.currentItem().text() == "Accounts"
+
+
+def test_planned_screens_show_a_placeholder_not_a_fake(window: MainWindow) -> None:
+    planned = [s for s in SCREENS if not s.is_built]
+    assert {"monitor", "settlement", "reduction", "liquidation"} <= {s.key for s in planned}
+    page = window.select_screen("monitor")
+    assert isinstance(page, PlaceholderPage)
+    assert page.status_label.text() == "Not built yet"
+    assert "Live risk monitor issue" in page.body_label.text()
+
+
+def test_changes_reload_only_concerned_screens(window: MainWindow, ctx, qtbot) -> None:
+    screen = _table(window, "accounts", qtbot)
+    with ctx.db.sessions.begin() as s:
+        s.execute(
+            update(ClientBalance)
+            .where(ClientBalance.client_code == "C0001", ClientBalance.trading_day == DAY)
+            .values(balance_fen=777)
+        )
+    ctx.bus.changes_applied.emit(Changes(receipts=True), None)
+    qtbot.waitUntil(window.is_ready)
+    col = screen.model.column_of("balance_fen")
+    assert screen.view.model().index(_row_of(screen, "C0001"), col).data() == "1,234,567.89"
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        ctx.bus.changes_applied.emit(Changes(balances=True), None)
+    assert screen.view.model().index(_row_of(screen, "C0001"), col).data() == "7.77"
+
+
+def test_header_layout_is_remembered(ctx: DesktopContext, qtbot) -> None:
+    win = MainWindow(ctx, "accounts")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(win.is_ready, timeout=10_000)
+    screen = win.current_page()
+    assert isinstance(screen, TableScreen)
+    col = screen.model.column_of("margin_fen")
+    screen.view.setColumnWidth(col, 233)
+    win.close()
+    again = MainWindow(ctx, "accounts")
+    qtbot.addWidget(again)
+    restored = again.current_page()
+    assert isinstance(restored, TableScreen)
+    assert restored.view.columnWidth(col) == 233
+    again.close()
+
+
+def test_run_op_reports_success_and_changes(ctx: DesktopContext, qtbot) -> None:
+    results: list[int] = []
+    seen: list[Changes] = []
+    ctx.bus.changes_applied.connect(lambda changes, _who: seen.append(changes))
+
+    def op(progress: ProgressState) -> tuple[int, Changes]:
+        progress.report("working", 1, 2)
+        return 42, Changes(receipts=True)
+
+    run_op(ctx, None, "Test", op, results.append)
+    qtbot.waitUntil(lambda: bool(results) and ctx.tasks.is_idle, timeout=5_000)
+    assert results == [42]
+    assert seen == [Changes(receipts=True)]
+
+
+def test_run_op_shows_expected_errors(ctx: DesktopContext, qtbot, monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "desktop.widgets.error_view.show_error",
+        lambda _parent, exc, title=None: shown.append(str(exc)),
+    )
+
+    def op(progress: ProgressState) -> tuple[int, Changes]:
+        raise InputError("bad price", source="prices.csv", row=3, field="settlement")
+
+    run_op(ctx, None, "Test", op, lambda _r: None)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+    assert shown == ["prices.csv, row 3, field 'settlement': bad price"]
+
+
+def test_excepthook_logs_and_never_swallows(caplog) -> None:
+    calls: list[int] = []
+    hook = make_excepthook(interactive=False, on_error=lambda: calls.append(1))
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        hook(ValueError, exc, exc.__traceback__)
+    assert calls == [1]
+    assert "unexpected error" in caplog.text
+    assert "boom" in caplog.text
+
+
+def test_screenshot_writes_a_png_of_the_requested_size(sample_db_url, tmp_path, qapp):
+    out = tmp_path / "shot.png"
+    code = run_gui(gui_args(sample_db_url, screenshot=out, size="1280x720", lang="zh"))
+    assert code == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 720)
+    assert out.stat().st_size > 10_000
+    assert UiSettings().language == "zh"  # --lang is remembered
+    i18n.set_language("en")
+
+
+def test_bad_database_url_exits_with_2(qapp, capsys) -> None:
+    assert run_gui(gui_args("nosuchdriver://x/y")) == 2
+    assert "riskdesk:" in capsys.readouterr().err
+
+
+def test_bad_size_exits_with_2(sample_db_url, qapp) -> None:
+    assert run_gui(gui_args(sample_db_url, size="big")) == 2
+    assert parse_size("1366x768") == (1366, 768)
+
+
+def test_masked_url_hides_passwords() -> None:
+    assert "secret" not in masked_url("postgresql+psycopg://u:secret@host/db")
+    assert masked_url("sqlite:////tmp/x.sqlite") == "SQLite · /tmp/x.sqlite"
+
+
+def test_demo_database_smoke(tmp_path: Path, qapp) -> None:
+    """The demo generator's database opens and renders (when core.demo is available)."""
+    demo = pytest.importorskip("core.demo")
+    create = getattr(demo, "create_demo_data", None)
+    if create is None:
+        pytest.skip("core.demo has no create_demo_data yet")
+    from core.db.engine import open_database
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    db = open_database(url)
+    try:
+        create(db, scale="small")
+    finally:
+        db.engine.dispose()
+    assert run_gui(gui_args(url, screenshot=tmp_path / "demo.png", size="1366x768")) == 0

@@ -1,0 +1,249 @@
+"""FrameTableModel and Column specs: Qt contract, numeric sorting, filtering, colours."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop import i18n
+from desktop.models.columns import (
+    DANGER_BRUSH,
+    NEGATIVE_BRUSH,
+    SIDE_LABELS,
+    Column,
+    Kind,
+)
+from desktop.models.frame_table import RAW_ROLE, FrameTableModel
+from desktop.screens.accounts import ACCOUNT_COLUMNS
+from desktop.screens.overview import AT_RISK_COLUMNS, LOCKED_COLUMNS, MEMBER_COLUMNS
+from desktop.screens.positions import POSITION_COLUMNS
+from desktop.screens.prices import PRICE_COLUMNS
+from desktop.screens.receipts import RECEIPT_COLUMNS
+
+COLUMNS = (
+    Column("code", "Client code", Kind.CODE),
+    Column("available_fen", "Available (CNY)", Kind.MONEY),
+    Column("ratio", "Risk ratio", Kind.RATIO, warn_at=0.8, danger_at=1.0),
+    Column("side", "Side", Kind.ENUM, labels=SIDE_LABELS),
+    Column("reserve_fen", "Settlement reserve (CNY)", Kind.MONEY),
+)
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": ["C3", "C1", "c2", "C4"],
+            "available_fen": np.array([10_000, 900, 1_000, -250_000], dtype=np.int64),
+            "ratio": [0.5, 1.25, np.inf, 0.0],
+            "side": ["long", "short", "long", "short"],
+            "reserve_fen": pd.array([5, None, 7, None], dtype="Int64"),
+        }
+    )
+
+
+@pytest.fixture
+def model(qapp: object) -> FrameTableModel:
+    m = FrameTableModel(COLUMNS, filter_keys=("code",))
+    m.set_frame(_frame())
+    return m
+
+
+def _column_text(model: FrameTableModel, column: int) -> list[str]:
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_model_obeys_the_qt_contract(qtmodeltester, model: FrameTableModel) -> None:
+    qtmodeltester.check(model)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    model.set_text_filter("c")
+    qtmodeltester.check(model)
+
+
+def test_empty_model_obeys_the_qt_contract(qtmodeltester, qapp: object) -> None:
+    qtmodeltester.check(FrameTableModel(COLUMNS))
+
+
+@pytest.mark.parametrize(
+    ("columns", "frame"),
+    [
+        (
+            ACCOUNT_COLUMNS,
+            {
+                "client_code": ["C1"],
+                "client_name": ["甲"],
+                "member_code": ["01"],
+                "balance_fen": [1],
+                "margin_fen": [2],
+                "available_fen": [-1],
+                "risk_ratio": [2.0],
+                "margin_call_fen": [1],
+            },
+        ),
+        (
+            AT_RISK_COLUMNS,
+            {
+                "client_code": ["C1"],
+                "client_name": ["甲"],
+                "member_code": ["01"],
+                "balance_fen": [1],
+                "margin_fen": [2],
+                "available_fen": [-1],
+                "risk_ratio": [2.0],
+            },
+        ),
+        (
+            POSITION_COLUMNS,
+            {
+                "client_code": ["C1"],
+                "client_name": ["甲"],
+                "contract_code": ["m2501"],
+                "product_code": ["m"],
+                "side": ["long"],
+                "hedge": [True],
+                "lots": [3],
+                "today_lots": [1],
+                "open_price_fen": [300_000],
+                "settlement_fen": pd.array([None], dtype="Int64"),
+                "margin_fen": [5],
+            },
+        ),
+        (
+            PRICE_COLUMNS,
+            {
+                "contract_code": ["m2501"],
+                "product_code": ["m"],
+                "product_name_zh": ["豆粕"],
+                "product_name_en": ["Soybean meal"],
+                "settlement_fen": [305_200],
+                "upper_limit_fen": pd.array([317_400], dtype="Int64"),
+                "lower_limit_fen": pd.array([None], dtype="Int64"),
+                "limit_lock": ["limit_up"],
+                "open_interest": [1],
+                "volume": [2],
+            },
+        ),
+        (
+            RECEIPT_COLUMNS,
+            {
+                "receipt_no": ["R1"],
+                "product_name_zh": ["豆粕"],
+                "product_name_en": ["Soybean meal"],
+                "warehouse_name_zh": ["北良港"],
+                "warehouse_name_en": ["Beiliang"],
+                "holder_code": ["C1"],
+                "lots": [1],
+                "tons": [10],
+                "status": ["margin"],
+                "registration_date": [date(2024, 8, 1)],
+            },
+        ),
+        (
+            MEMBER_COLUMNS,
+            {
+                "member_code": ["0101"],
+                "member_name": ["示例"],
+                "reserve_fen": pd.array([None], dtype="Int64"),
+                "clients_count": [3],
+            },
+        ),
+        (
+            LOCKED_COLUMNS,
+            {
+                "contract_code": ["m2501"],
+                "product_name_zh": ["豆粕"],
+                "product_name_en": ["Soybean meal"],
+                "settlement_fen": [1],
+                "limit_lock": ["limit_down"],
+            },
+        ),
+    ],
+    ids=["accounts", "at_risk", "positions", "prices", "receipts", "members", "locked"],
+)
+def test_every_screen_model_obeys_the_qt_contract(qtmodeltester, qapp, columns, frame):
+    model = FrameTableModel(columns)
+    model.set_frame(pd.DataFrame(frame))
+    qtmodeltester.check(model)
+    for c in range(model.columnCount()):
+        model.sort(c, Qt.SortOrder.DescendingOrder)
+        assert isinstance(model.index(0, c).data(), str)
+
+
+def test_money_is_formatted_from_fen_with_separators(model: FrameTableModel) -> None:
+    assert _column_text(model, 1) == ["100.00", "9.00", "10.00", "-2,500.00"]
+    assert model.index(0, 1).data(RAW_ROLE) == 10_000
+    assert model.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) & (Qt.AlignmentFlag.AlignRight)
+
+
+def test_money_sorts_numerically_not_as_text(model: FrameTableModel) -> None:
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    assert _column_text(model, 1) == ["-2,500.00", "9.00", "10.00", "100.00"]
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert _column_text(model, 1) == ["100.00", "10.00", "9.00", "-2,500.00"]
+
+
+def test_missing_values_sort_last_in_both_directions(model: FrameTableModel) -> None:
+    model.sort(4, Qt.SortOrder.AscendingOrder)
+    assert _column_text(model, 4) == ["0.05", "0.07", "—", "—"]
+    model.sort(4, Qt.SortOrder.DescendingOrder)
+    assert _column_text(model, 4) == ["0.07", "0.05", "—", "—"]
+
+
+def test_text_sorts_case_insensitively_and_stably(model: FrameTableModel) -> None:
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert _column_text(model, 0) == ["C1", "c2", "C3", "C4"]
+    # Ties keep the frame's order (C3, C1, c2, C4), whatever the previous sort was.
+    model.sort(3, Qt.SortOrder.AscendingOrder)  # Long, Long, Short, Short
+    assert _column_text(model, 0) == ["C3", "c2", "C1", "C4"]
+    model.sort(3, Qt.SortOrder.DescendingOrder)
+    assert _column_text(model, 0) == ["C1", "C4", "C3", "c2"]
+
+
+def test_sort_keeps_persistent_indexes_on_their_rows(model: FrameTableModel) -> None:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    kept = QPersistentModelIndex(model.index(1, 0))  # C1
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert kept.data() == "C1"
+
+
+def test_text_filter_is_case_insensitive_and_combines_with_sort(
+    model: FrameTableModel,
+) -> None:
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    model.set_text_filter("C")
+    assert model.rowCount() == 4
+    model.set_text_filter("c2")
+    assert _column_text(model, 0) == ["c2"]
+    model.set_text_filter("")
+    assert model.rowCount() == 4
+    assert model.total_rows == 4
+
+
+def test_value_filter(model: FrameTableModel) -> None:
+    model.set_value_filter("side", "short")
+    assert sorted(_column_text(model, 0)) == ["C1", "C4"]
+    model.set_value_filter("side", None)
+    assert model.rowCount() == 4
+
+
+def test_colours_negative_money_and_high_ratios(model: FrameTableModel) -> None:
+    fg = Qt.ItemDataRole.ForegroundRole
+    assert model.index(3, 1).data(fg) == NEGATIVE_BRUSH
+    assert model.index(0, 1).data(fg) is None
+    assert model.index(1, 2).data(fg) == DANGER_BRUSH
+    assert model.index(2, 2).data() == "∞"
+    assert model.index(1, 2).data() == "125.00%"
+
+
+def test_headers_and_labels_follow_the_language(model: FrameTableModel) -> None:
+    h = Qt.Orientation.Horizontal
+    assert model.headerData(1, h) == "Available (CNY)"
+    assert model.index(0, 3).data() == "Long"
+    i18n.set_language("zh")
+    assert model.headerData(1, h) == "可用资金 (元)"
+    assert model.headerData(4, h) == "结算准备金 (元)"
+    assert model.index(0, 3).data() == "多头"
