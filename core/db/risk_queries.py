@@ -1,0 +1,518 @@
+"""Bulk reads for the risk-action services (``core.services``): numpy / pandas / frozen rows.
+
+Every function takes a ``Session`` owned by the caller (STYLE B6) and only reads. One
+SELECT per call, no per-row queries: a day of a large member is ~1,000,000 position
+lines. Money and prices stay integer fen in ``int64`` columns named ``*_fen``; the
+column names and dtypes of each frame are listed in its docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import core.db.delivery_tables  # noqa: F401  (registers delivery tables on Base)
+from core.db.delivery_tables import DeliveryMatch
+from core.db.tables import (
+    Client,
+    ClosingOrder,
+    Contract,
+    Member,
+    Position,
+    Product,
+    ReserveHistory,
+    SettlementPrice,
+    WarehouseReceipt,
+)
+
+
+# --------------------------------------------------------------------- helpers
+def _frame(rows: Sequence[Any], columns: dict[str, str]) -> pd.DataFrame:
+    """Rows of a SELECT as a DataFrame with the given columns and dtypes (even empty)."""
+    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+    frame = pd.DataFrame(data, columns=list(columns))
+    for name, dtype in columns.items():
+        if dtype == "date":
+            continue  # datetime.date objects (None when missing)
+        frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
+    return frame
+
+
+# --------------------------------------------------------------------- days and prices
+def latest_price_day(session: Session, contract: str | None = None) -> date | None:
+    """The last trading day with settlement prices (of ``contract`` when given)."""
+    stmt = select(func.max(SettlementPrice.trading_day))
+    if contract is not None:
+        stmt = stmt.where(SettlementPrice.contract_code == contract)
+    return session.scalar(stmt)
+
+
+def latest_price_day_before(session: Session, contract: str, day: date) -> date | None:
+    """The last day before ``day`` with a settlement price of ``contract``."""
+    return session.scalar(
+        select(func.max(SettlementPrice.trading_day)).where(
+            SettlementPrice.contract_code == contract, SettlementPrice.trading_day < day
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ContractInfo:
+    """A contract with its product facts (multiplier in quote units per lot)."""
+
+    code: str
+    product_code: str
+    multiplier: int
+    unit_tons: int
+    delivery_month: date
+    last_trading_day: date | None
+    general_margin_ppm: int
+    hedge_margin_ppm: int
+
+
+def contract_info(session: Session, code: str) -> ContractInfo | None:
+    """The contract ``code`` with its product's multiplier; None if unknown."""
+    row = session.execute(
+        select(
+            Contract.code,
+            Contract.product_code,
+            Product.multiplier,
+            Product.unit_tons,
+            Contract.delivery_month,
+            Contract.last_trading_day,
+            Contract.general_margin_ppm,
+            Contract.hedge_margin_ppm,
+        )
+        .join(Product, Product.code == Contract.product_code)
+        .where(Contract.code == code)
+    ).one_or_none()
+    return None if row is None else ContractInfo(*row)
+
+
+CONTRACT_COLUMNS = {
+    "contract_code": "str",
+    "product_code": "str",
+    "multiplier": "int64",
+    "delivery_month": "date",
+    "last_trading_day": "date",
+    "general_margin_ppm": "int64",
+    "hedge_margin_ppm": "int64",
+}
+
+
+def contracts_frame(session: Session) -> pd.DataFrame:
+    """All contracts with product multiplier (columns ``CONTRACT_COLUMNS``), by code."""
+    stmt = (
+        select(
+            Contract.code,
+            Contract.product_code,
+            Product.multiplier,
+            Contract.delivery_month,
+            Contract.last_trading_day,
+            Contract.general_margin_ppm,
+            Contract.hedge_margin_ppm,
+        )
+        .join(Product, Product.code == Contract.product_code)
+        .order_by(Contract.code)
+    )
+    return _frame(session.execute(stmt).all(), CONTRACT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class DayPrice:
+    """One contract's settlement row of one day (fen; OI single-side lots)."""
+
+    trading_day: date
+    contract_code: str
+    settlement_fen: int
+    upper_limit_fen: int | None
+    lower_limit_fen: int | None
+    limit_lock: str
+    open_interest: int
+
+
+def day_price(session: Session, contract: str, day: date) -> DayPrice | None:
+    """The settlement row of ``contract`` on ``day``; None when there is none."""
+    row = session.execute(
+        select(
+            SettlementPrice.trading_day,
+            SettlementPrice.contract_code,
+            SettlementPrice.settlement_fen,
+            SettlementPrice.upper_limit_fen,
+            SettlementPrice.lower_limit_fen,
+            SettlementPrice.limit_lock,
+            SettlementPrice.open_interest,
+        ).where(SettlementPrice.contract_code == contract, SettlementPrice.trading_day == day)
+    ).one_or_none()
+    return None if row is None else DayPrice(*row)
+
+
+def lock_flags(session: Session, contract: str, first: date, last: date) -> dict[date, str]:
+    """``{trading_day: limit_lock}`` of ``contract`` for stored days in [first, last]."""
+    rows = session.execute(
+        select(SettlementPrice.trading_day, SettlementPrice.limit_lock).where(
+            SettlementPrice.contract_code == contract,
+            SettlementPrice.trading_day >= first,
+            SettlementPrice.trading_day <= last,
+        )
+    ).all()
+    return {d: str(lock) for d, lock in rows}
+
+
+PRICE_COLUMNS = {
+    "contract_code": "str",
+    "product_code": "str",
+    "settlement_fen": "int64",
+    "open_interest": "int64",
+    "delivery_month": "date",
+}
+
+
+def day_prices_frame(session: Session, day: date) -> pd.DataFrame:
+    """Settlement prices of ``day`` with single-side OI and delivery month, by contract."""
+    stmt = (
+        select(
+            SettlementPrice.contract_code,
+            Contract.product_code,
+            SettlementPrice.settlement_fen,
+            SettlementPrice.open_interest,
+            Contract.delivery_month,
+        )
+        .join(Contract, Contract.code == SettlementPrice.contract_code)
+        .where(SettlementPrice.trading_day == day)
+        .order_by(SettlementPrice.contract_code)
+    )
+    return _frame(session.execute(stmt).all(), PRICE_COLUMNS)
+
+
+# --------------------------------------------------------------------- positions
+CONTRACT_POSITION_COLUMNS = {
+    "client_code": "str",
+    "side": "str",
+    "hedge": "bool",
+    "lots": "int64",
+    "open_price_fen": "int64",
+}
+
+
+def contract_positions(session: Session, contract: str, day: date) -> pd.DataFrame:
+    """Open position lines (lots > 0) of one contract on ``day``, in id order.
+
+    Columns: client_code, side (str); hedge (bool); lots (int64); open_price_fen (int64
+    fen). The id order is the input order used by the reduction tie-break.
+    """
+    stmt = (
+        select(
+            Position.client_code,
+            Position.side,
+            Position.hedge,
+            Position.lots,
+            Position.open_price_fen,
+        )
+        .where(
+            Position.contract_code == contract,
+            Position.trading_day == day,
+            Position.lots > 0,
+        )
+        .order_by(Position.id)
+    )
+    return _frame(session.execute(stmt).all(), CONTRACT_POSITION_COLUMNS)
+
+
+ORDER_COLUMNS = {
+    "order_no": "str",
+    "client_code": "str",
+    "side": "str",
+    "hedge": "bool",
+    "lots": "int64",
+    "price_fen": "int64",
+}
+
+
+def closing_orders(
+    session: Session, contract: str, day: date, *, side: str, price_fen: int | None
+) -> pd.DataFrame:
+    """Unfilled closing orders of ``contract`` standing at the close of ``day``.
+
+    Only orders closing ``side`` positions and, when ``price_fen`` is given, declared
+    at that price (the limit price). Columns: order_no, client_code, side (str); hedge
+    (bool); lots (int64); price_fen (int64 fen). Declaration order (order_no, id).
+    """
+    stmt = (
+        select(
+            ClosingOrder.order_no,
+            ClosingOrder.client_code,
+            ClosingOrder.side,
+            ClosingOrder.hedge,
+            ClosingOrder.lots,
+            ClosingOrder.price_fen,
+        )
+        .where(
+            ClosingOrder.contract_code == contract,
+            ClosingOrder.trading_day == day,
+            ClosingOrder.side == side,
+        )
+        .order_by(ClosingOrder.order_no, ClosingOrder.id)
+    )
+    if price_fen is not None:
+        stmt = stmt.where(ClosingOrder.price_fen == price_fen)
+    return _frame(session.execute(stmt).all(), ORDER_COLUMNS)
+
+
+MEMBER_LINE_COLUMNS = {
+    "client_code": "str",
+    "contract_code": "str",
+    "product_code": "str",
+    "side": "str",
+    "hedge": "bool",
+    "lots": "int64",
+    "margin_fen": "int64",
+    "multiplier": "int64",
+    "settlement_fen": "Int64",
+    "general_margin_ppm": "int64",
+    "hedge_margin_ppm": "int64",
+}
+
+
+def member_position_lines(session: Session, member: str, day: date) -> pd.DataFrame:
+    """Open lines (lots > 0) of every client of ``member`` on ``day``.
+
+    Columns: client_code, contract_code, product_code, side (str); hedge (bool); lots,
+    margin_fen (stored margin after settlement, fen), multiplier, general_margin_ppm,
+    hedge_margin_ppm (int64); settlement_fen (nullable Int64: that day's S). Ordered by
+    client, contract, side, hedge.
+    """
+    stmt = (
+        select(
+            Position.client_code,
+            Position.contract_code,
+            Contract.product_code,
+            Position.side,
+            Position.hedge,
+            Position.lots,
+            Position.margin_fen,
+            Product.multiplier,
+            SettlementPrice.settlement_fen,
+            Contract.general_margin_ppm,
+            Contract.hedge_margin_ppm,
+        )
+        .join(Client, Client.code == Position.client_code)
+        .join(Contract, Contract.code == Position.contract_code)
+        .join(Product, Product.code == Contract.product_code)
+        .outerjoin(
+            SettlementPrice,
+            (SettlementPrice.contract_code == Position.contract_code)
+            & (SettlementPrice.trading_day == day),
+        )
+        .where(Client.member_code == member, Position.trading_day == day, Position.lots > 0)
+        .order_by(Position.client_code, Position.contract_code, Position.side, Position.hedge)
+    )
+    return _frame(session.execute(stmt).all(), MEMBER_LINE_COLUMNS)
+
+
+SIDE_LOT_COLUMNS = {
+    "client_code": "str",
+    "is_individual": "bool",
+    "member_code": "str",
+    "contract_code": "str",
+    "side": "str",
+    "speculative_lots": "int64",
+    "hedge_lots": "int64",
+}
+
+
+def side_lots_frame(session: Session, day: date) -> pd.DataFrame:
+    """Lots per (client, contract, side) on ``day``, speculative and hedge apart.
+
+    Columns: client_code, member_code, contract_code, side (str); is_individual (bool);
+    speculative_lots, hedge_lots (int64). Only sides with lots; ordered by contract,
+    side, client.
+    """
+    spec = func.sum(Position.lots).filter(Position.hedge.is_(False))
+    hedge = func.sum(Position.lots).filter(Position.hedge.is_(True))
+    stmt = (
+        select(
+            Position.client_code,
+            Client.is_individual,
+            Client.member_code,
+            Position.contract_code,
+            Position.side,
+            func.coalesce(spec, 0),
+            func.coalesce(hedge, 0),
+        )
+        .join(Client, Client.code == Position.client_code)
+        .where(Position.trading_day == day, Position.lots > 0)
+        .group_by(
+            Position.client_code,
+            Client.is_individual,
+            Client.member_code,
+            Position.contract_code,
+            Position.side,
+        )
+        .order_by(Position.contract_code, Position.side, Position.client_code)
+    )
+    return _frame(session.execute(stmt).all(), SIDE_LOT_COLUMNS)
+
+
+# --------------------------------------------------------------------- members
+@dataclass(frozen=True)
+class MemberInfo:
+    code: str
+    name: str
+    kind: str
+    min_reserve_fen: int
+
+
+def member_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(Member.code).order_by(Member.code)))
+
+
+def member_info(session: Session, code: str) -> MemberInfo | None:
+    row = session.execute(
+        select(Member.code, Member.name, Member.kind, Member.min_reserve_fen).where(
+            Member.code == code
+        )
+    ).one_or_none()
+    return None if row is None else MemberInfo(*row)
+
+
+@dataclass(frozen=True)
+class ReserveRow:
+    """The member's reserve after one day's settlement (fen)."""
+
+    member_code: str
+    trading_day: date
+    reserve_fen: int
+    margin_fen: int
+    opening_banned: bool
+
+
+def reserve_on(session: Session, member: str, day: date) -> ReserveRow | None:
+    row = session.execute(
+        select(
+            ReserveHistory.member_code,
+            ReserveHistory.trading_day,
+            ReserveHistory.reserve_fen,
+            ReserveHistory.margin_fen,
+            ReserveHistory.opening_banned,
+        ).where(ReserveHistory.member_code == member, ReserveHistory.trading_day == day)
+    ).one_or_none()
+    return None if row is None else ReserveRow(*row)
+
+
+def client_is_individual(session: Session, code: str) -> bool | None:
+    """Whether client ``code`` is an individual; None for an unknown client."""
+    return session.scalar(select(Client.is_individual).where(Client.code == code))
+
+
+# --------------------------------------------------------------------- receipts
+RECEIPT_COLUMNS = {
+    "receipt_no": "str",
+    "product_code": "str",
+    "warehouse_code": "str",
+    "member_code": "str",
+    "holder_code": "str",
+    "lots": "int64",
+    "tons": "int64",
+    "status": "str",
+    "registration_date": "date",
+    "production_date": "date",
+}
+
+
+def receipts_frame(
+    session: Session,
+    *,
+    holder: str | None = None,
+    warehouse: str | None = None,
+    product: str | None = None,
+    statuses: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Warehouse receipts (all statuses unless ``statuses``), optionally filtered.
+
+    Columns: receipt_no, product_code, warehouse_code, member_code, holder_code, status
+    (str, 'held'|'margin'|'delivery'|'cancelled'); lots, tons (int64);
+    registration_date, production_date (datetime.date, production may be None).
+    Ordered by product, warehouse, holder, receipt number.
+    """
+    stmt = select(
+        WarehouseReceipt.receipt_no,
+        WarehouseReceipt.product_code,
+        WarehouseReceipt.warehouse_code,
+        WarehouseReceipt.member_code,
+        WarehouseReceipt.holder_code,
+        WarehouseReceipt.lots,
+        WarehouseReceipt.tons,
+        WarehouseReceipt.status,
+        WarehouseReceipt.registration_date,
+        WarehouseReceipt.production_date,
+    ).order_by(
+        WarehouseReceipt.product_code,
+        WarehouseReceipt.warehouse_code,
+        WarehouseReceipt.holder_code,
+        WarehouseReceipt.receipt_no,
+    )
+    if holder is not None:
+        stmt = stmt.where(WarehouseReceipt.holder_code == holder)
+    if warehouse is not None:
+        stmt = stmt.where(WarehouseReceipt.warehouse_code == warehouse)
+    if product is not None:
+        stmt = stmt.where(WarehouseReceipt.product_code == product)
+    if statuses is not None:
+        stmt = stmt.where(WarehouseReceipt.status.in_(list(statuses)))
+    return _frame(session.execute(stmt).all(), RECEIPT_COLUMNS)
+
+
+# --------------------------------------------------------------------- delivery
+MATCH_COLUMNS = {
+    "id": "int64",
+    "match_day": "date",
+    "contract_code": "str",
+    "seller_code": "str",
+    "buyer_code": "str",
+    "lots": "int64",
+    "price_fen": "int64",
+    "delivery_day": "date",
+    "allocation_state": "str",
+}
+
+
+def seller_matches(session: Session, day: date, seller: str, contract: str) -> pd.DataFrame:
+    """Delivery matches of ``seller`` in ``contract`` made on matching day ``day``.
+
+    Columns ``MATCH_COLUMNS`` (lots int64, price_fen int64 fen), ordered by buyer, id.
+    """
+    stmt = (
+        select(
+            DeliveryMatch.id,
+            DeliveryMatch.match_day,
+            DeliveryMatch.contract_code,
+            DeliveryMatch.seller_code,
+            DeliveryMatch.buyer_code,
+            DeliveryMatch.lots,
+            DeliveryMatch.price_fen,
+            DeliveryMatch.delivery_day,
+            DeliveryMatch.allocation_state,
+        )
+        .where(
+            DeliveryMatch.match_day == day,
+            DeliveryMatch.seller_code == seller,
+            DeliveryMatch.contract_code == contract,
+        )
+        .order_by(DeliveryMatch.buyer_code, DeliveryMatch.id)
+    )
+    return _frame(session.execute(stmt).all(), MATCH_COLUMNS)
+
+
+def latest_match_day(session: Session, seller: str, contract: str) -> date | None:
+    return session.scalar(
+        select(func.max(DeliveryMatch.match_day)).where(
+            DeliveryMatch.seller_code == seller, DeliveryMatch.contract_code == contract
+        )
+    )

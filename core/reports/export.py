@@ -1,0 +1,232 @@
+"""Write a table (a DataFrame or a list of row dicts) as CSV, JSON, XLSX or terminal text.
+
+Money columns (names ending ``_fen``, integer fen) are written as exact yuan strings with
+two decimals (``fen_to_str``) and renamed ``…_yuan``; they never pass through a float.
+Dates become ISO strings, missing values empty (CSV, XLSX, text) or null (JSON).
+Optional column labels (``LABELS_ZH`` for Chinese headers) replace the column names.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from core.errors import InputError
+from core.money import fen_to_str
+
+Table = pd.DataFrame | Sequence[Mapping[str, Any]]
+FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+MONEY_SUFFIX = "_fen"
+
+LABELS_ZH: dict[str, str] = {
+    "client_code": "客户",
+    "member_code": "会员",
+    "contract_code": "合约",
+    "product_code": "品种",
+    "warehouse_code": "仓库",
+    "holder_code": "持有人",
+    "buyer_code": "买方",
+    "seller_code": "卖方",
+    "receipt_no": "仓单号",
+    "side": "方向",
+    "hedge": "套保",
+    "lots": "手数",
+    "tons": "吨数",
+    "net_lots": "净持仓",
+    "pnl_yuan": "持仓盈亏",
+    "unit_pnl_pct": "单位净持仓盈亏率",
+    "role": "角色",
+    "tier": "档位",
+    "order_lots": "平仓申报",
+    "declared_lots": "有效申报",
+    "closed_lots": "减仓手数",
+    "closed_largest_remainder": "减仓(最大余数)",
+    "closed_half_up": "减仓(四舍五入)",
+    "margin_per_lot_yuan": "每手保证金",
+    "line_margin_yuan": "持仓保证金",
+    "margin_yuan": "交易保证金",
+    "release_yuan": "应释放保证金",
+    "released_yuan": "平仓释放保证金",
+    "close_lots": "强平手数",
+    "requirement": "追加口径",
+    "lots_method": "手数方法",
+    "required_yuan": "应追加",
+    "ratio": "比例",
+    "shortfall_yuan": "缺口",
+    "period": "期间",
+    "party": "主体",
+    "open_interest": "单边持仓量",
+    "speculative_lots": "投机持仓",
+    "hedge_lots": "套保持仓",
+    "limit_lots": "限仓",
+    "excess_lots": "超仓",
+    "usage_pct": "使用率",
+    "status": "状态",
+    "receipts": "仓单数",
+    "next_deadline": "最近注销日",
+    "deadline": "注销日",
+    "trading_days_left": "剩余交易日",
+    "registration_date": "注册日",
+    "production_date": "生产日",
+    "offset_eligible": "可充抵",
+    "registrable": "可注册",
+    "days": "天数",
+    "max_days": "上限天数",
+    "reason": "原因",
+    "note": "备注",
+    "accounts": "账户数",
+}
+"""Chinese column labels of the risk-action tables (keys: exported column names)."""
+
+
+def _money_name(column: str) -> str:
+    return column[: -len(MONEY_SUFFIX)] + "_yuan"
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Fraction | Decimal):
+        return str(value)
+    if hasattr(value, "item"):  # numpy scalar → Python
+        return value.item()
+    return value
+
+
+def export_frame(data: Table, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The table as written: ``*_fen`` → ``*_yuan`` exact strings, plain Python cells.
+
+    Every column is of object dtype holding str, int, bool or None. ``labels`` renames
+    the (already renamed) columns it knows.
+    """
+    frame = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+    out: dict[str, list[Any]] = {}
+    for column in frame.columns:
+        name = str(column)
+        values = frame[column].tolist()
+        if name.endswith(MONEY_SUFFIX):
+            out[_money_name(name)] = [
+                None if _cell(v) is None else fen_to_str(int(v)) for v in values
+            ]
+        else:
+            out[name] = [_cell(v) for v in values]
+    result = pd.DataFrame(out, columns=list(out), dtype=object)
+    if labels:
+        result = result.rename(columns={c: labels.get(c, c) for c in result.columns})
+    return result
+
+
+def table_format(path: Path) -> str:
+    """ "csv", "json" or "xlsx" from the file suffix; InputError for anything else."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown output format {path.suffix!r}; use .csv, .json or .xlsx")
+    return fmt
+
+
+def write_table(
+    data: Table,
+    path: Path | str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    sheet: str = "report",
+) -> Path:
+    """Write the table to ``path`` in the format of its suffix; returns the path.
+
+    CSV: UTF-8 with BOM (so that Excel shows Chinese labels), one header row. JSON: a
+    list of row objects (UTF-8, money as strings). XLSX: one sheet, money as text
+    cells so that no spreadsheet rounds them. Raises InputError for an unknown suffix
+    and OSError for an unwritable path.
+    """
+    target = Path(path)
+    fmt = table_format(target)
+    frame = export_frame(data, labels)
+    if fmt == "csv":
+        frame.to_csv(target, index=False, encoding="utf-8-sig")
+    elif fmt == "json":
+        rows = [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False)]
+        target.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    else:
+        _write_xlsx(frame, target, sheet)
+    return target
+
+
+def _write_xlsx(frame: pd.DataFrame, target: Path, sheet: str) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.append([str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        ws.append(list(row))
+    for i, column in enumerate(frame.columns, start=1):
+        width = max([_width(str(column))] + [_width(str(v)) for v in frame[column].tolist()[:200]])
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(width + 2, 60)
+    wb.save(target)
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _is_numeric(name: str, values: list[Any]) -> bool:
+    """Right-align money, percentages, ratios and integer columns (not codes)."""
+    if name.endswith(("_yuan", "_pct")) or name == "ratio":
+        return True
+    present = [v for v in values if v is not None]
+    return bool(present) and all(isinstance(v, int) and not isinstance(v, bool) for v in present)
+
+
+def format_table(
+    data: Table,
+    *,
+    labels: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
+    title: str | None = None,
+) -> str:
+    """A plain, aligned text table for the terminal (numbers right-aligned).
+
+    Shows at most ``max_rows`` rows and then a line saying how many were left out.
+    An empty table prints "(no rows)" under the header.
+    """
+    frame = export_frame(data)
+    shown = frame if max_rows is None else frame.head(max_rows)
+    right = [_is_numeric(str(c), shown[c].tolist()) for c in frame.columns]
+    names = labels or {}
+    headers = [names.get(str(c), str(c)) for c in frame.columns]
+    cells = [
+        ["" if v is None else ("yes" if v is True else "no" if v is False else str(v)) for v in row]
+        for row in shown.itertuples(index=False)
+    ]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        parts = []
+        for i, v in enumerate(values):
+            pad = " " * (widths[i] - _width(v))
+            parts.append(pad + v if right[i] else v + pad)
+        return "  ".join(parts).rstrip()
+
+    out = [title] if title else []
+    out.append(line(headers))
+    out.append("  ".join("-" * w for w in widths))
+    out.extend(line(r) for r in cells)
+    if not cells:
+        out.append("(no rows)")
+    if len(frame) > len(shown):
+        out.append(f"… {len(frame) - len(shown)} more rows (use --out to get all)")
+    return "\n".join(out)

@@ -1,0 +1,330 @@
+"""Forced-liquidation preview of a member from the database (spec 2.f).
+
+Reads the member's reserve after settlement (``reserve_history``) and its clients'
+position lines of the day, and runs ``core.rules.forced_liquidation`` for the chosen
+requirement reading and lots method, plus all four combinations side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from core.changes import Changes
+from core.db import risk_queries as rq
+from core.errors import CalendarHorizonError, ConfigError, InputError
+from core.money import fen_to_str, half_up_div, round_half_up_fen
+from core.progress import ProgressState
+from core.rules.forced_liquidation import (
+    LiquidationParams,
+    LiquidationPreview,
+    LotsMethod,
+    MarginBook,
+    Requirement,
+    default_liquidation_params,
+    preview_forced_liquidation,
+)
+from core.services._common import audit, report, resolve_price_day
+
+MarginSource = Literal["stored", "recomputed"]
+
+LINE_COLUMNS = (
+    "client_code",
+    "contract_code",
+    "side",
+    "hedge",
+    "lots",
+    "margin_per_lot_fen",
+    "line_margin_fen",
+    "close_lots",
+    "released_fen",
+)
+CLIENT_COLUMNS = ("client_code", "margin_fen", "release_fen", "released_fen", "close_lots")
+SCENARIO_COLUMNS = (
+    "requirement",
+    "lots_method",
+    "required_fen",
+    "ratio",
+    "release_fen",
+    "released_fen",
+    "close_lots",
+    "shortfall_fen",
+)
+
+
+@dataclass(frozen=True)
+class LiquidationReport:
+    """Result of ``preview_liquidation``; money in fen.
+
+    ``lines`` (``LINE_COLUMNS``) and ``clients`` (``CLIENT_COLUMNS``) follow the chosen
+    requirement and lots method; ``scenarios`` (``SCENARIO_COLUMNS``) shows both
+    requirement readings × both lots methods (ratio as a 28-digit decimal string).
+    ``opening_banned``: R26, from the trigger (reserve + deposit < 0) until the reserve
+    is back to ``min_reserve_fen`` (a stored ban holds while below the minimum).
+    """
+
+    member: str
+    trading_day: date
+    reserve_fen: int
+    reserve_source: Literal["history", "given"]
+    deposit_fen: int
+    min_reserve_fen: int
+    margin_source: MarginSource
+    params: LiquidationParams
+    preview: LiquidationPreview
+    lines: pd.DataFrame
+    clients: pd.DataFrame
+    scenarios: pd.DataFrame
+    opening_banned: bool
+    below_min_reserve: bool
+    warnings: tuple[str, ...]
+
+    @property
+    def unverified(self) -> tuple[str, ...]:
+        return self.params.unverified
+
+    @property
+    def is_triggered(self) -> bool:
+        return self.preview.required_fen > 0
+
+    def summary_lines(self) -> list[str]:
+        p, pv = self.params, self.preview
+        after = self.reserve_fen + self.deposit_fen
+        out = [
+            f"forced liquidation preview, member {self.member} on {self.trading_day}",
+            f"reserve {fen_to_str(self.reserve_fen)} ({self.reserve_source}) + what-if "
+            f"deposit {fen_to_str(self.deposit_fen)} = {fen_to_str(after)}; minimum "
+            f"reserve {fen_to_str(self.min_reserve_fen)}",
+            f"requirement {p.requirement}: required {fen_to_str(pv.required_fen)}; total "
+            f"client margin {fen_to_str(pv.total_margin_fen)} ({self.margin_source}); "
+            f"ratio {pv.ratio_decimal()}",
+            f"lots method {p.lots_method}: release {fen_to_str(pv.total_release_fen)}, "
+            f"released by closing lots {fen_to_str(pv.total_released_fen)}, lots "
+            f"{int(pv.line_lots.sum())}",
+            "opening banned: "
+            + ("yes" if self.opening_banned else "no")
+            + (
+                " (until the reserve reaches the minimum)"
+                if self.opening_banned and self.below_min_reserve
+                else ""
+            ),
+        ]
+        if not self.is_triggered:
+            out.append("no liquidation: the reserve is not below zero")
+        if pv.shortfall_fen:
+            out.append(f"SHORTFALL: client margin cannot cover {fen_to_str(pv.shortfall_fen)}")
+        out.extend(f"warning: {w}" for w in self.warnings)
+        return out
+
+
+def _member(session: Session, member: str | None) -> rq.MemberInfo:
+    if member is None:
+        codes = rq.member_codes(session)
+        if not codes:
+            raise InputError("no members in the database")
+        if len(codes) > 1:
+            raise InputError(f"several members ({', '.join(codes[:10])}): pass --member")
+        member = codes[0]
+    info = rq.member_info(session, member)
+    if info is None:
+        raise InputError(f"unknown member {member!r}")
+    return info
+
+
+def _recomputed_margin_per_lot(
+    frame: pd.DataFrame, day: date
+) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """S(D) × mult × rate_settle(D) per line, half up to the fen (spec 2.f)."""
+    from core.rules.margin_schedule import contract_margin_for, rate_settle
+
+    warnings: list[str] = []
+    out = np.zeros(len(frame), dtype=np.int64)
+    rates: dict[tuple[str, bool], Decimal] = {}
+    missing = frame["settlement_fen"].isna()
+    if bool(missing.any()):
+        bad = sorted(set(frame.loc[missing, "contract_code"]))
+        raise InputError(f"no settlement price on {day} for {', '.join(bad[:10])}")
+    for i, row in enumerate(frame.to_dict("records")):
+        key = (str(row["contract_code"]), bool(row["hedge"]))
+        if key not in rates:
+            general = Decimal(int(row["general_margin_ppm"])) / 1_000_000
+            hedge_rate = Decimal(int(row["hedge_margin_ppm"])) / 1_000_000
+            try:
+                cm = contract_margin_for(key[0], general, hedge_general_rate=hedge_rate)
+                rates[key] = rate_settle(cm, day, hedge=key[1]).rate
+            except (ValueError, ConfigError, CalendarHorizonError) as exc:
+                rates[key] = hedge_rate if key[1] else general
+                warnings.append(f"{key[0]}: general-month rate used ({exc})")
+        value = Decimal(int(row["settlement_fen"])) / 100 * int(row["multiplier"]) * rates[key]
+        out[i] = round_half_up_fen(value)
+    return out, warnings
+
+
+def preview_liquidation(
+    session: Session,
+    member: str | None = None,
+    day: date | None = None,
+    *,
+    reserve_fen: int | None = None,
+    deposit_fen: int = 0,
+    requirement: Requirement | None = None,
+    lots_method: LotsMethod | None = None,
+    margin_source: MarginSource = "stored",
+    params: LiquidationParams | None = None,
+    progress: ProgressState | None = None,
+    record_audit: bool = True,
+) -> tuple[LiquidationReport, Changes]:
+    """Preview the forced liquidation of ``member``'s clients after ``day`` (spec 2.f).
+
+    ``member`` defaults to the only member; ``day`` to the latest trading day with
+    settlement prices; ``reserve_fen`` to the reserve history of that day. Margin per
+    lot is the stored line margin ÷ lots (half up to the fen) or, with
+    ``margin_source="recomputed"``, S(D) × mult × rate_settle(D). ``deposit_fen`` is a
+    what-if top-up. Writes an audit entry "preview.liquidation" unless
+    ``record_audit`` is false. Raises InputError for an unknown member, no reserve, no
+    positions or a negative deposit.
+    """
+    info = _member(session, member)
+    d = resolve_price_day(session, day)
+    if deposit_fen < 0:
+        raise InputError("a what-if deposit must not be negative")
+    report(progress, "read reserve and positions", 0, 3)
+    stored = rq.reserve_on(session, info.code, d)
+    if reserve_fen is None:
+        if stored is None:
+            raise InputError(f"no reserve history for member {info.code} on {d}: pass --reserve")
+        reserve, source = stored.reserve_fen, "history"
+    else:
+        reserve, source = reserve_fen, "given"
+    base = params or default_liquidation_params()
+    min_reserve = info.min_reserve_fen if info.min_reserve_fen > 0 else base.min_reserve_fen
+    p = replace(
+        base,
+        requirement=requirement or base.requirement,
+        lots_method=lots_method or base.lots_method,
+        min_reserve_fen=min_reserve,
+    )
+    frame = rq.member_position_lines(session, info.code, d)
+    if frame.empty:
+        raise InputError(f"no open positions of member {info.code}'s clients on {d}")
+    lots = frame["lots"].to_numpy(dtype=np.int64)
+    warnings: list[str] = []
+    if margin_source == "stored":
+        per_lot = half_up_div(frame["margin_fen"].to_numpy(dtype=np.int64), lots)
+    else:
+        per_lot, warnings = _recomputed_margin_per_lot(frame, d)
+    clients, client_idx = np.unique(frame["client_code"].to_numpy(dtype=str), return_inverse=True)
+    contracts, contract_idx = np.unique(
+        frame["contract_code"].to_numpy(dtype=str), return_inverse=True
+    )
+    book = MarginBook(
+        clients=tuple(str(c) for c in clients),
+        contracts=tuple(str(c) for c in contracts),
+        client=client_idx.astype(np.int64),
+        contract=contract_idx.astype(np.int64),
+        is_long=(frame["side"] == "long").to_numpy(dtype=np.bool_),
+        lots=lots,
+        margin_per_lot_fen=per_lot.astype(np.int64),
+    )
+    report(progress, "compute", 1, 3)
+    scenarios = []
+    chosen: LiquidationPreview | None = None
+    for req in ("to_zero", "to_min_reserve"):
+        for method in ("same_ratio", "fewest_lots"):
+            pv = preview_forced_liquidation(
+                book,
+                reserve,
+                params=replace(p, requirement=req, lots_method=method),
+                deposit_fen=deposit_fen,
+                member=info.code,
+            )
+            if req == p.requirement and method == p.lots_method:
+                chosen = pv
+            scenarios.append(
+                {
+                    "requirement": req,
+                    "lots_method": method,
+                    "required_fen": pv.required_fen,
+                    "ratio": str(pv.ratio_decimal()),
+                    "release_fen": pv.total_release_fen,
+                    "released_fen": pv.total_released_fen,
+                    "close_lots": int(pv.line_lots.sum()),
+                    "shortfall_fen": pv.shortfall_fen,
+                }
+            )
+    assert chosen is not None
+    line_frame = pd.DataFrame(
+        {
+            "client_code": frame["client_code"],
+            "contract_code": frame["contract_code"],
+            "side": frame["side"],
+            "hedge": frame["hedge"],
+            "lots": lots,
+            "margin_per_lot_fen": book.margin_per_lot_fen,
+            "line_margin_fen": lots * book.margin_per_lot_fen,
+            "close_lots": chosen.line_lots,
+            "released_fen": chosen.line_released,
+        },
+        columns=list(LINE_COLUMNS),
+    )
+    released_by_client = np.bincount(
+        book.client, weights=chosen.line_released, minlength=len(clients)
+    ).astype(np.int64)
+    lots_by_client = np.bincount(
+        book.client, weights=chosen.line_lots, minlength=len(clients)
+    ).astype(np.int64)
+    client_frame = pd.DataFrame(
+        {
+            "client_code": list(book.clients),
+            "margin_fen": chosen.client_margin,
+            "release_fen": chosen.release,
+            "released_fen": released_by_client,
+            "close_lots": lots_by_client,
+        },
+        columns=list(CLIENT_COLUMNS),
+    )
+    stored_ban = stored.opening_banned if stored is not None else False
+    result = LiquidationReport(
+        member=info.code,
+        trading_day=d,
+        reserve_fen=reserve,
+        reserve_source=source,  # type: ignore[arg-type]
+        deposit_fen=deposit_fen,
+        min_reserve_fen=min_reserve,
+        margin_source=margin_source,
+        params=p,
+        preview=chosen,
+        lines=line_frame,
+        clients=client_frame,
+        scenarios=pd.DataFrame(scenarios, columns=list(SCENARIO_COLUMNS)),
+        opening_banned=chosen.opening_banned or (stored_ban and chosen.below_min_reserve),
+        below_min_reserve=chosen.below_min_reserve,
+        warnings=tuple(warnings),
+    )
+    report(progress, "done", 3, 3)
+    changes = Changes.none()
+    if record_audit:
+        audit(
+            session,
+            "preview.liquidation",
+            {
+                "member": info.code,
+                "day": d,
+                "reserve_fen": reserve,
+                "deposit_fen": deposit_fen,
+                "requirement": p.requirement,
+                "lots_method": p.lots_method,
+                "required_fen": chosen.required_fen,
+                "released_fen": chosen.total_released_fen,
+                "unverified": list(p.unverified),
+            },
+        )
+        changes = Changes(audit=True)
+    return result, changes
