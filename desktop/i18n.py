@@ -1,7 +1,8 @@
 """User-interface language: Qt translators for RiskDesk's catalogue and Qt's own strings.
 
 Source strings in the code are English. ``resources/i18n/riskdesk_zh_CN.ts`` holds the
-Simplified Chinese catalogue, compiled with ``pyside6-lrelease`` to the ``.qm`` file that
+Simplified Chinese catalogue of the shell (each screen area may add its own
+``riskdesk-<area>_zh_CN.ts``), compiled with ``pyside6-lrelease`` to the ``.qm`` file that
 is loaded here (see docs/desktop.md, "Translations"). Switching language installs or
 removes translators; Qt then sends ``QEvent.LanguageChange`` to every widget, and the
 main window re-translates its texts, screens and table headers.
@@ -58,7 +59,9 @@ def set_language(language: str) -> None:
     locale = QLocale(_QT_LOCALE[language])
     if language != "en":
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        for name, folder in (("qtbase", qt_dir), ("riskdesk", str(translations_dir()))):
+        ours = str(translations_dir())
+        sources = [("qtbase", qt_dir)] + [(name, ours) for name in catalogue_names()]
+        for name, folder in sources:
             translator = QTranslator(app)
             if translator.load(locale, name, "_", folder):
                 QCoreApplication.installTranslator(translator)
@@ -66,6 +69,15 @@ def set_language(language: str) -> None:
     QLocale.setDefault(locale)
     _state["translators"] = installed
     _state["language"] = language
+
+
+def catalogue_names() -> list[str]:
+    """RiskDesk catalogues: ``riskdesk`` (shell) plus one ``riskdesk-<area>`` per screen area.
+
+    Areas keep their own ``.ts`` file so that screens can be translated independently.
+    """
+    names = {p.name.split("_", 1)[0] for p in translations_dir().glob("riskdesk*_zh_CN.qm")}
+    return sorted(names | {"riskdesk"})
 
 
 def is_catalogue_loaded() -> bool:
