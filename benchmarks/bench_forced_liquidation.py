@@ -31,9 +31,7 @@ def make_book(seed: int = 20240902) -> MarginBook:
     rng = np.random.default_rng(seed)
     client = rng.integers(0, CLIENTS, LINES, dtype=np.int64)
     client[:CLIENTS] = np.arange(CLIENTS)
-    contracts = tuple(
-        f"{p}24{m:02d}" for p in ("m", "i", "y", "c", "jm") for m in (1, 5, 9)
-    )
+    contracts = tuple(f"{p}24{m:02d}" for p in ("m", "i", "y", "c", "jm") for m in (1, 5, 9))
     return MarginBook(
         clients=tuple(f"C{i:06d}" for i in range(CLIENTS)),
         contracts=contracts,
@@ -51,9 +49,7 @@ def timed(
     # a deficit of about 5 % of the member's total margin, as in spec example (f)
     reserve = -int((book.lots * book.margin_per_lot_fen).sum()) // 20
     t0 = time.perf_counter()
-    res = preview_forced_liquidation(
-        book, reserve, params=params, deposit_fen=deposit, member="B"
-    )
+    res = preview_forced_liquidation(book, reserve, params=params, deposit_fen=deposit, member="B")
     return time.perf_counter() - t0, res
 
 

@@ -30,15 +30,11 @@ def build_state(seed: int = 20240902):
     for i in range(N_CONTRACTS):
         prior = int(rng.integers(2_000, 9_000)) * 100
         lo, up = limit_prices(prior, 40_000, 100)
-        contracts.append(
-            ContractDay(f"c{i:03d}", prior, up, lo, 100, 10, 80_000, 60_000, 5_000)
-        )
+        contracts.append(ContractDay(f"c{i:03d}", prior, up, lo, 100, 10, 80_000, 60_000, 5_000))
     hot_acc = rng.choice(N_ACCOUNTS, HOT_ACCOUNTS, replace=False)
     rest = N_LINES - HOT_ACCOUNTS
     acct = np.concatenate([hot_acc, rng.integers(0, N_ACCOUNTS, rest)])
-    con = np.concatenate(
-        [np.zeros(HOT_ACCOUNTS, np.int64), rng.integers(1, N_CONTRACTS, rest)]
-    )
+    con = np.concatenate([np.zeros(HOT_ACCOUNTS, np.int64), rng.integers(1, N_CONTRACTS, rest)])
     side = np.concatenate([np.ones(HOT_ACCOUNTS, np.int64), rng.choice([-1, 1], rest)])
     hedge = rng.random(N_LINES) < 0.05
     # unique (account, contract, side, hedge) lines
@@ -97,9 +93,7 @@ def main() -> None:
     n_hot = int((snap.positions["contract_index"] == 0).sum())
     print(f"hot contract lines: {n_hot:,}")
     one = median_ms(lambda: engine.update([PriceTick(hot.code, next(it), AT)]), 500)
-    print(
-        f"one tick, contract held by {HOT_ACCOUNTS:,} accounts (update): {one:.3f} ms"
-    )
+    print(f"one tick, contract held by {HOT_ACCOUNTS:,} accounts (update): {one:.3f} ms")
     snap_ms = median_ms(engine.snapshot, 50)
     print(f"snapshot after nothing changed: {snap_ms:.3f} ms")
 
@@ -119,18 +113,12 @@ def main() -> None:
     )
 
     all_ticks = [
-        [
-            PriceTick(c.code, c.prior_settlement_fen + 100 * (k % 2 + 1), AT)
-            for c in contracts
-        ]
+        [PriceTick(c.code, c.prior_settlement_fen + 100 * (k % 2 + 1), AT) for c in contracts]
         for k in range(2)
     ]
     k = iter(range(10**6))
     full = median_ms(lambda: engine.update(all_ticks[next(k) % 2]), 21)
-    print(
-        f"full revaluation, all {engine.line_count:,} lines ({N_CONTRACTS} ticks): "
-        f"{full:.1f} ms"
-    )
+    print(f"full revaluation, all {engine.line_count:,} lines ({N_CONTRACTS} ticks): {full:.1f} ms")
 
     full_apply = median_ms(lambda: engine.apply(all_ticks[next(k) % 2]), 21)
     print(f"full revaluation + snapshot (apply): {full_apply:.1f} ms")

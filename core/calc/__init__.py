@@ -42,9 +42,7 @@ def run_case(doc: object, explain: Explain | None = None) -> dict[str, Any]:
     kinds = known_kinds()
     kind = doc.get("kind")
     if not isinstance(kind, str) or kind not in _RUNNERS:
-        raise CaseError(
-            "kind", f"unknown kind {kind!r}; known kinds: {', '.join(kinds)}"
-        )
+        raise CaseError("kind", f"unknown kind {kind!r}; known kinds: {', '.join(kinds)}")
     params = doc.get("params", {})
     if params is None:
         params = {}
@@ -53,6 +51,4 @@ def run_case(doc: object, explain: Explain | None = None) -> dict[str, Any]:
     if "input" not in doc:
         raise CaseError("input", "missing")
     trace = explain if explain is not None else Explain()
-    return _RUNNERS[kind](
-        CaseReader(doc["input"], "input"), CaseReader(params, "params"), trace
-    )
+    return _RUNNERS[kind](CaseReader(doc["input"], "input"), CaseReader(params, "params"), trace)

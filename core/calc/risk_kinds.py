@@ -67,9 +67,7 @@ def _price_fen(node: CaseReader, key: str) -> int:
 
 
 @register("forced-reduction")
-def run_forced_reduction(
-    inp: CaseReader, params: CaseReader, explain: Explain
-) -> dict[str, Any]:
+def run_forced_reduction(inp: CaseReader, params: CaseReader, explain: Explain) -> dict[str, Any]:
     base = default_reduction_params()
     bounds = base.tier_bounds
     if params.has("tier_bounds"):
@@ -77,29 +75,21 @@ def run_forced_reduction(
         if not items:
             raise params.fail("must list at least one bound", "tier_bounds")
         bounds = tuple(
-            Fraction(
-                str(CaseReader({"v": it.value}, it.path).decimal("v", positive=True))
-            )
+            Fraction(str(CaseReader({"v": it.value}, it.path).decimal("v", positive=True)))
             for it in items
         )
     try:
         p = ReductionParams(
-            loss_threshold=_fraction_param(
-                params, "loss_threshold", base.loss_threshold
-            ),
+            loss_threshold=_fraction_param(params, "loss_threshold", base.loss_threshold),
             tier_bounds=bounds,
             hedge_last=params.bool("hedge_last", base.hedge_last),
             rounding=cast(
                 Rounding,
-                params.choice(
-                    "rounding", ("largest_remainder", "half_up"), base.rounding
-                ),
+                params.choice("rounding", ("largest_remainder", "half_up"), base.rounding),
             ),
             pnl_method=cast(
                 PnlMethod,
-                params.choice(
-                    "pnl_method", ("open_price", "d0_settlement"), base.pnl_method
-                ),
+                params.choice("pnl_method", ("open_price", "d0_settlement"), base.pnl_method),
             ),
             unverified=base.unverified,
         )
@@ -121,15 +111,11 @@ def run_forced_reduction(
                 lots=node.lots("lots"),
                 open_price=node.decimal("open_price", positive=True),
                 hedge=node.bool("hedge", False),
-                open_day=node.date("open_day")
-                if p.pnl_method == "d0_settlement"
-                else None,
+                open_day=node.date("open_day") if p.pnl_method == "d0_settlement" else None,
             )
         )
         _price_fen(node, "open_price")
-    orders = [
-        (o.str("client"), o.lots("lots")) for o in inp.items("closing_orders", [])
-    ]
+    orders = [(o.str("client"), o.lots("lots")) for o in inp.items("closing_orders", [])]
     book = book_from_lines(lines, extra_clients=[c for c, _ in orders])
     index = {c: i for i, c in enumerate(book.clients)}
     res = preview_forced_reduction(
@@ -152,8 +138,7 @@ def run_forced_reduction(
         ],
         "fills": [{"client": c, "lots": n} for c, n in res.fill_rows()],
         "reductions": [
-            {"client": c, "lots": n, "tier": t, "hedge": h}
-            for c, n, t, h in res.reduction_rows()
+            {"client": c, "lots": n, "tier": t, "hedge": h} for c, n, t, h in res.reduction_rows()
         ],
         "unfilled": res.unfilled,
         "overshoot": res.overshoot,
@@ -165,27 +150,19 @@ def run_forced_reduction(
 
 
 @register("forced-liquidation")
-def run_forced_liquidation(
-    inp: CaseReader, params: CaseReader, explain: Explain
-) -> dict[str, Any]:
+def run_forced_liquidation(inp: CaseReader, params: CaseReader, explain: Explain) -> dict[str, Any]:
     base = default_liquidation_params()
     p = LiquidationParams(
         requirement=cast(
             Requirement,
-            params.choice(
-                "requirement", ("to_zero", "to_min_reserve"), base.requirement
-            ),
+            params.choice("requirement", ("to_zero", "to_min_reserve"), base.requirement),
         ),
         lots_method=cast(
             LotsMethod,
-            params.choice(
-                "lots_method", ("same_ratio", "fewest_lots"), base.lots_method
-            ),
+            params.choice("lots_method", ("same_ratio", "fewest_lots"), base.lots_method),
         ),
         min_reserve_fen=(
-            params.money("min_reserve")
-            if params.has("min_reserve")
-            else base.min_reserve_fen
+            params.money("min_reserve") if params.has("min_reserve") else base.min_reserve_fen
         ),
         unverified=base.unverified,
     )
@@ -252,9 +229,7 @@ def run_forced_liquidation(
 
 
 @register("position-limit")
-def run_position_limit(
-    inp: CaseReader, params: CaseReader, explain: Explain
-) -> dict[str, Any]:
+def run_position_limit(inp: CaseReader, params: CaseReader, explain: Explain) -> dict[str, Any]:
     product = inp.str("product")
     period = inp.choice("period", tuple(x.value for x in Period))
     party = inp.choice("party", tuple(x.value for x in Party))
@@ -313,9 +288,7 @@ def run_position_limit(
 
 
 @register("receipt-expiry")
-def run_receipt_expiry(
-    inp: CaseReader, params: CaseReader, explain: Explain
-) -> dict[str, Any]:
+def run_receipt_expiry(inp: CaseReader, params: CaseReader, explain: Explain) -> dict[str, Any]:
     version = params.choice("rule_version", ("seed", "current"), "current")
     today = inp.date("today")
     receipts = []
@@ -324,9 +297,7 @@ def run_receipt_expiry(
         registered = node.date("registered")
         if produced is not None and produced > registered:
             raise node.fail("must not be after the registration date", "produced")
-        receipts.append(
-            Receipt(node.str("id"), node.str("product"), registered, produced)
-        )
+        receipts.append(Receipt(node.str("id"), node.str("product"), registered, produced))
     try:
         checks = check_receipts(receipts, today, version=version)
     except CalendarHorizonError as exc:
@@ -376,10 +347,7 @@ def run_delivery_allocation(
     for line in res.explain_lines():
         explain(line)
     return {
-        "pairs": [
-            {"warehouse": p.warehouse, "buyer": p.buyer, "lots": p.lots}
-            for p in res.pairs
-        ],
+        "pairs": [{"warehouse": p.warehouse, "buyer": p.buyer, "lots": p.lots} for p in res.pairs],
         "pair_count": res.pair_count,
         "lower_bound": res.lower_bound,
         "optimal": res.optimal,

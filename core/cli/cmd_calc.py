@@ -15,9 +15,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Run a rule case JSON file and print the result as JSON.",
     )
     p.add_argument("case", type=Path, help="case file (JSON); '-' reads standard input")
-    p.add_argument(
-        "--explain", action="store_true", help="human-readable trace on stderr"
-    )
+    p.add_argument("--explain", action="store_true", help="human-readable trace on stderr")
     p.set_defaults(func=run)
 
 
@@ -28,11 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     name = "<stdin>" if str(args.case) == "-" else str(args.case)
     try:
-        text = (
-            sys.stdin.read()
-            if name == "<stdin>"
-            else args.case.read_text(encoding="utf-8")
-        )
+        text = sys.stdin.read() if name == "<stdin>" else args.case.read_text(encoding="utf-8")
     except OSError as exc:
         print(f"{name}: cannot read: {exc.strerror}", file=sys.stderr)
         return 2

@@ -143,16 +143,12 @@ class AlertMonitor:
         since = self._seen_seq if incremental else -1
         self._seen_seq, self._seen_keys = snap.seq, acc.keys
 
-        rows = (
-            acc.rows_changed_since(since) if incremental else np.arange(acc.row_count)
-        )
+        rows = acc.rows_changed_since(since) if incremental else np.arange(acc.row_count)
         ratio = acc["risk_ratio_ppm"][rows]
         for level, armed in self._levels.items():
             for r in armed.crossings(rows, ratio >= level, acc.row_count).tolist():
                 sev: Severity = (
-                    "critical"
-                    if level >= self.settings.critical_from_ppm
-                    else "warning"
+                    "critical" if level >= self.settings.critical_from_ppm else "warning"
                 )
                 value = int(acc["risk_ratio_ppm"][r])
                 new.append(
@@ -172,15 +168,12 @@ class AlertMonitor:
                     at,
                     "negative_available",
                     "critical",
-                    f"available funds {format_yuan(int(acc['available_fen'][r]))}"
-                    " below zero",
+                    f"available funds {format_yuan(int(acc['available_fen'][r]))} below zero",
                     account=str(acc.keys[r]),
                 )
             )
 
-        prows = (
-            pos.rows_changed_since(since) if incremental else np.arange(pos.row_count)
-        )
+        prows = pos.rows_changed_since(since) if incremental else np.arange(pos.row_count)
         limit, lots = pos["limit_lots"][prows], pos["lots"][prows]
         warn = self.settings.position_limit_warn_ppm
         near = (limit >= 0) & (lots * 1_000_000 >= limit * warn) & (lots > 0)
@@ -224,10 +217,7 @@ class AlertMonitor:
                 else datetime.combine(deadline, time(15, 0), tzinfo=DCE_TZ)
             )
             key = (receipt, due)
-            if (
-                key in self._receipts_seen
-                or due - at > self.settings.receipt_warn_before
-            ):
+            if key in self._receipts_seen or due - at > self.settings.receipt_warn_before:
                 continue
             self._receipts_seen.add(key)
             left = due - at

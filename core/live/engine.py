@@ -138,9 +138,7 @@ class DayInputs:
     trading_day: date
     contracts: tuple[ContractDay, ...]
     accounts: pd.DataFrame  # client_code, equity_cash_fen[, offset_fen]
-    positions: (
-        pd.DataFrame
-    )  # client_code, contract_code, side, hedge, lots, today_lots…
+    positions: pd.DataFrame  # client_code, contract_code, side, hedge, lots, today_lots…
     member: MemberFigures = field(default_factory=MemberFigures)
     trades: tuple[TradeEvent, ...] = ()  # today's fills so far, in time order
 
@@ -163,9 +161,9 @@ def risk_ratio_ppm(numerator: I64, equity: I64) -> I64:
     safe = np.where(pos, equity, 1)
     q, r = np.divmod(numerator, safe)
     ratio = q * PPM + (r * PPM) // safe
-    return np.where(
-        pos, ratio, np.where(numerator > 0, RISK_RATIO_UNBOUNDED_PPM, 0)
-    ).astype(np.int64)
+    return np.where(pos, ratio, np.where(numerator > 0, RISK_RATIO_UNBOUNDED_PPM, 0)).astype(
+        np.int64
+    )
 
 
 def _grow(a: npt.NDArray[Any], capacity: int) -> npt.NDArray[Any]:
@@ -174,9 +172,7 @@ def _grow(a: npt.NDArray[Any], capacity: int) -> npt.NDArray[Any]:
     return out
 
 
-def _column(
-    frame: pd.DataFrame | Mapping[str, Any], name: str, default: Any = None
-) -> Any:
+def _column(frame: pd.DataFrame | Mapping[str, Any], name: str, default: Any = None) -> Any:
     if name in frame:
         return np.asarray(frame[name])
     if default is None:
@@ -245,9 +241,7 @@ class LiveRiskEngine:
         self._account_codes = tuple(account_codes)
         self._account_index = {code: i for i, code in enumerate(self._account_codes)}
         if len(self._account_index) != len(self._account_codes):
-            raise InputError(
-                "duplicate client codes", source="live state", field="client_code"
-            )
+            raise InputError("duplicate client codes", source="live state", field="client_code")
         n_acc, n_con = len(self._account_codes), len(self._contracts)
         started = self.clock.now().timestamp()
 
@@ -260,10 +254,7 @@ class LiveRiskEngine:
         self._lower = cint("lower_limit_fen")
         self._mult = cint("multiplier")
         self._c_limit = np.array(
-            [
-                -1 if c.position_limit_lots is None else c.position_limit_lots
-                for c in contracts
-            ],
+            [-1 if c.position_limit_lots is None else c.position_limit_lots for c in contracts],
             dtype=np.int64,
         )
         self._last = self._prior.copy()
@@ -304,20 +295,12 @@ class LiveRiskEngine:
                 raise InputError(
                     f"{len(arr)} values for {n} lines", source="live state", field=name
                 )
-        if n and (
-            acct.min() < 0 or acct.max() >= n_acc or con.min() < 0 or con.max() >= n_con
-        ):
-            raise InputError(
-                "line refers to an unknown account or contract", source="live state"
-            )
+        if n and (acct.min() < 0 or acct.max() >= n_acc or con.min() < 0 or con.max() >= n_con):
+            raise InputError("line refers to an unknown account or contract", source="live state")
         if not np.isin(side, (-1, 1)).all():
-            raise InputError(
-                "side must be long or short", source="live state", field="side"
-            )
+            raise InputError("side must be long or short", source="live state", field="side")
         if (lots < 0).any() or (today < 0).any() or (today > lots).any():
-            raise InputError(
-                "need 0 ≤ today_lots ≤ lots", source="live state", field="lots"
-            )
+            raise InputError("need 0 ≤ today_lots ≤ lots", source="live state", field="lots")
         keys = self._line_key(acct, con, side, hedge)
         order = np.argsort(keys, kind="stable")
         if n and (np.diff(keys[order]) == 0).any():
@@ -348,9 +331,7 @@ class LiveRiskEngine:
             prior * self._mult[con] * hist,
             prior * self._mult[con] * today,
         )
-        m = margin_fen_array(value_h, self._rate[:n]) + margin_fen_array(
-            value_t, self._rate[:n]
-        )
+        m = margin_fen_array(value_h, self._rate[:n]) + margin_fen_array(value_t, self._rate[:n])
         em = margin_fen_array(value_h, exch) + margin_fen_array(value_t, exch)
         self._margin = _grow(m, cap)
         self._exch_margin = _grow(em, cap)
@@ -399,12 +380,8 @@ class LiveRiskEngine:
         hist_em = margin_fen_array(value_h, exch)
         self._member_base = member or MemberFigures()
         if not self._member_base.prior_margin_fen:
-            self._member_base = replace(
-                self._member_base, prior_margin_fen=int(hist_em.sum())
-            )
-        if (
-            not self._member_base.offset_intraday_fen
-        ):  # receipts lodged today count later (Q8)
+            self._member_base = replace(self._member_base, prior_margin_fen=int(hist_em.sum()))
+        if not self._member_base.offset_intraday_fen:  # receipts lodged today count later (Q8)
             self._member_base = replace(
                 self._member_base,
                 offset_intraday_fen=self._member_base.prior_offset_fen,
@@ -462,9 +439,7 @@ class LiveRiskEngine:
                 _column(positions, "contract_code")
             )
             if (con < 0).any():
-                raise InputError(
-                    "position in an unknown contract", field="contract_code"
-                )
+                raise InputError("position in an unknown contract", field="contract_code")
         side = _column(positions, "side")
         if side.dtype.kind in "OUS":
             side = np.where(side == "long", 1, np.where(side == "short", -1, 0))
@@ -481,9 +456,7 @@ class LiveRiskEngine:
             line_hedge=_column(positions, "hedge", np.zeros(n, bool)),
             line_lots=_column(positions, "lots"),
             line_today_lots=_column(positions, "today_lots", np.zeros(n, np.int64)),
-            line_today_open_price_fen=_column(
-                positions, "open_price_fen", np.zeros(n, np.int64)
-            ),
+            line_today_open_price_fen=_column(positions, "open_price_fen", np.zeros(n, np.int64)),
             member=member,
             settings=settings,
             clock=clock,
@@ -554,10 +527,7 @@ class LiveRiskEngine:
             any_event = True
             if isinstance(ev, PriceTick):
                 c = self._contract_index.get(ev.contract)
-                if (
-                    c is None
-                    or self._contracts[c].check_price(ev.price_fen) is not None
-                ):
+                if c is None or self._contracts[c].check_price(ev.price_fen) is not None:
                     self._reject(ev, "unknown contract or price outside the limits")
                     continue
                 ticks[c] = ev.price_fen
@@ -580,9 +550,7 @@ class LiveRiskEngine:
             self._apply_ticks(ticks, now.timestamp())
         if self._changed_accounts:
             accts = np.concatenate(self._changed_accounts)
-            self._derive_accounts(
-                slice(None) if len(accts) * 8 > len(self._eq_cash) else accts
-            )
+            self._derive_accounts(slice(None) if len(accts) * 8 > len(self._eq_cash) else accts)
             self._acc_version[accts] = self._seq
             self._dirty["a"].add("row_version")
         if self._changed_lines:
@@ -641,21 +609,14 @@ class LiveRiskEngine:
             self._dirty[tag].clear()
             tables[tag] = {k: v for k, v in pub.items() if k != "row_version"}
         last = self._last_event_at
-        feed_stale = (
-            last is None
-            or (now - last).total_seconds() > self.settings.feed_stale_after_s
-        )
+        feed_stale = last is None or (now - last).total_seconds() > self.settings.feed_stale_after_s
         base = self._member_base
         snap = RiskSnapshot(
             seq=self._seq,
             as_of=now,
             trading_day=self.trading_day,
-            accounts=Table(
-                self._account_codes, tables["a"], self._published["a"]["row_version"]
-            ),
-            positions=Table(
-                self._position_keys, tables["p"], self._published["p"]["row_version"]
-            ),
+            accounts=Table(self._account_codes, tables["a"], self._published["a"]["row_version"]),
+            positions=Table(self._position_keys, tables["p"], self._published["p"]["row_version"]),
             contracts=Table(
                 tuple(self._contract_index),
                 tables["c"],
@@ -677,9 +638,9 @@ class LiveRiskEngine:
     # ----------------------------------------------------------------- internals
     def _line_key(self, acct: Any, con: Any, side: Any, hedge: Any) -> Any:
         n_con = max(len(self._contracts), 1)
-        return (
-            (np.asarray(acct, np.int64) * n_con + con) * 2 + (np.asarray(side) > 0)
-        ) * 2 + (np.asarray(hedge, np.int64))
+        return ((np.asarray(acct, np.int64) * n_con + con) * 2 + (np.asarray(side) > 0)) * 2 + (
+            np.asarray(hedge, np.int64)
+        )
 
     def _find_line(self, a: int, c: int, side: int, hedge: bool) -> int | None:
         key = int(self._line_key(a, c, side, int(hedge)))
@@ -733,11 +694,7 @@ class LiveRiskEngine:
             self._reject(t, "unknown contract or client")
             return None
         cd = self._contracts[c]
-        if (
-            t.side not in ("long", "short")
-            or t.action not in ("open", "close")
-            or t.lots <= 0
-        ):
+        if t.side not in ("long", "short") or t.action not in ("open", "close") or t.lots <= 0:
             self._reject(t, "bad side, action or lots")
             return None
         if cd.check_price(t.price_fen) is not None:
@@ -775,12 +732,8 @@ class LiveRiskEngine:
             k = min(lots, hist)  # spec 2.0: historic lots first
             if k:
                 close_pnl += sign * (price - s) * mult * k
-                dm -= margin_fen(s * mult * hist, rate) - margin_fen(
-                    s * mult * (hist - k), rate
-                )
-                dem -= margin_fen(s * mult * hist, erate) - margin_fen(
-                    s * mult * (hist - k), erate
-                )
+                dm -= margin_fen(s * mult * hist, rate) - margin_fen(s * mult * (hist - k), rate)
+                dem -= margin_fen(s * mult * hist, erate) - margin_fen(s * mult * (hist - k), erate)
                 hist -= k
                 cost -= s * k
             rem = lots - k
@@ -984,9 +937,7 @@ def load_day_inputs(
     def clients_of_member(stmt: Any, column: Any) -> Any:
         if member_code is None:
             return stmt
-        return stmt.join(Client, Client.code == column).where(
-            Client.member_code == member_code
-        )
+        return stmt.join(Client, Client.code == column).where(Client.member_code == member_code)
 
     pos_stmt = clients_of_member(
         select(
@@ -1064,12 +1015,8 @@ def load_day_inputs(
     )
     midnight = datetime.combine(day, datetime.min.time(), tzinfo=DCE_TZ)
     trades = tuple(
-        TradeEvent(
-            no, client, con, side, action, int(n), int(px), at or midnight, int(fee), h
-        )
-        for no, client, con, side, action, n, px, at, fee, h in session.execute(
-            trade_stmt
-        )
+        TradeEvent(no, client, con, side, action, int(n), int(px), at or midnight, int(fee), h)
+        for no, client, con, side, action, n, px, at, fee, h in session.execute(trade_stmt)
     )
 
     member = MemberFigures()

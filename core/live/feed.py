@@ -202,9 +202,7 @@ class ContractDay:
         return None
 
 
-def limit_prices(
-    prior_settlement_fen: int, limit_ppm: int, tick_fen: int
-) -> tuple[int, int]:
+def limit_prices(prior_settlement_fen: int, limit_ppm: int, tick_fen: int) -> tuple[int, int]:
     """(lower, upper) limit prices from the prior settlement, spec 2.b / Q4.
 
     The band prior × (1 ± limit) is rounded to the tick *towards* the prior settlement
@@ -247,9 +245,7 @@ def validate_event(
         else:
             counter.add(trades=1, last_event_at=event.at)
         return True
-    log.warning(
-        "feed: skipped %s event%s: %s", reason, f" ({where})" if where else "", detail
-    )
+    log.warning("feed: skipped %s event%s: %s", reason, f" ({where})" if where else "", detail)
     if reason == "out_of_limit":
         counter.add(out_of_limit=1)
     else:

@@ -117,9 +117,7 @@ class ReplaySource:
         if speed is not None and speed <= 0:
             raise ValueError("speed must be positive (or None for as fast as possible)")
         self._contracts = (
-            dict(contracts)
-            if isinstance(contracts, Mapping)
-            else {c.code: c for c in contracts}
+            dict(contracts) if isinstance(contracts, Mapping) else {c.code: c for c in contracts}
         )
         self._clock = clock
         self._speed = speed
@@ -172,12 +170,8 @@ class ReplaySource:
                 return []
             frame = pd.read_parquet(path)
             if "at" in frame:
-                frame["at"] = [
-                    v.isoformat() if hasattr(v, "isoformat") else v for v in frame["at"]
-                ]
-            return [
-                {str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")
-            ]
+                frame["at"] = [v.isoformat() if hasattr(v, "isoformat") else v for v in frame["at"]]
+            return [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
         return cls(
             rows(ticks_path),
@@ -205,11 +199,7 @@ class ReplaySource:
         if wait > 0:
             self._clock.sleep(min(wait, timeout))
         out: list[FeedEvent] = []
-        while (
-            len(out) < max_items
-            and self._peek() is not None
-            and self._wait_seconds() <= 0
-        ):
+        while len(out) < max_items and self._peek() is not None and self._wait_seconds() <= 0:
             ev = self._next
             self._next = None
             assert ev is not None
@@ -247,9 +237,7 @@ class ReplaySource:
             try:
                 ev = parse(row)
             except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
-                log.warning(
-                    "replay: %s line %d skipped (malformed): %s", name, line, exc
-                )
+                log.warning("replay: %s line %d skipped (malformed): %s", name, line, exc)
                 self._stats.add(malformed=1)
                 continue
             yield ev.at, rank, line, ev

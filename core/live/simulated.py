@@ -43,9 +43,7 @@ class SimulatedMarket:
         self,
         contracts: Sequence[ContractDay],
         client_codes: Sequence[str],
-        holdings: tuple[
-            npt.ArrayLike, npt.ArrayLike, npt.ArrayLike, npt.ArrayLike, npt.ArrayLike
-        ],
+        holdings: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike, npt.ArrayLike, npt.ArrayLike],
         *,
         seed: int,
         clock: Clock,
@@ -156,9 +154,7 @@ class SimulatedMarket:
             self._price[c] = pinned
         else:
             step = self._rng.randint(-self._max_step, self._max_step) * cd.tick_fen
-            self._price[c] = min(
-                max(self._price[c] + step, cd.lower_limit_fen), cd.upper_limit_fen
-            )
+            self._price[c] = min(max(self._price[c] + step, cd.lower_limit_fen), cd.upper_limit_fen)
         return self._price[c]
 
     def _next_trade(self, k: int, at: datetime) -> TradeEvent:

@@ -104,9 +104,7 @@ def load_products(path: Path | None = None) -> dict[str, Product]:
         where = f"{src}: products.{code}"
         for key, typ in _REQUIRED.items():
             if not isinstance(row.get(key), typ):
-                raise ConfigError(
-                    f"{where}.{key}: expected {typ.__name__}, got {row.get(key)!r}"
-                )
+                raise ConfigError(f"{where}.{key}: expected {typ.__name__}, got {row.get(key)!r}")
         try:
             tick = parse_decimal(row["tick"])
             limit = parse_decimal(row["price_limit"])
@@ -115,9 +113,7 @@ def load_products(path: Path | None = None) -> dict[str, Product]:
             raise ConfigError(f"{where}: {exc}") from exc
         months = tuple(int(x) for x in row["months"])
         if tick <= 0 or not all(1 <= x <= 12 for x in months) or row["multiplier"] <= 0:
-            raise ConfigError(
-                f"{where}: tick, multiplier and months must be positive/valid"
-            )
+            raise ConfigError(f"{where}: tick, multiplier and months must be positive/valid")
         if not re.match(r"^(nth_td|nth_from_last_td):\d+$", row["ltd_rule"]):
             raise ConfigError(f"{where}.ltd_rule: unknown rule {row['ltd_rule']!r}")
         out[code] = Product(

@@ -83,9 +83,7 @@ def _validate(items: Sequence[_Item], what: str) -> list[_Item]:
             raise ValueError(f"{what}[{i}]: duplicate code {code!r}")
         seen.add(code)
         if isinstance(lots, bool) or not isinstance(lots, int) or lots < 0:
-            raise ValueError(
-                f"{what}[{i}]: lots must be a non-negative integer, got {lots!r}"
-            )
+            raise ValueError(f"{what}[{i}]: lots must be a non-negative integer, got {lots!r}")
     return sorted(items)
 
 
@@ -242,8 +240,7 @@ def allocate_delivery(
         optimal=count == lower,
         method=method,
         groups=tuple(
-            (tuple(sorted(c for c, _ in gw)), tuple(sorted(c for c, _ in gb)))
-            for gw, gb in groups
+            (tuple(sorted(c for c, _ in gw)), tuple(sorted(c for c, _ in gb))) for gw, gb in groups
         ),
         equal_pairs=equal_pairs,
     )
@@ -256,9 +253,7 @@ def _greedy_triples(
     side, largest single item first (ties by code). O(k·m) with hashing."""
     groups: list[tuple[list[_Item], list[_Item]]] = []
 
-    def take(
-        singles: list[_Item], others: list[_Item], single_is_w: bool
-    ) -> list[_Item]:
+    def take(singles: list[_Item], others: list[_Item], single_is_w: bool) -> list[_Item]:
         avail: dict[int, list[_Item]] = {}
         for o in sorted(others):
             avail.setdefault(o[1], []).append(o)

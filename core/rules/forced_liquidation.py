@@ -100,19 +100,12 @@ class MarginBook:
             for a in (self.contract, self.is_long, self.lots, self.margin_per_lot_fen)
         ):
             raise ValueError("line arrays must all have the same length")
-        if n and (
-            int(self.client.min()) < 0 or int(self.client.max()) >= len(self.clients)
-        ):
+        if n and (int(self.client.min()) < 0 or int(self.client.max()) >= len(self.clients)):
             raise ValueError("client index out of range")
-        if n and (
-            int(self.contract.min()) < 0
-            or int(self.contract.max()) >= len(self.contracts)
-        ):
+        if n and (int(self.contract.min()) < 0 or int(self.contract.max()) >= len(self.contracts)):
             raise ValueError("contract index out of range")
         if n and int(self.lots.min()) < 0:
-            raise ValueError(
-                f"line {int(np.argmin(self.lots))}: lots must not be negative"
-            )
+            raise ValueError(f"line {int(np.argmin(self.lots))}: lots must not be negative")
         if n and int(self.margin_per_lot_fen.min()) < 0:
             bad = int(np.argmin(self.margin_per_lot_fen))
             raise ValueError(f"line {bad}: margin per lot must not be negative")
@@ -134,9 +127,7 @@ def margin_book_from_lines(lines: Sequence[MarginLine]) -> MarginBook:
         contract=np.array([contracts[ln.contract] for ln in lines], dtype=np.int64),
         is_long=np.array([ln.side == "long" for ln in lines], dtype=np.bool_),
         lots=np.array([ln.lots for ln in lines], dtype=np.int64),
-        margin_per_lot_fen=np.array(
-            [ln.margin_per_lot_fen for ln in lines], dtype=np.int64
-        ),
+        margin_per_lot_fen=np.array([ln.margin_per_lot_fen for ln in lines], dtype=np.int64),
     )
 
 
@@ -264,9 +255,7 @@ class LiquidationPreview:
             f"opening banned: {self.opening_banned}"
         )
         if self.shortfall_fen:
-            out.append(
-                f"SHORTFALL: margin cannot cover {fen_to_str(self.shortfall_fen)}"
-            )
+            out.append(f"SHORTFALL: margin cannot cover {fen_to_str(self.shortfall_fen)}")
         return out
 
 
@@ -291,9 +280,7 @@ def preview_forced_liquidation(
         raise ValueError("a what-if deposit must not be negative")
     reserve = reserve_fen + deposit_fen
     nclients = len(book.clients)
-    line_margin_max = int(book.lots.max(initial=0)) * int(
-        book.margin_per_lot_fen.max(initial=0)
-    )
+    line_margin_max = int(book.lots.max(initial=0)) * int(book.margin_per_lot_fen.max(initial=0))
     if line_margin_max * max(1, book.lots.size) >= _SAFE:
         raise OverflowError("total margin exceeds the exact int64 range")
     line_margin = book.lots * book.margin_per_lot_fen
@@ -310,9 +297,7 @@ def preview_forced_liquidation(
         release = np.zeros(nclients, dtype=np.int64)
         lots = np.zeros(book.lots.size, dtype=np.int64)
     else:
-        release = np.minimum(
-            _ceil_mul_div(client_margin, required, total), client_margin
-        )
+        release = np.minimum(_ceil_mul_div(client_margin, required, total), client_margin)
         if p.lots_method == "same_ratio":
             lots = np.minimum(book.lots, _ceil_mul_div(book.lots, required, total))
         else:

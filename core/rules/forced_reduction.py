@@ -55,9 +55,7 @@ class LockDirection(StrEnum):
 # ---------------------------------------------------------------- parameters
 
 
-def load_param_section(
-    section: str, path: Path | None = None
-) -> dict[str, tuple[Any, bool]]:
+def load_param_section(section: str, path: Path | None = None) -> dict[str, tuple[Any, bool]]:
     """``{name: (value, verified)}`` of one section of ``resources/risk_params.toml``.
 
     Raises ConfigError naming the file and key when the section or a value is malformed.
@@ -78,14 +76,10 @@ def _load_params(src: Path) -> dict[str, dict[str, tuple[Any, bool]]]:
         out[section] = {}
         for name, entry in table.items():
             if not isinstance(entry, dict) or "value" not in entry:
-                raise ConfigError(
-                    f"{src}: {section}.{name}: expected a table with 'value'"
-                )
+                raise ConfigError(f"{src}: {section}.{name}: expected a table with 'value'")
             verified = entry.get("verified")
             if not isinstance(verified, bool):
-                raise ConfigError(
-                    f"{src}: {section}.{name}.verified: expected true/false"
-                )
+                raise ConfigError(f"{src}: {section}.{name}.verified: expected true/false")
             out[section][name] = (entry["value"], verified)
     return out
 
@@ -124,11 +118,7 @@ class ReductionParams:
         if self.loss_threshold < 0:
             raise ValueError("loss_threshold must not be negative")
         b = self.tier_bounds
-        if (
-            not b
-            or any(x <= 0 for x in b)
-            or any(x <= y for x, y in itertools.pairwise(b))
-        ):
+        if not b or any(x <= 0 for x in b) or any(x <= y for x, y in itertools.pairwise(b)):
             raise ValueError("tier_bounds must be positive and strictly descending")
         if self.rounding not in ("largest_remainder", "half_up"):
             raise ValueError(f"unknown rounding {self.rounding!r}")
@@ -193,9 +183,7 @@ def find_reduction_triggers(
     prev: date | None = None
     for day, flag in days:
         if prev is not None and day <= prev:
-            raise ValueError(
-                f"trading days must be strictly increasing: {day} after {prev}"
-            )
+            raise ValueError(f"trading days must be strictly increasing: {day} after {prev}")
         prev = day
         lock = LockDirection(flag) if flag is not None else None
         if lock is None or lock != run_dir:
@@ -249,14 +237,10 @@ class PositionBook:
             self.open_day is not None and self.open_day.shape != (n,)
         ):
             raise ValueError("position arrays must all have the same length")
-        if n and (
-            int(self.client.min()) < 0 or int(self.client.max()) >= len(self.clients)
-        ):
+        if n and (int(self.client.min()) < 0 or int(self.client.max()) >= len(self.clients)):
             raise ValueError("client index out of range")
         if n and int(self.lots.min()) < 0:
-            raise ValueError(
-                f"line {int(np.argmin(self.lots))}: lots must not be negative"
-            )
+            raise ValueError(f"line {int(np.argmin(self.lots))}: lots must not be negative")
         if n and int(self.open_price_fen.min()) <= 0:
             bad = int(np.argmin(self.open_price_fen))
             raise ValueError(f"line {bad}: open price must be positive")
@@ -293,14 +277,10 @@ def book_from_lines(
         client=np.array([index[ln.client] for ln in lines], dtype=np.int64),
         is_long=np.array([ln.side == "long" for ln in lines], dtype=np.bool_),
         lots=np.array([ln.lots for ln in lines], dtype=np.int64),
-        open_price_fen=np.array(
-            [price_to_fen(ln.open_price) for ln in lines], dtype=np.int64
-        ),
+        open_price_fen=np.array([price_to_fen(ln.open_price) for ln in lines], dtype=np.int64),
         hedge=np.array([ln.hedge for ln in lines], dtype=np.bool_),
         open_day=(
-            np.array(
-                [(ln.open_day - _EPOCH).days for ln in lines if ln.open_day], np.int64
-            )
+            np.array([(ln.open_day - _EPOCH).days for ln in lines if ln.open_day], np.int64)
             if has_days
             else None
         ),
@@ -410,9 +390,7 @@ class ReductionPreview:
         net = int(self.net_lots[key])
         if net == 0:
             return None
-        return Fraction(
-            int(self.pnl_fen[key]), net * self.multiplier * self.settlement_fen
-        )
+        return Fraction(int(self.pnl_fen[key]), net * self.multiplier * self.settlement_fen)
 
     def _rows(self, values: Int64Array) -> list[tuple[str, int, bool]]:
         keys = np.flatnonzero(values)
@@ -626,22 +604,16 @@ def preview_forced_reduction(
     if oc.size and (int(oc.min()) < 0 or int(oc.max()) >= nclients):
         raise ValueError("closing order client index out of range")
     if ol.size and int(ol.min()) < 0:
-        raise ValueError(
-            f"closing order {int(np.argmin(ol))}: lots must not be negative"
-        )
+        raise ValueError(f"closing order {int(np.argmin(ol))}: lots must not be negative")
 
     # ---- P&L per line in fen, then per net position (client, hedge)
     price = book.open_price_fen
     if p.pnl_method == "d0_settlement":
         if d0 is None or book.open_day is None:
             raise ValueError("the D0 method needs D0, S(D0) and every line's open day")
-        price = np.where(
-            book.open_day <= (d0.d0 - _EPOCH).days, np.int64(d0.settlement_fen), price
-        )
+        price = np.where(book.open_day <= (d0.d0 - _EPOCH).days, np.int64(d0.settlement_fen), price)
     diff = np.int64(settlement_fen) - price
-    max_line = (
-        int(np.abs(diff).max(initial=0)) * multiplier * int(book.lots.max(initial=0))
-    )
+    max_line = int(np.abs(diff).max(initial=0)) * multiplier * int(book.lots.max(initial=0))
     if max_line * max(1, book.lots.size) >= _SAFE:
         raise OverflowError("position P&L exceeds the exact int64 range")
     sign = np.where(book.is_long, np.int64(1), np.int64(-1))

@@ -64,9 +64,7 @@ class LimitRule:
     def limit(self, single_side_oi: int) -> int | None:
         """The limit in lots for this OI (None = unlimited). ValueError for OI < 0."""
         if single_side_oi < 0:
-            raise ValueError(
-                f"open interest must not be negative, got {single_side_oi}"
-            )
+            raise ValueError(f"open interest must not be negative, got {single_side_oi}")
         if self.threshold is None or single_side_oi <= self.threshold:
             return self.fixed
         assert self.pct is not None
@@ -107,12 +105,8 @@ def load_limit_table(path: Path | None = None) -> LimitTable:
             version = str(row["version"])
             period = Period(row["period"])
             threshold = row.get("threshold")
-            if threshold is not None and (
-                not isinstance(threshold, int) or threshold < 0
-            ):
-                raise ValueError(
-                    f"threshold must be a non-negative integer: {threshold!r}"
-                )
+            if threshold is not None and (not isinstance(threshold, int) or threshold < 0):
+                raise ValueError(f"threshold must be a non-negative integer: {threshold!r}")
             verified = row["verified"]
             if not isinstance(verified, bool):
                 raise ValueError("verified must be true or false")
@@ -124,9 +118,7 @@ def load_limit_table(path: Path | None = None) -> LimitTable:
                 pct_text = spec.get("pct")
                 pct = Fraction(str(pct_text)) if pct_text is not None else None
                 if fixed is not None and (not isinstance(fixed, int) or fixed < 0):
-                    raise ValueError(
-                        f"{party.value}.fixed must be lots >= 0: {fixed!r}"
-                    )
+                    raise ValueError(f"{party.value}.fixed must be lots >= 0: {fixed!r}")
                 if threshold is not None and pct is None:
                     raise ValueError(f"{party.value}: a threshold row needs pct")
                 if fixed is None and pct is None:
@@ -197,9 +189,7 @@ def position_limit(
             f"no limit data for product {product!r}, period {per.value}, party "
             f"{par.value} in table version {version!r}"
         )
-        return LimitLookup(
-            product, per, par, version, single_side_oi, None, None, warning
-        )
+        return LimitLookup(product, per, par, version, single_side_oi, None, None, warning)
     limit = rule.limit(single_side_oi)
     note = None if rule.verified else f"unverified limit table ({rule.source})"
     return LimitLookup(product, per, par, version, single_side_oi, rule, limit, note)
@@ -215,9 +205,7 @@ def require_position_limit(
     table: LimitTable | None = None,
 ) -> LimitLookup:
     """As ``position_limit`` but raises ``NoLimitDataError`` where there is no data."""
-    found = position_limit(
-        product, period, party, single_side_oi, version=version, table=table
-    )
+    found = position_limit(product, period, party, single_side_oi, version=version, table=table)
     if found.rule is None:
         raise NoLimitDataError(found.warning or "no limit data")
     return found
@@ -242,11 +230,7 @@ def limit_period(
     delivery_days = cal.month_trading_days(delivery_year, delivery_month)
     if delivery_days and nxt >= delivery_days[0]:
         return Period.DELIVERY
-    py, pm = (
-        (delivery_year - 1, 12)
-        if delivery_month == 1
-        else (delivery_year, delivery_month - 1)
-    )
+    py, pm = (delivery_year - 1, 12) if delivery_month == 1 else (delivery_year, delivery_month - 1)
     prior = cal.month_trading_days(py, pm)
     if prior and nxt >= prior[min(pre_delivery_td, len(prior)) - 1]:
         return Period.PRE_DELIVERY

@@ -21,9 +21,7 @@ from core.reference.products import Product, default_products
 from core.resources import resource
 from core.trading_calendar import TradingCalendar, default_calendar
 
-ExpiryKind = Literal[
-    "on_last_working_day", "before_last_trading_day", "after_last_delivery_day"
-]
+ExpiryKind = Literal["on_last_working_day", "before_last_trading_day", "after_last_delivery_day"]
 ReceiptStatus = Literal["free", "margin", "delivery", "transfer", "cancelled"]
 _KINDS = ("on_last_working_day", "before_last_trading_day", "after_last_delivery_day")
 
@@ -60,9 +58,7 @@ class ReceiptRules:
 
     @property
     def versions(self) -> tuple[str, ...]:
-        return tuple(
-            sorted({k[0] for k in self.expiry} | {k[0] for k in self.registration})
-        )
+        return tuple(sorted({k[0] for k in self.expiry} | {k[0] for k in self.registration}))
 
 
 def load_receipt_rules(path: Path | None = None) -> ReceiptRules:
@@ -143,9 +139,7 @@ def _deadlines_in_year(
         out = []
         for month in product.months:
             ltd = product.last_trading_day(year, month, cal)
-            last_delivery = cal.add_trading_days(
-                ltd, product.last_delivery_td_after_ltd
-            )
+            last_delivery = cal.add_trading_days(ltd, product.last_delivery_td_after_ltd)
             out.append(cal.add_trading_days(last_delivery, rule.trading_days))
         return out
     out = []
@@ -177,9 +171,7 @@ def next_deadline(
     # A delivery-month deadline may fall early in the next year: look one year back too.
     for year in (on_or_after.year - 1, on_or_after.year, on_or_after.year + 1):
         try:
-            days = sorted(
-                d for d in _deadlines_in_year(rule, year, c, prod) if d >= on_or_after
-            )
+            days = sorted(d for d in _deadlines_in_year(rule, year, c, prod) if d >= on_or_after)
         except CalendarHorizonError:
             if year < on_or_after.year:
                 continue
@@ -217,9 +209,7 @@ def is_registrable(
     if produced is None:
         return True
     if produced > registered:
-        raise ValueError(
-            f"production date {produced} is after registration {registered}"
-        )
+        raise ValueError(f"production date {produced} is after registration {registered}")
     rule = (rules or default_receipt_rules()).registration.get((version, product))
     return rule is None or (registered - produced).days <= rule.max_days
 
@@ -268,9 +258,7 @@ def expiring_within(
         if d is not None and d <= horizon:
             left = len(c.trading_days(today, d)) - (1 if c.is_trading_day(today) else 0)
             out.append(ExpiringReceipt(r, d, max(0, left)))
-    out.sort(
-        key=lambda e: (e.receipt.warehouse, e.receipt.holder, e.deadline, e.receipt.id)
-    )
+    out.sort(key=lambda e: (e.receipt.warehouse, e.receipt.holder, e.deadline, e.receipt.id))
     return out
 
 
@@ -294,9 +282,7 @@ def check_receipts(
         ReceiptCheck(
             r.id,
             receipt_deadline(r, today, version=version, rules=rules, cal=cal),
-            is_registrable(
-                r.product, r.produced, r.registered, version=version, rules=rules
-            ),
+            is_registrable(r.product, r.produced, r.registered, version=version, rules=rules),
         )
         for r in receipts
     ]

@@ -66,9 +66,7 @@ def test_negative_available_and_position_limit_alerts():
     engine, monitor = _engine(clock), AlertMonitor()
     monitor.evaluate(engine.snapshot())
     # open 770 lots: margin +1,971,200.00 → available < 0; 800 ≥ 80 % of 1,000
-    snap = engine.apply(
-        [TradeEvent("T1", "C001", "m2409", "long", "open", 770, 320_000, AT)]
-    )
+    snap = engine.apply([TradeEvent("T1", "C001", "m2409", "long", "open", 770, 320_000, AT)])
     new = monitor.evaluate(snap)
     assert {a.kind for a in new} == {
         "negative_available",

@@ -38,9 +38,7 @@ def _case_files() -> list[Path]:
 
 
 def _checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "check_cases", CASES / "check_cases.py"
-    )
+    spec = importlib.util.spec_from_file_location("check_cases", CASES / "check_cases.py")
     assert spec is not None
     assert spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
@@ -117,9 +115,7 @@ BAD = [
                 "multiplier": 10,
                 "settlement_price": "3000",
                 "locked": "limit_down",
-                "positions": [
-                    {"client": "A", "side": "long", "lots": 1, "open_price": "3000.001"}
-                ],
+                "positions": [{"client": "A", "side": "long", "lots": 1, "open_price": "3000.001"}],
                 "closing_orders": [],
             },
         ),
@@ -261,9 +257,7 @@ def test_position_limit_current_m_is_flagged_unverified() -> None:
                 "period": "delivery",
                 "party": "client",
                 "single_side_oi": 5,
-                "accounts": [
-                    {"account": "K", "side": "short", "speculative_lots": 3000}
-                ],
+                "accounts": [{"account": "K", "side": "short", "speculative_lots": 3000}],
             },
             {"version": "current"},
         )

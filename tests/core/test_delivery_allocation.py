@@ -28,9 +28,7 @@ def _check_valid(res, ws, bs) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_spec_three_warehouses() -> None:
-    res = allocate_delivery(
-        [("A", 30), ("B", 20), ("C", 10)], [("X", 20), ("Y", 30), ("Z", 10)]
-    )
+    res = allocate_delivery([("A", 30), ("B", 20), ("C", 10)], [("X", 20), ("Y", 30), ("Z", 10)])
     assert res.pairs == (Pair("A", "Y", 30), Pair("B", "X", 20), Pair("C", "Z", 10))
     assert (res.pair_count, res.lower_bound, res.optimal) == (3, 3, True)
 

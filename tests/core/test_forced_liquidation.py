@@ -46,9 +46,7 @@ def test_spec_example_to_zero() -> None:
 
 
 def test_spec_example_to_min_reserve() -> None:
-    params = LiquidationParams(
-        requirement="to_min_reserve", min_reserve_fen=200_000_000
-    )
+    params = LiquidationParams(requirement="to_min_reserve", min_reserve_fen=200_000_000)
     res = preview_forced_liquidation(EXAMPLE, -60_000_000, params=params)
     assert res.required_fen == 260_000_000
     assert res.line_lots.tolist() == [116, 87, 67, 179, 34]
@@ -150,9 +148,7 @@ def margin_books(draw: st.DrawFn) -> MarginBook:
     method=st.sampled_from(["same_ratio", "fewest_lots"]),
 )
 def test_released_covers_requirement(book, deficit, method) -> None:  # type: ignore[no-untyped-def]
-    res = preview_forced_liquidation(
-        book, -deficit, params=LiquidationParams(lots_method=method)
-    )
+    res = preview_forced_liquidation(book, -deficit, params=LiquidationParams(lots_method=method))
     assert (res.line_lots <= book.lots).all()
     assert (res.line_lots >= 0).all()
     covered = min(deficit, res.total_margin_fen)

@@ -121,9 +121,7 @@ def test_default_params_come_from_resources_and_are_flagged() -> None:
     assert p.loss_threshold == Fraction(6, 100)
     assert p.tier_bounds == (Fraction(6, 100), Fraction(3, 100))
     assert p.hedge_tier == 4
-    assert {"loss_threshold", "tier_bounds", "hedge_last", "pnl_method"} <= set(
-        p.unverified
-    )
+    assert {"loss_threshold", "tier_bounds", "hedge_last", "pnl_method"} <= set(p.unverified)
     assert "rounding" not in p.unverified
 
 
@@ -276,9 +274,7 @@ def test_trigger_on_third_same_direction_lock() -> None:
         "limit_down",
     ]
     found = find_reduction_triggers(list(zip(D, flags, strict=True)))
-    assert [(t.d1, t.d3, t.direction) for t in found] == [
-        (D[0], D[2], LockDirection.LIMIT_DOWN)
-    ]
+    assert [(t.d1, t.d3, t.direction) for t in found] == [(D[0], D[2], LockDirection.LIMIT_DOWN)]
 
 
 def test_direction_change_restarts_and_long_runs_restart_after_d3() -> None:
@@ -308,9 +304,7 @@ def test_no_trigger_when_d3_is_last_trading_day() -> None:
 
 
 @st.composite
-def books(
-    draw: st.DrawFn, distinct: bool = False
-) -> tuple[PositionBook, list[int], list[int]]:
+def books(draw: st.DrawFn, distinct: bool = False) -> tuple[PositionBook, list[int], list[int]]:
     n = draw(st.integers(1, 25))
     if distinct:
         lots = draw(st.lists(st.integers(1, 400), min_size=n, max_size=n, unique=True))
@@ -337,9 +331,7 @@ KW = {"settlement_fen": 300_000, "multiplier": 10, "locked": "limit_down"}
 @given(data=books(), rounding=st.sampled_from(["largest_remainder", "half_up"]))
 def test_allocation_invariants(data, rounding) -> None:  # type: ignore[no-untyped-def]
     book, oc, ol = data
-    res = preview_forced_reduction(
-        book, oc, ol, params=ReductionParams(rounding=rounding), **KW
-    )  # type: ignore[arg-type]
+    res = preview_forced_reduction(book, oc, ol, params=ReductionParams(rounding=rounding), **KW)  # type: ignore[arg-type]
     assert (res.declared <= res.net_lots).all()
     assert (res.filled <= res.declared).all()
     assert (res.reduced <= res.net_lots).all()

@@ -21,9 +21,7 @@ AT = datetime(2024, 9, 2, 1, 0, tzinfo=UTC)
 DAY = date(2024, 9, 2)
 
 
-def contract(
-    code: str, prior: int, tick: int, mult: int, rate: int, limit: int | None = None
-):
+def contract(code: str, prior: int, tick: int, mult: int, rate: int, limit: int | None = None):
     lo, up = limit_prices(prior, 40_000, tick)
     return ContractDay(code, prior, up, lo, tick, mult, rate, rate - 20_000, limit)
 
@@ -32,9 +30,7 @@ M2409 = contract("m2409", 320_000, 100, 10, 80_000, 1_000)  # spec example (a)/(
 I2409 = contract("i2409", 80_000, 50, 100, 120_000)
 
 
-def example_engine(
-    clock: FakeClock, settings: LiveSettings | None = None
-) -> LiveRiskEngine:
+def example_engine(clock: FakeClock, settings: LiveSettings | None = None) -> LiveRiskEngine:
     """Client C001 of spec example (c) (without receipts) and a second client C002."""
     return LiveRiskEngine.from_frames(
         DAY,
@@ -85,9 +81,7 @@ def test_floating_pnl_historic_vs_prior_settlement_today_vs_open_price():
     # 30 × (3,220 − 3,200) × 10 + 2 × (3,220 − 3,210) × 10 = 6,000 + 200 yuan
     assert snap.positions["floating_pnl_fen"][0] == 620_000
     assert snap.accounts["floating_pnl_fen"][0] == 620_000
-    assert (
-        snap.accounts["available_fen"][0] == 50_000_000 - snap.accounts["margin_fen"][0]
-    )
+    assert snap.accounts["available_fen"][0] == 50_000_000 - snap.accounts["margin_fen"][0]
 
 
 def test_deduct_floating_losses_and_risk_ratio_settings():
@@ -117,9 +111,7 @@ def test_bad_events_are_counted_and_never_applied():
         ]
     )
     assert engine.rejected_events == snap.rejected_events == 6
-    assert np.array_equal(
-        snap.contracts["last_price_fen"], before.contracts["last_price_fen"]
-    )
+    assert np.array_equal(snap.contracts["last_price_fen"], before.contracts["last_price_fen"])
     assert np.array_equal(snap.accounts["margin_fen"], before.accounts["margin_fen"])
 
 
@@ -141,9 +133,7 @@ def test_snapshot_is_read_only_and_versions_change_only_for_changed_rows():
     assert s1.contracts["prior_settlement_fen"] is s0.contracts["prior_settlement_fen"]
     assert s1.positions["floating_pnl_fen"] is not s0.positions["floating_pnl_fen"]
     assert s0.positions["floating_pnl_fen"][0] == 0  # the old snapshot did not move
-    s2 = engine.apply(
-        [tick("m2409", 320_100)]
-    )  # same price: no line or account changes
+    s2 = engine.apply([tick("m2409", 320_100)])  # same price: no line or account changes
     assert s2.positions.rows_changed_since(s1.seq).size == 0
     assert s2.accounts.rows_changed_since(s1.seq).size == 0
     assert s2.accounts.same_rows_as(s0.accounts)
@@ -155,9 +145,7 @@ def test_snapshot_is_read_only_and_versions_change_only_for_changed_rows():
 
 def test_staleness_with_a_fake_clock_and_a_quiet_feed():
     clock = FakeClock()
-    engine = example_engine(
-        clock, LiveSettings(stale_after_s=30, feed_stale_after_s=10)
-    )
+    engine = example_engine(clock, LiveSettings(stale_after_s=30, feed_stale_after_s=10))
     s1 = engine.apply([tick("m2409", 320_100)])
     assert not s1.is_feed_stale
     assert not s1.contracts["is_stale"].any()
@@ -186,14 +174,7 @@ class RefLine:
 
 def ref_margin(c: ContractDay, lots: int, rate: int) -> int:
     """Spec 2.a line item in exact Decimal: S(D−1) × mult × lots × rate, half up."""
-    yuan = (
-        Decimal(c.prior_settlement_fen)
-        / 100
-        * c.multiplier
-        * lots
-        * Decimal(rate)
-        / 10**6
-    )
+    yuan = Decimal(c.prior_settlement_fen) / 100 * c.multiplier * lots * Decimal(rate) / 10**6
     return round_half_up_fen(yuan)
 
 
@@ -249,13 +230,9 @@ op = st.one_of(
     cash=st.lists(st.integers(-1_000_000, 90_000_000), min_size=3, max_size=3),
     ops=st.lists(st.lists(op, max_size=8), max_size=10),
     deduct=st.booleans(),
-    definition=st.sampled_from(
-        ["margin_over_equity", "one_minus_available_over_equity"]
-    ),
+    definition=st.sampled_from(["margin_over_equity", "one_minus_available_over_equity"]),
 )
-def test_engine_equals_per_line_decimal_recomputation(
-    hist, cash, ops, deduct, definition
-):
+def test_engine_equals_per_line_decimal_recomputation(hist, cash, ops, deduct, definition):
     # lines: K1 long a, K1 short i, K2 long jd, K2 long a, K3 short a, K3 long i
     init = [(0, 0, 1), (0, 2, -1), (1, 1, 1), (1, 0, 1), (2, 0, -1), (2, 2, 1)]
     engine = LiveRiskEngine(
@@ -413,11 +390,7 @@ def test_load_day_inputs_reads_prior_day_state_from_the_db():
             )
         )
         s.flush()
-        s.add(
-            t.SettlementPrice(
-                trading_day=prev, contract_code="m2409", settlement_fen=320_000
-            )
-        )
+        s.add(t.SettlementPrice(trading_day=prev, contract_code="m2409", settlement_fen=320_000))
         s.add(
             t.Position(
                 trading_day=prev,
@@ -429,11 +402,7 @@ def test_load_day_inputs_reads_prior_day_state_from_the_db():
                 open_price_fen=319_000,
             )
         )
-        s.add(
-            t.ClientBalance(
-                client_code="C001", trading_day=prev, balance_fen=50_000_000
-            )
-        )
+        s.add(t.ClientBalance(client_code="C001", trading_day=prev, balance_fen=50_000_000))
         s.add(
             t.FundMovement(
                 movement_no="F1",

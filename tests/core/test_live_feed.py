@@ -184,9 +184,7 @@ def test_parquet_replay_needs_pyarrow(tmp_path):
         import pyarrow  # noqa: F401
     except ImportError:
         with pytest.raises(ConfigError, match="pyarrow"):
-            ReplaySource.from_parquet(
-                tmp_path / "t.parquet", None, [M2409], clock=FakeClock()
-            )
+            ReplaySource.from_parquet(tmp_path / "t.parquet", None, [M2409], clock=FakeClock())
     else:  # pragma: no cover - pyarrow is not in the venv today
         pytest.skip("pyarrow installed: covered by the CSV layout")
 

@@ -43,8 +43,6 @@ def test_probe_catches_a_qt_import(tmp_path: Path) -> None:
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "bad.py").write_text("import PySide6\n")
-    res = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True
-    )
+    res = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True)
     assert res.returncode != 0
     assert b"core pulled in PySide6" in res.stderr

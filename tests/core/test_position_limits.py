@@ -46,15 +46,11 @@ def test_seed_general_month_table(party: str, oi: int, limit: int) -> None:
 
 
 def test_current_m_table_is_unverified_and_b_has_no_data() -> None:
-    found = position_limit(
-        "m", Period.PRE_DELIVERY, Party.CLIENT, 10, version="current"
-    )
+    found = position_limit("m", Period.PRE_DELIVERY, Party.CLIENT, 10, version="current")
     assert found.limit == 7_500
     assert found.warning
     assert "unverified" in found.warning
-    assert (
-        position_limit("m", "delivery", "individual", 10, version="current").limit == 0
-    )
+    assert position_limit("m", "delivery", "individual", 10, version="current").limit == 0
     missing = position_limit("b", "general", "client", 10)
     assert missing.rule is None
     assert missing.limit is None

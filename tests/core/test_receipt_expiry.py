@@ -22,21 +22,11 @@ from core.rules.receipt_expiry import (
 @pytest.mark.parametrize(
     ("product", "start", "version", "deadline"),
     [
-        pytest.param(
-            "c", date(2024, 11, 25), "seed", date(2025, 3, 31), id="2i-corn-seed"
-        ),
-        pytest.param(
-            "m", date(2024, 11, 25), "seed", date(2024, 12, 30), id="2i-meal-seed"
-        ),
-        pytest.param(
-            "m", date(2025, 1, 10), "current", date(2025, 3, 28), id="2i-meal-current"
-        ),
-        pytest.param(
-            "m", date(2025, 3, 29), "current", date(2025, 7, 30), id="meal-current-july"
-        ),
-        pytest.param(
-            "a", date(2025, 3, 31), "seed", date(2025, 3, 31), id="deadline-inclusive"
-        ),
+        pytest.param("c", date(2024, 11, 25), "seed", date(2025, 3, 31), id="2i-corn-seed"),
+        pytest.param("m", date(2024, 11, 25), "seed", date(2024, 12, 30), id="2i-meal-seed"),
+        pytest.param("m", date(2025, 1, 10), "current", date(2025, 3, 28), id="2i-meal-current"),
+        pytest.param("m", date(2025, 3, 29), "current", date(2025, 7, 30), id="meal-current-july"),
+        pytest.param("a", date(2025, 3, 31), "seed", date(2025, 3, 31), id="deadline-inclusive"),
         pytest.param("a", date(2025, 4, 1), "seed", date(2026, 3, 31), id="next-year"),
         pytest.param(
             "b",
@@ -45,9 +35,7 @@ from core.rules.receipt_expiry import (
             date(2025, 1, 23),
             id="b-three-td-after-last-delivery",
         ),
-        pytest.param(
-            "l", date(2025, 1, 10), "current", date(2025, 3, 28), id="l-current"
-        ),
+        pytest.param("l", date(2025, 1, 10), "current", date(2025, 3, 28), id="l-current"),
     ],
 )
 def test_deadlines(product: str, start: date, version: str, deadline: date) -> None:
@@ -67,30 +55,14 @@ def test_deadline_counts_from_the_later_of_today_and_registration() -> None:
 @pytest.mark.parametrize(
     ("product", "produced", "registered", "version", "ok"),
     [
-        pytest.param(
-            "m", date(2024, 10, 10), date(2024, 11, 20), "seed", True, id="41-days"
-        ),
-        pytest.param(
-            "m", date(2024, 10, 1), date(2024, 11, 20), "seed", False, id="50-days"
-        ),
-        pytest.param(
-            "m", date(2024, 10, 6), date(2024, 11, 20), "seed", True, id="45-inclusive"
-        ),
-        pytest.param(
-            "m", date(2024, 10, 5), date(2024, 11, 20), "seed", False, id="46-days"
-        ),
-        pytest.param(
-            "v", date(2024, 1, 1), date(2024, 6, 1), "current", False, id="v-120"
-        ),
-        pytest.param(
-            "l", date(2024, 1, 1), date(2024, 6, 1), "current", True, id="l-180"
-        ),
-        pytest.param(
-            "c", date(2020, 1, 1), date(2024, 6, 1), "current", True, id="no-rule"
-        ),
-        pytest.param(
-            "m", None, date(2024, 6, 1), "current", True, id="unknown-production"
-        ),
+        pytest.param("m", date(2024, 10, 10), date(2024, 11, 20), "seed", True, id="41-days"),
+        pytest.param("m", date(2024, 10, 1), date(2024, 11, 20), "seed", False, id="50-days"),
+        pytest.param("m", date(2024, 10, 6), date(2024, 11, 20), "seed", True, id="45-inclusive"),
+        pytest.param("m", date(2024, 10, 5), date(2024, 11, 20), "seed", False, id="46-days"),
+        pytest.param("v", date(2024, 1, 1), date(2024, 6, 1), "current", False, id="v-120"),
+        pytest.param("l", date(2024, 1, 1), date(2024, 6, 1), "current", True, id="l-180"),
+        pytest.param("c", date(2020, 1, 1), date(2024, 6, 1), "current", True, id="no-rule"),
+        pytest.param("m", None, date(2024, 6, 1), "current", True, id="unknown-production"),
     ],
 )
 def test_registration_rule(
@@ -130,8 +102,7 @@ def test_expiring_within_n_trading_days() -> None:
 def test_bad_rules_file(tmp_path: Path) -> None:
     bad = tmp_path / "r.toml"
     bad.write_text(
-        '[[expiry]]\nversion="x"\nproducts=["a"]\nkind="someday"\n'
-        "months=[3]\nverified=true\n"
+        '[[expiry]]\nversion="x"\nproducts=["a"]\nkind="someday"\nmonths=[3]\nverified=true\n'
     )
     with pytest.raises(ConfigError, match=r"expiry\[0\].*unknown kind"):
         load_receipt_rules(bad)

@@ -76,9 +76,7 @@ def test_spec_2b_april_2024(cal) -> None:  # type: ignore[no-untyped-def]
 
 def test_add_trading_days(cal) -> None:  # type: ignore[no-untyped-def]
     assert cal.add_trading_days(date(2024, 4, 30), 1) == date(2024, 5, 6)
-    assert cal.add_trading_days(date(2024, 5, 1), 1) == date(
-        2024, 5, 6
-    )  # from a holiday
+    assert cal.add_trading_days(date(2024, 5, 1), 1) == date(2024, 5, 6)  # from a holiday
     assert cal.add_trading_days(date(2024, 5, 6), -1) == date(2024, 4, 30)
     assert cal.add_trading_days(date(2024, 5, 4), -1) == date(2024, 4, 30)
     assert cal.add_trading_days(date(2024, 4, 19), 0) == date(2024, 4, 19)
