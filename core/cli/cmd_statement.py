@@ -1,0 +1,62 @@
+"""``riskdesk statement``: a client's or a member's settlement statement as XLSX or PDF.
+
+``riskdesk statement --client C --date D --out FILE.xlsx|.pdf [--lang en]`` and
+``riskdesk statement --member [M] --date D --out FILE``; the day must have been settled
+(``riskdesk settle``). Exit 0 written, 2 bad input (unknown client or member, day not
+settled, unsupported file type).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.cli.cmd_settle import _day
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "statement",
+        help="write a client or member settlement statement (XLSX or PDF)",
+        description="Write the settlement statement of a client (--client) or of a member "
+        "(--member, exchange view) for a settled trading day.",
+    )
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client", metavar="CODE")
+    who.add_argument(
+        "--member",
+        metavar="CODE",
+        nargs="?",
+        const="",
+        help="member code (optional when the database has one settled member)",
+    )
+    p.add_argument("--date", type=_day, required=True, metavar="YYYY-MM-DD", dest="day")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx|FILE.pdf")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="labels (default zh)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.config import resolve_db_url
+    from core.db.engine import open_database
+    from core.reports.statements import (
+        ClientStatement,
+        MemberStatement,
+        client_statement,
+        member_statement,
+        write_statement,
+    )
+
+    db = open_database(resolve_db_url(args.db))
+    try:
+        with db.sessions() as session:
+            statement: ClientStatement | MemberStatement
+            if args.client is not None:
+                statement = client_statement(session, args.client, args.day)
+            else:
+                statement = member_statement(session, args.member or None, args.day)
+    finally:
+        db.engine.dispose()
+    path = write_statement(statement, args.out, args.lang)
+    print(f"wrote {path}")
+    return 0
