@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             if isinstance(page, Screen):
                 page.status_changed.connect(self._update_status)
+            live_status = getattr(page, "live_status_changed", None)
+            if live_status is not None:  # the live monitor: feed state, data age, alerts
+                live_status.connect(self._set_live_status)
         return self._pages[key]
 
     def _create_page(self, spec: ScreenSpec) -> QWidget:
@@ -303,8 +306,10 @@ class MainWindow(QMainWindow):
         self.day_label = QLabel()
         self.rows_label = QLabel()
         self.user_label = QLabel()
+        self.live_label = QLabel()
+        self.live_label.hide()
         status.addWidget(self.db_label, 1)
-        for label in (self.day_label, self.rows_label, self.user_label):
+        for label in (self.live_label, self.day_label, self.rows_label, self.user_label):
             label.setObjectName("statusField")
             status.addPermanentWidget(label)
 
@@ -329,6 +334,11 @@ class MainWindow(QMainWindow):
         )
         name = Path(make_url(self.ctx.db.url).database or "").name or masked_url(self.ctx.db.url)
         self.setWindowTitle(f"{translate('MainWindow', 'RiskDesk')} — {name}")
+
+    def _set_live_status(self, text: str) -> None:
+        """Feed state, data age and unacknowledged alerts of the live monitor."""
+        self.live_label.setText(text)
+        self.live_label.setVisible(bool(text))
 
     def _on_database_opened(self, _url: str) -> None:
         self._update_status()

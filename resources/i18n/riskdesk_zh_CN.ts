@@ -138,6 +138,102 @@
         <source>Registered on</source>
         <translation>注册日期</translation>
     </message>
+    <message>
+        <source>Hedge</source>
+        <translation>投机/套保</translation>
+    </message>
+    <message>
+        <source>Trading day</source>
+        <translation>交易日</translation>
+    </message>
+    <message>
+        <source>Dynamic equity (CNY)</source>
+        <translation>动态权益（元）</translation>
+    </message>
+    <message>
+        <source>Margin, prior settle (CNY)</source>
+        <translation>保证金·昨结算（元）</translation>
+    </message>
+    <message>
+        <source>Risk ratio (%)</source>
+        <translation>风险度（%）</translation>
+    </message>
+    <message>
+        <source>Floating P&amp;L (CNY)</source>
+        <translation>浮动盈亏（元）</translation>
+    </message>
+    <message>
+        <source>To position limit (lots)</source>
+        <translation>距持仓限额（手）</translation>
+    </message>
+    <message>
+        <source>Last price (CNY)</source>
+        <translation>最新价（元）</translation>
+    </message>
+    <message>
+        <source>Prior settlement (CNY)</source>
+        <translation>昨结算价（元）</translation>
+    </message>
+    <message>
+        <source>Change (CNY)</source>
+        <translation>涨跌（元）</translation>
+    </message>
+    <message>
+        <source>To limit up (CNY)</source>
+        <translation>距涨停（元）</translation>
+    </message>
+    <message>
+        <source>To limit down (CNY)</source>
+        <translation>距跌停（元）</translation>
+    </message>
+    <message>
+        <source>Price age (s)</source>
+        <translation>行情时效（秒）</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Account / contract</source>
+        <translation>账户 / 合约</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Acknowledged by</source>
+        <translation>确认人</translation>
+    </message>
+    <message>
+        <source>Acknowledged at</source>
+        <translation>确认时间</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
 </context>
 <context>
     <name>ErrorView</name>
@@ -545,6 +641,384 @@
     <message>
         <source>Non-brokerage member</source>
         <translation>非期货公司会员</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>Risk ratio</source>
+        <translation>风险度</translation>
+    </message>
+    <message>
+        <source>Negative available</source>
+        <translation>可用资金为负</translation>
+    </message>
+    <message>
+        <source>Position limit</source>
+        <translation>持仓限额</translation>
+    </message>
+    <message>
+        <source>Limit lock</source>
+        <translation>涨跌停板</translation>
+    </message>
+    <message>
+        <source>Receipt expiry</source>
+        <translation>仓单到期</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未确认</translation>
+    </message>
+</context>
+<context>
+    <name>Alerts</name>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>Risk ratio</source>
+        <translation>风险度</translation>
+    </message>
+    <message>
+        <source>Negative available</source>
+        <translation>可用资金为负</translation>
+    </message>
+    <message>
+        <source>Position limit</source>
+        <translation>持仓限额</translation>
+    </message>
+    <message>
+        <source>Limit lock</source>
+        <translation>涨跌停板</translation>
+    </message>
+    <message>
+        <source>Receipt expiry</source>
+        <translation>仓单到期</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Account / contract</source>
+        <translation>账户 / 合约</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Acknowledged by</source>
+        <translation>确认人</translation>
+    </message>
+    <message>
+        <source>Acknowledged at</source>
+        <translation>确认时间</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Stored live-monitor alerts and the audit log</source>
+        <translation>实时监控预警记录与审计日志</translation>
+    </message>
+    <message>
+        <source>Alert history</source>
+        <translation>预警记录</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>Filter by account, contract or message</source>
+        <translation>按账户、合约或内容筛选</translation>
+    </message>
+    <message>
+        <source>Filter by user, action or detail</source>
+        <translation>按用户、操作或详情筛选</translation>
+    </message>
+    <message>
+        <source>All alerts</source>
+        <translation>全部预警</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <source>Risk ratio crossed %1</source>
+        <translation>风险度超过 %1</translation>
+    </message>
+    <message>
+        <source>Available funds below zero</source>
+        <translation>可用资金低于零</translation>
+    </message>
+    <message>
+        <source>Position at %1 of its limit</source>
+        <translation>持仓达到限额的 %1</translation>
+    </message>
+    <message>
+        <source>Price locked at its limit</source>
+        <translation>价格封于涨跌停板</translation>
+    </message>
+    <message>
+        <source>Warehouse receipt near its deadline</source>
+        <translation>仓单临近注销期限</translation>
+    </message>
+</context>
+<context>
+    <name>Monitor</name>
+    <message>
+        <source>max</source>
+        <translation>最快</translation>
+    </message>
+    <message>
+        <source>All risk levels</source>
+        <translation>全部风险度</translation>
+    </message>
+    <message>
+        <source>Risk ≥ 80 %</source>
+        <translation>风险度 ≥ 80%</translation>
+    </message>
+    <message>
+        <source>Risk ≥ 100 %</source>
+        <translation>风险度 ≥ 100%</translation>
+    </message>
+    <message>
+        <source>Negative available</source>
+        <translation>可用资金为负</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>行情中断</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>回放结束</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>loading</source>
+        <translation>加载中</translation>
+    </message>
+    <message>
+        <source>Building the live state…</source>
+        <translation>正在建立实时状态…</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>行情源</translation>
+    </message>
+    <message>
+        <source>Simulated market</source>
+        <translation>模拟行情</translation>
+    </message>
+    <message>
+        <source>Replay files</source>
+        <translation>回放文件</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Files…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>Filter by client code or name</source>
+        <translation>按客户号或名称筛选</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>全部品种</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Positions</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>合约</translation>
+    </message>
+    <message>
+        <source>Client equity and member reserve (10k CNY)</source>
+        <translation>客户权益与会员结算准备金（万元）</translation>
+    </message>
+    <message>
+        <source>Client equity</source>
+        <translation>客户权益</translation>
+    </message>
+    <message>
+        <source>Intraday reserve</source>
+        <translation>盘中结算准备金</translation>
+    </message>
+    <message>
+        <source>Accounts by risk ratio (%)</source>
+        <translation>账户风险度分布（%）</translation>
+    </message>
+    <message>
+        <source>Choose ticks.csv and, optionally, trades.csv</source>
+        <translation>选择 ticks.csv（以及可选的 trades.csv）</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Feed stopped: %1</source>
+        <translation>行情已停止：%1</translation>
+    </message>
+    <message>
+        <source>Price of %1 with limit band (CNY)</source>
+        <translation>%1 价格与涨跌停板（元）</translation>
+    </message>
+    <message>
+        <source>Selected account: click an account row</source>
+        <translation>选中账户：请点击账户行</translation>
+    </message>
+    <message>
+        <source>%1: equity (blue), risk % (red)</source>
+        <translation>%1：权益（蓝）· 风险度%（红）</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>未启动</translation>
+    </message>
+    <message>
+        <source>Trading day %1 · positions of %2 at prior settlement</source>
+        <translation>交易日 %1 · %2 持仓按昨结算价</translation>
+    </message>
+    <message>
+        <source>Member %1</source>
+        <translation>会员 %1</translation>
+    </message>
+    <message>
+        <source>Client equity %1</source>
+        <translation>客户权益 %1</translation>
+    </message>
+    <message>
+        <source>Reserve %1</source>
+        <translation>结算准备金 %1</translation>
+    </message>
+    <message>
+        <source>≥80 %: %1</source>
+        <translation>≥80%：%1</translation>
+    </message>
+    <message>
+        <source>≥100 %: %1</source>
+        <translation>≥100%：%1</translation>
+    </message>
+    <message>
+        <source>Feed: %1</source>
+        <translation>行情：%1</translation>
+    </message>
+    <message>
+        <source>Data age: %1</source>
+        <translation>数据时效：%1</translation>
+    </message>
+    <message>
+        <source>Unacknowledged alerts: %1</source>
+        <translation>未确认预警：%1</translation>
+    </message>
+    <message>
+        <source>%1 unacknowledged</source>
+        <translation>%1 条未确认</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Acknowledge all</source>
+        <translation>全部确认</translation>
     </message>
 </context>
 </TS>

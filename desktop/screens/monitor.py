@@ -1,0 +1,922 @@
+"""Live risk monitor: accounts, positions and contracts repriced by a market feed.
+
+Threads (STYLE B3, docs/live-monitor.md "Desktop"):
+
+* a read worker (``Screen.reload`` → ``run_query``) builds the engine, the first
+  snapshot and the feed source from the database, with a busy indicator;
+* ``FeedRunner``'s thread polls the source, applies batches to the engine and puts
+  snapshots into the mailbox (latest wins);
+* the GUI thread takes the newest snapshot on a fixed-rate ``QTimer`` and applies it
+  to the table models (a few ``dataChanged`` ranges), the charts (one ``setData`` per
+  curve) and the alert monitor. It never waits on the database or on the feed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Hashable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from core.live import FeedSource, LiveRiskEngine, LiveSettings, Mailbox, RiskSnapshot
+from core.live.feed import Clock, SystemClock
+from core.money import format_yuan
+from desktop.context import DesktopContext
+from desktop.feed_runner import FeedRunner, FeedState, PausableClock
+from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.models.snapshot_table import (
+    RISK_DANGER_PPM,
+    RISK_WARN_PPM,
+    LiveFilter,
+    LiveFrame,
+    LiveStatic,
+    RiskLevel,
+    SnapshotTableModel,
+)
+from desktop.resources import translations_dir
+from desktop.screens.base import Screen
+from desktop.screens.monitor_alerts import AlertBook, AlertsPanel
+from desktop.screens.monitor_data import (
+    MonitorStart,
+    SourceChoice,
+    build_source,
+    load_monitor_start,
+)
+from desktop.screens.monitor_tables import (
+    ACCOUNTS,
+    CONTRACTS,
+    POSITIONS,
+    SnapshotTableView,
+)
+from desktop.settings import APPLICATION, ORGANIZATION
+from desktop.widgets.charts import (
+    WAN,
+    DualAxisChart,
+    HistogramChart,
+    PriceBandChart,
+    RingBuffer,
+    TimeSeriesChart,
+)
+
+UPDATE_INTERVAL_MS = 250
+"""GUI refresh period: tables, charts and alerts update at this rate, whatever the feed."""
+HISTOGRAM_EVERY = 4  # ticks between histogram updates (1 s)
+ALERT_FLUSH_EVERY = 8  # ticks between alert writes (2 s)
+HISTORY_POINTS = 14_400  # one hour at 4 updates per second per series
+READY_UPDATES = 2
+"""Feed snapshots shown before the screen counts as loaded (screenshots wait for it)."""
+READY_TICKS = 8
+"""…or this many timer ticks (a quiet feed) before it counts as loaded anyway."""
+KEY_SEED = "monitor/seed"
+SPEEDS: tuple[tuple[str, float | None], ...] = (
+    ("0.5×", 0.5),
+    ("1×", 1.0),
+    ("2×", 2.0),
+    ("5×", 5.0),
+    ("10×", 10.0),
+    (QT_TRANSLATE_NOOP("Monitor", "max"), None),
+)
+RISK_CHOICES = (
+    (RiskLevel.ALL, QT_TRANSLATE_NOOP("Monitor", "All risk levels")),
+    (RiskLevel.WARN, QT_TRANSLATE_NOOP("Monitor", "Risk ≥ 80 %")),
+    (RiskLevel.DANGER, QT_TRANSLATE_NOOP("Monitor", "Risk ≥ 100 %")),
+    (RiskLevel.NEGATIVE, QT_TRANSLATE_NOOP("Monitor", "Negative available")),
+)
+STATE_LABELS = {
+    "running": QT_TRANSLATE_NOOP("Monitor", "running"),
+    "paused": QT_TRANSLATE_NOOP("Monitor", "paused"),
+    "stale": QT_TRANSLATE_NOOP("Monitor", "stale"),
+    "stopped": QT_TRANSLATE_NOOP("Monitor", "stopped"),
+    "finished": QT_TRANSLATE_NOOP("Monitor", "finished"),
+    "failed": QT_TRANSLATE_NOOP("Monitor", "failed"),
+    "loading": QT_TRANSLATE_NOOP("Monitor", "loading"),
+}
+HIST_EDGES = tuple(float(x) for x in range(0, 155, 10))
+"""Risk-ratio histogram bins in %, the last one collects everything ≥ 140 %."""
+
+SourceOverride = Callable[[LiveRiskEngine, RiskSnapshot, Clock], FeedSource]
+
+
+def _seed_settings() -> QSettings:
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
+
+
+class MonitorScreen(Screen):
+    """Toolbar, filter bar, tables (tabs), four charts and the alerts panel."""
+
+    watched = ("positions",)
+    live_status_changed = Signal(str)  # the status-bar text: feed state, age, alerts
+
+    def __init__(
+        self,
+        ctx: DesktopContext,
+        parent: QWidget | None = None,
+        *,
+        clock: Clock | None = None,
+        interval_ms: int = UPDATE_INTERVAL_MS,
+        settings: LiveSettings | None = None,
+        source_override: SourceOverride | None = None,
+        day: date | None = None,
+    ) -> None:
+        super().__init__(ctx, "monitor", parent)
+        self._clock: Clock = clock or SystemClock()
+        self._settings = settings or LiveSettings()
+        self._source_override = source_override
+        self._day_override = day
+        self._mailbox: Mailbox[RiskSnapshot] = Mailbox()
+        self._runner: FeedRunner | None = None
+        self._start: MonitorStart | None = None
+        self._source_clock = PausableClock(self._clock)
+        self._static = LiveStatic.empty()
+        self._snap = RiskSnapshot.empty()
+        self._updates = 0
+        self._ticks = 0
+        self._user_stopped = False
+        self._state = "stopped"
+        self._error = ""
+        self._replay_files: tuple[Path | None, Path | None] = (None, None)
+        self._selected_account: int | None = None
+        self._status_text = ""
+        self._shutdown_done = False
+        self._window_hooked = False
+
+        self._build_toolbar()
+        self._build_filters()
+        self._build_tables()
+        self._build_charts()
+        self.alerts = AlertBook(ctx, self)
+        self.alerts_panel = AlertsPanel(self.alerts, ctx.settings, self)
+        self.alerts_panel.acknowledge_requested.connect(self.acknowledge)
+        self.alerts.changed.connect(self._update_live_status)
+        self._layout()
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._on_tick)
+        self.retranslate()
+
+    # ----------------------------------------------------------------- building
+    def _build_toolbar(self) -> None:
+        self.title_label = QLabel()
+        self.title_label.setObjectName("screenTitle")
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setObjectName("screenSubtitle")
+        self.source_label = QLabel()
+        self.source_combo = QComboBox()
+        self.source_combo.setObjectName("sourceCombo")
+        self.source_combo.addItem("", "simulated")
+        self.source_combo.addItem("", "replay")
+        self.seed_label = QLabel()
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 999_999)
+        value = _seed_settings().value(KEY_SEED, 1)
+        self.seed_spin.setValue(int(str(value)) if str(value).isdigit() else 1)
+        self.files_button = QPushButton()
+        self.speed_label = QLabel()
+        self.speed_combo = QComboBox()
+        for label, speed in SPEEDS:
+            self.speed_combo.addItem(label, speed)
+        self.speed_combo.setCurrentIndex(1)
+        self.pause_button = QPushButton()
+        self.pause_button.setObjectName("pauseButton")
+        self.stop_button = QPushButton()
+        self.stop_button.setObjectName("stopButton")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("feedState")
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("countLabel")
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.source_combo.currentIndexChanged.connect(self._on_source_changed)
+        self.seed_spin.editingFinished.connect(self._on_seed_changed)
+        self.speed_combo.currentIndexChanged.connect(lambda _i: self.restart())
+        self.files_button.clicked.connect(self.choose_replay_files)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.toggle_stop)
+
+    def _build_filters(self) -> None:
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("filterEdit")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(200)
+        self.product_combo = QComboBox()
+        self.product_combo.setObjectName("productCombo")
+        self.product_combo.setMinimumWidth(110)
+        self.product_combo.addItem("", None)
+        self.risk_combo = QComboBox()
+        self.risk_combo.setObjectName("riskCombo")
+        for level, _label in RISK_CHOICES:
+            self.risk_combo.addItem("", level)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        self.product_combo.currentIndexChanged.connect(self._apply_filter)
+        self.risk_combo.currentIndexChanged.connect(self._apply_filter)
+
+    def _build_tables(self) -> None:
+        s = self.ctx.settings
+        self.accounts_model = SnapshotTableModel(ACCOUNTS, self)
+        self.positions_model = SnapshotTableModel(POSITIONS, self)
+        self.contracts_model = SnapshotTableModel(CONTRACTS, self)
+        self.accounts_view = SnapshotTableView(s, ACCOUNTS.name, self)
+        self.positions_view = SnapshotTableView(s, POSITIONS.name, self)
+        self.contracts_view = SnapshotTableView(s, CONTRACTS.name, self)
+        for view, model in (
+            (self.accounts_view, self.accounts_model),
+            (self.positions_view, self.positions_model),
+            (self.contracts_view, self.contracts_model),
+        ):
+            view.set_snapshot_model(model)
+            view.apply_default_widths([c.spec for c in model.spec.columns])
+            view.restore_header()
+            model.modelReset.connect(self._update_counts)
+            model.rowsInserted.connect(self._update_counts)
+        self.accounts_view.selectionModel().currentRowChanged.connect(self._on_account_selected)
+        self.contracts_view.selectionModel().currentRowChanged.connect(self._on_contract_row)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("monitorTabs")
+        self.tabs.addTab(self.accounts_view, "")
+        self.tabs.addTab(self.positions_view, "")
+        self.tabs.addTab(self.contracts_view, "")
+        self.tabs.currentChanged.connect(lambda _i: self._update_counts())
+
+    def _build_charts(self) -> None:
+        self.equity_chart = TimeSeriesChart(("equity", "reserve"), HISTORY_POINTS, self)
+        self.price_chart = PriceBandChart(self)
+        self.contract_combo = QComboBox()
+        self.contract_combo.setObjectName("contractCombo")
+        self.contract_combo.currentIndexChanged.connect(self._on_contract_changed)
+        self.histogram = HistogramChart(HIST_EDGES, 80.0, 100.0, self)
+        self.account_chart = DualAxisChart(HISTORY_POINTS, self)
+        self._prices = RingBuffer(HISTORY_POINTS, 1)
+
+    def _layout(self) -> None:
+        head = QHBoxLayout()
+        head.addWidget(self.title_label)
+        head.addSpacing(10)
+        head.addWidget(self.subtitle_label, 1, Qt.AlignmentFlag.AlignBottom)
+        head.addWidget(self.busy)
+        head.addWidget(self.state_label)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        for w in (
+            self.source_label,
+            self.source_combo,
+            self.seed_label,
+            self.seed_spin,
+            self.files_button,
+            self.speed_label,
+            self.speed_combo,
+            self.pause_button,
+            self.stop_button,
+        ):
+            bar.addWidget(w)
+        bar.addSpacing(12)
+        bar.addWidget(self.summary_label, 1)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        filters.addWidget(self.filter_edit)
+        filters.addWidget(self.product_combo)
+        filters.addWidget(self.risk_combo)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(4)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.tabs, 1)
+
+        price_box = QWidget()
+        price_layout = QVBoxLayout(price_box)
+        price_layout.setContentsMargins(0, 0, 0, 0)
+        price_layout.setSpacing(2)
+        price_head = QHBoxLayout()
+        price_head.addWidget(self.price_chart.title, 1)
+        price_head.addWidget(self.contract_combo)
+        price_layout.addLayout(price_head)
+        price_layout.addWidget(self.price_chart, 1)
+        charts = QWidget()
+        grid = QGridLayout(charts)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(6)
+        grid.addWidget(self.equity_chart, 0, 0)
+        grid.addWidget(price_box, 0, 1)
+        grid.addWidget(self.histogram, 1, 0)
+        grid.addWidget(self.account_chart, 1, 1)
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.setObjectName("monitorTopSplitter")
+        top.addWidget(left)
+        top.addWidget(charts)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        top.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("monitorSplitter")
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.alerts_panel)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        top.setSizes([800, 500])
+        self.splitter.setSizes([520, 180])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(6)
+        layout.addLayout(head)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+    # ----------------------------------------------------------------- Screen
+    def build_query(self) -> Callable[[Session], Any]:
+        self._stop_runner()
+        self._source_clock = PausableClock(self._clock)
+        choice = self.source_choice()
+        engine_clock, source_clock = self._clock, self._source_clock
+        settings, override, day = self._settings, self._source_override, self._day_override
+
+        def load(session: Session) -> MonitorStart:
+            start = load_monitor_start(
+                session,
+                engine_clock=engine_clock,
+                source_clock=source_clock,
+                choice=choice if override is None else SourceChoice(),
+                settings=settings,
+                day=day,
+            )
+            if override is not None:
+                from dataclasses import replace
+
+                start = replace(start, source=override(start.engine, start.first, source_clock))
+            return start
+
+        return load
+
+    def apply(self, result: Any) -> None:
+        assert isinstance(result, MonitorStart)
+        self._stop_runner()
+        self._start = result
+        self._static = result.static
+        self._snap = result.first
+        self._updates = 0
+        self._ticks = 0
+        self._mailbox.take()
+        self.alerts.start_day(result.day, result.alert_id_offset)
+        self.equity_chart.clear()
+        self.account_chart.clear()
+        self._prices = RingBuffer(HISTORY_POINTS, max(len(result.engine.contracts), 1))
+        self._fill_products()
+        self._fill_contracts()
+        self._show(result.first, fresh=True)
+        if not self.accounts_view.currentIndex().isValid() and result.first.accounts.row_count:
+            riskiest = int(np.argmax(result.first.accounts["risk_ratio_ppm"]))
+            self.select_account(result.first.accounts.keys[riskiest])
+        self.busy.hide()
+        self._update_subtitle()
+        if not self._user_stopped:
+            self._start_runner()
+        self.timer.start()
+
+    def loading_started(self) -> None:
+        self.busy.show()
+        self._state = "loading"
+        self.subtitle_label.setText(translate("Monitor", "Building the live state…"))
+        self._update_live_status()
+
+    def load_failed(self, exc: Exception) -> None:
+        self.busy.hide()
+        self._state = "failed"
+        self._error = str(exc)
+        self.subtitle_label.setText(str(exc))
+        self._update_live_status()
+
+    @property
+    def is_loaded(self) -> bool:
+        """Loaded, and a few feed snapshots shown (or the feed is not running)."""
+        if not super().is_loaded:
+            return False
+        return self._updates >= READY_UPDATES or self._ticks >= READY_TICKS
+
+    def trading_day(self) -> date | None:
+        return self._start.day if self._start else None
+
+    def status_text(self) -> str:
+        return self.count_label.text()
+
+    def save_state(self) -> None:
+        for view in (self.accounts_view, self.positions_view, self.contracts_view):
+            view.save_header()
+
+    def retranslate(self) -> None:
+        self.title_label.setText(translate("Screens", "Live risk monitor"))
+        self.source_label.setText(translate("Monitor", "Source"))
+        self.source_combo.setItemText(0, translate("Monitor", "Simulated market"))
+        self.source_combo.setItemText(1, translate("Monitor", "Replay files"))
+        self.seed_label.setText(translate("Monitor", "Seed"))
+        self.files_button.setText(translate("Monitor", "Files…"))
+        self.speed_label.setText(translate("Monitor", "Speed"))
+        self.speed_combo.setItemText(len(SPEEDS) - 1, translate("Monitor", SPEEDS[-1][0]))
+        self.filter_edit.setPlaceholderText(translate("Monitor", "Filter by client code or name"))
+        self.product_combo.setItemText(0, translate("Monitor", "All products"))
+        for i, (_level, label) in enumerate(RISK_CHOICES):
+            self.risk_combo.setItemText(i, translate("Monitor", label))
+        self.tabs.setTabText(0, translate("Monitor", "Accounts"))
+        self.tabs.setTabText(1, translate("Monitor", "Positions"))
+        self.tabs.setTabText(2, translate("Monitor", "Contracts"))
+        self.equity_chart.set_title(
+            translate("Monitor", "Client equity and member reserve (10k CNY)")
+        )
+        self.equity_chart.set_series_names(
+            [translate("Monitor", "Client equity"), translate("Monitor", "Intraday reserve")]
+        )
+        self.histogram.set_title(translate("Monitor", "Accounts by risk ratio (%)"))
+        self._update_price_title()
+        self._update_account_title()
+        for model in (self.accounts_model, self.positions_model, self.contracts_model):
+            model.retranslate()
+        self.alerts_panel.retranslate()
+        self._update_buttons()
+        self._update_subtitle()
+        self._update_counts()
+        self._update_summary()
+        self._update_live_status()
+
+    # ----------------------------------------------------------------- feed control
+    def source_choice(self) -> SourceChoice:
+        ticks, trades = self._replay_files
+        return SourceChoice(
+            kind=str(self.source_combo.currentData()),
+            seed=self.seed_spin.value(),
+            speed=self.speed_combo.currentData(),
+            ticks_path=ticks,
+            trades_path=trades,
+        )
+
+    @property
+    def runner(self) -> FeedRunner | None:
+        return self._runner
+
+    @property
+    def feed_state(self) -> str:
+        """running / paused / stale / stopped / finished / failed / loading."""
+        if self._state == "running" and self.is_feed_stale():
+            return "stale"
+        return self._state
+
+    def is_feed_stale(self) -> bool:
+        last = self._snap.feed_last_event_at
+        if last is None:
+            return self._snap.seq > 0 or self._ticks > 0
+        age = (self._clock.now() - last).total_seconds()
+        return age > self._settings.feed_stale_after_s
+
+    def data_age_seconds(self) -> float | None:
+        last = self._snap.feed_last_event_at
+        return None if last is None else max((self._clock.now() - last).total_seconds(), 0.0)
+
+    def restart(self) -> None:
+        """Rebuild the engine and the source from the database (new source settings)."""
+        if self._start is None and not self.is_loading:
+            return
+        self._user_stopped = False
+        self.reload()
+
+    def toggle_pause(self) -> None:
+        runner = self._runner
+        if runner is None:
+            return
+        if runner.state is FeedState.PAUSED:
+            runner.resume()
+        else:
+            runner.pause()
+
+    def toggle_stop(self) -> None:
+        if self._runner is not None and self._runner.is_alive:
+            self._user_stopped = True
+            self._stop_runner()
+        elif self._start is not None:
+            self._user_stopped = False
+            self._start_runner()
+
+    def choose_replay_files(self) -> None:
+        folder = translations_dir().parent / "replay"
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            translate("Monitor", "Choose ticks.csv and, optionally, trades.csv"),
+            str(folder),
+            translate("Monitor", "CSV files (*.csv);;All files (*)"),
+        )
+        if paths:
+            self.set_replay_files([Path(p) for p in paths])
+
+    def set_replay_files(self, paths: list[Path]) -> None:
+        """Replay ``paths`` (the one named like trades is the trades file) from the start."""
+        trades = next((p for p in paths if "trade" in p.name.lower()), None)
+        ticks = next((p for p in paths if p is not trades), None)
+        self._replay_files = (ticks, trades)
+        if self.source_combo.currentData() != "replay":
+            self.source_combo.setCurrentIndex(1)  # → restart
+        else:
+            self.restart()
+
+    def _on_source_changed(self, _index: int) -> None:
+        if self.source_combo.currentData() == "replay" and self._replay_files[0] is None:
+            default = translations_dir().parent / "replay"
+            self._replay_files = (default / "ticks.csv", default / "trades.csv")
+        self._update_buttons()
+        self.restart()
+
+    def _on_seed_changed(self) -> None:
+        _seed_settings().setValue(KEY_SEED, self.seed_spin.value())
+        if self._start is not None and self.source_choice().kind == "simulated":
+            self.restart()
+
+    def _start_runner(self) -> None:
+        start = self._start
+        if start is None:
+            return
+        if self._runner is not None and self._runner.is_alive:
+            return
+        if self._runner is not None and self._runner.state is FeedState.FINISHED:
+            # A replay that ended starts again from its first row.
+            start = self._rebuild_source(start)
+        runner = FeedRunner(start.source, start.engine, self._mailbox, clock=self._source_clock)
+        runner.state_changed.connect(self._on_runner_state)
+        runner.failed.connect(self._on_runner_failed)
+        self._runner = runner
+        self._error = ""
+        runner.start()
+        self._update_buttons()
+        self._update_live_status()
+
+    def _rebuild_source(self, start: MonitorStart) -> MonitorStart:
+        from dataclasses import replace
+
+        source = build_source(self.source_choice(), start.engine, self._snap, self._source_clock)
+        self._start = replace(start, source=source)
+        return self._start
+
+    def _stop_runner(self) -> None:
+        runner = self._runner
+        if runner is not None:
+            runner.stop()
+            if runner.state is FeedState.STOPPED:
+                self._on_runner_state(FeedState.STOPPED)
+
+    def _on_runner_state(self, state: object) -> None:
+        if isinstance(state, FeedState):
+            self._state = state.value
+        self._update_buttons()
+        self._update_live_status()
+
+    def _on_runner_failed(self, message: str) -> None:
+        self._error = message
+        self.subtitle_label.setText(translate("Monitor", "Feed stopped: %1").replace("%1", message))
+
+    def shutdown(self) -> None:
+        """Stop the timer and the feed thread; store pending alerts. Idempotent."""
+        if self._shutdown_done:
+            return
+        self._shutdown_done = True
+        self.timer.stop()
+        self._stop_runner()
+        with contextlib.suppress(RuntimeError):  # the task manager is already shut down
+            self.alerts.flush()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def showEvent(self, event: Any) -> None:
+        if not self._window_hooked:
+            window = self.window()
+            if window is not self:
+                window.installEventFilter(self)
+            self._window_hooked = True
+        super().showEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Close and watched is self.window():
+            self.shutdown()
+        return super().eventFilter(watched, event)
+
+    # ----------------------------------------------------------------- updates
+    def _on_tick(self) -> None:
+        """GUI timer: show the newest snapshot, if any (STYLE B3)."""
+        self._ticks += 1
+        snap = self._mailbox.take()
+        if snap is not None:
+            self._updates += 1
+            self._show(snap, fresh=False)
+            if self._updates == READY_UPDATES:
+                self.loaded.emit()
+        else:
+            self.contracts_model.apply_snapshot(self._frame(self._snap))
+        if self._ticks % HISTOGRAM_EVERY == 0:
+            self._update_histogram()
+        if self._ticks % ALERT_FLUSH_EVERY == 0:
+            self.alerts.flush()
+        self._update_live_status()
+
+    def _frame(self, snap: RiskSnapshot) -> LiveFrame:
+        return LiveFrame(snap, self._static, self._clock.now().timestamp())
+
+    def apply_snapshot(self, snap: RiskSnapshot) -> None:
+        """Show ``snap`` now (what the timer does with the mailbox's newest snapshot)."""
+        self._updates += 1
+        self._show(snap, fresh=False)
+
+    def _show(self, snap: RiskSnapshot, *, fresh: bool) -> None:
+        self._snap = snap
+        frame = self._frame(snap)
+        for model in (self.accounts_model, self.positions_model, self.contracts_model):
+            model.apply_snapshot(frame)
+        self.alerts.evaluate(snap)
+        self._append_charts(snap, frame.now_ts)
+        if fresh:
+            self._update_histogram()
+        self._update_summary()
+
+    def _append_charts(self, snap: RiskSnapshot, t: float) -> None:
+        acc = snap.accounts
+        if acc.row_count == 0:
+            return
+        equity = float(int(acc["dynamic_equity_fen"].sum())) / WAN
+        reserve = snap.member.reserve_intraday_fen / WAN
+        self.equity_chart.append(t, (equity, reserve))
+        self.equity_chart.refresh()
+        last = snap.contracts["last_price_fen"]
+        if len(last) == self._prices._v.shape[1]:
+            self._prices.append(t, last / 100.0)
+            self._refresh_price_chart()
+        a = self._selected_account
+        if a is not None and a < acc.row_count:
+            ppm = int(acc["risk_ratio_ppm"][a])
+            ratio = float("inf") if ppm >= 10**12 else ppm / 10_000
+            self.account_chart.append(t, int(acc["dynamic_equity_fen"][a]) / WAN, ratio)
+            self.account_chart.refresh()
+
+    def _update_histogram(self) -> None:
+        ppm = self._snap.accounts["risk_ratio_ppm"] if self._snap.accounts.row_count else None
+        if ppm is not None:
+            self.histogram.set_values(np.minimum(ppm, 10**9) / 10_000)
+
+    # ----------------------------------------------------------------- charts
+    def _fill_contracts(self) -> None:
+        combo = self.contract_combo
+        current = combo.currentData()
+        codes = [str(c) for c in self._static.contract_codes]
+        combo.blockSignals(True)
+        combo.clear()
+        for code in codes:
+            combo.addItem(code, code)
+        index = combo.findData(current) if current in codes else self._default_contract()
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+        self._on_contract_changed(combo.currentIndex())
+
+    def _default_contract(self) -> int:
+        """The contract with the most position lines (what the desk watches first)."""
+        pos = self._snap.positions
+        if self._start is None or pos.row_count == 0:
+            return 0
+        counts = np.bincount(
+            self._start.first.positions["contract_index"],
+            minlength=self._start.first.contracts.row_count,
+        )
+        return int(np.argmax(counts))
+
+    def _on_contract_changed(self, index: int) -> None:
+        if self._start is not None and 0 <= index < self._start.first.contracts.row_count:
+            first = self._start.first.contracts
+            self.price_chart.set_band(
+                int(first["prior_settlement_fen"][index]) / 100,
+                int(first["upper_limit_fen"][index]) / 100,
+                int(first["lower_limit_fen"][index]) / 100,
+            )
+        self._refresh_price_chart()
+        self._update_price_title()
+
+    def _on_contract_row(self, current: Any, _previous: Any) -> None:
+        if current.isValid():
+            src = self.contracts_model.source_row(current.row())
+            self.contract_combo.setCurrentIndex(src)
+
+    def _refresh_price_chart(self) -> None:
+        index = self.contract_combo.currentIndex()
+        if index < 0 or len(self._prices) == 0 or index >= self._prices._v.shape[1]:
+            self.price_chart.set_history(np.zeros(0), np.zeros(0))
+        else:
+            self.price_chart.set_history(self._prices.times(), self._prices.column(index))
+        self.price_chart.refresh()
+
+    def _update_price_title(self) -> None:
+        code = self.contract_combo.currentData()
+        self.price_chart.set_title(
+            translate("Monitor", "Price of %1 with limit band (CNY)").replace(
+                "%1", str(code or "—")
+            )
+        )
+
+    def _on_account_selected(self, current: Any, _previous: Any) -> None:
+        account = self.accounts_model.source_row(current.row()) if current.isValid() else None
+        if account != self._selected_account:
+            self._selected_account = account
+            self.account_chart.clear()
+            if account is not None and self._snap.accounts.row_count:
+                self._append_charts_account_only(account)
+        self._update_account_title()
+
+    def _append_charts_account_only(self, a: int) -> None:
+        acc = self._snap.accounts
+        ppm = int(acc["risk_ratio_ppm"][a])
+        ratio = float("inf") if ppm >= 10**12 else ppm / 10_000
+        self.account_chart.append(
+            self._clock.now().timestamp(), int(acc["dynamic_equity_fen"][a]) / WAN, ratio
+        )
+        self.account_chart.refresh()
+
+    def _update_account_title(self) -> None:
+        a = self._selected_account
+        if a is None or a >= len(self._static.client_codes):
+            text = translate("Monitor", "Selected account: click an account row")
+        else:
+            text = translate("Monitor", "%1: equity (blue), risk % (red)").replace(
+                "%1", f"{self._static.client_codes[a]} {self._static.client_names[a]}"
+            )
+        self.account_chart.set_title(text)
+
+    def select_account(self, client_code: Hashable) -> bool:
+        """Select ``client_code`` in the accounts table (shows its chart)."""
+        return self.accounts_view.select_key(client_code)
+
+    # ----------------------------------------------------------------- filters
+    def _fill_products(self) -> None:
+        combo = self.product_combo
+        current = combo.currentData()
+        products = sorted({str(p) for p in self._static.contract_products if p})
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for p in products:
+            combo.addItem(p, p)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    def current_filter(self) -> LiveFilter:
+        risk = self.risk_combo.currentData()
+        return LiveFilter(
+            text=self.filter_edit.text().strip(),
+            product=self.product_combo.currentData(),
+            risk=risk if isinstance(risk, RiskLevel) else RiskLevel.ALL,
+        )
+
+    def _apply_filter(self, *_args: object) -> None:
+        flt = self.current_filter()
+        self.accounts_model.set_filter(flt)
+        self.positions_model.set_filter(flt)
+        self.contracts_model.set_filter(LiveFilter(product=flt.product))
+        self._update_counts()
+
+    # ----------------------------------------------------------------- texts
+    def acknowledge(self, alert_ids: list[int]) -> None:
+        """Acknowledge ``alert_ids`` as the configured user, now; stored in a write task."""
+        self.alerts.acknowledge(alert_ids, self.ctx.config.user, self._clock.now())
+
+    def _update_buttons(self) -> None:
+        runner = self._runner
+        alive = runner is not None and runner.is_alive
+        paused = runner is not None and runner.state is FeedState.PAUSED
+        self.pause_button.setEnabled(alive)
+        self.pause_button.setText(
+            translate("Monitor", "Resume") if paused else translate("Monitor", "Pause")
+        )
+        self.stop_button.setText(
+            translate("Monitor", "Stop") if alive else translate("Monitor", "Start")
+        )
+        self.stop_button.setEnabled(self._start is not None)
+        replay = self.source_combo.currentData() == "replay"
+        self.files_button.setEnabled(replay)
+        self.seed_spin.setEnabled(not replay)
+
+    def _update_subtitle(self) -> None:
+        if self.is_loading:
+            return
+        start = self._start
+        if start is None:
+            self.subtitle_label.setText(translate("Monitor", "Not started"))
+            return
+        text = (
+            translate("Monitor", "Trading day %1 · positions of %2 at prior settlement")
+            .replace("%1", start.day.isoformat())
+            .replace("%2", start.base_day.isoformat())
+        )
+        if start.member_code:
+            text += "  ·  " + translate("Monitor", "Member %1").replace("%1", start.member_code)
+        self.subtitle_label.setText(text)
+
+    def _update_counts(self) -> None:
+        model = [self.accounts_model, self.positions_model, self.contracts_model][
+            max(self.tabs.currentIndex(), 0)
+        ]
+        shown, total = model.rowCount(), model.total_rows
+        if shown == total:
+            text = translate("TableScreen", "%1 rows").replace("%1", f"{total:,}")
+        else:
+            text = (
+                translate("TableScreen", "%1 of %2 rows")
+                .replace("%1", f"{shown:,}")
+                .replace("%2", f"{total:,}")
+            )
+        self.count_label.setText(text)
+        self.status_changed.emit()
+
+    def _update_summary(self) -> None:
+        acc = self._snap.accounts
+        if acc.row_count == 0:
+            self.summary_label.setText("")
+            return
+        ppm = acc["risk_ratio_ppm"]
+        equity = int(acc["dynamic_equity_fen"].sum())
+        parts = [
+            translate("Monitor", "Client equity %1").replace("%1", format_yuan(equity)),
+            translate("Monitor", "Reserve %1").replace(
+                "%1", format_yuan(self._snap.member.reserve_intraday_fen)
+            ),
+            translate("Monitor", "≥80 %: %1").replace(
+                "%1", f"{int((ppm >= RISK_WARN_PPM).sum()):,}"
+            ),
+            translate("Monitor", "≥100 %: %1").replace(
+                "%1", f"{int((ppm >= RISK_DANGER_PPM).sum()):,}"
+            ),
+        ]
+        self.summary_label.setText("   ".join(parts))
+
+    def live_status(self) -> str:
+        """Feed state, data age and unacknowledged alerts, for the status bar."""
+        state = translate("Monitor", STATE_LABELS.get(self.feed_state, self.feed_state))
+        age = self.data_age_seconds()
+        age_text = "—" if age is None else f"{age:,.0f} s"
+        return (
+            translate("Monitor", "Feed: %1").replace("%1", state)
+            + "   "
+            + translate("Monitor", "Data age: %1").replace("%1", age_text)
+            + "   "
+            + translate("Monitor", "Unacknowledged alerts: %1").replace(
+                "%1", f"{self.alerts.unacknowledged_count():,}"
+            )
+        )
+
+    def _update_live_status(self) -> None:
+        text = self.live_status()
+        state = self.feed_state
+        self.state_label.setText(
+            translate("Monitor", "Feed: %1").replace(
+                "%1", translate("Monitor", STATE_LABELS.get(state, state))
+            )
+        )
+        colour = {"running": "#1e8449", "stale": "#c0392b", "failed": "#c0392b"}.get(
+            state, "#7b8794"
+        )
+        self.state_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        if text != self._status_text:
+            self._status_text = text
+            self.live_status_changed.emit(text)
+
+
+def create(ctx: DesktopContext, parent: QWidget | None = None) -> MonitorScreen:
+    return MonitorScreen(ctx, parent)

@@ -1,0 +1,324 @@
+"""The monitor's alerts: evaluation on the GUI timer, the newest-first list, persistence.
+
+``AlertBook`` owns the ``AlertMonitor`` (not thread-safe: it is only used on the GUI
+thread, after each snapshot the timer takes) and stores new alerts and
+acknowledgements through ``store_alerts`` on the write worker (STYLE B5: the GUI
+thread never waits on the database). Alert ids restart at 1 with every monitor, so
+rows are stored with an offset past the ids already stored for the day.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import audit
+from core.changes import Changes
+from core.errors import RiskDeskError
+from core.live import Acknowledgement, Alert, AlertMonitor, AlertSettings, RiskSnapshot
+from core.live.alerts import store_alerts
+from core.live.feed import DCE_TZ
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
+from desktop.models.columns import DANGER_BRUSH, MUTED_BRUSH, WARNING_BRUSH
+from desktop.settings import UiSettings
+from desktop.widgets.data_table import DataTableView
+
+log = logging.getLogger(__name__)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+ALERT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_CRITICAL_TINT = QBrush(QColor(192, 57, 43, 30))
+
+HEADERS = (
+    QT_TRANSLATE_NOOP("Alerts", "Time"),
+    QT_TRANSLATE_NOOP("Alerts", "Level"),
+    QT_TRANSLATE_NOOP("Alerts", "Account / contract"),
+    QT_TRANSLATE_NOOP("Alerts", "Message"),
+    QT_TRANSLATE_NOOP("Alerts", "Acknowledged by"),
+    QT_TRANSLATE_NOOP("Alerts", "Acknowledged at"),
+)
+SEVERITY_LABELS = {
+    "warning": QT_TRANSLATE_NOOP("Alerts", "Warning"),
+    "critical": QT_TRANSLATE_NOOP("Alerts", "Critical"),
+}
+KIND_TEMPLATES = {
+    "risk_ratio": QT_TRANSLATE_NOOP("Alerts", "Risk ratio crossed %1"),
+    "negative_available": QT_TRANSLATE_NOOP("Alerts", "Available funds below zero"),
+    "position_limit": QT_TRANSLATE_NOOP("Alerts", "Position at %1 of its limit"),
+    "limit_lock": QT_TRANSLATE_NOOP("Alerts", "Price locked at its limit"),
+    "receipt_expiry": QT_TRANSLATE_NOOP("Alerts", "Warehouse receipt near its deadline"),
+}
+
+
+def local_time(at: datetime | None, with_date: bool = False) -> str:
+    if at is None:
+        return ""
+    local = at.astimezone(DCE_TZ)
+    return local.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
+
+
+def alert_text(a: Alert) -> str:
+    """The alert's message in the UI language (core writes English)."""
+    if current_language() == "en":
+        return a.message
+    template = translate("Alerts", KIND_TEMPLATES.get(a.kind, a.kind))
+    pct = f"{a.threshold_ppm / 10_000:.0f}%" if a.threshold_ppm is not None else ""
+    return template.replace("%1", pct)
+
+
+class AlertListModel(QAbstractTableModel):
+    """Alerts newest first, with their acknowledgements. GUI thread only."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._alerts: list[Alert] = []  # in raise order; view row r is the (n-1-r)th
+        self._acks: dict[int, Acknowledgement] = {}
+
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._alerts)
+
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def alert_at(self, row: int) -> Alert:
+        return self._alerts[len(self._alerts) - 1 - row]
+
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        a = self.alert_at(index.row())
+        col = index.column()
+        ack = self._acks.get(a.alert_id)
+        if role == _DISPLAY:
+            if col == 0:
+                return local_time(a.at)
+            if col == 1:
+                return translate("Alerts", SEVERITY_LABELS[a.severity])
+            if col == 2:
+                return " · ".join(x for x in (a.account, a.contract, a.receipt) if x)
+            if col == 3:
+                return alert_text(a)
+            if col == 4:
+                return ack.user if ack else ""
+            return local_time(ack.at) if ack else ""
+        if role == Qt.ItemDataRole.ToolTipRole and col == 3:
+            return a.message
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if ack is not None:
+                return MUTED_BRUSH
+            if col == 1:
+                return DANGER_BRUSH if a.severity == "critical" else WARNING_BRUSH
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _CRITICAL_TINT if a.severity == "critical" and ack is None else None
+        if role == ALERT_ID_ROLE:
+            return a.alert_id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == _DISPLAY
+            and 0 <= section < len(HEADERS)
+        ):
+            return translate("Alerts", HEADERS[section])
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def add(self, alerts: Sequence[Alert]) -> None:
+        if not alerts:
+            return
+        self.beginInsertRows(_ROOT, 0, len(alerts) - 1)
+        self._alerts.extend(alerts)
+        self.endInsertRows()
+
+    def set_acknowledged(self, acks: Sequence[Acknowledgement]) -> None:
+        n = len(self._alerts)
+        for ack in acks:
+            self._acks[ack.alert_id] = ack
+            row = n - ack.alert_id  # alert ids are 1..n in raise order
+            if 0 <= row < n:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._alerts, self._acks = [], {}
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HEADERS) - 1)
+        if self._alerts:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._alerts) - 1, len(HEADERS) - 1), [_DISPLAY]
+            )
+
+
+class AlertBook(QObject):
+    """Evaluates snapshots, keeps the list model, persists alerts and acknowledgements."""
+
+    changed = Signal()  # new alerts or acknowledgements (GUI thread)
+
+    def __init__(self, ctx: DesktopContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.model = AlertListModel(self)
+        self.monitor = AlertMonitor(AlertSettings())
+        self._day: date | None = None
+        self._offset = 0
+        self._pending: list[Alert] = []
+        self.writes_in_flight = 0
+
+    def start_day(self, day: date, id_offset: int) -> None:
+        """A new engine: start a fresh monitor (stored ids continue after ``id_offset``)."""
+        self.flush()
+        self.monitor = AlertMonitor(AlertSettings())
+        self._day, self._offset = day, id_offset
+        self.model.clear()
+        self.changed.emit()
+
+    def evaluate(self, snap: RiskSnapshot) -> list[Alert]:
+        new = self.monitor.evaluate(snap)
+        if new:
+            self.model.add(new)
+            self._pending.extend(new)
+            self.changed.emit()
+        return new
+
+    def unacknowledged_count(self) -> int:
+        return len(self.monitor.alerts) - len(self.monitor.acknowledgements)
+
+    def acknowledge(self, alert_ids: Sequence[int], user: str, at: datetime) -> None:
+        """Record ``user`` on the given alerts (first acknowledgement wins) and store."""
+        acks = [self.monitor.acknowledge(i, user, at) for i in alert_ids]
+        fresh = [a for a in acks if a.user == user and a.at == at]
+        if not fresh:
+            return
+        self.model.set_acknowledged(fresh)
+        self.changed.emit()
+        self.flush(fresh, user)
+
+    def flush(self, acks: Sequence[Acknowledgement] = (), user: str | None = None) -> None:
+        """Store pending alerts (and ``acks``) on the write worker."""
+        if self._day is None or (not self._pending and not acks):
+            return
+        day, offset = self._day, self._offset
+        alerts = [replace(a, alert_id=a.alert_id + offset) for a in self._pending]
+        shifted = [replace(k, alert_id=k.alert_id + offset) for k in acks]
+        self._pending = []
+        db = self._ctx.db
+
+        def job() -> Changes:
+            with db.sessions.begin() as session:
+                store_alerts(session, alerts, shifted, trading_day=day)
+                if shifted:
+                    audit.record(
+                        session,
+                        "alert.acknowledge",
+                        {"trading_day": day, "alerts": [k.alert_id for k in shifted]},
+                        user=user,
+                    )
+            return Changes(audit=True) if shifted else Changes.none()
+
+        def done(future: Future[Changes]) -> None:
+            self.writes_in_flight -= 1
+            try:
+                changes = future.result()
+            except RiskDeskError as exc:
+                log.warning("alerts not stored: %s", exc)
+                return
+            if changes.any:
+                self._ctx.bus.changes_applied.emit(changes, self)
+
+        self.writes_in_flight += 1
+        self._ctx.tasks.submit(job, done, writes=True, owner=self)
+
+
+class AlertsPanel(QWidget):
+    """Title, unacknowledged count, the alert list and the Acknowledge buttons."""
+
+    acknowledge_requested = Signal(list)  # alert ids
+
+    def __init__(
+        self, book: AlertBook, settings: UiSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.title = QLabel()
+        self.title.setObjectName("sectionTitle")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.ack_button = QPushButton()
+        self.ack_button.setObjectName("ackButton")
+        self.ack_all_button = QPushButton()
+        self.view = DataTableView(settings, "monitor_alerts", self)
+        self.view.setSortingEnabled(False)
+        self.view.setModel(book.model)
+        for i, width in enumerate((72, 72, 150, 440, 120, 110)):
+            self.view.setColumnWidth(i, width)
+        self.ack_button.clicked.connect(self._ack_selected)
+        self.ack_all_button.clicked.connect(self._ack_all)
+        book.changed.connect(self._update_count)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addWidget(self.count_label)
+        head.addStretch(1)
+        head.addWidget(self.ack_button)
+        head.addWidget(self.ack_all_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(head)
+        layout.addWidget(self.view, 1)
+        self.retranslate()
+
+    def _ack_selected(self) -> None:
+        ids = [
+            int(self.book.model.data(i, ALERT_ID_ROLE))
+            for i in self.view.selectionModel().selectedRows()
+        ]
+        if ids:
+            self.acknowledge_requested.emit(ids)
+
+    def _ack_all(self) -> None:
+        ids = [a.alert_id for a in self.book.monitor.unacknowledged()]
+        if ids:
+            self.acknowledge_requested.emit(ids)
+
+    def _update_count(self) -> None:
+        n = self.book.unacknowledged_count()
+        self.count_label.setText(translate("Monitor", "%1 unacknowledged").replace("%1", f"{n:,}"))
+
+    def retranslate(self) -> None:
+        self.title.setText(translate("Monitor", "Alerts"))
+        self.ack_button.setText(translate("Monitor", "Acknowledge"))
+        self.ack_all_button.setText(translate("Monitor", "Acknowledge all"))
+        self.book.model.retranslate()
+        self._update_count()

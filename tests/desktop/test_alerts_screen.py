@@ -1,0 +1,62 @@
+"""Alerts screen: stored alert history and the audit log, both filterable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from core import audit
+from core.live import Acknowledgement, Alert
+from core.live.alerts import store_alerts
+from desktop.context import DesktopContext
+from desktop.screens.alerts import AlertsScreen
+from tests.desktop.conftest import DAY
+
+AT = datetime(2024, 9, 13, 2, 30, tzinfo=UTC)
+
+
+def _seed(ctx: DesktopContext) -> None:
+    alerts = [
+        Alert(
+            1,
+            AT,
+            "risk_ratio",
+            "critical",
+            "risk ratio 125.00 % crossed 100.00 %",
+            "C0004",
+            threshold_ppm=1_000_000,
+        ),
+        Alert(2, AT, "limit_lock", "warning", "a2501 locked at its upper limit", contract="a2501"),
+    ]
+    with ctx.db.sessions.begin() as s:
+        store_alerts(s, alerts, [Acknowledgement(1, "risk.officer", AT)], trading_day=DAY)
+        audit.record(s, "settlement.run", {"day": "2024-09-13"}, user="zhang.san")
+        audit.record(s, "preview.reduction", {"contract": "m2501"}, user="li.si")
+
+
+def test_alerts_screen_lists_history_and_audit_with_filters(
+    qtbot: Any, ctx: DesktopContext
+) -> None:
+    _seed(ctx)
+    screen = AlertsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=10_000)
+    history, log = screen.history.model, screen.audit.model
+    assert history.rowCount() == 2
+    texts = {history.index(r, history.column_of("subject")).data() for r in range(2)}
+    assert texts == {"C0004", "a2501"}
+    acked_col = history.column_of("acknowledged_by")
+    assert {history.index(r, acked_col).data() for r in range(2)} == {"risk.officer", ""}
+    screen.history.choice.setCurrentIndex(1)  # open (unacknowledged) only
+    assert history.rowCount() == 1
+    assert history.index(0, history.column_of("subject")).data() == "a2501"
+    screen.history.choice.setCurrentIndex(0)
+    qtbot.keyClicks(screen.history.filter_edit, "c0004")
+    assert history.rowCount() == 1
+    users = {log.index(r, log.column_of("user")).data() for r in range(log.rowCount())}
+    assert {"zhang.san", "li.si"} <= users
+    index = screen.audit.choice.findData("settlement.run")
+    screen.audit.choice.setCurrentIndex(index)
+    assert log.rowCount() == 1
+    assert log.index(0, log.column_of("user")).data() == "zhang.san"

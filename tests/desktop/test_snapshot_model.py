@@ -1,0 +1,160 @@
+"""SnapshotTableModel: engine figures, numeric sort, batched repaint, filters, selection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.live import FakeClock
+from core.money import format_yuan
+from desktop.models.snapshot_table import (
+    RAW_ROLE,
+    LiveFilter,
+    LiveFrame,
+    RiskLevel,
+    SnapshotTableModel,
+)
+from desktop.screens.monitor_tables import ACCOUNTS, CONTRACTS, POSITIONS, SnapshotTableView
+from desktop.settings import UiSettings
+from tests.desktop.live_fixtures import engine, static_for, tick
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def _cell(
+    model: SnapshotTableModel, row: int, key: str, role: int = Qt.ItemDataRole.DisplayRole
+) -> Any:
+    return model.index(row, model.column_of(key)).data(role)
+
+
+def test_every_model_obeys_the_qt_contract(qtmodeltester: Any, clock: FakeClock) -> None:
+    e = engine(40, clock)
+    static = static_for(e)
+    for spec in (ACCOUNTS, POSITIONS, CONTRACTS):
+        model = SnapshotTableModel(spec)
+        model.apply_snapshot(LiveFrame(e.snapshot(), static, clock.now().timestamp()))
+        qtmodeltester.check(model)
+        clock.advance(1)
+        model.apply_snapshot(LiveFrame(e.apply([tick(clock, "m2501", 301_000)]), static))
+        model.sort(2, Qt.SortOrder.DescendingOrder)
+        model.set_filter(LiveFilter(risk=RiskLevel.WARN))
+        qtmodeltester.check(model)
+
+
+def test_accounts_show_the_engines_figures(clock: FakeClock) -> None:
+    e = engine(10, clock)
+    static = static_for(e)
+    snap = e.apply([tick(clock, "m2501", 302_000)])
+    model = SnapshotTableModel(ACCOUNTS)
+    model.apply_snapshot(LiveFrame(snap, static))
+    acc = snap.accounts
+    for row in (0, 4, 9):
+        assert _cell(model, row, "client_code") == acc.keys[row]
+        for key in ("dynamic_equity_fen", "margin_fen", "available_fen", "floating_pnl_fen"):
+            assert _cell(model, row, key) == format_yuan(int(acc[key][row]))
+        ppm = int(acc["risk_ratio_ppm"][row])
+        assert _cell(model, row, "risk_ratio") == f"{ppm / 10_000:,.2f}%"
+    positions = SnapshotTableModel(POSITIONS)
+    positions.apply_snapshot(LiveFrame(snap, static))
+    pos = snap.positions
+    assert _cell(positions, 1, "floating_pnl_fen") == format_yuan(int(pos["floating_pnl_fen"][1]))
+    assert _cell(positions, 1, "last_price_fen") == format_yuan(302_000)  # line 1: m2501
+    assert _cell(positions, 0, "prior_settlement_fen") == format_yuan(750_000)  # y2501
+    assert _cell(positions, 0, "side") == "Long"
+
+
+def test_sort_is_numeric_and_kept_across_updates(clock: FakeClock) -> None:
+    e = engine(6, clock)
+    static = static_for(e)
+    model = SnapshotTableModel(ACCOUNTS)
+    model.apply_snapshot(LiveFrame(e.snapshot(), static))
+    model.sort(model.column_of("available_fen"), Qt.SortOrder.AscendingOrder)
+    first = [_cell(model, r, "available_fen") for r in range(3)]
+    assert first == ["9.00", "10.00", "100.00"]  # a text sort would give 10 < 100 < 9
+    assert _cell(model, 0, "available_fen", RAW_ROLE) == 900
+    order = [model.key_of(r) for r in range(model.rowCount())]
+    clock.advance(1)
+    model.apply_snapshot(LiveFrame(e.apply([tick(clock, "m2501", 280_000)]), static))
+    assert [model.key_of(r) for r in range(model.rowCount())] == order
+
+
+def test_a_batch_touching_many_rows_repaints_in_few_ranges(qtbot: Any, clock: FakeClock) -> None:
+    e = engine(3_000, clock)
+    static = static_for(e)
+    model = SnapshotTableModel(ACCOUNTS)
+    model.apply_snapshot(LiveFrame(e.snapshot(), static))
+    signals: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, _roles: signals.append((a.row(), b.row())))
+    clock.advance(1)
+    snap = e.apply([tick(clock, "m2501", 305_000)])  # every even account from 4 on
+    model.apply_snapshot(LiveFrame(snap, static))
+    changed = snap.accounts.rows_changed_since(0)
+    assert len(changed) > 1_000
+    assert 1 <= len(signals) <= 16
+    covered = {r for a, b in signals for r in range(a, b + 1)}
+    assert set(changed.tolist()) <= covered
+
+
+def test_filters_by_text_product_and_risk(clock: FakeClock) -> None:
+    e = engine(12, clock)
+    static = static_for(e)
+    model = SnapshotTableModel(ACCOUNTS)
+    model.apply_snapshot(LiveFrame(e.snapshot(), static))
+    model.set_filter(LiveFilter(text="a0001"))
+    assert [model.key_of(r) for r in range(model.rowCount())] == ["A00010", "A00011"]
+    model.set_filter(LiveFilter(text="客户005"))
+    assert model.rowCount() == 1
+    model.set_filter(LiveFilter(product="y"))
+    assert {model.key_of(r) for r in range(model.rowCount())} == {
+        "A00003",
+        "A00005",
+        "A00007",
+        "A00009",
+        "A00011",
+    }
+    model.set_filter(LiveFilter(risk=RiskLevel.NEGATIVE))
+    assert model.rowCount() == 0
+    clock.advance(1)
+    # m2501 falls to its lower limit: 2 lots × 10 t × 300 CNY loss = 6,000 CNY per account.
+    snap = e.apply([tick(clock, "m2501", 270_000)])
+    model.apply_snapshot(LiveFrame(snap, static))
+    negative = {
+        str(k)
+        for k, a in zip(snap.accounts.keys, snap.accounts["available_fen"], strict=True)
+        if a < 0
+    }
+    assert {model.key_of(r) for r in range(model.rowCount())} == negative
+    positions = SnapshotTableModel(POSITIONS)
+    positions.apply_snapshot(LiveFrame(snap, static))
+    positions.set_filter(LiveFilter(product="m"))
+    assert positions.rowCount() == 4  # accounts 4, 6, 8 and 10 hold m2501
+    assert all(_cell(positions, r, "contract_code") == "m2501" for r in range(positions.rowCount()))
+
+
+def test_selection_and_scroll_survive_updates_and_filter_resets(
+    qtbot: Any, clock: FakeClock
+) -> None:
+    e = engine(400, clock)
+    static = static_for(e)
+    model = SnapshotTableModel(ACCOUNTS)
+    view = SnapshotTableView(UiSettings(), "test_accounts")
+    qtbot.addWidget(view)
+    view.set_snapshot_model(model)
+    view.resize(600, 300)
+    view.show()
+    model.apply_snapshot(LiveFrame(e.snapshot(), static))
+    model.sort(model.column_of("client_code"), Qt.SortOrder.DescendingOrder)
+    assert view.select_key("A00123")
+    for price in (296_000, 304_000):
+        clock.advance(1)
+        model.apply_snapshot(LiveFrame(e.apply([tick(clock, "y2501", price * 2)]), static))
+    assert view.selected_keys() == ["A00123"]
+    row = model.view_row_of_key("A00123")
+    assert view.visualRect(model.index(row, 0)).intersects(view.viewport().rect())
+    model.set_filter(LiveFilter(text="a001"))  # a reset: the set of rows changes
+    assert view.selected_keys() == ["A00123"]
