@@ -1,0 +1,780 @@
+"""Daily settlement: run the settlement of a trading day, see its result and statements.
+
+The day defaults to the next day to settle (the trading day after the last settled one,
+once its settlement prices are loaded), else the last settled day (re-settling replaces
+its results). "Run settlement" (Ctrl+Enter) calls ``core.services.settlement.
+run_daily_settlement`` on the write worker with the delayed progress dialog; Cancel
+rolls everything back. A refusal lists every problem (missing or off-tick price per
+contract, …) in the Problems tab. The member statement (spec 2.d lines, no tax line) and
+any client's statement are read from the stored rows and exported as XLSX or PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from core.changes import Changes
+from core.errors import RiskDeskError
+from core.money import format_yuan
+from core.progress import ProgressState
+from core.reports.statements import (
+    ClientStatement,
+    MemberStatement,
+    client_statement,
+    layout,
+    write_statement,
+)
+from core.services.settlement import SettlementRun, run_daily_settlement
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
+from desktop.models.columns import Column, Kind
+from desktop.models.frame_table import FrameTableModel
+from desktop.screens.base import Screen
+from desktop.screens.ops_outcome import OpOutcome, StageNamedProgress, capture
+from desktop.screens.ops_queries import (
+    DaySummary,
+    DayView,
+    SettlementOverview,
+    load_day,
+    load_overview,
+    settled_at_text,
+    summary_of_run,
+)
+from desktop.screens.ops_widgets import Banner, ErrorTableView, StatementRowsModel
+from desktop.tasks import run_op, run_query
+from desktop.widgets.data_table import DataTableView
+from desktop.widgets.kpi_card import KpiCard
+
+STAGE_NAMES = {
+    "read": QT_TRANSLATE_NOOP("Settlement", "Reading positions, trades and prices"),
+    "compute": QT_TRANSLATE_NOOP("Settlement", "Settling clients and members"),
+    "write": QT_TRANSLATE_NOOP("Settlement", "Writing the results"),
+}
+BANNED_LABELS = {
+    True: QT_TRANSLATE_NOOP("Values", "Banned"),
+    False: QT_TRANSLATE_NOOP("Values", "—"),
+}
+SETTLED_COLUMNS = (
+    Column("trading_day", QT_TRANSLATE_NOOP("Columns", "Trading day"), Kind.DATE, 90),
+    Column("reserve_fen", QT_TRANSLATE_NOOP("Columns", "Reserve (CNY)"), Kind.MONEY, 118),
+    Column(
+        "opening_banned",
+        QT_TRANSLATE_NOOP("Columns", "Opening"),
+        Kind.ENUM,
+        52,
+        labels=BANNED_LABELS,
+    ),
+    Column("settled_by", QT_TRANSLATE_NOOP("Columns", "Settled by"), Kind.CODE, 74),
+    Column("settled_at", QT_TRANSLATE_NOOP("Columns", "Settled at"), Kind.TEXT, 118),
+)
+CARDS = (
+    ("clients", QT_TRANSLATE_NOOP("Settlement", "Clients settled")),
+    ("margin", QT_TRANSLATE_NOOP("Settlement", "Total client margin (CNY)")),
+    ("reserve", QT_TRANSLATE_NOOP("Settlement", "Ending reserve (CNY)")),
+    ("calls", QT_TRANSLATE_NOOP("Settlement", "Client margin calls")),
+    ("by", QT_TRANSLATE_NOOP("Settlement", "Settled by")),
+)
+FORMAT_FILTERS = {
+    ".xlsx": QT_TRANSLATE_NOOP("Settlement", "Excel workbook (*.xlsx)"),
+    ".pdf": QT_TRANSLATE_NOOP("Settlement", "PDF document (*.pdf)"),
+}
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _lang() -> Any:
+    return "zh" if current_language() == "zh" else "en"
+
+
+class SettlementScreen(Screen):
+    """Day picker and Run button, result banners and cards, settled days, statements."""
+
+    watched = ("members", "balances", "positions", "prices", "clients", "audit")
+    run_finished = Signal(object)
+    """Emitted with the ``OpOutcome`` of a run once the screen shows it."""
+    exported = Signal(str)
+    """Emitted with the path of a statement written by an export."""
+
+    def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "settlement", parent)
+        self._overview: SettlementOverview | None = None
+        self._view: DayView | None = None
+        self._summary: DaySummary | None = None
+        self._member: MemberStatement | None = None
+        self._client: ClientStatement | None = None
+        self._day_generation = 0
+        self._client_generation = 0
+        self._day_chosen = False
+        self._running = False
+        self._exporting = 0
+        self.last_outcome: OpOutcome[SettlementRun] | None = None
+
+        self.title_label = QLabel()
+        self.title_label.setObjectName("screenTitle")
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setObjectName("screenSubtitle")
+
+        self.day_caption = QLabel()
+        self.day_edit = QDateEdit()
+        self.day_edit.setObjectName("settlementDay")
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("yyyy-MM-dd")
+        self.day_edit.setMinimumWidth(120)
+        self.day_edit.dateChanged.connect(self._on_day_edited)
+        self.run_button = QPushButton()
+        self.run_button.setObjectName("runSettlement")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run_settlement)
+        self.day_hint = QLabel()
+        self.day_hint.setObjectName("screenSubtitle")
+        for enter in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(Qt.Modifier.CTRL | enter), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.run_settlement)
+
+        self.banner = Banner("settlementBanner")
+        self.ban_banner = Banner("openingBanBanner")
+        self.cards = {key: KpiCard(key) for key, _ in CARDS}
+        cards = QHBoxLayout()
+        cards.setSpacing(10)
+        for key, _ in CARDS:
+            cards.addWidget(self.cards[key])
+
+        # settled days
+        self.settled_title = QLabel()
+        self.settled_title.setObjectName("sectionTitle")
+        self.settled_model = FrameTableModel(SETTLED_COLUMNS, self)
+        self.settled_view = DataTableView(ctx.settings, "settlement_days", self)
+        self.settled_view.setModel(self.settled_model)
+        self.settled_view.setSortingEnabled(False)
+        self.settled_view.fit_columns(SETTLED_COLUMNS, "settled_by")
+        self.settled_view.clicked.connect(self._on_settled_clicked)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(4)
+        left_layout.addWidget(self.settled_title)
+        left_layout.addWidget(self.settled_view, 1)
+
+        # member statement tab
+        self.member_info = QLabel()
+        self.member_info.setObjectName("sectionTitle")
+        self.member_combo = QComboBox()
+        self.member_combo.setObjectName("memberChoice")
+        self.member_combo.currentIndexChanged.connect(self._on_member_chosen)
+        self.member_xlsx = QPushButton()
+        self.member_xlsx.setObjectName("exportMemberXlsx")
+        self.member_xlsx.clicked.connect(lambda: self.export_member_statement(suffix=".xlsx"))
+        self.member_pdf = QPushButton()
+        self.member_pdf.setObjectName("exportMemberPdf")
+        self.member_pdf.clicked.connect(lambda: self.export_member_statement(suffix=".pdf"))
+        self.member_model = StatementRowsModel(self)
+        self.member_view = DataTableView(ctx.settings, "settlement_member", self)
+        self.member_view.setModel(self.member_model)
+        self.member_view.setSortingEnabled(False)
+        self.member_model.set_rows(("", ""), ())
+        self.member_view.fit_columns((Column("item", ""), Column("amount", "")), "item")
+        member_page = QWidget()
+        member_bar = QHBoxLayout()
+        member_bar.addWidget(self.member_info)
+        member_bar.addWidget(self.member_combo)
+        member_bar.addStretch(1)
+        member_bar.addWidget(self.member_xlsx)
+        member_bar.addWidget(self.member_pdf)
+        member_layout = QVBoxLayout(member_page)
+        member_layout.setContentsMargins(8, 8, 8, 8)
+        member_layout.addLayout(member_bar)
+        member_layout.addWidget(self.member_view, 1)
+
+        # client statement tab
+        self.client_caption = QLabel()
+        self.client_combo = QComboBox()
+        self.client_combo.setObjectName("clientChoice")
+        self.client_combo.setEditable(True)
+        self.client_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.client_combo.setMinimumWidth(240)
+        self.client_combo.setMaxVisibleItems(20)
+        completer = self.client_combo.completer()
+        assert completer is not None  # editable combo boxes have one
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.client_combo.currentIndexChanged.connect(self._on_client_chosen)
+        self.client_info = QLabel()
+        self.client_info.setObjectName("screenSubtitle")
+        self.client_xlsx = QPushButton()
+        self.client_xlsx.setObjectName("exportClientXlsx")
+        self.client_xlsx.clicked.connect(lambda: self.export_client_statement(suffix=".xlsx"))
+        self.client_pdf = QPushButton()
+        self.client_pdf.setObjectName("exportClientPdf")
+        self.client_pdf.clicked.connect(lambda: self.export_client_statement(suffix=".pdf"))
+        self.client_model = StatementRowsModel(self)
+        self.client_view = DataTableView(ctx.settings, "settlement_client", self)
+        self.client_view.setModel(self.client_model)
+        self.client_view.setSortingEnabled(False)
+        self.client_model.set_rows(("", ""), ())
+        self.client_view.fit_columns((Column("item", ""), Column("amount", "")), "item")
+        self.positions_title = QLabel()
+        self.positions_title.setObjectName("sectionTitle")
+        self.positions_model = StatementRowsModel(self)
+        self.positions_view = DataTableView(ctx.settings, "settlement_positions", self)
+        self.positions_view.setModel(self.positions_model)
+        self.positions_view.setSortingEnabled(False)
+        self.trades_title = QLabel()
+        self.trades_title.setObjectName("sectionTitle")
+        self.trades_model = StatementRowsModel(self)
+        self.trades_view = DataTableView(ctx.settings, "settlement_trades", self)
+        self.trades_view.setModel(self.trades_model)
+        self.trades_view.setSortingEnabled(False)
+        for view in (self.positions_view, self.trades_view):
+            view.horizontalHeader().setSectionResizeMode(
+                view.horizontalHeader().ResizeMode.ResizeToContents
+            )
+        client_page = QWidget()
+        client_bar = QHBoxLayout()
+        client_bar.addWidget(self.client_caption)
+        client_bar.addWidget(self.client_combo)
+        client_bar.addWidget(self.client_info, 1)
+        client_bar.addWidget(self.client_xlsx)
+        client_bar.addWidget(self.client_pdf)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.setSpacing(4)
+        detail_layout.addWidget(self.positions_title)
+        detail_layout.addWidget(self.positions_view, 3)
+        detail_layout.addWidget(self.trades_title)
+        detail_layout.addWidget(self.trades_view, 2)
+        self.client_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.client_splitter.addWidget(self.client_view)
+        self.client_splitter.addWidget(detail)
+        self.client_splitter.setStretchFactor(0, 5)
+        self.client_splitter.setStretchFactor(1, 7)
+        self.client_splitter.setChildrenCollapsible(False)
+        client_layout = QVBoxLayout(client_page)
+        client_layout.setContentsMargins(8, 8, 8, 8)
+        client_layout.addLayout(client_bar)
+        client_layout.addWidget(self.client_splitter, 1)
+
+        # problems tab
+        self.problems_view = ErrorTableView(ctx.settings, "settlement_problems", self)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settlementTabs")
+        self.tabs.addTab(member_page, "")
+        self.tabs.addTab(client_page, "")
+        self.tabs.addTab(self.problems_view, "")
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("settlementSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 8)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([470, 690])
+
+        head = QHBoxLayout()
+        head.addWidget(self.title_label)
+        head.addSpacing(12)
+        head.addWidget(self.subtitle_label, 1, Qt.AlignmentFlag.AlignBottom)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.day_caption)
+        bar.addWidget(self.day_edit)
+        bar.addWidget(self.run_button)
+        bar.addSpacing(8)
+        bar.addWidget(self.day_hint, 1)
+        layout_ = QVBoxLayout(self)
+        layout_.setContentsMargins(16, 12, 16, 12)
+        layout_.setSpacing(8)
+        layout_.addLayout(head)
+        layout_.addLayout(bar)
+        layout_.addWidget(self.banner)
+        layout_.addWidget(self.ban_banner)
+        layout_.addLayout(cards)
+        layout_.addWidget(self.splitter, 1)
+        self.retranslate()
+        self._update_controls()
+
+    # ----------------------------------------------------------------- Screen
+    def build_query(self) -> Callable[[Session], Any]:
+        return load_overview
+
+    def apply(self, result: Any) -> None:
+        assert isinstance(result, SettlementOverview)
+        self._overview = result
+        self.settled_model.set_frame(result.settled)
+        self._fill_clients(result.clients)
+        if not self._day_chosen and result.default_day is not None:
+            self._day_chosen = True
+            self.settled_view.setFocus()  # not the date box: its selected text looks odd
+            self.day_edit.blockSignals(True)
+            self.day_edit.setDate(_qdate(result.default_day))
+            self.day_edit.blockSignals(False)
+        self._set_subtitle()
+        self._load_day()
+        self._update_controls()
+
+    def loading_started(self) -> None:
+        self.subtitle_label.setText(translate("Settlement", "Loading…"))
+
+    def _set_subtitle(self) -> None:
+        self.subtitle_label.setText(
+            translate(
+                "Settlement",
+                "Settle every client and member for a trading day; statements per spec 2.d",
+            )
+        )
+
+    def trading_day(self) -> date | None:
+        return self.selected_day()
+
+    def status_text(self) -> str:
+        overview = self._overview
+        if overview is None:
+            return ""
+        return translate("Settlement", "%1 settled day(s)").replace(
+            "%1", f"{overview.settled['trading_day'].nunique():,}"
+        )
+
+    def save_state(self) -> None:
+        self.settled_view.save_header()
+
+    def retranslate(self) -> None:
+        self.title_label.setText(translate("Screens", "Daily settlement"))
+        self._set_subtitle()
+        self.day_caption.setText(translate("Settlement", "Trading day"))
+        self.run_button.setText(translate("Settlement", "Run settlement"))
+        self.run_button.setToolTip(
+            translate("Settlement", "Settle the chosen day in one transaction (Ctrl+Enter)")
+        )
+        self.settled_title.setText(translate("Settlement", "Settled days"))
+        for button in (self.member_xlsx, self.client_xlsx):
+            button.setText(translate("Settlement", "Export XLSX…"))
+        for button in (self.member_pdf, self.client_pdf):
+            button.setText(translate("Settlement", "Export PDF…"))
+        self.client_caption.setText(translate("Settlement", "Client"))
+        line = self.client_combo.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(translate("Settlement", "Client code or name"))
+        self.tabs.setTabText(0, translate("Settlement", "Member statement"))
+        self.tabs.setTabText(1, translate("Settlement", "Client statement"))
+        self._set_problems_tab_text()
+        for key, caption in CARDS:
+            self.cards[key].caption.setText(translate("Settlement", caption))
+        self.settled_model.retranslate()
+        self.problems_view.retranslate()
+        self._show_summary()
+        self._show_member()
+        self._show_client()
+        self._update_hint()
+
+    # ----------------------------------------------------------------- day
+    def selected_day(self) -> date | None:
+        if not self._day_chosen:
+            return None
+        q = self.day_edit.date()
+        return date(q.year(), q.month(), q.day())
+
+    def set_day(self, day: date) -> None:
+        """Choose ``day`` (as the user would with the date box) and show its results."""
+        self._day_chosen = True
+        self.day_edit.setDate(_qdate(day))
+        self._load_day()
+
+    def _on_day_edited(self, _date: QDate) -> None:
+        self._day_chosen = True
+        self._load_day()
+
+    def _on_settled_clicked(self, index: Any) -> None:
+        value = self.settled_model.raw_value(index.row(), "trading_day")
+        if isinstance(value, date):
+            self.set_day(value)
+
+    def _load_day(self) -> None:
+        day = self.selected_day()
+        if day is None:
+            return
+        self._day_generation += 1
+        generation = self._day_generation
+        self._update_hint()
+
+        def done(view: DayView) -> None:
+            if generation == self._day_generation:
+                self._apply_day(view)
+
+        run_query(self.ctx, lambda s: load_day(s, day), done, owner=self)
+
+    def _apply_day(self, view: DayView) -> None:
+        self._view = view
+        self._summary = view.summary
+        self.member_combo.blockSignals(True)
+        self.member_combo.clear()
+        for statement in view.statements:
+            self.member_combo.addItem(
+                f"{statement.member_code} {statement.member_name}", statement.member_code
+            )
+        self.member_combo.blockSignals(False)
+        self.member_combo.setVisible(len(view.statements) > 1)
+        self._member = view.statements[0] if view.statements else None
+        self._show_summary()
+        self._show_member()
+        self._update_hint()
+        self._load_client()
+        self.status_changed.emit()
+
+    def _update_hint(self) -> None:
+        day = self.selected_day()
+        overview = self._overview
+        if day is None or overview is None:
+            self.day_hint.setText("")
+            return
+        settled = self._view.summary if self._view and self._view.day == day else None
+        if settled is not None and settled.settled_by:
+            text = (
+                translate(
+                    "Settlement",
+                    "Settled by %1 at %2. Running it again replaces the stored results.",
+                )
+                .replace("%1", settled.settled_by)
+                .replace("%2", settled_at_text(settled) or "—")
+            )
+        elif settled is not None:
+            text = translate(
+                "Settlement",
+                "Settled results are stored, but no run is in the audit log (loaded data). "
+                "Running it again replaces them.",
+            )
+        elif day == overview.next_day:
+            text = translate("Settlement", "Next day to settle: its prices are loaded.")
+        elif overview.latest_settled is not None and day > overview.latest_settled:
+            text = translate("Settlement", "Not settled yet. The last settled day is %1.").replace(
+                "%1", overview.latest_settled.isoformat()
+            )
+        else:
+            text = translate("Settlement", "Not settled.")
+        self.day_hint.setText(text)
+
+    # ----------------------------------------------------------------- summary
+    def _show_summary(self) -> None:
+        s = self._summary
+        c = self.cards
+        if s is None:
+            for card in c.values():
+                card.set_value("—")
+            c["clients"].set_value("—", translate("Settlement", "Day not settled"))
+            self.ban_banner.clear()
+            return
+        c["clients"].set_value(f"{s.clients_settled:,}", s.day.isoformat())
+        c["margin"].set_value(
+            format_yuan(s.total_margin_fen), translate("Settlement", "Sum over clients")
+        )
+        if len(s.members) == 1:
+            m = s.members[0]
+            c["reserve"].set_value(
+                format_yuan(m.reserve_fen),
+                translate("Settlement", "Minimum %1 · call %2")
+                .replace("%1", format_yuan(m.min_reserve_fen))
+                .replace("%2", format_yuan(m.margin_call_fen)),
+                "danger" if m.reserve_fen < m.min_reserve_fen else "",
+            )
+        else:
+            c["reserve"].set_value(
+                translate("Settlement", "%1 members").replace("%1", str(len(s.members))),
+                translate("Settlement", "See the member statements"),
+            )
+        c["calls"].set_value(
+            f"{s.margin_calls:,}",
+            translate("Settlement", "Available funds below zero"),
+            "danger" if s.margin_calls else "",
+        )
+        c["by"].set_value(s.settled_by or "—", settled_at_text(s))
+        banned = s.banned_members
+        if banned:
+            self.ban_banner.show_message(
+                translate(
+                    "Settlement",
+                    "Opening banned for member %1 from the next trading day: the settlement "
+                    "reserve is below zero (R26). Restore it above the minimum to lift the ban.",
+                ).replace("%1", ", ".join(banned)),
+                "danger",
+            )
+        else:
+            self.ban_banner.clear()
+
+    def summary(self) -> DaySummary | None:
+        """The figures the cards show."""
+        return self._summary
+
+    # ----------------------------------------------------------------- member statement
+    def _on_member_chosen(self, index: int) -> None:
+        if self._view is not None and 0 <= index < len(self._view.statements):
+            self._member = self._view.statements[index]
+            self._show_member()
+
+    def _show_member(self) -> None:
+        statement = self._member
+        headers = (translate("Settlement", "Item"), translate("Settlement", "Amount (CNY)"))
+        if statement is None:
+            self.member_model.set_rows(headers, ())
+            self.member_info.setText(translate("Settlement", "No member statement for this day"))
+        else:
+            lay = layout(statement, _lang())
+            self.member_model.set_rows(headers, lay.summary)
+            self.member_info.setText("  ·  ".join(f"{k}: {v}" for k, v in lay.header))
+        self._update_controls()
+
+    # ----------------------------------------------------------------- client statement
+    def _fill_clients(self, clients: tuple[tuple[str, str], ...]) -> None:
+        current = self.client_combo.currentData()
+        self.client_combo.blockSignals(True)
+        self.client_combo.clear()
+        for code, name in clients:
+            self.client_combo.addItem(f"{code}  {name}", code)
+        index = self.client_combo.findData(current) if current is not None else 0
+        self.client_combo.setCurrentIndex(max(index, 0) if clients else -1)
+        self.client_combo.blockSignals(False)
+
+    def select_client(self, code: str) -> None:
+        index = self.client_combo.findData(code)
+        if index < 0:
+            raise KeyError(code)
+        self.client_combo.setCurrentIndex(index)
+        self._load_client()
+
+    def _on_client_chosen(self, _index: int) -> None:
+        self._load_client()
+
+    def _load_client(self) -> None:
+        code = self.client_combo.currentData()
+        day = self.selected_day()
+        self._client_generation += 1
+        generation = self._client_generation
+        if code is None or day is None or self._summary is None:
+            self._client = None
+            self._show_client()
+            return
+
+        def done(statement: ClientStatement) -> None:
+            if generation == self._client_generation:
+                self._client = statement
+                self._show_client()
+
+        def failed(exc: RiskDeskError) -> None:
+            if generation == self._client_generation:
+                self._client = None
+                self._show_client(str(exc))
+
+        run_query(
+            self.ctx,
+            lambda s: client_statement(s, str(code), day),
+            done,
+            owner=self,
+            on_failure=failed,
+        )
+
+    def _show_client(self, problem: str = "") -> None:
+        statement = self._client
+        headers = (translate("Settlement", "Item"), translate("Settlement", "Amount (CNY)"))
+        if statement is None:
+            self.client_model.set_rows(headers, ())
+            self.positions_model.set_rows((), ())
+            self.trades_model.set_rows((), ())
+            self.positions_title.setText("")
+            self.trades_title.setText("")
+            self.client_info.setText(
+                problem
+                or (translate("Settlement", "Day not settled") if self._summary is None else "")
+            )
+        else:
+            lay = layout(statement, _lang())
+            self.client_model.set_rows(headers, lay.summary)
+            (pos_title, pos_head, pos_rows), (tr_title, tr_head, tr_rows) = lay.tables
+            self.positions_model.set_rows(pos_head, pos_rows)
+            self.trades_model.set_rows(tr_head, tr_rows)
+            self.positions_title.setText(f"{pos_title} ({len(pos_rows)})")
+            self.trades_title.setText(f"{tr_title} ({len(tr_rows)})")
+            self.client_info.setText("  ·  ".join(f"{k}: {v}" for k, v in lay.header[1:]))
+        self._update_controls()
+
+    # ----------------------------------------------------------------- run
+    def run_settlement(self) -> None:
+        """Settle the chosen day on the write worker (Ctrl+Enter)."""
+        day = self.selected_day()
+        if self._running or day is None:
+            return
+        db, user = self.ctx.db, self.ctx.config.user
+        names = {k: translate("Settlement", v) for k, v in STAGE_NAMES.items()}
+
+        def op(progress: ProgressState) -> tuple[SettlementRun, Changes]:
+            return run_daily_settlement(
+                db, day, user=user, progress=StageNamedProgress(progress, names)
+            )
+
+        label = translate("Settlement", "Settling %1").replace("%1", day.isoformat())
+        self._running = True
+        self._update_controls()
+        self.banner.show_message(label + "…", "info")
+        run_op(self.ctx, self, label, capture(op), lambda o: self._on_run_done(day, o))
+
+    def _on_run_done(self, day: date, outcome: OpOutcome[SettlementRun]) -> None:
+        self._running = False
+        self.last_outcome = outcome
+        self._update_controls()
+        if outcome.cancelled:
+            self.problems_view.error_model.clear()
+            self.banner.show_message(
+                translate(
+                    "Settlement",
+                    "Settlement of %1 cancelled: everything was rolled back, the stored "
+                    "results are unchanged.",
+                ).replace("%1", day.isoformat()),
+                "warning",
+            )
+        elif outcome.refused:
+            self.problems_view.error_model.set_errors(outcome.errors)
+            self.banner.show_message(
+                translate(
+                    "Settlement",
+                    "Settlement of %1 refused, nothing was written: %2 problem(s), listed "
+                    "under Problems.",
+                )
+                .replace("%1", day.isoformat())
+                .replace("%2", str(len(outcome.errors))),
+                "danger",
+            )
+            self.tabs.setCurrentIndex(2)
+        elif outcome.value is not None:
+            run = outcome.value
+            self.problems_view.error_model.set_errors(())
+            self._summary = summary_of_run(run, self.ctx.config.user, datetime.now(UTC))
+            self._show_summary()
+            text = (
+                translate(
+                    "Settlement",
+                    "%1 settled: %2 clients, %3 position lines, %4 trades.",
+                )
+                .replace("%1", run.day.isoformat())
+                .replace("%2", f"{run.clients_settled:,}")
+                .replace("%3", f"{run.position_lines:,}")
+                .replace("%4", f"{run.trades:,}")
+            )
+            if run.warnings:
+                text += " " + translate("Settlement", "Warnings: %1").replace(
+                    "%1", "; ".join(run.warnings)
+                )
+            self.banner.show_message(text, "warning" if run.warnings else "success")
+            if self.tabs.currentIndex() == 2:
+                self.tabs.setCurrentIndex(0)
+        self._set_problems_tab_text()
+        self.run_finished.emit(outcome)
+
+    def _set_problems_tab_text(self) -> None:
+        n = self.problems_view.error_model.rowCount()
+        text = translate("Settlement", "Problems")
+        self.tabs.setTabText(2, f"{text} ({n})" if n else text)
+
+    # ----------------------------------------------------------------- export
+    def export_member_statement(self, path: Path | None = None, *, suffix: str = ".xlsx") -> None:
+        """Write the member statement shown (XLSX or PDF, in the UI language).
+
+        Without ``path`` a file dialog asks for one; tests pass it directly.
+        """
+        statement = self._member
+        if statement is None:
+            return
+        name = f"member_{statement.member_code}_{statement.day.isoformat()}{suffix}"
+        self._export(statement, path, name, suffix)
+
+    def export_client_statement(self, path: Path | None = None, *, suffix: str = ".xlsx") -> None:
+        """Write the client statement shown (XLSX or PDF, in the UI language)."""
+        statement = self._client
+        if statement is None:
+            return
+        name = f"client_{statement.client_code}_{statement.day.isoformat()}{suffix}"
+        self._export(statement, path, name, suffix)
+
+    def _export(
+        self,
+        statement: ClientStatement | MemberStatement,
+        path: Path | None,
+        default_name: str,
+        suffix: str,
+    ) -> None:
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self,
+                translate("Settlement", "Export statement"),
+                str(Path.home() / default_name),
+                translate("Settlement", FORMAT_FILTERS[suffix]),
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+            if path.suffix.lower() not in FORMAT_FILTERS:
+                path = path.with_suffix(suffix)
+        lang = _lang()
+        target = path
+
+        def job() -> Path:
+            try:
+                return write_statement(statement, target, lang)
+            except OSError as exc:  # a file the user cannot write: say so, not a crash
+                raise RiskDeskError(f"{target}: {exc.strerror or exc}") from None
+
+        def done(future: Any) -> None:
+            self._exporting -= 1
+            self._update_controls()
+            try:
+                written = future.result()
+            except RiskDeskError as exc:
+                self.banner.show_message(
+                    translate("Settlement", "Export failed: %1").replace("%1", str(exc)),
+                    "danger",
+                )
+                return
+            self.banner.show_message(
+                translate("Settlement", "Statement written to %1").replace("%1", str(written)),
+                "success",
+            )
+            self.exported.emit(str(written))
+
+        self._exporting += 1
+        self._update_controls()
+        self.ctx.tasks.submit(job, done, owner=self)
+
+    # ----------------------------------------------------------------- state
+    def _update_controls(self) -> None:
+        self.run_button.setEnabled(not self._running and self.selected_day() is not None)
+        self.day_edit.setEnabled(not self._running)
+        idle = not self._running and not self._exporting
+        for button in (self.member_xlsx, self.member_pdf):
+            button.setEnabled(idle and self._member is not None)
+        for button in (self.client_xlsx, self.client_pdf):
+            button.setEnabled(idle and self._client is not None)
+
+
+def create(ctx: DesktopContext, parent: QWidget | None = None) -> SettlementScreen:
+    return SettlementScreen(ctx, parent)

@@ -1,0 +1,798 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Columns</name>
+    <message>
+        <source>Trading day</source>
+        <translation>交易日</translation>
+    </message>
+    <message>
+        <source>Reserve (CNY)</source>
+        <translation>结算准备金（元）</translation>
+    </message>
+    <message>
+        <source>Opening</source>
+        <translation>开仓</translation>
+    </message>
+    <message>
+        <source>Settled by</source>
+        <translation>结算人</translation>
+    </message>
+    <message>
+        <source>Settled at</source>
+        <translation>结算时间</translation>
+    </message>
+    <message>
+        <source>Imported at</source>
+        <translation>导入时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+</context>
+<context>
+    <name>ImportLayouts</name>
+    <message>
+        <source>date YYYY-MM-DD, a trading day</source>
+        <translation>日期 YYYY-MM-DD，须为交易日</translation>
+    </message>
+    <message>
+        <source>Trading day the row belongs to (night session: the next trading day)</source>
+        <translation>该行所属交易日（夜盘计入下一交易日）</translation>
+    </message>
+    <message>
+        <source>client code</source>
+        <translation>客户号</translation>
+    </message>
+    <message>
+        <source>Client code (客户号)</source>
+        <translation>客户号</translation>
+    </message>
+    <message>
+        <source>contract code</source>
+        <translation>合约代码</translation>
+    </message>
+    <message>
+        <source>Contract code, must be in the contract table</source>
+        <translation>合约代码，须在合约表中</translation>
+    </message>
+    <message>
+        <source>long / short</source>
+        <translation>long / short（多 / 空）</translation>
+    </message>
+    <message>
+        <source>Position side: long / short (also 多/空, buy/sell, 买/卖)</source>
+        <translation>持仓方向：long / short（也可写 多/空、buy/sell、买/卖）</translation>
+    </message>
+    <message>
+        <source>0 / 1 (also spec / hedge, 投机 / 套保)</source>
+        <translation>0 / 1（也可写 spec / hedge、投机 / 套保）</translation>
+    </message>
+    <message>
+        <source>Hedge position (empty = speculative)</source>
+        <translation>套保持仓（空 = 投机）</translation>
+    </message>
+    <message>
+        <source>whole number ≥ 0</source>
+        <translation>整数 ≥ 0</translation>
+    </message>
+    <message>
+        <source>Open lots at the end of the day</source>
+        <translation>日终持仓手数</translation>
+    </message>
+    <message>
+        <source>Of which opened on that day (≤ lots; empty = 0)</source>
+        <translation>其中当日开仓（≤ 手数；空 = 0）</translation>
+    </message>
+    <message>
+        <source>yuan, ≤ 2 decimals, on the contract&apos;s tick</source>
+        <translation>元，最多 2 位小数，须为最小变动价位的整数倍</translation>
+    </message>
+    <message>
+        <source>Average opening price of the open lots</source>
+        <translation>持仓的开仓均价</translation>
+    </message>
+    <message>
+        <source>yuan, ≤ 2 decimals, ≥ 0</source>
+        <translation>元，最多 2 位小数，≥ 0</translation>
+    </message>
+    <message>
+        <source>Margin held after settlement (empty = 0)</source>
+        <translation>结算后占用保证金（空 = 0）</translation>
+    </message>
+    <message>
+        <source>text ≤ 32</source>
+        <translation>文本 ≤ 32 字符</translation>
+    </message>
+    <message>
+        <source>Exchange trade number</source>
+        <translation>交易所成交编号</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD HH:MM:SS, Beijing time</source>
+        <translation>YYYY-MM-DD HH:MM:SS，北京时间</translation>
+    </message>
+    <message>
+        <source>Time of the fill (Beijing time)</source>
+        <translation>成交时间（北京时间）</translation>
+    </message>
+    <message>
+        <source>Position side the trade affects: long / short; or buy / sell (买/卖), resolved with the action</source>
+        <translation>成交影响的持仓方向：long / short；或 buy / sell（买/卖），结合开平判断</translation>
+    </message>
+    <message>
+        <source>open / close / deliver</source>
+        <translation>open / close / deliver（开 / 平 / 交割）</translation>
+    </message>
+    <message>
+        <source>open / close / deliver (开仓/平仓/交割)</source>
+        <translation>开平标志：open / close / deliver（开仓/平仓/交割）</translation>
+    </message>
+    <message>
+        <source>whole number ≥ 1</source>
+        <translation>整数 ≥ 1</translation>
+    </message>
+    <message>
+        <source>Lots traded</source>
+        <translation>成交手数</translation>
+    </message>
+    <message>
+        <source>Trade price</source>
+        <translation>成交价</translation>
+    </message>
+    <message>
+        <source>Fee charged (empty = 0)</source>
+        <translation>手续费（空 = 0）</translation>
+    </message>
+    <message>
+        <source>Settlement price of the day</source>
+        <translation>当日结算价</translation>
+    </message>
+    <message>
+        <source>Limit-up price of the day (≥ settlement price)</source>
+        <translation>当日涨停板价（≥ 结算价）</translation>
+    </message>
+    <message>
+        <source>Limit-down price of the day (≤ settlement price)</source>
+        <translation>当日跌停板价（≤ 结算价）</translation>
+    </message>
+    <message>
+        <source>none / limit_up / limit_down</source>
+        <translation>none / limit_up / limit_down（无 / 涨停 / 跌停）</translation>
+    </message>
+    <message>
+        <source>Limit-locked close (单边市); empty = none</source>
+        <translation>单边市收盘；空 = none</translation>
+    </message>
+    <message>
+        <source>Single-side open interest in lots (empty = 0)</source>
+        <translation>单边持仓量，手（空 = 0）</translation>
+    </message>
+    <message>
+        <source>Volume in lots (empty = 0)</source>
+        <translation>成交量，手（空 = 0）</translation>
+    </message>
+    <message>
+        <source>Unique movement number</source>
+        <translation>唯一流水号</translation>
+    </message>
+    <message>
+        <source>member code</source>
+        <translation>会员号</translation>
+    </message>
+    <message>
+        <source>Member code (会员号)</source>
+        <translation>会员号</translation>
+    </message>
+    <message>
+        <source>Client code; empty for the member&apos;s own reserve movements (the client must belong to the member)</source>
+        <translation>客户号；会员自有结算准备金出入金留空（客户须属于该会员）</translation>
+    </message>
+    <message>
+        <source>deposit / withdrawal</source>
+        <translation>deposit / withdrawal（入金 / 出金）</translation>
+    </message>
+    <message>
+        <source>deposit / withdrawal (入金/出金)</source>
+        <translation>deposit / withdrawal（入金/出金）</translation>
+    </message>
+    <message>
+        <source>yuan, ≤ 2 decimals, &gt; 0</source>
+        <translation>元，最多 2 位小数，&gt; 0</translation>
+    </message>
+    <message>
+        <source>Amount in yuan</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>text ≤ 200</source>
+        <translation>文本 ≤ 200 字符</translation>
+    </message>
+    <message>
+        <source>Free text</source>
+        <translation>自由文本</translation>
+    </message>
+    <message>
+        <source>Receipt number</source>
+        <translation>仓单号</translation>
+    </message>
+    <message>
+        <source>product code</source>
+        <translation>品种代码</translation>
+    </message>
+    <message>
+        <source>Product code (must be in the product table)</source>
+        <translation>品种代码（须在品种表中）</translation>
+    </message>
+    <message>
+        <source>warehouse code</source>
+        <translation>仓库代码</translation>
+    </message>
+    <message>
+        <source>Warehouse or factory warehouse code (must be in the warehouse table)</source>
+        <translation>仓库或厂库代码（须在仓库表中）</translation>
+    </message>
+    <message>
+        <source>holder code</source>
+        <translation>持有人代码</translation>
+    </message>
+    <message>
+        <source>Client code, or the member code for the member&apos;s own receipts (a client must belong to the member)</source>
+        <translation>客户号；会员自有仓单填会员号（客户须属于该会员）</translation>
+    </message>
+    <message>
+        <source>Receipt lots</source>
+        <translation>仓单手数</translation>
+    </message>
+    <message>
+        <source>Tons of goods</source>
+        <translation>货物吨数</translation>
+    </message>
+    <message>
+        <source>date YYYY-MM-DD</source>
+        <translation>日期 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Production date (≤ registration date)</source>
+        <translation>生产日期（≤ 注册日期）</translation>
+    </message>
+    <message>
+        <source>Registration date</source>
+        <translation>注册日期</translation>
+    </message>
+    <message>
+        <source>held / margin / delivery / cancelled</source>
+        <translation>held / margin / delivery / cancelled（持有 / 充抵 / 交割 / 注销）</translation>
+    </message>
+    <message>
+        <source>held / margin / delivery / cancelled (empty = held)</source>
+        <translation>held / margin / delivery / cancelled（空 = held）</translation>
+    </message>
+    <message>
+        <source>Date of the last status change</source>
+        <translation>最近一次状态变更日期</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>委托号</translation>
+    </message>
+    <message>
+        <source>Side of the position being closed: long / short; or buy / sell (买/卖: sell closes a long, buy closes a short)</source>
+        <translation>被平持仓的方向：long / short；或 buy / sell（买/卖：卖平多，买平空）</translation>
+    </message>
+    <message>
+        <source>Unfilled lots</source>
+        <translation>未成交手数</translation>
+    </message>
+    <message>
+        <source>Limit price of the order</source>
+        <translation>委托限价</translation>
+    </message>
+</context>
+<context>
+    <name>Imports</name>
+    <message>
+        <source>reading</source>
+        <translation>读取</translation>
+    </message>
+    <message>
+        <source>validating</source>
+        <translation>校验</translation>
+    </message>
+    <message>
+        <source>comparing with stored rows</source>
+        <translation>与已存数据比对</translation>
+    </message>
+    <message>
+        <source>writing</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>校验通过</translation>
+    </message>
+    <message>
+        <source>%1 error(s)</source>
+        <translation>%1 处错误</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <source>Not imported</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation>未变</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列名</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Meaning</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Also accepted</source>
+        <translation>可用表头</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>e.g. %1</source>
+        <translation>例：%1</translation>
+    </message>
+    <message>
+        <source>Rows are matched to stored rows by: %1</source>
+        <translation>按以下字段与已存数据匹配：%1</translation>
+    </message>
+    <message>
+        <source>Back-office files into the database: every row is checked first; one bad row and nothing is imported</source>
+        <translation>将后台文件导入数据库：先逐行校验，任一行有误则整批不导入</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Validate</source>
+        <translation>校验</translation>
+    </message>
+    <message>
+        <source>Check every row and count what would change; write nothing</source>
+        <translation>逐行校验并统计将发生的变化，不写入任何数据</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Drop .csv or .xlsx files here, or choose them with “Add files…”.
+A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets that kind; any other file gets the kind chosen above.</source>
+        <translation>将 .csv 或 .xlsx 文件拖放到此处，或点击“添加文件…”选择。
+文件名以类型开头（positions*.csv、trades*.xlsx、持仓*.csv …）时自动识别类型；其他文件使用上方所选类型。</translation>
+    </message>
+    <message>
+        <source>Column layout</source>
+        <translation>文件格式</translation>
+    </message>
+    <message>
+        <source>Recent imports</source>
+        <translation>最近导入</translation>
+    </message>
+    <message>
+        <source>%1 file(s)</source>
+        <translation>%1 个文件</translation>
+    </message>
+    <message>
+        <source>Not an import file (use .csv or .xlsx): %1</source>
+        <translation>不是可导入的文件（请使用 .csv 或 .xlsx）：%1</translation>
+    </message>
+    <message>
+        <source>Choose files to import</source>
+        <translation>选择要导入的文件</translation>
+    </message>
+    <message>
+        <source>Import files (*.csv *.xlsx *.xlsm);;All files (*)</source>
+        <translation>导入文件 (*.csv *.xlsx *.xlsm);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Columns of a %1 file (header in row 1)</source>
+        <translation>%1文件的列（第 1 行为表头）</translation>
+    </message>
+    <message>
+        <source>Validating files</source>
+        <translation>正在校验文件</translation>
+    </message>
+    <message>
+        <source>Importing files</source>
+        <translation>正在导入文件</translation>
+    </message>
+    <message>
+        <source>Cancelled: the file being imported was rolled back.</source>
+        <translation>已取消：正在导入的文件已全部回滚。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1</source>
+        <translation>未导入任何数据：%1</translation>
+    </message>
+    <message>
+        <source>%1 row(s): %2 new, %3 updated, %4 unchanged</source>
+        <translation>%1 行：新增 %2，更新 %3，未变 %4</translation>
+    </message>
+    <message>
+        <source>%1 error(s) in %2 file(s)</source>
+        <translation>%2 个文件中有 %1 处错误</translation>
+    </message>
+    <message>
+        <source>Validation failed: %1. Nothing was imported.</source>
+        <translation>校验未通过：%1。未导入任何数据。</translation>
+    </message>
+    <message>
+        <source>All files are valid; importing would change %1.</source>
+        <translation>全部文件校验通过；导入将涉及 %1。</translation>
+    </message>
+    <message>
+        <source>%1. Imported before the failure: %2 file(s), %3. The rest was not.</source>
+        <translation>%1。出错前已导入 %2 个文件（%3），其余未导入。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1. Correct the files and retry.</source>
+        <translation>未导入任何数据：%1。请修正文件后重试。</translation>
+    </message>
+    <message>
+        <source>Imported %1 file(s): %2.</source>
+        <translation>已导入 %1 个文件：%2。</translation>
+    </message>
+    <message>
+        <source>Problems (%1)</source>
+        <translation>问题（%1）</translation>
+    </message>
+    <message>
+        <source>Problems: none</source>
+        <translation>问题：无</translation>
+    </message>
+</context>
+<context>
+    <name>OpsCommon</name>
+    <message>
+        <source>Copy selected rows</source>
+        <translation>复制所选行</translation>
+    </message>
+    <message>
+        <source>Copy all rows</source>
+        <translation>复制全部行</translation>
+    </message>
+</context>
+<context>
+    <name>Screens</name>
+    <message>
+        <source>Daily settlement</source>
+        <translation>日终结算</translation>
+    </message>
+    <message>
+        <source>Imports</source>
+        <translation>数据导入</translation>
+    </message>
+</context>
+<context>
+    <name>Settlement</name>
+    <message>
+        <source>Reading positions, trades and prices</source>
+        <translation>读取持仓、成交和结算价</translation>
+    </message>
+    <message>
+        <source>Settling clients and members</source>
+        <translation>结算客户和会员</translation>
+    </message>
+    <message>
+        <source>Writing the results</source>
+        <translation>写入结算结果</translation>
+    </message>
+    <message>
+        <source>Clients settled</source>
+        <translation>已结算客户</translation>
+    </message>
+    <message>
+        <source>Total client margin (CNY)</source>
+        <translation>客户保证金合计（元）</translation>
+    </message>
+    <message>
+        <source>Ending reserve (CNY)</source>
+        <translation>当日结算准备金余额（元）</translation>
+    </message>
+    <message>
+        <source>Client margin calls</source>
+        <translation>需追加保证金客户</translation>
+    </message>
+    <message>
+        <source>Settled by</source>
+        <translation>结算人</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Settle every client and member for a trading day; statements per spec 2.d</source>
+        <translation>对一个交易日的全部客户和会员进行结算；结算单按规则 2.d</translation>
+    </message>
+    <message>
+        <source>%1 settled day(s)</source>
+        <translation>已结算 %1 个交易日</translation>
+    </message>
+    <message>
+        <source>Trading day</source>
+        <translation>交易日</translation>
+    </message>
+    <message>
+        <source>Run settlement</source>
+        <translation>执行结算</translation>
+    </message>
+    <message>
+        <source>Settle the chosen day in one transaction (Ctrl+Enter)</source>
+        <translation>在一个事务中结算所选交易日（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Settled days</source>
+        <translation>已结算交易日</translation>
+    </message>
+    <message>
+        <source>Export XLSX…</source>
+        <translation>导出 XLSX…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Client code or name</source>
+        <translation>客户号或名称</translation>
+    </message>
+    <message>
+        <source>Member statement</source>
+        <translation>会员结算单</translation>
+    </message>
+    <message>
+        <source>Client statement</source>
+        <translation>客户结算单</translation>
+    </message>
+    <message>
+        <source>Settled by %1 at %2. Running it again replaces the stored results.</source>
+        <translation>已由 %1 于 %2 结算。再次执行将替换已存结果。</translation>
+    </message>
+    <message>
+        <source>Settled results are stored, but no run is in the audit log (loaded data). Running it again replaces them.</source>
+        <translation>已有结算结果，但审计日志中没有结算记录（导入的数据）。再次执行将替换这些结果。</translation>
+    </message>
+    <message>
+        <source>Next day to settle: its prices are loaded.</source>
+        <translation>待结算的下一交易日：结算价已导入。</translation>
+    </message>
+    <message>
+        <source>Not settled yet. The last settled day is %1.</source>
+        <translation>尚未结算。最近已结算交易日为 %1。</translation>
+    </message>
+    <message>
+        <source>Not settled.</source>
+        <translation>未结算。</translation>
+    </message>
+    <message>
+        <source>Day not settled</source>
+        <translation>该日未结算</translation>
+    </message>
+    <message>
+        <source>Sum over clients</source>
+        <translation>全部客户合计</translation>
+    </message>
+    <message>
+        <source>Minimum %1 · call %2</source>
+        <translation>最低余额 %1 · 追保 %2</translation>
+    </message>
+    <message>
+        <source>%1 members</source>
+        <translation>%1 个会员</translation>
+    </message>
+    <message>
+        <source>See the member statements</source>
+        <translation>见会员结算单</translation>
+    </message>
+    <message>
+        <source>Available funds below zero</source>
+        <translation>可用资金小于零</translation>
+    </message>
+    <message>
+        <source>Opening banned for member %1 from the next trading day: the settlement reserve is below zero (R26). Restore it above the minimum to lift the ban.</source>
+        <translation>会员 %1 自下一交易日起暂停开仓：结算准备金余额小于零（R26）。补足至最低余额以上后解除。</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Amount (CNY)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>No member statement for this day</source>
+        <translation>该日无会员结算单</translation>
+    </message>
+    <message>
+        <source>Settling %1</source>
+        <translation>正在结算 %1</translation>
+    </message>
+    <message>
+        <source>Settlement of %1 cancelled: everything was rolled back, the stored results are unchanged.</source>
+        <translation>%1 的结算已取消：全部回滚，已存结果未改变。</translation>
+    </message>
+    <message>
+        <source>Settlement of %1 refused, nothing was written: %2 problem(s), listed under Problems.</source>
+        <translation>%1 的结算被拒绝，未写入任何数据：共 %2 个问题，见“问题”页。</translation>
+    </message>
+    <message>
+        <source>%1 settled: %2 clients, %3 position lines, %4 trades.</source>
+        <translation>%1 结算完成：%2 个客户，%3 条持仓，%4 笔成交。</translation>
+    </message>
+    <message>
+        <source>Warnings: %1</source>
+        <translation>提示：%1</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Export statement</source>
+        <translation>导出结算单</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Statement written to %1</source>
+        <translation>结算单已保存至 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ValidationErrors</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>说明</translation>
+    </message>
+</context>
+<context>
+    <name>Values</name>
+    <message>
+        <source>Banned</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Positions</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>Trades</source>
+        <translation>成交</translation>
+    </message>
+    <message>
+        <source>Settlement prices</source>
+        <translation>结算价</translation>
+    </message>
+    <message>
+        <source>Fund movements</source>
+        <translation>出入金</translation>
+    </message>
+    <message>
+        <source>Warehouse receipts</source>
+        <translation>标准仓单</translation>
+    </message>
+    <message>
+        <source>Unfilled closing orders</source>
+        <translation>未成交平仓委托</translation>
+    </message>
+</context>
+</TS>

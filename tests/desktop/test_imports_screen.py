@@ -1,0 +1,275 @@
+"""The imports screen on the small demo database: drop a good sample and see the counts,
+re-import it unchanged, a bad file listed cell by cell with nothing written."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from sqlalchemy import func, select
+
+from core.changes import Changes
+from core.config import AppConfig
+from core.db.engine import open_database
+from core.db.tables import ImportBatch, Position
+from core.demo import create_demo_data
+from core.imports import KINDS, LAYOUTS
+from core.resources import resources_dir
+from desktop.bus import AppBus
+from desktop.context import DesktopContext
+from desktop.screens.imports import ImportsScreen
+from desktop.screens.ops_imports import kind_from_name
+from desktop.screens.ops_layout_text import LAYOUT_TEXTS
+from desktop.settings import UiSettings
+from desktop.tasks import TaskManager
+
+TIMEOUT = 20_000
+SAMPLES = resources_dir() / "samples"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("imports-demo") / "demo.sqlite"
+    db = open_database(f"sqlite:///{path}")
+    try:
+        create_demo_data(db, scale="small", user="tester")
+    finally:
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_ctx(demo_template: Path, tmp_path: Path, qapp: object) -> Iterator[DesktopContext]:
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_template, path)
+    url = f"sqlite:///{path}"
+    context = DesktopContext(
+        db=open_database(url),
+        tasks=TaskManager(),
+        bus=AppBus(),
+        settings=UiSettings(),
+        config=AppConfig(db_url=url, user="tester"),
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> Path:
+    folder = tmp_path / "samples"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+@pytest.fixture
+def screen(demo_ctx: DesktopContext, qtbot: Any) -> ImportsScreen:
+    widget = ImportsScreen(demo_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1166, 700)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.is_loaded and demo_ctx.tasks.is_idle, timeout=TIMEOUT)
+    return widget
+
+
+def _drop(screen: ImportsScreen, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    action = Qt.DropAction.CopyAction
+    with warnings.catch_warnings():  # PySide6 marks its only constructor deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(
+            QPoint(20, 20), action, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+    screen.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(20, 20), action, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    screen.dropEvent(drop)
+    assert drop.isAccepted()
+
+
+def _click(screen: ImportsScreen, button: Any, qtbot: Any) -> Any:
+    with qtbot.waitSignal(screen.run_finished, timeout=TIMEOUT) as blocker:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.ctx.tasks.is_idle, timeout=TIMEOUT)
+    return blocker.args[0]
+
+
+def _row(screen: ImportsScreen, row: int = 0) -> list[str]:
+    model = screen.files_model
+    return [model.index(row, c).data() for c in range(model.columnCount())]
+
+
+def _counts(ctx: DesktopContext) -> tuple[int, int]:
+    with ctx.db.sessions() as s:
+        positions = s.scalar(select(func.count()).select_from(Position))
+        batches = s.scalar(select(func.count()).select_from(ImportBatch))
+    return int(positions or 0), int(batches or 0)
+
+
+def test_drop_good_sample_shows_counts_and_reimport_is_unchanged(
+    screen: ImportsScreen, demo_ctx: DesktopContext, samples: Path, qtbot: Any
+) -> None:
+    changes: list[Changes] = []
+    demo_ctx.bus.changes_applied.connect(lambda c, _i: changes.append(c))
+    positions_before, _ = _counts(demo_ctx)
+    _drop(screen, [samples / "positions.csv"])
+    assert screen.files_model.entries[0].kind == "positions"
+    assert screen.current_kind() == "positions"
+
+    outcome = _click(screen, screen.import_button, qtbot)
+    assert outcome.succeeded
+    (result,) = outcome.value.results
+    name, kind, status, rows, new, updated, unchanged = _row(screen)
+    assert (name, kind, status) == ("positions.csv", "Positions", "Imported")
+    assert int(rows) == 6 == result.rows
+    assert (int(new), int(updated), int(unchanged)) == (
+        result.inserted,
+        result.updated,
+        result.unchanged,
+    )
+    assert result.inserted + result.updated > 0
+    assert _counts(demo_ctx)[0] == positions_before + result.inserted
+    assert screen.banner.tone == "success"
+    assert changes
+    assert changes[-1].positions
+    assert changes[-1].audit
+    qtbot.waitUntil(lambda: screen.history_model.rowCount() == 1, timeout=TIMEOUT)
+
+    again = _click(screen, screen.import_button, qtbot)
+    _name, _kind, status, rows, new, updated, unchanged = _row(screen)
+    assert (status, rows, new, updated, unchanged) == ("Imported", "6", "0", "0", "6")
+    assert not again.value.results[0].inserted
+    assert not changes[-1].positions  # nothing changed: other screens need not reload
+    assert changes[-1].audit
+
+
+def test_bad_file_lists_every_error_and_imports_nothing(
+    screen: ImportsScreen,
+    demo_ctx: DesktopContext,
+    samples: Path,
+    tmp_path: Path,
+    qtbot: Any,
+    qtmodeltester: Any,
+) -> None:
+    bad = tmp_path / "positions_bad.csv"
+    bad.write_text(
+        "trading_day,client,contract,side,hedge,lots,today_lots,open_price,margin\n"
+        "2026-11-20,10000001,m2701,long,0,-5,0,3012,100.00\n"
+        "2026-11-20,10000001,zz9999,long,0,3,0,3012,100.00\n",
+        encoding="utf-8",
+    )
+    before = _counts(demo_ctx)
+    screen.add_files([samples / "trades.csv", bad])
+    outcome = _click(screen, screen.import_button, qtbot)
+    assert outcome.value.failed
+    assert _counts(demo_ctx) == before  # trades.csv was valid, but nothing was imported
+    assert screen.banner.tone == "danger"
+    assert "Nothing was imported" in screen.banner.text()
+    model = screen.errors_view.error_model
+    qtmodeltester.check(model)
+    cells = {
+        tuple(model.index(r, c).data() for c in range(3)): model.index(r, 3).data()
+        for r in range(model.rowCount())
+    }
+    assert ("positions_bad.csv", "2", "lots") in cells
+    assert ("positions_bad.csv", "3", "contract") in cells
+    assert "zz9999" in cells[("positions_bad.csv", "3", "contract")]
+    statuses = {e.path.name: e.status for e in screen.files_model.entries}
+    assert statuses == {"trades.csv": "skipped", "positions_bad.csv": "invalid"}
+    assert "2 error(s)" in _row(screen, 1)[2]
+
+    # sortable and copyable
+    screen.errors_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 1).data() == "3"
+    screen.errors_view.selectRow(0)
+    text = screen.errors_view.copy_selection()
+    assert text.splitlines()[0] == "File\tRow\tField\tMessage"
+    assert text.splitlines()[1].startswith("positions_bad.csv\t3\tcontract\t")
+    assert QGuiApplication.clipboard().text() == text
+    qtmodeltester.check(screen.files_model)
+
+
+def test_all_samples_validate_then_import(
+    screen: ImportsScreen, demo_ctx: DesktopContext, samples: Path, qtbot: Any
+) -> None:
+    files = sorted(samples.iterdir())
+    screen.add_files(files)
+    kinds = {e.path.name: e.kind for e in screen.files_model.entries}
+    assert kinds == {
+        "closing-orders.csv": "closing-orders",
+        "fund-movements.csv": "fund-movements",
+        "positions.csv": "positions",
+        "positions.xlsx": "positions",
+        "receipts.csv": "receipts",
+        "settlement-prices.csv": "settlement-prices",
+        "trades.csv": "trades",
+    }
+    before = _counts(demo_ctx)
+    checked = _click(screen, screen.validate_button, qtbot)
+    assert not checked.value.failed
+    assert _counts(demo_ctx) == before  # a dry run writes nothing
+    assert {_row(screen, r)[2] for r in range(len(files))} == {"Valid"}
+    assert screen.banner.tone == "success"
+    imported = _click(screen, screen.import_button, qtbot)
+    assert len(imported.value.imported) == len(files)
+    assert "Imported 7 file(s)" in screen.banner.text()
+    assert _counts(demo_ctx)[1] == before[1] + len(files)
+
+
+def test_kind_box_applies_to_unnamed_files(screen: ImportsScreen, tmp_path: Path) -> None:
+    other = tmp_path / "export_1120.csv"
+    other.write_text("x\n", encoding="utf-8")
+    screen.kind_combo.setCurrentIndex(screen.kind_combo.findData("trades"))
+    assert screen.add_files([other, tmp_path / "notes.txt"]) == 1
+    assert screen.files_model.entries[0].kind == "trades"
+    assert "notes.txt" in screen.banner.text()
+    screen.files_view.selectRow(0)
+    screen.kind_combo.setCurrentIndex(screen.kind_combo.findData("receipts"))
+    assert screen.files_model.entries[0].kind == "receipts"
+    assert "receipt_no" in screen.layout_help.toPlainText()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("positions.csv", "positions"),
+        ("Positions_20261120.xlsx", "positions"),
+        ("settlement-prices.csv", "settlement-prices"),
+        ("settlement_prices 1120.csv", "settlement-prices"),
+        ("closing-orders.csv", "closing-orders"),
+        ("持仓20261120.csv", "positions"),
+        ("平仓委托.xlsx", "closing-orders"),
+        ("出入金.csv", "fund-movements"),
+        ("export.csv", None),
+    ],
+)
+def test_kind_from_file_name(name: str, kind: str | None) -> None:
+    assert kind_from_name(Path(name)) == kind
+
+
+def test_every_layout_text_is_in_the_catalogue_list() -> None:
+    texts = {
+        t.replace("`", "")
+        for layout in LAYOUTS.values()
+        for c in layout.columns
+        for t in (c.type_text(), c.meaning)
+    }
+    assert texts <= set(LAYOUT_TEXTS)
+    assert set(KINDS) == set(LAYOUTS)
+
+
+def test_chinese_screen(screen: ImportsScreen) -> None:
+    from desktop import i18n
+
+    i18n.set_language("zh")
+    screen.retranslate()
+    assert screen.import_button.text() == "导入"
+    assert "交易日" in screen.layout_help.toPlainText()

@@ -1,0 +1,341 @@
+"""The settlement screen on the small demo database: re-settle the last day through the
+button, a refusal that names the contract, a cancel that rolls back, statements and
+their export."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from sqlalchemy import delete, func, select
+
+from core.config import AppConfig
+from core.db.engine import open_database
+from core.db.tables import (
+    AuditLog,
+    ClientBalance,
+    Position,
+    ReserveHistory,
+    SettlementPrice,
+)
+from core.demo import create_demo_data
+from core.reports.statements import label
+from core.trading_calendar import default_calendar
+from desktop.bus import AppBus
+from desktop.context import DesktopContext
+from desktop.progress_dialog import ProgressDialog
+from desktop.screens import settlement as settlement_module
+from desktop.screens.ops_widgets import StatementRowsModel
+from desktop.screens.settlement import SettlementScreen
+from desktop.settings import UiSettings
+from desktop.tasks import TaskManager
+
+TIMEOUT = 20_000
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, date]:
+    """The small demo set (500 clients), built once; each test copies the file."""
+    path = tmp_path_factory.mktemp("settlement-demo") / "demo.sqlite"
+    db = open_database(f"sqlite:///{path}")
+    try:
+        summary = create_demo_data(db, scale="small", user="tester")
+    finally:
+        db.engine.dispose()
+    return path, summary.end_day
+
+
+@pytest.fixture
+def demo_ctx(
+    demo_template: tuple[Path, date], tmp_path: Path, qapp: object
+) -> Iterator[DesktopContext]:
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_template[0], path)
+    url = f"sqlite:///{path}"
+    context = DesktopContext(
+        db=open_database(url),
+        tasks=TaskManager(),
+        bus=AppBus(),
+        settings=UiSettings(),
+        config=AppConfig(db_url=url, user="tester"),
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def last_day(demo_template: tuple[Path, date]) -> date:
+    return demo_template[1]
+
+
+@pytest.fixture
+def screen(demo_ctx: DesktopContext, qtbot: Any) -> SettlementScreen:
+    widget = SettlementScreen(demo_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    _wait_idle(widget, qtbot)
+    return widget
+
+
+def _wait_idle(screen: SettlementScreen, qtbot: Any) -> None:
+    qtbot.waitUntil(lambda: screen.is_loaded and screen.ctx.tasks.is_idle, timeout=TIMEOUT)
+
+
+def _stored(ctx: DesktopContext, day: date) -> dict[str, Any]:
+    """The rows a settlement of ``day`` writes, as comparable values."""
+    with ctx.db.sessions() as s:
+        balances = s.execute(
+            select(
+                func.count(),
+                func.sum(ClientBalance.margin_fen),
+                func.sum(ClientBalance.balance_fen),
+            ).where(ClientBalance.trading_day == day)
+        ).one()
+        calls = s.scalar(
+            select(func.count()).where(
+                ClientBalance.trading_day == day, ClientBalance.margin_call_fen > 0
+            )
+        )
+        positions = s.execute(
+            select(func.count(), func.sum(Position.lots), func.sum(Position.margin_fen)).where(
+                Position.trading_day == day
+            )
+        ).one()
+        reserve = s.execute(
+            select(ReserveHistory.member_code, ReserveHistory.reserve_fen).where(
+                ReserveHistory.trading_day == day
+            )
+        ).all()
+        runs = s.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "settlement.run")
+        )
+    return {
+        "clients": balances[0],
+        "margin": balances[1],
+        "balance": balances[2],
+        "calls": calls,
+        "positions": tuple(positions),
+        "reserve": tuple(map(tuple, reserve)),
+        "runs": runs,
+    }
+
+
+def _run(screen: SettlementScreen, qtbot: Any) -> Any:
+    with qtbot.waitSignal(screen.run_finished, timeout=TIMEOUT) as blocker:
+        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+    _wait_idle(screen, qtbot)
+    return blocker.args[0]
+
+
+def _column(model: StatementRowsModel, column: int) -> list[str]:
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_resettle_latest_day_shows_the_stored_figures(
+    screen: SettlementScreen, demo_ctx: DesktopContext, last_day: date, qtbot: Any
+) -> None:
+    assert screen.selected_day() == last_day  # nothing to settle after it: re-settle
+    before = _stored(demo_ctx, last_day)
+    outcome = _run(screen, qtbot)
+    assert outcome.succeeded
+    after = _stored(demo_ctx, last_day)
+    assert after["runs"] == before["runs"] + 1
+    # re-settling the demo's day reproduces its balances and reserve
+    assert (after["clients"], after["margin"], after["balance"]) == (
+        before["clients"],
+        before["margin"],
+        before["balance"],
+    )
+    cards = screen.cards
+    assert cards["clients"].value.text() == f"{after['clients']:,}"
+    assert cards["margin"].value.text() == _yuan(after["margin"])
+    ((_member, reserve),) = after["reserve"]
+    assert cards["reserve"].value.text() == _yuan(reserve)
+    assert cards["calls"].value.text() == f"{after['calls']:,}"
+    assert cards["by"].value.text() == "tester"
+    assert screen.banner.tone == "success"
+    assert last_day.isoformat() in screen.banner.text()
+    # the member statement: 2.d lines with English labels, no tax line
+    items = _column(screen.member_model, 0)
+    assert label("ending_reserve", "en") in items
+    assert not any("tax" in i.lower() or "税" in i for i in items)
+    row = items.index(label("ending_reserve", "en"))
+    assert screen.member_model.index(row, 1).data() == _yuan(reserve)
+    # the settled-days table names who ran the day
+    model = screen.settled_model
+    first = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert first[0] == last_day.isoformat()
+    assert "tester" in first
+
+
+def _yuan(fen: int) -> str:
+    from core.money import format_yuan
+
+    return format_yuan(int(fen))
+
+
+def test_ctrl_enter_runs_the_settlement(screen: SettlementScreen, qtbot: Any) -> None:
+    with qtbot.waitSignal(screen.run_finished, timeout=TIMEOUT) as blocker:
+        screen.settled_view.setFocus()
+        qtbot.keyClick(screen.settled_view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    _wait_idle(screen, qtbot)
+    assert blocker.args[0].succeeded
+
+
+def test_refusal_names_the_contract_and_writes_nothing(
+    demo_ctx: DesktopContext, last_day: date, qtbot: Any
+) -> None:
+    prev = default_calendar().prev_td(last_day)
+    with demo_ctx.db.sessions.begin() as s:
+        contract = s.scalar(
+            select(Position.contract_code)
+            .where(Position.trading_day == prev, Position.lots > 0)
+            .order_by(Position.contract_code)
+            .limit(1)
+        )
+        assert contract is not None
+        s.execute(
+            delete(SettlementPrice).where(
+                SettlementPrice.trading_day == last_day,
+                SettlementPrice.contract_code == contract,
+            )
+        )
+    before = _stored(demo_ctx, last_day)
+    screen = SettlementScreen(demo_ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    _wait_idle(screen, qtbot)
+    outcome = _run(screen, qtbot)
+    assert outcome.refused
+    assert _stored(demo_ctx, last_day) == before
+    problems = screen.problems_view.error_model
+    texts = [problems.copy_text([r], header=False) for r in range(problems.rowCount())]
+    assert any(contract in t and "settlement price" in t.lower() for t in texts), texts
+    assert screen.banner.tone == "danger"
+    assert "refused" in screen.banner.text()
+    assert screen.tabs.currentIndex() == 2
+    assert f"({problems.rowCount()})" in screen.tabs.tabText(2)
+
+
+def test_cancel_from_the_progress_dialog_rolls_back(
+    screen: SettlementScreen,
+    demo_ctx: DesktopContext,
+    last_day: date,
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cancel while the run is writing: the deletes and inserts done so far roll back."""
+    reached, proceed = threading.Event(), threading.Event()
+    real = settlement_module.run_daily_settlement
+
+    class PauseInWrite:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def report(self, stage: str, done: int, total: int | None = None) -> None:
+            self.inner.report(stage, done, total)
+            if stage == "write" and done > 0 and not reached.is_set():
+                reached.set()
+                proceed.wait(10)
+                self.inner.report(stage, done, total)  # raises once cancelled
+
+    def paused(db: Any, day: date, *, user: str | None, progress: Any = None) -> Any:
+        return real(db, day, user=user, progress=PauseInWrite(progress))
+
+    monkeypatch.setattr(settlement_module, "run_daily_settlement", paused)
+    before = _stored(demo_ctx, last_day)
+    with qtbot.waitSignal(screen.run_finished, timeout=TIMEOUT) as blocker:
+        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(reached.is_set, timeout=TIMEOUT)
+        dialog = screen.findChild(ProgressDialog)
+        assert dialog is not None
+        buttons = dialog.findChild(QDialogButtonBox)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+        proceed.set()
+    _wait_idle(screen, qtbot)
+    assert blocker.args[0].cancelled
+    assert screen.banner.tone == "warning"
+    assert "rolled back" in screen.banner.text()
+    assert _stored(demo_ctx, last_day) == before
+
+
+def test_client_statement_and_exports(
+    screen: SettlementScreen, last_day: date, tmp_path: Path, qtbot: Any, qtmodeltester: Any
+) -> None:
+    with screen.ctx.db.sessions() as s:
+        client = s.scalar(
+            select(Position.client_code)
+            .where(Position.trading_day == last_day)
+            .order_by(Position.client_code)
+            .limit(1)
+        )
+        margin = s.scalar(
+            select(ClientBalance.margin_fen).where(
+                ClientBalance.client_code == client, ClientBalance.trading_day == last_day
+            )
+        )
+        reserve = s.scalar(
+            select(ReserveHistory.reserve_fen).where(ReserveHistory.trading_day == last_day)
+        )
+    assert client is not None
+    assert margin is not None
+    assert reserve is not None
+    screen.tabs.setCurrentIndex(1)
+    screen.select_client(client)
+    _wait_idle(screen, qtbot)
+    items = _column(screen.client_model, 0)
+    row = items.index(label("margin", "en"))
+    assert screen.client_model.index(row, 1).data() == _yuan(margin)
+    assert screen.positions_model.rowCount() > 0
+    for model in (screen.member_model, screen.client_model, screen.positions_model):
+        qtmodeltester.check(model)
+
+    member_xlsx = tmp_path / "member.xlsx"
+    with qtbot.waitSignal(screen.exported, timeout=TIMEOUT):
+        screen.export_member_statement(member_xlsx)
+    sheet = load_workbook(member_xlsx).active
+    values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert Decimal(str(values[label("ending_reserve", "en")])) == Decimal(reserve) / 100
+    assert values[label("day", "en")] == last_day.isoformat()
+
+    client_pdf = tmp_path / "client.pdf"
+    with qtbot.waitSignal(screen.exported, timeout=TIMEOUT):
+        screen.export_client_statement(client_pdf, suffix=".pdf")
+    assert client_pdf.read_bytes().startswith(b"%PDF")
+    assert str(client_pdf) in screen.banner.text()
+    _wait_idle(screen, qtbot)
+
+
+def test_picking_a_settled_day_shows_its_statement(
+    screen: SettlementScreen, last_day: date, qtbot: Any
+) -> None:
+    earlier = default_calendar().prev_td(last_day)
+    model = screen.settled_model
+    rows = [r for r in range(model.rowCount()) if model.index(r, 0).data() == earlier.isoformat()]
+    assert rows
+    screen.settled_view.clicked.emit(model.index(rows[0], 0))
+    _wait_idle(screen, qtbot)
+    assert screen.selected_day() == earlier
+    summary = screen.summary()
+    assert summary is not None
+    assert summary.day == earlier
+    assert earlier.isoformat() in screen.member_info.text()
+
+
+def test_chinese_labels(screen: SettlementScreen, qtbot: Any) -> None:
+    from desktop import i18n
+
+    i18n.set_language("zh")
+    screen.retranslate()
+    assert screen.run_button.text() == "执行结算"
+    assert label("ending_reserve", "zh") in _column(screen.member_model, 0)
