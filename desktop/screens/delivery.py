@@ -1,0 +1,363 @@
+"""Delivery (交割): stored matches, a seller's minimum-pairing allocation, and an ad hoc
+calculator of the fewest (warehouse, buyer) pairs (最少配对).
+
+Allocations come from ``core.services.delivery`` (``allocate_delivery_for_seller``
+with ``record=False``: the screen previews, it never writes) and ``allocate_ad_hoc``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from core.errors import InputError
+from core.progress import ProgressState
+from core.services.delivery import SellerAllocation
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.models.columns import Column, Kind
+from desktop.models.frame_table import FrameTableModel
+from desktop.screens.workbench_common import WorkbenchScreen
+from desktop.screens.workbench_data import (
+    DeliveryData,
+    DeliveryRequest,
+    allocate_given,
+    load_delivery,
+)
+from desktop.widgets.data_table import DataTableView
+
+EXAMPLE_WAREHOUSES = "A:30, B:20, C:10"
+EXAMPLE_BUYERS = "X:20, Y:30, Z:10"
+"""The worked example of docs/cli.md, prefilled so that the calculator shows a result."""
+
+STATE_LABELS = {
+    "pending": QT_TRANSLATE_NOOP("Values", "Pending"),
+    "allocated": QT_TRANSLATE_NOOP("Values", "Allocated"),
+}
+MATCH_COLUMNS = (
+    Column("match_day", QT_TRANSLATE_NOOP("Columns", "Matched on"), Kind.DATE, 90),
+    Column("contract_code", QT_TRANSLATE_NOOP("Columns", "Contract"), Kind.CODE, 70),
+    Column("seller_code", QT_TRANSLATE_NOOP("Columns", "Seller"), Kind.CODE, 80),
+    Column("buyer_code", QT_TRANSLATE_NOOP("Columns", "Buyer"), Kind.CODE, 80),
+    Column("lots", QT_TRANSLATE_NOOP("Columns", "Lots"), Kind.INT, 50),
+    Column("price_fen", QT_TRANSLATE_NOOP("Columns", "Price (CNY)"), Kind.PRICE, 90),
+    Column("delivery_day", QT_TRANSLATE_NOOP("Columns", "Delivery day"), Kind.DATE, 90),
+    Column(
+        "allocation_state",
+        QT_TRANSLATE_NOOP("Columns", "Allocation"),
+        Kind.ENUM,
+        80,
+        labels=STATE_LABELS,
+    ),
+)
+PAIR_COLUMNS = (
+    Column("warehouse_code", QT_TRANSLATE_NOOP("Columns", "Warehouse"), Kind.CODE, 90),
+    Column("buyer_code", QT_TRANSLATE_NOOP("Columns", "Buyer"), Kind.CODE, 90),
+    Column("lots", QT_TRANSLATE_NOOP("Columns", "Lots"), Kind.INT, 60),
+)
+
+
+class AllocationPanel(QWidget):
+    """Pair count, lower bound, optimal flag and the pairs of one allocation."""
+
+    def __init__(self, ctx: DesktopContext, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setObjectName("sectionTitle")
+        self.summary = QLabel()
+        self.summary.setObjectName(f"{name}Summary")
+        self.summary.setWordWrap(True)
+        self.model = FrameTableModel(PAIR_COLUMNS, self)
+        self.view = DataTableView(ctx.settings, f"delivery_{name}", self)
+        self.view.setModel(self.model)
+        self.view.apply_default_widths(PAIR_COLUMNS, "buyer_code")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        self.allocation: SellerAllocation | None = None
+
+    def show_allocation(self, allocation: SellerAllocation | None, empty_text: str = "") -> None:
+        self.allocation = allocation
+        if allocation is None:
+            self.model.set_frame(pd.DataFrame(columns=[c.key for c in PAIR_COLUMNS]))
+            self.summary.setText(empty_text)
+            return
+        self.model.set_frame(allocation.pairs)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.model.retranslate()
+        a = self.allocation
+        if a is None:
+            return
+        al = a.allocation
+        warehouses = ", ".join(f"{w} {n:,}" for w, n in a.warehouses)
+        buyers = ", ".join(f"{b} {n:,}" for b, n in a.buyers)
+        self.summary.setText(
+            translate(
+                "Delivery",
+                "<b>%1 pairs</b> (lower bound %2, %3) · warehouses: %4 · buyers: %5",
+            )
+            .replace("%1", f"{al.pair_count:,}")
+            .replace("%2", f"{al.lower_bound:,}")
+            .replace(
+                "%3",
+                translate("Delivery", "optimal")
+                if al.optimal
+                else translate("Delivery", "may not be optimal"),
+            )
+            .replace("%4", warehouses)
+            .replace("%5", buyers)
+        )
+
+
+class DeliveryScreen(WorkbenchScreen):
+    """Stored matches, the chosen seller's allocation, and the ad hoc calculator."""
+
+    watched = ("positions", "receipts")
+    title_source = QT_TRANSLATE_NOOP("Screens", "Delivery")
+    progress_source = QT_TRANSLATE_NOOP("Delivery", "Allocating receipts…")
+
+    def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "delivery", parent)
+        self._data: DeliveryData | None = None
+        self._request = DeliveryRequest()
+        self.seller_label = QLabel()
+        self.seller_combo = QComboBox()
+        self.seller_combo.setObjectName("sellerCombo")
+        self.seller_combo.setMinimumWidth(180)
+        self.seller_combo.activated.connect(lambda _i: self.recompute())
+        self.recompute_button = QPushButton()
+        self.recompute_button.clicked.connect(self.recompute)
+        self.export_button = QPushButton()
+        self.export_button.clicked.connect(self.choose_export)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.seller_label)
+        bar.addWidget(self.seller_combo)
+        bar.addStretch(1)
+        bar.addWidget(self.recompute_button)
+        bar.addWidget(self.export_button)
+        self.root.addLayout(bar)
+
+        self.matches_title = QLabel()
+        self.matches_title.setObjectName("sectionTitle")
+        self.matches_model = FrameTableModel(
+            MATCH_COLUMNS, self, filter_keys=("seller_code", "buyer_code", "contract_code")
+        )
+        self.matches_view = DataTableView(ctx.settings, "delivery_matches", self)
+        self.matches_view.setModel(self.matches_model)
+        self.matches_view.apply_default_widths(MATCH_COLUMNS)
+        self.seller_panel = AllocationPanel(ctx, "seller", self)
+
+        self.adhoc_title = QLabel()
+        self.adhoc_title.setObjectName("sectionTitle")
+        self.adhoc_hint = QLabel()
+        self.adhoc_hint.setWordWrap(True)
+        self.adhoc_hint.setObjectName("screenSubtitle")
+        self.warehouses_label = QLabel()
+        self.warehouses_edit = QLineEdit(EXAMPLE_WAREHOUSES)
+        self.warehouses_edit.setObjectName("warehousesEdit")
+        self.buyers_label = QLabel()
+        self.buyers_edit = QLineEdit(EXAMPLE_BUYERS)
+        self.buyers_edit.setObjectName("buyersEdit")
+        self.allocate_button = QPushButton()
+        self.allocate_button.setObjectName("allocateButton")
+        self.allocate_button.clicked.connect(self.allocate_ad_hoc)
+        for edit in (self.warehouses_edit, self.buyers_edit):
+            edit.returnPressed.connect(self.allocate_ad_hoc)
+        self.adhoc_error = QLabel()
+        self.adhoc_error.setObjectName("adhocError")
+        self.adhoc_error.setStyleSheet("color: #c0392b;")
+        self.adhoc_error.setWordWrap(True)
+        self.adhoc_panel = AllocationPanel(ctx, "adhoc", self)
+        form = QGridLayout()
+        form.addWidget(self.warehouses_label, 0, 0)
+        form.addWidget(self.warehouses_edit, 0, 1)
+        form.addWidget(self.buyers_label, 1, 0)
+        form.addWidget(self.buyers_edit, 1, 1)
+        form.addWidget(self.allocate_button, 1, 2)
+        adhoc = QWidget()
+        adhoc_layout = QVBoxLayout(adhoc)
+        adhoc_layout.setContentsMargins(0, 0, 0, 0)
+        adhoc_layout.setSpacing(4)
+        adhoc_layout.addWidget(self.adhoc_title)
+        adhoc_layout.addWidget(self.adhoc_hint)
+        adhoc_layout.addLayout(form)
+        adhoc_layout.addWidget(self.adhoc_error)
+        adhoc_layout.addWidget(self.adhoc_panel, 1)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.setChildrenCollapsible(False)
+        left.addWidget(_titled(self.matches_title, self.matches_view))
+        left.addWidget(self.seller_panel)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.setChildrenCollapsible(False)
+        body.addWidget(left)
+        body.addWidget(adhoc)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        self.root.addWidget(body, 1)
+        self.retranslate()
+
+    # ----------------------------------------------------------------- loading
+    def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
+        request = self._request
+        return lambda session: load_delivery(session, request, progress)
+
+    def recompute(self) -> None:
+        choice = self.seller_combo.currentData()
+        if isinstance(choice, tuple):
+            self._request = DeliveryRequest(seller=str(choice[0]), contract=str(choice[1]))
+        self.reload()
+        self.allocate_ad_hoc()
+
+    def apply_result(self, result: Any) -> None:
+        assert isinstance(result, DeliveryData)
+        self._data = result
+        self._day = result.day
+        combo = self.seller_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for seller, contract in result.sellers:
+            combo.addItem(f"{seller} · {contract}", (seller, contract))
+        if result.allocation is not None:
+            combo.setCurrentIndex(
+                max(combo.findData((result.allocation.seller, result.allocation.contract)), 0)
+            )
+        combo.blockSignals(False)
+        self.matches_model.set_frame(result.matches)
+        self.error_banner.set_message(result.error, "danger")
+        self.seller_panel.show_allocation(
+            result.allocation,
+            translate(
+                "Delivery",
+                "No stored delivery matches: use the calculator on the right for given lots.",
+            )
+            if not result.sellers
+            else "",
+        )
+        if self.adhoc_panel.allocation is None and not self.adhoc_error.text():
+            self.allocate_ad_hoc()
+        self._update_texts()
+
+    # ----------------------------------------------------------------- ad hoc
+    def allocate_ad_hoc(self) -> None:
+        """Run the minimal-pairs allocation of the typed lots on a worker."""
+        warehouses, buyers = self.warehouses_edit.text(), self.buyers_edit.text()
+
+        def job() -> SellerAllocation:
+            return allocate_given(warehouses, buyers)
+
+        def done(future: Any) -> None:
+            try:
+                allocation = future.result()
+            except InputError as exc:
+                self.adhoc_error.setText(str(exc))
+                self.adhoc_panel.show_allocation(None)
+                return
+            self.adhoc_error.setText("")
+            self.adhoc_panel.show_allocation(allocation)
+
+        self.ctx.tasks.submit(job, done, owner=self)
+
+    # ----------------------------------------------------------------- texts
+    def _update_texts(self) -> None:
+        data = self._data
+        self.matches_title.setText(
+            translate("Delivery", "Delivery matches: %1").replace(
+                "%1", f"{0 if data is None else len(data.matches):,}"
+            )
+        )
+        allocation = None if data is None else data.allocation
+        self.seller_panel.title.setText(
+            translate("Delivery", "Minimum pairing for seller %1 (%2)")
+            .replace("%1", allocation.seller)
+            .replace("%2", allocation.contract)
+            if allocation is not None
+            else translate("Delivery", "Minimum pairing for a seller")
+        )
+        self.banner.set_message(
+            translate(
+                "Delivery",
+                "Allocations are previews: nothing is recorded here. Fewest pairs "
+                "are exact up to 20 warehouses and buyers after equal pairs; "
+                "beyond, the lower bound tells how far from optimal.",
+            ),
+            "info",
+        )
+        self.update_subtitle()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.seller_label.setText(translate("Delivery", "Seller"))
+        self.recompute_button.setText(translate("Workbench", "Recompute (Ctrl+R)"))
+        self.export_button.setText(translate("Workbench", "Export… (Ctrl+E)"))
+        self.adhoc_title.setText(translate("Delivery", "Ad hoc calculator"))
+        self.adhoc_hint.setText(
+            translate(
+                "Delivery",
+                "Enter the seller's receipts by warehouse and the buyers' lots as CODE:LOTS, "
+                "separated by commas; both sides must total the same lots.",
+            )
+        )
+        self.warehouses_label.setText(translate("Delivery", "Warehouses"))
+        self.buyers_label.setText(translate("Delivery", "Buyers"))
+        self.allocate_button.setText(translate("Delivery", "Allocate"))
+        self.adhoc_panel.title.setText(translate("Delivery", "Fewest pairs"))
+        self.matches_model.retranslate()
+        self.seller_panel.retranslate()
+        self.adhoc_panel.retranslate()
+        self._update_texts()
+
+    def status_text(self) -> str:
+        data = self._data
+        if data is None:
+            return ""
+        return translate("Delivery", "%1 matches").replace("%1", f"{len(data.matches):,}")
+
+    def save_state(self) -> None:
+        self.matches_view.save_header()
+
+    def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
+        panel = self.seller_panel if self.seller_panel.allocation is not None else self.adhoc_panel
+        if panel.allocation is None:
+            return None
+        title = translate("Delivery", "Delivery allocation")
+        return (
+            panel.allocation.pairs,
+            title,
+            [panel.summary.text().replace("<b>", "").replace("</b>", "")],
+        )
+
+
+def _titled(title: QLabel, view: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    layout.addWidget(title)
+    layout.addWidget(view, 1)
+    return box
+
+
+def create(ctx: DesktopContext, parent: QWidget | None = None) -> DeliveryScreen:
+    return DeliveryScreen(ctx, parent)

@@ -1,0 +1,488 @@
+"""Forced liquidation workbench (强行平仓): members below zero, clients' release and lots,
+what-if deposit, opening ban, order list for the trading desk.
+
+Figures come from ``core.services.liquidation.preview_liquidation``; typing a what-if
+deposit (or an assumed reserve) recomputes on a worker after a short pause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from core.money import format_yuan, parse_yuan
+from core.progress import ProgressState
+from core.rules.forced_liquidation import LiquidationParams
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.models.columns import HEDGE_LABELS, SIDE_LABELS, Column, Kind
+from desktop.models.frame_table import FrameTableModel
+from desktop.screens.workbench_common import (
+    DANGER_ROW_BRUSH,
+    TintedFrameModel,
+    WorkbenchScreen,
+)
+from desktop.screens.workbench_data import (
+    LiquidationData,
+    LiquidationRequest,
+    default_params,
+    liquidation_order_list,
+    load_liquidation,
+)
+from desktop.widgets.banner import Banner
+from desktop.widgets.data_table import DataTableView
+from desktop.widgets.params_panel import ParamsPanel, ParamSpec
+
+DEBOUNCE_MS = 400
+"""Typing pauses this long before a what-if figure is recomputed."""
+
+CLOSE_SIDE_LABELS = {
+    "sell": QT_TRANSLATE_NOOP("Values", "Sell to close"),
+    "buy": QT_TRANSLATE_NOOP("Values", "Buy to close"),
+}
+MEMBER_COLUMNS = (
+    Column("member_code", QT_TRANSLATE_NOOP("Columns", "Member"), Kind.CODE, 70),
+    Column("member_name", QT_TRANSLATE_NOOP("Columns", "Member name"), Kind.TEXT, 200),
+    Column(
+        "reserve_fen",
+        QT_TRANSLATE_NOOP("Columns", "Settlement reserve (CNY)"),
+        Kind.MONEY,
+        160,
+    ),
+    Column(
+        "min_reserve_fen", QT_TRANSLATE_NOOP("Columns", "Minimum reserve (CNY)"), Kind.MONEY, 150
+    ),
+)
+CLIENT_COLUMNS = (
+    Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 84),
+    Column("margin_fen", QT_TRANSLATE_NOOP("Columns", "Trading margin (CNY)"), Kind.MONEY, 150),
+    Column("release_fen", QT_TRANSLATE_NOOP("Columns", "To release (CNY)"), Kind.MONEY, 150),
+    Column("released_fen", QT_TRANSLATE_NOOP("Columns", "Released by lots (CNY)"), Kind.MONEY, 170),
+    Column("close_lots", QT_TRANSLATE_NOOP("Columns", "Lots to close"), Kind.INT, 100),
+)
+ORDER_COLUMNS = (
+    Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 80),
+    Column("contract_code", QT_TRANSLATE_NOOP("Columns", "Contract"), Kind.CODE, 80),
+    Column("side", QT_TRANSLATE_NOOP("Columns", "Position"), Kind.ENUM, 80, labels=SIDE_LABELS),
+    Column("hedge", QT_TRANSLATE_NOOP("Columns", "Type"), Kind.ENUM, 96, labels=HEDGE_LABELS),
+    Column(
+        "close_side",
+        QT_TRANSLATE_NOOP("Columns", "Order"),
+        Kind.ENUM,
+        120,
+        labels=CLOSE_SIDE_LABELS,
+    ),
+    Column("close_lots", QT_TRANSLATE_NOOP("Columns", "Lots"), Kind.INT, 70),
+    Column("released_fen", QT_TRANSLATE_NOOP("Columns", "Released (CNY)"), Kind.MONEY, 150),
+)
+FACTS = (
+    ("reserve", QT_TRANSLATE_NOOP("Liquidation", "Settlement reserve (CNY)")),
+    ("deposit", QT_TRANSLATE_NOOP("Liquidation", "What-if deposit (CNY)")),
+    ("min_reserve", QT_TRANSLATE_NOOP("Liquidation", "Minimum reserve (CNY)")),
+    ("required", QT_TRANSLATE_NOOP("Liquidation", "Required (CNY)")),
+    ("margin", QT_TRANSLATE_NOOP("Liquidation", "Clients' trading margin (CNY)")),
+    ("ratio", QT_TRANSLATE_NOOP("Liquidation", "Ratio")),
+    ("release", QT_TRANSLATE_NOOP("Liquidation", "To release (CNY)")),
+    ("released", QT_TRANSLATE_NOOP("Liquidation", "Released by lots (CNY)")),
+    ("lots", QT_TRANSLATE_NOOP("Liquidation", "Lots to close")),
+    ("shortfall", QT_TRANSLATE_NOOP("Liquidation", "Shortfall (CNY)")),
+)
+PARAM_NAMES = {
+    "requirement": QT_TRANSLATE_NOOP("Liquidation", "requirement reading"),
+    "lots_method": QT_TRANSLATE_NOOP("Liquidation", "lots method"),
+    "min_reserve": QT_TRANSLATE_NOOP("Liquidation", "minimum reserve"),
+}
+
+
+def liquidation_param_specs(p: LiquidationParams) -> list[ParamSpec]:
+    unverified = set(p.unverified)
+    return [
+        ParamSpec(
+            "requirement",
+            QT_TRANSLATE_NOOP("Params", "Requirement"),
+            "choice",
+            p.requirement,
+            "requirement" not in unverified,
+            choices=(
+                ("to_zero", QT_TRANSLATE_NOOP("Params", "Back to zero")),
+                ("to_min_reserve", QT_TRANSLATE_NOOP("Params", "Back to the minimum reserve")),
+            ),
+        ),
+        ParamSpec(
+            "lots_method",
+            QT_TRANSLATE_NOOP("Params", "Lots per line"),
+            "choice",
+            p.lots_method,
+            "lots_method" not in unverified,
+            choices=(
+                ("same_ratio", QT_TRANSLATE_NOOP("Params", "Same ratio on every line")),
+                ("fewest_lots", QT_TRANSLATE_NOOP("Params", "Fewest lots per client")),
+            ),
+        ),
+    ]
+
+
+def parse_money(text: str) -> int | None:
+    """Typed yuan ("1,000,000.50") as fen; None for an empty field. ValueError otherwise."""
+    cleaned = text.replace(",", "").replace("，", "").replace(" ", "")
+    if not cleaned:
+        return None
+    return int(parse_yuan(cleaned))
+
+
+class LiquidationScreen(WorkbenchScreen):
+    """Member choice, what-if deposit, parameters, figures, clients and the order list."""
+
+    watched = ("members", "balances", "positions", "prices")
+    title_source = QT_TRANSLATE_NOOP("Screens", "Forced liquidation")
+    progress_source = QT_TRANSLATE_NOOP("Liquidation", "Computing the forced-liquidation preview…")
+
+    def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "liquidation", parent)
+        self._defaults = default_params()[1]
+        self._data: LiquidationData | None = None
+        self._request = LiquidationRequest()
+        self.ban_banner = Banner("liquidation_ban", self)
+        self.root.insertWidget(1, self.ban_banner)
+
+        self.member_label = QLabel()
+        self.member_combo = QComboBox()
+        self.member_combo.setObjectName("memberCombo")
+        self.member_combo.setMinimumWidth(200)
+        self.member_combo.activated.connect(lambda _i: self.recompute())
+        self.assume_check = QCheckBox()
+        self.assume_check.setObjectName("assumeReserve")
+        self.reserve_edit = QLineEdit()
+        self.reserve_edit.setObjectName("reserveEdit")
+        self.reserve_edit.setEnabled(False)
+        self.reserve_edit.setMaximumWidth(150)
+        self.assume_check.toggled.connect(self._on_assume)
+        self.deposit_label = QLabel()
+        self.deposit_edit = QLineEdit()
+        self.deposit_edit.setObjectName("depositEdit")
+        self.deposit_edit.setMaximumWidth(150)
+        self.deposit_edit.setClearButtonEnabled(True)
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.recompute)
+        self.deposit_edit.textEdited.connect(lambda _t: self._debounce.start())
+        self.reserve_edit.textEdited.connect(lambda _t: self._debounce.start())
+        self.recompute_button = QPushButton()
+        self.recompute_button.clicked.connect(self.recompute)
+        self.export_button = QPushButton()
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(self.choose_export)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        for widget in (
+            self.member_label,
+            self.member_combo,
+            self.assume_check,
+            self.reserve_edit,
+            self.deposit_label,
+            self.deposit_edit,
+        ):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.recompute_button)
+        bar.addWidget(self.export_button)
+        self.root.addLayout(bar)
+
+        self.params = ParamsPanel(
+            "liquidation",
+            QT_TRANSLATE_NOOP("Params", "Parameters"),
+            liquidation_param_specs(self._defaults),
+            self,
+        )
+        self.params.changed.connect(self.recompute)
+        self.figures = QFrame()
+        self.figures.setObjectName("liquidationFigures")
+        self.figures.setStyleSheet(
+            "QFrame#liquidationFigures { background: #ffffff; border: 1px solid #dde3ea; "
+            "border-radius: 4px; }"
+        )
+        self.figures_title = QLabel()
+        self.figures_title.setObjectName("sectionTitle")
+        form = QFormLayout()
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(3)
+        self.facts: dict[str, tuple[QLabel, QLabel]] = {}
+        for key, _ in FACTS:
+            caption, value = QLabel(), QLabel("—")
+            value.setObjectName(f"fact_{key}")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.facts[key] = (caption, value)
+            form.addRow(caption, value)
+        figures_layout = QVBoxLayout(self.figures)
+        figures_layout.setContentsMargins(10, 8, 10, 8)
+        figures_layout.addWidget(self.figures_title)
+        figures_layout.addLayout(form)
+        figures_layout.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(8)
+        left_layout.addWidget(self.params)
+        left_layout.addWidget(self.figures, 1)
+        left.setMinimumWidth(270)
+        left.setMaximumWidth(310)
+
+        self.members_title = QLabel()
+        self.members_title.setObjectName("sectionTitle")
+        self.members_model = TintedFrameModel(
+            MEMBER_COLUMNS, self, flag_key="below_zero", tints={True: DANGER_ROW_BRUSH}
+        )
+        self.members_view = DataTableView(ctx.settings, "liquidation_members", self)
+        self.members_view.setModel(self.members_model)
+        self.members_view.fit_columns(MEMBER_COLUMNS, "member_name")
+        self.members_view.setMaximumHeight(84)
+        self.clients_title = QLabel()
+        self.clients_title.setObjectName("sectionTitle")
+        self.clients_model = FrameTableModel(CLIENT_COLUMNS, self)
+        self.clients_view = DataTableView(ctx.settings, "liquidation_clients", self)
+        self.clients_view.setModel(self.clients_model)
+        self.clients_view.apply_default_widths(CLIENT_COLUMNS)
+        self.orders_title = QLabel()
+        self.orders_title.setObjectName("sectionTitle")
+        self.orders_model = FrameTableModel(ORDER_COLUMNS, self)
+        self.orders_view = DataTableView(ctx.settings, "liquidation_orders", self)
+        self.orders_view.setModel(self.orders_model)
+        self.orders_view.apply_default_widths(ORDER_COLUMNS)
+        lower = QSplitter(Qt.Orientation.Vertical)
+        lower.setChildrenCollapsible(False)
+        lower.addWidget(_titled(self.clients_title, self.clients_view))
+        lower.addWidget(_titled(self.orders_title, self.orders_view))
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(6)
+        right_layout.addWidget(self.members_title)
+        right_layout.addWidget(self.members_view)
+        right_layout.addWidget(lower, 1)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.setChildrenCollapsible(False)
+        body.addWidget(left)
+        body.addWidget(right)
+        body.setStretchFactor(1, 1)
+        self.root.addWidget(body, 1)
+        self.retranslate()
+
+    # ----------------------------------------------------------------- loading
+    def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
+        request = self._request
+        return lambda session: load_liquidation(session, request, progress)
+
+    def recompute(self) -> None:
+        """Read member, reserve, deposit and parameters; reload (Ctrl+R)."""
+        self._debounce.stop()
+        try:
+            deposit = parse_money(self.deposit_edit.text()) or 0
+            reserve = (
+                parse_money(self.reserve_edit.text()) if self.assume_check.isChecked() else None
+            )
+        except ValueError:
+            self.set_error(
+                translate(
+                    "Liquidation", "Amounts: yuan with at most two decimals, e.g. 1,000,000.00"
+                )
+            )
+            return
+        if deposit < 0:
+            self.set_error(translate("Liquidation", "A what-if deposit must not be negative"))
+            return
+        self.error_banner.set_message("")
+        values = self.params.values()
+        member = self.member_combo.currentData()
+        self._request = LiquidationRequest(
+            member=member if isinstance(member, str) else None,
+            reserve_fen=reserve,
+            deposit_fen=deposit,
+            requirement=str(values["requirement"]),
+            lots_method=str(values["lots_method"]),
+        )
+        self.reload()
+
+    def _on_assume(self, checked: bool) -> None:
+        self.reserve_edit.setEnabled(checked)
+        if checked and not self.reserve_edit.text() and self._data and self._data.report:
+            self.reserve_edit.setText(format_yuan(self._data.report.reserve_fen))
+        self.recompute()
+
+    def apply_result(self, result: Any) -> None:
+        assert isinstance(result, LiquidationData)
+        self._data = result
+        self._day = result.day
+        self.error_banner.set_message(result.error, "danger")
+        combo = self.member_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for row in result.members.to_dict("records"):
+            combo.addItem(f"{row['member_code']} {row['member_name']}", row["member_code"])
+        combo.setCurrentIndex(max(combo.findData(result.member), 0))
+        combo.blockSignals(False)
+        self.members_model.set_frame(result.members)
+        report = result.report
+        self.clients_model.set_frame(
+            report.clients
+            if report is not None
+            else pd.DataFrame(columns=[c.key for c in CLIENT_COLUMNS])
+        )
+        self.orders_model.set_frame(result.orders)
+        self._update_texts()
+
+    # ----------------------------------------------------------------- display
+    def _update_texts(self) -> None:
+        data = self._data
+        report = None if data is None else data.report
+        values = {key: "—" for key, _ in FACTS}
+        red: set[str] = set()
+        if report is not None:
+            pv = report.preview
+            values.update(
+                {
+                    "reserve": format_yuan(report.reserve_fen),
+                    "deposit": format_yuan(report.deposit_fen),
+                    "min_reserve": format_yuan(report.min_reserve_fen),
+                    "required": format_yuan(pv.required_fen),
+                    "margin": format_yuan(pv.total_margin_fen),
+                    "ratio": f"{pv.ratio_decimal(8)}",
+                    "release": format_yuan(pv.total_release_fen),
+                    "released": format_yuan(pv.total_released_fen),
+                    "lots": f"{int(pv.line_lots.sum()):,}",
+                    "shortfall": format_yuan(pv.shortfall_fen),
+                }
+            )
+            red = {"reserve"} if report.reserve_fen < 0 else set()
+            if pv.required_fen > 0:
+                red.add("required")
+            if pv.shortfall_fen > 0:
+                red.add("shortfall")
+        for key, (_, label) in self.facts.items():
+            label.setText(values[key])
+            label.setStyleSheet("color: #c0392b; font-weight: 600;" if key in red else "")
+        if report is not None and report.opening_banned:
+            self.ban_banner.set_message(
+                translate(
+                    "Liquidation",
+                    "Opening banned: the reserve is below zero; the member may not "
+                    "open positions until the reserve is back to the minimum of %1 CNY (R26).",
+                ).replace("%1", format_yuan(report.min_reserve_fen)),
+                "danger",
+            )
+        else:
+            self.ban_banner.set_message("")
+        if report is not None:
+            names = [
+                translate("Liquidation", PARAM_NAMES.get(n, n))
+                for n in report.unverified
+                if n not in self.params.specs or self.params.tag_state(n) == "unverified"
+            ]
+            text = translate(
+                "Liquidation",
+                "Preview rests on unverified defaults (%1); the exchange's result is "
+                "authoritative.",
+            ).replace("%1", translate("Workbench", ", ").join(names) or "—")
+            if not report.is_triggered:
+                text = (
+                    translate(
+                        "Liquidation",
+                        "No forced liquidation: the reserve after the deposit is not below zero.",
+                    )
+                    + " "
+                    + text
+                )
+            self.banner.set_message(text, "warning" if report.is_triggered else "info")
+        else:
+            self.banner.set_message("")
+        lines = 0 if data is None else len(data.orders)
+        self.members_title.setText(translate("Liquidation", "Members and their latest reserve"))
+        self.clients_title.setText(
+            translate("Liquidation", "Clients: %1").replace(
+                "%1", f"{self.clients_model.rowCount():,}"
+            )
+        )
+        self.orders_title.setText(
+            translate("Liquidation", "Order list for the trading desk: %1 lines").replace(
+                "%1", f"{lines:,}"
+            )
+        )
+        self.update_subtitle()
+
+    def describe(self) -> str:
+        data = self._data
+        if data is None or data.member is None:
+            return ""
+        return translate("Liquidation", "Member %1").replace("%1", data.member)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.member_label.setText(translate("Liquidation", "Member"))
+        self.assume_check.setText(translate("Liquidation", "Assume reserve (CNY)"))
+        self.assume_check.setToolTip(
+            translate("Liquidation", "Stress test: use this reserve instead of the stored one")
+        )
+        self.deposit_label.setText(translate("Liquidation", "What-if deposit (CNY)"))
+        self.deposit_edit.setPlaceholderText("0.00")
+        self.recompute_button.setText(translate("Workbench", "Recompute (Ctrl+R)"))
+        self.export_button.setText(translate("Liquidation", "Export order list… (Ctrl+E)"))
+        self.figures_title.setText(translate("Liquidation", "Preview figures"))
+        for key, caption_source in FACTS:
+            self.facts[key][0].setText(translate("Liquidation", caption_source))
+        self.params.retranslate()
+        for model in (self.members_model, self.clients_model, self.orders_model):
+            model.retranslate()
+        self._update_texts()
+
+    def status_text(self) -> str:
+        data = self._data
+        if data is None:
+            return ""
+        return translate("Liquidation", "%1 lines to close").replace("%1", f"{len(data.orders):,}")
+
+    def save_state(self) -> None:
+        for view in (self.members_view, self.clients_view, self.orders_view):
+            view.save_header()
+
+    def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
+        data = self._data
+        if data is None or data.report is None:
+            return None
+        frame = liquidation_order_list(data).copy()
+        frame["side_to_close"] = [
+            translate("Values", CLOSE_SIDE_LABELS[s]) for s in frame["side_to_close"]
+        ]
+        title = translate("Liquidation", "Forced liquidation order list, member %1").replace(
+            "%1", data.report.member
+        )
+        notes = [self.subtitle_label.text(), self.ban_banner.text(), self.banner.text()]
+        return frame, title, [n for n in notes if n]
+
+
+def _titled(title: QLabel, view: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    layout.addWidget(title)
+    layout.addWidget(view, 1)
+    return box
+
+
+def create(ctx: DesktopContext, parent: QWidget | None = None) -> LiquidationScreen:
+    return LiquidationScreen(ctx, parent)

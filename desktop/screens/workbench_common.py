@@ -1,0 +1,272 @@
+"""Shared parts of the risk workbenches: tinted table model, screen base, export.
+
+``WorkbenchScreen`` adds to ``Screen``: a title with the trading day, a delayed
+progress dialog with Cancel around every load (the loader receives the
+``ProgressState``; cancelling raises ``OperationCancelledError`` on the worker),
+Ctrl+R (recompute) and Ctrl+E (export) shortcuts, and exports written on a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from core.errors import InputError, OperationCancelledError, RiskDeskError
+from core.progress import ProgressState
+from core.reports.export import LABELS_ZH, write_table
+from core.reports.pdf_table import write_pdf_table
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
+from desktop.models.columns import Column
+from desktop.models.frame_table import AnyIndex, FrameTableModel
+from desktop.progress_dialog import ProgressDialog
+from desktop.screens.base import Screen
+from desktop.widgets.banner import Banner
+
+# Built once (STYLE B4).
+DIFF_BRUSH = QBrush(QColor("#fde8b8"))
+"""Cells whose lots differ between the two roundings."""
+WARN_ROW_BRUSH = QBrush(QColor("#fdf3e1"))
+DANGER_ROW_BRUSH = QBrush(QColor("#fbe0dc"))
+URGENCY_BRUSHES = {"soon": WARN_ROW_BRUSH, "past": DANGER_ROW_BRUSH}
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+
+EXTRA_LABELS_ZH = {
+    "close_side": "平仓方向",
+    "side_to_close": "平仓方向",
+    "effective_from": "限额生效日",
+    "urgency": "紧迫度",
+    "pair_count": "配对数",
+    "match_day": "配对日",
+    "delivery_day": "交割日",
+    "price_yuan": "价格",
+    "allocation_state": "分配状态",
+    "id": "编号",
+}
+
+
+class TintedFrameModel(FrameTableModel):
+    """A ``FrameTableModel`` that paints cell backgrounds from a flag column.
+
+    ``flag_key`` names a frame column; ``tints`` maps its values to brushes;
+    ``tint_columns`` limits the tint to those column keys (None: the whole row).
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        parent: QObject | None = None,
+        *,
+        flag_key: str,
+        tints: Mapping[Any, QBrush],
+        tint_columns: Collection[str] | None = None,
+        filter_keys: Sequence[str] = (),
+    ) -> None:
+        super().__init__(columns, parent, filter_keys=filter_keys)
+        self._flag_key = flag_key
+        self._tints = dict(tints)
+        self._tint_columns = None if tint_columns is None else frozenset(tint_columns)
+        self._flags: list[Any] = []
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        self._flags = frame[self._flag_key].tolist() if self._flag_key in frame else []
+        super().set_frame(frame)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != _BACKGROUND:
+            return super().data(index, role)
+        if not index.isValid() or not self._flags:
+            return None
+        if self._tint_columns is not None and (
+            self.columns[index.column()].key not in self._tint_columns
+        ):
+            return None
+        return self._tints.get(self._flags[self.source_row(index.row())])
+
+    def flag(self, view_row: int) -> Any:
+        return self._flags[self.source_row(view_row)]
+
+
+def zh_labels() -> dict[str, str] | None:
+    """Chinese export headers when the UI is Chinese, else the column names."""
+    return {**LABELS_ZH, **EXTRA_LABELS_ZH} if current_language() == "zh" else None
+
+
+class WorkbenchScreen(Screen):
+    """A screen with title, trading day, banner, progress-aware loads and shortcuts.
+
+    Subclasses implement ``make_query(progress)`` (GUI thread; returns the worker
+    function), ``apply`` and ``export_request()`` (the frame, title and notes to export,
+    or None when there is nothing to export).
+    """
+
+    exported = Signal(str)
+    """Path of a finished export (GUI thread)."""
+
+    title_source = ""
+    progress_source = QT_TRANSLATE_NOOP("Workbench", "Computing…")
+
+    def __init__(self, ctx: DesktopContext, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, key, parent)
+        self._day: date | None = None
+        self._progress: ProgressState | None = None
+        self._dialog: ProgressDialog | None = None
+        self.title_label = QLabel()
+        self.title_label.setObjectName("screenTitle")
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setObjectName("screenSubtitle")
+        self.status_label = QLabel()
+        self.status_label.setObjectName("countLabel")
+        self.banner = Banner(f"{key}_caveat", self)
+        self.error_banner = Banner(f"{key}_error", self)
+        head = QHBoxLayout()
+        head.addWidget(self.title_label)
+        head.addSpacing(12)
+        head.addWidget(self.subtitle_label, 1, Qt.AlignmentFlag.AlignBottom)
+        head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignBottom)
+        self.root = QVBoxLayout(self)
+        self.root.setContentsMargins(16, 10, 16, 10)
+        self.root.setSpacing(6)
+        self.root.addLayout(head)
+        self.root.addWidget(self.banner)
+        self.root.addWidget(self.error_banner)
+        self.recompute_shortcut = QShortcut(QKeySequence("Ctrl+R"), self)
+        self.recompute_shortcut.activated.connect(self.recompute)
+        self.export_shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
+        self.export_shortcut.activated.connect(self.choose_export)
+
+    # ----------------------------------------------------------------- to override
+    def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
+        raise NotImplementedError
+
+    def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
+        return None
+
+    def recompute(self) -> None:
+        """Read the controls and load again (Ctrl+R)."""
+        self.reload()
+
+    def describe(self) -> str:
+        """Subtitle after the trading day (e.g. the contract and D1–D3)."""
+        return ""
+
+    # ----------------------------------------------------------------- loading
+    def build_query(self) -> Callable[[Session], Any]:
+        assert self._progress is not None
+        return self.make_query(self._progress)
+
+    def loading_started(self) -> None:
+        self._finish_dialog()
+        self._progress = ProgressState()
+        self._dialog = ProgressDialog.delayed(
+            self, translate("Workbench", self.progress_source), self._progress
+        )
+        self.status_label.setText(translate("Workbench", "Computing…"))
+
+    def _finish_dialog(self) -> None:
+        if self._progress is not None and self._dialog is not None:
+            self._progress.cancel()  # a superseded load stops at its next report
+            self._dialog.finish()
+        self._dialog = None
+        self._progress = None
+
+    def apply(self, result: Any) -> None:
+        if self._dialog is not None:
+            self._dialog.finish()
+        self._dialog, self._progress = None, None
+        self.status_label.setText("")
+        self.apply_result(result)
+        self.update_subtitle()
+
+    def apply_result(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def load_failed(self, exc: Exception) -> None:
+        if self._dialog is not None:
+            self._dialog.finish()
+        self._dialog, self._progress = None, None
+        if isinstance(exc, OperationCancelledError):
+            self.status_label.setText(translate("Workbench", "Cancelled"))
+            return
+        self.status_label.setText("")
+        self.error_banner.set_message(str(exc), "danger")
+
+    def set_error(self, text: str) -> None:
+        self.error_banner.set_message(text, "danger")
+
+    # ----------------------------------------------------------------- texts
+    def update_subtitle(self) -> None:
+        day = self._day.isoformat() if self._day else "—"
+        parts = [translate("Workbench", "Trading day %1").replace("%1", day)]
+        extra = self.describe()
+        if extra:
+            parts.append(extra)
+        self.subtitle_label.setText("  ·  ".join(parts))
+
+    def retranslate(self) -> None:
+        self.title_label.setText(translate("Screens", self.title_source))
+        self.recompute_shortcut.setWhatsThis(translate("Workbench", "Recompute"))
+        self.update_subtitle()
+
+    def trading_day(self) -> date | None:
+        return self._day
+
+    # ----------------------------------------------------------------- export
+    def choose_export(self) -> None:
+        """Ask for a file (XLSX, CSV or PDF) and export there (Ctrl+E)."""
+        request = self.export_request()
+        if request is None:
+            return
+        filters = ";;".join(
+            [
+                translate("Workbench", "Excel workbook (*.xlsx)"),
+                translate("Workbench", "CSV, UTF-8 (*.csv)"),
+                translate("Workbench", "PDF (*.pdf)"),
+            ]
+        )
+        day = self._day.isoformat() if self._day else "export"
+        start = str(Path.home() / f"{self.key}_{day}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(
+            self, translate("Workbench", "Export"), start, filters
+        )
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str | Path) -> None:
+        """Write the export request to ``path`` (format from its suffix) on a worker;
+        ``exported(path)`` follows, or an error banner."""
+        request = self.export_request()
+        if request is None:
+            return
+        frame, title, notes = request
+        labels = zh_labels()
+        target = Path(path)
+
+        def job() -> Path:
+            try:
+                if target.suffix.lower() == ".pdf":
+                    return write_pdf_table(frame, target, title=title, notes=notes, labels=labels)
+                return write_table(frame, target, labels=labels, sheet=self.key)
+            except OSError as exc:
+                raise InputError(f"{target}: cannot write: {exc}") from exc
+
+        def done(future: Any) -> None:
+            try:
+                written = future.result()
+            except RiskDeskError as exc:
+                self.set_error(str(exc))
+                return
+            self.status_label.setText(
+                translate("Workbench", "Exported %1").replace("%1", str(written))
+            )
+            self.exported.emit(str(written))
+
+        self.ctx.tasks.submit(job, done, owner=self)
