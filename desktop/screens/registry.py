@@ -1,14 +1,13 @@
-"""The one list of navigation entries: built screens and those planned in later issues.
+"""The one list of navigation entries, grouped as the risk desk works.
 
 This module imports no Qt, so ``desktop.cli`` can take its ``--screen`` choices from
-``SCREEN_KEYS``. A built screen names its factory as ``"module:function"``; the
-function takes ``(ctx: DesktopContext, parent: QWidget | None)`` and returns a
-``desktop.screens.base.Screen``. A planned screen has no factory; the main window shows
-a placeholder page that names the issue that will deliver it.
+``SCREEN_KEYS``. Each screen names its factory as ``"module:function"``; the function
+takes ``(ctx: DesktopContext, parent: QWidget | None)`` and returns a ``QWidget``
+(usually a ``desktop.screens.base.Screen``), created on first use.
 
 To add a screen: write ``desktop/screens/<name>.py`` with a ``create`` function (see
-``accounts.py`` for a table screen, ``overview.py`` for a custom one), then replace the
-entry's ``planned`` with ``factory="desktop.screens.<name>:create"``.
+``accounts.py`` for a table screen, ``overview.py`` for a custom one) and add an entry
+here with its navigation group.
 """
 
 from __future__ import annotations
@@ -23,17 +22,25 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (lupdate ma
 
 @dataclass(frozen=True)
 class ScreenSpec:
-    """One navigation entry; ``title`` and ``planned`` are English catalogue strings."""
+    """One navigation entry; ``title`` is an English catalogue string.
+
+    ``factory`` names ``"module:function"``; ``group`` is a key of ``GROUPS``.
+    """
 
     key: str
     title: str
     icon: str
-    factory: str | None = None
-    planned: str | None = None
+    factory: str
+    group: str
 
-    @property
-    def is_built(self) -> bool:
-        return self.factory is not None
+
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("monitoring", QT_TRANSLATE_NOOP("MainWindow", "Monitoring")),
+    ("clearing", QT_TRANSLATE_NOOP("MainWindow", "Clearing")),
+    ("risk", QT_TRANSLATE_NOOP("MainWindow", "Risk actions")),
+    ("data", QT_TRANSLATE_NOOP("MainWindow", "Data")),
+)
+"""Navigation groups in display order: (key, English caption)."""
 
 
 SCREENS: tuple[ScreenSpec, ...] = (
@@ -42,78 +49,91 @@ SCREENS: tuple[ScreenSpec, ...] = (
         QT_TRANSLATE_NOOP("Screens", "Overview"),
         "overview",
         factory="desktop.screens.overview:create",
+        group="monitoring",
     ),
     ScreenSpec(
         "accounts",
         QT_TRANSLATE_NOOP("Screens", "Accounts"),
         "accounts",
         factory="desktop.screens.accounts:create",
+        group="data",
     ),
     ScreenSpec(
         "positions",
         QT_TRANSLATE_NOOP("Screens", "Positions"),
         "positions",
         factory="desktop.screens.positions:create",
+        group="data",
     ),
     ScreenSpec(
         "prices",
         QT_TRANSLATE_NOOP("Screens", "Settlement prices"),
         "prices",
         factory="desktop.screens.prices:create",
+        group="data",
     ),
     ScreenSpec(
         "receipts",
         QT_TRANSLATE_NOOP("Screens", "Warehouse receipts"),
         "receipts",
         factory="desktop.screens.receipts:create",
+        group="data",
     ),
     ScreenSpec(
         "monitor",
         QT_TRANSLATE_NOOP("Screens", "Live risk monitor"),
         "monitor",
         factory="desktop.screens.monitor:create",
+        group="monitoring",
     ),
     ScreenSpec(
         "settlement",
         QT_TRANSLATE_NOOP("Screens", "Daily settlement"),
         "settlement",
         factory="desktop.screens.settlement:create",
+        group="clearing",
     ),
     ScreenSpec(
         "reduction",
         QT_TRANSLATE_NOOP("Screens", "Forced reduction"),
         "reduction",
         factory="desktop.screens.reduction:create",
+        group="risk",
     ),
     ScreenSpec(
         "liquidation",
         QT_TRANSLATE_NOOP("Screens", "Forced liquidation"),
         "liquidation",
         factory="desktop.screens.liquidation:create",
+        group="risk",
     ),
     ScreenSpec(
         "limits",
         QT_TRANSLATE_NOOP("Screens", "Position limits"),
         "limits",
         factory="desktop.screens.limits:create",
+        group="risk",
     ),
     ScreenSpec(
         "delivery",
         QT_TRANSLATE_NOOP("Screens", "Delivery"),
         "delivery",
         factory="desktop.screens.delivery:create",
+        group="risk",
     ),
     ScreenSpec(
         "imports",
         QT_TRANSLATE_NOOP("Screens", "Imports"),
         "imports",
         factory="desktop.screens.imports:create",
+        group="clearing",
     ),
     ScreenSpec(
         "alerts",
         QT_TRANSLATE_NOOP("Screens", "Alerts"),
         "alerts",
         factory="desktop.screens.alerts:create",
+        group="monitoring",
     ),
 )
 

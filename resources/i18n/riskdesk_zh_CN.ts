@@ -257,12 +257,20 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Data</source>
-        <translation>数据</translation>
+        <source>Monitoring</source>
+        <translation>监控</translation>
     </message>
     <message>
-        <source>Planned</source>
-        <translation>规划中</translation>
+        <source>Clearing</source>
+        <translation>清算</translation>
+    </message>
+    <message>
+        <source>Risk actions</source>
+        <translation>风险处置</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
     </message>
     <message>
         <source>Open database</source>
@@ -425,17 +433,6 @@
     </message>
 </context>
 <context>
-    <name>Placeholder</name>
-    <message>
-        <source>Not built yet</source>
-        <translation>尚未开发</translation>
-    </message>
-    <message>
-        <source>This screen will be delivered by the %1. Nothing on this page is functional yet.</source>
-        <translation>本页面将由%1交付，目前尚无任何功能。</translation>
-    </message>
-</context>
-<context>
     <name>ProgressDialog</name>
     <message>
         <source>Cancelling…</source>
@@ -505,64 +502,32 @@
         <translation>实时风险监控</translation>
     </message>
     <message>
-        <source>Live risk monitor issue</source>
-        <translation>“实时风险监控”开发任务</translation>
-    </message>
-    <message>
         <source>Daily settlement</source>
         <translation>日终结算</translation>
-    </message>
-    <message>
-        <source>Daily settlement workbench issue</source>
-        <translation>“日终结算工作台”开发任务</translation>
     </message>
     <message>
         <source>Forced reduction</source>
         <translation>强制减仓</translation>
     </message>
     <message>
-        <source>Forced reduction workbench issue</source>
-        <translation>“强制减仓工作台”开发任务</translation>
-    </message>
-    <message>
         <source>Forced liquidation</source>
         <translation>强行平仓</translation>
-    </message>
-    <message>
-        <source>Forced liquidation workbench issue</source>
-        <translation>“强行平仓工作台”开发任务</translation>
     </message>
     <message>
         <source>Position limits</source>
         <translation>限仓管理</translation>
     </message>
     <message>
-        <source>Position limits and hedge quota issue</source>
-        <translation>“限仓与套保额度”开发任务</translation>
-    </message>
-    <message>
         <source>Delivery</source>
         <translation>交割</translation>
-    </message>
-    <message>
-        <source>Delivery and receipts workbench issue</source>
-        <translation>“交割与仓单工作台”开发任务</translation>
     </message>
     <message>
         <source>Imports</source>
         <translation>数据导入</translation>
     </message>
     <message>
-        <source>Data imports issue</source>
-        <translation>“数据导入”开发任务</translation>
-    </message>
-    <message>
         <source>Alerts</source>
         <translation>风险预警</translation>
-    </message>
-    <message>
-        <source>Risk alerts issue</source>
-        <translation>“风险预警”开发任务</translation>
     </message>
 </context>
 <context>

@@ -18,9 +18,8 @@ from core.progress import ProgressState
 from desktop import i18n
 from desktop.app import make_excepthook, parse_size, run_gui
 from desktop.context import DesktopContext
-from desktop.main_window import MainWindow, masked_url
-from desktop.screens.placeholder import PlaceholderPage
-from desktop.screens.registry import SCREENS
+from desktop.main_window import KEY_ROLE, MainWindow, masked_url
+from desktop.screens.registry import GROUPS, SCREEN_KEYS, SCREENS
 from desktop.screens.table_screen import TableScreen
 from desktop.settings import UiSettings
 from desktop.tasks import run_op
@@ -103,14 +102,11 @@ def test_positions_filter_by_product(window: MainWindow, qtbot) -> None:
     assert set(_cells(screen, "client_code")) <= {"C0002"}
 
 
-def test_prices_and_receipts_screens(window: MainWindow, qtbot) -> None:
+def test_prices_screen_shows_limit_locks(window: MainWindow, qtbot) -> None:
     prices = _table(window, "prices", qtbot)
     locks = dict(zip(_cells(prices, "contract_code"), _cells(prices, "limit_lock"), strict=True))
     assert locks["a2501"] == "Limit up"
     assert locks["i2501"] == "Limit down"
-    receipts = _table(window, "receipts", qtbot)
-    assert receipts.model.rowCount() == 6
-    assert "Cancelled" in _cells(receipts, "status")
 
 
 def test_overview_cards_and_at_risk_table(ctx: DesktopContext, qtbot) -> None:
@@ -142,13 +138,20 @@ def test_language_switch_changes_headers_and_navigation(window: MainWindow, qtbo
     assert window.nav.currentItem().text() == "Accounts"
 
 
-def test_planned_screens_show_a_placeholder_not_a_fake(window: MainWindow) -> None:
-    planned = [s for s in SCREENS if not s.is_built]
-    assert {"monitor", "settlement", "reduction", "liquidation"} <= {s.key for s in planned}
-    page = window.select_screen("monitor")
-    assert isinstance(page, PlaceholderPage)
-    assert page.status_label.text() == "Not built yet"
-    assert "Live risk monitor issue" in page.body_label.text()
+def test_navigation_lists_every_screen_under_its_group(window: MainWindow) -> None:
+    rows = [window.nav.item(r) for r in range(window.nav.count())]
+    keys = [item.data(KEY_ROLE) for item in rows]
+    assert [k for k in keys if not k.startswith("#")] == [
+        s.key for g, _ in GROUPS for s in SCREENS if s.group == g
+    ]
+    assert [k for k in keys if k.startswith("#")] == [f"#{g}" for g, _ in GROUPS]
+    assert {s.key for s in SCREENS} == set(SCREEN_KEYS)
+    headers = [item.text() for item in rows if item.data(KEY_ROLE).startswith("#")]
+    assert headers == ["MONITORING", "CLEARING", "RISK ACTIONS", "DATA"]
+    window.set_language("zh")
+    headers = [item.text() for item in rows if item.data(KEY_ROLE).startswith("#")]
+    assert headers == ["监控", "清算", "风险处置", "数据"]
+    window.set_language("en")
 
 
 def test_changes_reload_only_concerned_screens(window: MainWindow, ctx, qtbot) -> None:
