@@ -4,8 +4,9 @@ Qt-free: every function here runs on a worker thread with its own session (or, f
 explanation, on any thread with values only) and returns frozen dataclasses and
 DataFrames. Figures come from ``core.services`` and ``core.rules``; this module only
 selects, renames and formats them (percentages and fractions as decimal strings) so
-that the widgets do no arithmetic. Previews are read-only: audit entries are not
-written (``record_audit=False``) because a screen's query session is never committed.
+that the widgets do no arithmetic. Previews change no data, but each run is recorded in
+the audit log (who ran which preview, when): the services add the entry and
+``_commit_audit`` commits it, the only write of these sessions.
 """
 
 from __future__ import annotations
@@ -79,6 +80,11 @@ class LockedContract:
     last_locked: date
     run_days: int
     d3: date | None
+
+
+def _commit_audit(session: Session) -> None:
+    """Commit the audit entry a preview service added (the session's only write)."""
+    session.commit()
 
 
 @dataclass(frozen=True)
@@ -246,8 +252,9 @@ def load_reduction(
             as_if_d3=as_if,
             overrides=request.overrides,
             progress=progress,
-            record_audit=False,
+            record_audit=True,
         )
+        _commit_audit(session)
     except InputError as exc:
         return ReductionData(
             day,
@@ -429,8 +436,9 @@ def load_liquidation(
             requirement=request.requirement,  # type: ignore[arg-type]
             lots_method=request.lots_method,  # type: ignore[arg-type]
             progress=progress,
-            record_audit=False,
+            record_audit=True,
         )
+        _commit_audit(session)
     except InputError as exc:
         return LiquidationData(day, members, member, defaults, None, str(exc), empty_orders)
     lines = report.lines
@@ -507,8 +515,9 @@ def load_limits(
             version=request.version,
             warn_level=request.warn_level,
             progress=progress,
-            record_audit=False,
+            record_audit=True,
         )
+        _commit_audit(session)
     except InputError as exc:
         return LimitsData(None, None, pd.DataFrame(), pd.DataFrame(), (), str(exc))
     contracts = rq.contracts_frame(session)
@@ -574,8 +583,9 @@ def load_receipts(
             version=request.version,
             expiring_days=request.expiring_days,
             progress=progress,
-            record_audit=False,
+            record_audit=True,
         )
+        _commit_audit(session)
     except InputError as exc:
         return ReceiptsData(
             None,

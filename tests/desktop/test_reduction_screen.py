@@ -178,3 +178,14 @@ def test_smoke_in_both_languages(demo_ctx, qtbot, lang: str) -> None:  # type: i
     if lang == "zh":
         assert screen.params.tags["loss_threshold"].text() == "未核实"
         assert "以交易所结果为准" in screen.banner.text()
+
+
+def test_each_preview_run_is_in_the_audit_log(demo_ctx: DesktopContext, qtbot) -> None:
+    from core.audit import recent
+
+    open_screen(create, demo_ctx, qtbot)
+    with demo_ctx.db.sessions() as session:
+        entries = recent(session, limit=10, action="preview.reduction")
+    assert entries, "opening the workbench ran a preview that must be audited"
+    assert entries[0].user == demo_ctx.config.user
+    assert "m2701" in str(entries[0].detail)
