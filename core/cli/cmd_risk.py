@@ -213,12 +213,17 @@ def _print_table(args: argparse.Namespace, table: pd.DataFrame, title: str | Non
     )
 
 
-def _write(args: argparse.Namespace, table: pd.DataFrame) -> None:
+def _write(
+    args: argparse.Namespace, table: pd.DataFrame, extra_zh: Mapping[str, str] | None = None
+) -> None:
     if args.out is None:
         return
     from core.reports.export import write_table
 
-    path = write_table(table, args.out, labels=_labels(args))
+    labels = _labels(args)
+    if labels is not None and extra_zh:
+        labels = {**labels, **extra_zh}
+    path = write_table(table, args.out, labels=labels)
     print(f"written {len(table)} rows to {path}")
 
 
@@ -338,17 +343,40 @@ def run_receipts(args: argparse.Namespace) -> int:
         print(line)
     if result.unverified_rules:
         print("Rules marked unverified: " + "; ".join(result.unverified_rules))
-    main = result.expiring if args.expiring is not None else result.holdings
-    title = (
-        f"expiring within {result.expiring_days} trading days:"
-        if args.expiring is not None
-        else "holdings by product, warehouse and holder:"
-    )
-    _print_table(args, main, title=title)
+    if args.expiring is not None:
+        main = result.expiring
+        title = f"expiring within {result.expiring_days} trading days:"
+        _print_table(args, main, title=title)
+    else:
+        main = result.holdings
+        title = "holdings by product, warehouse and holder:"
+        shown = main.assign(
+            next_deadline=[
+                deadline_text(d, str(s), result.calendar_until, args.labels)
+                for d, s in zip(main["next_deadline"], main["deadline_status"], strict=True)
+            ]
+        ).drop(columns=["deadline_status"])
+        _print_table(args, shown, title=title)
     if len(result.blocked):
         _print_table(args, result.blocked, title="\nregistrations blocked:")
-    _write(args, main)
+    _write(args, main, extra_zh=RECEIPT_LABELS_ZH)
     return 0
+
+
+RECEIPT_LABELS_ZH = {"deadline_status": "注销日状态"}
+DEADLINE_TEXT = {
+    "en": {"no_rule": "no rule", "beyond_calendar": "beyond calendar (to {until})"},
+    "zh": {"no_rule": "无规则", "beyond_calendar": "日历外 (至 {until})"},
+}
+
+
+def deadline_text(deadline: object, status: str, calendar_until: date, labels: str) -> str:
+    """A holding's next deadline as printed: the date, else why there is none
+    ("no rule", "beyond calendar (to 2026-12-31)"; Chinese with ``--labels zh``)."""
+    if isinstance(deadline, date):
+        return deadline.isoformat()
+    texts = DEADLINE_TEXT["zh" if labels == "zh" else "en"]
+    return texts.get(status, "").format(until=calendar_until.isoformat())
 
 
 def run_allocate(args: argparse.Namespace) -> int:

@@ -516,3 +516,25 @@ def latest_match_day(session: Session, seller: str, contract: str) -> date | Non
             DeliveryMatch.seller_code == seller, DeliveryMatch.contract_code == contract
         )
     )
+
+
+def delivery_matches(session: Session) -> pd.DataFrame:
+    """Every stored delivery match (one SELECT), newest matching day first, then by
+    contract, seller and buyer. Columns ``MATCH_COLUMNS`` (id, lots, price_fen int64)."""
+    stmt = select(
+        DeliveryMatch.id,
+        DeliveryMatch.match_day,
+        DeliveryMatch.contract_code,
+        DeliveryMatch.seller_code,
+        DeliveryMatch.buyer_code,
+        DeliveryMatch.lots,
+        DeliveryMatch.price_fen,
+        DeliveryMatch.delivery_day,
+        DeliveryMatch.allocation_state,
+    ).order_by(
+        DeliveryMatch.match_day.desc(),
+        DeliveryMatch.contract_code,
+        DeliveryMatch.seller_code,
+        DeliveryMatch.buyer_code,
+    )
+    return _frame(session.execute(stmt).all(), MATCH_COLUMNS)

@@ -227,14 +227,64 @@ def limit_period(
     before. Raises CalendarHorizonError past the calendar.
     """
     nxt = cal.next_td(day)
-    delivery_days = cal.month_trading_days(delivery_year, delivery_month)
-    if delivery_days and nxt >= delivery_days[0]:
-        return Period.DELIVERY
-    py, pm = (delivery_year - 1, 12) if delivery_month == 1 else (delivery_year, delivery_month - 1)
-    prior = cal.month_trading_days(py, pm)
-    if prior and nxt >= prior[min(pre_delivery_td, len(prior)) - 1]:
-        return Period.PRE_DELIVERY
+    for period in (Period.DELIVERY, Period.PRE_DELIVERY):
+        start = period_start(
+            period, delivery_year, delivery_month, cal, pre_delivery_td=pre_delivery_td
+        )
+        if start is not None and nxt >= start:
+            return period
     return Period.GENERAL
+
+
+def period_start(
+    period: Period | str,
+    delivery_year: int,
+    delivery_month: int,
+    cal: TradingCalendar,
+    *,
+    pre_delivery_td: int = 15,
+) -> date | None:
+    """The first trading day of a contract's limit ``period`` (spec 2.g).
+
+    Delivery: the delivery month's first trading day. Pre-delivery: the
+    ``pre_delivery_td``-th trading day of the month before (its last trading day if the
+    month has fewer, spec Q3). None for the general period (in force since listing) or a
+    month without trading days. Raises CalendarHorizonError past the calendar.
+    """
+    per = Period(period)
+    if per is Period.DELIVERY:
+        days = cal.month_trading_days(delivery_year, delivery_month)
+        return days[0] if days else None
+    if per is Period.PRE_DELIVERY:
+        py, pm = (
+            (delivery_year - 1, 12) if delivery_month == 1 else (delivery_year, delivery_month - 1)
+        )
+        prior = cal.month_trading_days(py, pm)
+        return prior[min(pre_delivery_td, len(prior)) - 1] if prior else None
+    return None
+
+
+def limit_effective_from(
+    day: date,
+    delivery_year: int,
+    delivery_month: int,
+    cal: TradingCalendar,
+    *,
+    pre_delivery_td: int = 15,
+) -> date | None:
+    """The trading day from which the limit enforced on ``day`` applies (R25).
+
+    A period starting on trading day P is enforced from ``prev_td(P)``: e.g. the
+    pre-delivery period starting on the 15th trading day P of the month before delivery
+    gives the smaller limit from ``prev_td(P)``. The period is ``limit_period(day, …)``;
+    None when that is the general period (in force since listing). Raises
+    CalendarHorizonError past the calendar.
+    """
+    period = limit_period(day, delivery_year, delivery_month, cal, pre_delivery_td=pre_delivery_td)
+    start = period_start(
+        period, delivery_year, delivery_month, cal, pre_delivery_td=pre_delivery_td
+    )
+    return None if start is None else cal.prev_td(start)
 
 
 @dataclass(frozen=True)

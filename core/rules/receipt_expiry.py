@@ -195,6 +195,52 @@ def receipt_deadline(
     return next_deadline(receipt.product, start, version=version, rules=rules, cal=cal)
 
 
+DeadlineStatus = Literal["ok", "no_rule", "beyond_calendar"]
+"""Why a receipt has (or lacks) a deadline: "ok" (known), "no_rule" (no validity rule
+for the product in the rule version), "beyond_calendar" (it lies past the trading
+calendar's horizon)."""
+
+
+@dataclass(frozen=True)
+class DeadlineOutcome:
+    """A receipt's deadline, or why there is none (``receipt_deadline_outcome``)."""
+
+    deadline: date | None
+    status: DeadlineStatus
+    known_until: date | None = None
+    """The trading calendar's last known day (set when ``status`` is "beyond_calendar")."""
+    reason: str = ""
+    """Why there is no deadline, in words ("" when ``status`` is "ok")."""
+
+
+def receipt_deadline_outcome(
+    receipt: Receipt,
+    today: date,
+    *,
+    version: str = "current",
+    rules: ReceiptRules | None = None,
+    cal: TradingCalendar | None = None,
+) -> DeadlineOutcome:
+    """As ``receipt_deadline``, but never raises for the calendar's horizon: a deadline
+    past it gives status "beyond_calendar" with the calendar's ``known_until``, a product
+    without a validity rule in ``version`` status "no_rule"."""
+    rs = rules or default_receipt_rules()
+    c = cal or default_calendar()
+    try:
+        deadline = receipt_deadline(receipt, today, version=version, rules=rs, cal=c)
+    except CalendarHorizonError as exc:
+        return DeadlineOutcome(
+            None, "beyond_calendar", c.known_until, f"deadline beyond the calendar: {exc}"
+        )
+    if deadline is not None:
+        return DeadlineOutcome(deadline, "ok")
+    if (version, receipt.product) not in rs.expiry:
+        reason = f"no validity rule for {receipt.product} in version {version}"
+    else:
+        reason = f"no deadline for {receipt.product} under its {version} rule"
+    return DeadlineOutcome(None, "no_rule", None, reason)
+
+
 def is_registrable(
     product: str,
     produced: date | None,

@@ -18,13 +18,14 @@ from core.db import risk_queries as rq
 from core.errors import CalendarHorizonError, InputError
 from core.progress import ProgressState
 from core.rules.receipt_expiry import (
+    DeadlineStatus,
     Receipt,
     ReceiptStatus,
     default_receipt_rules,
     expiring_within,
     is_offset_eligible,
     is_registrable,
-    receipt_deadline,
+    receipt_deadline_outcome,
 )
 from core.services._common import audit, report, resolve_price_day
 from core.trading_calendar import TradingCalendar, default_calendar
@@ -51,6 +52,7 @@ RECEIPT_COLUMNS = (
     "trading_days_left",
     "offset_eligible",
     "registrable",
+    "deadline_status",
     "note",
 )
 HOLDING_COLUMNS = (
@@ -63,6 +65,7 @@ HOLDING_COLUMNS = (
     "tons",
     "next_deadline",
     "trading_days_left",
+    "deadline_status",
 )
 EXPIRING_COLUMNS = (
     "warehouse_code",
@@ -91,11 +94,15 @@ BLOCKED_COLUMNS = (
 class ReceiptsReport:
     """Result of ``receipts_report`` (frames with the ``*_COLUMNS`` above).
 
-    ``receipts``: every non-cancelled receipt with its inclusive deadline (None: no
-    rule in this version, or past the calendar, see ``note``), trading days left,
-    offset eligibility and registration check. ``holdings``: product × warehouse ×
-    holder × status. ``expiring``: deadline within ``expiring_days`` trading days.
-    ``blocked``: registrations the production-to-registration rule rejects.
+    ``receipts``: every non-cancelled receipt with its inclusive deadline, trading
+    days left, offset eligibility, registration check and ``deadline_status``: "ok",
+    "no_rule" (no validity rule for the product in this version) or "beyond_calendar"
+    (the deadline lies past ``calendar_until``, the trading calendar's last known day);
+    ``note`` says why a deadline is missing. ``holdings``: product × warehouse × holder
+    × status, with the earliest deadline and its ``deadline_status`` ("ok" when any
+    receipt of the group has a deadline, else "beyond_calendar" when any lies past the
+    calendar, else "no_rule"). ``expiring``: deadline within ``expiring_days`` trading
+    days. ``blocked``: registrations the production-to-registration rule rejects.
     """
 
     trading_day: date
@@ -106,14 +113,28 @@ class ReceiptsReport:
     expiring: pd.DataFrame
     blocked: pd.DataFrame
     unverified_rules: tuple[str, ...]
+    calendar_until: date
+    """The trading calendar's last known day: deadlines after it are not computed."""
+
+    def deadline_count(self, status: DeadlineStatus) -> int:
+        """Receipts whose deadline has ``status`` ("ok", "no_rule", "beyond_calendar")."""
+        return int((self.receipts["deadline_status"] == status).sum())
 
     def summary_lines(self) -> list[str]:
-        return [
+        lines = [
             f"warehouse receipts on {self.trading_day} (rule version {self.version})",
             f"receipts {len(self.receipts)}, tons {int(self.receipts['tons'].sum())}; "
             f"expiring within {self.expiring_days} trading days: {len(self.expiring)}; "
             f"registrations blocked: {len(self.blocked)}",
         ]
+        beyond, no_rule = self.deadline_count("beyond_calendar"), self.deadline_count("no_rule")
+        if beyond or no_rule:
+            lines.append(
+                f"no deadline: {beyond} beyond the trading calendar (known to "
+                f"{self.calendar_until}), {no_rule} without a validity rule in version "
+                f"{self.version}"
+            )
+        return lines
 
 
 def _days_left(cal: TradingCalendar, today: date, deadline: date) -> int:
@@ -180,16 +201,13 @@ def receipts_report(
         rule = rules.expiry.get((version, r.product))
         if rule is not None and not rule.verified:
             unverified.add(f"{r.product} expiry ({version}): {rule.source}")
-        note = ""
-        deadline: date | None = None
-        try:
-            deadline = receipt_deadline(r, d, version=version, rules=rules, cal=cal)
+        outcome = receipt_deadline_outcome(r, d, version=version, rules=rules, cal=cal)
+        deadline, note = outcome.deadline, outcome.reason
+        if outcome.status == "beyond_calendar":
+            eligible = False
+        else:
             eligible = is_offset_eligible(r, d, version=version, rules=rules, cal=cal)
             receipts.append(r)
-        except CalendarHorizonError as exc:
-            note, eligible = f"deadline beyond the calendar: {exc}", False
-        if rule is None:
-            note = note or f"no validity rule for {r.product} in version {version}"
         try:
             registrable = is_registrable(r.product, r.produced, r.registered, version=version)
             reason = ""
@@ -231,6 +249,7 @@ def receipts_report(
                 "trading_days_left": None if deadline is None else _days_left(cal, d, deadline),
                 "offset_eligible": eligible,
                 "registrable": registrable,
+                "deadline_status": outcome.status,
                 "note": note,
             }
         )
@@ -265,6 +284,7 @@ def receipts_report(
         expiring=exp_frame,
         blocked=pd.DataFrame(blocked, columns=list(BLOCKED_COLUMNS)),
         unverified_rules=tuple(sorted(unverified)),
+        calendar_until=cal.known_until,
     )
     changes = Changes.none()
     if record_audit:
@@ -303,6 +323,18 @@ def _holdings(detail: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     out = out.merge(firsts, on=keys, how="left")
+    beyond = (
+        detail.assign(beyond=detail["deadline_status"] == "beyond_calendar")
+        .groupby(keys, sort=True)["beyond"]
+        .any()
+        .rename("any_beyond")
+        .reset_index()
+    )
+    out = out.merge(beyond, on=keys, how="left")
+    out["deadline_status"] = [
+        "ok" if pd.notna(first) else "beyond_calendar" if any_beyond else "no_rule"
+        for first, any_beyond in zip(out["next_deadline"], out["any_beyond"], strict=True)
+    ]
     out["trading_days_left"] = out["trading_days_left"].astype("Int64")
     out["next_deadline"] = (
         out["next_deadline"].astype(object).where(out["next_deadline"].notna(), None)

@@ -75,6 +75,9 @@ TREE_HEADERS = (
     QT_TRANSLATE_NOOP("Columns", "Days left"),
 )
 _TREE_ALIGN = (LEFT, CENTER, RIGHT, RIGHT, RIGHT, CENTER, RIGHT)
+_TREE_WIDTHS = (0, 110, 66, 60, 70, 96, 76)
+DEADLINE_COLUMN = 5
+_MIN_CODE_WIDTH = 130
 _BOLD = QFont()
 _BOLD.setBold(True)
 _DEADLINE_FORMAT = QTextCharFormat()
@@ -135,6 +138,22 @@ BLOCKED_COLUMNS = (
 )
 
 
+DEADLINE_STATUS_LABELS = {
+    "no_rule": QT_TRANSLATE_NOOP("Receipts", "no rule"),
+    "beyond_calendar": QT_TRANSLATE_NOOP("Receipts", "beyond calendar (to %1)"),
+}
+
+
+def deadline_status_text(status: str, calendar_until: date | None) -> str:
+    """Why a deadline is missing, for the tree ("no rule", "beyond calendar (to
+    2026-12-31)"); "—" for a status without a label."""
+    label = DEADLINE_STATUS_LABELS.get(status)
+    if label is None:
+        return "—"
+    until = calendar_until.isoformat() if calendar_until is not None else "?"
+    return translate("Receipts", label).replace("%1", until)
+
+
 class HoldingsTreeModel(QAbstractItemModel):
     """Receipts as a tree: product → warehouse → holder (one row per holder and status).
 
@@ -151,10 +170,14 @@ class HoldingsTreeModel(QAbstractItemModel):
         self._parent_of: list[int] = []  # -1 for top level
         self._row_of: list[int] = []
         self._id_of: dict[int, int] = {}
+        self._calendar_until: date | None = None
 
-    def set_nodes(self, roots: tuple[HoldingNode, ...]) -> None:
+    def set_nodes(self, roots: tuple[HoldingNode, ...], calendar_until: date | None = None) -> None:
+        """Show ``roots``; ``calendar_until`` (the trading calendar's last known day) is
+        named where a deadline lies beyond it."""
         self.beginResetModel()
         self._roots = roots
+        self._calendar_until = calendar_until
         self._nodes, self._parent_of, self._row_of, self._id_of = [], [], [], {}
 
         def walk(nodes: tuple[HoldingNode, ...], parent: int) -> None:
@@ -211,6 +234,8 @@ class HoldingsTreeModel(QAbstractItemModel):
             return self._text(node, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _TREE_ALIGN[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == DEADLINE_COLUMN:
+            return self._text(node, column)
         if role == Qt.ItemDataRole.BackgroundRole:
             return URGENCY_BRUSHES.get(node.urgency)
         if role == Qt.ItemDataRole.FontRole and node.level == 0:
@@ -219,8 +244,7 @@ class HoldingsTreeModel(QAbstractItemModel):
             return node.code
         return None
 
-    @staticmethod
-    def _text(node: HoldingNode, column: int) -> str:
+    def _text(self, node: HoldingNode, column: int) -> str:
         if column == 0:
             return node.code
         if column == 1:
@@ -233,7 +257,9 @@ class HoldingsTreeModel(QAbstractItemModel):
         if column == 4:
             return f"{node.tons:,}"
         if column == 5:
-            return node.next_deadline.isoformat() if node.next_deadline else "—"
+            if node.next_deadline is not None:
+                return node.next_deadline.isoformat()
+            return deadline_status_text(node.deadline_status, self._calendar_until)
         return "—" if node.days_left is None else f"{node.days_left:,}"
 
     def headerData(
@@ -317,7 +343,7 @@ class ReceiptsScreen(WorkbenchScreen):
         header = self.tree_view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for i, width in enumerate((0, 110, 66, 60, 70, 96, 86)):
+        for i, width in enumerate(_TREE_WIDTHS):
             if i:
                 self.tree_view.setColumnWidth(i, width)
         left = _titled(self.tree_title, self.tree_view)
@@ -361,8 +387,8 @@ class ReceiptsScreen(WorkbenchScreen):
         body.setChildrenCollapsible(False)
         body.addWidget(left)
         body.addWidget(right)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
+        body.setStretchFactor(0, 2)  # the tree: its deadline column names the calendar's end
+        body.setStretchFactor(1, 1)
         self.root.addWidget(body, 1)
         self._due_day: date | None = None
         self.retranslate()
@@ -399,8 +425,12 @@ class ReceiptsScreen(WorkbenchScreen):
             combo.addItem(holder, holder)
         combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
         combo.blockSignals(False)
-        self.tree_model.set_nodes(holdings_tree(result.holdings))
+        self.tree_model.set_nodes(
+            holdings_tree(result.holdings),
+            None if result.report is None else result.report.calendar_until,
+        )
         self.tree_view.expandToDepth(0)
+        self._fit_deadline_column()
         self._mark_calendar()
         report = result.report
         self.blocked_model.set_frame(
@@ -451,6 +481,19 @@ class ReceiptsScreen(WorkbenchScreen):
             .replace("%2", f"{self.due_model.rowCount():,}")
         )
 
+    def _fit_deadline_column(self) -> None:
+        """Widen "Next deadline" to its texts ("beyond calendar (to …)"): never below
+        its default width, nor so wide that the code column gets narrower than
+        ``_MIN_CODE_WIDTH`` (the cell's tooltip has the full text). The user may still
+        resize it."""
+        view = self.tree_view
+        others = sum(view.columnWidth(i) for i in range(1, len(TREE_HEADERS)))
+        room = view.viewport().width() - (others - view.columnWidth(DEADLINE_COLUMN))
+        wanted = max(view.sizeHintForColumn(DEADLINE_COLUMN), _TREE_WIDTHS[DEADLINE_COLUMN])
+        view.setColumnWidth(
+            DEADLINE_COLUMN, max(_TREE_WIDTHS[DEADLINE_COLUMN], min(wanted, room - _MIN_CODE_WIDTH))
+        )
+
     def _toggle_expand(self) -> None:
         if self.tree_view.isExpanded(self.tree_model.index(0, 0)):
             self.tree_view.collapseAll()
@@ -481,13 +524,24 @@ class ReceiptsScreen(WorkbenchScreen):
                 .replace("%3", f"{past:,}")
                 .replace("%4", translate("Receipts", VERSION_LABELS[data.version]))
             )
-            undated = int(receipts["deadline"].isna().sum())
-            if undated:
+            no_rule = data.report.deadline_count("no_rule")
+            if no_rule:
                 text += " " + translate(
                     "Receipts",
-                    "%1 receipts show no deadline (no rule in this version, or beyond the "
-                    "trading calendar).",
-                ).replace("%1", f"{undated:,}")
+                    "%1 receipts have no deadline: no validity rule for their product in "
+                    "this version.",
+                ).replace("%1", f"{no_rule:,}")
+            beyond = data.report.deadline_count("beyond_calendar")
+            if beyond:
+                text += " " + (
+                    translate(
+                        "Receipts",
+                        "%1 receipts have their deadline beyond the trading calendar "
+                        "(known to %2).",
+                    )
+                    .replace("%1", f"{beyond:,}")
+                    .replace("%2", data.report.calendar_until.isoformat())
+                )
             if data.report.unverified_rules:
                 text += " " + translate("Receipts", "Unverified rules: %1").replace(
                     "%1", "; ".join(data.report.unverified_rules)

@@ -34,6 +34,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from core.changes import Changes
+from core.db.settlement_queries import (
+    DaySummary,
+    DayView,
+    SettlementOverview,
+    settled_day,
+    summary_of_run,
+)
 from core.errors import RiskDeskError
 from core.money import format_yuan
 from core.progress import ProgressState
@@ -51,15 +58,7 @@ from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel
 from desktop.screens.base import Screen
 from desktop.screens.ops_outcome import OpOutcome, StageNamedProgress, capture
-from desktop.screens.ops_queries import (
-    DaySummary,
-    DayView,
-    SettlementOverview,
-    load_day,
-    load_overview,
-    settled_at_text,
-    summary_of_run,
-)
+from desktop.screens.ops_queries import load_overview, settled_at_text
 from desktop.screens.ops_widgets import Banner, ErrorTableView, StatementRowsModel
 from desktop.tasks import run_op, run_query
 from desktop.widgets.data_table import DataTableView
@@ -425,7 +424,7 @@ class SettlementScreen(Screen):
             if generation == self._day_generation:
                 self._apply_day(view)
 
-        run_query(self.ctx, lambda s: load_day(s, day), done, owner=self)
+        run_query(self.ctx, lambda s: settled_day(s, day), done, owner=self)
 
     def _apply_day(self, view: DayView) -> None:
         self._view = view

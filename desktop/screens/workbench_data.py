@@ -19,12 +19,10 @@ from fractions import Fraction
 from typing import Literal
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db import queries
 from core.db import risk_queries as rq
-from core.db.delivery_tables import DeliveryMatch
 from core.errors import CalendarHorizonError, InputError
 from core.progress import ProgressState
 from core.rules.forced_liquidation import LiquidationParams, default_liquidation_params
@@ -36,7 +34,7 @@ from core.rules.forced_reduction import (
     find_reduction_triggers,
     pct_to_decimal,
 )
-from core.rules.position_limits import Period, limit_period
+from core.rules.position_limits import limit_effective_from, limit_period
 from core.services.delivery import SellerAllocation, allocate_ad_hoc, allocate_delivery_for_seller
 from core.services.limits import LimitsReport, limits_report
 from core.services.liquidation import LiquidationReport, preview_liquidation
@@ -476,31 +474,16 @@ class LimitsData:
 
 
 def period_effective_from(day: date, delivery_month: date, period: str) -> date | None:
-    """The trading day from which ``period``'s limit applies (spec 2.g, R25).
-
-    A period starting on trading day P is enforced from ``prev_td(P)``: the delivery
-    period starts on the delivery month's first trading day, the pre-delivery period on
-    the 15th trading day of the month before (as ``limit_period``). None for the
-    general period (in force since listing) or past the calendar.
-    """
+    """The trading day from which ``period``'s limit applies (spec 2.g, R25), shown
+    only for the period in force on ``day`` (``core.rules.position_limits.
+    limit_effective_from``). None for the general period, another period, or past the
+    calendar."""
     cal = default_calendar()
     y, m = delivery_month.year, delivery_month.month
     try:
-        if period == Period.DELIVERY.value:
-            days = cal.month_trading_days(y, m)
-        elif period == Period.PRE_DELIVERY.value:
-            py, pm = (y - 1, 12) if m == 1 else (y, m - 1)
-            prior = cal.month_trading_days(py, pm)
-            days = [prior[min(15, len(prior)) - 1]] if prior else []
-        else:
-            return None
-        if not days:
-            return None
-        start = days[0]
-        # Only a period already in force on ``day`` is shown (limit_period agrees).
         if limit_period(day, y, m, cal).value != period:
             return None
-        return cal.prev_td(start)
+        return limit_effective_from(day, y, m, cal)
     except CalendarHorizonError:
         return None
 
@@ -632,6 +615,9 @@ class HoldingNode:
     """One node of the receipts tree: product, warehouse or holder (holder × status).
 
     Sums of lots, tons and receipts over the children; the earliest deadline below.
+    ``deadline_status`` is core's: "ok" (a deadline is known), else why there is none,
+    "beyond_calendar" (any receipt below has its deadline past the calendar) or
+    "no_rule".
     """
 
     level: int
@@ -644,6 +630,7 @@ class HoldingNode:
     days_left: int | None
     urgency: str
     children: tuple[HoldingNode, ...] = ()
+    deadline_status: str = "ok"
 
 
 def holdings_tree(holdings: pd.DataFrame) -> tuple[HoldingNode, ...]:
@@ -664,6 +651,7 @@ def holdings_tree(holdings: pd.DataFrame) -> tuple[HoldingNode, ...]:
             None if first is None else first.days_left,
             max((k.urgency for k in kids), key=rank.__getitem__, default=""),
             tuple(kids),
+            _rolled_status(first, kids),
         )
 
     products: list[HoldingNode] = []
@@ -683,6 +671,7 @@ def holdings_tree(holdings: pd.DataFrame) -> tuple[HoldingNode, ...]:
                     r["next_deadline"] if isinstance(r["next_deadline"], date) else None,
                     None if pd.isna(r["trading_days_left"]) else int(r["trading_days_left"]),
                     str(r["urgency"]),
+                    deadline_status=str(r.get("deadline_status", "ok")),
                 )
                 for r in wgroup.to_dict("records")
             ]
@@ -691,18 +680,18 @@ def holdings_tree(holdings: pd.DataFrame) -> tuple[HoldingNode, ...]:
     return tuple(products)
 
 
+def _rolled_status(first: HoldingNode | None, kids: Sequence[HoldingNode]) -> str:
+    """A parent's deadline status: core's rule for holdings, applied to the children."""
+    if first is not None:
+        return "ok"
+    if any(k.deadline_status == "beyond_calendar" for k in kids):
+        return "beyond_calendar"
+    return "no_rule"
+
+
 # ============================================================== delivery
-MATCH_KEYS = (
-    "id",
-    "match_day",
-    "contract_code",
-    "seller_code",
-    "buyer_code",
-    "lots",
-    "price_fen",
-    "delivery_day",
-    "allocation_state",
-)
+MATCH_KEYS = tuple(rq.MATCH_COLUMNS)
+"""Columns of ``DeliveryData.matches`` (``core.db.risk_queries.delivery_matches``)."""
 
 
 @dataclass(frozen=True)
@@ -724,37 +713,12 @@ class DeliveryData:
     error: str
 
 
-def delivery_matches(session: Session) -> pd.DataFrame:
-    """Every stored delivery match (one SELECT), newest matching day first."""
-    stmt = select(
-        DeliveryMatch.id,
-        DeliveryMatch.match_day,
-        DeliveryMatch.contract_code,
-        DeliveryMatch.seller_code,
-        DeliveryMatch.buyer_code,
-        DeliveryMatch.lots,
-        DeliveryMatch.price_fen,
-        DeliveryMatch.delivery_day,
-        DeliveryMatch.allocation_state,
-    ).order_by(
-        DeliveryMatch.match_day.desc(),
-        DeliveryMatch.contract_code,
-        DeliveryMatch.seller_code,
-        DeliveryMatch.buyer_code,
-    )
-    rows = session.execute(stmt).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=list(MATCH_KEYS))
-    for key in ("id", "lots", "price_fen"):
-        frame[key] = frame[key].astype("int64")
-    return frame
-
-
 def load_delivery(
     session: Session, request: DeliveryRequest, progress: ProgressState | None = None
 ) -> DeliveryData:
     """Worker: stored matches and the chosen seller's allocation (read-only)."""
     day = rq.latest_price_day(session)
-    matches = delivery_matches(session)
+    matches = rq.delivery_matches(session)
     pairs = matches[["seller_code", "contract_code"]].drop_duplicates()
     sellers = tuple(sorted((str(s), str(c)) for s, c in pairs.itertuples(index=False, name=None)))
     seller, contract = request.seller, request.contract

@@ -635,8 +635,20 @@
         <translation>%1 张仓单将在 %2 个交易日内到达注销期限（黄色）；%3 张已过期（红色）。有效期按%4计算。</translation>
     </message>
     <message>
-        <source>%1 receipts show no deadline (no rule in this version, or beyond the trading calendar).</source>
-        <translation>%1 张仓单无注销期限（该版本无规则，或超出交易日历范围）。</translation>
+        <source>%1 receipts have no deadline: no validity rule for their product in this version.</source>
+        <translation>%1 张仓单无注销期限：该版本无此品种的有效期规则。</translation>
+    </message>
+    <message>
+        <source>%1 receipts have their deadline beyond the trading calendar (known to %2).</source>
+        <translation>%1 张仓单的注销期限超出交易日历（已知至 %2）。</translation>
+    </message>
+    <message>
+        <source>no rule</source>
+        <translation>无规则</translation>
+    </message>
+    <message>
+        <source>beyond calendar (to %1)</source>
+        <translation>日历外 (至 %1)</translation>
     </message>
     <message>
         <source>Unverified rules: %1</source>

@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from core.cli import main
+from core.db.engine import open_database
+from core.db.tables import WarehouseReceipt
+from core.trading_calendar import default_calendar
 from tests.core.test_services_risk import (
     D3,
     DAY,
@@ -265,6 +269,51 @@ def test_receipts_command(url: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 0
     assert "RM1" in text
     assert "2024-12-30" in text
+
+
+def test_receipts_command_says_why_a_deadline_is_missing(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    until = default_calendar().known_until
+    db = open_database(url)
+    with db.sessions.begin() as s:
+        for no, product, registered in (
+            ("RI1", "i", date(2025, 1, 6)),  # no validity rule for iron ore
+            ("RC9", "c", date(until.year, 4, 1)),  # next March: past the calendar
+        ):
+            s.add(
+                WarehouseReceipt(
+                    receipt_no=no,
+                    product_code=product,
+                    warehouse_code="W1",
+                    member_code=MEMBER_B,
+                    holder_code="Q",
+                    lots=1,
+                    tons=10,
+                    registration_date=registered,
+                    status="held",
+                )
+            )
+    db.engine.dispose()
+    out = tmp_path / "holdings.csv"
+    code = main(
+        ["--db", url, "receipts", "--day", "2025-01-10", "--holder", "Q", "--out", str(out)]
+    )
+    text = capsys.readouterr().out
+    assert code == 0
+    assert f"beyond calendar (to {until})" in text
+    assert "no rule" in text
+    assert "deadline_status" not in text  # said in the deadline column instead
+    assert f"1 beyond the trading calendar (known to {until})" in text
+    rows = {r["product_code"]: r for r in _rows(out)}
+    assert rows["c"]["deadline_status"] == "beyond_calendar"
+    assert rows["i"]["deadline_status"] == "no_rule"
+    assert rows["i"]["next_deadline"] == ""
+    code = main(["--db", url, "receipts", "--day", "2025-01-10", "--holder", "Q", "--labels", "zh"])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert f"日历外 (至 {until})" in text
+    assert "无规则" in text
 
 
 def test_allocate_delivery_command(

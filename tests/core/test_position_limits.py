@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import ConfigError
+from core.errors import CalendarHorizonError, ConfigError
 from core.rules.position_limits import (
     AccountPosition,
     NoLimitDataError,
@@ -17,8 +17,10 @@ from core.rules.position_limits import (
     aggregate_controlled,
     check_open,
     excess_report,
+    limit_effective_from,
     limit_period,
     load_limit_table,
+    period_start,
     position_limit,
     require_position_limit,
 )
@@ -70,6 +72,44 @@ def test_r25_period_switches_the_day_before() -> None:
     first = cal.month_trading_days(2024, 9)[0]
     assert limit_period(cal.prev_td(first), 2024, 9, cal) is Period.DELIVERY
     assert limit_period(date(2024, 7, 1), 2024, 9, cal) is Period.GENERAL
+
+
+def test_r25_limit_in_force_from_the_trading_day_before_the_period() -> None:
+    cal = default_calendar()
+    # m2409: the month-before-delivery period starts on August 2024's 15th trading day
+    # P, so the smaller limit applies from prev_td(P) (spec 2.g R25).
+    p15 = cal.nth_trading_day(2024, 8, 15)
+    assert p15 is not None
+    assert period_start(Period.PRE_DELIVERY, 2024, 9, cal) == p15
+    assert limit_effective_from(cal.prev_td(p15), 2024, 9, cal) == cal.prev_td(p15)
+    assert limit_effective_from(p15, 2024, 9, cal) == cal.prev_td(p15)
+    # The delivery period: from the trading day before September's first trading day.
+    first = cal.month_trading_days(2024, 9)[0]
+    assert period_start("delivery", 2024, 9, cal) == first
+    assert limit_effective_from(first, 2024, 9, cal) == cal.prev_td(first)
+    assert limit_effective_from(cal.prev_td(first), 2024, 9, cal) == cal.prev_td(first)
+    # The day before: still the pre-delivery period, in force since prev_td(P).
+    assert limit_effective_from(cal.prev_td(cal.prev_td(first)), 2024, 9, cal) == cal.prev_td(p15)
+    # The general period is in force since listing: no date.
+    assert limit_effective_from(cal.prev_td(cal.prev_td(p15)), 2024, 9, cal) is None
+    assert period_start(Period.GENERAL, 2024, 9, cal) is None
+
+
+def test_r25_january_delivery_looks_at_december() -> None:
+    cal = default_calendar()
+    # A January contract's pre-delivery period starts in December of the year before.
+    p15 = cal.nth_trading_day(2024, 12, 15)
+    assert p15 is not None
+    assert period_start(Period.PRE_DELIVERY, 2025, 1, cal) == p15
+    assert limit_effective_from(p15, 2025, 1, cal) == cal.prev_td(p15)
+    # 2024-12-31 is December's last trading day: the next one is in January (delivery).
+    assert limit_effective_from(date(2024, 12, 31), 2025, 1, cal) == date(2024, 12, 31)
+
+
+def test_r25_past_the_calendar_raises() -> None:
+    cal = default_calendar()
+    with pytest.raises(CalendarHorizonError):
+        limit_effective_from(cal.known_until, 2027, 3, cal)
 
 
 def test_excess_report_ignores_hedge_lots_and_warns_at_80_percent() -> None:

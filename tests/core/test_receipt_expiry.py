@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import ConfigError
+from core.errors import CalendarHorizonError, ConfigError
 from core.rules.receipt_expiry import (
     Receipt,
     expiring_within,
@@ -16,7 +16,9 @@ from core.rules.receipt_expiry import (
     load_receipt_rules,
     next_deadline,
     receipt_deadline,
+    receipt_deadline_outcome,
 )
+from core.trading_calendar import default_calendar
 
 
 @pytest.mark.parametrize(
@@ -50,6 +52,38 @@ def test_products_without_rules_have_no_deadline() -> None:
 def test_deadline_counts_from_the_later_of_today_and_registration() -> None:
     r = Receipt("R", "m", registered=date(2025, 4, 1))
     assert receipt_deadline(r, date(2025, 1, 10)) == date(2025, 7, 30)
+
+
+def test_deadline_outcome_tells_no_rule_from_beyond_the_calendar() -> None:
+    cal = default_calendar()
+    ok = receipt_deadline_outcome(
+        Receipt("R1", "m", registered=date(2025, 1, 10)), date(2025, 1, 10)
+    )
+    assert (ok.deadline, ok.status, ok.known_until, ok.reason) == (
+        date(2025, 3, 28),
+        "ok",
+        None,
+        "",
+    )
+    # No validity rule for LLDPE in the seed version: no deadline, whatever the day.
+    no_rule = receipt_deadline_outcome(
+        Receipt("R2", "l", registered=date(2025, 1, 10)), date(2025, 1, 10), version="seed"
+    )
+    assert no_rule.deadline is None
+    assert no_rule.status == "no_rule"
+    assert no_rule.known_until is None
+    assert "no validity rule for l in version seed" in no_rule.reason
+    # Corn's (seed) deadline is the last trading day of March: past the calendar's end
+    # once the March of its last year has gone by.
+    late = date(cal.known_until.year, 4, 1)
+    receipt = Receipt("R3", "c", registered=late)
+    with pytest.raises(CalendarHorizonError):
+        receipt_deadline(receipt, late, version="seed")
+    beyond = receipt_deadline_outcome(receipt, late, version="seed")
+    assert beyond.deadline is None
+    assert beyond.status == "beyond_calendar"
+    assert beyond.known_until == cal.known_until
+    assert "beyond the calendar" in beyond.reason
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.db import risk_queries as rq
 from core.db.delivery_tables import DeliveryMatch, EfpRecord
 from core.db.engine import Database, open_database
 from core.db.tables import (
@@ -29,6 +30,7 @@ from core.db.tables import (
 )
 from core.errors import InputError
 from core.services import delivery, limits, liquidation, receipts, reduction
+from core.trading_calendar import default_calendar
 
 D1, D2, D3 = date(2024, 7, 10), date(2024, 7, 11), date(2024, 7, 12)
 DAY = date(2024, 7, 15)  # liquidation, limits and delivery day; latest day with prices
@@ -538,10 +540,70 @@ def test_receipts_expiring_within(session: Session) -> None:
         receipts.receipts_report(session, DAY, version="future")
 
 
+def test_receipts_tell_no_rule_from_beyond_the_calendar(session: Session) -> None:
+    until = default_calendar().known_until
+    for no, product, registered in (
+        ("RI1", "i", date(2025, 1, 6)),  # iron ore: no validity rule in either version
+        ("RC9", "c", date(until.year, 4, 1)),  # next March deadline: past the calendar
+    ):
+        session.add(
+            WarehouseReceipt(
+                receipt_no=no,
+                product_code=product,
+                warehouse_code="W1",
+                member_code=MEMBER_A,
+                holder_code="Q",
+                lots=1,
+                tons=10,
+                registration_date=registered,
+                status="held",
+            )
+        )
+    session.flush()
+    result, _ = receipts.receipts_report(session, date(2025, 1, 10))
+    assert result.calendar_until == until
+    detail = result.receipts.set_index("receipt_no")
+    assert detail.loc["RK1", "deadline_status"] == "ok"
+    assert detail.loc["RI1", "deadline_status"] == "no_rule"
+    assert detail.loc["RC9", "deadline_status"] == "beyond_calendar"
+    assert detail.loc["RI1", "deadline"] is None
+    assert detail.loc["RC9", "deadline"] is None
+    assert "beyond the calendar" in detail.loc["RC9", "note"]
+    assert "no validity rule" in detail.loc["RI1", "note"]
+    assert not bool(detail.loc["RC9", "offset_eligible"])
+    assert result.deadline_count("no_rule") == 1
+    assert result.deadline_count("beyond_calendar") == 1
+    assert result.deadline_count("ok") == len(detail) - 2
+    hold = result.holdings.set_index(["product_code", "holder_code"])
+    assert hold.loc[("i", "Q"), "deadline_status"] == "no_rule"
+    assert hold.loc[("c", "Q"), "deadline_status"] == "beyond_calendar"
+    assert hold.loc[("m", "K"), "deadline_status"].tolist() == ["ok", "ok"]
+    summary = "\n".join(result.summary_lines())
+    assert f"1 beyond the trading calendar (known to {until})" in summary
+    assert "1 without a validity rule in version current" in summary
+
+
 # --------------------------------------------------------------------- 2.j / 2.k delivery
 def _match_spec_2j(session: Session) -> None:
     for buyer, lots in (("X", 20), ("Y", 30), ("Z", 10)):
         delivery.record_delivery_match(session, DAY, "m2409", "S1", buyer, lots)
+
+
+def test_delivery_matches_lists_every_stored_match_newest_first(session: Session) -> None:
+    assert rq.delivery_matches(session).empty
+    _match_spec_2j(session)
+    older = date(2024, 7, 12)
+    delivery.record_delivery_match(session, older, "m2409", "S1", "X", 5)
+    frame = rq.delivery_matches(session)
+    assert list(frame.columns) == list(rq.MATCH_COLUMNS)
+    assert [str(frame[c].dtype) for c in ("id", "lots", "price_fen")] == ["int64"] * 3
+    assert list(zip(frame["match_day"], frame["buyer_code"], frame["lots"], strict=True)) == [
+        (DAY, "X", 20),
+        (DAY, "Y", 30),
+        (DAY, "Z", 10),
+        (older, "X", 5),
+    ]
+    assert set(frame["allocation_state"]) == {"pending"}
 
 
 def test_allocate_delivery_spec_2j(session: Session) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 
 from core.db.engine import open_database
 from core.db.tables import WarehouseReceipt
@@ -56,6 +56,69 @@ def test_expiring_receipts_are_highlighted(screen: ReceiptsScreen) -> None:
     assert soon
     assert model.index(soon[0], 0).data(8) is not None  # amber background
     assert "within 10 trading days" in screen.banner.text()
+
+
+def _deadline_texts(screen: ReceiptsScreen) -> dict[str, set[str]]:
+    """Texts of the "Next deadline" column by deadline status, over all tree nodes."""
+    model = screen.tree_model
+    out: dict[str, set[str]] = {}
+
+    def walk(parent) -> None:  # type: ignore[no-untyped-def]
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            node = model.node(index)
+            assert node is not None
+            out.setdefault(node.deadline_status, set()).add(model.index(row, 5, parent).data())
+            walk(index)
+
+    walk(QModelIndex())
+    return out
+
+
+def test_missing_deadlines_say_why(screen: ReceiptsScreen) -> None:
+    data = screen._data
+    assert data is not None
+    report = data.report
+    assert report is not None
+    until = report.calendar_until.isoformat()
+    no_rule, beyond = report.deadline_count("no_rule"), report.deadline_count("beyond_calendar")
+    # The demo holds products without a validity rule (iron ore, coal…) and soybeans and
+    # corn, whose next March deadline lies past the calendar's end.
+    assert no_rule
+    assert beyond
+    texts = _deadline_texts(screen)
+    assert texts["no_rule"] == {"no rule"}
+    assert texts["beyond_calendar"] == {f"beyond calendar (to {until})"}
+    assert "—" not in set().union(*texts.values())
+    banner = screen.banner.text()
+    assert f"{no_rule:,} receipts have no deadline: no validity rule" in banner
+    assert (
+        f"{beyond:,} receipts have their deadline beyond the trading calendar (known to {until})"
+        in banner
+    )
+    # The column shows the whole text (its tooltip too).
+    first = next(
+        r
+        for r in range(screen.tree_model.rowCount())
+        if screen.tree_model.node(screen.tree_model.index(r, 0)).deadline_status
+        == "beyond_calendar"
+    )
+    cell = screen.tree_model.index(first, 5)
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == f"beyond calendar (to {until})"
+
+
+def test_missing_deadlines_in_chinese(demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    i18n.set_language("zh")
+    screen = open_screen(create, demo_ctx, qtbot)
+    data = screen._data
+    assert data is not None
+    assert data.report is not None
+    until = data.report.calendar_until.isoformat()
+    texts = _deadline_texts(screen)
+    assert texts["no_rule"] == {"无规则"}
+    assert texts["beyond_calendar"] == {f"日历外 (至 {until})"}
+    assert f"超出交易日历（已知至 {until}）" in screen.banner.text()
+    assert "无此品种的有效期规则" in screen.banner.text()
 
 
 def test_calendar_click_lists_the_receipts_due(screen: ReceiptsScreen) -> None:

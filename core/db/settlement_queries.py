@@ -1,0 +1,287 @@
+"""Typed reads of daily settlement and imports: settled days with who ran them, the day to
+settle next, a settled day's stored figures, the newest import batches.
+
+Every function takes a ``Session`` owned by the caller (STYLE B6) and only reads; results
+are DataFrames and frozen dataclasses, so they may cross from a worker thread to the GUI
+thread. Totals are SQL aggregates of stored rows. Times are returned as ``datetime``
+(as stored: the audit log and the tables keep UTC); turning them into local text is the
+caller's (presentation) job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from core.audit import AuditEntry, recent
+from core.db.tables import (
+    Client,
+    ClientBalance,
+    ImportBatch,
+    Member,
+    ReserveHistory,
+    SettlementPrice,
+)
+from core.errors import CalendarHorizonError
+from core.reports.statements import MemberStatement, member_statement
+from core.services.settlement import AUDIT_ACTION, SettlementRun
+from core.trading_calendar import TradingCalendar, default_calendar
+
+AUDIT_LIMIT = 2_000
+"""Settlement audit entries read to find who ran each day (newest first)."""
+RECENT_IMPORTS = 200
+"""Import batches listed by ``recent_imports`` by default."""
+
+SETTLED_COLUMNS = (
+    "trading_day",
+    "member_code",
+    "reserve_fen",
+    "margin_fen",
+    "margin_call_fen",
+    "opening_banned",
+    "settled_by",
+    "settled_at",
+)
+IMPORT_COLUMNS = ("imported_at", "kind", "file_name", "rows", "inserted", "updated", "user")
+
+
+@dataclass(frozen=True)
+class MemberFigures:
+    """One member's stored reserve figures of a settled day (fen)."""
+
+    member_code: str
+    reserve_fen: int
+    margin_fen: int
+    margin_call_fen: int
+    min_reserve_fen: int
+    opening_banned: bool
+    transfer_restricted: bool
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """The headline figures of a settled day, as stored (or as a run returned them)."""
+
+    day: date
+    clients_settled: int
+    total_margin_fen: int
+    margin_calls: int
+    members: tuple[MemberFigures, ...]
+    settled_by: str
+    settled_at: datetime | None
+
+    @property
+    def reserve_fen(self) -> int | None:
+        """The ending reserve when exactly one member settled (the usual member firm)."""
+        return self.members[0].reserve_fen if len(self.members) == 1 else None
+
+    @property
+    def banned_members(self) -> tuple[str, ...]:
+        return tuple(m.member_code for m in self.members if m.opening_banned)
+
+
+@dataclass(frozen=True)
+class SettlementOverview:
+    """Settled days, the day to settle next and the client list (``settlement_overview``)."""
+
+    settled: pd.DataFrame
+    """One row per (day, member), newest day first (``SETTLED_COLUMNS``): trading_day
+    (date), member_code, reserve_fen, margin_fen, margin_call_fen (int64),
+    opening_banned (bool), settled_by (str, "" when no run is in the audit log),
+    settled_at (datetime of the newest run, else the stored settlement time; None)."""
+    latest_settled: date | None
+    next_day: date | None
+    """The trading day after the latest settled one, when its prices are loaded."""
+    default_day: date | None
+    """The day to offer: ``next_day``, else ``latest_settled``, else the last priced day."""
+    clients: tuple[tuple[str, str], ...]
+    """(code, name) of every client, by code."""
+
+
+@dataclass(frozen=True)
+class DayView:
+    """A day's stored summary and member statements (summary None: not settled)."""
+
+    day: date
+    summary: DaySummary | None
+    statements: tuple[MemberStatement, ...]
+
+
+def _with_times(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``column`` as plain ``datetime`` objects and None (pandas would make them
+    Timestamps and NaT)."""
+    frame[column] = pd.Series(
+        [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in frame[column]],
+        index=frame.index,
+        dtype=object,
+    )
+    return frame
+
+
+def settlement_runs_by_day(session: Session, limit: int = AUDIT_LIMIT) -> dict[date, AuditEntry]:
+    """The newest ``settlement.run`` audit entry of each day (of the newest ``limit``)."""
+    runs: dict[date, AuditEntry] = {}
+    for entry in recent(session, limit, AUDIT_ACTION):
+        detail = entry.detail_data()
+        if not isinstance(detail, dict) or "day" not in detail:
+            continue
+        try:
+            day = date.fromisoformat(str(detail["day"]))
+        except ValueError:
+            continue
+        runs.setdefault(day, entry)
+    return runs
+
+
+def settlement_overview(session: Session, cal: TradingCalendar | None = None) -> SettlementOverview:
+    """Settled days (newest first), the default day to settle and the client list."""
+    runs = settlement_runs_by_day(session)
+    rows = session.execute(
+        select(
+            ReserveHistory.trading_day,
+            ReserveHistory.member_code,
+            ReserveHistory.reserve_fen,
+            ReserveHistory.margin_fen,
+            ReserveHistory.margin_call_fen,
+            ReserveHistory.opening_banned,
+            ReserveHistory.settled_at,
+        ).order_by(ReserveHistory.trading_day.desc(), ReserveHistory.member_code)
+    ).all()
+    records = []
+    for day, member, reserve, margin, call, banned, settled_at in rows:
+        run = runs.get(day)
+        records.append(
+            (
+                day,
+                member,
+                int(reserve),
+                int(margin),
+                int(call),
+                bool(banned),
+                run.user if run else "",
+                run.at if run else settled_at,
+            )
+        )
+    frame = _with_times(
+        pd.DataFrame.from_records(records, columns=list(SETTLED_COLUMNS)), "settled_at"
+    )
+    latest = rows[0][0] if rows else None
+    next_day = next_day_to_settle(session, latest, cal)
+    default_day = (
+        next_day or latest or session.scalar(select(func.max(SettlementPrice.trading_day)))
+    )
+    clients = tuple(
+        (str(code), str(name))
+        for code, name in session.execute(select(Client.code, Client.name).order_by(Client.code))
+    )
+    return SettlementOverview(frame, latest, next_day, default_day, clients)
+
+
+def next_day_to_settle(
+    session: Session, latest: date | None, cal: TradingCalendar | None = None
+) -> date | None:
+    """The trading day after ``latest`` if its settlement prices are in the database
+    (None: nothing settled yet, no prices, or past the trading calendar)."""
+    if latest is None:
+        return None
+    try:
+        candidate = (cal or default_calendar()).next_td(latest)
+    except CalendarHorizonError:
+        return None
+    has_prices = session.scalar(
+        select(func.count())
+        .select_from(SettlementPrice)
+        .where(SettlementPrice.trading_day == candidate)
+    )
+    return candidate if has_prices else None
+
+
+def settled_day(session: Session, day: date) -> DayView:
+    """The stored figures and member statements of ``day`` (summary None: not settled)."""
+    members = session.execute(
+        select(ReserveHistory, Member.min_reserve_fen)
+        .join(Member, Member.code == ReserveHistory.member_code)
+        .where(ReserveHistory.trading_day == day)
+        .order_by(ReserveHistory.member_code)
+    ).all()
+    if not members:
+        return DayView(day, None, ())
+    count, margin, calls = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(ClientBalance.margin_fen), 0),
+            func.coalesce(func.sum(case((ClientBalance.margin_call_fen > 0, 1), else_=0)), 0),
+        ).where(ClientBalance.trading_day == day)
+    ).one()
+    run = settlement_runs_by_day(session).get(day)
+    figures = tuple(
+        MemberFigures(
+            r.member_code,
+            r.reserve_fen,
+            r.margin_fen,
+            r.margin_call_fen,
+            int(minimum),
+            r.opening_banned,
+            r.transfer_restricted,
+        )
+        for r, minimum in members
+    )
+    summary = DaySummary(
+        day=day,
+        clients_settled=int(count),
+        total_margin_fen=int(margin),
+        margin_calls=int(calls),
+        members=figures,
+        settled_by=run.user if run else "",
+        settled_at=run.at if run else members[0][0].settled_at,
+    )
+    statements = tuple(member_statement(session, f.member_code, day) for f in figures)
+    return DayView(day, summary, statements)
+
+
+def summary_of_run(run: SettlementRun, user: str, at: datetime) -> DaySummary:
+    """The headline figures a settlement run returned, in the shape of a stored day."""
+    return DaySummary(
+        day=run.day,
+        clients_settled=run.clients_settled,
+        total_margin_fen=run.total_client_margin_fen,
+        margin_calls=run.client_margin_calls,
+        members=tuple(
+            MemberFigures(
+                m.member_code,
+                m.reserve_fen,
+                m.margin_fen,
+                m.margin_call_fen,
+                m.min_reserve_fen,
+                m.opening_banned,
+                m.transfer_restricted,
+            )
+            for m in run.members
+        ),
+        settled_by=user,
+        settled_at=at,
+    )
+
+
+def recent_imports(session: Session, limit: int = RECENT_IMPORTS) -> pd.DataFrame:
+    """The newest ``limit`` import batches, newest first (``IMPORT_COLUMNS``):
+    imported_at (datetime as stored), kind, file_name, rows, inserted, updated, user."""
+    rows = session.execute(
+        select(
+            ImportBatch.imported_at,
+            ImportBatch.kind,
+            ImportBatch.file_name,
+            ImportBatch.rows,
+            ImportBatch.inserted,
+            ImportBatch.updated,
+            ImportBatch.user,
+        )
+        .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+        .limit(limit)
+    ).all()
+    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(IMPORT_COLUMNS))
+    return _with_times(frame, "imported_at")
