@@ -17,6 +17,7 @@ Consistency kept by construction (spec 2.a, 2.d):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -142,14 +143,33 @@ class Book:
         return len(self.client)
 
 
+@dataclass(frozen=True)
+class LargePosition:
+    """A position line the generator must hold with exactly ``lots`` on D."""
+
+    client: int
+    contract: int
+    side: int  # 0 long, 1 short
+    hedge: bool
+    lots: int
+
+
 def _to_ticks(price_fen: npt.NDArray[Any], tick: I64) -> I64:
     return np.asarray(np.rint(price_fen / tick), dtype=np.int64)
 
 
 def generate_book(
-    rng: np.random.Generator, market: Market, clients: Clients, lines_per_client: float
+    rng: np.random.Generator,
+    market: Market,
+    clients: Clients,
+    lines_per_client: float,
+    large: Sequence[LargePosition] = (),
 ) -> Book:
-    """Position lines on D: long/short, hedge, locked (both sides), today's opens, closes."""
+    """Position lines on D: long/short, hedge, locked (both sides), today's opens, closes.
+
+    ``large`` lines are added (or replace a random line with the same key) with their
+    given lots on D; they open and close at most 5 % of them on D, like the others.
+    """
     n, n_k = clients.count, len(market.contracts)
     n_days = len(market.days)
     share = np.array([PRODUCT_SHARE[c.product] for c in market.contracts])
@@ -172,7 +192,11 @@ def generate_book(
     # Locked positions: some speculative lines also hold the opposite side.
     both = ~hedge & (rng.random(total) < 0.07)
     key_b = ((client[both] * n_k + contract[both]) * 2 + (1 - side[both])) * 2
-    keys = np.unique(np.concatenate([key, key_b]))  # sorted = unique-index order
+    key_l = np.array(
+        [((p.client * n_k + p.contract) * 2 + p.side) * 2 + int(p.hedge) for p in large],
+        dtype=np.int64,
+    )
+    keys = np.unique(np.concatenate([key, key_b, key_l]))  # sorted = unique-index order
     hedge = (keys % 2).astype(bool)
     side = (keys // 2) % 2
     contract = (keys // 4) % n_k
@@ -186,6 +210,8 @@ def generate_book(
         np.ceil(rng.lognormal(0.9, 0.9, m)),
     ).astype(np.int64)
     lots = np.clip(lots * np.where(hedge, 2, 1), 1, np.where(inst, 3000, 300))
+    at_large = np.searchsorted(keys, key_l)
+    lots[at_large] = [p.lots for p in large]
 
     tick = market.tick[contract]
     mult = market.multiplier[contract]
@@ -206,6 +232,11 @@ def generate_book(
     has_close = rng.random(m) < np.where(locked, 0.02, 0.12)
     closed = np.where(has_close, 1 + np.floor(rng.random(m) * np.maximum(lots // 2, 1)), 0)
     closed = closed.astype(np.int64)
+    # Large holders move only a small part of their position in a day.
+    cap = np.maximum(lots[at_large] // 20, 1)
+    today[at_large] = np.minimum(today[at_large], cap)
+    closed[at_large] = np.minimum(closed[at_large], cap)
+    hist = lots - today
     prior_lots = hist + closed
 
     s_d = market.settle[-1, contract]
@@ -555,8 +586,12 @@ def generate_balances(
     trades: Trades,
     funds: Funds,
     lodged: dict[int, tuple[I64, I64, I64]],
+    calm: Sequence[int] = (),
 ) -> Balances:
     """Client statements for P and D; most accounts healthy, a few near or over 100 %.
+
+    ``calm`` clients (the large institutional holders) get a risk ratio of 30-55 %:
+    their balances scale with their margin.
 
     ``lodged[t]`` gives, for day index t, the (client, product, tons) of receipts lodged
     as margin; their offset is min(tons x base price x 80 %, the client's margin of the
@@ -603,6 +638,8 @@ def generate_balances(
     stressed = rng.random(n) < 0.025
     ratio[stressed] = rng.uniform(0.92, 1.3, int(stressed.sum()))
     cash_only = rng.lognormal(11.0, 1.2, n) * 100  # fen; ~60k yuan median
+    calm_idx = np.asarray(calm, dtype=np.int64)
+    ratio[calm_idx] = rng.uniform(0.3, 0.55, len(calm_idx))
     balance_d = np.where(margin_d > 0, np.ceil(margin_d / ratio), np.rint(cash_only)).astype(
         np.int64
     )

@@ -25,6 +25,8 @@ from core.db import engine as engine_module
 from core.db.engine import Database
 from core.db.tables import AuditLog
 from core.demo.book import (
+    Book,
+    Clients,
     Columns,
     closing_order_columns,
     generate_balances,
@@ -37,7 +39,15 @@ from core.demo.book import (
     reserve_columns,
 )
 from core.demo.market import Market, generate_market
-from core.demo.receipts import generate_receipts, warehouse_columns
+from core.demo.receipts import add_receipts, generate_receipts, warehouse_columns
+from core.demo.scenarios import (
+    Delivery,
+    general_limit,
+    generate_delivery,
+    past_deadline_receipts,
+    pick_large_holders,
+    plan_large_positions,
+)
 from core.demo.writer import (
     INSERT_ORDER,
     ProgressCallback,
@@ -88,6 +98,9 @@ class DemoData:
     locked_contract: str
     lock_days: list[date]
     products: dict[str, Product]
+    delivery_contract: str | None = None  # in its delivery month (rolling delivery)
+    delivery_seller: str | None = None  # receipts frozen for delivery, allocation pending
+    large_holders: tuple[str, ...] = ()  # clients with positions near or over the limit
 
     def row_count(self, table: str) -> int:
         cols = self.tables[table]
@@ -127,8 +140,10 @@ def _report(progress: ProgressCallback | None, stage: str, done: int, total: int
         progress(stage, done, total)
 
 
-def _market_columns(market: Market) -> tuple[Columns, Columns, Columns]:
-    cs = market.contracts
+def _market_columns(market: Market, delivery: Delivery) -> tuple[Columns, Columns, Columns]:
+    """Contracts, settlement prices and margin adjustments, with the delivery-month
+    contract (if any) after the listed ones."""
+    cs = market.contracts + ([delivery.contract] if delivery.contract else [])
     contract: Columns = {
         "code": [c.code for c in cs],
         "product_code": [c.product for c in cs],
@@ -145,7 +160,7 @@ def _market_columns(market: Market) -> tuple[Columns, Columns, Columns]:
     locks = np.array(["limit_down", "none", "limit_up"], dtype=object)[market.lock + 1]
     prices: Columns = {
         "trading_day": np.repeat(np.array(market.days, dtype="datetime64[D]"), n_k),
-        "contract_code": [c.code for c in cs] * n_days,
+        "contract_code": [c.code for c in market.contracts] * n_days,
         "settlement_fen": market.settle.ravel(),
         "upper_limit_fen": market.upper.ravel(),
         "lower_limit_fen": market.lower.ravel(),
@@ -153,6 +168,7 @@ def _market_columns(market: Market) -> tuple[Columns, Columns, Columns]:
         "open_interest": market.open_interest.ravel(),
         "volume": market.volume.ravel(),
     }
+    prices = _append(prices, delivery.prices)
     adjustments: Columns = {
         "contract_code": [a.contract_code for a in market.adjustments],
         "effective_day": [a.effective_day for a in market.adjustments],
@@ -175,6 +191,47 @@ def _cover_open_interest(market: Market, contract: I64, side: I64, lots: I64, pr
         factor = np.maximum(1.0, 3.0 * biggest / market.open_interest[t])
         market.open_interest[:] = np.ceil(market.open_interest * factor).astype(np.int64)
         market.volume[:] = np.ceil(market.volume * factor).astype(np.int64)
+
+
+def _append(cols: Columns, extra: Columns) -> Columns:
+    """Columns with the rows of ``extra`` after those of ``cols``."""
+    if not extra:
+        return cols
+    out: Columns = {}
+    for key, col in cols.items():
+        more = extra[key]
+        if isinstance(col, np.ndarray):
+            out[key] = np.concatenate([col, np.asarray(more, dtype=col.dtype)])
+        else:
+            out[key] = list(col) + list(more)
+    return out
+
+
+def _book_with_large_positions(
+    seed: np.random.SeedSequence,
+    market: Market,
+    clients: Clients,
+    lines_per_client: float,
+    holders: list[tuple[int, bool] | None],
+    cal: TradingCalendar,
+) -> Book:
+    """The book with the large lines, and the open interest covering it.
+
+    The lines are sized on each contract's limit at D's open interest; if covering the
+    book (3x the member's larger side) moves a contract's limit, that contract is
+    dropped and the book is drawn again from the same stream.
+    """
+    oi, volume = market.open_interest.copy(), market.volume.copy()
+    excluded: set[int] = set()
+    while True:
+        market.open_interest[:], market.volume[:] = oi, volume
+        plan, limits = plan_large_positions(market, cal, holders, excluded)
+        book = generate_book(np.random.default_rng(seed), market, clients, lines_per_client, plan)
+        _cover_open_interest(market, book.contract, book.side, book.lots, book.prior_lots)
+        moved = {k for k, limit in limits.items() if general_limit(market, k) != limit}
+        if not moved:
+            return book
+        excluded |= moved
 
 
 def generate_demo(
@@ -200,7 +257,9 @@ def generate_demo(
     first = cal.add_trading_days(d, -(N_DAYS - 1))
     days = cal.trading_days(first, d)
     n_clients = clients if clients is not None else spec.clients
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    seeds = np.random.SeedSequence(seed).spawn(10)
+    streams = [np.random.default_rng(s) for s in seeds[:8]]
+    scenario_rng = np.random.default_rng(seeds[9])
     steps = 8
 
     _report(progress, "generate market", 0, steps)
@@ -208,8 +267,8 @@ def generate_demo(
     _report(progress, "generate clients", 1, steps)
     cl = generate_clients(streams[1], n_clients, DEMO_MEMBER_CODE, cal, days[0])
     _report(progress, "generate positions", 2, steps)
-    book = generate_book(streams[2], market, cl, spec.lines_per_client)
-    _cover_open_interest(market, book.contract, book.side, book.lots, book.prior_lots)
+    holders = pick_large_holders(np.random.default_rng(seeds[8]), cl)
+    book = _book_with_large_positions(seeds[2], market, cl, spec.lines_per_client, holders, cal)
     _report(progress, "generate trades", 3, steps)
     trades = generate_trades(streams[3], market, cl, book, cal)
     orders = closing_order_columns(streams[4], market, cl, book)
@@ -218,15 +277,32 @@ def generate_demo(
     receipts = generate_receipts(
         streams[5], market, cl, book, prods, cal, DEMO_MEMBER_CODE, spec.receipts
     )
+    delivery = generate_delivery(scenario_rng, market, cl, receipts, prods, cal, DEMO_MEMBER_CODE)
+    add_receipts(receipts, delivery.receipts)
+    add_receipts(
+        receipts,
+        past_deadline_receipts(
+            scenario_rng,
+            cl,
+            prods,
+            cal,
+            days[-1],
+            DEMO_MEMBER_CODE,
+            len(receipts.columns["receipt_no"]) + 1,
+        ),
+    )
     _report(progress, "generate funds and balances", 5, steps)
     funds = generate_funds(streams[6], market, cl, DEMO_MEMBER_CODE)
-    balances = generate_balances(streams[7], market, cl, book, trades, funds, receipts.lodged)
+    large = sorted({h[0] for h in holders if h is not None})
+    balances = generate_balances(
+        streams[7], market, cl, book, trades, funds, receipts.lodged, calm=large
+    )
     reserve = reserve_columns(
         streams[7], market, DEMO_MEMBER_CODE, MIN_RESERVE_FEN, balances, funds
     )
     _report(progress, "assemble tables", 6, steps)
     positions = position_columns(market, cl, book)
-    contract, prices, adjustments = _market_columns(market)
+    contract, prices, adjustments = _market_columns(market, delivery)
     member: Columns = {
         "code": [DEMO_MEMBER_CODE],
         "name": [DEMO_MEMBER_NAME],
@@ -249,6 +325,8 @@ def generate_demo(
         "position": positions,
         "trade": trades.columns,
         "closing_order": orders,
+        "delivery_match": delivery.matches,
+        "efp_record": delivery.efp,
     }
     _report(progress, "generated", steps, steps)
     return DemoData(
@@ -259,6 +337,9 @@ def generate_demo(
         locked_contract=market.contracts[market.locked].code,
         lock_days=market.lock_days,
         products=prods,
+        delivery_contract=delivery.contract.code if delivery.contract else None,
+        delivery_seller=delivery.seller,
+        large_holders=tuple(cl.codes[h] for h in large),
     )
 
 
@@ -311,6 +392,9 @@ def create_demo_data(
                     "end_day": data.days[-1].isoformat(),
                     "locked_contract": data.locked_contract,
                     "lock_days": [d.isoformat() for d in data.lock_days],
+                    "delivery_contract": data.delivery_contract,
+                    "delivery_seller": data.delivery_seller,
+                    "large_holders": list(data.large_holders),
                     "counts": counts,
                 }
                 conn.execute(

@@ -145,6 +145,35 @@ def _ltd(p: Product, year: int, month: int, cal: TradingCalendar) -> date | None
     return _try(lambda: p.last_trading_day(year, month, cal))
 
 
+def contract_info(
+    products: dict[str, Product], code: str, year: int, month: int, cal: TradingCalendar
+) -> ContractInfo:
+    """The demo contract of ``code`` for a delivery month (dates None past the calendar)."""
+    p, pm = products[code], PRODUCT_MARKET[code]
+    ltd = _ltd(p, year, month, cal)
+    prev_ltd = _ltd(p, year - 1, month, cal)
+    listing = _try(partial(cal.next_td, prev_ltd)) if prev_ltd else None
+    ldd = None
+    if ltd is not None:
+        ldd = _try(partial(cal.add_trading_days, ltd, p.last_delivery_td_after_ltd))
+    hedge_ppm = max(pm.margin_ppm - 10_000, _ppm(p.min_margin))
+    return ContractInfo(
+        code=f"{code}{year % 100:02d}{month:02d}",
+        product=code,
+        year=year,
+        month=month,
+        listing_date=listing,
+        last_trading_day=ltd,
+        last_delivery_day=ldd,
+        tick_fen=int(p.tick * 100),
+        multiplier=p.multiplier,
+        limit_ppm=max(pm.limit_ppm, _ppm(p.price_limit)),
+        margin_ppm=max(pm.margin_ppm, _ppm(p.min_margin)),
+        hedge_margin_ppm=hedge_ppm,
+        min_margin_ppm=_ppm(p.min_margin),
+    )
+
+
 def select_contracts(
     products: dict[str, Product], cal: TradingCalendar, end_day: date, start_day: date
 ) -> list[ContractInfo]:
@@ -164,34 +193,12 @@ def select_contracts(
             year, month = n // 12, n % 12 + 1
             if month not in p.months:
                 continue
-            ltd = _ltd(p, year, month, cal)
-            if ltd is not None and ltd <= end_day:
+            c = contract_info(products, code, year, month, cal)
+            if c.last_trading_day is not None and c.last_trading_day <= end_day:
                 continue
-            prev_ltd = _ltd(p, year - 1, month, cal)
-            listing = _try(partial(cal.next_td, prev_ltd)) if prev_ltd else None
-            if listing is not None and listing > start_day:
+            if c.listing_date is not None and c.listing_date > start_day:
                 continue
-            ldd = None
-            if ltd is not None:
-                ldd = _try(partial(cal.add_trading_days, ltd, p.last_delivery_td_after_ltd))
-            hedge_ppm = max(pm.margin_ppm - 10_000, _ppm(p.min_margin))
-            chosen.append(
-                ContractInfo(
-                    code=f"{code}{year % 100:02d}{month:02d}",
-                    product=code,
-                    year=year,
-                    month=month,
-                    listing_date=listing,
-                    last_trading_day=ltd,
-                    last_delivery_day=ldd,
-                    tick_fen=int(p.tick * 100),
-                    multiplier=p.multiplier,
-                    limit_ppm=max(pm.limit_ppm, _ppm(p.price_limit)),
-                    margin_ppm=max(pm.margin_ppm, _ppm(p.min_margin)),
-                    hedge_margin_ppm=hedge_ppm,
-                    min_margin_ppm=_ppm(p.min_margin),
-                )
-            )
+            chosen.append(c)
             if len(chosen) == pm.n_contracts:
                 break
         out.extend(chosen)

@@ -334,3 +334,14 @@ def generate_receipts(
         out[t] = (arr[:, 0], arr[:, 1], arr[:, 2])
     order = sorted(range(count), key=lambda i: rows["receipt_no"][i])
     return Receipts({k: [v[i] for i in order] for k, v in rows.items()}, out)
+
+
+def add_receipts(receipts: Receipts, rows: list[dict[str, Any]]) -> None:
+    """Append receipt rows (same keys as the columns) and keep receipt-number order."""
+    cols = receipts.columns
+    for row in rows:
+        for key, values in cols.items():
+            values.append(row[key])
+    order = sorted(range(len(cols["receipt_no"])), key=lambda i: cols["receipt_no"][i])
+    for key, values in cols.items():
+        cols[key] = [values[i] for i in order]

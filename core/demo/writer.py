@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.db import tables as t
+from core.db.delivery_tables import DeliveryMatch, EfpRecord
 from core.db.reference_load import load_reference_data
 from core.errors import RiskDeskError
 from core.reference.products import Product
@@ -30,6 +31,8 @@ CHUNK_ROWS = 100_000
 DEMO_TABLES: tuple[Table, ...] = tuple(
     m.__table__  # type: ignore[misc]
     for m in (
+        DeliveryMatch,
+        EfpRecord,
         t.ClosingOrder,
         t.Trade,
         t.Position,

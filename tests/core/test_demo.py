@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -95,6 +96,8 @@ def frames(demo_path: Path) -> dict[str, pd.DataFrame]:
                 "warehouse_receipt",
                 "hedge_quota",
                 "member",
+                "delivery_match",
+                "efp_record",
             )
         }
 
@@ -145,8 +148,16 @@ def test_contracts_are_alive_and_dated(frames: dict[str, pd.DataFrame]) -> None:
     contracts = frames["contract"]
     end = frames["settlement_price"]["trading_day"].max()
     known = contracts.dropna(subset=["last_trading_day"])
-    assert (known["last_trading_day"] > end).all()
     assert known["last_delivery_day"].dropna().ge(known["last_trading_day"]).all()
+    # Every contract trades after D, except the one in its delivery month (rolling
+    # delivery), whose prices stop at its last trading day.
+    expired = known[known["last_trading_day"] <= end]
+    assert expired["code"].tolist() == ["c2611"]
+    sp = frames["settlement_price"]
+    last = sp.groupby("contract_code")["trading_day"].max()
+    assert last["c2611"] == expired["last_trading_day"].iloc[0]
+    assert (last.drop("c2611") == end).all()
+    contracts = contracts[contracts["code"] != "c2611"]
     # Months beyond the calendar (2027) have no last trading day.
     assert (
         contracts.loc[contracts["delivery_month"] >= "2027-01-01", "last_trading_day"].isna().all()
@@ -485,3 +496,138 @@ def test_cli_check_and_create(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "m2701" in out
     assert cli_main(["--db", url, "demo", "--check"]) == 0
     assert cli_main(["--db", url, "demo", "--end-day", "2031-01-01"]) == 2
+
+
+# --------------------------------------------------------------------- workbench scenarios
+def _session_db(demo_path: Path) -> Database:
+    return open_database(_url(demo_path))
+
+
+def test_limits_report_flags_the_large_holders(
+    demo_path: Path, frames: dict[str, pd.DataFrame]
+) -> None:
+    from core.services.limits import limits_report
+
+    db = _session_db(demo_path)
+    try:
+        with db.sessions() as session:
+            result, _ = limits_report(session, record_audit=False)
+    finally:
+        db.engine.dispose()
+    rows = result.rows
+    over = rows[rows["status"] == "over"]
+    near = rows[rows["status"] == "near"]
+    assert 1 <= len(over) <= 2
+    assert 3 <= len(near) <= 5
+    flagged = rows[rows["status"].isin(["over", "near"])]
+    assert set(flagged["product_code"]) <= {"a", "m"}
+    assert (flagged["period"] == "general").all()
+    clients = frames["client"].set_index("code")
+    assert not clients.loc[flagged["client_code"], "is_individual"].any()  # institutions
+    # Below the threshold of the seed table the client limit is 20,000 lots.
+    assert (flagged["open_interest"] <= 200_000).all()
+    assert (flagged["limit_lots"] == 20_000).all()
+    assert (over["excess_lots"] == over["speculative_lots"] - 20_000).all()
+    assert (flagged["hedge_lots"] > 0).any()  # hedge lots on top, exempt
+    # A hedger whose speculative and hedge lots together exceed the limit is not flagged.
+    big = rows[(rows["limit_lots"] == 20_000) & (rows["status"] == "ok")]
+    assert ((big["speculative_lots"] + big["hedge_lots"]) > 20_000).any()
+    # The stored open interest covers the member's side (3x) on every contract.
+    pos, sp = frames["position"], frames["settlement_price"]
+    end = sp["trading_day"].max()
+    side = pos[pos["trading_day"] == end].groupby(["contract_code", "side"])["lots"].sum()
+    oi = sp[sp["trading_day"] == end].set_index("contract_code")["open_interest"]
+    assert (side.groupby(level=0).max() * 3 <= oi.reindex(side.index.levels[0])).all()
+    # Their balances carry the margin: a normal risk ratio.
+    bal = frames["client_balance"]
+    mine = bal[(bal["trading_day"] == end) & bal["client_code"].isin(flagged["client_code"])]
+    assert (mine["margin_fen"] / mine["balance_fen"]).between(0.25, 0.6).all()
+    assert (mine["margin_call_fen"] == 0).all()
+
+
+def test_rolling_delivery_seller_gets_an_optimal_allocation(
+    demo_path: Path, frames: dict[str, pd.DataFrame]
+) -> None:
+    from core.services.delivery import allocate_delivery_for_seller
+
+    cal = default_calendar()
+    matches = frames["delivery_match"]
+    pending = matches[matches["allocation_state"] == "pending"]
+    assert pending["seller_code"].nunique() == 1
+    seller, code = pending["seller_code"].iloc[0], pending["contract_code"].iloc[0]
+    assert 3 <= pending["buyer_code"].nunique() <= 4
+    contract = frames["contract"].set_index("code").loc[code]
+    ltd = date.fromisoformat(contract["last_trading_day"])
+    month = date.fromisoformat(contract["delivery_month"])
+    sp = frames["settlement_price"].set_index(["trading_day", "contract_code"])
+    for r in matches.itertuples():
+        day = date.fromisoformat(r.match_day)
+        assert (day.year, day.month) == (month.year, month.month)  # rolling delivery:
+        assert day < ltd  # in the delivery month, before the last trading day
+        assert r.price_fen == sp.loc[(r.match_day, code), "settlement_fen"]
+        assert date.fromisoformat(r.delivery_day) == cal.add_trading_days(day, 2)
+        assert sp.loc[(r.match_day, code), "open_interest"] >= r.lots
+    allocated = matches[matches["allocation_state"] == "allocated"]
+    assert len(allocated) >= 1
+    assert all(
+        sum(json.loads(a).values()) == n
+        for a, n in zip(allocated["allocation"], allocated["lots"], strict=True)
+    )
+    rc = frames["warehouse_receipt"]
+    frozen = rc[(rc["holder_code"] == seller) & (rc["product_code"] == contract["product_code"])]
+    frozen = frozen[frozen["status"] == "delivery"]
+    assert frozen["lots"].sum() == pending["lots"].sum()
+    assert frozen["warehouse_code"].nunique() == 3
+    db = _session_db(demo_path)
+    try:
+        with db.sessions() as session:
+            result, _ = allocate_delivery_for_seller(session, None, seller, code, record=False)
+    finally:
+        db.engine.dispose()
+    assert result.receipt_status == "delivery"
+    assert result.allocation.optimal
+    assert len(result.warehouses) >= 2
+    assert result.allocation.pair_count < len(result.warehouses) + len(result.buyers) - 1
+    assert result.pairs["lots"].sum() == pending["lots"].sum()
+
+
+def test_efp_records_carry_their_waived_fees(frames: dict[str, pd.DataFrame]) -> None:
+    from core.rules.fees import default_fee_schedule
+
+    efp = frames["efp_record"]
+    assert set(efp["kind"]) == {"standard", "non_standard"}
+    assert len(efp) >= 3
+    product = frames["contract"].set_index("code")["product_code"]
+    fees = default_fee_schedule()
+    for r in efp.itertuples():
+        kind = "efp_standard" if r.kind == "standard" else "efp_nonstandard"
+        line = fees.fee(
+            kind, product[r.contract_code], date.fromisoformat(r.approved_day), lots=r.lots
+        )
+        assert (r.fee_fen, r.waived_fen) == (line.computed_fen, line.waived_fen)
+        assert r.fee_fen > 0
+        assert r.waived_fen == r.fee_fen  # all EFP waived from 2022
+    days = sorted(frames["position"]["trading_day"].unique())
+    assert (efp["approved_day"] < days[0]).all()  # before P: no effect on the statements
+    assert (efp["long_client_code"] != efp["short_client_code"]).all()
+
+
+def test_receipts_expiring_soon_and_past_their_deadline(
+    frames: dict[str, pd.DataFrame],
+) -> None:
+    from core.rules.receipt_expiry import next_deadline
+
+    cal = default_calendar()
+    end = date.fromisoformat(frames["settlement_price"]["trading_day"].max())
+    horizon = cal.add_trading_days(end, 10)
+    rc = frames["warehouse_receipt"]
+    live = rc[(rc["status"] != "cancelled") & rc["product_code"].isin(["m", "y"])]
+    # The deadline a receipt got at registration: the first one on or after it.
+    first = [
+        next_deadline(p, date.fromisoformat(r))
+        for p, r in zip(live["product_code"], live["registration_date"], strict=True)
+    ]
+    past = [d for d in first if d is not None and d < end]
+    soon = [d for d in first if d is not None and end <= d <= horizon]
+    assert 2 <= len(past) <= 6  # still registered after their deadline
+    assert len(soon) >= 10
