@@ -32,7 +32,7 @@ from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel
-from desktop.screens.workbench_common import WorkbenchScreen
+from desktop.screens.workbench_common import WorkbenchScreen, titled
 from desktop.screens.workbench_data import (
     DeliveryData,
     DeliveryRequest,
@@ -207,7 +207,7 @@ class DeliveryScreen(WorkbenchScreen):
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.setChildrenCollapsible(False)
-        left.addWidget(_titled(self.matches_title, self.matches_view))
+        left.addWidget(titled(self.matches_title, self.matches_view))
         left.addWidget(self.seller_panel)
         body = QSplitter(Qt.Orientation.Horizontal)
         body.setChildrenCollapsible(False)
@@ -347,16 +347,6 @@ class DeliveryScreen(WorkbenchScreen):
             title,
             [panel.summary.text().replace("<b>", "").replace("</b>", "")],
         )
-
-
-def _titled(title: QLabel, view: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    layout.addWidget(title)
-    layout.addWidget(view, 1)
-    return box
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> DeliveryScreen:

@@ -27,6 +27,7 @@ from desktop.screens.workbench_common import (
     WARN_ROW_BRUSH,
     TintedFrameModel,
     WorkbenchScreen,
+    titled,
 )
 from desktop.screens.workbench_data import LimitsData, LimitsRequest, load_limits, percent_text
 from desktop.widgets.banner import Banner
@@ -171,8 +172,8 @@ class LimitsScreen(WorkbenchScreen):
         self.no_data_view.apply_default_widths(NO_DATA_COLUMNS, "reason")
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
-        split.addWidget(_titled(self.rows_title, self.rows_view))
-        split.addWidget(_titled(self.no_data_title, self.no_data_view))
+        split.addWidget(titled(self.rows_title, self.rows_view))
+        split.addWidget(titled(self.no_data_title, self.no_data_view))
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         self.root.addWidget(split, 1)
@@ -331,18 +332,6 @@ REASONS = (
         QT_TRANSLATE_NOOP("Limits", "Limit period unknown: beyond the trading calendar"),
     ),
 )
-
-
-def _titled(title: QLabel, view: QWidget) -> QWidget:
-    from PySide6.QtWidgets import QVBoxLayout
-
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    layout.addWidget(title)
-    layout.addWidget(view, 1)
-    return box
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> LimitsScreen:

@@ -38,6 +38,7 @@ from desktop.screens.workbench_common import (
     DANGER_ROW_BRUSH,
     TintedFrameModel,
     WorkbenchScreen,
+    titled,
 )
 from desktop.screens.workbench_data import (
     LiquidationData,
@@ -266,8 +267,8 @@ class LiquidationScreen(WorkbenchScreen):
         self.orders_view.apply_default_widths(ORDER_COLUMNS)
         lower = QSplitter(Qt.Orientation.Vertical)
         lower.setChildrenCollapsible(False)
-        lower.addWidget(_titled(self.clients_title, self.clients_view))
-        lower.addWidget(_titled(self.orders_title, self.orders_view))
+        lower.addWidget(titled(self.clients_title, self.clients_view))
+        lower.addWidget(titled(self.orders_title, self.orders_view))
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -472,16 +473,6 @@ class LiquidationScreen(WorkbenchScreen):
         )
         notes = [self.subtitle_label.text(), self.ban_banner.text(), self.banner.text()]
         return frame, title, [n for n in notes if n]
-
-
-def _titled(title: QLabel, view: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    layout.addWidget(title)
-    layout.addWidget(view, 1)
-    return box
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> LiquidationScreen:

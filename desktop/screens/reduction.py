@@ -40,7 +40,7 @@ from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import HEDGE_LABELS, LIMIT_LOCK_LABELS, Column, Kind
 from desktop.models.frame_table import FrameTableModel
-from desktop.screens.workbench_common import DIFF_BRUSH, TintedFrameModel, WorkbenchScreen
+from desktop.screens.workbench_common import DIFF_BRUSH, TintedFrameModel, WorkbenchScreen, titled
 from desktop.screens.workbench_data import (
     ROUNDINGS,
     ExplainedPosition,
@@ -325,8 +325,8 @@ class ReductionScreen(WorkbenchScreen):
             view.selectionModel().currentRowChanged.connect(self._on_row)
         tables = QSplitter(Qt.Orientation.Vertical)
         tables.setChildrenCollapsible(False)
-        tables.addWidget(_titled(self.declaring_title, self.declaring_view))
-        tables.addWidget(_titled(self.profitable_title, self.profitable_view))
+        tables.addWidget(titled(self.declaring_title, self.declaring_view))
+        tables.addWidget(titled(self.profitable_title, self.profitable_view))
 
         # ---- explanation
         self.explain_title = QLabel()
@@ -814,16 +814,6 @@ STATUS_LABELS = {
 def _money_html(fen: int) -> str:
     text = format_yuan(fen)
     return f'<span style="color:#c0392b">{text}</span>' if fen < 0 else text
-
-
-def _titled(title: QLabel, view: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    layout.addWidget(title)
-    layout.addWidget(view, 1)
-    return box
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> ReductionScreen:

@@ -270,3 +270,14 @@ class WorkbenchScreen(Screen):
             self.exported.emit(str(written))
 
         self.ctx.tasks.submit(job, done, owner=self)
+
+
+def titled(title: QLabel, view: QWidget) -> QWidget:
+    """``view`` under its section title, with no margins (the workbenches' table blocks)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    layout.addWidget(title)
+    layout.addWidget(view, 1)
+    return box
