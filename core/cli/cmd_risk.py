@@ -148,7 +148,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "receipts",
         help="warehouse receipts by warehouse and holder, deadlines (spec 2.i)",
         description="Holdings by product x warehouse x holder with the next deadline, "
-        "receipts expiring soon and registrations blocked by the 45-day rule.",
+        "receipts expiring soon, overdue receipts (still registered past the deadline "
+        "they got at registration) and registrations blocked by the 45-day rule.",
     )
     p.add_argument("--day", type=_day, help="as of (default: latest day with prices)")
     p.add_argument("--holder", help="only this holder")
@@ -357,6 +358,9 @@ def run_receipts(args: argparse.Namespace) -> int:
             ]
         ).drop(columns=["deadline_status"])
         _print_table(args, shown, title=title)
+    if len(result.overdue):
+        title = "\noverdue (past their deadline, should have been cancelled):"
+        _print_table(args, result.overdue, title=title)
     if len(result.blocked):
         _print_table(args, result.blocked, title="\nregistrations blocked:")
     _write(args, main, extra_zh=RECEIPT_LABELS_ZH)
@@ -365,17 +369,28 @@ def run_receipts(args: argparse.Namespace) -> int:
 
 RECEIPT_LABELS_ZH = {"deadline_status": "注销日状态"}
 DEADLINE_TEXT = {
-    "en": {"no_rule": "no rule", "beyond_calendar": "beyond calendar (to {until})"},
-    "zh": {"no_rule": "无规则", "beyond_calendar": "日历外 (至 {until})"},
+    "en": {
+        "no_rule": "no rule",
+        "beyond_calendar": "beyond calendar (to {until})",
+        "overdue": "{deadline} overdue",
+    },
+    "zh": {
+        "no_rule": "无规则",
+        "beyond_calendar": "日历外 (至 {until})",
+        "overdue": "{deadline} 逾期",
+    },
 }
 
 
 def deadline_text(deadline: object, status: str, calendar_until: date, labels: str) -> str:
-    """A holding's next deadline as printed: the date, else why there is none
-    ("no rule", "beyond calendar (to 2026-12-31)"; Chinese with ``--labels zh``)."""
-    if isinstance(deadline, date):
-        return deadline.isoformat()
+    """A holding's next deadline as printed: the date ("2026-07-30 overdue" when it has
+    passed), else why there is none ("no rule", "beyond calendar (to 2026-12-31)";
+    Chinese with ``--labels zh``)."""
     texts = DEADLINE_TEXT["zh" if labels == "zh" else "en"]
+    if isinstance(deadline, date):
+        if status == "overdue":
+            return texts["overdue"].format(deadline=deadline.isoformat())
+        return deadline.isoformat()
     return texts.get(status, "").format(until=calendar_until.isoformat())
 
 

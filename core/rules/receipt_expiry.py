@@ -190,15 +190,61 @@ def receipt_deadline(
     cal: TradingCalendar | None = None,
 ) -> date | None:
     """A receipt's deadline: the earliest on or after max(today, registered) (spec
-    2.i)."""
+    2.i; the ``receipt-expiry`` calc kind).
+
+    For a receipt still registered after the deadline it got at registration
+    (``first_deadline``) this is the *next* cycle's deadline: such a receipt is overdue
+    (``is_overdue``), which ``receipt_deadline_outcome`` reports."""
     start = max(today, receipt.registered)
     return next_deadline(receipt.product, start, version=version, rules=rules, cal=cal)
 
 
-DeadlineStatus = Literal["ok", "no_rule", "beyond_calendar"]
-"""Why a receipt has (or lacks) a deadline: "ok" (known), "no_rule" (no validity rule
-for the product in the rule version), "beyond_calendar" (it lies past the trading
-calendar's horizon)."""
+def first_deadline(
+    receipt: Receipt,
+    *,
+    version: str = "current",
+    rules: ReceiptRules | None = None,
+    cal: TradingCalendar | None = None,
+) -> date | None:
+    """The deadline a receipt got at registration: the earliest on or after its
+    registration date, by which it must be cancelled (spec 2.i). On any day up to it,
+    it equals ``receipt_deadline``; after it, the receipt is overdue.
+
+    None without a validity rule; raises CalendarHorizonError past the calendar."""
+    return next_deadline(receipt.product, receipt.registered, version=version, rules=rules, cal=cal)
+
+
+def is_overdue(
+    receipt: Receipt,
+    today: date,
+    *,
+    version: str = "current",
+    rules: ReceiptRules | None = None,
+    cal: TradingCalendar | None = None,
+) -> bool:
+    """Whether a receipt not cancelled is still registered after its ``first_deadline``
+    (it should have been cancelled by then). Raises CalendarHorizonError as
+    ``first_deadline``."""
+    if receipt.status == "cancelled":
+        return False
+    first = first_deadline(receipt, version=version, rules=rules, cal=cal)
+    return first is not None and first < today
+
+
+def trading_days_left(cal: TradingCalendar, today: date, deadline: date) -> int:
+    """Trading days from ``today`` to ``deadline``: after today up to and including the
+    deadline (0 on the deadline itself); negative for a deadline already past (−1 the
+    trading day after it)."""
+    if deadline >= today:
+        return len(cal.trading_days(today, deadline)) - (1 if cal.is_trading_day(today) else 0)
+    return -(len(cal.trading_days(deadline, today)) - (1 if cal.is_trading_day(deadline) else 0))
+
+
+DeadlineStatus = Literal["ok", "overdue", "no_rule", "beyond_calendar"]
+"""Why a receipt has (or lacks) a deadline: "ok" (known, today or later), "overdue"
+(still registered after the deadline it got at registration, which has passed),
+"no_rule" (no validity rule for the product in the rule version), "beyond_calendar" (it
+lies past the trading calendar's horizon)."""
 
 
 @dataclass(frozen=True)
@@ -221,18 +267,30 @@ def receipt_deadline_outcome(
     rules: ReceiptRules | None = None,
     cal: TradingCalendar | None = None,
 ) -> DeadlineOutcome:
-    """As ``receipt_deadline``, but never raises for the calendar's horizon: a deadline
-    past it gives status "beyond_calendar" with the calendar's ``known_until``, a product
-    without a validity rule in ``version`` status "no_rule"."""
+    """A receipt's deadline on ``today`` for the receipts list: its ``first_deadline``.
+
+    Status "ok" when that is today or later (then it equals ``receipt_deadline``),
+    "overdue" when it has passed and the receipt is still registered (the missed
+    deadline is given, with a reason). Never raises for the calendar's horizon: a
+    deadline past it gives status "beyond_calendar" with the calendar's ``known_until``;
+    a product without a validity rule in ``version`` status "no_rule"."""
     rs = rules or default_receipt_rules()
     c = cal or default_calendar()
     try:
-        deadline = receipt_deadline(receipt, today, version=version, rules=rs, cal=c)
+        deadline = first_deadline(receipt, version=version, rules=rs, cal=c)
     except CalendarHorizonError as exc:
         return DeadlineOutcome(
             None, "beyond_calendar", c.known_until, f"deadline beyond the calendar: {exc}"
         )
     if deadline is not None:
+        if deadline < today and receipt.status != "cancelled":
+            return DeadlineOutcome(
+                deadline,
+                "overdue",
+                None,
+                f"overdue: registered {receipt.registered}, it should have been cancelled "
+                f"by {deadline}",
+            )
         return DeadlineOutcome(deadline, "ok")
     if (version, receipt.product) not in rs.expiry:
         reason = f"no validity rule for {receipt.product} in version {version}"
@@ -269,10 +327,13 @@ def is_offset_eligible(
     cal: TradingCalendar | None = None,
 ) -> bool:
     """Whether a receipt counts as margin offset on ``day``: lodged as margin (status
-    "margin") and not past its deadline (spec 2.i blocks lodging past the deadline)."""
+    "margin"), registered by then and not overdue, i.e. ``day`` is not after the
+    deadline it got at registration (spec 2.i blocks lodging as margin past the
+    deadline; 2.c excludes receipts past their validity date from the offset). Raises
+    CalendarHorizonError when that deadline lies beyond the calendar."""
     if receipt.status != "margin" or day < receipt.registered:
         return False
-    deadline = receipt_deadline(receipt, day, version=version, rules=rules, cal=cal)
+    deadline = first_deadline(receipt, version=version, rules=rules, cal=cal)
     return deadline is None or day <= deadline
 
 
@@ -293,17 +354,19 @@ def expiring_within(
     cal: TradingCalendar | None = None,
 ) -> list[ExpiringReceipt]:
     """Receipts (not cancelled) whose deadline is within ``n_trading_days`` trading days
-    of ``today`` (default 10, spec 2.i), sorted by (warehouse, holder, deadline, id)."""
+    of ``today`` (default 10, spec 2.i), sorted by (warehouse, holder, deadline, id).
+
+    Overdue receipts (``is_overdue``: their deadline has already passed) are not listed:
+    they are not expiring but expired."""
     c = cal or default_calendar()
     horizon = c.add_trading_days(today, n_trading_days) if n_trading_days else today
     out = []
     for r in receipts:
         if r.status == "cancelled":
             continue
-        d = receipt_deadline(r, today, version=version, rules=rules, cal=c)
-        if d is not None and d <= horizon:
-            left = len(c.trading_days(today, d)) - (1 if c.is_trading_day(today) else 0)
-            out.append(ExpiringReceipt(r, d, max(0, left)))
+        d = first_deadline(r, version=version, rules=rules, cal=c)
+        if d is not None and today <= d <= horizon:
+            out.append(ExpiringReceipt(r, d, trading_days_left(c, today, d)))
     out.sort(key=lambda e: (e.receipt.warehouse, e.receipt.holder, e.deadline, e.receipt.id))
     return out
 

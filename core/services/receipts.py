@@ -26,9 +26,10 @@ from core.rules.receipt_expiry import (
     is_offset_eligible,
     is_registrable,
     receipt_deadline_outcome,
+    trading_days_left,
 )
 from core.services._common import audit, report, resolve_price_day
-from core.trading_calendar import TradingCalendar, default_calendar
+from core.trading_calendar import default_calendar
 
 RULE_VERSIONS = ("current", "seed")
 _STATUS: dict[str, ReceiptStatus] = {
@@ -94,15 +95,20 @@ BLOCKED_COLUMNS = (
 class ReceiptsReport:
     """Result of ``receipts_report`` (frames with the ``*_COLUMNS`` above).
 
-    ``receipts``: every non-cancelled receipt with its inclusive deadline, trading
-    days left, offset eligibility, registration check and ``deadline_status``: "ok",
-    "no_rule" (no validity rule for the product in this version) or "beyond_calendar"
-    (the deadline lies past ``calendar_until``, the trading calendar's last known day);
-    ``note`` says why a deadline is missing. ``holdings``: product × warehouse × holder
-    × status, with the earliest deadline and its ``deadline_status`` ("ok" when any
-    receipt of the group has a deadline, else "beyond_calendar" when any lies past the
+    ``receipts``: every non-cancelled receipt with its inclusive deadline (the one it
+    got at registration), trading days left, offset eligibility, registration check and
+    ``deadline_status``: "ok", "overdue" (that deadline has passed and the receipt is
+    still registered: it should have been cancelled; ``trading_days_left`` is negative,
+    the receipt counts for no offset), "no_rule" (no validity rule for the product in
+    this version) or "beyond_calendar" (the deadline lies past ``calendar_until``, the
+    trading calendar's last known day); ``note`` says why a deadline is missing or
+    missed. ``holdings``: product × warehouse × holder × status, with the earliest
+    deadline and its ``deadline_status`` ("overdue" when any receipt of the group is,
+    else "ok" when any has a deadline, else "beyond_calendar" when any lies past the
     calendar, else "no_rule"). ``expiring``: deadline within ``expiring_days`` trading
-    days. ``blocked``: registrations the production-to-registration rule rejects.
+    days (overdue receipts excluded). ``overdue``: the overdue receipts (columns of
+    ``expiring``), by deadline. ``blocked``: registrations the production-to-registration
+    rule rejects.
     """
 
     trading_day: date
@@ -111,13 +117,15 @@ class ReceiptsReport:
     receipts: pd.DataFrame
     holdings: pd.DataFrame
     expiring: pd.DataFrame
+    overdue: pd.DataFrame
     blocked: pd.DataFrame
     unverified_rules: tuple[str, ...]
     calendar_until: date
     """The trading calendar's last known day: deadlines after it are not computed."""
 
     def deadline_count(self, status: DeadlineStatus) -> int:
-        """Receipts whose deadline has ``status`` ("ok", "no_rule", "beyond_calendar")."""
+        """Receipts whose deadline has ``status`` ("ok", "overdue", "no_rule",
+        "beyond_calendar")."""
         return int((self.receipts["deadline_status"] == status).sum())
 
     def summary_lines(self) -> list[str]:
@@ -127,6 +135,12 @@ class ReceiptsReport:
             f"expiring within {self.expiring_days} trading days: {len(self.expiring)}; "
             f"registrations blocked: {len(self.blocked)}",
         ]
+        if len(self.overdue):
+            lines.append(
+                f"overdue: {len(self.overdue)} receipts still registered past their "
+                f"deadline (earliest {min(self.overdue['deadline'])}): they should have "
+                "been cancelled and count for no margin offset"
+            )
         beyond, no_rule = self.deadline_count("beyond_calendar"), self.deadline_count("no_rule")
         if beyond or no_rule:
             lines.append(
@@ -135,13 +149,6 @@ class ReceiptsReport:
                 f"{self.version}"
             )
         return lines
-
-
-def _days_left(cal: TradingCalendar, today: date, deadline: date) -> int:
-    # As core.rules.receipt_expiry.expiring_within: trading days after today up to
-    # and including the deadline.
-    left = len(cal.trading_days(today, deadline)) - (1 if cal.is_trading_day(today) else 0)
-    return max(0, left)
 
 
 def receipts_report(
@@ -246,7 +253,9 @@ def receipts_report(
                 "registration_date": r.registered,
                 "production_date": r.produced,
                 "deadline": deadline,
-                "trading_days_left": None if deadline is None else _days_left(cal, d, deadline),
+                "trading_days_left": (
+                    None if deadline is None else trading_days_left(cal, d, deadline)
+                ),
                 "offset_eligible": eligible,
                 "registrable": registrable,
                 "deadline_status": outcome.status,
@@ -275,6 +284,11 @@ def receipts_report(
         ],
         columns=list(EXPIRING_COLUMNS),
     )
+    overdue = (
+        detail.loc[detail["deadline_status"] == "overdue", list(EXPIRING_COLUMNS)]
+        .sort_values(["deadline", "warehouse_code", "holder_code", "receipt_no"], kind="stable")
+        .reset_index(drop=True)
+    )
     result = ReceiptsReport(
         trading_day=d,
         version=version,
@@ -282,6 +296,7 @@ def receipts_report(
         receipts=detail,
         holdings=_holdings(detail),
         expiring=exp_frame,
+        overdue=overdue,
         blocked=pd.DataFrame(blocked, columns=list(BLOCKED_COLUMNS)),
         unverified_rules=tuple(sorted(unverified)),
         calendar_until=cal.known_until,
@@ -298,6 +313,7 @@ def receipts_report(
                 "warehouse": warehouse,
                 "receipts": len(detail),
                 "expiring": len(exp_frame),
+                "overdue": len(overdue),
                 "blocked": len(blocked),
             },
         )
@@ -323,17 +339,27 @@ def _holdings(detail: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     out = out.merge(firsts, on=keys, how="left")
-    beyond = (
-        detail.assign(beyond=detail["deadline_status"] == "beyond_calendar")
-        .groupby(keys, sort=True)["beyond"]
+    flags = (
+        detail.assign(
+            any_beyond=detail["deadline_status"] == "beyond_calendar",
+            any_overdue=detail["deadline_status"] == "overdue",
+        )
+        .groupby(keys, sort=True)[["any_beyond", "any_overdue"]]
         .any()
-        .rename("any_beyond")
         .reset_index()
     )
-    out = out.merge(beyond, on=keys, how="left")
+    out = out.merge(flags, on=keys, how="left")
     out["deadline_status"] = [
-        "ok" if pd.notna(first) else "beyond_calendar" if any_beyond else "no_rule"
-        for first, any_beyond in zip(out["next_deadline"], out["any_beyond"], strict=True)
+        "overdue"
+        if overdue
+        else "ok"
+        if pd.notna(first)
+        else "beyond_calendar"
+        if any_beyond
+        else "no_rule"
+        for first, any_beyond, overdue in zip(
+            out["next_deadline"], out["any_beyond"], out["any_overdue"], strict=True
+        )
     ]
     out["trading_days_left"] = out["trading_days_left"].astype("Int64")
     out["next_deadline"] = (

@@ -4,7 +4,8 @@ deadlines, a calendar of upcoming deadlines, "my receipts", blocked registration
 Deadlines, days left, the 45-day registration rule and the rule versions come from
 ``core.services.receipts.receipts_report``; the tree sums are built on the worker
 (``workbench_data.holdings_tree``). Expiring receipts are tinted amber (within the
-window of trading days), past ones red.
+window of trading days); overdue ones (still registered past the deadline they got at
+registration) red, their missed deadline marked "overdue" with negative days left.
 """
 
 from __future__ import annotations
@@ -142,6 +143,16 @@ DEADLINE_STATUS_LABELS = {
     "no_rule": QT_TRANSLATE_NOOP("Receipts", "no rule"),
     "beyond_calendar": QT_TRANSLATE_NOOP("Receipts", "beyond calendar (to %1)"),
 }
+OVERDUE_TEXT = QT_TRANSLATE_NOOP("Receipts", "%1 overdue")
+"""A missed deadline in the tree ("2026-07-30 overdue", zh "2026-07-30 逾期")."""
+
+
+def deadline_text(deadline: date, status: str) -> str:
+    """A known deadline for the tree: the date, marked "overdue" when it has passed
+    with the receipt still registered."""
+    if status == "overdue":
+        return translate("Receipts", OVERDUE_TEXT).replace("%1", deadline.isoformat())
+    return deadline.isoformat()
 
 
 def deadline_status_text(status: str, calendar_until: date | None) -> str:
@@ -258,7 +269,7 @@ class HoldingsTreeModel(QAbstractItemModel):
             return f"{node.tons:,}"
         if column == 5:
             if node.next_deadline is not None:
-                return node.next_deadline.isoformat()
+                return deadline_text(node.next_deadline, node.deadline_status)
             return deadline_status_text(node.deadline_status, self._calendar_until)
         return "—" if node.days_left is None else f"{node.days_left:,}"
 
@@ -542,11 +553,19 @@ class ReceiptsScreen(WorkbenchScreen):
                     .replace("%1", f"{beyond:,}")
                     .replace("%2", data.report.calendar_until.isoformat())
                 )
+            overdue = data.report.deadline_count("overdue")
+            if overdue:
+                text += " " + translate(
+                    "Receipts",
+                    "%1 receipts are overdue: still registered past the deadline they got "
+                    "at registration, they should have been cancelled and count for no "
+                    "margin offset.",
+                ).replace("%1", f"{overdue:,}")
             if data.report.unverified_rules:
                 text += " " + translate("Receipts", "Unverified rules: %1").replace(
                     "%1", "; ".join(data.report.unverified_rules)
                 )
-            self.banner.set_message(text, "warning" if soon or past else "info")
+            self.banner.set_message(text, "danger" if past else "warning" if soon else "info")
             blocked = len(data.report.blocked)
             self.blocked_title.setText(
                 translate("Receipts", "Registrations blocked by the 45-day rule: %1").replace(

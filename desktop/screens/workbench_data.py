@@ -526,8 +526,8 @@ class ReceiptsRequest:
 
 @dataclass(frozen=True)
 class ReceiptsData:
-    """``holdings``: the report's holdings plus ``urgency`` ("past", "soon", "").
-    ``receipts``: every receipt with ``urgency``. ``deadlines``: {deadline: receipts}.
+    """``holdings``: the report's holdings plus ``urgency`` ("past": overdue, "soon",
+    ""). ``receipts``: every receipt with ``urgency``. ``deadlines``: {deadline: receipts}.
     ``holders``: every holder code with receipts (for the "my receipts" filter).
     ``totals``: receipts, lots and tons of ``receipts``."""
 
@@ -615,7 +615,8 @@ class HoldingNode:
     """One node of the receipts tree: product, warehouse or holder (holder × status).
 
     Sums of lots, tons and receipts over the children; the earliest deadline below.
-    ``deadline_status`` is core's: "ok" (a deadline is known), else why there is none,
+    ``deadline_status`` is core's: "overdue" (a receipt below is still registered past
+    its deadline, the one shown), "ok" (a deadline is known), else why there is none,
     "beyond_calendar" (any receipt below has its deadline past the calendar) or
     "no_rule".
     """
@@ -682,6 +683,8 @@ def holdings_tree(holdings: pd.DataFrame) -> tuple[HoldingNode, ...]:
 
 def _rolled_status(first: HoldingNode | None, kids: Sequence[HoldingNode]) -> str:
     """A parent's deadline status: core's rule for holdings, applied to the children."""
+    if any(k.deadline_status == "overdue" for k in kids):
+        return "overdue"
     if first is not None:
         return "ok"
     if any(k.deadline_status == "beyond_calendar" for k in kids):
@@ -704,7 +707,9 @@ class DeliveryRequest:
 class DeliveryData:
     """``matches``: every stored delivery match (``MATCH_KEYS``), newest first.
     ``sellers``: (seller, contract) pairs with matches. ``allocation``: the chosen
-    seller's minimum-pairing allocation (not recorded), or ``error``."""
+    seller's minimum-pairing allocation (not recorded), or ``error``. ``sellers`` lists
+    those with a match still pending allocation first; without a choice the first is
+    shown."""
 
     day: date | None
     matches: pd.DataFrame
@@ -719,8 +724,22 @@ def load_delivery(
     """Worker: stored matches and the chosen seller's allocation (read-only)."""
     day = rq.latest_price_day(session)
     matches = rq.delivery_matches(session)
+    # Sellers with a match still pending allocation first (the others have delivered
+    # their receipts already), each group by seller and contract.
+    waiting = {
+        (str(s), str(c))
+        for s, c, state in matches[["seller_code", "contract_code", "allocation_state"]]
+        .drop_duplicates()
+        .itertuples(index=False, name=None)
+        if state == "pending"
+    }
     pairs = matches[["seller_code", "contract_code"]].drop_duplicates()
-    sellers = tuple(sorted((str(s), str(c)) for s, c in pairs.itertuples(index=False, name=None)))
+    sellers = tuple(
+        sorted(
+            ((str(s), str(c)) for s, c in pairs.itertuples(index=False, name=None)),
+            key=lambda sc: (sc not in waiting, sc),
+        )
+    )
     seller, contract = request.seller, request.contract
     if seller is None and sellers:
         seller, contract = sellers[0]

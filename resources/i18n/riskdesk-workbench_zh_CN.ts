@@ -651,6 +651,14 @@
         <translation>日历外 (至 %1)</translation>
     </message>
     <message>
+        <source>%1 overdue</source>
+        <translation>%1 逾期</translation>
+    </message>
+    <message>
+        <source>%1 receipts are overdue: still registered past the deadline they got at registration, they should have been cancelled and count for no margin offset.</source>
+        <translation>%1 张仓单逾期：已过注册时确定的注销期限仍未注销，应当注销，且不得充抵保证金。</translation>
+    </message>
+    <message>
         <source>Unverified rules: %1</source>
         <translation>未核实规则：%1</translation>
     </message>

@@ -316,6 +316,42 @@ def test_receipts_command_says_why_a_deadline_is_missing(
     assert "无规则" in text
 
 
+def test_receipts_command_shows_overdue_receipts(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # P2's meal receipts were registered in 2024 (RM1 in June, RM50 in November): on
+    # 2025-01-10 both are past the deadline they got then, 2024-07-30 and 2024-11-28.
+    out = tmp_path / "holdings.csv"
+    argv = ["--db", url, "receipts", "--day", "2025-01-10", "--holder", "P2"]
+    assert main([*argv, "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "overdue: 2 receipts still registered past their deadline (earliest 2024-07-30)" in (
+        text
+    )
+    assert "2024-07-30 overdue" in text
+    assert "2024-11-28 overdue" in text
+    assert "overdue (past their deadline, should have been cancelled):" in text
+    overdue_lines = {
+        line.split()[2]: line.split() for line in text.splitlines() if line.startswith("W")
+    }
+    assert overdue_lines["RM1"][-2:] == ["2024-07-30", "-110"]
+    rows = {r["warehouse_code"]: r for r in _rows(out)}
+    assert rows["W1"]["deadline_status"] == "overdue"
+    assert rows["W1"]["next_deadline"] == "2024-07-30"
+    assert int(rows["W1"]["trading_days_left"]) < 0
+    assert main([*argv, "--labels", "zh"]) == 0
+    assert "2024-07-30 逾期" in capsys.readouterr().out
+    # --expiring lists what is still to come; overdue receipts are listed apart.
+    assert main([*argv, "--expiring", "10"]) == 0
+    text = capsys.readouterr().out
+    expiring, _, overdue = text.partition("overdue (past their deadline")
+    assert "RM1" not in expiring
+    assert "RM1" in overdue
+    # A holder with nothing overdue gets no such table.
+    assert main(["--db", url, "receipts", "--day", "2025-01-10", "--holder", "K"]) == 0
+    assert "overdue" not in capsys.readouterr().out
+
+
 def test_allocate_delivery_command(
     url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,12 +11,15 @@ from core.errors import CalendarHorizonError, ConfigError
 from core.rules.receipt_expiry import (
     Receipt,
     expiring_within,
+    first_deadline,
     is_offset_eligible,
+    is_overdue,
     is_registrable,
     load_receipt_rules,
     next_deadline,
     receipt_deadline,
     receipt_deadline_outcome,
+    trading_days_left,
 )
 from core.trading_calendar import default_calendar
 
@@ -86,6 +89,40 @@ def test_deadline_outcome_tells_no_rule_from_beyond_the_calendar() -> None:
     assert "beyond the calendar" in beyond.reason
 
 
+def test_receipt_past_its_first_deadline_is_overdue() -> None:
+    # Meal registered 2025-01-10 (current rule): must be cancelled by 2025-03-28, the day
+    # before the last trading day of March.
+    r = Receipt("R", "m", registered=date(2025, 1, 10))
+    assert first_deadline(r) == date(2025, 3, 28)
+    assert not is_overdue(r, date(2025, 3, 28))  # inclusive
+    assert is_overdue(r, date(2025, 3, 31))
+    assert not is_overdue(
+        Receipt("X", "m", date(2025, 1, 10), status="cancelled"), date(2025, 4, 1)
+    )
+    assert not is_overdue(Receipt("I", "i", date(2020, 1, 6)), date(2025, 4, 1))  # no rule
+    # The receipt-expiry calc kind still gives the next deadline on or after today.
+    assert receipt_deadline(r, date(2025, 3, 31)) == date(2025, 7, 30)
+    # The receipts list reports the missed one.
+    late = receipt_deadline_outcome(r, date(2025, 3, 31))
+    assert (late.deadline, late.status, late.known_until) == (date(2025, 3, 28), "overdue", None)
+    assert "should have been cancelled by 2025-03-28" in late.reason
+    on_time = receipt_deadline_outcome(r, date(2025, 3, 28))
+    assert (on_time.deadline, on_time.status, on_time.reason) == (date(2025, 3, 28), "ok", "")
+    # Registered after today: the deadline counts from registration, nothing is overdue.
+    future = receipt_deadline_outcome(Receipt("F", "m", date(2025, 4, 1)), date(2025, 1, 10))
+    assert (future.deadline, future.status) == (date(2025, 7, 30), "ok")
+
+
+def test_trading_days_left_is_negative_past_the_deadline() -> None:
+    cal = default_calendar()
+    deadline = date(2025, 3, 28)  # a Friday
+    assert trading_days_left(cal, date(2025, 3, 28), deadline) == 0
+    assert trading_days_left(cal, date(2025, 3, 27), deadline) == 1
+    assert trading_days_left(cal, date(2025, 3, 29), deadline) == 0  # Saturday
+    assert trading_days_left(cal, date(2025, 3, 31), deadline) == -1  # Monday
+    assert trading_days_left(cal, date(2025, 4, 1), deadline) == -2
+
+
 @pytest.mark.parametrize(
     ("product", "produced", "registered", "version", "ok"),
     [
@@ -112,8 +149,17 @@ def test_production_after_registration_is_an_error() -> None:
 
 def test_offset_eligibility_until_the_deadline() -> None:
     r = Receipt("R", "m", registered=date(2025, 1, 10), status="margin")
-    assert is_offset_eligible(r, date(2025, 3, 28))
-    assert is_offset_eligible(r, date(2025, 3, 31))  # next cycle's deadline (July)
+    assert is_offset_eligible(r, date(2025, 3, 28))  # inclusive
+    # Still lodged after its deadline (spec 2.i, 2.c): overdue, no offset, even though a
+    # receipt registered on that day would be valid until July.
+    assert not is_offset_eligible(r, date(2025, 3, 31))
+    assert not is_offset_eligible(r, date(2025, 7, 1))
+    renewed = Receipt("R2", "m", registered=date(2025, 3, 31), status="margin")
+    assert is_offset_eligible(renewed, date(2025, 7, 30))
+    assert not is_offset_eligible(renewed, date(2025, 7, 31))
+    # Without a validity rule nothing expires.
+    iron = Receipt("I", "i", registered=date(2020, 1, 6), status="margin")
+    assert is_offset_eligible(iron, date(2025, 7, 31))
     free = Receipt("F", "m", registered=date(2025, 1, 10), status="free")
     assert not is_offset_eligible(free, date(2025, 2, 3))
     assert not is_offset_eligible(r, date(2025, 1, 9))
@@ -131,6 +177,16 @@ def test_expiring_within_n_trading_days() -> None:
         ("C1", date(2025, 3, 28), 9),
     ]
     assert expiring_within(receipts, date(2025, 3, 10), 10) == []
+    # Past the deadline they are overdue, not expiring: M1 is not listed with the next
+    # cycle's deadline (30 July) a week before it.
+    assert expiring_within(receipts, date(2025, 7, 21), 10) == []
+    fresh = Receipt("M2", "m", date(2025, 4, 1), warehouse="W1", holder="K")
+    assert [e.receipt.id for e in expiring_within([*receipts, fresh], date(2025, 7, 21))] == ["M2"]
+    # The seed rule's corn deadline is the last working day of March, inclusive.
+    seed = expiring_within(receipts, date(2025, 3, 31), 10, version="seed")
+    assert [(e.receipt.id, e.deadline, e.trading_days_left) for e in seed] == [
+        ("C1", date(2025, 3, 31), 0)
+    ]
 
 
 def test_bad_rules_file(tmp_path: Path) -> None:

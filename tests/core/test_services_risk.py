@@ -573,7 +573,10 @@ def test_receipts_tell_no_rule_from_beyond_the_calendar(session: Session) -> Non
     assert not bool(detail.loc["RC9", "offset_eligible"])
     assert result.deadline_count("no_rule") == 1
     assert result.deadline_count("beyond_calendar") == 1
-    assert result.deadline_count("ok") == len(detail) - 2
+    # The others have a deadline: still to come, or missed (the meal receipts registered
+    # in 2024 are overdue on 2025-01-10, see below).
+    assert result.deadline_count("ok") + result.deadline_count("overdue") == len(detail) - 2
+    assert result.deadline_count("ok") == 3  # RK1, RK2, RC1
     hold = result.holdings.set_index(["product_code", "holder_code"])
     assert hold.loc[("i", "Q"), "deadline_status"] == "no_rule"
     assert hold.loc[("c", "Q"), "deadline_status"] == "beyond_calendar"
@@ -581,6 +584,78 @@ def test_receipts_tell_no_rule_from_beyond_the_calendar(session: Session) -> Non
     summary = "\n".join(result.summary_lines())
     assert f"1 beyond the trading calendar (known to {until})" in summary
     assert "1 without a validity rule in version current" in summary
+
+
+def test_overdue_receipts_show_the_missed_deadline(session: Session) -> None:
+    # A meal receipt lodged as margin since June 2024, like RM1 (held): both got the
+    # current rule's July deadline, 2024-07-30 (before the last trading day of July).
+    session.add(
+        WarehouseReceipt(
+            receipt_no="RKM",
+            product_code="m",
+            warehouse_code="W1",
+            member_code=MEMBER_A,
+            holder_code="K",
+            lots=5,
+            tons=50,
+            registration_date=date(2024, 6, 3),
+            status="margin",
+        )
+    )
+    session.flush()
+    cal = default_calendar()
+    missed = date(2024, 7, 30)
+    # On the deadline itself (inclusive) nothing is overdue yet.
+    on_it, _ = receipts.receipts_report(session, missed)
+    row = on_it.receipts.set_index("receipt_no").loc["RKM"]
+    assert (row["deadline"], row["deadline_status"], row["trading_days_left"]) == (missed, "ok", 0)
+    assert bool(row["offset_eligible"])
+    # The next trading day it is: the missed deadline, −1 trading day, no offset.
+    after, _ = receipts.receipts_report(session, cal.next_td(missed))
+    row = after.receipts.set_index("receipt_no").loc["RKM"]
+    assert (row["deadline"], row["deadline_status"], row["trading_days_left"]) == (
+        missed,
+        "overdue",
+        -1,
+    )
+    assert not bool(row["offset_eligible"])
+
+    day = date(2025, 1, 10)
+    result, _ = receipts.receipts_report(session, day)
+    detail = result.receipts.set_index("receipt_no")
+    for no in ("RM1", "RKM"):
+        assert detail.loc[no, "deadline_status"] == "overdue"
+        assert detail.loc[no, "deadline"] == missed  # not the next cycle's 2025-03-28
+        assert detail.loc[no, "trading_days_left"] == -(len(cal.trading_days(missed, day)) - 1)
+        assert f"should have been cancelled by {missed}" in detail.loc[no, "note"]
+    assert detail.loc["RKM", "trading_days_left"] < -100
+    # Margin offset: the valid margin receipt counts, the overdue one does not (2.c, 2.i).
+    assert bool(detail.loc["RK2", "offset_eligible"])
+    assert not bool(detail.loc["RKM", "offset_eligible"])
+    assert detail.loc["RK1", "deadline_status"] == "ok"
+    # Every 2024 meal receipt is overdue (RM45/RM50: registered 2024-11-20, November's
+    # deadline 2024-11-28); the overdue list is apart from the expiring one.
+    overdue = result.overdue.set_index("receipt_no")
+    assert set(overdue.index) == {"RM1", "RKM", "RM45", "RM50", "RS1", "RS2", "RS3"}
+    assert overdue.loc["RM45", "deadline"] == date(2024, 11, 28)
+    assert list(result.overdue.columns) == list(receipts.EXPIRING_COLUMNS)
+    assert (result.overdue["trading_days_left"] < 0).all()
+    assert list(result.overdue["deadline"]) == sorted(result.overdue["deadline"])
+    assert result.deadline_count("overdue") == 7
+    late, _ = receipts.receipts_report(session, date(2025, 3, 20), expiring_days=10)
+    assert not set(late.overdue["receipt_no"]) & set(late.expiring["receipt_no"])
+    assert {"RK1", "RK2", "RC1"} <= set(late.expiring["receipt_no"])
+    # Holdings: a group with an overdue receipt is overdue, with the missed deadline.
+    hold = result.holdings.set_index(["product_code", "warehouse_code", "holder_code", "status"])
+    margin = hold.loc[("m", "W1", "K", "margin")]
+    assert (margin["deadline_status"], margin["next_deadline"]) == ("overdue", missed)
+    assert margin["trading_days_left"] < 0
+    assert hold.loc[("m", "W1", "K", "held"), "deadline_status"] == "ok"
+    assert hold.loc[("m", "W2", "K", "margin"), "deadline_status"] == "ok"
+    summary = "\n".join(result.summary_lines())
+    assert "overdue: 7 receipts still registered past their deadline (earliest 2024-07-30)" in (
+        summary
+    )
 
 
 # --------------------------------------------------------------------- 2.j / 2.k delivery

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from core.db import risk_queries as rq
+from core.db.engine import open_database
+from core.money import format_yuan
 from desktop import i18n
 from desktop.screens.liquidation import LiquidationScreen, create
 from tests.desktop import test_reduction_screen as shared
@@ -26,14 +30,38 @@ def _fact(screen: LiquidationScreen, key: str) -> str:
     return screen.facts[key][1].text()
 
 
-def test_stored_reserve_needs_no_liquidation(screen: LiquidationScreen, qtmodeltester) -> None:
+def _stored_reserve(demo_url: str, member: str) -> tuple[date, int]:
+    """The member's reserve after the latest settled day, from the reserve history."""
+    db = open_database(demo_url)
+    try:
+        with db.sessions.begin() as session:
+            day = rq.latest_price_day(session)
+            assert day is not None
+            row = rq.reserve_on(session, member, day)
+    finally:
+        db.engine.dispose()
+    assert row is not None
+    return day, row.reserve_fen
+
+
+def test_stored_reserve_needs_no_liquidation(
+    screen: LiquidationScreen, demo_url: str, qtmodeltester
+) -> None:
     assert screen.member_combo.currentData() == "0101"
-    assert _fact(screen, "reserve") == "45,144,242.04"
+    day, reserve = _stored_reserve(demo_url, "0101")
+    # The demo member's reserve on its last day (2026-11-20) is well above zero.
+    assert (day, reserve) == (date(2026, 11, 20), 2_516_864_769)
+    assert _fact(screen, "reserve") == format_yuan(reserve) == "25,168,647.69"
+    assert not screen.facts["reserve"][1].styleSheet()  # not red
+    assert _fact(screen, "min_reserve") == "2,000,000.00"
+    # A positive reserve: nothing to release, no orders, no ban, and the screen says so.
     assert _fact(screen, "required") == "0.00"
+    assert not screen.facts["required"][1].styleSheet()
+    assert _fact(screen, "lots") == "0"
     assert not screen.ban_banner.isVisible()
     assert "No forced liquidation" in screen.banner.text()
     assert screen.orders_model.rowCount() == 0
-    assert screen.members_model.index(0, 2).data() == "45,144,242.04"
+    assert screen.members_model.index(0, 2).data() == format_yuan(reserve)
     for model in (screen.members_model, screen.clients_model, screen.orders_model):
         qtmodeltester.check(model)
 

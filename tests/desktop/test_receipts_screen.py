@@ -7,10 +7,14 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, QModelIndex, Qt
 
+from core.db import risk_queries as rq
 from core.db.engine import open_database
 from core.db.tables import WarehouseReceipt
+from core.errors import CalendarHorizonError
+from core.rules.receipt_expiry import next_deadline
 from desktop import i18n
 from desktop.screens.receipts import ReceiptsScreen, create
+from desktop.screens.workbench_common import URGENCY_BRUSHES
 from tests.desktop import test_reduction_screen as shared
 from tests.desktop.test_reduction_screen import open_screen, raw, wait_loaded
 
@@ -52,9 +56,16 @@ def test_tree_tons_add_up(screen: ReceiptsScreen, qtmodeltester) -> None:
 
 def test_expiring_receipts_are_highlighted(screen: ReceiptsScreen) -> None:
     model = screen.tree_model
-    soon = [r for r in range(model.rowCount()) if model.node(model.index(r, 0)).urgency == "soon"]
+    # Products roll up their most urgent warehouse (m and y hold overdue receipts too):
+    # look for amber among the warehouses.
+    soon = [
+        model.index(w, 0, model.index(p, 0))
+        for p in range(model.rowCount())
+        for w in range(model.rowCount(model.index(p, 0)))
+        if model.node(model.index(w, 0, model.index(p, 0))).urgency == "soon"
+    ]
     assert soon
-    assert model.index(soon[0], 0).data(8) is not None  # amber background
+    assert soon[0].data(8) == URGENCY_BRUSHES["soon"]  # amber background
     assert "within 10 trading days" in screen.banner.text()
 
 
@@ -119,6 +130,103 @@ def test_missing_deadlines_in_chinese(demo_ctx, qtbot) -> None:  # type: ignore[
     assert texts["beyond_calendar"] == {f"日历外 (至 {until})"}
     assert f"超出交易日历（已知至 {until}）" in screen.banner.text()
     assert "无此品种的有效期规则" in screen.banner.text()
+
+
+def _overdue_in_db(demo_url: str) -> dict[str, date]:
+    """Receipts still registered on the demo's last day whose deadline at registration
+    (the first on or after it, current rules) has passed: {receipt_no: deadline}."""
+    db = open_database(demo_url)
+    try:
+        with db.sessions.begin() as session:
+            day = rq.latest_price_day(session)
+            frame = rq.receipts_frame(session, statuses=("held", "margin", "delivery"))
+    finally:
+        db.engine.dispose()
+    assert day is not None
+    out = {}
+    for row in frame.to_dict("records"):
+        try:
+            deadline = next_deadline(str(row["product_code"]), row["registration_date"])
+        except CalendarHorizonError:  # next March: beyond the calendar, not overdue
+            continue
+        if deadline is not None and deadline < day:
+            out[str(row["receipt_no"])] = deadline
+    return out
+
+
+def _overdue_leaves(screen: ReceiptsScreen) -> list[tuple[QModelIndex, str, str]]:
+    """(index, product, warehouse) of the tree's holder rows whose status is overdue."""
+    model = screen.tree_model
+    out = []
+    for p in range(model.rowCount()):
+        product = model.index(p, 0)
+        for w in range(model.rowCount(product)):
+            warehouse = model.index(w, 0, product)
+            for h in range(model.rowCount(warehouse)):
+                leaf = model.index(h, 0, warehouse)
+                node = model.node(leaf)
+                assert node is not None
+                if node.deadline_status == "overdue":
+                    out.append((leaf, str(product.data()), str(warehouse.data())))
+    return out
+
+
+def test_overdue_receipts_are_red_with_the_missed_deadline(
+    screen: ReceiptsScreen, demo_url: str
+) -> None:
+    expected = _overdue_in_db(demo_url)
+    # The demo's four m/y receipts registered before the July 2026 deadline, still held.
+    assert len(expected) == 4
+    assert set(expected.values()) == {date(2026, 7, 30)}
+    data = screen._data
+    assert data is not None
+    assert data.report is not None
+    receipts = data.receipts.set_index("receipt_no")
+    overdue = receipts[receipts["deadline_status"] == "overdue"]
+    assert dict(zip(overdue.index, overdue["deadline"], strict=True)) == expected
+    assert (overdue["trading_days_left"] < 0).all()
+    assert set(overdue["urgency"]) == {"past"}
+    assert not overdue["offset_eligible"].any()
+    # The banner counts them (red) and says what it means.
+    banner = screen.banner.text()
+    assert "4 are past it (red)" in banner
+    assert "4 receipts are overdue" in banner
+    assert "count for no margin offset" in banner
+    assert screen.banner.tone == "danger"
+    # The tree: the holder rows say "overdue" next to the missed deadline, negative days
+    # left, red; their warehouse and product rows too.
+    model = screen.tree_model
+    leaves = _overdue_leaves(screen)
+    assert {
+        (str(receipts.loc[n, "product_code"]), str(receipts.loc[n, "warehouse_code"]))
+        for n in expected
+    } == {(p, w) for _, p, w in leaves}
+    # The member's own meal receipt in Dalian is one of them.
+    assert any((p, w, i.data()) == ("m", "DL01", "0101") for i, p, w in leaves)
+    for leaf, _, _ in leaves:
+        row, parent = leaf.row(), leaf.parent()
+        assert model.index(row, 5, parent).data() == "2026-07-30 overdue"
+        assert int(str(model.index(row, 6, parent).data()).replace(",", "")) < 0
+        background = model.index(row, 0, parent).data(Qt.ItemDataRole.BackgroundRole)
+        assert background == URGENCY_BRUSHES["past"]
+        # The warehouse and product rows above show the earliest deadline: the missed one.
+        for up in (parent, parent.parent()):
+            assert model.index(up.row(), 5, up.parent()).data() == "2026-07-30 overdue"
+            assert model.node(up).urgency == "past"
+    # Not in the amber "due soon" count of the calendar's next deadline.
+    soon_day = min(d for d in data.deadlines if d >= data.day)
+    assert not set(expected) & set(receipts[receipts["deadline"] == soon_day].index)
+
+
+def test_overdue_receipts_in_chinese(demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    i18n.set_language("zh")
+    screen = open_screen(create, demo_ctx, qtbot)
+    leaves = _overdue_leaves(screen)
+    assert len(leaves) >= 2
+    leaf = leaves[0][0]
+    assert screen.tree_model.index(leaf.row(), 5, leaf.parent()).data() == "2026-07-30 逾期"
+    assert "4 张仓单逾期" in screen.banner.text()
+    assert "4 张已过期（红色）" in screen.banner.text()
 
 
 def test_calendar_click_lists_the_receipts_due(screen: ReceiptsScreen) -> None:
