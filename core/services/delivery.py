@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session
 from core.changes import Changes
 from core.db import risk_queries as rq
 from core.db.delivery_tables import DeliveryMatch, EfpRecord
-from core.errors import InputError
+from core.errors import CalendarHorizonError, InputError
 from core.money import fen_to_str
 from core.progress import ProgressState
 from core.rules.delivery_allocation import DeliveryAllocation, allocate_delivery
 from core.rules.fees import FeeLine, FeeSchedule, default_fee_schedule
+from core.rules.receipt_expiry import Receipt, first_deadline
 from core.services._common import audit, report
 from core.trading_calendar import default_calendar
 
@@ -35,6 +36,22 @@ EfpKind = Literal["standard", "non_standard"]
 PAIR_COLUMNS = ("warehouse_code", "buyer_code", "lots")
 DELIVERABLE_STATUSES = ("delivery", "held")
 """Receipts a seller can deliver: frozen for delivery first; if none, free ones."""
+
+
+def _overdue_receipts(receipts: pd.DataFrame, day: date) -> list[str]:
+    """Receipt numbers (with their missed deadline) still registered after their deadline."""
+    out = []
+    for no, product, registered in receipts[
+        ["receipt_no", "product_code", "registration_date"]
+    ].itertuples(index=False, name=None):
+        receipt = Receipt(id=str(no), product=str(product), registered=registered)
+        try:
+            missed = first_deadline(receipt)
+        except CalendarHorizonError:
+            continue  # its deadline lies beyond the calendar, so after ``day``
+        if missed is not None and missed < day:
+            out.append(f"{no} (deadline {missed.isoformat()})")
+    return out
 
 
 @dataclass(frozen=True)
@@ -139,6 +156,12 @@ def allocate_delivery_for_seller(
     if usable.empty:
         raise InputError(
             f"seller {seller!r} holds no {info.product_code} receipts free or frozen for delivery"
+        )
+    overdue = _overdue_receipts(usable, d)
+    if overdue:
+        raise InputError(
+            f"seller {seller!r}: receipts past their cancellation deadline cannot be "
+            f"delivered (spec 2.i): {', '.join(overdue)}"
         )
     warehouses = [
         (str(w), int(n))

@@ -239,10 +239,10 @@ class DeliveryScreen(WorkbenchScreen):
         combo.clear()
         for seller, contract in result.sellers:
             combo.addItem(f"{seller} · {contract}", (seller, contract))
-        if result.allocation is not None:
-            combo.setCurrentIndex(
-                max(combo.findData((result.allocation.seller, result.allocation.contract)), 0)
-            )
+        if result.chosen is not None:
+            # findData compares tuple item data by identity in PySide6: compare values.
+            index = next((i for i in range(combo.count()) if combo.itemData(i) == result.chosen), 0)
+            combo.setCurrentIndex(index)
         combo.blockSignals(False)
         self.matches_model.set_frame(result.matches)
         self.error_banner.set_message(result.error, "danger")

@@ -716,6 +716,7 @@ class DeliveryData:
     sellers: tuple[tuple[str, str], ...]
     allocation: SellerAllocation | None
     error: str
+    chosen: tuple[str, str] | None = None
 
 
 def load_delivery(
@@ -745,13 +746,14 @@ def load_delivery(
         seller, contract = sellers[0]
     if seller is None or contract is None:
         return DeliveryData(day, matches, sellers, None, "")
+    chosen = (seller, contract)
     try:
         allocation, _ = allocate_delivery_for_seller(
             session, None, seller, contract, record=False, progress=progress
         )
     except InputError as exc:
-        return DeliveryData(day, matches, sellers, None, str(exc))
-    return DeliveryData(day, matches, sellers, allocation, "")
+        return DeliveryData(day, matches, sellers, None, str(exc), chosen)
+    return DeliveryData(day, matches, sellers, allocation, "", chosen)
 
 
 def parse_lots_list(text: str, what: str) -> list[tuple[str, int]]:

@@ -730,3 +730,20 @@ def test_record_efp_fee_waivers_spec_2k(
     assert changes.audit
     with pytest.raises(InputError):
         delivery.record_efp(session, day, "c2409", "P1", "P1", 1, 1, kind)
+
+
+def test_allocate_delivery_refuses_receipts_past_their_deadline(session: Session) -> None:
+    # Spec 2.i: a receipt still registered after its cancellation deadline may not be
+    # delivered. Backdate one of S1's receipts to January 2023: its first deadline (before
+    # the last trading day of March 2023, current rules) is long past on the match day.
+    _match_spec_2j(session)
+    receipt = session.scalars(
+        select(WarehouseReceipt)
+        .where(WarehouseReceipt.holder_code == "S1")
+        .order_by(WarehouseReceipt.receipt_no)
+    ).first()
+    assert receipt is not None
+    receipt.registration_date = date(2023, 1, 10)
+    session.flush()
+    with pytest.raises(InputError, match=rf"past their cancellation deadline.*{receipt.receipt_no}"):
+        delivery.allocate_delivery_for_seller(session, None, "S1", "m2409")

@@ -159,11 +159,6 @@ def test_an_allocated_seller_says_why_there_is_nothing_to_allocate(
     assert screen.seller_panel.model.rowCount() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DeliveryScreen.apply_result re-selects the seller with QComboBox.findData, "
-    "which compares tuple item data by identity: the combo falls back to the first item",
-)
 def test_a_chosen_seller_stays_chosen(screen: DeliveryScreen, demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
     allocated = _choose_allocated_seller(screen, demo_ctx, qtbot)
     assert screen.seller_combo.currentData() == allocated
