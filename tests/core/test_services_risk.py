@@ -745,5 +745,6 @@ def test_allocate_delivery_refuses_receipts_past_their_deadline(session: Session
     assert receipt is not None
     receipt.registration_date = date(2023, 1, 10)
     session.flush()
-    with pytest.raises(InputError, match=rf"past their cancellation deadline.*{receipt.receipt_no}"):
+    expected = rf"past their cancellation deadline.*{receipt.receipt_no}"
+    with pytest.raises(InputError, match=expected):
         delivery.allocate_delivery_for_seller(session, None, "S1", "m2409")
