@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.live.alert_table import AlertRow
 from core.live.feed import DCE_TZ
+from desktop.alert_text import localized_alert_message
 from desktop.context import DesktopContext
-from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel
 from desktop.screens.base import Screen
@@ -221,6 +222,7 @@ class AlertsScreen(Screen):
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "alerts", parent)
         self._day: date | None = None
+        self._alerts = pd.DataFrame(columns=[c.key for c in ALERT_COLUMNS])
         self.title_label = QLabel()
         self.title_label.setObjectName("screenTitle")
         self.subtitle_label = QLabel()
@@ -260,19 +262,28 @@ class AlertsScreen(Screen):
     def apply(self, result: Any) -> None:
         assert isinstance(result, AlertsData)
         self._day = result.last_day
-        self.history.set_frame(
-            result.alerts,
-            [
-                (translate("Values", ACK_STATE[False]), False),
-                (translate("Values", ACK_STATE[True]), True),
-            ],
-        )
+        self._alerts = result.alerts
+        self._show_alerts()
         actions = sorted(set(result.audit["action"].tolist()))
         self.audit.set_frame(result.audit, [(a, a) for a in actions])
         self.subtitle_label.setText(
             translate("Alerts", "Stored live-monitor alerts and the audit log")
         )
         self.status_changed.emit()
+
+    def _show_alerts(self) -> None:
+        """The stored alerts with their messages in the current language."""
+        language = current_language()
+        alerts = self._alerts.assign(
+            message=[localized_alert_message(m, language) for m in self._alerts["message"]]
+        )
+        self.history.set_frame(
+            alerts,
+            [
+                (translate("Values", ACK_STATE[False]), False),
+                (translate("Values", ACK_STATE[True]), True),
+            ],
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         self._stale = True  # alerts are written by the monitor without a Changes flag
@@ -302,6 +313,8 @@ class AlertsScreen(Screen):
             self.history.choice.setItemText(2, translate("Values", ACK_STATE[True]))
         self.history.model.retranslate()
         self.audit.model.retranslate()
+        if not self._alerts.empty:
+            self._show_alerts()
 
     def trading_day(self) -> date | None:
         return self._day

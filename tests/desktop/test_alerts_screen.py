@@ -60,3 +60,28 @@ def test_alerts_screen_lists_history_and_audit_with_filters(
     screen.audit.choice.setCurrentIndex(index)
     assert log.rowCount() == 1
     assert log.index(0, log.column_of("user")).data() == "zhang.san"
+
+
+def test_alert_messages_follow_the_language(qtbot: Any, ctx: DesktopContext) -> None:
+    from desktop import i18n
+
+    _seed(ctx)
+    screen = AlertsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=10_000)
+    history = screen.history.model
+    col = history.column_of("message")
+
+    def messages() -> set[str]:
+        return {history.index(r, col).data() for r in range(history.rowCount())}
+
+    assert "risk ratio 125.00 % crossed 100.00 %" in messages()
+    i18n.set_language("zh")
+    try:
+        screen.retranslate()
+        assert "风险度 125.00% 超过 100.00%" in messages()
+    finally:
+        i18n.set_language("en")
+        screen.retranslate()
+    assert "risk ratio 125.00 % crossed 100.00 %" in messages()
