@@ -83,7 +83,7 @@ ROW_COLUMNS = (
         "usage",
         QT_TRANSLATE_NOOP("Columns", "Usage"),
         Kind.RATIO,
-        66,
+        84,
         warn_at=0.8,
         danger_at=1.0,
     ),
