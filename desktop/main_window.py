@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
         # One LanguageChange arrives per installed or removed translator: coalesce them.
         if event.type() == QEvent.Type.LanguageChange and not self._retranslate_queued:
             self._retranslate_queued = True
-            QTimer.singleShot(0, self._retranslate_queued_now)
+            QTimer.singleShot(0, self, self._retranslate_queued_now)  # dropped if self dies
         super().changeEvent(event)
 
     def _retranslate_queued_now(self) -> None:
