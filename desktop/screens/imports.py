@@ -58,8 +58,9 @@ from desktop.screens.ops_imports import (
 from desktop.screens.ops_layout_text import layout_text
 from desktop.screens.ops_outcome import OpOutcome, capture
 from desktop.screens.ops_queries import load_recent_imports
-from desktop.screens.ops_widgets import Banner, ErrorTableView
+from desktop.screens.ops_widgets import ErrorTableView
 from desktop.tasks import run_op
+from desktop.widgets.banner import Banner
 from desktop.widgets.data_table import DataTableView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -494,7 +495,7 @@ class ImportsScreen(Screen):
             entries.append(ImportEntry(path, named or self.current_kind(), named is not None))
         added = self.files_model.add(entries)
         if refused:
-            self.banner.show_message(
+            self.banner.set_message(
                 translate("Imports", "Not an import file (use .csv or .xlsx): %1").replace(
                     "%1", ", ".join(refused)
                 ),
@@ -609,7 +610,7 @@ class ImportsScreen(Screen):
             else translate("Imports", "Importing files")
         )
         self._set_busy(True)
-        self.banner.show_message(label + "…", "info")
+        self.banner.set_message(label + "…", "info")
         self.errors_view.error_model.clear()
         run_op(self.ctx, self, label, capture(op), self._on_done)
 
@@ -620,14 +621,14 @@ class ImportsScreen(Screen):
 
     def _show_outcome(self, outcome: OpOutcome[FilesRun]) -> None:
         if outcome.cancelled:
-            self.banner.show_message(
+            self.banner.set_message(
                 translate("Imports", "Cancelled: the file being imported was rolled back."),
                 "warning",
             )
             return
         if outcome.refused or outcome.value is None:
             self.errors_view.error_model.set_errors(outcome.errors)
-            self.banner.show_message(
+            self.banner.set_message(
                 translate("Imports", "Nothing was imported: %1").replace("%1", outcome.message),
                 "danger",
             )
@@ -658,15 +659,15 @@ class ImportsScreen(Screen):
             text = translate("Imports", "Validation failed: %1. Nothing was imported.").replace(
                 "%1", errors
             )
-            self.banner.show_message(text, "danger")
+            self.banner.set_message(text, "danger")
         elif run.dry_run:
             text = translate("Imports", "All files are valid; importing would change %1.")
-            self.banner.show_message(text.replace("%1", counts), "success")
+            self.banner.set_message(text.replace("%1", counts), "success")
         elif run.failed and run.imported:
             text = translate(
                 "Imports", "%1. Imported before the failure: %2 file(s), %3. The rest was not."
             )
-            self.banner.show_message(
+            self.banner.set_message(
                 text.replace("%1", errors)
                 .replace("%2", str(len(run.imported)))
                 .replace("%3", counts),
@@ -674,10 +675,10 @@ class ImportsScreen(Screen):
             )
         elif run.failed:
             text = translate("Imports", "Nothing was imported: %1. Correct the files and retry.")
-            self.banner.show_message(text.replace("%1", errors), "danger")
+            self.banner.set_message(text.replace("%1", errors), "danger")
         else:
             text = translate("Imports", "Imported %1 file(s): %2.")
-            self.banner.show_message(
+            self.banner.set_message(
                 text.replace("%1", str(len(run.imported))).replace("%2", counts), "success"
             )
 

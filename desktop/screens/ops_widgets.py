@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from core.money import format_yuan
 from core.reports.statements import Money
@@ -27,51 +27,6 @@ from desktop.widgets.data_table import DataTableView
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 _DISPLAY = Qt.ItemDataRole.DisplayRole
-
-# Banner tones: (background, border, text). Local style: the shell's QSS has no banner.
-_TONES = {
-    "info": ("#eef4fb", "#c9dcf2", "#1f4e79"),
-    "success": ("#e8f5ec", "#b7dfc3", "#1e6b3a"),
-    "warning": ("#fdf3e1", "#f0d9a8", "#8a5a00"),
-    "danger": ("#fdecea", "#f2c1bb", "#9b2a1f"),
-}
-
-
-class Banner(QFrame):
-    """A one-line coloured message across the screen; hidden while it has no text."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.label = QLabel()
-        self.label.setObjectName(f"{name}Text")
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 7, 12, 7)
-        layout.addWidget(self.label, 1)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-        self.tone = ""
-        self.hide()
-
-    def show_message(self, text: str, tone: str = "info") -> None:
-        background, border, ink = _TONES[tone]
-        self.tone = tone
-        self.setStyleSheet(
-            f"QFrame#{self.objectName()} {{ background: {background}; "
-            f"border: 1px solid {border}; border-radius: 4px; }}"
-            f"QLabel {{ color: {ink}; font-weight: 600; background: transparent; }}"
-        )
-        self.label.setText(text)
-        self.show()
-
-    def clear(self) -> None:
-        self.tone = ""
-        self.label.clear()
-        self.hide()
-
-    def text(self) -> str:
-        return self.label.text()
 
 
 class ErrorTableView(DataTableView):

@@ -59,8 +59,9 @@ from desktop.models.frame_table import FrameTableModel
 from desktop.screens.base import Screen
 from desktop.screens.ops_outcome import OpOutcome, StageNamedProgress, capture
 from desktop.screens.ops_queries import load_overview, settled_at_text
-from desktop.screens.ops_widgets import Banner, ErrorTableView, StatementRowsModel
+from desktop.screens.ops_widgets import ErrorTableView, StatementRowsModel
 from desktop.tasks import run_op, run_query
+from desktop.widgets.banner import Banner
 from desktop.widgets.data_table import DataTableView
 from desktop.widgets.kpi_card import KpiCard
 
@@ -512,7 +513,7 @@ class SettlementScreen(Screen):
         c["by"].set_value(s.settled_by or "—", settled_at_text(s))
         banned = s.banned_members
         if banned:
-            self.ban_banner.show_message(
+            self.ban_banner.set_message(
                 translate(
                     "Settlement",
                     "Opening banned for member %1 from the next trading day: the settlement "
@@ -635,7 +636,7 @@ class SettlementScreen(Screen):
         label = translate("Settlement", "Settling %1").replace("%1", day.isoformat())
         self._running = True
         self._update_controls()
-        self.banner.show_message(label + "…", "info")
+        self.banner.set_message(label + "…", "info")
         run_op(self.ctx, self, label, capture(op), lambda o: self._on_run_done(day, o))
 
     def _on_run_done(self, day: date, outcome: OpOutcome[SettlementRun]) -> None:
@@ -644,7 +645,7 @@ class SettlementScreen(Screen):
         self._update_controls()
         if outcome.cancelled:
             self.problems_view.error_model.clear()
-            self.banner.show_message(
+            self.banner.set_message(
                 translate(
                     "Settlement",
                     "Settlement of %1 cancelled: everything was rolled back, the stored "
@@ -654,7 +655,7 @@ class SettlementScreen(Screen):
             )
         elif outcome.refused:
             self.problems_view.error_model.set_errors(outcome.errors)
-            self.banner.show_message(
+            self.banner.set_message(
                 translate(
                     "Settlement",
                     "Settlement of %1 refused, nothing was written: %2 problem(s), listed "
@@ -684,7 +685,7 @@ class SettlementScreen(Screen):
                 text += " " + translate("Settlement", "Warnings: %1").replace(
                     "%1", "; ".join(run.warnings)
                 )
-            self.banner.show_message(text, "warning" if run.warnings else "success")
+            self.banner.set_message(text, "warning" if run.warnings else "success")
             if self.tabs.currentIndex() == 2:
                 self.tabs.setCurrentIndex(0)
         self._set_problems_tab_text()
@@ -749,12 +750,12 @@ class SettlementScreen(Screen):
             try:
                 written = future.result()
             except RiskDeskError as exc:
-                self.banner.show_message(
+                self.banner.set_message(
                     translate("Settlement", "Export failed: %1").replace("%1", str(exc)),
                     "danger",
                 )
                 return
-            self.banner.show_message(
+            self.banner.set_message(
                 translate("Settlement", "Statement written to %1").replace("%1", str(written)),
                 "success",
             )

@@ -14,14 +14,15 @@ TONES = {
     "warning": ("#fdf3e1", "#f0d9a8", "#7a4d00", "⚠"),
     "danger": ("#fdecea", "#e8a39b", "#9b2c1f", "⛔"),
     "info": ("#e8f1fb", "#b9d3f0", "#1d4f86", "ℹ"),
+    "success": ("#e8f5ec", "#b7dfc3", "#1e6b3a", "✓"),
 }
 
 
 class Banner(QFrame):
     """A coloured strip with an icon and a wrapped message; hidden while empty.
 
-    ``set_message(text, tone)`` with tone "warning", "danger" or "info"; an empty text
-    hides the banner. ``tone`` and ``text()`` are readable for tests.
+    ``set_message(text, tone)`` with tone "warning", "danger", "info" or "success"; an
+    empty text (or ``clear()``) hides the banner. ``tone`` and ``text()`` are readable for tests.
     """
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
@@ -57,6 +58,9 @@ class Banner(QFrame):
                 "border: none; }"
                 f"QLabel#bannerIcon {{ font-weight: 700; }}"
             )
+
+    def clear(self) -> None:
+        self.set_message("")
 
     def text(self) -> str:
         return self.label.text()
