@@ -487,8 +487,10 @@ class SnapshotTableModel(QAbstractTableModel):
         column_no, order = self._sort
         column = self._columns[column_no]
         getter = column.sort_key or column.get
-        values = np.asarray(getter(self._frame, slice(None)))
         n = self._table.row_count
+        if n == 0:  # nothing to sort (an empty snapshot has no columns yet)
+            return np.arange(0, dtype=np.int64)
+        values = np.asarray(getter(self._frame, slice(None)))
         if len(values) != n:
             return np.arange(n, dtype=np.int64)
         if values.dtype.kind == "f":

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -89,6 +89,12 @@ READY_UPDATES = 2
 READY_TICKS = 8
 """…or this many timer ticks (a quiet feed) before it counts as loaded anyway."""
 KEY_SEED = "monitor/seed"
+KEY_SPLIT_TOP = "monitor/splitter_top"
+KEY_SPLIT_MAIN = "monitor/splitter_main"
+TABLES_SHARE = 0.6
+"""Default share of the width for the tables (the charts get the rest)."""
+EQUITY_MIN_SPAN_WAN = 1.0
+"""Smallest y range of the equity/reserve change chart (万元): noise stays small."""
 SPEEDS: tuple[tuple[str, float | None], ...] = (
     ("0.5×", 0.5),
     ("1×", 1.0),
@@ -119,6 +125,7 @@ SourceOverride = Callable[[LiveRiskEngine, RiskSnapshot, Clock], FeedSource]
 
 
 def _seed_settings() -> QSettings:
+    """The monitor's own UI state (seed, splitters), in the shell's INI file."""
     return QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
     )
@@ -257,7 +264,10 @@ class MonitorScreen(Screen):
         ):
             view.set_snapshot_model(model)
             view.apply_default_widths([c.spec for c in model.spec.columns])
-            view.restore_header()
+            restored = view.restore_header()
+            if not restored and model is self.accounts_model:
+                # The desk reads the riskiest accounts first.
+                view.sortByColumn(model.column_of("risk_ratio"), Qt.SortOrder.DescendingOrder)
             model.modelReset.connect(self._update_counts)
             model.rowsInserted.connect(self._update_counts)
         self.accounts_view.selectionModel().currentRowChanged.connect(self._on_account_selected)
@@ -270,7 +280,13 @@ class MonitorScreen(Screen):
         self.tabs.currentChanged.connect(lambda _i: self._update_counts())
 
     def _build_charts(self) -> None:
-        self.equity_chart = TimeSeriesChart(("equity", "reserve"), HISTORY_POINTS, self)
+        self.equity_chart = TimeSeriesChart(
+            ("equity", "reserve"),
+            HISTORY_POINTS,
+            self,
+            relative=True,
+            min_span=EQUITY_MIN_SPAN_WAN,
+        )
         self.price_chart = PriceBandChart(self)
         self.contract_combo = QComboBox()
         self.contract_combo.setObjectName("contractCombo")
@@ -323,20 +339,31 @@ class MonitorScreen(Screen):
         price_layout.setContentsMargins(0, 0, 0, 0)
         price_layout.setSpacing(2)
         price_head = QHBoxLayout()
+        price_head.setSpacing(4)
         price_head.addWidget(self.price_chart.title, 1)
         price_head.addWidget(self.contract_combo)
+        self.contract_combo.setMaximumWidth(96)
+        self.contract_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.contract_combo.setMinimumContentsLength(6)
         price_layout.addLayout(price_head)
         price_layout.addWidget(self.price_chart, 1)
         charts = QWidget()
+        charts.setMinimumWidth(260)
         grid = QGridLayout(charts)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(6)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(6)
         grid.addWidget(self.equity_chart, 0, 0)
         grid.addWidget(price_box, 0, 1)
         grid.addWidget(self.histogram, 1, 0)
         grid.addWidget(self.account_chart, 1, 1)
+        for i in (0, 1):
+            grid.setColumnStretch(i, 1)
+            grid.setRowStretch(i, 1)
 
-        top = QSplitter(Qt.Orientation.Horizontal)
+        self.top_splitter = top = QSplitter(Qt.Orientation.Horizontal)
         top.setObjectName("monitorTopSplitter")
         top.addWidget(left)
         top.addWidget(charts)
@@ -350,8 +377,10 @@ class MonitorScreen(Screen):
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        top.setSizes([800, 500])
+        share = round(TABLES_SHARE * 1000)
+        top.setSizes([share, 1000 - share])
         self.splitter.setSizes([520, 180])
+        self._restore_splitters()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -439,6 +468,20 @@ class MonitorScreen(Screen):
     def save_state(self) -> None:
         for view in (self.accounts_view, self.positions_view, self.contracts_view):
             view.save_header()
+        settings = _seed_settings()
+        settings.setValue(KEY_SPLIT_TOP, self.top_splitter.saveState())
+        settings.setValue(KEY_SPLIT_MAIN, self.splitter.saveState())
+
+    def _restore_splitters(self) -> None:
+        """The splitter positions the user left (``save_state``), if any."""
+        settings = _seed_settings()
+        for key, splitter in (
+            (KEY_SPLIT_TOP, self.top_splitter),
+            (KEY_SPLIT_MAIN, self.splitter),
+        ):
+            state = settings.value(key)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
 
     def retranslate(self) -> None:
         self.title_label.setText(translate("Screens", "Live risk monitor"))
@@ -457,10 +500,32 @@ class MonitorScreen(Screen):
         self.tabs.setTabText(1, translate("Monitor", "Positions"))
         self.tabs.setTabText(2, translate("Monitor", "Contracts"))
         self.equity_chart.set_title(
-            translate("Monitor", "Client equity and member reserve (10k CNY)")
+            translate("Monitor", "Change since open (10k CNY)"),
+            translate(
+                "Monitor",
+                "Client equity and member intraday reserve: change since the live "
+                "day's open (positions at prior settlement), in 10,000 CNY",
+            ),
         )
         self.equity_chart.set_series_names(
-            [translate("Monitor", "Client equity"), translate("Monitor", "Intraday reserve")]
+            [translate("Monitor", "Client equity"), translate("Monitor", "Reserve")]
+        )
+        self.price_chart.set_labels(
+            translate("Monitor", "Up %1"),
+            translate("Monitor", "Down %1"),
+            translate(
+                "Monitor",
+                "Last price and change on prior settlement (dotted line); "
+                "limit-up and limit-down prices (dashed lines)",
+            ),
+        )
+        self.account_chart.set_labels(
+            (
+                translate("Monitor", "Equity (10k CNY)"),
+                translate("Monitor", "Risk ratio (%)"),
+            ),
+            (translate("Monitor", "Equity"), translate("Monitor", "Risk")),
+            ("", "%"),
         )
         self.histogram.set_title(translate("Monitor", "Accounts by risk ratio (%)"))
         self._update_price_title()
@@ -679,7 +744,7 @@ class MonitorScreen(Screen):
         self.equity_chart.append(t, (equity, reserve))
         self.equity_chart.refresh()
         last = snap.contracts["last_price_fen"]
-        if len(last) == self._prices._v.shape[1]:
+        if len(last) == self._prices.width:
             self._prices.append(t, last / 100.0)
             self._refresh_price_chart()
         a = self._selected_account
@@ -737,19 +802,15 @@ class MonitorScreen(Screen):
 
     def _refresh_price_chart(self) -> None:
         index = self.contract_combo.currentIndex()
-        if index < 0 or len(self._prices) == 0 or index >= self._prices._v.shape[1]:
+        if index < 0 or len(self._prices) == 0 or index >= self._prices.width:
             self.price_chart.set_history(np.zeros(0), np.zeros(0))
         else:
             self.price_chart.set_history(self._prices.times(), self._prices.column(index))
         self.price_chart.refresh()
 
     def _update_price_title(self) -> None:
-        code = self.contract_combo.currentData()
-        self.price_chart.set_title(
-            translate("Monitor", "Price of %1 with limit band (CNY)").replace(
-                "%1", str(code or "—")
-            )
-        )
+        # The contract is named by the combo next to the title.
+        self.price_chart.set_title(translate("Monitor", "Contract price (CNY)"))
 
     def _on_account_selected(self, current: Any, _previous: Any) -> None:
         account = self.accounts_model.source_row(current.row()) if current.isValid() else None
@@ -774,7 +835,7 @@ class MonitorScreen(Screen):
         if a is None or a >= len(self._static.client_codes):
             text = translate("Monitor", "Selected account: click an account row")
         else:
-            text = translate("Monitor", "%1: equity (blue), risk % (red)").replace(
+            text = translate("Monitor", "Account %1").replace(
                 "%1", f"{self._static.client_codes[a]} {self._static.client_names[a]}"
             )
         self.account_chart.set_title(text)

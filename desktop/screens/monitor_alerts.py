@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,7 +25,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -42,6 +43,8 @@ from core.live.feed import DCE_TZ
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import DANGER_BRUSH, MUTED_BRUSH, WARNING_BRUSH
+from desktop.models.snapshot_table import DANGER_TINT, WARNING_TINT
+from desktop.screens.monitor_tables import TintDelegate
 from desktop.settings import UiSettings
 from desktop.widgets.data_table import DataTableView
 
@@ -51,7 +54,19 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 ALERT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_CRITICAL_TINT = QBrush(QColor(192, 57, 43, 30))
+# The accounts table's colours: red = critical, amber = warning; acknowledged rows grey.
+SEVERITY_TINTS = {"critical": DANGER_TINT, "warning": WARNING_TINT}
+SEVERITY_BRUSHES = {"critical": DANGER_BRUSH, "warning": WARNING_BRUSH}
+COUNT_COLOURS = {"critical": "#c0392b", "warning": "#b7791f", None: "#7b8794"}
+
+
+@cache
+def _bold() -> QFont:
+    """Bold over the view's font (only the weight is set; built once, after the app)."""
+    font = QFont()
+    font.setBold(True)
+    return font
+
 
 HEADERS = (
     QT_TRANSLATE_NOOP("Alerts", "Time"),
@@ -130,11 +145,11 @@ class AlertListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if ack is not None:
                 return MUTED_BRUSH
-            if col == 1:
-                return DANGER_BRUSH if a.severity == "critical" else WARNING_BRUSH
-            return None
+            return SEVERITY_BRUSHES.get(a.severity) if col == 1 else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return _CRITICAL_TINT if a.severity == "critical" and ack is None else None
+            return SEVERITY_TINTS.get(a.severity) if ack is None else None
+        if role == Qt.ItemDataRole.FontRole and col == 1 and ack is None:
+            return _bold()
         if role == ALERT_ID_ROLE:
             return a.alert_id
         return None
@@ -281,6 +296,7 @@ class AlertsPanel(QWidget):
         self.view = DataTableView(settings, "monitor_alerts", self)
         self.view.setSortingEnabled(False)
         self.view.setModel(book.model)
+        self.view.setItemDelegate(TintDelegate(self.view))
         for i, width in enumerate((72, 72, 150, 440, 120, 110)):
             self.view.setColumnWidth(i, width)
         self.ack_button.clicked.connect(self._ack_selected)
@@ -313,8 +329,31 @@ class AlertsPanel(QWidget):
             self.acknowledge_requested.emit(ids)
 
     def _update_count(self) -> None:
-        n = self.book.unacknowledged_count()
-        self.count_label.setText(translate("Monitor", "%1 unacknowledged").replace("%1", f"{n:,}"))
+        total = len(self.book.monitor.alerts)
+        open_alerts = self.book.monitor.unacknowledged() if total else []
+        n = len(open_alerts)
+        if total == 0:
+            text = translate("Monitor", "No alerts")
+        elif n == 0:
+            text = translate("Monitor", "All %1 acknowledged").replace("%1", f"{total:,}")
+        else:
+            text = (
+                translate("Monitor", "%1 of %2 unacknowledged")
+                .replace("%1", f"{n:,}")
+                .replace("%2", f"{total:,}")
+            )
+        worst = (
+            "critical"
+            if any(a.severity == "critical" for a in open_alerts)
+            else "warning"
+            if n
+            else None
+        )
+        self.count_label.setText(text)
+        self.count_label.setStyleSheet(
+            f"color: {COUNT_COLOURS[worst]};" + (" font-weight: 600;" if worst else "")
+        )
+        self.ack_all_button.setEnabled(n > 0)
 
     def retranslate(self) -> None:
         self.title.setText(translate("Monitor", "Alerts"))

@@ -11,8 +11,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from core.live.snapshot import RiskSnapshot, Table
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
@@ -88,23 +95,41 @@ def _age_text(f: LiveFrame, r: Rows) -> Any:
 
 
 # --------------------------------------------------------------------- accounts
+# Who, then what the desk watches (risk ratio, available funds), then the amounts behind
+# them: risk ratio must be visible without scrolling in a 1366 px window.
 ACCOUNT_COLUMNS = (
     LiveColumn(
-        _c("client_code", QT_TRANSLATE_NOOP("Columns", "Client code"), Kind.CODE, 96),
+        _c("client_code", QT_TRANSLATE_NOOP("Columns", "Client code"), Kind.CODE, 92),
         lambda f, r: f.static.client_codes[r],
         sort_key=lambda f, r: f.static.code_rank[r],
     ),
     LiveColumn(
-        _c("client_name", QT_TRANSLATE_NOOP("Columns", "Client name"), Kind.TEXT, 120),
+        _c("client_name", QT_TRANSLATE_NOOP("Columns", "Client name"), Kind.TEXT, 112),
         lambda f, r: f.static.client_names[r],
         sort_key=lambda f, r: f.static.name_rank[r],
+    ),
+    LiveColumn(
+        _c(
+            "risk_ratio",
+            QT_TRANSLATE_NOOP("Columns", "Risk ratio (%)"),
+            Kind.RATIO,
+            128,
+            warn_at=RISK_WARN_PPM / 1e6,
+            danger_at=RISK_DANGER_PPM / 1e6,
+        ),
+        lambda f, r: ratio_from_ppm(f.snap.accounts["risk_ratio_ppm"][r]),
+        sort_key=_acc("risk_ratio_ppm"),
+    ),
+    LiveColumn(
+        _c("available_fen", QT_TRANSLATE_NOOP("Columns", "Available (CNY)"), Kind.MONEY, 130),
+        _acc("available_fen"),
     ),
     LiveColumn(
         _c(
             "dynamic_equity_fen",
             QT_TRANSLATE_NOOP("Columns", "Dynamic equity (CNY)"),
             Kind.MONEY,
-            150,
+            156,
         ),
         _acc("dynamic_equity_fen"),
     ),
@@ -116,22 +141,6 @@ ACCOUNT_COLUMNS = (
             170,
         ),
         _acc("margin_fen"),
-    ),
-    LiveColumn(
-        _c("available_fen", QT_TRANSLATE_NOOP("Columns", "Available (CNY)"), Kind.MONEY, 130),
-        _acc("available_fen"),
-    ),
-    LiveColumn(
-        _c(
-            "risk_ratio",
-            QT_TRANSLATE_NOOP("Columns", "Risk ratio (%)"),
-            Kind.RATIO,
-            100,
-            warn_at=RISK_WARN_PPM / 1e6,
-            danger_at=RISK_DANGER_PPM / 1e6,
-        ),
-        lambda f, r: ratio_from_ppm(f.snap.accounts["risk_ratio_ppm"][r]),
-        sort_key=_acc("risk_ratio_ppm"),
     ),
     LiveColumn(
         _c("floating_pnl_fen", QT_TRANSLATE_NOOP("Columns", "Floating P&L (CNY)"), Kind.MONEY, 140),
@@ -182,7 +191,9 @@ def _accounts(s: RiskSnapshot) -> Table:
 
 
 ACCOUNTS = LiveTableSpec(
-    name="monitor_accounts",
+    # "_v2": the column order changed, so header states saved for the old one are not
+    # applied to it (widths and moves would land on the wrong columns).
+    name="monitor_accounts_v2",
     table=_accounts,
     columns=ACCOUNT_COLUMNS,
     mask=_account_mask,
@@ -327,6 +338,34 @@ CONTRACTS = LiveTableSpec(
 
 
 # --------------------------------------------------------------------- the view
+class TintDelegate(QStyledItemDelegate):
+    """Paints the model's BackgroundRole brush (row tints) under the cell.
+
+    The application style sheet styles ``QTableView::item``, and Qt's style-sheet style
+    then ignores BackgroundRole; the risk tints (amber ≥ 80 %, red ≥ 100 %, alert
+    severities) are painted here instead. Rows are selected whole, so the per-cell
+    focus frame is left out (as in ``DataTableView``).
+    """
+
+    def initStyleOption(  # noqa: N802 (Qt override)
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        brush = index.data(Qt.ItemDataRole.BackgroundRole)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if isinstance(brush, QBrush) and not selected:
+            painter.fillRect(option.rect, brush)
+        super().paint(painter, option, index)
+
+
 class SnapshotTableView(DataTableView):
     """A ``DataTableView`` that keeps selection and scroll position by row key.
 
@@ -338,6 +377,9 @@ class SnapshotTableView(DataTableView):
     def __init__(self, settings: UiSettings, name: str, parent: QWidget | None = None) -> None:
         super().__init__(settings, name, parent)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setItemDelegate(TintDelegate(self))
+        # Room for the sort arrow right of right-aligned titles (it overlapped their end).
+        self.horizontalHeader().setStyleSheet("QHeaderView::section { padding-right: 18px; }")
         self._saved: tuple[list[Hashable], Hashable | None, Hashable | None] = ([], None, None)
 
     def set_snapshot_model(self, model: SnapshotTableModel) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def _market(seed: int, clock: FakeClock) -> SimulatedMarket:
         clock=clock,
         events_per_second=1000,
         trade_share=0.3,
-        lock_share=0.5,
+        lock_every_s=1.0,
     )
 
 
@@ -77,7 +78,7 @@ def test_simulated_prices_stay_on_tick_within_limits_and_trades_never_overclose(
         clock=clock,
         events_per_second=2000,
         trade_share=0.4,
-        lock_share=0.0,
+        lock_every_s=2.0,  # locks too: a locked contract stays on its limit price
     )
     by_code = {c.code: c for c in engine.contracts}
     n_ticks = n_trades = 0
@@ -111,7 +112,48 @@ def test_simulated_market_can_lock_a_contract_at_its_limit():
             | {I2409.upper_limit_fen, I2409.lower_limit_fen}
         )
     }
-    assert locked  # lock_share 0.5 with seed 1 pins at least one contract
+    assert len(locked) == 1  # lock_every_s 1.0: one lock in the first 1.5 s, one at a time
+    assert market.locked_contract in locked
+
+
+def _at_limit(events: list, by_code: dict) -> list[tuple[float, str]]:
+    out = []
+    for e in events:
+        c = by_code[e.contract]
+        if e.price_fen in (c.upper_limit_fen, c.lower_limit_fen):
+            out.append((e.at.timestamp(), e.contract))
+    return out
+
+
+def test_simulated_limit_locks_are_rare_single_and_seeded():
+    """Default settings: no lock at the open, then one contract at a time, minutes apart."""
+    runs = []
+    for _ in range(2):
+        clock = FakeClock()
+        engine = example_engine(clock)
+        market = SimulatedMarket.from_snapshot(
+            engine.contracts, engine.snapshot(), seed=11, clock=clock, events_per_second=50
+        )
+        by_code = {c.code: c for c in engine.contracts}
+        t0 = clock.now().timestamp()
+        events = []
+        for _ in range(3600):  # one hour of simulated time
+            clock.advance(1.0)
+            events += market.poll(0.0, 10_000)
+        runs.append([(t - t0, code) for t, code in _at_limit(events, by_code)])
+    hits = runs[0]
+    assert hits == runs[1]  # deterministic given the seed
+    assert hits
+    assert hits[0][0] >= 150
+    # Group touches into locks: a new lock starts after a gap of more than 60 s.
+    starts = [hits[0]]
+    for prev, cur in itertools.pairwise(hits):
+        assert cur[1] == prev[1] or cur[0] - prev[0] >= 60  # one contract at a time
+        if cur[0] - prev[0] >= 60:
+            starts.append(cur)
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(starts)]
+    assert 3 <= len(starts) <= 20
+    assert min(gaps) >= 150  # at least a couple of minutes between locks
 
 
 def test_simulated_poll_waits_on_the_clock_when_nothing_is_due():

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from datetime import datetime
 from typing import Any
 
+import numpy as np
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from core.live import FakeClock, FeedEvent, FeedStats, LiveRiskEngine, Mailbox, PriceTick
 from core.live.alert_table import AlertRow
-from core.live.feed import Clock
+from core.live.feed import DCE_TZ, Clock
 from core.live.snapshot import RiskSnapshot
 from desktop.context import DesktopContext
 from desktop.feed_runner import FeedRunner, FeedState
 from desktop.main_window import MainWindow
+from desktop.models.columns import MUTED_BRUSH
+from desktop.models.snapshot_table import DANGER_TINT, WARNING_TINT
 from desktop.screens.monitor import MonitorScreen
+from desktop.widgets.charts import ClockAxis, PriceBandChart, TimeSeriesChart
 from tests.desktop.conftest import FIXED_CLIENTS
 from tests.desktop.live_fixtures import engine
 
@@ -68,6 +75,36 @@ def test_monitor_opens_renders_and_updates(qtbot: Any, ctx: DesktopContext) -> N
     assert len({image.pixel(x, 400) for x in range(0, 1366, 7)}) > 5  # not a blank page
     screen.select_account("C0004")
     qtbot.waitUntil(lambda: screen.account_chart.point_count() >= 2, timeout=5_000)
+
+    # What the desk reads first is on screen at 1366 px: risk ratio without scrolling.
+    keys = [c.key for c in screen.accounts_model.spec.columns]
+    assert keys[:6] == [
+        "client_code",
+        "client_name",
+        "risk_ratio",
+        "available_fen",
+        "dynamic_equity_fen",
+        "margin_fen",
+    ]
+    risk = keys.index("risk_ratio")
+    view = screen.accounts_view
+    assert view.columnViewportPosition(risk) + view.columnWidth(risk) <= view.viewport().width()
+    header = view.horizontalHeader()
+    assert header.sortIndicatorSection() == risk  # riskiest first
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    tables, charts = screen.top_splitter.sizes()
+    assert tables > charts * 1.3
+    # Time axes read as clock times; equity and reserve start at 0 (change since open).
+    for chart in (screen.equity_chart, screen.price_chart, screen.account_chart):
+        axis = chart.plot_item.getAxis("bottom")
+        assert isinstance(axis, ClockAxis)
+        assert re.fullmatch(r"\d\d:\d\d:\d\d", axis.tickStrings([1.7e9], 1.0, 1.0)[0])
+    assert screen.equity_chart.series(0)[0] == 0.0
+    assert screen.equity_chart.series(1)[0] == 0.0
+    assert "Client equity" in screen.equity_chart.legend.text()
+    assert screen.account_chart.plot_item.getAxis("left").labelText == "Equity (10k CNY)"
+    assert screen.account_chart.plot_item.getAxis("right").labelText == "Risk ratio (%)"
+    assert screen.account_chart.title.text().startswith("Account C0004 ")
     window.close()
     assert screen.runner is not None
     assert not screen.runner.is_alive
@@ -86,10 +123,22 @@ def test_alerts_raise_acknowledge_and_are_stored(qtbot: Any, ctx: DesktopContext
     model = book.model
     newest = model.alert_at(0)
     assert model.index(0, 0).data() != ""
+    total = len(book.monitor.alerts)
+    label = screen.alerts_panel.count_label
+    assert label.text() == f"{before:,} of {total:,} unacknowledged"
+    background = Qt.ItemDataRole.BackgroundRole
+    tint = {"critical": DANGER_TINT, "warning": WARNING_TINT}[newest.severity]
+    assert model.index(0, 3).data(background) == tint
+    assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) != MUTED_BRUSH
     screen.alerts_panel.view.selectRow(0)
     screen.alerts_panel.ack_button.click()
     assert book.unacknowledged_count() == before - 1
     assert model.index(0, 4).data() == "tester"
+    assert model.index(0, 3).data(background) is None  # acknowledged: greyed, no tint
+    assert model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole) == MUTED_BRUSH
+    assert label.text() == f"{before - 1:,} of {total:,} unacknowledged"
+    times = [model.alert_at(r).at for r in range(model.rowCount())]
+    assert times == sorted(times, reverse=True)  # newest first
     assert "Unacknowledged alerts: " + f"{before - 1:,}" in screen.live_status()
     qtbot.waitUntil(lambda: book.writes_in_flight == 0 and ctx.tasks.is_idle, timeout=10_000)
     with ctx.db.sessions() as s:
@@ -144,3 +193,67 @@ def test_feed_runner_applies_batches_and_stops(qtbot: Any) -> None:
     assert not runner.is_alive
     assert runner.state is FeedState.STOPPED
     qtbot.waitUntil(lambda: FeedState.STOPPED in states, timeout=2_000)
+
+
+def test_monitor_remembers_its_splitters(qtbot: Any, ctx: DesktopContext) -> None:
+    first = MonitorScreen(ctx, interval_ms=50)
+    qtbot.addWidget(first)
+    first.resize(1300, 700)
+    first.show()
+    qtbot.waitUntil(lambda: first.is_loaded, timeout=LOAD_TIMEOUT_MS)
+    first.top_splitter.setSizes([400, 860])
+    first.save_state()
+    first.close()
+    second = MonitorScreen(ctx, interval_ms=50)
+    qtbot.addWidget(second)
+    second.resize(1300, 700)
+    second.show()
+    qtbot.waitUntil(lambda: second.is_loaded, timeout=LOAD_TIMEOUT_MS)
+    tables, charts = second.top_splitter.sizes()
+    assert tables < charts
+    second.close()
+    assert not _feed_threads()
+
+
+def test_clock_axis_ticks_fall_on_the_exchange_clock(qapp: object) -> None:
+    axis = ClockAxis()
+    t0 = datetime(2026, 11, 23, 9, 0, 7, tzinfo=DCE_TZ).timestamp()
+    (spacing, values), *_ = axis.tickValues(t0, t0 + 90, 200)
+    assert spacing in (15.0, 30.0)
+    assert values
+    assert all(v % spacing == 0 for v in values)
+    assert axis.tickStrings(values, 1.0, spacing)[0] in ("09:00:15", "09:00:30")
+    (hour_spacing, hour_values), *_ = axis.tickValues(t0, t0 + 4 * 3600, 200)
+    assert hour_spacing >= 3600
+    assert axis.tickStrings(hour_values, 1.0, hour_spacing)[0] == "10:00:00"  # local hours
+
+
+def test_charts_show_movement_not_a_flat_line(qapp: object) -> None:
+    chart = TimeSeriesChart(("equity", "reserve"), 100, relative=True, min_span=1.0)
+    chart.set_series_names(["Client equity", "Reserve"])
+    t0 = 1.7e9
+    for i, (equity, reserve) in enumerate([(41_944.0, 4_640.0), (41_950.0, 4_637.5)]):
+        chart.append(t0 + i, (equity, reserve))
+    chart.refresh()
+    assert list(chart.series(0)) == [0.0, 6.0]
+    assert list(chart.series(1)) == [0.0, -2.5]
+    low, high = chart.plot_item.viewRange()[1]
+    assert low < -2.5
+    assert 6.0 < high < 10
+    assert "+6.00" in chart.legend.text()
+    assert "−2.50" in chart.legend.text()
+    x_low, x_high = chart.plot_item.viewRange()[0]
+    assert x_high - x_low >= 60  # a new feed does not stretch two points over the width
+
+    price = PriceBandChart(band_share=0.2)
+    price.set_labels("Up %1", "Down %1")
+    price.set_band(2_282.0, 2_396.0, 2_168.0)
+    price.set_history(np.array([t0, t0 + 1]), np.array([2_282.0, 2_290.0]))
+    price.refresh()
+    low, high = price.y_range()
+    assert high - low < 0.5 * (2_396 - 2_168)  # the move is visible, not lost in the band
+    assert low <= 2_282
+    assert high >= 2_290
+    assert "Up 2,396" in price.legend.text()
+    assert "+8" in price.legend.text()
+    assert "#c0392b" in price.legend.text()  # up in red (Chinese market colours)
