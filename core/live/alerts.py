@@ -66,6 +66,10 @@ class AlertSettings:
     critical_from_ppm: int = 1_000_000
     position_limit_warn_ppm: int = 800_000
     receipt_warn_before: timedelta = timedelta(days=3)
+    rearm_gap_ppm: int = 50_000
+    """A risk-ratio or position-limit alert fires again only after the value has fallen
+    this far below its level (5 percentage points): without the gap, an account hovering
+    around 80 % raises an alert on every tick and buries the ones that matter."""
 
 
 def _pct(ppm: int) -> str:
@@ -79,15 +83,24 @@ class _Armed:
     armed: npt.NDArray[np.bool_] = field(default_factory=lambda: np.ones(0, dtype=bool))
 
     def crossings(
-        self, rows: npt.NDArray[np.intp], cond: npt.NDArray[np.bool_], n: int
+        self,
+        rows: npt.NDArray[np.intp],
+        cond: npt.NDArray[np.bool_],
+        n: int,
+        rearm: npt.NDArray[np.bool_] | None = None,
     ) -> npt.NDArray[np.intp]:
-        """Rows (of ``rows``) where ``cond`` became true; updates the arming state."""
+        """Rows (of ``rows``) where ``cond`` became true; updates the arming state.
+
+        A row that fired is disarmed until ``rearm`` holds for it (default: as soon as
+        ``cond`` is false again)."""
         if len(self.armed) < n:
             grown = np.ones(n, dtype=bool)
             grown[: len(self.armed)] = self.armed
             self.armed = grown
-        fire = rows[cond & self.armed[rows]]
-        self.armed[rows] = ~cond
+        armed = self.armed[rows]
+        fire = rows[cond & armed]
+        back = ~cond if rearm is None else rearm
+        self.armed[rows] = np.where(cond, False, armed | back)
         return fire
 
 
@@ -145,8 +158,10 @@ class AlertMonitor:
 
         rows = acc.rows_changed_since(since) if incremental else np.arange(acc.row_count)
         ratio = acc["risk_ratio_ppm"][rows]
+        gap = self.settings.rearm_gap_ppm
         for level, armed in self._levels.items():
-            for r in armed.crossings(rows, ratio >= level, acc.row_count).tolist():
+            crossed = armed.crossings(rows, ratio >= level, acc.row_count, ratio < level - gap)
+            for r in crossed.tolist():
                 sev: Severity = (
                     "critical" if level >= self.settings.critical_from_ppm else "warning"
                 )
@@ -177,7 +192,8 @@ class AlertMonitor:
         limit, lots = pos["limit_lots"][prows], pos["lots"][prows]
         warn = self.settings.position_limit_warn_ppm
         near = (limit >= 0) & (lots * 1_000_000 >= limit * warn) & (lots > 0)
-        for r in self._limit.crossings(prows, near, pos.row_count).tolist():
+        clear = (limit < 0) | (lots * 1_000_000 < limit * (warn - gap))
+        for r in self._limit.crossings(prows, near, pos.row_count, clear).tolist():
             lim, held = int(pos["limit_lots"][r]), int(pos["lots"][r])
             side = "long" if pos["side"][r] > 0 else "short"
             contract = str(con.keys[int(pos["contract_index"][r])])

@@ -40,6 +40,7 @@ from core.errors import RiskDeskError
 from core.live import Acknowledgement, Alert, AlertMonitor, AlertSettings, RiskSnapshot
 from core.live.alerts import store_alerts
 from core.live.feed import DCE_TZ
+from desktop.alert_text import localized_alert_message
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import DANGER_BRUSH, MUTED_BRUSH, WARNING_BRUSH
@@ -80,13 +81,6 @@ SEVERITY_LABELS = {
     "warning": QT_TRANSLATE_NOOP("Alerts", "Warning"),
     "critical": QT_TRANSLATE_NOOP("Alerts", "Critical"),
 }
-KIND_TEMPLATES = {
-    "risk_ratio": QT_TRANSLATE_NOOP("Alerts", "Risk ratio crossed %1"),
-    "negative_available": QT_TRANSLATE_NOOP("Alerts", "Available funds below zero"),
-    "position_limit": QT_TRANSLATE_NOOP("Alerts", "Position at %1 of its limit"),
-    "limit_lock": QT_TRANSLATE_NOOP("Alerts", "Price locked at its limit"),
-    "receipt_expiry": QT_TRANSLATE_NOOP("Alerts", "Warehouse receipt near its deadline"),
-}
 
 
 def local_time(at: datetime | None, with_date: bool = False) -> str:
@@ -97,12 +91,8 @@ def local_time(at: datetime | None, with_date: bool = False) -> str:
 
 
 def alert_text(a: Alert) -> str:
-    """The alert's message in the UI language (core writes English)."""
-    if current_language() == "en":
-        return a.message
-    template = translate("Alerts", KIND_TEMPLATES.get(a.kind, a.kind))
-    pct = f"{a.threshold_ppm / 10_000:.0f}%" if a.threshold_ppm is not None else ""
-    return template.replace("%1", pct)
+    """The alert's message in the UI language, with its figures (core writes English)."""
+    return localized_alert_message(a.message, current_language())
 
 
 class AlertListModel(QAbstractTableModel):

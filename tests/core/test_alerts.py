@@ -50,8 +50,11 @@ def test_risk_ratio_crossing_raises_once_and_rearms():
     assert first[0].severity == "warning"
     # still above 80 %: no repeat
     assert monitor.evaluate(engine.apply([PriceTick("m2409", 317_900, AT)])) == []
-    # back below, then above again: re-armed, raises again
+    # just below 80 % (76.8 %) and back: still disarmed, no flapping alert
     assert monitor.evaluate(engine.apply([PriceTick("m2409", 320_000, AT)])) == []
+    assert monitor.evaluate(engine.apply([PriceTick("m2409", 318_000, AT)])) == []
+    # well below (3,250: equity 115,000 → 66.8 % < 75 %), then above again: re-armed
+    assert monitor.evaluate(engine.apply([PriceTick("m2409", 325_000, AT)])) == []
     again = monitor.evaluate(engine.apply([PriceTick("m2409", 318_000, AT)]))
     assert _kinds(again) == [("risk_ratio", 800_000)]
     # 3,072 (the lower limit): equity 61,600 → 124.7 % and locked at the limit
