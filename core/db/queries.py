@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.db.columnar import codes_of, fetch_columns, fetch_concat, frame_from, sort_order
 from core.db.tables import (
     Client,
     ClientBalance,
@@ -309,31 +310,74 @@ def positions_frame(session: Session, day: date | None) -> pd.DataFrame:
     """
     if day is None:
         return _frame([], POSITION_COLUMNS)
+    # The lines column-wise (``core.db.columnar``); client names, products and prices
+    # once per client or contract, mapped onto the lines (the joins of the row form).
     stmt = (
         select(
             Position.client_code,
-            Client.name,
             Position.contract_code,
-            Contract.product_code,
-            Position.side,
+            Position.side == "long",
             Position.hedge,
             Position.lots,
             Position.today_lots,
             Position.open_price_fen,
-            SettlementPrice.settlement_fen,
             Position.margin_fen,
-        )
-        .join(Client, Client.code == Position.client_code)
-        .join(Contract, Contract.code == Position.contract_code)
-        .outerjoin(
-            SettlementPrice,
-            (SettlementPrice.contract_code == Position.contract_code)
-            & (SettlementPrice.trading_day == day),
         )
         .where(Position.trading_day == day, Position.lots > 0)
         .order_by(Position.client_code, Position.contract_code, Position.side, Position.hedge)
     )
-    return _frame(session.execute(stmt).all(), POSITION_COLUMNS)
+    kinds = ("str", "str", "int", "int", "int", "int", "int", "int")
+    columns = fetch_concat(session, stmt, kinds)
+    if columns is None:
+        columns = fetch_columns(session, stmt, len(kinds))
+    client, clients = codes_of(columns[0])
+    contract, contracts = codes_of(columns[1])
+    is_long, hedge = (np.asarray(c, dtype=np.bool_) for c in columns[2:4])
+    lots, today, open_price, margin = (np.asarray(c, dtype=np.int64) for c in columns[4:])
+    del columns
+    codes, names = fetch_columns(session, select(Client.code, Client.name), 2)
+    where = pd.Index(np.asarray(codes, dtype=object)).get_indexer(np.asarray(clients, dtype=object))
+    name_of = np.asarray(names, dtype=object)[where] if len(clients) else np.empty(0, object)
+    facts = {
+        code: (product, price)
+        for code, product, price in session.execute(
+            select(Contract.code, Contract.product_code, SettlementPrice.settlement_fen)
+            .outerjoin(
+                SettlementPrice,
+                (SettlementPrice.contract_code == Contract.code)
+                & (SettlementPrice.trading_day == day),
+            )
+            .where(Contract.code.in_(contracts))
+        )
+    }
+    known_contract = np.array([c in facts for c in contracts], dtype=np.bool_)
+    keep = (where >= 0)[client] & known_contract[contract] if len(client) else client > 0
+    order = sort_order(client, contract, ~is_long, hedge)
+    order = order[keep[order]]
+    client, contract, is_long, hedge = client[order], contract[order], is_long[order], hedge[order]
+    lots, today, open_price, margin = lots[order], today[order], open_price[order], margin[order]
+    fact = [facts.get(c, ("", None)) for c in contracts]
+    product = np.array([f[0] for f in fact], dtype=object)
+    price = np.array([0 if f[1] is None else f[1] for f in fact], dtype=np.int64)
+    no_price = np.array([f[1] is None for f in fact], dtype=np.bool_)
+    if not len(order):
+        return _frame([], POSITION_COLUMNS)
+    return frame_from(
+        (
+            np.asarray(clients, dtype=object)[client],
+            name_of[client],
+            np.asarray(contracts, dtype=object)[contract],
+            product[contract],
+            np.where(is_long, "long", "short").astype(object),
+            hedge,
+            lots,
+            today,
+            open_price,
+            pd.arrays.IntegerArray(price[contract], no_price[contract]),
+            margin,
+        ),
+        POSITION_COLUMNS,
+    )
 
 
 # --------------------------------------------------------------------- prices

@@ -13,11 +13,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import core.db.delivery_tables  # noqa: F401  (registers delivery tables on Base)
+from core.db.columnar import (
+    codes_of,
+    fetch_columns,
+    fetch_concat,
+    frame_from,
+    read_frame,
+    sort_order,
+)
 from core.db.delivery_tables import DeliveryMatch
 from core.db.tables import (
     Client,
@@ -222,7 +232,7 @@ def contract_positions(session: Session, contract: str, day: date) -> pd.DataFra
         )
         .order_by(Position.id)
     )
-    return _frame(session.execute(stmt).all(), CONTRACT_POSITION_COLUMNS)
+    return read_frame(session, stmt, CONTRACT_POSITION_COLUMNS)
 
 
 ORDER_COLUMNS = {
@@ -262,7 +272,7 @@ def closing_orders(
     )
     if price_fen is not None:
         stmt = stmt.where(ClosingOrder.price_fen == price_fen)
-    return _frame(session.execute(stmt).all(), ORDER_COLUMNS)
+    return read_frame(session, stmt, ORDER_COLUMNS)
 
 
 MEMBER_LINE_COLUMNS = {
@@ -287,33 +297,84 @@ def member_position_lines(session: Session, member: str, day: date) -> pd.DataFr
     margin_fen (stored margin after settlement, fen), multiplier, general_margin_ppm,
     hedge_margin_ppm (int64); settlement_fen (nullable Int64: that day's S). Ordered by
     client, contract, side, hedge.
+
+    The lines are read column-wise (``core.db.columnar``); the contract's facts and
+    price are read once per contract and mapped onto the lines.
     """
     stmt = (
         select(
             Position.client_code,
             Position.contract_code,
-            Contract.product_code,
-            Position.side,
+            Position.side == "long",
             Position.hedge,
             Position.lots,
             Position.margin_fen,
+        )
+        .where(
+            Position.client_code.in_(select(Client.code).where(Client.member_code == member)),
+            Position.trading_day == day,
+            Position.lots > 0,
+        )
+        .order_by(Position.client_code, Position.contract_code, Position.side, Position.hedge)
+    )
+    columns = fetch_concat(session, stmt, ("str", "str", "int", "int", "int", "int"))
+    if columns is None:
+        columns = fetch_columns(session, stmt, 6)
+    client_col, contract_col, long_col, hedge_col, lots_col, margin_col = columns
+    del columns
+    client, clients = codes_of(client_col)
+    contract, contracts = codes_of(contract_col)
+    is_long = np.asarray(long_col, dtype=np.bool_)
+    hedge = np.asarray(hedge_col, dtype=np.bool_)
+    lots = np.asarray(lots_col, dtype=np.int64)
+    margin = np.asarray(margin_col, dtype=np.int64)
+    del client_col, contract_col, long_col, hedge_col, lots_col, margin_col
+    facts = session.execute(
+        select(
+            Contract.code,
+            Contract.product_code,
             Product.multiplier,
             SettlementPrice.settlement_fen,
             Contract.general_margin_ppm,
             Contract.hedge_margin_ppm,
         )
-        .join(Client, Client.code == Position.client_code)
-        .join(Contract, Contract.code == Position.contract_code)
         .join(Product, Product.code == Contract.product_code)
         .outerjoin(
             SettlementPrice,
-            (SettlementPrice.contract_code == Position.contract_code)
-            & (SettlementPrice.trading_day == day),
+            (SettlementPrice.contract_code == Contract.code) & (SettlementPrice.trading_day == day),
         )
-        .where(Client.member_code == member, Position.trading_day == day, Position.lots > 0)
-        .order_by(Position.client_code, Position.contract_code, Position.side, Position.hedge)
+        .where(Contract.code.in_(contracts))
+    ).all()
+    by_code = {row[0]: row[1:] for row in facts}
+    # Lines of a contract without its contract or product row drop out (inner joins).
+    known = np.array([c in by_code for c in contracts], dtype=np.bool_)
+    keep = known[contract] if len(contracts) else np.zeros(0, dtype=np.bool_)
+    order = sort_order(client, contract, ~is_long, hedge)
+    order = order[keep[order]]
+    client, contract = client[order], contract[order]
+    is_long, hedge, lots, margin = is_long[order], hedge[order], lots[order], margin[order]
+    fact = [by_code.get(c, (None, 0, None, 0, 0)) for c in contracts]
+    price = np.array([0 if f[2] is None else f[2] for f in fact], dtype=np.int64)
+    no_price = np.array([f[2] is None for f in fact], dtype=np.bool_)
+    names = np.asarray(clients, dtype=object)
+    codes = np.asarray(contracts, dtype=object)
+    n = len(order)
+    return frame_from(
+        (
+            names[client] if n else (),
+            codes[contract] if n else (),
+            np.array([f[0] for f in fact], dtype=object)[contract] if n else (),
+            np.where(is_long, "long", "short").astype(object),
+            hedge,
+            lots,
+            margin,
+            np.array([f[1] for f in fact], dtype=np.int64)[contract] if n else (),
+            pd.arrays.IntegerArray(price[contract], no_price[contract]) if n else (),
+            np.array([f[3] for f in fact], dtype=np.int64)[contract] if n else (),
+            np.array([f[4] for f in fact], dtype=np.int64)[contract] if n else (),
+        ),
+        MEMBER_LINE_COLUMNS,
     )
-    return _frame(session.execute(stmt).all(), MEMBER_LINE_COLUMNS)
 
 
 SIDE_LOT_COLUMNS = {
@@ -327,6 +388,105 @@ SIDE_LOT_COLUMNS = {
 }
 
 
+@dataclass(frozen=True)
+class SideLots:
+    """Lots per (client, contract, side) on one day as numpy columns (``side_lots``).
+
+    ``clients`` and ``contracts`` are sorted code lists; ``client`` and ``contract``
+    index into them. ``is_long`` is the side. ``is_individual`` and ``member_code`` are
+    per entry of ``clients``. Rows are ordered by contract, side (long first), client.
+    """
+
+    clients: tuple[str, ...]
+    contracts: tuple[str, ...]
+    client: npt.NDArray[np.int64]
+    contract: npt.NDArray[np.int64]
+    is_long: npt.NDArray[np.bool_]
+    speculative_lots: npt.NDArray[np.int64]
+    hedge_lots: npt.NDArray[np.int64]
+    is_individual: npt.NDArray[np.bool_]
+    member_code: npt.NDArray[np.object_]
+
+    def __len__(self) -> int:
+        return len(self.client)
+
+
+def side_lots(session: Session, day: date) -> SideLots:
+    """Lots per (client, contract, side) on ``day``, speculative and hedge apart.
+
+    Only sides with lots and clients on file; columnar (see ``SideLots``). Reads the
+    position lines with one Core SELECT and sums them with numpy.
+    """
+    stmt = (
+        select(
+            Position.client_code,
+            Position.contract_code,
+            Position.side == "long",
+            Position.hedge,
+            Position.lots,
+        )
+        .where(Position.trading_day == day, Position.lots > 0)
+        # The order of the (day, client, contract, side, hedge) key: SQLite walks that
+        # index and reads the table in its storage order instead of seeking per line.
+        .order_by(Position.client_code, Position.contract_code, Position.side, Position.hedge)
+    )
+    columns = fetch_concat(session, stmt, ("str", "str", "int", "int", "int"))
+    if columns is None:
+        columns = fetch_columns(session, stmt, 5)
+    client_col, contract_col, long_col, hedge_col, lots_col = columns
+    codes, individual, members = fetch_columns(
+        session, select(Client.code, Client.is_individual, Client.member_code), 3
+    )
+    client, clients = codes_of(client_col)
+    contract, contracts = codes_of(contract_col)
+    is_long = np.asarray(long_col, dtype=np.bool_)
+    hedge = np.asarray(hedge_col, dtype=np.bool_)
+    lots = np.asarray(lots_col, dtype=np.int64)
+    del columns, client_col, contract_col, long_col, hedge_col, lots_col
+    # Client facts per entry of ``clients``; lines of clients not on file are dropped
+    # (the inner join of the SQL form).
+    where = pd.Index(np.asarray(codes, dtype=object)).get_indexer(np.asarray(clients, dtype=object))
+    known = where >= 0
+    if not known.all():
+        keep = known[client]
+        client, contract, is_long = client[keep], contract[keep], is_long[keep]
+        hedge, lots = hedge[keep], lots[keep]
+    is_individual = np.zeros(len(clients), dtype=np.bool_)
+    member_code = np.full(len(clients), None, dtype=object)
+    if len(codes):
+        is_individual[known] = np.array(individual, dtype=np.bool_)[where[known]]
+        member_code[known] = np.asarray(members, dtype=object)[where[known]]
+    # Order by contract, side ("long" < "short"), client; sum the (at most two) lines
+    # of a side: speculative and hedge.
+    order = sort_order(contract, ~is_long, client)
+    client, contract, is_long = client[order], contract[order], is_long[order]
+    hedge, lots = hedge[order], lots[order]
+    n = len(order)
+    starts = np.flatnonzero(
+        np.concatenate(
+            [
+                np.ones(min(n, 1), dtype=np.bool_),
+                (client[1:] != client[:-1])
+                | (contract[1:] != contract[:-1])
+                | (is_long[1:] != is_long[:-1]),
+            ]
+        )
+    )
+    spec = np.add.reduceat(np.where(hedge, 0, lots), starts) if n else lots[:0]
+    hedged = np.add.reduceat(np.where(hedge, lots, 0), starts) if n else lots[:0]
+    return SideLots(
+        clients=tuple(clients),
+        contracts=tuple(contracts),
+        client=client[starts],
+        contract=contract[starts],
+        is_long=is_long[starts],
+        speculative_lots=spec.astype(np.int64),
+        hedge_lots=hedged.astype(np.int64),
+        is_individual=is_individual,
+        member_code=member_code,
+    )
+
+
 def side_lots_frame(session: Session, day: date) -> pd.DataFrame:
     """Lots per (client, contract, side) on ``day``, speculative and hedge apart.
 
@@ -334,30 +494,19 @@ def side_lots_frame(session: Session, day: date) -> pd.DataFrame:
     speculative_lots, hedge_lots (int64). Only sides with lots; ordered by contract,
     side, client.
     """
-    spec = func.sum(Position.lots).filter(Position.hedge.is_(False))
-    hedge = func.sum(Position.lots).filter(Position.hedge.is_(True))
-    stmt = (
-        select(
-            Position.client_code,
-            Client.is_individual,
-            Client.member_code,
-            Position.contract_code,
-            Position.side,
-            func.coalesce(spec, 0),
-            func.coalesce(hedge, 0),
-        )
-        .join(Client, Client.code == Position.client_code)
-        .where(Position.trading_day == day, Position.lots > 0)
-        .group_by(
-            Position.client_code,
-            Client.is_individual,
-            Client.member_code,
-            Position.contract_code,
-            Position.side,
-        )
-        .order_by(Position.contract_code, Position.side, Position.client_code)
+    s = side_lots(session, day)
+    clients = np.asarray(s.clients, dtype=object)
+    contracts = np.asarray(s.contracts, dtype=object)
+    columns = (
+        clients[s.client] if len(clients) else (),
+        s.is_individual[s.client],
+        s.member_code[s.client],
+        contracts[s.contract] if len(contracts) else (),
+        np.where(s.is_long, "long", "short").astype(object),
+        s.speculative_lots,
+        s.hedge_lots,
     )
-    return _frame(session.execute(stmt).all(), SIDE_LOT_COLUMNS)
+    return frame_from(columns, SIDE_LOT_COLUMNS)
 
 
 # --------------------------------------------------------------------- members

@@ -856,6 +856,44 @@ class LiveRiskEngine:
 
 
 # --------------------------------------------------------------------- loading
+POSITION_FRAME_COLUMNS = ["client_code", "contract_code", "side", "hedge", "lots"]
+
+
+def _position_frame(session: Session, stmt: Any) -> tuple[pd.DataFrame, set[str], set[str]]:
+    """The position lines of ``stmt`` (selecting id, client_code, contract_code, side,
+    hedge, lots) as a frame without the id, ordered by contract and id (the order of
+    the (day, contract) index), with the sets of its client and contract codes. Read
+    column-wise (``core.db.columnar``) walking the (day, client, contract, side, hedge)
+    key, which reads the table sequentially."""
+    from core.db.columnar import codes_of, fetch_columns, fetch_concat, gc_paused, sort_order
+
+    stmt = stmt.order_by(
+        Position.client_code, Position.contract_code, Position.side, Position.hedge
+    )
+    columns = fetch_concat(session, stmt, ("int", "str", "str", "str", "int", "int"))
+    if columns is None:
+        columns = fetch_columns(session, stmt, len(POSITION_FRAME_COLUMNS) + 1)
+    if not len(columns[0]):
+        return pd.DataFrame([], columns=POSITION_FRAME_COLUMNS), set(), set()
+    with gc_paused():
+        ids = np.asarray(columns[0], dtype=np.int64)
+        contract, contracts = codes_of(columns[2])
+        clients = set(columns[1])
+        order = sort_order(contract, ids - ids.min())
+        data: dict[str, Any] = {
+            "client_code": np.asarray(columns[1], dtype=object)[order],
+            "contract_code": np.asarray(columns[2], dtype=object)[order],
+            "side": np.asarray(columns[3], dtype=object)[order],
+            "hedge": np.asarray(columns[4], dtype=np.bool_)[order],
+            "lots": np.asarray(columns[5], dtype=np.int64)[order],
+        }
+        del columns
+        frame = pd.DataFrame(data, columns=POSITION_FRAME_COLUMNS)
+        for name in ("client_code", "contract_code", "side"):
+            frame[name] = frame[name].astype("str")
+    return frame, clients, set(contracts)
+
+
 def load_day_inputs(
     session: Session,
     trading_day: date,
@@ -939,22 +977,21 @@ def load_day_inputs(
             return stmt
         return stmt.join(Client, Client.code == column).where(Client.member_code == member_code)
 
-    pos_stmt = clients_of_member(
-        select(
-            Position.client_code,
-            Position.contract_code,
-            Position.side,
-            Position.hedge,
-            Position.lots,
-        ).where(Position.trading_day == prev, Position.lots > 0),
+    pos_stmt = select(
+        Position.id,
         Position.client_code,
-    )
-    positions = pd.DataFrame(
-        session.execute(pos_stmt).all(),
-        columns=["client_code", "contract_code", "side", "hedge", "lots"],
-    )
+        Position.contract_code,
+        Position.side,
+        Position.hedge,
+        Position.lots,
+    ).where(Position.trading_day == prev, Position.lots > 0)
+    if member_code is not None:
+        pos_stmt = pos_stmt.where(
+            Position.client_code.in_(select(Client.code).where(Client.member_code == member_code))
+        )
+    positions, held, held_contracts = _position_frame(session, pos_stmt)
     known = {c.code for c in contracts}
-    unknown = sorted(set(positions["contract_code"]) - known)
+    unknown = sorted(held_contracts - known)
     if unknown:
         raise InputError(
             f"no settlement price on {prev} for {', '.join(unknown[:5])}",
@@ -967,7 +1004,10 @@ def load_day_inputs(
         ),
         ClientBalance.client_code,
     )
-    balances = {str(c): int(b) for c, b in session.execute(bal_stmt)}
+    from core.db.columnar import fetch_columns
+
+    bal_codes, bal_values = fetch_columns(session, bal_stmt, 2)
+    balances = {str(c): int(b) for c, b in zip(bal_codes, bal_values, strict=True)}
     moves = clients_of_member(
         select(
             FundMovement.client_code,
@@ -985,7 +1025,7 @@ def load_day_inputs(
     for client, kind, amount in session.execute(moves):
         sign = 1 if kind == "deposit" else -1
         transfers[client] = transfers.get(client, 0) + sign * int(amount)
-    codes = sorted(set(balances) | set(positions["client_code"]) | set(transfers))
+    codes = sorted(set(balances) | held | set(transfers))
     accounts = pd.DataFrame(
         {
             "client_code": codes,

@@ -20,6 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from core.errors import ConfigError, InputError
 from core.resources import resource
 from core.trading_calendar import TradingCalendar
@@ -377,6 +380,62 @@ def excess_report(
         )
     rows.sort(key=lambda r: (r.account, r.side))
     return rows
+
+
+@dataclass(frozen=True)
+class ExcessArrays:
+    """``excess_report`` over numpy columns (one entry per account side).
+
+    ``limit`` is -1 where there is no limit (unlimited). ``usage_bp`` is the usage in
+    hundredths of a percent (speculative × 10,000 ÷ limit, rounded half up, as
+    ``usage`` shown to two decimals of a percent), -1 where ``usage`` is None.
+    """
+
+    excess: npt.NDArray[np.int64]
+    usage_bp: npt.NDArray[np.int64]
+    is_near_limit: npt.NDArray[np.bool_]
+    is_over_limit: npt.NDArray[np.bool_]
+
+
+_EXACT_INT64 = 2**62 // 20_000
+"""Largest lots or limit for which the int64 formulas of ``excess_arrays`` are exact."""
+
+
+def excess_arrays(
+    speculative_lots: npt.NDArray[np.int64],
+    limit: npt.NDArray[np.int64],
+    *,
+    warn_level: Fraction = WARN_LEVEL,
+) -> ExcessArrays:
+    """``excess_report``'s figures for many account sides at once, in exact integers.
+
+    ``excess = max(0, speculative − limit)``; near from ``warn_level`` of the limit up
+    (``speculative × q ≥ p × limit`` for ``warn_level = p/q``); ``usage_bp`` the usage
+    fraction ``speculative / limit`` rounded half up to 1/10,000 (None → -1; a limit of
+    0 has no usage). ``limit`` -1 = unlimited. ValueError for negative lots or values
+    too large for exact int64 arithmetic.
+    """
+    spec = np.asarray(speculative_lots, dtype=np.int64)
+    lim = np.asarray(limit, dtype=np.int64)
+    if len(spec) and int(spec.min()) < 0:
+        raise ValueError("lots must not be negative")
+    p, q = warn_level.numerator, warn_level.denominator
+    bound = _EXACT_INT64 // max(p, q, 1)
+    if len(spec) and (int(spec.max()) > bound or int(lim.max()) > bound):
+        raise ValueError("lots or limit too large for exact arithmetic")
+    limited = lim >= 0
+    safe = np.where(limited, lim, 0)
+    excess = np.where(limited, np.maximum(spec - safe, 0), 0)
+    near = limited & (spec * q >= p * safe) & (spec > 0)
+    has_usage = limited & (safe > 0)
+    denominator = np.where(has_usage, safe, 1)
+    usage_bp = np.where(has_usage, (spec * 20_000 + denominator) // (2 * denominator), -1)
+    return ExcessArrays(
+        excess=excess.astype(np.int64),
+        usage_bp=usage_bp.astype(np.int64),
+        is_near_limit=near,
+        is_over_limit=excess > 0,
+    )
 
 
 @dataclass(frozen=True)

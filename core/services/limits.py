@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -23,11 +26,13 @@ from core.progress import ProgressState
 from core.rules.position_limits import (
     WARN_LEVEL,
     AccountPosition,
+    ExcessArrays,
     LimitLookup,
     Party,
     Period,
     PreTradeCheck,
     check_open,
+    excess_arrays,
     excess_report,
     limit_period,
     position_limit,
@@ -141,8 +146,8 @@ def limits_report(
     if not 0 < warn_level <= 1:
         raise InputError(f"warning level must be in (0, 1], got {float(warn_level)}")
     d = resolve_price_day(session, day)
-    lots = rq.side_lots_frame(session, d)
-    if lots.empty:
+    lots = rq.side_lots(session, d)
+    if not len(lots):
         raise InputError(f"no positions on {d}")
     prices = rq.day_prices_frame(session, d)
     oi_of: dict[str, int] = dict(
@@ -156,15 +161,29 @@ def limits_report(
         zip(contracts["contract_code"].tolist(), contracts["delivery_month"].tolist(), strict=True)
     )
     cal = default_calendar()
-    rows: list[dict[str, object]] = []
     no_data: list[dict[str, object]] = []
     unverified: set[str] = set()
-    groups = list(lots.groupby(["contract_code", "is_individual"], sort=True))
-    for gi, (key, group) in enumerate(groups):
-        report(progress, "check limits", gi, len(groups))
-        contract, is_individual = str(key[0]), bool(key[1])
-        party = _party(bool(is_individual))
+    # Groups (contract, party) in (contract code, is_individual) order, as a sorted
+    # groupby would give them; each row's group from its contract and client.
+    individual = lots.is_individual[lots.client]
+    group = lots.contract * 2 + individual
+    n_groups = len(lots.contracts) * 2
+    group_ids = np.flatnonzero(np.bincount(group, minlength=n_groups))
+    # Accounts per group: distinct clients (a client may hold both sides).
+    n_clients = max(len(lots.clients), 1)
+    pairs = np.sort(group * n_clients + lots.client)
+    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
+    accounts_of = np.bincount(pairs // n_clients, minlength=n_groups)
+    limit_of = np.full(n_groups, -1, dtype=np.int64)
+    checked = np.zeros(n_groups, dtype=np.bool_)
+    period_of = np.full(n_groups, "", dtype=object)
+    periods: dict[str, Period | None] = {}
+    for gi, g in enumerate(group_ids.tolist()):
+        report(progress, "check limits", gi, len(group_ids))
+        contract = lots.contracts[g // 2]
+        party = _party(bool(g % 2))
         product = product_of[contract]
+        accounts = int(accounts_of[g])
         if contract not in oi_of:
             no_data.append(
                 {
@@ -172,14 +191,15 @@ def limits_report(
                     "product_code": product,
                     "period": "",
                     "party": party.value,
-                    "accounts": int(group["client_code"].nunique()),
+                    "accounts": accounts,
                     "reason": f"no settlement price (open interest) on {d}",
                 }
             )
             continue
-        dm = month_of[contract]
         oi = int(oi_of[contract])
-        period = _period(d, dm, cal)
+        if contract not in periods:
+            periods[contract] = _period(d, month_of[contract], cal)
+        period = periods[contract]
         if period is None:
             no_data.append(
                 {
@@ -187,7 +207,7 @@ def limits_report(
                     "product_code": product,
                     "period": "",
                     "party": party.value,
-                    "accounts": int(group["client_code"].nunique()),
+                    "accounts": accounts,
                     "reason": "limit period unknown: the delivery approach lies beyond "
                     "the trading calendar",
                 }
@@ -201,62 +221,17 @@ def limits_report(
                     "product_code": product,
                     "period": period.value,
                     "party": party.value,
-                    "accounts": int(group["client_code"].nunique()),
+                    "accounts": accounts,
                     "reason": lookup.warning or "no limit data",
                 }
             )
             continue
         if not lookup.rule.verified:
             unverified.add(f"{product} {period.value} {party.value}: {lookup.rule.source}")
-        positions = [
-            AccountPosition(c, s, int(sp), int(h))
-            for c, s, sp, h in zip(
-                group["client_code"],
-                group["side"],
-                group["speculative_lots"],
-                group["hedge_lots"],
-                strict=True,
-            )
-        ]
-        hedge_of = {(p.account, p.side): p.hedge_lots for p in positions}
-        for r in excess_report(positions, lookup.limit, warn_level=warn_level):
-            status = (
-                "unlimited"
-                if r.limit is None
-                else "over"
-                if r.is_over_limit
-                else "near"
-                if r.is_near_limit
-                else "ok"
-            )
-            rows.append(
-                {
-                    "client_code": r.account,
-                    "contract_code": contract,
-                    "product_code": product,
-                    "side": r.side,
-                    "period": period.value,
-                    "party": party.value,
-                    "open_interest": oi,
-                    "speculative_lots": r.speculative_lots,
-                    "hedge_lots": hedge_of[(r.account, r.side)],
-                    "limit_lots": r.limit,
-                    "excess_lots": r.excess,
-                    "usage_pct": "" if r.usage is None else _pct(r.usage),
-                    "status": status,
-                }
-            )
-    frame = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
-    frame["limit_lots"] = frame["limit_lots"].astype("Int64")
-    for col in ("open_interest", "speculative_lots", "hedge_lots", "excess_lots"):
-        frame[col] = frame[col].astype("int64")
-    if len(frame):
-        frame["_o"] = frame["status"].map(STATUS_ORDER)
-        frame = frame.sort_values(
-            ["_o", "excess_lots", "contract_code", "client_code", "side"],
-            ascending=[True, False, True, True, True],
-            kind="stable",
-        ).drop(columns="_o")
+        checked[g] = True
+        limit_of[g] = -1 if lookup.limit is None else lookup.limit
+        period_of[g] = period.value
+    frame = _rows_frame(lots, group, checked, limit_of, period_of, oi_of, product_of, warn_level)
     result = LimitsReport(
         trading_day=d,
         version=version,
@@ -267,21 +242,142 @@ def limits_report(
     )
     changes = Changes.none()
     if record_audit:
-        counts = frame["status"].value_counts()
-        audit(
-            session,
-            "preview.limits",
-            {
-                "day": d,
-                "version": version,
-                "warn_level": str(warn_level),
-                "over": int(counts.get("over", 0)),
-                "near": int(counts.get("near", 0)),
-                "no_data": len(no_data),
-            },
-        )
+        audit(session, LIMITS_AUDIT, limits_audit_detail(result))
         changes = Changes(audit=True)
     return result, changes
+
+
+LIMITS_AUDIT = "preview.limits"
+
+
+def limits_audit_detail(result: LimitsReport) -> dict[str, object]:
+    """The detail of the "preview.limits" audit entry of ``result``."""
+    counts = result.rows["status"].value_counts()
+    return {
+        "day": result.trading_day,
+        "version": result.version,
+        "warn_level": str(result.warn_level),
+        "over": int(counts.get("over", 0)),
+        "near": int(counts.get("near", 0)),
+        "no_data": len(result.no_data),
+    }
+
+
+def _usage_text(bp: int) -> str:
+    """Hundredths of a percent as ``_pct`` shows them ("" for no usage)."""
+    return "" if bp < 0 else f"{bp // 100}.{bp % 100:02d}%"
+
+
+def _rows_frame(
+    lots: rq.SideLots,
+    group: npt.NDArray[np.int64],
+    checked: npt.NDArray[np.bool_],
+    limit_of: npt.NDArray[np.int64],
+    period_of: npt.NDArray[np.object_],
+    oi_of: dict[str, int],
+    product_of: dict[str, str],
+    warn_level: Fraction,
+) -> pd.DataFrame:
+    """The report rows (``ROW_COLUMNS``) of the checked groups, worst first: status,
+    excess (descending), contract, client, side."""
+    keep = np.flatnonzero(checked[group])
+    client, contract = lots.client[keep], lots.contract[keep]
+    is_long, g = lots.is_long[keep], group[keep]
+    spec = lots.speculative_lots[keep]
+    limit = limit_of[g]
+    try:
+        figures = excess_arrays(spec, limit, warn_level=warn_level)
+    except ValueError:
+        figures = _excess_by_row(lots.clients, client, is_long, spec, limit, warn_level)
+    status = np.where(
+        limit < 0,
+        3,
+        np.where(figures.is_over_limit, 0, np.where(figures.is_near_limit, 1, 2)),
+    )
+    order = np.lexsort((~is_long, client, contract, -figures.excess, status))
+    keep, client, contract, is_long, g = (
+        keep[order],
+        client[order],
+        contract[order],
+        is_long[order],
+        g[order],
+    )
+    spec, limit, status = spec[order], limit[order], status[order]
+    excess, usage_bp = figures.excess[order], figures.usage_bp[order]
+    codes = np.asarray(lots.contracts, dtype=object)
+    products = np.array([product_of[c] for c in lots.contracts], dtype=object)
+    interest = np.array([int(oi_of.get(c, 0)) for c in lots.contracts], dtype=np.int64)
+    bp_index, bp_values = pd.factorize(usage_bp)
+    usage_texts = np.array([_usage_text(int(b)) for b in bp_values], dtype=object)
+    names = np.asarray(lots.clients, dtype=object)
+    parties = np.array([Party.CLIENT.value, Party.INDIVIDUAL.value], dtype=object)
+    statuses = np.array(list(STATUS_ORDER), dtype=object)
+    n = len(keep)
+    data = {
+        "client_code": names[client] if n else np.empty(0, dtype=object),
+        "contract_code": codes[contract] if n else np.empty(0, dtype=object),
+        "product_code": products[contract] if n else np.empty(0, dtype=object),
+        "side": np.where(is_long, "long", "short").astype(object),
+        "period": period_of[g],
+        "party": parties[g % 2],
+        "open_interest": interest[contract] if n else np.empty(0, dtype=np.int64),
+        "speculative_lots": spec,
+        "hedge_lots": lots.hedge_lots[keep],
+        "limit_lots": pd.arrays.IntegerArray(np.where(limit < 0, 0, limit), limit < 0),
+        "excess_lots": excess,
+        "usage_pct": usage_texts[bp_index.reshape(-1)] if n else np.empty(0, dtype=object),
+        "status": statuses[status],
+    }
+    if n == 0:  # as built from no rows: untyped text columns
+        frame = pd.DataFrame([], columns=list(ROW_COLUMNS))
+        frame["limit_lots"] = frame["limit_lots"].astype("Int64")
+        for col in ("open_interest", "speculative_lots", "hedge_lots", "excess_lots"):
+            frame[col] = frame[col].astype("int64")
+        return frame
+    frame = pd.DataFrame(data, columns=list(ROW_COLUMNS))
+    for col in (*ROW_COLUMNS[:6], "usage_pct", "status"):
+        frame[col] = frame[col].astype("str")
+    return frame
+
+
+def _excess_by_row(
+    clients: tuple[str, ...],
+    client: npt.NDArray[np.int64],
+    is_long: npt.NDArray[np.bool_],
+    spec: npt.NDArray[np.int64],
+    limit: npt.NDArray[np.int64],
+    warn_level: Fraction,
+) -> ExcessArrays:
+    """``excess_arrays`` row by row with Python integers (huge values; ValueError for
+    negative lots as ``excess_report``)."""
+    excess, usage, near, over = [], [], [], []
+    for c, lg, s, lim in zip(
+        client.tolist(), is_long.tolist(), spec.tolist(), limit.tolist(), strict=True
+    ):
+        side: Literal["long", "short"] = "long" if lg else "short"
+        (r,) = excess_report(
+            [AccountPosition(clients[c], side, s)],
+            None if lim < 0 else lim,
+            warn_level=warn_level,
+        )
+        excess.append(r.excess)
+        usage.append(-1 if r.usage is None else _bp(r.usage))
+        near.append(r.is_near_limit)
+        over.append(r.is_over_limit)
+    return ExcessArrays(
+        np.array(excess, dtype=np.int64),
+        np.array(usage, dtype=np.int64),
+        np.array(near, dtype=np.bool_),
+        np.array(over, dtype=np.bool_),
+    )
+
+
+def _bp(x: Fraction) -> int:
+    """``_pct``'s rounding as hundredths of a percent."""
+    value = (Decimal(x.numerator) / Decimal(x.denominator) * 100).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )
+    return int(value * 100)
 
 
 @dataclass(frozen=True)

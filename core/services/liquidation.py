@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.changes import Changes
 from core.db import risk_queries as rq
+from core.db.columnar import codes_of
 from core.errors import CalendarHorizonError, ConfigError, InputError
 from core.money import fen_to_str, half_up_div, round_half_up_fen
 from core.progress import ProgressState
@@ -220,10 +221,9 @@ def preview_liquidation(
         per_lot = half_up_div(frame["margin_fen"].to_numpy(dtype=np.int64), lots)
     else:
         per_lot, warnings = _recomputed_margin_per_lot(frame, d)
-    clients, client_idx = np.unique(frame["client_code"].to_numpy(dtype=str), return_inverse=True)
-    contracts, contract_idx = np.unique(
-        frame["contract_code"].to_numpy(dtype=str), return_inverse=True
-    )
+    # As np.unique(..., return_inverse=True) on the codes, by hashing.
+    client_idx, clients = codes_of(frame["client_code"].to_numpy(dtype=object))
+    contract_idx, contracts = codes_of(frame["contract_code"].to_numpy(dtype=object))
     book = MarginBook(
         clients=tuple(str(c) for c in clients),
         contracts=tuple(str(c) for c in contracts),
@@ -311,20 +311,24 @@ def preview_liquidation(
     report(progress, "done", 3, 3)
     changes = Changes.none()
     if record_audit:
-        audit(
-            session,
-            "preview.liquidation",
-            {
-                "member": info.code,
-                "day": d,
-                "reserve_fen": reserve,
-                "deposit_fen": deposit_fen,
-                "requirement": p.requirement,
-                "lots_method": p.lots_method,
-                "required_fen": chosen.required_fen,
-                "released_fen": chosen.total_released_fen,
-                "unverified": list(p.unverified),
-            },
-        )
+        audit(session, LIQUIDATION_AUDIT, liquidation_audit_detail(result))
         changes = Changes(audit=True)
     return result, changes
+
+
+LIQUIDATION_AUDIT = "preview.liquidation"
+
+
+def liquidation_audit_detail(result: LiquidationReport) -> dict[str, object]:
+    """The detail of the "preview.liquidation" audit entry of ``result``."""
+    return {
+        "member": result.member,
+        "day": result.trading_day,
+        "reserve_fen": result.reserve_fen,
+        "deposit_fen": result.deposit_fen,
+        "requirement": result.params.requirement,
+        "lots_method": result.params.lots_method,
+        "required_fen": result.preview.required_fen,
+        "released_fen": result.preview.total_released_fen,
+        "unverified": list(result.params.unverified),
+    }

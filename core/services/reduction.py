@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -366,23 +367,59 @@ def preview_reduction(
     report(progress, "done", 3, 3)
     changes = Changes.none()
     if record_audit:
-        audit(
-            session,
-            "preview.reduction",
-            {
-                "contract": contract,
-                "d3": d3,
-                "direction": direction.value,
-                "as_if_d3": as_if_d3 is not None,
-                "rounding": chosen,
-                "declared": result.declared_lots,
-                "filled": result.filled_lots,
-                "reduced": result.reduced_lots,
-                "unverified": list(p.unverified),
-            },
-        )
+        audit(session, REDUCTION_AUDIT, reduction_audit_detail(result))
         changes = Changes(audit=True)
     return result, changes
+
+
+REDUCTION_AUDIT = "preview.reduction"
+
+
+def reduction_audit_detail(result: ReductionReport) -> dict[str, object]:
+    """The detail of the "preview.reduction" audit entry of ``result``."""
+    return {
+        "contract": result.contract,
+        "d3": result.d3,
+        "direction": result.direction.value,
+        "as_if_d3": result.as_if_d3,
+        "rounding": result.rounding,
+        "declared": result.declared_lots,
+        "filled": result.filled_lots,
+        "reduced": result.reduced_lots,
+        "unverified": list(result.params.unverified),
+    }
+
+
+def _pct_texts(p: ReductionPreview, keys: npt.NDArray[np.int64]) -> list[str]:
+    """``_pct(p.unit_pnl_pct(k))`` ("" when flat) for each key, in exact integers.
+
+    The percentage to two places is ``pnl × 10,000 / (net × mult × S)`` rounded half
+    away from zero, as ``_pct``'s 28-digit quotient quantized half up gives it unless
+    the quotient lies within its last digit of a tie: exact ties and values too large
+    for that margin go through ``_pct`` itself.
+    """
+    net = p.net_lots[keys].astype(object)
+    pnl = p.pnl_fen[keys].astype(object)
+    scale = p.multiplier * p.settlement_fen
+    out: list[str] = []
+    for k, n, v in zip(keys.tolist(), net.tolist(), pnl.tolist(), strict=True):
+        if n == 0:
+            out.append("")
+            continue
+        den = n * scale
+        num = v * 10_000
+        sign = "-" if (num < 0) != (den < 0) and num != 0 else ""
+        a, b = abs(num), abs(den)
+        whole, rem = divmod(a, b)
+        twice = 2 * rem
+        if twice == b or b * (whole + 1) >= 10**26:
+            fraction = p.unit_pnl_pct(int(k))
+            assert fraction is not None
+            out.append(_pct(fraction))
+            continue
+        cents = whole + (1 if twice > b else 0)
+        out.append(f"{sign}{cents // 100}.{cents % 100:02d}%")
+    return out
 
 
 def _rows(p: ReductionPreview, lrm: ReductionPreview, hu: ReductionPreview) -> pd.DataFrame:
@@ -392,7 +429,7 @@ def _rows(p: ReductionPreview, lrm: ReductionPreview, hu: ReductionPreview) -> p
         p.declared[keys] > 0, "declared", np.where(p.tier[keys] > 0, "profitable", "none")
     )
     side = np.where(p.net_lots[keys] == 0, "flat", np.where(p.net_long[keys], "long", "short"))
-    pct = ["" if (f := p.unit_pnl_pct(int(k))) is None else _pct(f) for k in keys]
+    pct = _pct_texts(p, keys)
     frame = pd.DataFrame(
         {
             "client_code": [p.clients[int(k) >> 1] for k in keys],

@@ -40,8 +40,11 @@ def _column_array(series: pd.Series) -> npt.NDArray[Any]:
     if isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and not isinstance(
         series.dtype, pd.StringDtype
     ):
-        values = series.astype(object).to_numpy()
-        return np.array([None if is_missing(v) else v for v in values], dtype=object)
+        values = np.array(series.astype(object).to_numpy(), dtype=object)
+        missing = pd.isna(values)
+        if missing.any():
+            values[missing] = None
+        return values
     if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
         return series.astype(object).to_numpy()
     return series.to_numpy()
@@ -67,7 +70,7 @@ class FrameTableModel(QAbstractTableModel):
         self._filter_keys = tuple(filter_keys)
         self._frame = pd.DataFrame()
         self._arrays: dict[str, npt.NDArray[Any]] = {}
-        self._search = np.empty(0, dtype=object)
+        self._search: npt.NDArray[Any] | None = np.empty(0, dtype=object)
         self._order = np.empty(0, dtype=np.int64)  # all source rows, sorted
         self._mask = np.empty(0, dtype=bool)  # source rows passing the filters
         self._visible = np.empty(0, dtype=np.int64)  # view row -> source row
@@ -99,16 +102,7 @@ class FrameTableModel(QAbstractTableModel):
         )
         self._arrays = {k: _column_array(frame[k]) for k in keys if k in frame.columns}
         n = len(frame)
-        if self._filter_keys and n:
-            parts = [
-                frame[k].astype(str).str.lower() for k in self._filter_keys if k in frame.columns
-            ]
-            joined = parts[0]
-            for part in parts[1:]:
-                joined = joined + "\x1f" + part
-            self._search = joined.to_numpy(dtype=object)
-        else:
-            self._search = np.full(n, "", dtype=object)
+        self._search = None  # built on the first text filter (``_search_keys``)
         self._order = np.arange(n, dtype=np.int64)
         if self._sort is not None:
             self._order = self._sorted_order(*self._sort)
@@ -247,12 +241,30 @@ class FrameTableModel(QAbstractTableModel):
         mask = np.ones(n, dtype=bool)
         if self._text:
             needle = self._text
-            mask &= np.fromiter((needle in s for s in self._search), dtype=bool, count=n)
+            search = self._search_keys()
+            mask &= np.fromiter((needle in s for s in search), dtype=bool, count=n)
         for key, value in self._value_filters.items():
             array = self._arrays.get(key)
             if array is not None:
                 mask &= array == value
         return mask
+
+    def _search_keys(self) -> npt.NDArray[Any]:
+        """Lowercase filter keys of every source row joined by \\x1f (built once per
+        frame, when a text filter is first applied: most frames are never searched)."""
+        if self._search is None:
+            frame, n = self._frame, len(self._frame)
+            parts = [
+                frame[k].astype(str).str.lower() for k in self._filter_keys if k in frame.columns
+            ]
+            if parts and n:
+                joined = parts[0]
+                for part in parts[1:]:
+                    joined = joined + "\x1f" + part
+                self._search = joined.to_numpy(dtype=object)
+            else:
+                self._search = np.full(n, "", dtype=object)
+        return self._search
 
     def _refilter(self) -> None:
         self.beginResetModel()

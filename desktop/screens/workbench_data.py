@@ -5,19 +5,22 @@ explanation, on any thread with values only) and returns frozen dataclasses and
 DataFrames. Figures come from ``core.services`` and ``core.rules``; this module only
 selects, renames and formats them (percentages and fractions as decimal strings) so
 that the widgets do no arithmetic. Previews change no data, but each run is recorded in
-the audit log (who ran which preview, when): the services add the entry and
-``_commit_audit`` commits it, the only write of these sessions.
+the audit log (who ran which preview, when): the reduction, liquidation and limits
+loaders write the service's entry in a transaction of its own after the reads
+(``_record_audit``), the receipts loader commits the entry its service added
+(``_commit_audit``); these are the only writes of these sessions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -35,11 +38,23 @@ from core.rules.forced_reduction import (
     pct_to_decimal,
 )
 from core.rules.position_limits import limit_effective_from, limit_period
+from core.services._common import audit
 from core.services.delivery import SellerAllocation, allocate_ad_hoc, allocate_delivery_for_seller
-from core.services.limits import LimitsReport, limits_report
-from core.services.liquidation import LiquidationReport, preview_liquidation
+from core.services.limits import LIMITS_AUDIT, LimitsReport, limits_audit_detail, limits_report
+from core.services.liquidation import (
+    LIQUIDATION_AUDIT,
+    LiquidationReport,
+    liquidation_audit_detail,
+    preview_liquidation,
+)
 from core.services.receipts import ReceiptsReport, receipts_report
-from core.services.reduction import ReductionOverrides, ReductionReport, preview_reduction
+from core.services.reduction import (
+    REDUCTION_AUDIT,
+    ReductionOverrides,
+    ReductionReport,
+    preview_reduction,
+    reduction_audit_detail,
+)
 from core.trading_calendar import default_calendar
 
 Rounding = Literal["largest_remainder", "half_up"]
@@ -82,6 +97,20 @@ class LockedContract:
 
 def _commit_audit(session: Session) -> None:
     """Commit the audit entry a preview service added (the session's only write)."""
+    session.commit()
+
+
+def _record_audit(session: Session, action: str, detail: Mapping[str, object]) -> None:
+    """Record a preview's audit entry in a transaction of its own and commit it.
+
+    The preview read everything in one transaction; ending it before the write means
+    the write does not need to upgrade that (by now possibly stale) read snapshot. In
+    SQLite's WAL mode such an upgrade fails at once with "database is locked" when
+    another connection committed meanwhile (the live monitor stores alerts every few
+    seconds); a fresh write transaction waits for the lock instead.
+    """
+    session.rollback()  # nothing written yet: only ends the read transaction
+    audit(session, action, detail)
     session.commit()
 
 
@@ -250,9 +279,9 @@ def load_reduction(
             as_if_d3=as_if,
             overrides=request.overrides,
             progress=progress,
-            record_audit=True,
+            record_audit=False,
         )
-        _commit_audit(session)
+        _record_audit(session, REDUCTION_AUDIT, reduction_audit_detail(report))
     except InputError as exc:
         return ReductionData(
             day,
@@ -434,9 +463,9 @@ def load_liquidation(
             requirement=request.requirement,  # type: ignore[arg-type]
             lots_method=request.lots_method,  # type: ignore[arg-type]
             progress=progress,
-            record_audit=True,
+            record_audit=False,
         )
-        _commit_audit(session)
+        _record_audit(session, LIQUIDATION_AUDIT, liquidation_audit_detail(report))
     except InputError as exc:
         return LiquidationData(day, members, member, defaults, None, str(exc), empty_orders)
     lines = report.lines
@@ -488,6 +517,23 @@ def period_effective_from(day: date, delivery_month: date, period: str) -> date 
         return None
 
 
+def _factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[list[tuple[str, str]], Any]:
+    """The distinct (a, b) pairs of two columns and each row's pair index."""
+    codes_a, uniques_a = pd.factorize(a.to_numpy(dtype=object))
+    codes_b, uniques_b = pd.factorize(b.to_numpy(dtype=object))
+    width = max(len(uniques_b), 1)
+    index, keys = pd.factorize(codes_a * width + codes_b)
+    pairs = [(uniques_a[k // width], uniques_b[k % width]) for k in keys.tolist()]
+    return pairs, index
+
+
+def _take(values: list[Any], index: Any) -> Any:
+    """``values[i]`` for each ``i`` of ``index`` as an object array (no per-row Python)."""
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return table[index]
+
+
 def load_limits(
     session: Session, request: LimitsRequest, progress: ProgressState | None = None
 ) -> LimitsData:
@@ -498,20 +544,22 @@ def load_limits(
             version=request.version,
             warn_level=request.warn_level,
             progress=progress,
-            record_audit=True,
+            record_audit=False,
         )
-        _commit_audit(session)
+        _record_audit(session, LIMITS_AUDIT, limits_audit_detail(report))
     except InputError as exc:
         return LimitsData(None, None, pd.DataFrame(), pd.DataFrame(), (), str(exc))
     contracts = rq.contracts_frame(session)
     month_of = dict(zip(contracts["contract_code"], contracts["delivery_month"], strict=True))
     rows = report.rows.copy()
-    rows["effective_from"] = [
-        period_effective_from(report.trading_day, month_of[c], p)
-        for c, p in zip(rows["contract_code"], rows["period"], strict=True)
-    ]
+    # Once per (contract, period), not per row; mapped back by position.
+    pairs, index = _factorize_pairs(rows["contract_code"], rows["period"])
+    effective = [period_effective_from(report.trading_day, month_of[c], p) for c, p in pairs]
+    rows["effective_from"] = _take(effective, index)
     # Parsed back from core's display string (no arithmetic here): sorts and colours.
-    rows["usage"] = [float(u.rstrip("%")) / 100 if u else float("nan") for u in rows["usage_pct"]]
+    text_index, texts = pd.factorize(rows["usage_pct"].to_numpy(dtype=object))
+    usage = [float(u.rstrip("%")) / 100 if u else float("nan") for u in texts]
+    rows["usage"] = np.array(usage, dtype=np.float64)[text_index] if len(rows) else []
     products = tuple(sorted(set(report.no_data["product_code"].tolist())))
     return LimitsData(report.trading_day, report, rows, report.no_data, products, "")
 

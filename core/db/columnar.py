@@ -1,0 +1,227 @@
+"""Column-wise reads of large SELECTs: DBAPI tuples straight into numpy / pandas columns.
+
+The ORM result machinery (entity loading, one ``Row`` per line with its own result
+processing) costs several microseconds per row; a day of position lines is ~1,000,000
+rows. These helpers execute a Core ``select`` on the session's connection (the same
+transaction, bind parameters processed by SQLAlchemy), take the DBAPI cursor's plain
+tuples with ``fetchall()`` and convert whole columns at once. The cyclic garbage
+collector is paused while the many row tuples exist: they hold no cycles, and each
+collection would walk all of them.
+
+Raw values differ by backend (SQLite returns dates as ISO strings and booleans as
+0/1, PostgreSQL real ``date`` and ``bool`` values); ``to_array`` and ``frame_from``
+accept both and give the same columns as the row-wise ``_frame`` helpers.
+"""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+STR_SEP = "\x1f"
+"""Separator of text values in a concatenated column (ASCII unit separator)."""
+INT_SEP = ","
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees memory)."""
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def fetch_rows(session: Session, stmt: Any) -> list[tuple[Any, ...]]:
+    """The DBAPI rows of ``stmt`` (raw driver values, see the module docstring).
+
+    Pending ORM changes are flushed first, as ``Session.execute`` would autoflush.
+    """
+    if session.autoflush:
+        session.flush()
+    connection = session.connection()
+    with gc_paused():
+        result = connection.execute(stmt)
+        try:
+            cursor = result.cursor
+            assert cursor is not None
+            return list(cursor.fetchall())
+        finally:
+            result.close()
+
+
+def fetch_columns(session: Session, stmt: Any, count: int) -> list[tuple[Any, ...]]:
+    """The ``count`` selected columns of ``stmt`` as tuples of raw values (column-wise)."""
+    rows = fetch_rows(session, stmt)
+    if not rows:
+        return [() for _ in range(count)]
+    with gc_paused():
+        columns = list(zip(*rows, strict=True))
+        del rows
+    return columns
+
+
+def fetch_concat(session: Session, stmt: Any, kinds: Sequence[str]) -> list[Any] | None:
+    """The columns of ``stmt`` transported as one concatenated string each (SQLite).
+
+    ``kinds`` gives each selected column's kind: "str" (a list of str) or "int" (an
+    int64 array; booleans and comparisons arrive as 0/1). Every column must be NOT
+    NULL. SQLite's ``group_concat`` builds the strings in C over the rows of ``stmt``
+    (its ORDER BY picks the index SQLite walks); all aggregates step through the same
+    rows in the same sequence, so the columns stay aligned line by line. Python then
+    splits or parses each string in one call instead of building a tuple per row.
+
+    Returns None when this transport does not apply (another backend) or the result
+    does not check out (a text value containing the separator, a value that is not an
+    integer, a string too long for SQLite): the caller then reads rows.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return None
+    if session.autoflush:
+        session.flush()
+    sub = stmt.subquery()
+    aggregates = [
+        func.group_concat(column, STR_SEP if kind == "str" else INT_SEP)
+        for column, kind in zip(sub.c, kinds, strict=True)
+    ]
+    query = select(func.count(), *aggregates).select_from(sub)
+    try:
+        # A failed SELECT (e.g. "string or blob too big") leaves SQLite's transaction
+        # as it was; the caller reads rows instead.
+        result = session.connection().execute(query)
+        count, *texts = result.one()
+    except DBAPIError:
+        return None
+    out: list[Any] = []
+    with gc_paused():
+        for text, kind in zip(texts, kinds, strict=True):
+            if count == 0:
+                out.append([] if kind == "str" else np.zeros(0, dtype=np.int64))
+                continue
+            if not isinstance(text, str):
+                return None
+            if kind == "str":
+                values: Any = text.split(STR_SEP)
+            else:
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("error")
+                        values = np.fromstring(text, dtype=np.int64, sep=INT_SEP)
+                except (ValueError, DeprecationWarning):
+                    return None
+            if len(values) != count:
+                return None
+            out.append(values)
+    return out
+
+
+def _to_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def to_array(values: Any, dtype: str) -> Any:
+    """One raw column as the array ``_frame`` would build for ``dtype``.
+
+    ``date``: ``datetime.date`` objects (None when missing) in an object array;
+    ``bool``, ``int64``, ``float64``: numpy arrays; ``Int64``: a nullable pandas array;
+    ``str`` and anything else: an object array (converted by ``frame_from``).
+    """
+    if isinstance(values, pd.api.extensions.ExtensionArray) and str(values.dtype) == dtype:
+        return values
+    if isinstance(values, np.ndarray) and values.dtype == np.dtype(_NUMPY.get(dtype, object)):
+        return values
+    if dtype == "date":
+        table = {v: _to_date(v) for v in set(values)}
+        return np.array([table[v] for v in values], dtype=object)
+    if dtype == "bool":
+        return np.array(values, dtype=np.bool_)
+    if dtype == "int64":
+        return np.array(values, dtype=np.int64)
+    if dtype == "float64":
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    if dtype == "Int64":
+        return pd.array(np.array(values, dtype=object), dtype="Int64")
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+_NUMPY = {"bool": np.bool_, "int64": np.int64, "float64": np.float64}
+
+
+def frame_from(columns: Sequence[Any], dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """A DataFrame of raw columns with the names and dtypes of ``dtypes`` (even empty),
+    equal to ``_frame(rows, dtypes)`` of the same rows."""
+    if all(len(values) == 0 for values in columns):
+        # Exactly as the row-wise helpers build an empty frame (pandas' own dtypes).
+        frame = pd.DataFrame({name: [] for name in dtypes}, columns=list(dtypes))
+        for name, dtype in dtypes.items():
+            if dtype != "date":
+                frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
+        return frame
+    data: dict[str, Any] = {}
+    with gc_paused():
+        for values, (name, dtype) in zip(columns, dtypes.items(), strict=True):
+            data[name] = to_array(values, dtype)
+        frame = pd.DataFrame(data, columns=list(dtypes))
+        for name, dtype in dtypes.items():
+            if dtype not in ("date", "bool", "int64", "float64", "Int64"):
+                frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
+    return frame
+
+
+def read_frame(session: Session, stmt: Any, dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """``stmt``'s rows as a DataFrame with the columns and dtypes of ``dtypes``."""
+    return frame_from(fetch_columns(session, stmt, len(dtypes)), dtypes)
+
+
+def codes_of(values: npt.ArrayLike) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """``(codes, uniques)`` with the uniques sorted: as ``np.unique(values,
+    return_inverse=True)`` for strings, but by hashing (no sort of every row)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    if len(uniques) == 0:
+        return codes.astype(np.int64), []
+    labels = list(uniques)
+    order = sorted(range(len(labels)), key=labels.__getitem__)
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(labels), dtype=np.int64)
+    return rank[codes], [labels[i] for i in order]
+
+
+def sort_order(*keys: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """The stable order sorting rows by ``keys`` (first key first), each a small
+    non-negative integer or boolean array; the identity when already in order (the
+    usual case for rows read in index order)."""
+    n = len(keys[0]) if keys else 0
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    combined = np.zeros(n, dtype=np.int64)
+    width = 1
+    for key in keys:
+        k = np.asarray(key, dtype=np.int64)
+        span = int(k.max()) + 1
+        width *= span
+        if width >= 2**62:
+            return np.lexsort(tuple(np.asarray(x) for x in reversed(keys))).astype(np.int64)
+        combined = combined * span + k
+    if bool(np.all(combined[1:] >= combined[:-1])):
+        return np.arange(n, dtype=np.int64)
+    return np.argsort(combined, kind="stable").astype(np.int64)
