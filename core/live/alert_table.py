@@ -35,17 +35,22 @@ class AlertRow(Base):
 
     @classmethod
     def from_alert(cls, day: date, a: Alert, ack: Acknowledgement | None) -> AlertRow:
-        return cls(
-            trading_day=day,
-            alert_id=a.alert_id,
-            raised_at=a.at,
-            kind=a.kind,
-            severity=a.severity,
-            account=a.account,
-            contract=a.contract,
-            receipt=a.receipt,
-            threshold_ppm=a.threshold_ppm,
-            message=a.message[:300],
-            acknowledged_by=ack.user if ack else None,
-            acknowledged_at=ack.at if ack else None,
-        )
+        return cls(**cls.values_of(day, a, ack))
+
+    @staticmethod
+    def values_of(day: date, a: Alert, ack: Acknowledgement | None) -> dict[str, object]:
+        """Column values of one alert (for bulk inserts and updates)."""
+        return {
+            "trading_day": day,
+            "alert_id": a.alert_id,
+            "raised_at": a.at,
+            "kind": a.kind,
+            "severity": a.severity,
+            "account": a.account,
+            "contract": a.contract,
+            "receipt": a.receipt,
+            "threshold_ppm": a.threshold_ppm,
+            "message": a.message[:300],
+            "acknowledged_by": ack.user if ack else None,
+            "acknowledged_at": ack.at if ack else None,
+        }

@@ -275,6 +275,9 @@ class AlertMonitor:
         return alert
 
 
+_IN_CHUNK = 5_000  # ids per IN (...) list, well under SQLite's bound-parameter limit
+
+
 def store_alerts(
     session: Session,
     alerts: Sequence[Alert],
@@ -287,14 +290,42 @@ def store_alerts(
     The caller owns the transaction (``with sessions.begin() as session``). Alert ids
     are per monitor and day, so rows are keyed by (trading_day, alert_id).
     """
+    from sqlalchemy import insert, select, update
+
     from core.live.alert_table import AlertRow
 
+    # Bulk statements, not one merge per alert: a busy day stores thousands of alerts and
+    # the write lock must be held briefly (other screens write their audit entries).
     acks = {a.alert_id: a for a in acknowledgements}
+    ids = sorted({a.alert_id for a in alerts} | set(acks))
+    stored: set[int] = set()
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        stored.update(
+            session.scalars(
+                select(AlertRow.alert_id).where(
+                    AlertRow.trading_day == trading_day, AlertRow.alert_id.in_(chunk)
+                )
+            )
+        )
+    missing = sorted(set(acks) - stored - {a.alert_id for a in alerts})
+    if missing:
+        raise KeyError(f"acknowledgement of unknown alert {missing[0]}")
+    new_rows: list[dict[str, object]] = []
+    changed: list[dict[str, object]] = []
     for a in alerts:
-        ack = acks.pop(a.alert_id, None)
-        session.merge(AlertRow.from_alert(trading_day, a, ack))
-    for ack in acks.values():
-        row = session.get(AlertRow, (trading_day, ack.alert_id))
-        if row is None:
-            raise KeyError(f"acknowledgement of unknown alert {ack.alert_id}")
-        row.acknowledged_by, row.acknowledged_at = ack.user, ack.at
+        values = AlertRow.values_of(trading_day, a, acks.pop(a.alert_id, None))
+        (changed if a.alert_id in stored else new_rows).append(values)
+    changed += [
+        {
+            "trading_day": trading_day,
+            "alert_id": ack.alert_id,
+            "acknowledged_by": ack.user,
+            "acknowledged_at": ack.at,
+        }
+        for ack in acks.values()
+    ]
+    if new_rows:
+        session.execute(insert(AlertRow), new_rows)
+    if changed:
+        session.execute(update(AlertRow), changed)

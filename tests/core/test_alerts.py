@@ -114,3 +114,33 @@ def test_acknowledge_and_store_alerts():
             (3, None),
         ]
         assert rows[0].kind == "risk_ratio"
+
+
+def test_store_alerts_in_bulk_updates_and_refuses_unknown_acks():
+    import pytest
+
+    from core.live import Acknowledgement, Alert
+
+    db = create_engine("sqlite://")
+    Base.metadata.create_all(db, tables=[AlertRow.__table__])
+    alerts = [
+        Alert(i, AT, "risk_ratio", "warning", f"risk ratio 81.00 % crossed 80.00 % ({i})", "C1")
+        for i in range(1, 12_001)  # more ids than one IN (...) chunk
+    ]
+    day = date(2024, 9, 2)
+    with Session(db) as s, s.begin():
+        store_alerts(s, alerts, trading_day=day)
+    with Session(db) as s, s.begin():  # acknowledge two, one of them re-sent with its alert
+        store_alerts(
+            s,
+            alerts[:1],
+            [Acknowledgement(1, "officer", AT), Acknowledgement(11_500, "officer", AT)],
+            trading_day=day,
+        )
+    with Session(db) as s:
+        rows = s.scalars(select(AlertRow).order_by(AlertRow.alert_id)).all()
+        assert len(rows) == 12_000
+        acked = [r.alert_id for r in rows if r.acknowledged_by == "officer"]
+        assert acked == [1, 11_500]
+    with Session(db) as s, s.begin(), pytest.raises(KeyError, match="unknown alert 99999"):
+        store_alerts(s, [], [Acknowledgement(99_999, "officer", AT)], trading_day=day)
