@@ -220,15 +220,23 @@ def test_replay_max_items_and_missing_columns(tmp_path):
         ReplaySource.from_csv(bad, None, [M2409], clock=FakeClock())
 
 
-def test_parquet_replay_needs_pyarrow(tmp_path):
-    pytest.importorskip("pandas")
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        with pytest.raises(ConfigError, match="pyarrow"):
-            ReplaySource.from_parquet(tmp_path / "t.parquet", None, [M2409], clock=FakeClock())
-    else:  # pragma: no cover - pyarrow is not in the venv today
-        pytest.skip("pyarrow installed: covered by the CSV layout")
+def test_parquet_replay_equals_csv_replay(tmp_path):
+    import pandas as pd
+
+    # The same recordings as Parquet (text columns, as an export from the CSV layout).
+    paths = []
+    for name in ("ticks", "trades"):
+        frame = pd.read_csv(REPLAY / f"{name}.csv", dtype=str, keep_default_na=False)
+        path = tmp_path / f"{name}.parquet"
+        frame.to_parquet(path, index=False)
+        paths.append(path)
+    parquet = ReplaySource.from_parquet(
+        paths[0], paths[1], [M2409, I2409], clock=FakeClock(), speed=None
+    )
+    csv = _replay(FakeClock(), None)
+    assert parquet.poll(0.0, 1000) == csv.poll(0.0, 1000)
+    assert (parquet.stats().malformed, parquet.stats().out_of_limit) == (4, 2)
+    assert parquet.stats() == csv.stats()
 
 
 def test_mailbox_keeps_latest_and_counts_drops():
