@@ -167,16 +167,22 @@ def to_array(values: Any, dtype: str) -> Any:
 _NUMPY = {"bool": np.bool_, "int64": np.int64, "float64": np.float64}
 
 
+def rows_frame(rows: Sequence[Any], dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """Rows of a SELECT as a DataFrame with the columns and dtypes of ``dtypes`` (even
+    when empty); "date" columns keep ``datetime.date`` objects (None when missing)."""
+    data = {name: [row[i] for row in rows] for i, name in enumerate(dtypes)}
+    frame = pd.DataFrame(data, columns=list(dtypes))
+    for name, dtype in dtypes.items():
+        if dtype != "date":
+            frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
+    return frame
+
+
 def frame_from(columns: Sequence[Any], dtypes: Mapping[str, str]) -> pd.DataFrame:
     """A DataFrame of raw columns with the names and dtypes of ``dtypes`` (even empty),
-    equal to ``_frame(rows, dtypes)`` of the same rows."""
+    equal to ``rows_frame(rows, dtypes)`` of the same rows."""
     if all(len(values) == 0 for values in columns):
-        # Exactly as the row-wise helpers build an empty frame (pandas' own dtypes).
-        frame = pd.DataFrame({name: [] for name in dtypes}, columns=list(dtypes))
-        for name, dtype in dtypes.items():
-            if dtype != "date":
-                frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
-        return frame
+        return rows_frame([], dtypes)  # pandas' own dtypes for an empty frame
     data: dict[str, Any] = {}
     with gc_paused():
         for values, (name, dtype) in zip(columns, dtypes.items(), strict=True):

@@ -12,7 +12,6 @@ by the day's balance (客户权益). It is a float because it is a ratio, not mo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -22,7 +21,14 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.db.columnar import codes_of, fetch_columns, fetch_concat, frame_from, sort_order
+from core.db.columnar import (
+    codes_of,
+    fetch_columns,
+    fetch_concat,
+    frame_from,
+    rows_frame,
+    sort_order,
+)
 from core.db.tables import (
     Client,
     ClientBalance,
@@ -62,15 +68,6 @@ def latest_trading_day(session: Session, of: DayKind | None = None) -> date | No
 
 
 # --------------------------------------------------------------------- helpers
-def _frame(rows: Sequence[Any], columns: dict[str, str]) -> pd.DataFrame:
-    """Rows of a SELECT as a DataFrame with the given columns and dtypes (even when empty)."""
-    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
-    frame = pd.DataFrame(data, columns=list(columns))
-    for name, dtype in columns.items():
-        if dtype == "date":
-            continue  # kept as datetime.date objects (None for missing)
-        frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
-    return frame
 
 
 def risk_ratios(
@@ -223,7 +220,7 @@ def members_frame(session: Session, day: date | None) -> pd.DataFrame:
         .outerjoin(clients, clients.c.member_code == Member.code)
         .order_by(Member.code)
     )
-    return _frame(session.execute(stmt).all(), MEMBER_COLUMNS)
+    return rows_frame(session.execute(stmt).all(), MEMBER_COLUMNS)
 
 
 # --------------------------------------------------------------------- accounts
@@ -247,7 +244,7 @@ def accounts_frame(session: Session, day: date | None) -> pd.DataFrame:
     Ordered by client code. Empty (with these columns) when ``day`` is None.
     """
     if day is None:
-        return _frame([], ACCOUNT_COLUMNS)
+        return rows_frame([], ACCOUNT_COLUMNS)
     stmt = (
         select(
             Client.code,
@@ -263,7 +260,7 @@ def accounts_frame(session: Session, day: date | None) -> pd.DataFrame:
         .order_by(Client.code)
     )
     rows = [(*row, 0.0) for row in session.execute(stmt).all()]
-    frame = _frame(rows, ACCOUNT_COLUMNS)
+    frame = rows_frame(rows, ACCOUNT_COLUMNS)
     frame["risk_ratio"] = risk_ratios(
         frame["margin_fen"].to_numpy(), frame["balance_fen"].to_numpy()
     )
@@ -309,7 +306,7 @@ def positions_frame(session: Session, day: date | None) -> pd.DataFrame:
     Ordered by client, contract, side, hedge.
     """
     if day is None:
-        return _frame([], POSITION_COLUMNS)
+        return rows_frame([], POSITION_COLUMNS)
     # The lines column-wise (``core.db.columnar``); client names, products and prices
     # once per client or contract, mapped onto the lines (the joins of the row form).
     stmt = (
@@ -361,7 +358,7 @@ def positions_frame(session: Session, day: date | None) -> pd.DataFrame:
     price = np.array([0 if f[1] is None else f[1] for f in fact], dtype=np.int64)
     no_price = np.array([f[1] is None for f in fact], dtype=np.bool_)
     if not len(order):
-        return _frame([], POSITION_COLUMNS)
+        return rows_frame([], POSITION_COLUMNS)
     return frame_from(
         (
             np.asarray(clients, dtype=object)[client],
@@ -404,7 +401,7 @@ def settlement_prices_frame(session: Session, day: date | None) -> pd.DataFrame:
     lots). Ordered by contract code.
     """
     if day is None:
-        return _frame([], PRICE_COLUMNS)
+        return rows_frame([], PRICE_COLUMNS)
     stmt = (
         select(
             SettlementPrice.contract_code,
@@ -423,7 +420,7 @@ def settlement_prices_frame(session: Session, day: date | None) -> pd.DataFrame:
         .where(SettlementPrice.trading_day == day)
         .order_by(SettlementPrice.contract_code)
     )
-    return _frame(session.execute(stmt).all(), PRICE_COLUMNS)
+    return rows_frame(session.execute(stmt).all(), PRICE_COLUMNS)
 
 
 def limit_locked_contracts(session: Session, day: date | None) -> pd.DataFrame:
@@ -480,4 +477,4 @@ def receipts_frame(session: Session, *, include_cancelled: bool = True) -> pd.Da
     )
     if not include_cancelled:
         stmt = stmt.where(WarehouseReceipt.status != "cancelled")
-    return _frame(session.execute(stmt).all(), RECEIPT_COLUMNS)
+    return rows_frame(session.execute(stmt).all(), RECEIPT_COLUMNS)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +25,7 @@ from core.db.columnar import (
     fetch_concat,
     frame_from,
     read_frame,
+    rows_frame,
     sort_order,
 )
 from core.db.delivery_tables import DeliveryMatch
@@ -41,17 +41,7 @@ from core.db.tables import (
     WarehouseReceipt,
 )
 
-
 # --------------------------------------------------------------------- helpers
-def _frame(rows: Sequence[Any], columns: dict[str, str]) -> pd.DataFrame:
-    """Rows of a SELECT as a DataFrame with the given columns and dtypes (even empty)."""
-    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
-    frame = pd.DataFrame(data, columns=list(columns))
-    for name, dtype in columns.items():
-        if dtype == "date":
-            continue  # datetime.date objects (None when missing)
-        frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
-    return frame
 
 
 # --------------------------------------------------------------------- days and prices
@@ -131,7 +121,7 @@ def contracts_frame(session: Session) -> pd.DataFrame:
         .join(Product, Product.code == Contract.product_code)
         .order_by(Contract.code)
     )
-    return _frame(session.execute(stmt).all(), CONTRACT_COLUMNS)
+    return rows_frame(session.execute(stmt).all(), CONTRACT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -198,7 +188,7 @@ def day_prices_frame(session: Session, day: date) -> pd.DataFrame:
         .where(SettlementPrice.trading_day == day)
         .order_by(SettlementPrice.contract_code)
     )
-    return _frame(session.execute(stmt).all(), PRICE_COLUMNS)
+    return rows_frame(session.execute(stmt).all(), PRICE_COLUMNS)
 
 
 # --------------------------------------------------------------------- positions
@@ -615,7 +605,7 @@ def receipts_frame(
         stmt = stmt.where(WarehouseReceipt.product_code == product)
     if statuses is not None:
         stmt = stmt.where(WarehouseReceipt.status.in_(list(statuses)))
-    return _frame(session.execute(stmt).all(), RECEIPT_COLUMNS)
+    return rows_frame(session.execute(stmt).all(), RECEIPT_COLUMNS)
 
 
 # --------------------------------------------------------------------- delivery
@@ -656,7 +646,7 @@ def seller_matches(session: Session, day: date, seller: str, contract: str) -> p
         )
         .order_by(DeliveryMatch.buyer_code, DeliveryMatch.id)
     )
-    return _frame(session.execute(stmt).all(), MATCH_COLUMNS)
+    return rows_frame(session.execute(stmt).all(), MATCH_COLUMNS)
 
 
 def latest_match_day(session: Session, seller: str, contract: str) -> date | None:
@@ -686,4 +676,4 @@ def delivery_matches(session: Session) -> pd.DataFrame:
         DeliveryMatch.seller_code,
         DeliveryMatch.buyer_code,
     )
-    return _frame(session.execute(stmt).all(), MATCH_COLUMNS)
+    return rows_frame(session.execute(stmt).all(), MATCH_COLUMNS)
