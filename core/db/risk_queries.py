@@ -41,8 +41,6 @@ from core.db.tables import (
     WarehouseReceipt,
 )
 
-# --------------------------------------------------------------------- helpers
-
 
 # --------------------------------------------------------------------- days and prices
 def latest_price_day(session: Session, contract: str | None = None) -> date | None:
