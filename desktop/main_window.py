@@ -8,6 +8,7 @@ singleton).
 from __future__ import annotations
 
 import importlib
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -25,11 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from core.changes import Changes
+from core.db.day_book import prefetch
 from core.db.engine import Database, open_database
 from core.db.queries import latest_trading_day
 from core.progress import ProgressState
+from core.trading_calendar import default_calendar
 from desktop import i18n
 from desktop.context import DesktopContext
 from desktop.i18n import translate
@@ -41,6 +45,28 @@ from desktop.tasks import run_op, run_query
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 NAV_WIDTH = 200
 DEFAULT_SIZE = QSize(1366, 768)
+
+
+log = logging.getLogger(__name__)
+
+
+def _warm_up(session: Session) -> bool:
+    """Worker: read the latest day's position book (``core.db.day_book``) and build the
+    trading calendar, so that the first screen over positions (positions, limits,
+    liquidation, the live monitor) opens from memory. Runs at start and after every
+    change of positions; a failure here is not the user's business (the screen reads
+    again and reports it), so it is only logged."""
+    try:
+        prefetch(session)
+        default_calendar()
+    except Exception:
+        log.warning("warm-up read failed", exc_info=True)
+        return False
+    return True
+
+
+def _ignore(_exc: Exception) -> None:
+    """The warm-up's failures are logged by ``_warm_up`` itself."""
 
 
 def masked_url(url: str) -> str:
@@ -340,6 +366,7 @@ class MainWindow(QMainWindow):
     def _load_db_day(self) -> None:
         """The database's last trading day, for pages that are not about one day."""
         run_query(self.ctx, latest_trading_day, self._set_db_day, owner=self)
+        run_query(self.ctx, _warm_up, lambda _done: None, owner=self, on_failure=_ignore)
 
     def _set_db_day(self, day: date | None) -> None:
         self._db_day = day

@@ -16,7 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from core.db.day_book import DayBookCache
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,14 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+
+    @property
+    def day_books(self) -> DayBookCache | None:
+        """The cache of whole-day position reads shared by this database's sessions."""
+        from core.db.day_book import CACHE_KEY, DayBookCache
+
+        cache = (self.sessions.kw.get("info") or {}).get(CACHE_KEY)
+        return cache if isinstance(cache, DayBookCache) else None
 
     @property
     def masked_url(self) -> str:
@@ -157,7 +168,10 @@ def open_database(url: str, *, create: bool = True) -> Database:
     except BaseException:
         engine.dispose()
         raise
-    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    from core.db.day_book import CACHE_KEY, DayBookCache
+
+    sessions = sessionmaker(engine, expire_on_commit=False, info={CACHE_KEY: DayBookCache()})
+    return Database(url=url, engine=engine, sessions=sessions)
 
 
 def db_error_reason(exc: DBAPIError, url: URL | None = None) -> str:

@@ -22,13 +22,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.columnar import (
-    codes_of,
+    coded,
     fetch_columns,
-    fetch_concat,
     frame_from,
     rows_frame,
-    sort_order,
 )
+from core.db.day_book import day_book
 from core.db.tables import (
     Client,
     ClientBalance,
@@ -283,11 +282,11 @@ def at_risk_accounts(session: Session, day: date | None, limit: int = 10) -> pd.
 
 # --------------------------------------------------------------------- positions
 POSITION_COLUMNS = {
-    "client_code": "str",
-    "client_name": "str",
-    "contract_code": "str",
-    "product_code": "str",
-    "side": "str",
+    "client_code": "category",
+    "client_name": "category",
+    "contract_code": "category",
+    "product_code": "category",
+    "side": "category",
     "hedge": "bool",
     "lots": "int64",
     "today_lots": "int64",
@@ -301,40 +300,20 @@ def positions_frame(session: Session, day: date | None) -> pd.DataFrame:
     """Position lines of ``day`` with open lots, with that day's settlement price.
 
     Columns: client_code, client_name, contract_code, product_code, side ('long' or
-    'short') (str); hedge (bool); lots, today_lots (int64 lots); open_price_fen,
-    margin_fen (int64 fen); settlement_fen (nullable Int64 fen, missing without a price).
-    Ordered by client, contract, side, hedge.
+    'short') (categorical: a line holds codes into the day's tables, which makes the
+    frame of a million lines cheap to build, sort and show); hedge (bool); lots,
+    today_lots (int64 lots); open_price_fen, margin_fen (int64 fen); settlement_fen
+    (nullable Int64 fen, missing without a price). Ordered by client, contract, side,
+    hedge. Lines of clients or contracts not on file drop out (the joins of the row form).
     """
     if day is None:
         return rows_frame([], POSITION_COLUMNS)
-    # The lines column-wise (``core.db.columnar``); client names, products and prices
-    # once per client or contract, mapped onto the lines (the joins of the row form).
-    stmt = (
-        select(
-            Position.client_code,
-            Position.contract_code,
-            Position.side == "long",
-            Position.hedge,
-            Position.lots,
-            Position.today_lots,
-            Position.open_price_fen,
-            Position.margin_fen,
-        )
-        .where(Position.trading_day == day, Position.lots > 0)
-        .order_by(Position.client_code, Position.contract_code, Position.side, Position.hedge)
-    )
-    kinds = ("str", "str", "int", "int", "int", "int", "int", "int")
-    columns = fetch_concat(session, stmt, kinds)
-    if columns is None:
-        columns = fetch_columns(session, stmt, len(kinds))
-    client, clients = codes_of(columns[0])
-    contract, contracts = codes_of(columns[1])
-    is_long, hedge = (np.asarray(c, dtype=np.bool_) for c in columns[2:4])
-    lots, today, open_price, margin = (np.asarray(c, dtype=np.int64) for c in columns[4:])
-    del columns
+    # The day's book (read once, shared by the screens; ``core.db.day_book``); client
+    # names, products and prices once per client or contract, mapped onto the lines.
+    book = day_book(session, day)
     codes, names = fetch_columns(session, select(Client.code, Client.name), 2)
-    where = pd.Index(np.asarray(codes, dtype=object)).get_indexer(np.asarray(clients, dtype=object))
-    name_of = np.asarray(names, dtype=object)[where] if len(clients) else np.empty(0, object)
+    clients = np.asarray(book.clients, dtype=object)
+    where = pd.Index(np.asarray(codes, dtype=object)).get_indexer(clients)
     facts = {
         code: (product, price)
         for code, product, price in session.execute(
@@ -344,34 +323,31 @@ def positions_frame(session: Session, day: date | None) -> pd.DataFrame:
                 (SettlementPrice.contract_code == Contract.code)
                 & (SettlementPrice.trading_day == day),
             )
-            .where(Contract.code.in_(contracts))
+            .where(Contract.code.in_(book.contracts))
         )
     }
-    known_contract = np.array([c in facts for c in contracts], dtype=np.bool_)
-    keep = (where >= 0)[client] & known_contract[contract] if len(client) else client > 0
-    order = sort_order(client, contract, ~is_long, hedge)
-    order = order[keep[order]]
-    client, contract, is_long, hedge = client[order], contract[order], is_long[order], hedge[order]
-    lots, today, open_price, margin = lots[order], today[order], open_price[order], margin[order]
-    fact = [facts.get(c, ("", None)) for c in contracts]
-    product = np.array([f[0] for f in fact], dtype=object)
+    known_contract = np.array([c in facts for c in book.contracts], dtype=np.bool_)
+    keep = (where >= 0)[book.client] & known_contract[book.contract]
+    if not keep.any():
+        return rows_frame([], POSITION_COLUMNS)
+    client, contract = book.client[keep], book.contract[keep]
+    fact = [facts.get(c, ("", None)) for c in book.contracts]
     price = np.array([0 if f[1] is None else f[1] for f in fact], dtype=np.int64)
     no_price = np.array([f[1] is None for f in fact], dtype=np.bool_)
-    if not len(order):
-        return rows_frame([], POSITION_COLUMNS)
+    name_of = np.asarray(names, dtype=object)[where] if len(where) else np.empty(0, object)
     return frame_from(
         (
-            np.asarray(clients, dtype=object)[client],
-            name_of[client],
-            np.asarray(contracts, dtype=object)[contract],
-            product[contract],
-            np.where(is_long, "long", "short").astype(object),
-            hedge,
-            lots,
-            today,
-            open_price,
+            coded(client, book.clients),
+            coded(client, name_of),
+            coded(contract, book.contracts),
+            coded(contract, [f[0] for f in fact]),
+            coded(book.is_long[keep].astype(np.int64), ("short", "long")),
+            book.hedge[keep],
+            book.lots[keep],
+            book.today_lots[keep],
+            book.open_price_fen[keep],
             pd.arrays.IntegerArray(price[contract], no_price[contract]),
-            margin,
+            book.margin_fen[keep],
         ),
         POSITION_COLUMNS,
     )

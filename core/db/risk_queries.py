@@ -20,14 +20,14 @@ from sqlalchemy.orm import Session
 
 import core.db.delivery_tables  # noqa: F401  (registers delivery tables on Base)
 from core.db.columnar import (
-    codes_of,
+    coded,
     fetch_columns,
-    fetch_concat,
     frame_from,
     read_frame,
     rows_frame,
     sort_order,
 )
+from core.db.day_book import day_book
 from core.db.delivery_tables import DeliveryMatch
 from core.db.tables import (
     Client,
@@ -264,10 +264,10 @@ def closing_orders(
 
 
 MEMBER_LINE_COLUMNS = {
-    "client_code": "str",
-    "contract_code": "str",
-    "product_code": "str",
-    "side": "str",
+    "client_code": "category",
+    "contract_code": "category",
+    "product_code": "category",
+    "side": "category",
     "hedge": "bool",
     "lots": "int64",
     "margin_fen": "int64",
@@ -281,42 +281,18 @@ MEMBER_LINE_COLUMNS = {
 def member_position_lines(session: Session, member: str, day: date) -> pd.DataFrame:
     """Open lines (lots > 0) of every client of ``member`` on ``day``.
 
-    Columns: client_code, contract_code, product_code, side (str); hedge (bool); lots,
-    margin_fen (stored margin after settlement, fen), multiplier, general_margin_ppm,
-    hedge_margin_ppm (int64); settlement_fen (nullable Int64: that day's S). Ordered by
-    client, contract, side, hedge.
+    Columns: client_code, contract_code, product_code, side (categorical over the day's
+    code tables); hedge (bool); lots, margin_fen (stored margin after settlement, fen),
+    multiplier, general_margin_ppm, hedge_margin_ppm (int64); settlement_fen (nullable
+    Int64: that day's S). Ordered by client, contract, side, hedge.
 
-    The lines are read column-wise (``core.db.columnar``); the contract's facts and
-    price are read once per contract and mapped onto the lines.
+    The lines come from the day's book (``core.db.day_book``, read once and shared);
+    the contract's facts and price are read once per contract and mapped onto them.
     """
-    stmt = (
-        select(
-            Position.client_code,
-            Position.contract_code,
-            Position.side == "long",
-            Position.hedge,
-            Position.lots,
-            Position.margin_fen,
-        )
-        .where(
-            Position.client_code.in_(select(Client.code).where(Client.member_code == member)),
-            Position.trading_day == day,
-            Position.lots > 0,
-        )
-        .order_by(Position.client_code, Position.contract_code, Position.side, Position.hedge)
-    )
-    columns = fetch_concat(session, stmt, ("str", "str", "int", "int", "int", "int"))
-    if columns is None:
-        columns = fetch_columns(session, stmt, 6)
-    client_col, contract_col, long_col, hedge_col, lots_col, margin_col = columns
-    del columns
-    client, clients = codes_of(client_col)
-    contract, contracts = codes_of(contract_col)
-    is_long = np.asarray(long_col, dtype=np.bool_)
-    hedge = np.asarray(hedge_col, dtype=np.bool_)
-    lots = np.asarray(lots_col, dtype=np.int64)
-    margin = np.asarray(margin_col, dtype=np.int64)
-    del client_col, contract_col, long_col, hedge_col, lots_col, margin_col
+    book = day_book(session, day)
+    members = set(session.scalars(select(Client.code).where(Client.member_code == member)))
+    mine = np.fromiter((c in members for c in book.clients), np.bool_, len(book.clients))
+    lines = book.lines_of(mine)
     facts = session.execute(
         select(
             Contract.code,
@@ -331,31 +307,26 @@ def member_position_lines(session: Session, member: str, day: date) -> pd.DataFr
             SettlementPrice,
             (SettlementPrice.contract_code == Contract.code) & (SettlementPrice.trading_day == day),
         )
-        .where(Contract.code.in_(contracts))
+        .where(Contract.code.in_(book.contracts))
     ).all()
     by_code = {row[0]: row[1:] for row in facts}
     # Lines of a contract without its contract or product row drop out (inner joins).
-    known = np.array([c in by_code for c in contracts], dtype=np.bool_)
-    keep = known[contract] if len(contracts) else np.zeros(0, dtype=np.bool_)
-    order = sort_order(client, contract, ~is_long, hedge)
-    order = order[keep[order]]
-    client, contract = client[order], contract[order]
-    is_long, hedge, lots, margin = is_long[order], hedge[order], lots[order], margin[order]
-    fact = [by_code.get(c, (None, 0, None, 0, 0)) for c in contracts]
+    known = np.array([c in by_code for c in book.contracts], dtype=np.bool_)
+    keep = known[lines.contract] if len(lines) else np.zeros(0, dtype=np.bool_)
+    client, contract = lines.client[keep], lines.contract[keep]
+    fact = [by_code.get(c, (None, 0, None, 0, 0)) for c in book.contracts]
     price = np.array([0 if f[2] is None else f[2] for f in fact], dtype=np.int64)
     no_price = np.array([f[2] is None for f in fact], dtype=np.bool_)
-    names = np.asarray(clients, dtype=object)
-    codes = np.asarray(contracts, dtype=object)
-    n = len(order)
+    n = len(client)
     return frame_from(
         (
-            names[client] if n else (),
-            codes[contract] if n else (),
-            np.array([f[0] for f in fact], dtype=object)[contract] if n else (),
-            np.where(is_long, "long", "short").astype(object),
-            hedge,
-            lots,
-            margin,
+            coded(client, book.clients),
+            coded(contract, book.contracts),
+            coded(contract, [str(f[0]) for f in fact]),
+            coded(lines.is_long[keep].astype(np.int64), ("short", "long")),
+            lines.hedge[keep],
+            lines.lots[keep],
+            lines.margin_fen[keep],
             np.array([f[1] for f in fact], dtype=np.int64)[contract] if n else (),
             pd.arrays.IntegerArray(price[contract], no_price[contract]) if n else (),
             np.array([f[3] for f in fact], dtype=np.int64)[contract] if n else (),
@@ -402,35 +373,16 @@ class SideLots:
 def side_lots(session: Session, day: date) -> SideLots:
     """Lots per (client, contract, side) on ``day``, speculative and hedge apart.
 
-    Only sides with lots and clients on file; columnar (see ``SideLots``). Reads the
-    position lines with one Core SELECT and sums them with numpy.
+    Only sides with lots and clients on file; columnar (see ``SideLots``). Sums the
+    lines of the day's book (``core.db.day_book``) with numpy.
     """
-    stmt = (
-        select(
-            Position.client_code,
-            Position.contract_code,
-            Position.side == "long",
-            Position.hedge,
-            Position.lots,
-        )
-        .where(Position.trading_day == day, Position.lots > 0)
-        # The order of the (day, client, contract, side, hedge) key: SQLite walks that
-        # index and reads the table in its storage order instead of seeking per line.
-        .order_by(Position.client_code, Position.contract_code, Position.side, Position.hedge)
-    )
-    columns = fetch_concat(session, stmt, ("str", "str", "int", "int", "int"))
-    if columns is None:
-        columns = fetch_columns(session, stmt, 5)
-    client_col, contract_col, long_col, hedge_col, lots_col = columns
+    book = day_book(session, day)
     codes, individual, members = fetch_columns(
         session, select(Client.code, Client.is_individual, Client.member_code), 3
     )
-    client, clients = codes_of(client_col)
-    contract, contracts = codes_of(contract_col)
-    is_long = np.asarray(long_col, dtype=np.bool_)
-    hedge = np.asarray(hedge_col, dtype=np.bool_)
-    lots = np.asarray(lots_col, dtype=np.int64)
-    del columns, client_col, contract_col, long_col, hedge_col, lots_col
+    clients, contracts = book.clients, book.contracts
+    client, contract, is_long = book.client, book.contract, book.is_long
+    hedge, lots = book.hedge, book.lots
     # Client facts per entry of ``clients``; lines of clients not on file are dropped
     # (the inner join of the SQL form).
     where = pd.Index(np.asarray(codes, dtype=object)).get_indexer(np.asarray(clients, dtype=object))

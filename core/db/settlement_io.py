@@ -26,6 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import Connection, Table, delete, insert, select
 
+from core.db import revisions
 from core.db.tables import (
     Client,
     ClientBalance,
@@ -433,10 +434,12 @@ def _limit_lock_runs(conn: Connection, day: date, lookback: int = 10) -> dict[st
 
 # --------------------------------------------------------------------- writes
 def delete_day_results(conn: Connection, day: date) -> None:
-    """Delete ``day``'s positions, client balances and member reserves (before a rerun)."""
+    """Delete ``day``'s positions, client balances and member reserves (before a rerun);
+    raises their revisions (the rewrite follows in the same transaction)."""
     for table in (Position.__table__, ClientBalance.__table__, ReserveHistory.__table__):
         assert isinstance(table, Table)
         conn.execute(delete(table).where(table.c.trading_day == day))
+        revisions.bump(conn, table.name)
 
 
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:

@@ -163,6 +163,19 @@ class Position(Base):
         CheckConstraint(_in("side", SIDES), name="side_valid"),
         CheckConstraint("lots >= 0 AND today_lots >= 0 AND today_lots <= lots", name="lots_valid"),
         Index("ix_position_day_contract", "trading_day", "contract_code"),
+        # Covering: a whole day's lines in key order without table lookups (rev. 0004).
+        Index(
+            "ix_position_day_book",
+            "trading_day",
+            "client_code",
+            "contract_code",
+            "side",
+            "hedge",
+            "lots",
+            "today_lots",
+            "open_price_fen",
+            "margin_fen",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -379,3 +392,17 @@ class ImportBatch(Base):
     updated: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     user: Mapped[str] = mapped_column(String(64))
+
+
+# --------------------------------------------------------------------- caches
+class DataRevision(Base):
+    """A counter per table, raised in the same transaction as every bulk write to it.
+
+    In-process caches of whole-table reads (``core.db.day_book``) compare it before
+    reuse: a commit that changed the table has also changed its revision.
+    """
+
+    __tablename__ = "data_revision"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)

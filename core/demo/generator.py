@@ -22,6 +22,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.db import engine as engine_module
+from core.db import revisions
 from core.db.engine import Database
 from core.db.tables import AuditLog
 from core.demo.book import (
@@ -385,6 +386,7 @@ def create_demo_data(
                         counts[table.name] = bulk_insert(
                             conn, table, data.tables[table.name], progress
                         )
+                    revisions.bump(conn, table.name)
                 detail = {
                     "scale": scale,
                     "seed": seed,

@@ -45,7 +45,6 @@ from core.db.tables import (
     Contract,
     FundMovement,
     MarginAdjustment,
-    Position,
     Product,
     ReserveHistory,
     SettlementPrice,
@@ -178,6 +177,15 @@ def _column(frame: pd.DataFrame | Mapping[str, Any], name: str, default: Any = N
     if default is None:
         raise InputError("missing column", source="live state", field=name)
     return default
+
+
+def _labels(frame: pd.DataFrame | Mapping[str, Any], name: str) -> Any:
+    """A code column as given when it is categorical (``Index.get_indexer`` and ``map``
+    then work per category, not per line), else as a numpy array."""
+    column = frame.get(name)
+    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
+        return column
+    return _column(frame, name)
 
 
 # --------------------------------------------------------------------- the engine
@@ -429,18 +437,20 @@ class LiveRiskEngine:
         if "account_index" in positions:
             acct = _column(positions, "account_index")
         else:
-            acct = pd.Index(codes).get_indexer(_column(positions, "client_code"))
+            acct = pd.Index(codes).get_indexer(_labels(positions, "client_code"))
             if (acct < 0).any():
                 raise InputError("position of an unknown client", field="client_code")
         if "contract_index" in positions:
             con = _column(positions, "contract_index")
         else:
             con = pd.Index([c.code for c in contracts]).get_indexer(
-                _column(positions, "contract_code")
+                _labels(positions, "contract_code")
             )
             if (con < 0).any():
                 raise InputError("position in an unknown contract", field="contract_code")
-        side = _column(positions, "side")
+        side = _labels(positions, "side")
+        if isinstance(side, pd.Series):
+            side = np.asarray(side.map({"long": 1, "short": -1}).astype(np.int64))
         if side.dtype.kind in "OUS":
             side = np.where(side == "long", 1, np.where(side == "short", -1, 0))
         n = len(acct)
@@ -859,39 +869,42 @@ class LiveRiskEngine:
 POSITION_FRAME_COLUMNS = ["client_code", "contract_code", "side", "hedge", "lots"]
 
 
-def _position_frame(session: Session, stmt: Any) -> tuple[pd.DataFrame, set[str], set[str]]:
-    """The position lines of ``stmt`` (selecting id, client_code, contract_code, side,
-    hedge, lots) as a frame without the id, ordered by contract and id (the order of
-    the (day, contract) index), with the sets of its client and contract codes. Read
-    column-wise (``core.db.columnar``) walking the (day, client, contract, side, hedge)
-    key, which reads the table sequentially."""
-    from core.db.columnar import codes_of, fetch_columns, fetch_concat, gc_paused, sort_order
+def _position_frame(
+    session: Session, day: date, member_code: str | None
+) -> tuple[pd.DataFrame, set[str], set[str]]:
+    """The open lines of ``day`` (of ``member_code``'s clients, if given) from the day's
+    book (``core.db.day_book``, read once and shared with the screens), ordered by
+    contract, client, side (long first), hedge, with the sets of their client and
+    contract codes. Code columns are categorical: mapping them onto the engine's
+    account and contract tables is one lookup per code, not per line."""
+    from core.db.columnar import coded, sort_order
+    from core.db.day_book import day_book
 
-    stmt = stmt.order_by(
-        Position.client_code, Position.contract_code, Position.side, Position.hedge
-    )
-    columns = fetch_concat(session, stmt, ("int", "str", "str", "str", "int", "int"))
-    if columns is None:
-        columns = fetch_columns(session, stmt, len(POSITION_FRAME_COLUMNS) + 1)
-    if not len(columns[0]):
+    book = day_book(session, day)
+    if member_code is not None:
+        mine = set(session.scalars(select(Client.code).where(Client.member_code == member_code)))
+        book = book.lines_of(
+            np.fromiter((c in mine for c in book.clients), np.bool_, len(book.clients))
+        )
+    if not len(book):
         return pd.DataFrame([], columns=POSITION_FRAME_COLUMNS), set(), set()
-    with gc_paused():
-        ids = np.asarray(columns[0], dtype=np.int64)
-        contract, contracts = codes_of(columns[2])
-        clients = set(columns[1])
-        order = sort_order(contract, ids - ids.min())
-        data: dict[str, Any] = {
-            "client_code": np.asarray(columns[1], dtype=object)[order],
-            "contract_code": np.asarray(columns[2], dtype=object)[order],
-            "side": np.asarray(columns[3], dtype=object)[order],
-            "hedge": np.asarray(columns[4], dtype=np.bool_)[order],
-            "lots": np.asarray(columns[5], dtype=np.int64)[order],
-        }
-        del columns
-        frame = pd.DataFrame(data, columns=POSITION_FRAME_COLUMNS)
-        for name in ("client_code", "contract_code", "side"):
-            frame[name] = frame[name].astype("str")
-    return frame, clients, set(contracts)
+    order = sort_order(book.contract, book.client, ~book.is_long, book.hedge)
+    client, contract = book.client[order], book.contract[order]
+    frame = pd.DataFrame(
+        {
+            "client_code": coded(client, book.clients),
+            "contract_code": coded(contract, book.contracts),
+            "side": coded(book.is_long[order].astype(np.int64), ("short", "long")),
+            "hedge": book.hedge[order],
+            "lots": book.lots[order],
+        },
+        columns=POSITION_FRAME_COLUMNS,
+    )
+    held = np.bincount(client, minlength=len(book.clients)) > 0
+    used = np.bincount(contract, minlength=len(book.contracts)) > 0
+    clients = {c for c, h in zip(book.clients, held, strict=True) if h}
+    contracts = {c for c, u in zip(book.contracts, used, strict=True) if u}
+    return frame, clients, contracts
 
 
 def load_day_inputs(
@@ -977,19 +990,7 @@ def load_day_inputs(
             return stmt
         return stmt.join(Client, Client.code == column).where(Client.member_code == member_code)
 
-    pos_stmt = select(
-        Position.id,
-        Position.client_code,
-        Position.contract_code,
-        Position.side,
-        Position.hedge,
-        Position.lots,
-    ).where(Position.trading_day == prev, Position.lots > 0)
-    if member_code is not None:
-        pos_stmt = pos_stmt.where(
-            Position.client_code.in_(select(Client.code).where(Client.member_code == member_code))
-        )
-    positions, held, held_contracts = _position_frame(session, pos_stmt)
+    positions, held, held_contracts = _position_frame(session, prev, member_code)
     known = {c.code for c in contracts}
     unknown = sorted(held_contracts - known)
     if unknown:

@@ -222,8 +222,8 @@ def preview_liquidation(
     else:
         per_lot, warnings = _recomputed_margin_per_lot(frame, d)
     # As np.unique(..., return_inverse=True) on the codes, by hashing.
-    client_idx, clients = codes_of(frame["client_code"].to_numpy(dtype=object))
-    contract_idx, contracts = codes_of(frame["contract_code"].to_numpy(dtype=object))
+    client_idx, clients = codes_of(frame["client_code"])
+    contract_idx, contracts = codes_of(frame["contract_code"])
     book = MarginBook(
         clients=tuple(str(c) for c in clients),
         contracts=tuple(str(c) for c in contracts),

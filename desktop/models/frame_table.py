@@ -1,12 +1,13 @@
 """A table model over a pandas DataFrame: numpy sorting, precomputed text filter.
 
 Implements Qt's QAbstractTableModel contract
-(https://doc.qt.io/qt-6/qabstracttablemodel.html#subclassing). Raw values are kept as
-one numpy array per column; ``data()`` formats only the visible cells and never touches
-the database. ``sort()`` orders the rows with ``numpy.argsort`` on the raw column inside
-``layoutAboutToBeChanged``/``layoutChanged`` (no Python ``lessThan``). Filtering matches
-a lowercase key column built once per frame, and resets the model because the set of
-rows changes.
+(https://doc.qt.io/qt-6/qabstracttablemodel.html#subclassing). Raw values are kept per
+column as numpy arrays, categorical codes or masked integers (``column_store``);
+``data()`` formats only the visible cells and never touches the database. ``sort()``
+orders the rows with ``numpy.argsort`` on the raw column (categories ranked once)
+inside ``layoutAboutToBeChanged``/``layoutChanged`` (no Python ``lessThan``). Filtering
+matches a lowercase Arrow key column built once per frame (``pyarrow.compute``), and
+resets the model because the set of rows changes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -25,6 +28,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from desktop.models import column_store as cs
 from desktop.models.columns import Column, Kind, is_missing
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -33,21 +37,6 @@ RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role returning the raw value of a cell (int fen, float ratio, str code)."""
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ALL_ROLES = [_DISPLAY, Qt.ItemDataRole.ForegroundRole, RAW_ROLE]
-
-
-def _column_array(series: pd.Series) -> npt.NDArray[Any]:
-    """Raw values as a numpy array; nullable integers become objects with None."""
-    if isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and not isinstance(
-        series.dtype, pd.StringDtype
-    ):
-        values = np.array(series.astype(object).to_numpy(), dtype=object)
-        missing = pd.isna(values)
-        if missing.any():
-            values[missing] = None
-        return values
-    if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
-        return series.astype(object).to_numpy()
-    return series.to_numpy()
 
 
 class FrameTableModel(QAbstractTableModel):
@@ -69,8 +58,8 @@ class FrameTableModel(QAbstractTableModel):
         self._columns = tuple(columns)
         self._filter_keys = tuple(filter_keys)
         self._frame = pd.DataFrame()
-        self._arrays: dict[str, npt.NDArray[Any]] = {}
-        self._search: npt.NDArray[Any] | None = np.empty(0, dtype=object)
+        self._arrays: dict[str, cs.Stored] = {}
+        self._search: Any = None  # lowercase Arrow search keys, built on first use
         self._order = np.empty(0, dtype=np.int64)  # all source rows, sorted
         self._mask = np.empty(0, dtype=bool)  # source rows passing the filters
         self._visible = np.empty(0, dtype=np.int64)  # view row -> source row
@@ -100,7 +89,7 @@ class FrameTableModel(QAbstractTableModel):
             | set(self._filter_keys)
             | set(self._value_filters)
         )
-        self._arrays = {k: _column_array(frame[k]) for k in keys if k in frame.columns}
+        self._arrays = {k: cs.store(frame[k]) for k in keys if k in frame.columns}
         n = len(frame)
         self._search = None  # built on the first text filter (``_search_keys``)
         self._order = np.arange(n, dtype=np.int64)
@@ -183,6 +172,18 @@ class FrameTableModel(QAbstractTableModel):
     def _sort_values(self, column: Column) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
         key = column.display_key() if column.kind == Kind.TEXT else column.key
         raw = self._arrays.get(key, np.empty(len(self._frame), dtype=object))
+        if isinstance(raw, cs.CodedColumn):
+            # Rank the categories once; rows sort by their category's rank.
+            cats = raw.categories
+            if column.kind == Kind.ENUM:
+                labels = np.array([column.format(v) for v in cats], dtype=object)
+            else:
+                labels = np.array([str(v).lower() for v in cats], dtype=object)
+            rank = np.empty(len(cats), dtype=np.int64)
+            rank[np.argsort(labels, kind="stable")] = np.arange(len(cats), dtype=np.int64)
+            return raw.per_category(rank), raw.missing
+        if isinstance(raw, cs.MaskedColumn):
+            return raw.values, raw.mask
         if raw.dtype == object:
             missing = np.fromiter((is_missing(v) for v in raw), dtype=bool, count=len(raw))
             if column.is_numeric:
@@ -232,7 +233,7 @@ class FrameTableModel(QAbstractTableModel):
                 return
         else:
             if key not in self._arrays and key in self._frame.columns:
-                self._arrays[key] = _column_array(self._frame[key])
+                self._arrays[key] = cs.store(self._frame[key])
             self._value_filters[key] = value
         self._refilter()
 
@@ -240,30 +241,25 @@ class FrameTableModel(QAbstractTableModel):
         n = len(self._frame)
         mask = np.ones(n, dtype=bool)
         if self._text:
-            needle = self._text
-            search = self._search_keys()
-            mask &= np.fromiter((needle in s for s in search), dtype=bool, count=n)
+            mask &= cs.contains(self._search_keys(), self._text)
         for key, value in self._value_filters.items():
             array = self._arrays.get(key)
             if array is not None:
-                mask &= array == value
+                mask &= cs.equals(array, value)
         return mask
 
-    def _search_keys(self) -> npt.NDArray[Any]:
-        """Lowercase filter keys of every source row joined by \\x1f (built once per
-        frame, when a text filter is first applied: most frames are never searched)."""
+    def _search_keys(self) -> Any:
+        """Lowercase filter keys of every source row joined by \\x1f, as Arrow strings
+        (built once per frame, when a text filter is first applied: most frames are
+        never searched)."""
         if self._search is None:
             frame, n = self._frame, len(self._frame)
-            parts = [
-                frame[k].astype(str).str.lower() for k in self._filter_keys if k in frame.columns
-            ]
+            parts = [cs.lower_text(frame[k]) for k in self._filter_keys if k in frame.columns]
             if parts and n:
-                joined = parts[0]
-                for part in parts[1:]:
-                    joined = joined + "\x1f" + part
-                self._search = joined.to_numpy(dtype=object)
+                separator = pa.scalar("\x1f", type=pa.large_string())
+                self._search = pc.binary_join_element_wise(*parts, separator)
             else:
-                self._search = np.full(n, "", dtype=object)
+                self._search = pa.array([""] * n, type=pa.large_string())
         return self._search
 
     def _refilter(self) -> None:

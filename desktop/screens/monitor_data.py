@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.db import queries
 from core.db import risk_queries as rq
+from core.db.columnar import fetch_columns
 from core.db.tables import Client, Contract, Member
 from core.errors import InputError, RiskDeskError
 from core.live import (
@@ -147,7 +148,8 @@ def load_monitor_start(
         inputs, settings=settings or LiveSettings(), clock=engine_clock
     )
     first = engine.snapshot()
-    names = {str(c): str(n) for c, n in session.execute(select(Client.code, Client.name))}
+    codes, client_names = fetch_columns(session, select(Client.code, Client.name), 2)
+    names = dict(zip(codes, client_names, strict=True))  # DBAPI rows: no ORM row objects
     products = {
         str(c): str(p) for c, p in session.execute(select(Contract.code, Contract.product_code))
     }

@@ -217,7 +217,10 @@ def _side_frames(report: ReductionReport) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = report.rows
     differs = rows["closed_largest_remainder"] != rows["closed_half_up"]
     # Parsed back from core's display string (no arithmetic): sorts as a number.
-    unit = [float(u.rstrip("%")) / 100 if u else float("nan") for u in rows["unit_pnl_pct"]]
+    # Once per distinct text, not per row.
+    index, texts = pd.factorize(rows["unit_pnl_pct"].to_numpy(dtype=object), use_na_sentinel=False)
+    values = np.array([float(u.rstrip("%")) / 100 if u else np.nan for u in texts], np.float64)
+    unit = values[index] if len(index) else np.zeros(0, np.float64)
     rows = rows.assign(differs=differs, unit_pnl=unit)
     declaring = rows[rows["role"] == "declared"][[*DECLARING_KEYS, "unit_pnl"]]
     profitable = rows[rows["role"] == "profitable"][[*PROFITABLE_KEYS, "unit_pnl"]]

@@ -47,14 +47,15 @@ def _build(path: Path, seed: int = SEED, clients: int = CLIENTS) -> Database:
 
 
 def table_hashes(path: Path) -> dict[str, str]:
-    """SHA-256 of every table's rows in a fixed order (audit_log holds a timestamp)."""
+    """SHA-256 of every table's rows in a fixed order (audit_log holds a timestamp;
+    data_revision counts writes, so a regeneration raises it)."""
     out: dict[str, str] = {}
     with sqlite3.connect(path) as con:
         names = [
             r[0]
             for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT IN ('audit_log', 'alembic_version') ORDER BY name"
+                "AND name NOT IN ('audit_log', 'alembic_version', 'data_revision') ORDER BY name"
             )
         ]
         for name in names:
