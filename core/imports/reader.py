@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from core.errors import InputError
+from core.imports.messages import file_problem
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 """UTF-8 (with or without BOM) first; GB18030 is what Chinese Excel saves as "CSV"."""
@@ -40,27 +40,25 @@ def read_table(path: Path, data: bytes | None = None) -> RawTable:
     """Read ``path`` (.csv or .xlsx, the first sheet) with its header in row 1.
 
     ``data`` is the file's content if the caller has already read it (for the hash).
-    Raises InputError naming the file when it cannot be read or has no header.
+    Raises InputError (an ``ImportInputError``) naming the file when it cannot be read or has
+    no header.
     """
     source = path.name
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
-        raise InputError(
-            f"unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx",
-            source=source,
-        )
+        raise file_problem("unsupported_file_type", source, suffix=repr(suffix or "(none)"))
     if data is None:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+            raise file_problem("cannot_read", source, reason=exc.strerror) from None
     cells = _read_xlsx(data, source) if suffix != ".csv" else _read_csv(data, source)
     return _to_table(cells, source)
 
 
 def _to_table(cells: pd.DataFrame, source: str) -> RawTable:
     if cells.shape[0] == 0 or cells.shape[1] == 0:
-        raise InputError("the file is empty (expected a header in row 1)", source=source)
+        raise file_problem("file_empty", source)
     # Cells keep their surrounding spaces here (stripping a million cells costs
     # seconds); the validator strips each distinct value once.
     cells = cells.fillna("")
@@ -70,7 +68,7 @@ def _to_table(cells: pd.DataFrame, source: str) -> RawTable:
     while width and not header_cells[width - 1]:
         width -= 1
     if width == 0:
-        raise InputError("row 1 must hold the column headers; it is empty", source=source)
+        raise file_problem("header_row_empty", source)
     body = cells.iloc[1:, :width]
     body.columns = pd.RangeIndex(width)
     rows = np.arange(2, len(body) + 2, dtype=np.int64)
@@ -93,12 +91,9 @@ def _read_csv(data: bytes, source: str) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
     if text is None:
-        raise InputError(
-            "cannot decode the file as UTF-8 or GB18030 text; save it as CSV UTF-8",
-            source=source,
-        )
+        raise file_problem("cannot_decode", source)
     if not text.strip():
-        raise InputError("the file is empty (expected a header in row 1)", source=source)
+        raise file_problem("file_empty", source)
     try:
         return pd.read_csv(
             io.StringIO(text),
@@ -110,7 +105,7 @@ def _read_csv(data: bytes, source: str) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, ValueError) as exc:
         # pandas counts lines from 1 including the header, as a spreadsheet does.
-        raise InputError(f"malformed CSV: {exc}", source=source) from None
+        raise file_problem("malformed_csv", source, detail=exc) from None
 
 
 def _read_xlsx(data: bytes, source: str) -> pd.DataFrame:
@@ -121,10 +116,10 @@ def _read_xlsx(data: bytes, source: str) -> pd.DataFrame:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError(f"not a readable .xlsx workbook: {exc}", source=source) from None
+        raise file_problem("bad_workbook", source, detail=exc) from None
     try:
         if not book.worksheets:
-            raise InputError("the workbook has no sheets", source=source)
+            raise file_problem("no_sheets", source)
         sheet = book.worksheets[0]
         out: list[list[str]] = []
         expected_row = 1

@@ -19,6 +19,7 @@ from core.db.engine import Database
 from core.db.tables import ImportBatch
 from core.errors import InputError, ValidationErrors
 from core.imports.layouts import LAYOUTS, Layout
+from core.imports.messages import file_problem
 from core.imports.reader import RawTable, read_table
 from core.imports.reference import load_reference
 from core.imports.upsert import apply_upsert, plan_upsert
@@ -70,16 +71,14 @@ def layout_for(kind: str) -> Layout:
     try:
         return LAYOUTS[kind]
     except KeyError:
-        raise InputError(
-            f"unknown import kind {kind!r}; known kinds: {', '.join(LAYOUTS)}"
-        ) from None
+        raise file_problem("unknown_kind", "", kind=repr(kind), kinds=", ".join(LAYOUTS)) from None
 
 
 def _read(path: Path) -> tuple[bytes, RawTable]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", source=path.name) from None
+        raise file_problem("cannot_read", path.name, reason=exc.strerror) from None
     return data, read_table(path, data)
 
 

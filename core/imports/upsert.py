@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Executable, Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from core.db import revisions
 from core.imports.layouts import Layout
 from core.imports.validate import ProgressCallback, ValidRows
 from core.imports.values import BEIJING
@@ -201,3 +202,5 @@ def apply_upsert(
             done += len(chunk)
     if progress is not None:
         progress("write", total, total)
+    if total:
+        revisions.bump(session, _table(plan.layout).name)  # stale caches of this table

@@ -3,7 +3,8 @@
 Column-wise: each column is factorised, its distinct values parsed once
 (``core.imports.values``), and cross-field rules (tick, today_lots ≤ lots, limit order,
 client of member, duplicate keys) are numpy expressions over whole columns. Messages are
-built only for failing rows, and at most ``max_errors`` of them per check.
+built only for failing rows, and at most ``max_errors`` of them per check; each is an
+``ImportInputError`` carrying its message code and parameters (``core.imports.messages``).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import pandas as pd
 
 from core.errors import InputError
 from core.imports.layouts import Column, Layout, ValueType, normalise_header
+from core.imports.messages import CellError, ImportInputError, Message, message
 from core.imports.reader import RawTable
 from core.imports.reference import ReferenceData
-from core.imports.values import Parser, got, parser_for
+from core.imports.values import Parser, parser_for
 from core.money import FEN_PER_YUAN
 from core.trading_calendar import TradingCalendar
 
@@ -71,8 +73,9 @@ class Validation:
 class _Errors:
     """Collects errors per check, keeping at most ``limit`` messages of each."""
 
-    def __init__(self, source: str, rows: IntArray, limit: int) -> None:
+    def __init__(self, source: str, rows: IntArray, limit: int, kind: str) -> None:
         self.source = source
+        self.kind = kind
         self.rows = rows
         self.limit = limit
         self.total = 0
@@ -82,11 +85,41 @@ class _Errors:
     def has_errors(self) -> bool:
         return self.total > 0
 
-    def header(self, order: int, field: str, message: str) -> None:
-        self.total += 1
-        self._items.append((1, order, InputError(message, source=self.source, row=1, field=field)))
+    def _problem(
+        self,
+        msg: Message,
+        row: int | None,
+        field: str,
+        columns: tuple[str, ...],
+        headers: tuple[str, ...] | None = None,
+    ) -> ImportInputError:
+        # ``field`` is the file's header of the column (of each key column, "+"-joined).
+        if headers is None:
+            headers = (field,) if columns else ()
+        return ImportInputError(
+            msg,
+            source=self.source,
+            row=row,
+            field=field,
+            kind=self.kind,
+            columns=columns,
+            headers=headers,
+        )
 
-    def add(self, mask: BoolArray, order: int, field: str, message: Callable[[int], str]) -> None:
+    def header(self, order: int, field: str, msg: Message, column: str = "") -> None:
+        self.total += 1
+        columns = (column,) if column else ()
+        self._items.append((1, order, self._problem(msg, 1, field, columns)))
+
+    def add(
+        self,
+        mask: BoolArray,
+        order: int,
+        field: str,
+        msg: Callable[[int], Message],
+        columns: tuple[str, ...],
+        headers: tuple[str, ...] | None = None,
+    ) -> None:
         idx = np.flatnonzero(mask)
         if not len(idx):
             return
@@ -94,24 +127,15 @@ class _Errors:
         self.bad[idx] = True
         for i in idx[: self.limit]:
             row = int(self.rows[i])
-            self._items.append(
-                (
-                    row,
-                    order,
-                    InputError(message(int(i)), source=self.source, row=row, field=field),
-                )
-            )
+            problem = self._problem(msg(int(i)), row, field, columns, headers)
+            self._items.append((row, order, problem))
 
     def result(self) -> list[InputError]:
         items = sorted(self._items, key=lambda t: (t[0], t[1]))[: self.limit]
         out = [e for _, _, e in items]
         if self.total > len(out):
-            out.append(
-                InputError(
-                    f"{self.total - len(out)} more error(s) not shown; fix these and re-run",
-                    source=self.source,
-                )
-            )
+            more = message("more_errors", count=self.total - len(out))
+            out.append(ImportInputError(more, source=self.source, kind=self.kind))
         return out
 
 
@@ -154,8 +178,14 @@ def _map_headers(
             errors.header(
                 pos,
                 header,
-                f"column '{name}' appears twice (as '{first}' "
-                f"in column {found[name] + 1} and in column {pos + 1})",
+                message(
+                    "duplicate_column",
+                    column=name,
+                    first=first,
+                    first_position=found[name] + 1,
+                    position=pos + 1,
+                ),
+                name,
             )
             continue
         found[name] = pos
@@ -163,9 +193,7 @@ def _map_headers(
         if c.required and c.name not in found:
             accepted = ", ".join((c.name, *c.aliases))
             errors.header(
-                1000 + order,
-                c.name,
-                f"required column is missing (accepted headers: {accepted})",
+                1000 + order, c.name, message("missing_column", accepted=accepted), c.name
             )
     return found, tuple(ignored)
 
@@ -181,7 +209,7 @@ def _parse_column(
     codes, uniques = pd.factorize(text)
     n_unique = len(uniques)
     values_u = np.empty(n_unique, dtype=object)
-    message_u: list[str | None] = [None] * n_unique
+    message_u: list[Message | None] = [None] * n_unique
     empty_u = np.zeros(n_unique, dtype=bool)
     default = _EMPTY_DEFAULTS.get(column.type)
     for k, raw_cell in enumerate(uniques):
@@ -189,16 +217,24 @@ def _parse_column(
         if cell == "":
             empty_u[k] = True
             if column.required:
-                message_u[k] = "required value is missing"
+                message_u[k] = message("missing_value")
             values_u[k] = default
             continue
         try:
             values_u[k] = parser(cell)
-        except ValueError as exc:
-            message_u[k] = str(exc)
+        except CellError as exc:
+            message_u[k] = exc.msg
+        except ValueError as exc:  # not worded by a parser: kept as it is
+            message_u[k] = message("invalid_value", detail=exc, value=cell)
     bad_u = np.array([m is not None for m in message_u], dtype=bool)
     bad = bad_u[codes]
-    errors.add(bad, order, field, lambda i: str(message_u[codes[i]]))
+
+    def cell_message(i: int) -> Message:
+        found = message_u[int(codes[i])]
+        assert found is not None
+        return found
+
+    errors.add(bad, order, field, cell_message, (column.name,))
     return _Parsed(column, field, order, text, values_u[codes], ~bad, empty_u[codes])
 
 
@@ -216,12 +252,12 @@ def validate_table(
     Pure: reads nothing but its arguments. Returns the clean rows if there is no error,
     else the errors sorted by row (at most ``max_errors``, plus one "more" line).
     """
-    errors = _Errors(raw.source, raw.rows, max_errors)
+    errors = _Errors(raw.source, raw.rows, max_errors, layout.kind)
     found, ignored = _map_headers(layout, raw.headers, errors)
     if errors.has_errors():
         return Validation(None, errors.result())
     if len(raw) == 0:
-        errors.header(0, "", "the file has no data rows")
+        errors.header(0, "", message("no_data_rows"))
         return Validation(None, errors.result())
 
     known = refs.known()
@@ -329,13 +365,15 @@ def _check_tick(price: _Parsed, contract: _Parsed, ticks: IntArray, errors: _Err
     on_tick = fen % np.where(ticks > 0, ticks, 1) == 0
     mask = price.ok & ~price.empty & (ticks > 0) & ~on_tick
 
-    def message(i: int) -> str:
-        return (
-            f"must be a multiple of the tick of {contract.values[i]} "
-            f"({_yuan(int(ticks[i]))} yuan), {got(str(price.text[i]))}"
+    def off_tick(i: int) -> Message:
+        return message(
+            "off_tick",
+            contract=contract.values[i],
+            tick=_yuan(int(ticks[i])),
+            value=price.text[i],
         )
 
-    errors.add(mask, price.order, price.field, message)
+    errors.add(mask, price.order, price.field, off_tick, (price.column.name,))
     price.ok = price.ok & ~mask
 
 
@@ -348,24 +386,25 @@ def _check_contract_life(parsed: dict[str, _Parsed], refs: ReferenceData, errors
     c_codes, c_uniques = pd.factorize(contract.values[idx])
     d_codes, d_uniques = pd.factorize(day.values[idx])
     pairs, inverse = np.unique(c_codes * len(d_uniques) + d_codes, return_inverse=True)
-    problems: dict[int, str] = {}
+    problems: dict[int, tuple[str, dict[str, object]]] = {}
     for k, pair in enumerate(pairs.tolist()):
         code, when = c_uniques[pair // len(d_uniques)], d_uniques[pair % len(d_uniques)]
         listed, last = refs.contract_life.get(str(code), (None, None))
         if listed is not None and when < listed:
-            problems[k] = f"was not listed yet on {when} (listed {listed})"
+            problems[k] = ("not_listed_yet", {"day": when, "listed": listed})
         elif last is not None and when > last:
-            problems[k] = f"had expired by {when} (last day {last})"
+            problems[k] = ("expired", {"day": when, "last": last})
     if not problems:
         return
     pair_of_row = np.full(len(contract.ok), -1, dtype=np.int64)
     pair_of_row[idx] = inverse.reshape(-1)
     mask = np.isin(pair_of_row, np.fromiter(problems, dtype=np.int64))
 
-    def message(i: int) -> str:
-        return f"contract {contract.values[i]} {problems[int(pair_of_row[i])]}"
+    def outside_life(i: int) -> Message:
+        code, params = problems[int(pair_of_row[i])]
+        return message(code, contract=contract.values[i], **params)
 
-    errors.add(mask, contract.order, contract.field, message)
+    errors.add(mask, contract.order, contract.field, outside_life, (contract.column.name,))
     contract.ok = contract.ok & ~mask
 
 
@@ -392,23 +431,21 @@ def _check_rules(
 def _check_today_lots(lots: _Parsed, today: _Parsed, errors: _Errors) -> None:
     mask = lots.ok & today.ok & (today.ints() > lots.ints())
 
-    def message(i: int) -> str:
-        return f"must not exceed lots ({lots.text[i]}), {got(str(today.text[i]))}"
+    def over_lots(i: int) -> Message:
+        return message("today_over_lots", lots=lots.text[i], value=today.text[i])
 
-    errors.add(mask, today.order, today.field, message)
+    errors.add(mask, today.order, today.field, over_lots, (today.column.name,))
 
 
 def _check_limit(settle: _Parsed, limit: _Parsed, sign: int, errors: _Errors) -> None:
     both = settle.ok & limit.ok & ~limit.empty
     wrong_side = (limit.ints() - settle.ints()) * sign < 0
-    word = "below" if sign == 1 else "above"
+    code = "limit_below_settlement" if sign == 1 else "limit_above_settlement"
 
-    def message(i: int) -> str:
-        return (
-            f"must not be {word} the settlement price ({settle.text[i]}), {got(str(limit.text[i]))}"
-        )
+    def wrong(i: int) -> Message:
+        return message(code, settlement=settle.text[i], value=limit.text[i])
 
-    errors.add(both & wrong_side, limit.order, limit.field, message)
+    errors.add(both & wrong_side, limit.order, limit.field, wrong, (limit.column.name,))
 
 
 def _check_member_of(party: _Parsed, member: _Parsed, refs: ReferenceData, errors: _Errors) -> None:
@@ -419,15 +456,17 @@ def _check_member_of(party: _Parsed, member: _Parsed, refs: ReferenceData, error
     is_member_itself = party.values == member.values
     mask = party.ok & member.ok & ~party.empty & ~is_member_itself & (owner != member.values)
 
-    def message(i: int) -> str:
+    def not_of_member(i: int) -> Message:
         if not owner[i]:  # another member's own code
-            return (
-                f"must be a client of member {member.values[i]} or the member "
-                f"itself, got member code '{party.text[i]}'"
-            )
-        return f"client {party.values[i]} belongs to member {owner[i]}, not to {member.values[i]}"
+            return message("other_member", member=member.values[i], value=party.text[i])
+        return message(
+            "client_of_other_member",
+            client=party.values[i],
+            owner=owner[i],
+            member=member.values[i],
+        )
 
-    errors.add(mask, party.order, party.field, message)
+    errors.add(mask, party.order, party.field, not_of_member, (party.column.name,))
 
 
 def _check_production(made: _Parsed, registered: _Parsed, errors: _Errors) -> None:
@@ -436,13 +475,14 @@ def _check_production(made: _Parsed, registered: _Parsed, errors: _Errors) -> No
     idx = np.flatnonzero(both)
     later[idx] = made.values[idx] > registered.values[idx]
 
-    def message(i: int) -> str:
-        return (
-            f"must not be after the registration date "
-            f"({registered.values[i].isoformat()}), {got(str(made.text[i]))}"
+    def too_late(i: int) -> Message:
+        return message(
+            "produced_after_registration",
+            registered=registered.values[i].isoformat(),
+            value=made.text[i],
         )
 
-    errors.add(later, made.order, made.field, message)
+    errors.add(later, made.order, made.field, too_late, (made.column.name,))
 
 
 def _check_duplicates(
@@ -464,16 +504,19 @@ def _check_duplicates(
     first_row: dict[tuple[Any, ...], int] = {}
     for i in involved:
         first_row.setdefault(tuple(p.values[i] for p in key_parsed), int(errors.rows[i]))
-    field = "+".join(headers[found[p.column.name]] for p in key_parsed)
+    key_headers = tuple(headers[found[p.column.name]] for p in key_parsed)
+    field = "+".join(key_headers)
 
-    def message(i: int) -> str:
+    def duplicate(i: int) -> Message:
         key = tuple(p.values[i] for p in key_parsed)
-        shown = ", ".join(
-            f"{p.column.name}={_show(v)}" for p, v in zip(key_parsed, key, strict=True)
+        pairs = tuple((p.column.name, _show(v)) for p, v in zip(key_parsed, key, strict=True))
+        shown = ", ".join(f"{name}={value}" for name, value in pairs)
+        return Message(
+            "duplicate_key", {"key": shown, "first_row": str(first_row[key])}, pairs=pairs
         )
-        return f"duplicate key ({shown}): already on row {first_row[key]}"
 
-    errors.add(dup, key_parsed[-1].order, field, message)
+    columns = tuple(p.column.name for p in key_parsed)
+    errors.add(dup, key_parsed[-1].order, field, duplicate, columns, key_headers)
 
 
 def _show(value: Any) -> str:

@@ -1,4 +1,5 @@
-"""Cell parsers: one text → one stored value, or a ValueError whose text is the message.
+"""Cell parsers: one text → one stored value, or a CellError (a ValueError) whose text is
+the message and which carries its code and parameters (``core.imports.messages``).
 
 The validator runs these on the *distinct* values of a column (``pandas.factorize``)
 and spreads the results back with the factor codes, so a million-row file costs one
@@ -18,6 +19,7 @@ from core.imports.layouts import (
     Column,
     ValueType,
 )
+from core.imports.messages import CellError
 from core.money import FEN_PER_YUAN
 from core.trading_calendar import TradingCalendar
 
@@ -43,40 +45,37 @@ _WEEKDAYS = (
 Parser = Callable[[str], object]
 
 
-def got(text: str) -> str:
-    return f"got '{text}'"
-
-
 def parse_int(text: str, minimum: int) -> int:
-    """A whole number ≥ minimum ("5", "5.0"); ValueError with the user's message."""
+    """A whole number ≥ minimum ("5", "5.0"); CellError with the user's message."""
     if not _INT_RE.match(text):
-        raise ValueError(f"must be a whole number >= {minimum}, {got(text)}")
+        raise CellError("whole_number", minimum=minimum, value=text)
     value = int(text.split(".", 1)[0])
     if value < minimum:
-        raise ValueError(f"must be a whole number >= {minimum}, {got(text)}")
+        raise CellError("whole_number", minimum=minimum, value=text)
     return value
 
 
-def parse_fen(text: str, what: str = "a yuan amount") -> int:
+def parse_fen(text: str, what: str = "yuan_amount") -> int:
     """A decimal yuan amount with at most two decimals → exact integer fen.
 
     Trailing zeros beyond the second decimal are accepted ("3012.500"); anything that is
-    not a whole number of fen, thousands separators and exponents are refused.
+    not a whole number of fen, thousands separators and exponents are refused. ``what``
+    is the message code of a malformed number.
     """
     m = _DECIMAL_RE.match(text)
     if not m:
-        raise ValueError(f"must be {what} such as 3012.50, {got(text)}")
+        raise CellError(what, value=text)
     sign, whole, frac = m.group(1), m.group(2), (m.group(3) or "").rstrip("0")
     if len(frac) > 2:
-        raise ValueError(f"must have at most two decimals (whole fen), {got(text)}")
+        raise CellError("whole_fen", value=text)
     fen = int(whole) * FEN_PER_YUAN + int(frac.ljust(2, "0"))
     return -fen if sign == "-" else fen
 
 
 def parse_price(text: str) -> int:
-    fen = parse_fen(text, "a price in yuan")
+    fen = parse_fen(text, "yuan_price")
     if fen <= 0:
-        raise ValueError(f"must be a price > 0, {got(text)}")
+        raise CellError("price_positive", value=text)
     return fen
 
 
@@ -84,7 +83,7 @@ def parse_money(text: str, minimum_fen: int) -> int:
     fen = parse_fen(text)
     if fen < minimum_fen:
         bound = "> 0" if minimum_fen == 1 else f">= {minimum_fen / FEN_PER_YUAN:.2f}"
-        raise ValueError(f"must be an amount {bound}, {got(text)}")
+        raise CellError("amount_bound", bound=bound, value=text)
     return fen
 
 
@@ -97,7 +96,7 @@ def parse_date(text: str) -> date:
                 return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 break
-    raise ValueError(f"must be a date YYYY-MM-DD, {got(text)}")
+    raise CellError("date", value=text)
 
 
 def parse_trading_day(text: str, calendar: TradingCalendar) -> date:
@@ -105,12 +104,16 @@ def parse_trading_day(text: str, calendar: TradingCalendar) -> date:
     try:
         is_open = calendar.is_trading_day(day)
     except CalendarHorizonError as exc:
-        raise ValueError(str(exc)) from None
+        raise CellError(
+            "beyond_calendar",
+            detail=exc,
+            value=text,
+            known_from=calendar.known_from.isoformat(),
+            known_until=calendar.known_until.isoformat(),
+        ) from None
     if not is_open:
-        raise ValueError(
-            f"must be a trading day, {got(text)} (a {_WEEKDAYS[day.weekday()]}"
-            f"{', exchange closed' if day.weekday() < 5 else ''})"
-        )
+        code = "exchange_closed" if day.weekday() < 5 else "weekend"
+        raise CellError(code, value=text, weekday=_WEEKDAYS[day.weekday()])
     return day
 
 
@@ -119,7 +122,7 @@ def parse_datetime(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.replace("/", "-"))
     except ValueError:
-        raise ValueError(f"must be a date and time YYYY-MM-DD HH:MM:SS, {got(text)}") from None
+        raise CellError("date_time", value=text) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=BEIJING)
     return value
@@ -127,7 +130,7 @@ def parse_datetime(text: str) -> datetime:
 
 def parse_text(text: str, max_length: int | None) -> str:
     if max_length is not None and len(text) > max_length:
-        raise ValueError(f"must be at most {max_length} characters, got {len(text)}")
+        raise CellError("too_long", max_length=max_length, length=len(text))
     return text
 
 
@@ -135,24 +138,21 @@ def parse_enum(text: str, values: dict[str, str]) -> str:
     found = values.get(text.casefold())
     if found is None:
         allowed = ", ".join(sorted(set(values.values())))
-        raise ValueError(f"must be one of {allowed}, {got(text)}")
+        raise CellError("one_of", allowed=allowed, value=text)
     return found
 
 
 def parse_hedge(text: str) -> bool:
     found = HEDGE_VALUES.get(text.casefold())
     if found is None:
-        raise ValueError(f"must be 0 (speculative) or 1 (hedge), {got(text)}")
+        raise CellError("hedge", value=text)
     return found
 
 
 def parse_reference(text: str, known: frozenset[str], what: str, lower: bool) -> str:
     code = text.lower() if lower else text
     if code not in known:
-        where = (
-            "neither a client nor a member code" if what == "holder" else f"not in the {what} table"
-        )
-        raise ValueError(f"unknown {what} ({where}), {got(text)}")
+        raise CellError(f"unknown_{what}", value=text)
     return code
 
 

@@ -5,7 +5,9 @@ Implements Qt's QAbstractTableModel contract
 tuple of frozen values; ``sort()`` reorders an index array inside
 ``layoutAboutToBeChanged``/``layoutChanged`` (rows sort numerically, missing rows last),
 and ``copy_text`` renders rows as tab-separated text for the clipboard (Excel pastes it
-into columns).
+into columns). Fields and messages are shown in the UI language (``desktop.import_text``:
+import errors carry a message code; others are shown as the core wrote them); the texts
+are computed once per language and set of errors.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtCore import (
 
 from core.errors import InputError
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.import_text import field_text, header_tooltip, message_text
 from desktop.models.columns import CENTER, LEFT, RIGHT
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -39,10 +42,13 @@ _ALIGN = (LEFT, RIGHT, LEFT, LEFT)
 _NO_PLACE = "—"
 
 
-def _sort_key(error: InputError, column: int) -> tuple[Any, ...]:
-    if column == 1:  # missing rows (file-level problems) after numbered rows
-        return (error.row is None, error.row or 0)
-    return (str(getattr(error, COLUMNS[column][0])).lower(),)
+Texts = tuple[str, str, str, str]
+"""The shown cells of one error: file, row, field, message."""
+
+
+def _shown_texts(error: InputError) -> Texts:
+    row = "" if error.row is None else str(error.row)
+    return (error.source, row, field_text(error), message_text(error))
 
 
 class ValidationErrorsModel(QAbstractTableModel):
@@ -52,6 +58,7 @@ class ValidationErrorsModel(QAbstractTableModel):
         super().__init__(parent)
         self._errors: tuple[InputError, ...] = ()
         self._order: list[int] = []
+        self._texts: list[Texts] | None = None  # by error, in the current language
 
     # ----------------------------------------------------------------- data in
     def set_errors(self, errors: Iterable[InputError]) -> None:
@@ -59,6 +66,7 @@ class ValidationErrorsModel(QAbstractTableModel):
         self.beginResetModel()
         self._errors = tuple(errors)
         self._order = list(range(len(self._errors)))
+        self._texts = None
         self.endResetModel()
 
     def clear(self) -> None:
@@ -74,8 +82,16 @@ class ValidationErrorsModel(QAbstractTableModel):
         return tuple(self._errors[i] for i in self._order)
 
     def retranslate(self) -> None:
-        if self.columnCount():
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        self._texts = None
+        last = self.columnCount() - 1
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
+        if self._errors:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._errors) - 1, last))
+
+    def _shown(self) -> list[Texts]:
+        if self._texts is None:
+            self._texts = [_shown_texts(e) for e in self._errors]
+        return self._texts
 
     # ----------------------------------------------------------------- Qt contract
     def rowCount(self, parent: AnyIndex = _ROOT) -> int:
@@ -93,6 +109,8 @@ class ValidationErrorsModel(QAbstractTableModel):
             return None
         text = self.cell_text(index.row(), index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == 2:
+                return header_tooltip(self.error(index.row())) or None
             return text if index.column() == 3 else None
         return text or _NO_PLACE
 
@@ -116,11 +134,17 @@ class ValidationErrorsModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         sources = [(self._order[i.row()], i.column()) for i in persistent]
+        shown = self._shown()
+
+        def key(i: int) -> tuple[Any, ...]:
+            if column == 1:  # missing rows (file-level problems) after numbered rows
+                row = self._errors[i].row
+                return (row is None, row or 0)
+            return (shown[i][column].lower(),)
+
         # Stable: ties keep file order (source, then row) whatever the direction.
         self._order = sorted(
-            range(len(self._errors)),
-            key=lambda i: _sort_key(self._errors[i], column),
-            reverse=order == Qt.SortOrder.DescendingOrder,
+            range(len(self._errors)), key=key, reverse=order == Qt.SortOrder.DescendingOrder
         )
         position = {source: row for row, source in enumerate(self._order)}
         self.changePersistentIndexList(persistent, [self.index(position[s], c) for s, c in sources])
@@ -128,15 +152,8 @@ class ValidationErrorsModel(QAbstractTableModel):
 
     # ----------------------------------------------------------------- text
     def cell_text(self, row: int, column: int) -> str:
-        """Plain text of a cell ("" where the error names no file, row or field)."""
-        error = self.error(row)
-        if column == 0:
-            return error.source
-        if column == 1:
-            return "" if error.row is None else str(error.row)
-        if column == 2:
-            return error.field
-        return error.message
+        """Shown text of a cell ("" where the error names no file, row or field)."""
+        return self._shown()[self._order[row]][column]
 
     def copy_text(self, rows: Sequence[int] | None = None, *, header: bool = True) -> str:
         """Rows (view order; all when None) as tab-separated lines, with a header line."""

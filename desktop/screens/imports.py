@@ -45,6 +45,7 @@ from core.imports import KINDS, LAYOUTS, ImportResult
 from core.progress import ProgressState
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.import_text import summary
 from desktop.models.columns import LEFT, MUTED_BRUSH, NEGATIVE_BRUSH, RIGHT, Column, Kind
 from desktop.models.frame_table import FrameTableModel
 from desktop.screens.base import Screen
@@ -628,9 +629,9 @@ class ImportsScreen(Screen):
             return
         if outcome.refused or outcome.value is None:
             self.errors_view.error_model.set_errors(outcome.errors)
+            detail = summary(outcome.errors, outcome.message)
             self.banner.set_message(
-                translate("Imports", "Nothing was imported: %1").replace("%1", outcome.message),
-                "danger",
+                translate("Imports", "Nothing was imported: %1").replace("%1", detail), "danger"
             )
             self._update_state()
             return

@@ -273,3 +273,115 @@ def test_chinese_screen(screen: ImportsScreen) -> None:
     screen.retranslate()
     assert screen.import_button.text() == "导入"
     assert "交易日" in screen.layout_help.toPlainText()
+
+
+BAD_POSITIONS = (
+    "trading_day,client,contract,side,hedge,lots,today_lots,open_price,margin\n"
+    "2026-11-20,10000001,m2701,long,0,-5,0,3012,100.00\n"
+    "2026-11-20,10000001,zz9999,long,0,3,0,3012,100.00\n"
+    "2026-11-20,10000001,m2701,up,0,3,0,3012.5,100.00\n"
+    "2026-11-21,10000001,m2701,long,0,3,5,3012,x\n"
+    "2026-11-20,10000001,m2701,long,0,3,0,3012,100.00\n"
+)
+BAD_POSITIONS_SHOWN = {
+    "en": [
+        ("2", "lots", "must be a whole number >= 0, got '-5'"),
+        ("3", "contract", "unknown contract (not in the contract table), got 'zz9999'"),
+        ("4", "side", "must be one of buy, long, sell, short, got 'up'"),
+        ("4", "open_price", "must be a multiple of the tick of m2701 (1.00 yuan), got '3012.5'"),
+        ("5", "trading_day", "must be a trading day, got '2026-11-21' (a Saturday)"),
+        ("5", "today_lots", "must not exceed lots (3), got '5'"),
+        ("5", "margin", "must be a yuan amount such as 3012.50, got 'x'"),
+        (
+            "6",
+            "trading_day+client+contract+side+hedge",
+            "duplicate key (trading_day=2026-11-20, client=10000001, contract=m2701, "
+            "side=long, hedge=0): already on row 2",
+        ),
+    ],
+    "zh": [
+        ("2", "手数", "应为不小于 0 的整数，实际为“-5”"),
+        ("3", "合约", "未知合约“zz9999”（不在合约表中）"),
+        ("4", "买卖", "应为 buy, long, sell, short 之一，实际为“up”"),
+        ("4", "开仓价", "应为 m2701 最小变动价位（1.00 元）的整数倍，实际为“3012.5”"),
+        ("5", "交易日", "应为交易日，实际为“2026-11-21”（星期六）"),
+        ("5", "今仓", "不得超过手数（3），实际为“5”"),
+        ("5", "保证金", "应为以元为单位的金额（如 3012.50），实际为“x”"),
+        (
+            "6",
+            "交易日+客户号+合约+买卖+投保",
+            "匹配键重复（交易日=2026-11-20，客户号=10000001，合约=m2701，买卖=long，投保=0）"
+            "：已在第 2 行出现",
+        ),
+    ],
+}
+
+
+def _error_table(screen: ImportsScreen) -> list[tuple[str, ...]]:
+    model = screen.errors_view.error_model
+    return [
+        tuple(model.index(r, c).data() for c in range(model.columnCount()))
+        for r in range(model.rowCount())
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_bad_file_errors_in_the_ui_language(
+    screen: ImportsScreen, tmp_path: Path, qtbot: Any, qtmodeltester: Any, language: str
+) -> None:
+    from desktop import i18n
+
+    i18n.set_language(language)
+    screen.retranslate()
+    bad = tmp_path / "positions_bad.csv"
+    bad.write_text(BAD_POSITIONS, encoding="utf-8")
+    screen.add_files([bad])
+    outcome = _click(screen, screen.validate_button, qtbot)
+    assert outcome.value.failed
+    qtmodeltester.check(screen.errors_view.error_model)
+    expected = [("positions_bad.csv", *cells) for cells in BAD_POSITIONS_SHOWN[language]]
+    assert _error_table(screen) == expected
+    banner = {
+        "zh": "校验未通过：1 个文件中有 8 处错误。未导入任何数据。",
+        "en": "Validation failed: 8 error(s) in 1 file(s). Nothing was imported.",
+    }
+    assert screen.banner.text() == banner[language]
+    screen.errors_view.selectRow(0)
+    copied = screen.errors_view.copy_selection().splitlines()
+    assert copied[1] == "\t".join(expected[0])
+
+    # Switching language re-words the errors already shown.
+    other = "en" if language == "zh" else "zh"
+    i18n.set_language(other)
+    screen.retranslate()
+    assert _error_table(screen) == [
+        ("positions_bad.csv", *cells) for cells in BAD_POSITIONS_SHOWN[other]
+    ]
+
+
+def test_chinese_headers_of_the_file_are_shown_as_written(
+    screen: ImportsScreen, tmp_path: Path, qtbot: Any
+) -> None:
+    from desktop import i18n
+
+    i18n.set_language("zh")
+    screen.retranslate()
+    bad = tmp_path / "持仓_1120.csv"
+    bad.write_text(
+        "交易日,客户号,合约,方向,投保,持仓量,今仓,开仓均价\n"
+        "2026-11-20,10000001,m2701,多,0,二十,0,3012\n",
+        encoding="utf-8",
+    )
+    missing = tmp_path / "positions_missing.csv"
+    missing.write_text("trading_day,client,contract,side,lots\n2026-11-20,1,m2701,long,1\n")
+    screen.add_files([bad, missing])
+    _click(screen, screen.validate_button, qtbot)
+    assert _error_table(screen) == [
+        ("持仓_1120.csv", "2", "持仓量", "应为不小于 0 的整数，实际为“二十”"),
+        (
+            "positions_missing.csv",
+            "1",
+            "开仓价",
+            "缺少必需的列（可用的列标题：open_price, 开仓价, 开仓均价, 持仓均价）",
+        ),
+    ]

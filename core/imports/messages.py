@@ -1,0 +1,168 @@
+"""The import errors' wording: stable message codes, English templates and parameters.
+
+Every message an import reports is ``TEMPLATES[code]`` filled with its parameters, so a
+front end can word it in another language from the code and the parameters alone,
+without parsing the English (the desktop keeps a Chinese catalogue of these templates,
+and a test there fails when a code has no translation). The English text is what the
+CLI prints; ``ImportInputError.message`` is exactly that text.
+
+Parameters are plain strings. A few name things a front end may word itself:
+``column`` is a layout column name, ``weekday`` an English weekday name, and ``pairs``
+(duplicate keys) holds the (column name, value) pairs rendered in ``{key}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+from core.errors import InputError
+
+TEMPLATES: dict[str, str] = {
+    # files (reader, service)
+    "unknown_kind": "unknown import kind {kind}; known kinds: {kinds}",
+    "unsupported_file_type": "unsupported file type {suffix}; use .csv or .xlsx",
+    "cannot_read": "cannot read the file: {reason}",
+    "file_empty": "the file is empty (expected a header in row 1)",
+    "header_row_empty": "row 1 must hold the column headers; it is empty",
+    "cannot_decode": "cannot decode the file as UTF-8 or GB18030 text; save it as CSV UTF-8",
+    "malformed_csv": "malformed CSV: {detail}",
+    "bad_workbook": "not a readable .xlsx workbook: {detail}",
+    "no_sheets": "the workbook has no sheets",
+    # headers and rows (validate)
+    "duplicate_column": (
+        "column '{column}' appears twice (as '{first}' in column {first_position} "
+        "and in column {position})"
+    ),
+    "missing_column": "required column is missing (accepted headers: {accepted})",
+    "no_data_rows": "the file has no data rows",
+    "more_errors": "{count} more error(s) not shown; fix these and re-run",
+    "missing_value": "required value is missing",
+    # cells (values)
+    "whole_number": "must be a whole number >= {minimum}, got '{value}'",
+    "yuan_amount": "must be a yuan amount such as 3012.50, got '{value}'",
+    "yuan_price": "must be a price in yuan such as 3012.50, got '{value}'",
+    "whole_fen": "must have at most two decimals (whole fen), got '{value}'",
+    "price_positive": "must be a price > 0, got '{value}'",
+    "amount_bound": "must be an amount {bound}, got '{value}'",
+    "date": "must be a date YYYY-MM-DD, got '{value}'",
+    "beyond_calendar": "{detail}",
+    "weekend": "must be a trading day, got '{value}' (a {weekday})",
+    "exchange_closed": "must be a trading day, got '{value}' (a {weekday}, exchange closed)",
+    "date_time": "must be a date and time YYYY-MM-DD HH:MM:SS, got '{value}'",
+    "too_long": "must be at most {max_length} characters, got {length}",
+    "one_of": "must be one of {allowed}, got '{value}'",
+    "hedge": "must be 0 (speculative) or 1 (hedge), got '{value}'",
+    "unknown_contract": "unknown contract (not in the contract table), got '{value}'",
+    "unknown_product": "unknown product (not in the product table), got '{value}'",
+    "unknown_client": "unknown client (not in the client table), got '{value}'",
+    "unknown_member": "unknown member (not in the member table), got '{value}'",
+    "unknown_warehouse": "unknown warehouse (not in the warehouse table), got '{value}'",
+    "unknown_holder": "unknown holder (neither a client nor a member code), got '{value}'",
+    "invalid_value": "{detail}",
+    # cross-field rules (validate)
+    "off_tick": "must be a multiple of the tick of {contract} ({tick} yuan), got '{value}'",
+    "not_listed_yet": "contract {contract} was not listed yet on {day} (listed {listed})",
+    "expired": "contract {contract} had expired by {day} (last day {last})",
+    "today_over_lots": "must not exceed lots ({lots}), got '{value}'",
+    "limit_below_settlement": (
+        "must not be below the settlement price ({settlement}), got '{value}'"
+    ),
+    "limit_above_settlement": (
+        "must not be above the settlement price ({settlement}), got '{value}'"
+    ),
+    "other_member": (
+        "must be a client of member {member} or the member itself, got member code '{value}'"
+    ),
+    "client_of_other_member": "client {client} belongs to member {owner}, not to {member}",
+    "produced_after_registration": (
+        "must not be after the registration date ({registered}), got '{value}'"
+    ),
+    "duplicate_key": "duplicate key ({key}): already on row {first_row}",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message: ``TEMPLATES[code]`` and the values of its placeholders."""
+
+    code: str
+    params: Mapping[str, str] = dataclass_field(default_factory=dict)
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    def text(self) -> str:
+        """The English text (KeyError for an unknown code: every message has a template)."""
+        return TEMPLATES[self.code].format_map(self.params)
+
+
+def message(code: str, **params: object) -> Message:
+    return Message(code, {name: str(value) for name, value in params.items()})
+
+
+class CellError(ValueError):
+    """A cell parser's refusal; ``str()`` is the English text."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.msg = message(code, **params)
+        super().__init__(self.msg.text())
+
+
+class ImportInputError(InputError):
+    """An InputError of an import that also carries its message code and parameters.
+
+    ``kind`` is the import kind (when known), ``columns`` the layout columns the field
+    stands for (one; several for a duplicate key) and ``headers`` their headers as the
+    file spells them.
+    """
+
+    def __init__(
+        self,
+        msg: Message,
+        *,
+        source: str = "",
+        row: int | None = None,
+        field: str = "",
+        kind: str = "",
+        columns: tuple[str, ...] = (),
+        headers: tuple[str, ...] = (),
+    ) -> None:
+        self.msg = msg
+        self.kind = kind
+        self.columns = columns
+        self.headers = headers
+        super().__init__(msg.text(), source=source, row=row, field=field)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exceptions pickle as cls(*args); ours are keyword-only.
+        return (
+            _rebuild,
+            (
+                self.msg,
+                self.source,
+                self.row,
+                self.field,
+                self.kind,
+                self.columns,
+                self.headers,
+            ),
+        )
+
+
+def _rebuild(
+    msg: Message,
+    source: str,
+    row: int | None,
+    field: str,
+    kind: str,
+    columns: tuple[str, ...],
+    headers: tuple[str, ...],
+) -> ImportInputError:
+    return ImportInputError(
+        msg, source=source, row=row, field=field, kind=kind, columns=columns, headers=headers
+    )
+
+
+def file_problem(code: str, source: str, **params: object) -> ImportInputError:
+    """A problem of the whole file (no row, no field)."""
+    return ImportInputError(message(code, **params), source=source)
