@@ -62,7 +62,6 @@ from core.live.feed import (
     limit_prices,
 )
 from core.live.snapshot import Column, MemberFigures, RiskSnapshot, Table, frozen_copy
-from core.money import half_up_div
 from core.trading_calendar import TradingCalendar, default_calendar
 
 log = logging.getLogger(__name__)
@@ -151,7 +150,8 @@ def margin_fen(value_fen_lots: int, rate_ppm: int) -> int:
 def margin_fen_array(value: I64, rate_ppm: I64) -> I64:
     """Vectorised ``margin_fen``; split so that value × rate never overflows int64."""
     q, r = np.divmod(value, PPM)
-    return (q * rate_ppm + half_up_div(r * rate_ppm, PPM)).astype(np.int64)
+    # 0 <= r < PPM, so r × rate ≥ 0 and half up is one floor division (as margin_fen).
+    return (q * rate_ppm + (2 * r * rate_ppm + PPM) // (2 * PPM)).astype(np.int64)
 
 
 def risk_ratio_ppm(numerator: I64, equity: I64) -> I64:
@@ -1005,9 +1005,10 @@ def load_day_inputs(
         ),
         ClientBalance.client_code,
     )
-    from core.db.columnar import fetch_columns
+    from core.db.columnar import fetch_columns, fetch_concat
 
-    bal_codes, bal_values = fetch_columns(session, bal_stmt, 2)
+    balance_columns = fetch_concat(session, bal_stmt, ("str", "int"))
+    bal_codes, bal_values = balance_columns or fetch_columns(session, bal_stmt, 2)
     balances = {str(c): int(b) for c, b in zip(bal_codes, bal_values, strict=True)}
     moves = clients_of_member(
         select(

@@ -423,7 +423,9 @@ class MonitorScreen(Screen):
         self._updates = 0
         self._ticks = 0
         self._mailbox.take()
-        self.alerts.start_day(result.day, result.alert_id_offset)
+        self.alerts.start_day(
+            result.day, result.alert_id_offset, result.alerts, result.first_alerts
+        )
         self.equity_chart.clear()
         self.account_chart.clear()
         self._prices = RingBuffer(HISTORY_POINTS, max(len(result.engine.contracts), 1))

@@ -201,12 +201,23 @@ class AlertBook(QObject):
         self._pending: list[Alert] = []
         self.writes_in_flight = 0
 
-    def start_day(self, day: date, id_offset: int) -> None:
-        """A new engine: start a fresh monitor (stored ids continue after ``id_offset``)."""
+    def start_day(
+        self,
+        day: date,
+        id_offset: int,
+        monitor: AlertMonitor | None = None,
+        raised: Sequence[Alert] = (),
+    ) -> None:
+        """A new engine: start a fresh monitor (stored ids continue after ``id_offset``),
+        or take ``monitor`` that a worker already ran over the first snapshot, with the
+        alerts it ``raised`` there."""
         self.flush()
-        self.monitor = AlertMonitor(AlertSettings())
+        self.monitor = monitor or AlertMonitor(AlertSettings())
         self._day, self._offset = day, id_offset
         self.model.clear()
+        if raised:
+            self.model.add(list(raised))
+            self._pending.extend(raised)
         self.changed.emit()
 
     def evaluate(self, snap: RiskSnapshot) -> list[Alert]:

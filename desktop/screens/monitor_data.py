@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.db import queries
 from core.db import risk_queries as rq
-from core.db.columnar import fetch_columns
+from core.db.columnar import fetch_columns, fetch_concat
 from core.db.tables import Client, Contract, Member
 from core.errors import InputError, RiskDeskError
 from core.live import (
@@ -31,6 +31,7 @@ from core.live import (
     load_day_inputs,
 )
 from core.live.alert_table import AlertRow
+from core.live.alerts import Alert, AlertMonitor, AlertSettings
 from core.live.feed import Clock
 from core.rules.position_limits import Party, limit_period, position_limit
 from core.trading_calendar import default_calendar
@@ -66,6 +67,10 @@ class MonitorStart:
     source: FeedSource
     alert_id_offset: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    alerts: AlertMonitor | None = None
+    """The day's alert monitor, already past ``first`` (its alerts in ``first_alerts``):
+    the first evaluation looks at every row, so it runs here on the worker."""
+    first_alerts: tuple[Alert, ...] = ()
 
 
 def _position_limits(session: Session, base_day: date) -> dict[str, int]:
@@ -148,7 +153,10 @@ def load_monitor_start(
         inputs, settings=settings or LiveSettings(), clock=engine_clock
     )
     first = engine.snapshot()
-    codes, client_names = fetch_columns(session, select(Client.code, Client.name), 2)
+    name_stmt = select(Client.code, Client.name)
+    codes, client_names = fetch_concat(session, name_stmt, ("str", "str")) or fetch_columns(
+        session, name_stmt, 2
+    )
     names = dict(zip(codes, client_names, strict=True))  # DBAPI rows: no ORM row objects
     products = {
         str(c): str(p) for c, p in session.execute(select(Contract.code, Contract.product_code))
@@ -160,6 +168,8 @@ def load_monitor_start(
         select(func.max(AlertRow.alert_id)).where(AlertRow.trading_day == live_day)
     )
     source = build_source(choice, engine, first, source_clock)
+    alerts = AlertMonitor(AlertSettings())
+    first_alerts = tuple(alerts.evaluate(first))
     return MonitorStart(
         day=live_day,
         base_day=base_day,
@@ -169,4 +179,6 @@ def load_monitor_start(
         static=static,
         source=source,
         alert_id_offset=int(offset or 0),
+        alerts=alerts,
+        first_alerts=first_alerts,
     )
