@@ -6,18 +6,25 @@ are DataFrames and frozen dataclasses, so they may cross from a worker thread to
 thread. Totals are SQL aggregates of stored rows. Times are returned as ``datetime``
 (as stored: the audit log and the tables keep UTC); turning them into local text is the
 caller's (presentation) job.
+
+This module sits below the settlement service: the service imports ``AUDIT_ACTION``
+from here, and ``summary_of_run`` takes any value shaped like its ``SettlementRun``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
+from typing import Protocol
 
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry, recent
+from core.db.columnar import fetch_columns, fetch_concat
 from core.db.tables import (
     Client,
     ClientBalance,
@@ -28,9 +35,10 @@ from core.db.tables import (
 )
 from core.errors import CalendarHorizonError
 from core.reports.statements import MemberStatement, member_statement
-from core.services.settlement import AUDIT_ACTION, SettlementRun
 from core.trading_calendar import TradingCalendar, default_calendar
 
+AUDIT_ACTION = "settlement.run"
+"""The audit action of a settlement run (written by ``core.services.settlement``)."""
 AUDIT_LIMIT = 2_000
 """Settlement audit entries read to find who ran each day (newest first)."""
 RECENT_IMPORTS = 200
@@ -84,6 +92,91 @@ class DaySummary:
         return tuple(m.member_code for m in self.members if m.opening_banned)
 
 
+LABEL_GAP = "  "
+"""Between a client's code and name in a picker label (client codes have no spaces)."""
+_SEP = "\x1f"
+"""Between the labels of ``ClientList.haystack`` (a control character no label holds)."""
+FIND_LIMIT = 200
+"""Matches ``ClientList.find`` returns by default (a picker shows them in a popup)."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ClientList:
+    """Every client in code order as picker labels ``code  name``, with a search.
+
+    Built once per load on the worker (``client_list``). Lookups and searches scan one
+    string at C speed (~1 ms for 100,000 clients) instead of looping over clients in
+    Python or in a Qt model, so the GUI thread can answer each keystroke of a picker.
+    """
+
+    labels: tuple[str, ...]
+    haystack: str
+    """The labels joined by ``_SEP``: row r is the text after r separators."""
+
+    @classmethod
+    def of(cls, labels: Sequence[str]) -> ClientList:
+        return cls(tuple(labels), _SEP.join(labels))
+
+    @classmethod
+    def from_pairs(cls, pairs: Sequence[tuple[str, str]]) -> ClientList:
+        """The list of (code, name) pairs, given in code order."""
+        return cls.of([f"{code}{LABEL_GAP}{name}" for code, name in pairs])
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __repr__(self) -> str:
+        return f"ClientList({len(self.labels)} clients)"
+
+    def code(self, row: int) -> str:
+        return self.labels[row].partition(LABEL_GAP)[0]
+
+    def name(self, row: int) -> str:
+        return self.labels[row].partition(LABEL_GAP)[2]
+
+    def row_of(self, code: str) -> int | None:
+        """The row of the client ``code`` (None: no such client)."""
+        key = code + LABEL_GAP
+        if _SEP in code or LABEL_GAP in code or not code:
+            return None
+        if self.haystack.startswith(key):
+            return 0
+        pos = self.haystack.find(_SEP + key)
+        return None if pos < 0 else self.haystack.count(_SEP, 0, pos + 1)
+
+    @cached_property
+    def _folded(self) -> str:
+        """``haystack`` in lower case (built at the first search that needs it)."""
+        return self.haystack.lower()
+
+    def find(self, text: str, limit: int = FIND_LIMIT) -> list[int]:
+        """Rows whose label contains ``text`` (letters in any case), in code order, at
+        most ``limit``; the client whose code is ``text`` comes first. No text: the
+        first rows."""
+        needle = text.replace(_SEP, "").strip()
+        if not needle:
+            return list(range(min(limit, len(self.labels))))
+        exact = self.row_of(needle)
+        found = [] if exact is None else [exact]
+        folded = needle.lower()
+        cased = folded != needle.upper()  # digits and Chinese have no case: plain find
+        haystack = self._folded if cased else self.haystack
+        if not cased:
+            folded = needle
+        row, counted = 0, 0
+        pos = haystack.find(folded)
+        while pos >= 0 and len(found) < limit:
+            row += haystack.count(_SEP, counted, pos)
+            if row != exact:
+                found.append(row)
+            end = haystack.find(_SEP, pos)
+            if end < 0:
+                break
+            row, counted = row + 1, end + 1
+            pos = haystack.find(folded, counted)
+        return found
+
+
 @dataclass(frozen=True)
 class SettlementOverview:
     """Settled days, the day to settle next and the client list (``settlement_overview``)."""
@@ -98,8 +191,10 @@ class SettlementOverview:
     """The trading day after the latest settled one, when its prices are loaded."""
     default_day: date | None
     """The day to offer: ``next_day``, else ``latest_settled``, else the last priced day."""
-    clients: tuple[tuple[str, str], ...]
-    """(code, name) of every client, by code."""
+    clients: ClientList
+    """Every client, by code."""
+    settled_days: tuple[date, ...] = ()
+    """Every settled day (a reserve row is stored), oldest first."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +204,41 @@ class DayView:
     day: date
     summary: DaySummary | None
     statements: tuple[MemberStatement, ...]
+
+
+class MemberRunFigures(Protocol):
+    """A member's figures as a settlement run returns them (fen)."""
+
+    @property
+    def member_code(self) -> str: ...
+    @property
+    def reserve_fen(self) -> int: ...
+    @property
+    def margin_fen(self) -> int: ...
+    @property
+    def margin_call_fen(self) -> int: ...
+    @property
+    def min_reserve_fen(self) -> int: ...
+    @property
+    def opening_banned(self) -> bool: ...
+    @property
+    def transfer_restricted(self) -> bool: ...
+
+
+class RunFigures(Protocol):
+    """The headline figures of a settlement run (``core.services.settlement.SettlementRun``
+    has this shape; structural, so that this read module does not import the service)."""
+
+    @property
+    def day(self) -> date: ...
+    @property
+    def clients_settled(self) -> int: ...
+    @property
+    def total_client_margin_fen(self) -> int: ...
+    @property
+    def client_margin_calls(self) -> int: ...
+    @property
+    def members(self) -> Sequence[MemberRunFigures]: ...
 
 
 def _with_times(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -174,11 +304,26 @@ def settlement_overview(session: Session, cal: TradingCalendar | None = None) ->
     default_day = (
         next_day or latest or session.scalar(select(func.max(SettlementPrice.trading_day)))
     )
-    clients = tuple(
-        (str(code), str(name))
-        for code, name in session.execute(select(Client.code, Client.name).order_by(Client.code))
+    return SettlementOverview(
+        settled=frame,
+        latest_settled=latest,
+        next_day=next_day,
+        default_day=default_day,
+        clients=client_list(session),
+        settled_days=tuple(sorted({row[0] for row in rows})),
     )
-    return SettlementOverview(frame, latest, next_day, default_day, clients)
+
+
+def client_list(session: Session) -> ClientList:
+    """Every client by code as picker labels, built and joined by the database in one
+    string (100,000 clients: ~50 ms; ORM rows took ~200 ms)."""
+    label = Client.code.op("||")(literal_column(f"'{LABEL_GAP}'")).op("||")(Client.name)
+    stmt = select(label).order_by(Client.code)
+    columns = fetch_concat(session, stmt, ("str",))
+    if columns is None:  # another backend, or a name the transport cannot carry
+        rows = fetch_columns(session, stmt, 1)[0]
+        return ClientList.of([str(v).replace(_SEP, " ") for v in rows])
+    return ClientList.of(columns[0])
 
 
 def next_day_to_settle(
@@ -187,6 +332,11 @@ def next_day_to_settle(
     """The trading day after ``latest`` if its settlement prices are in the database
     (None: nothing settled yet, no prices, or past the trading calendar)."""
     if latest is None:
+        return None
+    priced_after = session.scalar(
+        select(func.min(SettlementPrice.trading_day)).where(SettlementPrice.trading_day > latest)
+    )
+    if priced_after is None:  # no prices after it: no need to build the calendar
         return None
     try:
         candidate = (cal or default_calendar()).next_td(latest)
@@ -243,7 +393,7 @@ def settled_day(session: Session, day: date) -> DayView:
     return DayView(day, summary, statements)
 
 
-def summary_of_run(run: SettlementRun, user: str, at: datetime) -> DaySummary:
+def summary_of_run(run: RunFigures, user: str, at: datetime) -> DaySummary:
     """The headline figures a settlement run returned, in the shape of a stored day."""
     return DaySummary(
         day=run.day,

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from core.changes import Changes
 from core.db import settlement_io as sio
 from core.db.engine import Database
+from core.db.settlement_queries import AUDIT_ACTION
 from core.db.tables import ClientBalance, Position, ReserveHistory
 from core.errors import CalendarHorizonError, InputError, ValidationErrors
 from core.money import format_yuan, half_up_div
@@ -57,7 +58,6 @@ from core.rules.settlement import opening_banned_after, settle_book
 from core.trading_calendar import TradingCalendar, default_calendar
 
 I64 = sio.I64
-AUDIT_ACTION = "settlement.run"
 STAGES = ("read", "compute", "write")
 
 

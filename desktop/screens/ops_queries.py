@@ -2,22 +2,24 @@
 
 The reads themselves are ``core.db.settlement_queries`` (typed, Qt-free). The helpers
 here only turn their ``datetime`` values (UTC as stored; naive ones are UTC) into the
-local-time text the tables show. Plain values in and out: they may run on the worker
-thread with the query (STYLE B6).
+local-time text the tables show, and bundle what a screen shows first into one worker
+job. Plain values in and out: they may run on the worker thread with the query (STYLE B6).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from core.db.settlement_queries import (
     DaySummary,
+    DayView,
     SettlementOverview,
     recent_imports,
+    settled_day,
     settlement_overview,
 )
 
@@ -46,6 +48,24 @@ def overview_for_display(overview: SettlementOverview) -> SettlementOverview:
 def load_overview(session: Session) -> SettlementOverview:
     """Worker: ``settlement_overview`` with times as local text (the screen's query)."""
     return overview_for_display(settlement_overview(session))
+
+
+@dataclass(frozen=True)
+class SettlementLoad:
+    """What the settlement screen shows first: the overview and one day's results."""
+
+    overview: SettlementOverview
+    view: DayView | None
+    """The stored results of the day asked for, else of the overview's default day
+    (None when there is no day at all)."""
+
+
+def load_settlement(session: Session, day: date | None) -> SettlementLoad:
+    """Worker: ``load_overview`` and the results of ``day`` (None: the default day) in one
+    job, so that the screen does not wait for a second worker round trip."""
+    overview = load_overview(session)
+    shown = day or overview.default_day
+    return SettlementLoad(overview, settled_day(session, shown) if shown else None)
 
 
 def load_recent_imports(session: Session) -> pd.DataFrame:

@@ -4,9 +4,11 @@ The day defaults to the next day to settle (the trading day after the last settl
 once its settlement prices are loaded), else the last settled day (re-settling replaces
 its results). "Run settlement" (Ctrl+Enter) calls ``core.services.settlement.
 run_daily_settlement`` on the write worker with the delayed progress dialog; Cancel
-rolls everything back. A refusal lists every problem (missing or off-tick price per
-contract, …) in the Problems tab. The member statement (spec 2.d lines, no tax line) and
-any client's statement are read from the stored rows and exported as XLSX or PDF.
+rolls everything back. A day already settled is run again only after a confirmation
+that also names the later settled days, which the run does not recompute. A refusal
+lists every problem (missing or off-tick price per contract, …) in the Problems tab. The
+member statement (spec 2.d lines, no tax line) and any client's statement (picked with a
+search field over every client) are read from the stored rows and exported as XLSX or PDF.
 """
 
 from __future__ import annotations
@@ -14,17 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -51,19 +53,23 @@ from core.reports.statements import (
     layout,
     write_statement,
 )
-from core.services.settlement import SettlementRun, run_daily_settlement
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel
 from desktop.screens.base import Screen
 from desktop.screens.ops_outcome import OpOutcome, StageNamedProgress, capture
-from desktop.screens.ops_queries import load_overview, settled_at_text
+from desktop.screens.ops_queries import SettlementLoad, load_settlement, settled_at_text
 from desktop.screens.ops_widgets import ErrorTableView, StatementRowsModel
+from desktop.screens.settlement_clients import ClientPicker
 from desktop.tasks import run_op, run_query
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_table import DataTableView
 from desktop.widgets.kpi_card import KpiCard
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
+    from core.services.settlement import SettlementRun
 
 STAGE_NAMES = {
     "read": QT_TRANSLATE_NOOP("Settlement", "Reading positions, trades and prices"),
@@ -98,6 +104,32 @@ FORMAT_FILTERS = {
     ".xlsx": QT_TRANSLATE_NOOP("Settlement", "Excel workbook (*.xlsx)"),
     ".pdf": QT_TRANSLATE_NOOP("Settlement", "PDF document (*.pdf)"),
 }
+
+
+def run_daily_settlement(
+    db: Database, day: date, *, user: str | None, progress: ProgressState | None = None
+) -> tuple[SettlementRun, Changes]:
+    """``core.services.settlement.run_daily_settlement``, imported at the first run: the
+    service and its rule modules take ~60 ms to import, which opening the screen need not
+    wait for."""
+    from core.services import settlement
+
+    return settlement.run_daily_settlement(db, day, user=user, progress=progress)
+
+
+def confirm(parent: QWidget, title: str, text: str, accept: str) -> bool:
+    """Ask ``text`` with the buttons ``accept`` and Cancel (the default, also Esc); True
+    when ``accept`` was clicked. The screen's only question: tests replace it to answer."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setObjectName("confirmResettle")
+    accept_button = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is accept_button
 
 
 def _qdate(day: date) -> QDate:
@@ -210,17 +242,10 @@ class SettlementScreen(Screen):
 
         # client statement tab
         self.client_caption = QLabel()
-        self.client_combo = QComboBox()
-        self.client_combo.setObjectName("clientChoice")
-        self.client_combo.setEditable(True)
-        self.client_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.client_combo.setMinimumWidth(240)
-        self.client_combo.setMaxVisibleItems(20)
-        completer = self.client_combo.completer()
-        assert completer is not None  # editable combo boxes have one
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.client_combo.currentIndexChanged.connect(self._on_client_chosen)
+        self.client_field = ClientPicker()
+        self.client_field.setObjectName("clientChoice")
+        self.client_field.setMinimumWidth(240)
+        self.client_field.chosen.connect(self._on_client_chosen)
         self.client_info = QLabel()
         self.client_info.setObjectName("screenSubtitle")
         self.client_xlsx = QPushButton()
@@ -254,7 +279,7 @@ class SettlementScreen(Screen):
         client_page = QWidget()
         client_bar = QHBoxLayout()
         client_bar.addWidget(self.client_caption)
-        client_bar.addWidget(self.client_combo)
+        client_bar.addWidget(self.client_field)
         client_bar.addWidget(self.client_info, 1)
         client_bar.addWidget(self.client_xlsx)
         client_bar.addWidget(self.client_pdf)
@@ -320,21 +345,27 @@ class SettlementScreen(Screen):
 
     # ----------------------------------------------------------------- Screen
     def build_query(self) -> Callable[[Session], Any]:
-        return load_overview
+        day = self.selected_day()
+        return lambda session: load_settlement(session, day)
 
     def apply(self, result: Any) -> None:
-        assert isinstance(result, SettlementOverview)
-        self._overview = result
-        self.settled_model.set_frame(result.settled)
-        self._fill_clients(result.clients)
-        if not self._day_chosen and result.default_day is not None:
+        assert isinstance(result, SettlementLoad)
+        overview = result.overview
+        self._overview = overview
+        self.settled_model.set_frame(overview.settled)
+        self.client_field.set_clients(overview.clients)
+        if not self._day_chosen and overview.default_day is not None:
             self._day_chosen = True
             self.settled_view.setFocus()  # not the date box: its selected text looks odd
             self.day_edit.blockSignals(True)
-            self.day_edit.setDate(_qdate(result.default_day))
+            self.day_edit.setDate(_qdate(overview.default_day))
             self.day_edit.blockSignals(False)
         self._set_subtitle()
-        self._load_day()
+        if result.view is not None and result.view.day == self.selected_day():
+            self._day_generation += 1  # newer than any day load still running
+            self._apply_day(result.view)
+        else:  # the user picked another day meanwhile
+            self._load_day()
         self._update_controls()
 
     def loading_started(self) -> None:
@@ -356,7 +387,7 @@ class SettlementScreen(Screen):
         if overview is None:
             return ""
         return translate("Settlement", "%1 settled day(s)").replace(
-            "%1", f"{overview.settled['trading_day'].nunique():,}"
+            "%1", f"{len(overview.settled_days):,}"
         )
 
     def save_state(self) -> None:
@@ -376,9 +407,7 @@ class SettlementScreen(Screen):
         for button in (self.member_pdf, self.client_pdf):
             button.setText(translate("Settlement", "Export PDF…"))
         self.client_caption.setText(translate("Settlement", "Client"))
-        line = self.client_combo.lineEdit()
-        if line is not None:
-            line.setPlaceholderText(translate("Settlement", "Client code or name"))
+        self.client_field.setPlaceholderText(translate("Settlement", "Client code or name"))
         self.tabs.setTabText(0, translate("Settlement", "Member statement"))
         self.tabs.setTabText(1, translate("Settlement", "Client statement"))
         self._set_problems_tab_text()
@@ -547,28 +576,17 @@ class SettlementScreen(Screen):
         self._update_controls()
 
     # ----------------------------------------------------------------- client statement
-    def _fill_clients(self, clients: tuple[tuple[str, str], ...]) -> None:
-        current = self.client_combo.currentData()
-        self.client_combo.blockSignals(True)
-        self.client_combo.clear()
-        for code, name in clients:
-            self.client_combo.addItem(f"{code}  {name}", code)
-        index = self.client_combo.findData(current) if current is not None else 0
-        self.client_combo.setCurrentIndex(max(index, 0) if clients else -1)
-        self.client_combo.blockSignals(False)
-
     def select_client(self, code: str) -> None:
-        index = self.client_combo.findData(code)
-        if index < 0:
+        """Show the statement of client ``code`` (KeyError: no such client)."""
+        if not self.client_field.set_current(code):
             raise KeyError(code)
-        self.client_combo.setCurrentIndex(index)
         self._load_client()
 
-    def _on_client_chosen(self, _index: int) -> None:
+    def _on_client_chosen(self, _code: str) -> None:
         self._load_client()
 
     def _load_client(self) -> None:
-        code = self.client_combo.currentData()
+        code = self.client_field.current_code()
         day = self.selected_day()
         self._client_generation += 1
         generation = self._client_generation
@@ -589,7 +607,7 @@ class SettlementScreen(Screen):
 
         run_query(
             self.ctx,
-            lambda s: client_statement(s, str(code), day),
+            lambda s: client_statement(s, code, day),
             done,
             owner=self,
             on_failure=failed,
@@ -620,10 +638,66 @@ class SettlementScreen(Screen):
         self._update_controls()
 
     # ----------------------------------------------------------------- run
+    def resettle_question(self, day: date) -> str | None:
+        """What to ask before settling ``day`` again (None: it is not settled yet).
+
+        A run replaces only ``day``'s stored rows (``run_daily_settlement``); days
+        settled after it keep results computed from the rows being replaced, so the
+        question names them and says to settle them again, in order.
+        """
+        overview = self._overview
+        settled = set(overview.settled_days) if overview is not None else set()
+        if self._summary is not None:
+            settled.add(self._summary.day)  # a run the overview has not reloaded yet
+        if day not in settled:
+            return None
+        iso = day.isoformat()
+        text = translate(
+            "Settlement",
+            "%1 is already settled. Running its settlement again replaces the stored "
+            "results of %1: positions, client balances and member reserves.",
+        ).replace("%1", iso)
+        later = sorted(d for d in settled if d > day)
+        if len(later) == 1:
+            text += "\n\n" + (
+                translate(
+                    "Settlement",
+                    "The later settled day %2 is not recomputed: its stored results stay "
+                    "based on the current results of %1. Settle it again afterwards to "
+                    "carry the change forward.",
+                )
+                .replace("%1", iso)
+                .replace("%2", later[0].isoformat())
+            )
+        elif later:
+            text += "\n\n" + (
+                translate(
+                    "Settlement",
+                    "The %3 later settled days (%4 to %5) are not recomputed: their stored "
+                    "results stay based on the current results of %1. Settle them again "
+                    "afterwards, one day at a time in date order, to carry the change "
+                    "forward.",
+                )
+                .replace("%1", iso)
+                .replace("%3", str(len(later)))
+                .replace("%4", later[0].isoformat())
+                .replace("%5", later[-1].isoformat())
+            )
+        return text
+
     def run_settlement(self) -> None:
-        """Settle the chosen day on the write worker (Ctrl+Enter)."""
+        """Settle the chosen day on the write worker (Ctrl+Enter); a day already settled
+        is settled again only once the user confirms (``resettle_question``)."""
         day = self.selected_day()
         if self._running or day is None:
+            return
+        question = self.resettle_question(day)
+        if question is not None and not confirm(
+            self,
+            translate("Settlement", "Settle %1 again?").replace("%1", day.isoformat()),
+            question,
+            translate("Settlement", "Settle again"),
+        ):
             return
         db, user = self.ctx.db, self.ctx.config.user
         names = {k: translate("Settlement", v) for k, v in STAGE_NAMES.items()}

@@ -740,6 +740,26 @@ A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets
         <source>Statement written to %1</source>
         <translation>结算单已保存至 %1</translation>
     </message>
+    <message>
+        <source>Settle %1 again?</source>
+        <translation>重新结算 %1？</translation>
+    </message>
+    <message>
+        <source>Settle again</source>
+        <translation>再次结算</translation>
+    </message>
+    <message>
+        <source>%1 is already settled. Running its settlement again replaces the stored results of %1: positions, client balances and member reserves.</source>
+        <translation>%1 已经结算。再次执行结算将替换 %1 已保存的结算结果：持仓、客户资金和会员结算准备金。</translation>
+    </message>
+    <message>
+        <source>The later settled day %2 is not recomputed: its stored results stay based on the current results of %1. Settle it again afterwards to carry the change forward.</source>
+        <translation>之后已结算的交易日 %2 不会重新计算：其已保存的结果仍基于 %1 当前的结算结果。如需将变更延续到该日，请随后重新结算该日。</translation>
+    </message>
+    <message>
+        <source>The %3 later settled days (%4 to %5) are not recomputed: their stored results stay based on the current results of %1. Settle them again afterwards, one day at a time in date order, to carry the change forward.</source>
+        <translation>之后已结算的 %3 个交易日（%4 至 %5）不会重新计算：其已保存的结果仍基于 %1 当前的结算结果。如需将变更延续到这些交易日，请随后按日期顺序逐日重新结算。</translation>
+    </message>
 </context>
 <context>
     <name>ValidationErrors</name>
@@ -758,6 +778,246 @@ A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets
     <message>
         <source>Message</source>
         <translation>说明</translation>
+    </message>
+    <message>
+        <source>unknown import kind {kind}; known kinds: {kinds}</source>
+        <translation>未知的导入类型 {kind}；可用类型：{kinds}</translation>
+    </message>
+    <message>
+        <source>unsupported file type {suffix}; use .csv or .xlsx</source>
+        <translation>不支持的文件类型 {suffix}；请使用 .csv 或 .xlsx 文件</translation>
+    </message>
+    <message>
+        <source>cannot read the file: {reason}</source>
+        <translation>无法读取文件：{reason}</translation>
+    </message>
+    <message>
+        <source>the file is empty (expected a header in row 1)</source>
+        <translation>文件为空（第 1 行应为列标题）</translation>
+    </message>
+    <message>
+        <source>row 1 must hold the column headers; it is empty</source>
+        <translation>第 1 行应为列标题，但该行为空</translation>
+    </message>
+    <message>
+        <source>cannot decode the file as UTF-8 or GB18030 text; save it as CSV UTF-8</source>
+        <translation>无法按 UTF-8 或 GB18030 文本解码该文件；请另存为“CSV UTF-8”格式</translation>
+    </message>
+    <message>
+        <source>malformed CSV: {detail}</source>
+        <translation>CSV 格式错误：{detail}</translation>
+    </message>
+    <message>
+        <source>not a readable .xlsx workbook: {detail}</source>
+        <translation>不是可读取的 .xlsx 工作簿：{detail}</translation>
+    </message>
+    <message>
+        <source>the workbook has no sheets</source>
+        <translation>工作簿中没有工作表</translation>
+    </message>
+    <message>
+        <source>column &apos;{column}&apos; appears twice (as &apos;{first}&apos; in column {first_position} and in column {position})</source>
+        <translation>列“{column}”出现了两次（第 {first_position} 列“{first}”和第 {position} 列）</translation>
+    </message>
+    <message>
+        <source>required column is missing (accepted headers: {accepted})</source>
+        <translation>缺少必需的列（可用的列标题：{accepted}）</translation>
+    </message>
+    <message>
+        <source>the file has no data rows</source>
+        <translation>文件中没有数据行</translation>
+    </message>
+    <message>
+        <source>{count} more error(s) not shown; fix these and re-run</source>
+        <translation>另有 {count} 处错误未列出；请先修正以上错误后重新校验</translation>
+    </message>
+    <message>
+        <source>required value is missing</source>
+        <translation>必填值为空</translation>
+    </message>
+    <message>
+        <source>must be a whole number &gt;= {minimum}, got &apos;{value}&apos;</source>
+        <translation>应为不小于 {minimum} 的整数，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a yuan amount such as 3012.50, got &apos;{value}&apos;</source>
+        <translation>应为以元为单位的金额（如 3012.50），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a price in yuan such as 3012.50, got &apos;{value}&apos;</source>
+        <translation>应为以元为单位的价格（如 3012.50），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must have at most two decimals (whole fen), got &apos;{value}&apos;</source>
+        <translation>最多两位小数（精确到分），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a price &gt; 0, got &apos;{value}&apos;</source>
+        <translation>价格应大于 0，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be an amount {bound}, got &apos;{value}&apos;</source>
+        <translation>金额应 {bound}，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a date YYYY-MM-DD, got &apos;{value}&apos;</source>
+        <translation>应为日期 YYYY-MM-DD，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is outside the trading calendar ({known_from} to {known_until}): {detail}</source>
+        <translation>日期“{value}”超出交易日历的已知范围（{known_from} 至 {known_until}）</translation>
+    </message>
+    <message>
+        <source>must be a trading day, got &apos;{value}&apos; (a {weekday})</source>
+        <translation>应为交易日，实际为“{value}”（{weekday}）</translation>
+    </message>
+    <message>
+        <source>must be a trading day, got &apos;{value}&apos; (a {weekday}, exchange closed)</source>
+        <translation>应为交易日，实际为“{value}”（{weekday}，交易所休市）</translation>
+    </message>
+    <message>
+        <source>must be a date and time YYYY-MM-DD HH:MM:SS, got &apos;{value}&apos;</source>
+        <translation>应为日期时间 YYYY-MM-DD HH:MM:SS，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be at most {max_length} characters, got {length}</source>
+        <translation>最多 {max_length} 个字符，实际为 {length} 个</translation>
+    </message>
+    <message>
+        <source>must be one of {allowed}, got &apos;{value}&apos;</source>
+        <translation>应为 {allowed} 之一，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be 0 (speculative) or 1 (hedge), got &apos;{value}&apos;</source>
+        <translation>应为 0（投机）或 1（套保），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>unknown contract (not in the contract table), got &apos;{value}&apos;</source>
+        <translation>未知合约“{value}”（不在合约表中）</translation>
+    </message>
+    <message>
+        <source>unknown product (not in the product table), got &apos;{value}&apos;</source>
+        <translation>未知品种“{value}”（不在品种表中）</translation>
+    </message>
+    <message>
+        <source>unknown client (not in the client table), got &apos;{value}&apos;</source>
+        <translation>未知客户“{value}”（不在客户表中）</translation>
+    </message>
+    <message>
+        <source>unknown member (not in the member table), got &apos;{value}&apos;</source>
+        <translation>未知会员“{value}”（不在会员表中）</translation>
+    </message>
+    <message>
+        <source>unknown warehouse (not in the warehouse table), got &apos;{value}&apos;</source>
+        <translation>未知仓库“{value}”（不在仓库表中）</translation>
+    </message>
+    <message>
+        <source>unknown holder (neither a client nor a member code), got &apos;{value}&apos;</source>
+        <translation>未知持有人“{value}”（既不是客户号也不是会员号）</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is not valid: {detail}</source>
+        <translation>值“{value}”无效：{detail}</translation>
+    </message>
+    <message>
+        <source>must be a multiple of the tick of {contract} ({tick} yuan), got &apos;{value}&apos;</source>
+        <translation>应为 {contract} 最小变动价位（{tick} 元）的整数倍，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>contract {contract} was not listed yet on {day} (listed {listed})</source>
+        <translation>合约 {contract} 在 {day} 尚未上市（上市日 {listed}）</translation>
+    </message>
+    <message>
+        <source>contract {contract} had expired by {day} (last day {last})</source>
+        <translation>合约 {contract} 在 {day} 已到期（最后日 {last}）</translation>
+    </message>
+    <message>
+        <source>must not exceed lots ({lots}), got &apos;{value}&apos;</source>
+        <translation>不得超过手数（{lots}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must not be below the settlement price ({settlement}), got &apos;{value}&apos;</source>
+        <translation>不得低于结算价（{settlement}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must not be above the settlement price ({settlement}), got &apos;{value}&apos;</source>
+        <translation>不得高于结算价（{settlement}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a client of member {member} or the member itself, got member code &apos;{value}&apos;</source>
+        <translation>应为会员 {member} 的客户或该会员本身，实际为会员号“{value}”</translation>
+    </message>
+    <message>
+        <source>client {client} belongs to member {owner}, not to {member}</source>
+        <translation>客户 {client} 属于会员 {owner}，不属于会员 {member}</translation>
+    </message>
+    <message>
+        <source>must not be after the registration date ({registered}), got &apos;{value}&apos;</source>
+        <translation>不得晚于注册日期（{registered}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>duplicate key ({key}): already on row {first_row}</source>
+        <translation>匹配键重复（{key}）：已在第 {first_row} 行出现</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>星期一</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>星期二</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>星期三</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>星期四</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>星期五</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>星期六</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>星期日</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>row %1</source>
+        <translation>第 %1 行</translation>
+    </message>
+    <message>
+        <source>field &apos;%1&apos;</source>
+        <translation>字段“%1”</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 error(s): %2</source>
+        <translation>%1 处错误：%2</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source> (and %1 more)</source>
+        <translation>（另有 %1 处）</translation>
+    </message>
+    <message>
+        <source>Header in the file: %1</source>
+        <translation>文件中的列标题：%1</translation>
     </message>
 </context>
 <context>

@@ -37,7 +37,12 @@ def test_overview_before_settling_offers_the_next_priced_day(db: Database) -> No
     assert overview.latest_settled == PREV
     assert overview.next_day == D  # D's settlement prices are loaded
     assert overview.default_day == D
-    assert overview.clients == (("K1", "客户一"), ("K2", "客户二"))
+    clients = overview.clients
+    assert [(clients.code(r), clients.name(r)) for r in range(len(clients))] == [
+        ("K1", "客户一"),
+        ("K2", "客户二"),
+    ]
+    assert overview.settled_days == (PREV,)
 
 
 def test_overview_and_day_after_a_run(db: Database) -> None:
@@ -125,3 +130,41 @@ def test_reads_of_an_empty_database(tmp_path: Path) -> None:
     assert overview.default_day is None
     assert imports.empty
     assert list(imports.columns) == list(sq.IMPORT_COLUMNS)
+
+
+def test_client_list_lookup_and_search() -> None:
+    clients = sq.ClientList.from_pairs(
+        [("C01", "Zhang San"), ("C02", "李四"), ("C10", "zhang  wei"), ("C100", "王五")]
+    )
+    assert len(clients) == 4
+    assert [clients.row_of(c) for c in ("C01", "C10", "C100", "C1", "", "Zhang")] == [
+        0,
+        2,
+        3,
+        None,
+        None,
+        None,
+    ]
+    assert (clients.code(2), clients.name(2), clients.labels[2]) == (
+        "C10",
+        "zhang  wei",
+        "C10  zhang  wei",
+    )
+    assert clients.find("zhang") == [0, 2]  # any case, code order
+    assert clients.find("ZHANG S") == [0]
+    assert clients.find("李") == [1]
+    assert clients.find("C10") == [2, 3]  # the exact code first, then contains
+    assert clients.find("c1") == [2, 3]
+    assert clients.find(" 王五 ") == [3]
+    assert clients.find("nobody") == []
+    assert clients.find("", limit=3) == [0, 1, 2]
+    assert clients.find("C", limit=2) == [0, 1]
+    assert sq.ClientList.of(()).find("x") == []
+    assert "4 clients" in repr(clients)
+
+
+def test_client_list_of_the_database(db: Database) -> None:
+    with db.sessions() as s:
+        clients = sq.client_list(s)
+    assert clients.labels == ("K1  客户一", "K2  客户二")
+    assert clients.find("客户二") == [1]

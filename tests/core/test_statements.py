@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from core.db.engine import Database, open_database
+from core.db.tables import Client, Contract, Member, Trade
 from core.errors import InputError
 from core.reports.statements import (
     client_statement,
     layout,
     member_statement,
+    trading_fees,
     write_statement,
 )
 from core.services.settlement import run_daily_settlement
@@ -96,3 +100,77 @@ def test_statement_errors(db: Database, tmp_path: Path) -> None:
         st = member_statement(s, MEMBER, D)
     with pytest.raises(InputError, match="unsupported"):
         write_statement(st, tmp_path / "m.csv")
+
+
+def _fee_db(tmp_path: Path, layout: str, members: int) -> Database:
+    """Trades of two days for clients A1, A2 (member 0101) and B1 (0202, when
+    ``members`` is 2); ``layout`` "sparse" stores a late D trade after many trades of
+    the next day, so that D's id range is mostly other rows."""
+    database = open_database(f"sqlite:///{tmp_path / f'fees_{layout}_{members}.sqlite'}")
+    next_day = date(2024, 5, 13)
+    with database.sessions.begin() as s:
+        s.add(Member(code="0101", name="甲", kind="brokerage", min_reserve_fen=0))
+        s.add(Member(code="0202", name="乙", kind="brokerage", min_reserve_fen=0))
+        s.flush()
+        owners = {"A1": "0101", "A2": "0101", "B1": "0202" if members == 2 else "0101"}
+        s.add_all(Client(code=c, member_code=m, name=c) for c, m in owners.items())
+        s.add(
+            Contract(
+                code="m2409",
+                product_code="m",
+                delivery_month=date(2024, 9, 1),
+                tick_fen=100,
+                price_limit_ppm=40_000,
+                general_margin_ppm=80_000,
+                hedge_margin_ppm=70_000,
+            )
+        )
+        s.flush()
+        n = 0
+
+        def trade(day: date, client: str, fee: int) -> Trade:
+            nonlocal n
+            n += 1
+            return Trade(
+                trade_no=f"T{n}",
+                trading_day=day,
+                client_code=client,
+                contract_code="m2409",
+                side="long",
+                action="open",
+                hedge=False,
+                lots=1,
+                price_fen=320_000,
+                fee_fen=fee,
+            )
+
+        s.add_all([trade(D, "A1", 150), trade(D, "B1", 70), trade(D, "A2", 5)])
+        s.flush()
+        s.add_all([trade(next_day, c, 1_000 + i) for i, c in enumerate(["A1", "B1"] * 6)])
+        s.flush()
+        if layout == "sparse":
+            s.add(trade(D, "A2", 9))
+    return database
+
+
+@pytest.mark.parametrize("layout", ["dense", "sparse"])
+@pytest.mark.parametrize("members", [1, 2])
+def test_trading_fees_sum_the_day_per_member(tmp_path: Path, layout: str, members: int) -> None:
+    """Either read path gives the exact sum of the day's trade fees of the member's
+    clients: trades of other days and of other members' clients never count."""
+    database = _fee_db(tmp_path, layout, members)
+    try:
+        with database.sessions() as s:
+            rows = s.execute(
+                select(Trade.trading_day, Client.member_code, Trade.fee_fen).join(
+                    Client, Client.code == Trade.client_code
+                )
+            ).all()
+            for member in ("0101", "0202"):
+                for day in (D, date(2024, 5, 13), date(2024, 5, 14)):
+                    expected = sum(f for d, m, f in rows if d == day and m == member)
+                    assert trading_fees(s, member, day) == expected, (member, day)
+            late = 9 if layout == "sparse" else 0
+            assert trading_fees(s, "0101", D) == 150 + 5 + late + (70 if members == 1 else 0)
+    finally:
+        database.engine.dispose()

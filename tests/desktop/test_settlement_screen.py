@@ -1,6 +1,6 @@
 """The settlement screen on the small demo database: re-settle the last day through the
-button, a refusal that names the contract, a cancel that rolls back, statements and
-their export."""
+button (after confirming), a refusal that names the contract, a cancel that rolls back,
+statements and their export, the client picker."""
 
 from __future__ import annotations
 
@@ -14,14 +14,16 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 from sqlalchemy import delete, func, select
 
 from core.config import AppConfig
 from core.db.engine import open_database
 from core.db.tables import (
     AuditLog,
+    Client,
     ClientBalance,
     Position,
     ReserveHistory,
@@ -40,6 +42,7 @@ from desktop.settings import UiSettings
 from desktop.tasks import TaskManager
 
 TIMEOUT = 20_000
+_REAL_CONFIRM = settlement_module.confirm
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +73,27 @@ def demo_ctx(
     )
     yield context
     context.close()
+
+
+class Questions:
+    """Stands in for ``settlement.confirm``: records each question, gives ``answer``."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, str]] = []
+        self.answer = True
+
+    def __call__(self, _parent: object, title: str, text: str, accept: str) -> bool:
+        self.asked.append((title, text, accept))
+        return self.answer
+
+
+@pytest.fixture(autouse=True)
+def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
+    """Every test answers the re-settle question through this (a real message box would
+    wait for a click); ``test_the_real_message_box_cancels`` restores the real one."""
+    recorder = Questions()
+    monkeypatch.setattr(settlement_module, "confirm", recorder)
+    return recorder
 
 
 @pytest.fixture
@@ -142,12 +166,20 @@ def _column(model: StatementRowsModel, column: int) -> list[str]:
 
 
 def test_resettle_latest_day_shows_the_stored_figures(
-    screen: SettlementScreen, demo_ctx: DesktopContext, last_day: date, qtbot: Any
+    screen: SettlementScreen,
+    demo_ctx: DesktopContext,
+    last_day: date,
+    qtbot: Any,
+    questions: Questions,
 ) -> None:
     assert screen.selected_day() == last_day  # nothing to settle after it: re-settle
     before = _stored(demo_ctx, last_day)
     outcome = _run(screen, qtbot)
     assert outcome.succeeded
+    ((title, text, _accept),) = questions.asked  # confirmed first; no later days to name
+    assert last_day.isoformat() in title
+    assert "replaces the stored results" in text
+    assert "later" not in text
     after = _stored(demo_ctx, last_day)
     assert after["runs"] == before["runs"] + 1
     # re-settling the demo's day reproduces its balances and reserve
@@ -332,10 +364,223 @@ def test_picking_a_settled_day_shows_its_statement(
     assert earlier.isoformat() in screen.member_info.text()
 
 
-def test_chinese_labels(screen: SettlementScreen, qtbot: Any) -> None:
+def test_chinese_labels(screen: SettlementScreen, last_day: date, qtbot: Any) -> None:
     from desktop import i18n
 
     i18n.set_language("zh")
     screen.retranslate()
     assert screen.run_button.text() == "执行结算"
     assert label("ending_reserve", "zh") in _column(screen.member_model, 0)
+    earlier = default_calendar().prev_td(last_day)
+    text = screen.resettle_question(earlier)
+    assert text is not None
+    assert f"{earlier.isoformat()} 已经结算" in text
+    assert f"之后已结算的交易日 {last_day.isoformat()} 不会重新计算" in text
+
+
+def _click_run(screen: SettlementScreen, qtbot: Any) -> None:
+    qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+
+
+def test_cancelling_the_resettle_question_of_an_older_day_runs_nothing(
+    screen: SettlementScreen,
+    demo_ctx: DesktopContext,
+    last_day: date,
+    qtbot: Any,
+    questions: Questions,
+) -> None:
+    earlier = default_calendar().prev_td(last_day)
+    screen.set_day(earlier)
+    _wait_idle(screen, qtbot)
+    before = (_stored(demo_ctx, earlier), _stored(demo_ctx, last_day))
+    finished: list[Any] = []
+    screen.run_finished.connect(finished.append)
+    questions.answer = False
+    _click_run(screen, qtbot)
+    _wait_idle(screen, qtbot)
+    ((title, text, accept),) = questions.asked
+    assert earlier.isoformat() in title
+    assert accept == "Settle again"
+    # which day, that its stored results are replaced, and that the later day is not
+    # recomputed and has to be settled again
+    assert f"{earlier.isoformat()} is already settled" in text
+    assert "replaces the stored results" in text
+    assert f"later settled day {last_day.isoformat()} is not recomputed" in text
+    assert "Settle it again afterwards" in text
+    assert finished == []
+    assert screen.last_outcome is None
+    assert screen.run_button.isEnabled()  # idle: nothing started
+    assert (_stored(demo_ctx, earlier), _stored(demo_ctx, last_day)) == before
+
+
+def test_confirming_the_resettle_question_runs_it(
+    screen: SettlementScreen,
+    last_day: date,
+    qtbot: Any,
+    questions: Questions,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Confirmed, the older day is handed to the service. (The demo set keeps no
+    positions before it, so the service refuses it: a run that answered, not a skip.)"""
+    earlier = default_calendar().prev_td(last_day)
+    real = settlement_module.run_daily_settlement
+    days: list[date] = []
+
+    def spy(db: Any, day: date, *, user: str | None, progress: Any = None) -> Any:
+        days.append(day)
+        return real(db, day, user=user, progress=progress)
+
+    monkeypatch.setattr(settlement_module, "run_daily_settlement", spy)
+    screen.set_day(earlier)
+    _wait_idle(screen, qtbot)
+    outcome = _run(screen, qtbot)
+    assert len(questions.asked) == 1
+    assert days == [earlier]
+    assert not outcome.cancelled
+    assert screen.last_outcome is outcome
+    assert earlier.isoformat() in screen.banner.text()
+
+
+def test_the_question_counts_several_later_days(
+    screen: SettlementScreen, last_day: date, qtbot: Any
+) -> None:
+    cal = default_calendar()
+    two_back = cal.prev_td(cal.prev_td(last_day))
+    overview = screen._overview
+    assert overview is not None
+    if two_back not in overview.settled_days:
+        pytest.skip("the demo set settles fewer than three days")
+    text = screen.resettle_question(two_back)
+    assert text is not None
+    later = [d for d in overview.settled_days if d > two_back]
+    assert f"The {len(later)} later settled days ({later[0]} to {later[-1]})" in text
+    assert "one day at a time in date order" in text
+
+
+def test_settling_the_next_unsettled_day_does_not_ask(
+    demo_ctx: DesktopContext, last_day: date, qtbot: Any, questions: Questions
+) -> None:
+    with demo_ctx.db.sessions.begin() as s:  # un-settle the last day: it is next again
+        for table in (Position, ClientBalance, ReserveHistory):
+            s.execute(delete(table).where(table.trading_day == last_day))
+    screen = SettlementScreen(demo_ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    _wait_idle(screen, qtbot)
+    assert screen.selected_day() == last_day
+    assert "Next day to settle" in screen.day_hint.text()
+    assert screen.resettle_question(last_day) is None
+    outcome = _run(screen, qtbot)
+    assert outcome.succeeded
+    assert questions.asked == []
+    assert _stored(demo_ctx, last_day)["clients"] > 0
+    # settled now: a second run asks first
+    questions.answer = False
+    _click_run(screen, qtbot)
+    assert len(questions.asked) == 1
+
+
+def test_the_real_message_box_cancels(
+    screen: SettlementScreen,
+    demo_ctx: DesktopContext,
+    last_day: date,
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The real question: a modal warning whose default button is Cancel."""
+    monkeypatch.setattr(settlement_module, "confirm", _REAL_CONFIRM)
+    seen: list[tuple[str, str, bool]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        default = box.defaultButton()
+        seen.append((box.windowTitle(), box.text(), default is not None))
+        assert default is not None
+        default.click()  # Cancel
+
+    before = _stored(demo_ctx, last_day)
+    QTimer.singleShot(0, answer)
+    _click_run(screen, qtbot)
+    _wait_idle(screen, qtbot)
+    ((title, text, has_default),) = seen
+    assert has_default
+    assert last_day.isoformat() in title
+    assert "already settled" in text
+    assert screen.last_outcome is None
+    assert _stored(demo_ctx, last_day) == before
+
+
+def _type(widget: QWidget, text: str) -> None:
+    """Key events carrying ``text`` one character at a time (QTest types ASCII only)."""
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def test_client_picker_finds_and_chooses_a_client(
+    screen: SettlementScreen, last_day: date, qtbot: Any
+) -> None:
+    with screen.ctx.db.sessions() as s:
+        client, name, margin = s.execute(
+            select(Client.code, Client.name, ClientBalance.margin_fen)
+            .join(ClientBalance, ClientBalance.client_code == Client.code)
+            .where(ClientBalance.trading_day == last_day)
+            .order_by(Client.code.desc())
+            .limit(1)
+        ).one()
+    field = screen.client_field
+    first = field.current_code()
+    assert first is not None
+    assert first != client
+    screen.tabs.setCurrentIndex(1)
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, client)
+    popup = field.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT)
+    labels = [field.matches.index(r, 0).data() for r in range(field.matches.rowCount())]
+    assert labels[0] == f"{client}  {name}"
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert field.current_code() == client
+    assert field.text() == f"{client}  {name}"
+    _wait_idle(screen, qtbot)
+    items = _column(screen.client_model, 0)
+    row = items.index(label("margin", "en"))
+    assert screen.client_model.index(row, 1).data() == _yuan(margin)
+    # by name (typed as an input method would, one character at a time), then Enter
+    with screen.ctx.db.sessions() as s:
+        other, other_name = s.execute(
+            select(Client.code, Client.name)
+            .where(Client.code != client)
+            .group_by(Client.name)
+            .having(func.count() == 1)
+            .order_by(Client.code)
+            .limit(1)
+        ).one()
+    field.selectAll()
+    _type(field, other_name)
+    qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT)
+    assert field.matches.index(0, 0).data() == f"{other}  {other_name}"
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert field.current_code() == other
+    _wait_idle(screen, qtbot)
+    statement = screen._client
+    assert statement is not None
+    assert statement.client_code == other
+    # Down lists the clients from the current one; text naming no client falls back
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    qtbot.keyClick(field, Qt.Key.Key_Down)
+    qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT)
+    assert field.matches.index(0, 0).data() == f"{other}  {other_name}"
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    field.selectAll()
+    qtbot.keyClicks(field, "no such client")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert field.current_code() == other
+    assert field.text() == f"{other}  {other_name}"
+    with pytest.raises(KeyError):
+        screen.select_client("no such client")
