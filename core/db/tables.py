@@ -267,7 +267,9 @@ class ClientBalance(Base):
     __tablename__ = "client_balance"
 
     client_code: Mapped[str] = mapped_column(ForeignKey("client.code"), primary_key=True)
-    trading_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # Indexed on its own too: a day's totals (settlement screen, monitor start) read one
+    # day, and the key starts with the client (rev. 0004).
+    trading_day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
     balance_fen: Mapped[FenColumn] = mapped_column(comment="today's balance (当日结存)")
     deposits_fen: Mapped[FenColumn] = mapped_column(default=0)
     withdrawals_fen: Mapped[FenColumn] = mapped_column(default=0)
