@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from core.db.columnar import (
     coded,
     fetch_columns,
+    fetch_concat,
     frame_from,
     rows_frame,
 )
@@ -258,8 +259,12 @@ def accounts_frame(session: Session, day: date | None) -> pd.DataFrame:
         .where(ClientBalance.trading_day == day)
         .order_by(Client.code)
     )
-    rows = [(*row, 0.0) for row in session.execute(stmt).all()]
-    frame = rows_frame(rows, ACCOUNT_COLUMNS)
+    # Column-wise (``core.db.columnar``): ~100,000 clients without a Row object each.
+    kinds = ("str", "str", "str", "int", "int", "int", "int")
+    columns = fetch_concat(session, stmt, kinds) or fetch_columns(session, stmt, len(kinds))
+    if not len(columns[0]):
+        return rows_frame([], ACCOUNT_COLUMNS)
+    frame = frame_from([*columns, np.zeros(len(columns[0]))], ACCOUNT_COLUMNS)
     frame["risk_ratio"] = risk_ratios(
         frame["margin_fen"].to_numpy(), frame["balance_fen"].to_numpy()
     )
