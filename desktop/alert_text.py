@@ -10,23 +10,31 @@ rules and checks every kind, so a change of the core's wording fails the suite.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+# Each pattern with its Chinese text; ``{0}``... are the pattern's groups in order.
 _ZH_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^risk ratio (\S+) % crossed (\S+) %$"), r"风险度 \1% 超过 \2%"),
-    (re.compile(r"^available funds (\S+) below zero$"), r"可用资金 \1 元，低于零"),
+    (re.compile(r"^risk ratio (\S+) % crossed (\S+) %$"), "风险度 {0}% 超过 {1}%"),
+    (re.compile(r"^available funds (\S+) below zero$"), "可用资金 {0} 元，低于零"),
     (
         re.compile(r"^long (\d+) lots of (\S+): (\S+) % of the (\d+)-lot limit$"),
-        r"\2 多头 \1 手，达限额 \4 手的 \3%",
+        "{1} 多头 {0} 手，达限额 {3} 手的 {2}%",
     ),
     (
         re.compile(r"^short (\d+) lots of (\S+): (\S+) % of the (\d+)-lot limit$"),
-        r"\2 空头 \1 手，达限额 \4 手的 \3%",
+        "{1} 空头 {0} 手，达限额 {3} 手的 {2}%",
     ),
-    (re.compile(r"^(\S+) locked at its upper limit (\S+)$"), r"\1 封涨停板 \2"),
-    (re.compile(r"^(\S+) locked at its lower limit (\S+)$"), r"\1 封跌停板 \2"),
+    (re.compile(r"^(\S+) locked at its upper limit (\S+)$"), "{0} 封涨停板 {1}"),
+    (re.compile(r"^(\S+) locked at its lower limit (\S+)$"), "{0} 封跌停板 {1}"),
     (
         re.compile(r"^receipt (\S+) must be cancelled by (\d{4}-\d{2}-\d{2})\S*$"),
-        r"仓单 \1 须于 \2 前注销",
+        "仓单 {0} 须于 {1} 前注销",
     ),
 )
 
@@ -35,7 +43,33 @@ def localized_alert_message(message: str, language: str) -> str:
     """``message`` (the core's English text) in ``language`` ("zh" or "en")."""
     if language != "zh":
         return message
+    return _in_chinese(message)
+
+
+def localized_alert_messages(
+    messages: Sequence[Any] | npt.NDArray[Any], language: str
+) -> npt.NDArray[Any]:
+    """``localized_alert_message`` of every message, as an object array.
+
+    An alert history repeats few distinct texts (the same rule and figures on many
+    accounts), so each distinct message is rendered once and spread back over the rows.
+    """
+    values = np.asarray(messages, dtype=object)
+    if language != "zh" or values.size == 0:
+        return values.copy()
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    rendered = np.array(
+        [_in_chinese(m) if isinstance(m, str) else m for m in distinct], dtype=object
+    )
+    return rendered[codes]
+
+
+@lru_cache(maxsize=1 << 15)
+def _in_chinese(message: str) -> str:
+    # Cached: the alerts screen re-renders the same stored messages on every load.
     for pattern, template in _ZH_PATTERNS:
-        if pattern.match(message):
-            return pattern.sub(template, message)
+        match = pattern.match(message)
+        if match:
+            # ``$`` also matches before a final newline, which stays as ``re.sub`` keeps it.
+            return template.format(*match.groups()) + message[match.end() :]
     return message
