@@ -1,4 +1,4 @@
-"""Table ``alert``: live alerts and their acknowledgements (migration: by the lead).
+"""Table ``alert``: live alerts and their acknowledgements (migrations 0002, 0004).
 
 Kept out of ``core/db/tables.py`` so that the live monitor owns its schema; it shares
 ``Base.metadata``, so ``create_all`` and Alembic autogenerate see it once imported.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Integer, String
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base
@@ -19,6 +19,8 @@ class AlertRow(Base):
     """One alert raised by the live monitor on a trading day."""
 
     __tablename__ = "alert"
+    # The history screen reads the newest alerts: day, time, id descending (rev. 0004).
+    __table_args__ = (Index("ix_alert_day_time", "trading_day", "raised_at", "alert_id"),)
 
     trading_day: Mapped[date] = mapped_column(Date, primary_key=True)
     alert_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Executable, func, select
+from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -129,41 +129,16 @@ class AlertsData:
 
 def _newest_alerts(session: Session, limit: int) -> tuple[list[list[Any]], bool]:
     """Columns (``_ALERT_FIELDS``) of the newest ``limit`` alerts, newest first by trading
-    day, time and id, and whether older alerts are stored beyond them.
-
-    No index covers (trading_day, raised_at), so that order makes SQLite sort every alert
-    of the newest day (0.15 s for 300k alerts). Alerts are raised in time order, so the
-    newest by ``raised_at`` (a walk down its index that stops at the limit) are the same
-    rows, unless an older day holds a later time stamp: then some row of a day after the
-    oldest day fetched was left out, which a count on the primary key shows, and the exact
-    query runs instead.
-    """
-    by_time = (
+    day, time and id, and whether older alerts are stored beyond them. The order is that
+    of the index ``ix_alert_day_time``, walked backwards: no sort, it stops at the limit."""
+    newest = (
         select(*_ALERT_FIELDS)
-        .order_by(AlertRow.raised_at.desc(), AlertRow.alert_id.desc(), AlertRow.trading_day.desc())
+        .order_by(AlertRow.trading_day.desc(), AlertRow.raised_at.desc(), AlertRow.alert_id.desc())
         .limit(limit + 1)  # one more tells whether older alerts are left out
     )
-    columns = _fetch_columns(session, by_time)
+    columns = _fetch_columns(session, newest)
     more = len(columns[0]) > limit
-    if more:
-        columns = [column[:limit] for column in columns]
-        if _left_out_of_later_days(session, columns[0]):
-            exact = (
-                select(*_ALERT_FIELDS)
-                .order_by(
-                    AlertRow.trading_day.desc(),
-                    AlertRow.raised_at.desc(),
-                    AlertRow.alert_id.desc(),
-                )
-                .limit(limit)
-            )
-            return _fetch_columns(session, exact), more
-    days, n = columns[0], len(columns[0])
-    if len(set(days)) > 1:
-        at, ids = columns[1], columns[10]
-        order = sorted(range(n), key=lambda i: (days[i], at[i], ids[i]), reverse=True)
-        columns = [[column[i] for i in order] for column in columns]
-    return columns, more
+    return ([column[:limit] for column in columns] if more else columns), more
 
 
 def _fetch_columns(session: Session, query: Executable) -> list[list[Any]]:
@@ -174,16 +149,6 @@ def _fetch_columns(session: Session, query: Executable) -> list[list[Any]]:
         for column, values in zip(columns, zip(*part, strict=True), strict=True):
             column.extend(values)
     return columns
-
-
-def _left_out_of_later_days(session: Session, days: list[date]) -> bool:
-    """Whether a stored alert of a day after the oldest of ``days`` is not among them."""
-    oldest = min(days)
-    fetched = sum(1 for day in days if day > oldest)
-    stored = session.scalar(
-        select(func.count()).select_from(AlertRow).where(AlertRow.trading_day > oldest)
-    )
-    return stored != fetched
 
 
 def _objects(values: Sequence[Any] | npt.NDArray[Any]) -> pd.Series:

@@ -12,6 +12,8 @@ Create Date: 2026-11-21
   PostgreSQL can use index-only scans.
 * ``ix_client_balance_trading_day``: a day's balances (the settlement screen's totals,
   the monitor's start) without scanning every day (the key starts with the client).
+* ``ix_alert_day_time``: the alert history's newest-first read (day, time, id) walks
+  the index and stops at its limit instead of sorting a day's alerts.
 * ``data_revision``: a counter per table, raised by every bulk write to the table, so
   that a cached read (``core.db.day_book``) knows when it is stale.
 
@@ -44,6 +46,7 @@ BOOK_COLUMNS = [
 def upgrade() -> None:
     op.create_index("ix_position_day_book", "position", BOOK_COLUMNS)
     op.create_index("ix_client_balance_trading_day", "client_balance", ["trading_day"])
+    op.create_index("ix_alert_day_time", "alert", ["trading_day", "raised_at", "alert_id"])
     op.create_table(
         "data_revision",
         sa.Column("table_name", sa.String(64), nullable=False),
@@ -55,4 +58,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("data_revision")
     op.drop_index("ix_client_balance_trading_day", table_name="client_balance")
+    op.drop_index("ix_alert_day_time", table_name="alert")
     op.drop_index("ix_position_day_book", table_name="position")
