@@ -32,19 +32,24 @@ from core.changes import Changes
 from core.db.day_book import prefetch
 from core.db.engine import Database, open_database
 from core.db.queries import latest_trading_day
+from core.demo.generator import Scale
 from core.progress import ProgressState
 from core.trading_calendar import default_calendar
-from desktop import i18n
+from desktop import demo_action, i18n
 from desktop.context import DesktopContext
+from desktop.demo_action import DemoOutcome
 from desktop.i18n import translate
 from desktop.resources import app_icon, icon
 from desktop.screens.base import Screen
+from desktop.screens.ops_outcome import StageNamedProgress
 from desktop.screens.registry import DEFAULT_SCREEN, GROUPS, SCREENS, ScreenSpec, screen_spec
 from desktop.tasks import run_op, run_query
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 NAV_WIDTH = 200
 DEFAULT_SIZE = QSize(1366, 768)
+DEMO_MESSAGE_MS = 15_000
+"""How long the status bar says what "Create demo data…" wrote."""
 
 
 log = logging.getLogger(__name__)
@@ -80,6 +85,55 @@ def masked_url(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _widen(box: QMessageBox, width: int) -> None:
+    """QMessageBox wraps a long informative text in a narrow column (CJK text worst)."""
+    label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    if label is not None:
+        label.setMinimumWidth(width)
+
+
+def ask_demo_scale(parent: QWidget) -> Scale | None:
+    """Ask which demo data set to create, saying what it replaces; None when cancelled.
+
+    One question for both the scale and the confirmation; tests replace it to answer.
+    """
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        translate("MainWindow", "Create demo data"),
+        translate("MainWindow", "Create a demo data set in this database?"),
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.setObjectName("demoScaleQuestion")
+    box.setInformativeText(
+        translate(
+            "MainWindow",
+            "The demo data are invented: one brokerage member with its clients, 60 trading "
+            "days of prices, positions, balances and warehouse receipts. They replace demo "
+            "data created earlier in this database; a database holding imported data or "
+            "other members is left untouched.<br><br>"
+            "<b>Small</b>: 500 clients, about 3,500 position lines a day; a few seconds, "
+            "about 2 MB.<br>"
+            "<b>Large</b>: 100,000 clients, about 1,000,000 position lines a day; about "
+            "half a minute to a minute, about 450 MB on disk and 1 GB of memory while "
+            "it is built.",
+        )
+    )
+    _widen(box, 440)
+    small = box.addButton(
+        translate("MainWindow", "Small data set"), QMessageBox.ButtonRole.AcceptRole
+    )
+    large = box.addButton(
+        translate("MainWindow", "Large data set"), QMessageBox.ButtonRole.AcceptRole
+    )
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(small)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return "small" if clicked is small else "large" if clicked is large else None
+
+
 class MainWindow(QMainWindow):
     """Left navigation, one page per screen, File/View/Help menus, status bar."""
 
@@ -98,6 +152,8 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._save_on_close = True
         self._retranslate_queued = False
+        self.demo_message: QMessageBox | None = None
+        """The last refusal of "Create demo data…" (tests read it)."""
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -193,6 +249,13 @@ class MainWindow(QMainWindow):
             live_status = getattr(page, "live_status_changed", None)
             if live_status is not None:  # the live monitor: feed state, data age, alerts
                 live_status.connect(self._set_live_status)
+            # Empty-database hints (overview, live monitor): a screen to open, demo data.
+            navigate = getattr(page, "navigate_requested", None)
+            if navigate is not None:
+                navigate.connect(self.select_screen)
+            demo = getattr(page, "demo_requested", None)
+            if demo is not None:
+                demo.connect(self.create_demo_data)
         return self._pages[key]
 
     def _create_page(self, spec: ScreenSpec) -> QWidget:
@@ -225,11 +288,15 @@ class MainWindow(QMainWindow):
         self.open_action = QAction(self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_database)
+        self.demo_action = QAction(self)
+        self.demo_action.setObjectName("createDemoData")
+        self.demo_action.triggered.connect(self.create_demo_data)
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
         self.file_menu.addAction(self.open_action)
+        self.file_menu.addAction(self.demo_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
@@ -291,6 +358,61 @@ class MainWindow(QMainWindow):
             op,
             self.ctx.replace_database,
         )
+
+    def create_demo_data(self) -> None:
+        """Ask for the scale, then replace the demo data on the write worker.
+
+        A database holding other data is refused by the core and left as it was
+        (``_demo_done`` says so); on success every screen reloads (``Changes``).
+        """
+        scale = ask_demo_scale(self)
+        if scale is None:
+            return
+        names = demo_action.stage_names(
+            translate("MainWindow", "Generating the demo data"),
+            translate("MainWindow", "Removing the earlier demo data"),
+            translate("MainWindow", "Writing table %1 of %2"),
+        )
+        db, user = self.ctx.db, self.ctx.config.user
+
+        def op(progress: ProgressState) -> tuple[DemoOutcome, Changes]:
+            return demo_action.create_demo(
+                db, scale, user=user, progress=StageNamedProgress(progress, names)
+            )
+
+        run_op(self.ctx, self, translate("MainWindow", "Creating demo data"), op, self._demo_done)
+
+    def _demo_done(self, outcome: DemoOutcome) -> None:
+        self.demo_message = None
+        summary = outcome.summary
+        if summary is not None:
+            self.statusBar().showMessage(
+                translate("MainWindow", "Demo data created: %1 clients, %2 to %3")
+                .replace("%1", f"{summary.counts.get('client', 0):,}")
+                .replace("%2", summary.first_day.isoformat())
+                .replace("%3", summary.end_day.isoformat()),
+                DEMO_MESSAGE_MS,
+            )
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            translate("MainWindow", "Create demo data"),
+            translate("MainWindow", "This database already holds other data."),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("demoRefused")
+        box.setInformativeText(
+            translate(
+                "MainWindow",
+                "It holds imported files or members other than the demo member, so demo "
+                "data are not created in it: nothing was written. Create demo data in an "
+                "empty database, or in one that holds only demo data.",
+            )
+        )
+        _widen(box, 380)
+        box.open()  # not modal-blocking: the caller's event loop goes on
+        self.demo_message = box
 
     def show_about(self) -> None:
         from PySide6 import __version__ as pyside_version
@@ -376,6 +498,7 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.file_menu.setTitle(translate("MainWindow", "&File"))
         self.open_action.setText(translate("MainWindow", "&Open database…"))
+        self.demo_action.setText(translate("MainWindow", "Create &demo data…"))
         self.quit_action.setText(translate("MainWindow", "&Quit"))
         self.view_menu.setTitle(translate("MainWindow", "&View"))
         self.language_menu.setTitle(translate("MainWindow", "&Language"))

@@ -9,6 +9,9 @@ Threads (STYLE B3, docs/live-monitor.md "Desktop"):
 * the GUI thread takes the newest snapshot on a fixed-rate ``QTimer`` and applies it
   to the table models (a few ``dataChanged`` ranges), the charts (one ``setData`` per
   curve) and the alert monitor. It never waits on the database or on the feed.
+
+A database without positions (a new install) is not an error: the screen shows a banner
+offering demo data or the imports, counts as loaded, and starts once positions arrive.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ from desktop.screens.monitor_tables import (
     SnapshotTableView,
 )
 from desktop.settings import APPLICATION, ORGANIZATION
+from desktop.widgets.banner import Banner
 from desktop.widgets.charts import (
     WAN,
     DualAxisChart,
@@ -136,6 +140,8 @@ class MonitorScreen(Screen):
 
     watched = ("positions",)
     live_status_changed = Signal(str)  # the status-bar text: feed state, age, alerts
+    navigate_requested = Signal(str)  # the empty-database banner: show a screen (its key)
+    demo_requested = Signal()  # the empty-database banner: "Create demo data…"
 
     def __init__(
         self,
@@ -161,6 +167,7 @@ class MonitorScreen(Screen):
         self._snap = RiskSnapshot.empty()
         self._updates = 0
         self._ticks = 0
+        self._views_stale = False  # tables and charts behind the newest snapshot (hidden)
         self._user_stopped = False
         self._state = "stopped"
         self._error = ""
@@ -169,7 +176,9 @@ class MonitorScreen(Screen):
         self._status_text = ""
         self._shutdown_done = False
         self._window_hooked = False
+        self._empty = False
 
+        self._build_empty_banner()
         self._build_toolbar()
         self._build_filters()
         self._build_tables()
@@ -186,6 +195,13 @@ class MonitorScreen(Screen):
         self.retranslate()
 
     # ----------------------------------------------------------------- building
+    def _build_empty_banner(self) -> None:
+        self.empty_banner = Banner("monitor_empty", self)
+        self.demo_button = self.empty_banner.add_button("createDemo")
+        self.demo_button.clicked.connect(self.demo_requested.emit)
+        self.imports_button = self.empty_banner.add_button("openImports")
+        self.imports_button.clicked.connect(lambda: self.navigate_requested.emit("imports"))
+
     def _build_toolbar(self) -> None:
         self.title_label = QLabel()
         self.title_label.setObjectName("screenTitle")
@@ -386,6 +402,7 @@ class MonitorScreen(Screen):
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(6)
         layout.addLayout(head)
+        layout.addWidget(self.empty_banner)
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
 
@@ -397,7 +414,7 @@ class MonitorScreen(Screen):
         engine_clock, source_clock = self._clock, self._source_clock
         settings, override, day = self._settings, self._source_override, self._day_override
 
-        def load(session: Session) -> MonitorStart:
+        def load(session: Session) -> MonitorStart | None:
             start = load_monitor_start(
                 session,
                 engine_clock=engine_clock,
@@ -406,7 +423,7 @@ class MonitorScreen(Screen):
                 settings=settings,
                 day=day,
             )
-            if override is not None:
+            if start is not None and override is not None:
                 from dataclasses import replace
 
                 start = replace(start, source=override(start.engine, start.first, source_clock))
@@ -415,7 +432,12 @@ class MonitorScreen(Screen):
         return load
 
     def apply(self, result: Any) -> None:
+        if result is None:
+            self._show_empty_database()
+            return
         assert isinstance(result, MonitorStart)
+        self._empty = False
+        self.empty_banner.clear()
         self._stop_runner()
         self._start = result
         self._static = result.static
@@ -441,6 +463,50 @@ class MonitorScreen(Screen):
             self._start_runner()
         self.timer.start()
 
+    def _show_empty_database(self) -> None:
+        """No positions in the database: empty tables and charts, the hint, no feed."""
+        self._stop_runner()
+        self.timer.stop()
+        self._empty = True
+        self._start = None
+        self._static = LiveStatic.empty()
+        self._snap = RiskSnapshot.empty()
+        self._mailbox.take()
+        empty = self._frame(self._snap)
+        for model in (self.accounts_model, self.positions_model, self.contracts_model):
+            model.apply_snapshot(empty)
+        self.equity_chart.clear()
+        self.account_chart.clear()
+        self._prices = RingBuffer(HISTORY_POINTS, 1)
+        self._fill_products()
+        self._fill_contracts()
+        self._update_summary()
+        self.busy.hide()
+        self._state = "stopped"
+        self._show_empty_hint()
+        self._update_buttons()
+        self._update_subtitle()
+        self._update_live_status()
+
+    def _show_empty_hint(self) -> None:
+        if not self._empty:
+            self.empty_banner.clear()
+            return
+        self.empty_banner.set_message(
+            translate(
+                "Monitor",
+                "<b>No positions to monitor</b>: the database holds no positions yet. "
+                "Create demo data to try the monitor out, or import the day's positions on "
+                "the %1 screen.",
+            ).replace("%1", translate("Screens", "Imports")),
+            "info",
+        )
+
+    @property
+    def shows_empty_hint(self) -> bool:
+        """The last load found no positions (the banner is up, the feed is off)."""
+        return self._empty
+
     def loading_started(self) -> None:
         self.busy.show()
         self._state = "loading"
@@ -459,6 +525,8 @@ class MonitorScreen(Screen):
         """Loaded, and a few feed snapshots shown (or the feed is not running)."""
         if not super().is_loaded:
             return False
+        if self._empty:  # nothing to feed: the hint is what there is to see
+            return True
         return self._updates >= READY_UPDATES or self._ticks >= READY_TICKS
 
     def trading_day(self) -> date | None:
@@ -535,6 +603,11 @@ class MonitorScreen(Screen):
         for model in (self.accounts_model, self.positions_model, self.contracts_model):
             model.retranslate()
         self.alerts_panel.retranslate()
+        self.demo_button.setText(translate("Monitor", "Create demo data…"))
+        self.imports_button.setText(
+            translate("Monitor", "Open %1").replace("%1", translate("Screens", "Imports"))
+        )
+        self._show_empty_hint()
         self._update_buttons()
         self._update_subtitle()
         self._update_counts()
@@ -694,6 +767,7 @@ class MonitorScreen(Screen):
                 window.installEventFilter(self)
             self._window_hooked = True
         super().showEvent(event)
+        self._catch_up()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Close and watched is self.window():
@@ -710,9 +784,9 @@ class MonitorScreen(Screen):
             self._show(snap, fresh=False)
             if self._updates == READY_UPDATES:
                 self.loaded.emit()
-        else:
+        elif not self._hidden_behind():
             self.contracts_model.apply_snapshot(self._frame(self._snap))
-        if self._ticks % HISTOGRAM_EVERY == 0:
+        if self._ticks % HISTOGRAM_EVERY == 0 and not self._hidden_behind():
             self._update_histogram()
         if self._ticks % ALERT_FLUSH_EVERY == 0:
             self.alerts.flush()
@@ -726,35 +800,59 @@ class MonitorScreen(Screen):
         self._updates += 1
         self._show(snap, fresh=False)
 
+    def _hidden_behind(self) -> bool:
+        """Another screen is in front: the engine and the alerts go on, but tables and
+        charts are not repainted for nobody (the screen the user is on gets the CPU)."""
+        return not self.isVisible()
+
     def _show(self, snap: RiskSnapshot, *, fresh: bool) -> None:
         self._snap = snap
         frame = self._frame(snap)
-        for model in (self.accounts_model, self.positions_model, self.contracts_model):
-            model.apply_snapshot(frame)
+        repaint = fresh or not self._hidden_behind()
+        if repaint:
+            for model in (self.accounts_model, self.positions_model, self.contracts_model):
+                model.apply_snapshot(frame)
+        self._views_stale = not repaint
         self.alerts.evaluate(snap)
-        self._append_charts(snap, frame.now_ts)
+        self._append_charts(snap, frame.now_ts, refresh=repaint)
         if fresh:
             self._update_histogram()
         self._update_summary()
 
-    def _append_charts(self, snap: RiskSnapshot, t: float) -> None:
+    def _catch_up(self) -> None:
+        """Shown again: bring tables and charts to the newest snapshot at once."""
+        if not self._views_stale or self._start is None:
+            return
+        self._views_stale = False
+        frame = self._frame(self._snap)
+        for model in (self.accounts_model, self.positions_model, self.contracts_model):
+            model.apply_snapshot(frame)
+        self.equity_chart.refresh()
+        self.account_chart.refresh()
+        self._refresh_price_chart()
+        self._update_histogram()
+
+    def _append_charts(self, snap: RiskSnapshot, t: float, *, refresh: bool = True) -> None:
         acc = snap.accounts
         if acc.row_count == 0:
             return
         equity = float(int(acc["dynamic_equity_fen"].sum())) / WAN
         reserve = snap.member.reserve_intraday_fen / WAN
         self.equity_chart.append(t, (equity, reserve))
-        self.equity_chart.refresh()
+        if refresh:
+            self.equity_chart.refresh()
         last = snap.contracts["last_price_fen"]
         if len(last) == self._prices.width:
             self._prices.append(t, last / 100.0)
-            self._refresh_price_chart()
+            if refresh:
+                self._refresh_price_chart()
         a = self._selected_account
         if a is not None and a < acc.row_count:
             ppm = int(acc["risk_ratio_ppm"][a])
             ratio = float("inf") if ppm >= 10**12 else ppm / 10_000
             self.account_chart.append(t, int(acc["dynamic_equity_fen"][a]) / WAN, ratio)
-            self.account_chart.refresh()
+            if refresh:
+                self.account_chart.refresh()
 
     def _update_histogram(self) -> None:
         ppm = self._snap.accounts["risk_ratio_ppm"] if self._snap.accounts.row_count else None
@@ -901,7 +999,11 @@ class MonitorScreen(Screen):
             return
         start = self._start
         if start is None:
-            self.subtitle_label.setText(translate("Monitor", "Not started"))
+            self.subtitle_label.setText(
+                translate("Monitor", "No positions in the database")
+                if self._empty
+                else translate("Monitor", "Not started")
+            )
             return
         text = (
             translate("Monitor", "Trading day %1 · positions of %2 at prior settlement")

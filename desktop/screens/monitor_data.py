@@ -3,7 +3,8 @@
 ``load_monitor_start`` reads the day's start state (``load_day_inputs``), builds the
 ``LiveRiskEngine`` and its first snapshot, the reference values the tables show
 (client names, products) and the feed source. Everything it returns is handed over
-to the GUI thread and then to the feed thread; no Session or ORM object escapes.
+to the GUI thread and then to the feed thread; no Session or ORM object escapes. A
+database without positions (a new install) gives None: the screen shows a hint then.
 """
 
 from __future__ import annotations
@@ -129,14 +130,14 @@ def load_monitor_start(
     choice: SourceChoice,
     settings: LiveSettings | None = None,
     day: date | None = None,
-) -> MonitorStart:
+) -> MonitorStart | None:
     """Worker thread: the live day after the last settled day (or ``day``).
 
-    Raises InputError when the database has no positions to start from.
+    None when the database has no positions to start from (nothing to monitor yet).
     """
     base = queries.latest_trading_day(session, "positions")
     if base is None:
-        raise InputError("no positions in the database: run 'riskdesk demo' first")
+        return None
     cal = default_calendar()
     live_day = day or cal.next_td(base)
     base_day = cal.prev_td(live_day)

@@ -1,4 +1,8 @@
-"""Overview: the member's key figures of the last trading day and the most at-risk accounts."""
+"""Overview: the member's key figures of the last trading day and the most at-risk accounts.
+
+On an empty database (a new install) an information banner says so and offers the two
+ways to fill it: the imports screen, or the main window's "Create demo data…".
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,20 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from core.db import queries
 from core.money import format_yuan
 from desktop.context import DesktopContext
+from desktop.demo_action import is_database_empty
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import LIMIT_LOCK_LABELS, Column, Kind
 from desktop.models.frame_table import FrameTableModel
 from desktop.screens.accounts import ACCOUNT_COLUMNS
 from desktop.screens.base import Screen
+from desktop.widgets.banner import Banner
 from desktop.widgets.data_table import DataTableView
 from desktop.widgets.kpi_card import KpiCard
 
@@ -84,6 +90,8 @@ class OverviewData:
     at_risk: pd.DataFrame
     members: pd.DataFrame
     locked: pd.DataFrame
+    empty: bool = False
+    """No client and no position at all: the database is new."""
 
 
 def load_overview(session: Session) -> OverviewData:
@@ -96,6 +104,7 @@ def load_overview(session: Session) -> OverviewData:
         locked=queries.limit_locked_contracts(
             session, queries.latest_trading_day(session, "prices")
         ),
+        empty=is_database_empty(session),
     )
 
 
@@ -103,6 +112,10 @@ class OverviewScreen(Screen):
     """Cards with the day's key figures, the most at-risk accounts and the members."""
 
     watched = ("members", "clients", "balances", "positions", "prices", "receipts")
+    navigate_requested = Signal(str)
+    """The empty-database banner asks the main window to show a screen (its key)."""
+    demo_requested = Signal()
+    """The empty-database banner asks the main window for "Create demo data…"."""
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "main", parent)
@@ -111,6 +124,12 @@ class OverviewScreen(Screen):
         self.title_label.setObjectName("screenTitle")
         self.subtitle_label = QLabel()
         self.subtitle_label.setObjectName("screenSubtitle")
+        self.empty_banner = Banner("empty", self)
+        self.demo_button = self.empty_banner.add_button("createDemo")
+        self.demo_button.clicked.connect(self.demo_requested.emit)
+        self.imports_button = self.empty_banner.add_button("openImports")
+        self.imports_button.clicked.connect(lambda: self.navigate_requested.emit("imports"))
+        self._empty = False
         self.cards = {key: KpiCard(key) for key, _ in CARDS}
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
@@ -161,6 +180,7 @@ class OverviewScreen(Screen):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(head)
+        layout.addWidget(self.empty_banner)
         layout.addLayout(grid)
         layout.addSpacing(4)
         layout.addLayout(tables, 1)
@@ -176,7 +196,9 @@ class OverviewScreen(Screen):
         self.at_risk_model.set_frame(result.at_risk)
         self.members_model.set_frame(result.members)
         self.locked_model.set_frame(result.locked)
+        self._empty = result.empty
         self._fill_cards()
+        self._show_empty_hint()
 
     def loading_started(self) -> None:
         self.subtitle_label.setText(translate("Overview", "Loading…"))
@@ -201,9 +223,33 @@ class OverviewScreen(Screen):
         self.at_risk_model.retranslate()
         self.members_model.retranslate()
         self.locked_model.retranslate()
+        self.imports_button.setText(
+            translate("Overview", "Open %1").replace("%1", translate("Screens", "Imports"))
+        )
+        self.demo_button.setText(translate("Overview", "Create demo data…"))
         self._fill_cards()
+        self._show_empty_hint()
 
     # ----------------------------------------------------------------- internals
+    @property
+    def shows_empty_hint(self) -> bool:
+        """The last load found an empty database (the banner is up)."""
+        return self._empty
+
+    def _show_empty_hint(self) -> None:
+        if not self._empty:
+            self.empty_banner.clear()
+            return
+        self.empty_banner.set_message(
+            translate(
+                "Overview",
+                "<b>The database is empty</b>: no clients or positions yet. Create demo "
+                "data to try RiskDesk out, or import the day's files on the %1 screen (the "
+                "member, its clients and the contracts must be in the database first).",
+            ).replace("%1", translate("Screens", "Imports")),
+            "info",
+        )
+
     def _fill_cards(self) -> None:
         s = self._summary
         if not self.is_loading:

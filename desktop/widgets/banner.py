@@ -8,7 +8,7 @@ are set here (not in the shared style sheet) so the widget looks the same anywhe
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 TONES = {
     "warning": ("#fdf3e1", "#f0d9a8", "#7a4d00", "⚠"),
@@ -23,6 +23,7 @@ class Banner(QFrame):
 
     ``set_message(text, tone)`` with tone "warning", "danger", "info" or "success"; an
     empty text (or ``clear()``) hides the banner. ``tone`` and ``text()`` are readable for tests.
+    ``add_button`` puts an action the message suggests at the strip's right end.
     """
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
@@ -34,7 +35,7 @@ class Banner(QFrame):
         self.label.setObjectName("bannerText")
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QHBoxLayout(self)
+        self._layout = layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 5, 10, 5)
         layout.setSpacing(8)
         layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -58,6 +59,16 @@ class Banner(QFrame):
                 "border: none; }"
                 f"QLabel#bannerIcon {{ font-weight: 700; }}"
             )
+
+    def add_button(self, name: str) -> QPushButton:
+        """A push button (object name ``name``, text set by the caller) after the message."""
+        button = QPushButton(self)
+        button.setObjectName(name)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        # The buttons make the strip taller than one line: keep the icon by the text.
+        self._layout.setAlignment(self.icon, Qt.AlignmentFlag.AlignVCenter)
+        return button
 
     def clear(self) -> None:
         self.set_message("")

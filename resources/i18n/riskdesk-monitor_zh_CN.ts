@@ -67,5 +67,21 @@
         <source>%1 of %2 unacknowledged</source>
         <translation>未确认 %1 条 / 共 %2 条</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;No positions to monitor&lt;/b&gt;: the database holds no positions yet. Create demo data to try the monitor out, or import the day's positions on the %1 screen.</source>
+        <translation>&lt;b&gt;暂无可监控的持仓&lt;/b&gt;：数据库中还没有持仓。可创建演示数据试用实时监控，或在“%1”页面导入当日持仓。</translation>
+    </message>
+    <message>
+        <source>Create demo data…</source>
+        <translation>创建演示数据…</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>前往%1</translation>
+    </message>
+    <message>
+        <source>No positions in the database</source>
+        <translation>数据库中没有持仓</translation>
+    </message>
 </context>
 </TS>

@@ -336,6 +336,58 @@
         <source>&amp;About RiskDesk</source>
         <translation>关于 RiskDesk(&amp;A)</translation>
     </message>
+    <message>
+        <source>Create &amp;demo data…</source>
+        <translation>创建演示数据(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Create demo data</source>
+        <translation>创建演示数据</translation>
+    </message>
+    <message>
+        <source>Create a demo data set in this database?</source>
+        <translation>在此数据库中创建一套演示数据？</translation>
+    </message>
+    <message>
+        <source>The demo data are invented: one brokerage member with its clients, 60 trading days of prices, positions, balances and warehouse receipts. They replace demo data created earlier in this database; a database holding imported data or other members is left untouched.&lt;br&gt;&lt;br&gt;&lt;b&gt;Small&lt;/b&gt;: 500 clients, about 3,500 position lines a day; a few seconds, about 2 MB.&lt;br&gt;&lt;b&gt;Large&lt;/b&gt;: 100,000 clients, about 1,000,000 position lines a day; about half a minute to a minute, about 450 MB on disk and 1 GB of memory while it is built.</source>
+        <translation>演示数据均为虚构：一家期货公司会员及其客户，60 个交易日的结算价、持仓、客户资金和标准仓单。它会替换此数据库中之前创建的演示数据；含有导入数据或其他会员的数据库不会被改动。&lt;br&gt;&lt;br&gt;&lt;b&gt;小数据集&lt;/b&gt;：500 个客户，每日约 3,500 条持仓；几秒钟，约 2 MB。&lt;br&gt;&lt;b&gt;大数据集&lt;/b&gt;：100,000 个客户，每日约 1,000,000 条持仓；约半分钟至一分钟，占用磁盘约 450 MB，生成时约需 1 GB 内存。</translation>
+    </message>
+    <message>
+        <source>Small data set</source>
+        <translation>小数据集</translation>
+    </message>
+    <message>
+        <source>Large data set</source>
+        <translation>大数据集</translation>
+    </message>
+    <message>
+        <source>Generating the demo data</source>
+        <translation>正在生成演示数据</translation>
+    </message>
+    <message>
+        <source>Removing the earlier demo data</source>
+        <translation>正在删除之前的演示数据</translation>
+    </message>
+    <message>
+        <source>Writing table %1 of %2</source>
+        <translation>正在写入数据表（%1/%2）</translation>
+    </message>
+    <message>
+        <source>Creating demo data</source>
+        <translation>正在创建演示数据</translation>
+    </message>
+    <message>
+        <source>Demo data created: %1 clients, %2 to %3</source>
+        <translation>演示数据已创建：%1 个客户，%2 至 %3</translation>
+    </message>
+    <message>
+        <source>This database already holds other data.</source>
+        <translation>此数据库中已有其他数据。</translation>
+    </message>
+    <message>
+        <source>It holds imported files or members other than the demo member, so demo data are not created in it: nothing was written. Create demo data in an empty database, or in one that holds only demo data.</source>
+        <translation>其中有导入的文件或演示会员以外的会员，因此不在其中创建演示数据，未写入任何内容。请在空数据库或只含演示数据的数据库中创建演示数据。</translation>
+    </message>
 </context>
 <context>
     <name>Overview</name>
@@ -430,6 +482,18 @@
     <message>
         <source>%1 tons, not cancelled</source>
         <translation>%1 吨（未注销）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The database is empty&lt;/b&gt;: no clients or positions yet. Create demo data to try RiskDesk out, or import the day's files on the %1 screen (the member, its clients and the contracts must be in the database first).</source>
+        <translation>&lt;b&gt;数据库为空&lt;/b&gt;：还没有客户和持仓。可创建演示数据试用 RiskDesk，或在“%1”页面导入当日文件（会员、客户和合约须已在数据库中）。</translation>
+    </message>
+    <message>
+        <source>Create demo data…</source>
+        <translation>创建演示数据…</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>前往%1</translation>
     </message>
 </context>
 <context>
@@ -753,6 +817,10 @@
     <message>
         <source>All actions</source>
         <translation>全部操作</translation>
+    </message>
+    <message>
+        <source>only the newest %1 alerts are loaded</source>
+        <translation>仅加载最近 %1 条预警</translation>
     </message>
     <message>
         <source>Risk ratio crossed %1</source>

@@ -257,3 +257,41 @@ def test_charts_show_movement_not_a_flat_line(qapp: object) -> None:
     assert "Up 2,396" in price.legend.text()
     assert "+8" in price.legend.text()
     assert "#c0392b" in price.legend.text()  # up in red (Chinese market colours)
+
+
+def test_a_hidden_monitor_keeps_alerting_but_repaints_only_when_shown(
+    qtbot: Any, ctx: DesktopContext
+) -> None:
+    """Behind another screen the engine, alerts and chart data go on; the tables catch up
+    with the newest snapshot when the monitor is shown again."""
+
+    class Seesaw(ScriptedSource):
+        """One tick per poll, forever: the price steps down and back up by one fen."""
+
+        def __init__(self, code: str, price: int, clock: Clock) -> None:
+            super().__init__([])
+            self._code, self._price, self._clock, self._n = code, price, clock, 0
+
+        def poll(self, timeout: float, max_items: int) -> list[FeedEvent]:
+            time.sleep(0.005)
+            self._n += 1
+            price = self._price - (self._n % 2)
+            return [PriceTick(self._code, price, self._clock.now())]
+
+    def source(e: LiveRiskEngine, first: RiskSnapshot, c: Clock) -> ScriptedSource:
+        code, price = str(first.contracts.keys[0]), int(first.contracts["last_price_fen"][0])
+        return Seesaw(code, price, c)
+
+    screen = MonitorScreen(ctx, interval_ms=30, source_override=source)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_TIMEOUT_MS)
+    screen.hide()
+    shown_seq = screen.accounts_model.frame.snap.seq
+    qtbot.waitUntil(lambda: screen._snap.seq >= shown_seq + 5, timeout=10_000)  # engine goes on
+    assert screen.accounts_model.frame.snap.seq == shown_seq  # nobody saw a repaint
+    screen.show()
+    assert screen.accounts_model.frame.snap.seq >= screen._snap.seq - 1
+    assert screen.accounts_model.frame.snap.seq > shown_seq
+    screen.close()
+    assert not _feed_threads()
