@@ -7,39 +7,28 @@ with ``record=False``: the screen previews, it never writes) and ``allocate_ad_h
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
-from sqlalchemy.orm import Session
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from core.errors import InputError
-from core.progress import ProgressState
 from core.services.delivery import SellerAllocation
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel
-from desktop.screens.workbench_common import WorkbenchScreen, titled
+from desktop.screens.workbench_common import WorkbenchScreen, empty_frame
 from desktop.screens.workbench_data import (
     DeliveryData,
     DeliveryRequest,
     allocate_given,
     load_delivery,
 )
+from desktop.widgets.data_combo import data_combo, refill_combo
 from desktop.widgets.data_table import DataTableView
+from desktop.widgets.sections import column, section_title, splitter
 
 EXAMPLE_WAREHOUSES = "A:30, B:20, C:10"
 EXAMPLE_BUYERS = "X:20, Y:30, Z:10"
@@ -77,8 +66,7 @@ class AllocationPanel(QWidget):
 
     def __init__(self, ctx: DesktopContext, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel()
-        self.title.setObjectName("sectionTitle")
+        self.title = section_title()
         self.summary = QLabel()
         self.summary.setObjectName(f"{name}Summary")
         self.summary.setWordWrap(True)
@@ -86,18 +74,13 @@ class AllocationPanel(QWidget):
         self.view = DataTableView(ctx.settings, f"delivery_{name}", self)
         self.view.setModel(self.model)
         self.view.apply_default_widths(PAIR_COLUMNS, "buyer_code")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view, 1)
+        column(self.title, self.summary, self.view, widget=self)
         self.allocation: SellerAllocation | None = None
 
     def show_allocation(self, allocation: SellerAllocation | None, empty_text: str = "") -> None:
         self.allocation = allocation
         if allocation is None:
-            self.model.set_frame(pd.DataFrame(columns=[c.key for c in PAIR_COLUMNS]))
+            self.model.set_frame(empty_frame(PAIR_COLUMNS))
             self.summary.setText(empty_text)
             return
         self.model.set_frame(allocation.pairs)
@@ -137,39 +120,23 @@ class DeliveryScreen(WorkbenchScreen):
     progress_source = QT_TRANSLATE_NOOP("Delivery", "Allocating receipts…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "delivery", parent)
+        super().__init__(ctx, "delivery", load_delivery, parent)
         self._data: DeliveryData | None = None
         self._request = DeliveryRequest()
         self.seller_label = QLabel()
-        self.seller_combo = QComboBox()
-        self.seller_combo.setObjectName("sellerCombo")
+        self.seller_combo = data_combo("sellerCombo")
         self.seller_combo.setMinimumWidth(180)
         self.seller_combo.activated.connect(lambda _i: self.recompute())
-        self.recompute_button = QPushButton()
-        self.recompute_button.clicked.connect(self.recompute)
-        self.export_button = QPushButton()
-        self.export_button.clicked.connect(self.choose_export)
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        bar.addWidget(self.seller_label)
-        bar.addWidget(self.seller_combo)
-        bar.addStretch(1)
-        bar.addWidget(self.recompute_button)
-        bar.addWidget(self.export_button)
-        self.root.addLayout(bar)
+        self.add_toolbar(self.seller_label, self.seller_combo)
 
-        self.matches_title = QLabel()
-        self.matches_title.setObjectName("sectionTitle")
+        self.matches_title = section_title()
         self.matches_model = FrameTableModel(
             MATCH_COLUMNS, self, filter_keys=("seller_code", "buyer_code", "contract_code")
         )
-        self.matches_view = DataTableView(ctx.settings, "delivery_matches", self)
-        self.matches_view.setModel(self.matches_model)
-        self.matches_view.apply_default_widths(MATCH_COLUMNS)
+        self.matches_view = self.add_table("delivery_matches", self.matches_model)
         self.seller_panel = AllocationPanel(ctx, "seller", self)
 
-        self.adhoc_title = QLabel()
-        self.adhoc_title.setObjectName("sectionTitle")
+        self.adhoc_title = section_title()
         self.adhoc_hint = QLabel()
         self.adhoc_hint.setWordWrap(True)
         self.adhoc_hint.setObjectName("screenSubtitle")
@@ -195,34 +162,17 @@ class DeliveryScreen(WorkbenchScreen):
         form.addWidget(self.buyers_label, 1, 0)
         form.addWidget(self.buyers_edit, 1, 1)
         form.addWidget(self.allocate_button, 1, 2)
-        adhoc = QWidget()
-        adhoc_layout = QVBoxLayout(adhoc)
-        adhoc_layout.setContentsMargins(0, 0, 0, 0)
-        adhoc_layout.setSpacing(4)
-        adhoc_layout.addWidget(self.adhoc_title)
-        adhoc_layout.addWidget(self.adhoc_hint)
-        adhoc_layout.addLayout(form)
-        adhoc_layout.addWidget(self.adhoc_error)
-        adhoc_layout.addWidget(self.adhoc_panel, 1)
+        adhoc = column(self.adhoc_title, self.adhoc_hint, form, self.adhoc_error, self.adhoc_panel)
 
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.setChildrenCollapsible(False)
-        left.addWidget(titled(self.matches_title, self.matches_view))
-        left.addWidget(self.seller_panel)
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.setChildrenCollapsible(False)
-        body.addWidget(left)
-        body.addWidget(adhoc)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
-        self.root.addWidget(body, 1)
+        left = splitter(
+            Qt.Orientation.Vertical,
+            column(self.matches_title, self.matches_view),
+            self.seller_panel,
+        )
+        self.root.addWidget(splitter(Qt.Orientation.Horizontal, left, adhoc, stretch=(3, 2)), 1)
         self.retranslate()
 
     # ----------------------------------------------------------------- loading
-    def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
-        request = self._request
-        return lambda session: load_delivery(session, request, progress)
-
     def recompute(self) -> None:
         choice = self.seller_combo.currentData()
         if isinstance(choice, tuple):
@@ -233,19 +183,12 @@ class DeliveryScreen(WorkbenchScreen):
     def apply_result(self, result: Any) -> None:
         assert isinstance(result, DeliveryData)
         self._data = result
-        self._day = result.day
-        combo = self.seller_combo
-        combo.blockSignals(True)
-        combo.clear()
-        for seller, contract in result.sellers:
-            combo.addItem(f"{seller} · {contract}", (seller, contract))
-        if result.chosen is not None:
-            # findData compares tuple item data by identity in PySide6: compare values.
-            index = next((i for i in range(combo.count()) if combo.itemData(i) == result.chosen), 0)
-            combo.setCurrentIndex(index)
-        combo.blockSignals(False)
+        refill_combo(
+            self.seller_combo,
+            ((f"{seller} · {contract}", (seller, contract)) for seller, contract in result.sellers),
+            result.chosen,
+        )
         self.matches_model.set_frame(result.matches)
-        self.error_banner.set_message(result.error, "danger")
         self.seller_panel.show_allocation(
             result.allocation,
             translate(
@@ -309,8 +252,6 @@ class DeliveryScreen(WorkbenchScreen):
     def retranslate(self) -> None:
         super().retranslate()
         self.seller_label.setText(translate("Delivery", "Seller"))
-        self.recompute_button.setText(translate("Workbench", "Recompute (Ctrl+R)"))
-        self.export_button.setText(translate("Workbench", "Export… (Ctrl+E)"))
         self.adhoc_title.setText(translate("Delivery", "Ad hoc calculator"))
         self.adhoc_hint.setText(
             translate(
@@ -323,7 +264,6 @@ class DeliveryScreen(WorkbenchScreen):
         self.buyers_label.setText(translate("Delivery", "Buyers"))
         self.allocate_button.setText(translate("Delivery", "Allocate"))
         self.adhoc_panel.title.setText(translate("Delivery", "Fewest pairs"))
-        self.matches_model.retranslate()
         self.seller_panel.retranslate()
         self.adhoc_panel.retranslate()
         self._update_texts()
@@ -333,9 +273,6 @@ class DeliveryScreen(WorkbenchScreen):
         if data is None:
             return ""
         return translate("Delivery", "%1 matches").replace("%1", f"{len(data.matches):,}")
-
-    def save_state(self) -> None:
-        self.matches_view.save_header()
 
     def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
         panel = self.seller_panel if self.seller_panel.allocation is not None else self.adhoc_panel

@@ -8,16 +8,13 @@ a guessed limit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QWidget
-from sqlalchemy.orm import Session
+from PySide6.QtWidgets import QLabel, QWidget
 
-from core.progress import ProgressState
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import SIDE_LABELS, Column, Kind
@@ -27,11 +24,12 @@ from desktop.screens.workbench_common import (
     WARN_ROW_BRUSH,
     TintedFrameModel,
     WorkbenchScreen,
-    titled,
+    empty_frame,
 )
 from desktop.screens.workbench_data import LimitsData, LimitsRequest, load_limits, percent_text
 from desktop.widgets.banner import Banner
-from desktop.widgets.data_table import DataTableView
+from desktop.widgets.data_combo import data_combo, retranslate_items
+from desktop.widgets.sections import column, section_title, splitter
 
 PERIOD_LABELS = {
     "general": QT_TRANSLATE_NOOP("Values", "General"),
@@ -107,53 +105,34 @@ class LimitsScreen(WorkbenchScreen):
     progress_source = QT_TRANSLATE_NOOP("Limits", "Checking position limits…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "limits", parent)
+        super().__init__(ctx, "limits", load_limits, parent)
         self._data: LimitsData | None = None
         self._request = LimitsRequest()
         self._auto_all = True
         self.no_data_banner = Banner("limits_no_data", self)
         self.root.insertWidget(2, self.no_data_banner)
         self.version_label = QLabel()
-        self.version_combo = QComboBox()
-        self.version_combo.setObjectName("versionCombo")
-        for version in VERSION_LABELS:
-            self.version_combo.addItem("", version)
+        self.version_combo = data_combo("versionCombo", VERSION_LABELS)
         self.version_combo.activated.connect(lambda _i: self.recompute())
         self.warn_label = QLabel()
-        self.warn_combo = QComboBox()
-        self.warn_combo.setObjectName("warnCombo")
+        self.warn_combo = data_combo("warnCombo")
         for level in WARN_LEVELS:
             self.warn_combo.addItem(percent_text(level, 0), level)
         self.warn_combo.setCurrentIndex(1)
         self.warn_combo.activated.connect(lambda _i: self.recompute())
         self.show_label = QLabel()
-        self.show_combo = QComboBox()
-        self.show_combo.setObjectName("showCombo")
-        for key in SHOW_LABELS:
-            self.show_combo.addItem("", key)
+        self.show_combo = data_combo("showCombo", SHOW_LABELS)
         self.show_combo.activated.connect(self._on_show)
-        self.recompute_button = QPushButton()
-        self.recompute_button.clicked.connect(self.recompute)
-        self.export_button = QPushButton()
-        self.export_button.clicked.connect(self.choose_export)
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        for widget in (
+        self.add_toolbar(
             self.version_label,
             self.version_combo,
             self.warn_label,
             self.warn_combo,
             self.show_label,
             self.show_combo,
-        ):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        bar.addWidget(self.recompute_button)
-        bar.addWidget(self.export_button)
-        self.root.addLayout(bar)
+        )
 
-        self.rows_title = QLabel()
-        self.rows_title.setObjectName("sectionTitle")
+        self.rows_title = section_title()
         self.rows_model = TintedFrameModel(
             ROW_COLUMNS,
             self,
@@ -161,29 +140,20 @@ class LimitsScreen(WorkbenchScreen):
             tints={"over": DANGER_ROW_BRUSH, "near": WARN_ROW_BRUSH},
             filter_keys=("client_code", "contract_code"),
         )
-        self.rows_view = DataTableView(ctx.settings, "limits_rows", self)
-        self.rows_view.setModel(self.rows_model)
-        self.rows_view.apply_default_widths(ROW_COLUMNS)
-        self.no_data_title = QLabel()
-        self.no_data_title.setObjectName("sectionTitle")
+        self.rows_view = self.add_table("limits_rows", self.rows_model)
+        self.no_data_title = section_title()
         self.no_data_model = FrameTableModel(NO_DATA_COLUMNS, self)
-        self.no_data_view = DataTableView(ctx.settings, "limits_no_data", self)
-        self.no_data_view.setModel(self.no_data_model)
-        self.no_data_view.apply_default_widths(NO_DATA_COLUMNS, "reason")
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setChildrenCollapsible(False)
-        split.addWidget(titled(self.rows_title, self.rows_view))
-        split.addWidget(titled(self.no_data_title, self.no_data_view))
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        self.no_data_view = self.add_table("limits_no_data", self.no_data_model, "reason")
+        split = splitter(
+            Qt.Orientation.Vertical,
+            column(self.rows_title, self.rows_view),
+            column(self.no_data_title, self.no_data_view),
+            stretch=(3, 1),
+        )
         self.root.addWidget(split, 1)
         self.retranslate()
 
     # ----------------------------------------------------------------- loading
-    def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
-        request = self._request
-        return lambda session: load_limits(session, request, progress)
-
     def recompute(self) -> None:
         level = self.warn_combo.currentData()
         self._request = LimitsRequest(
@@ -195,8 +165,6 @@ class LimitsScreen(WorkbenchScreen):
     def apply_result(self, result: Any) -> None:
         assert isinstance(result, LimitsData)
         self._data = result
-        self._day = result.day
-        self.error_banner.set_message(result.error, "danger")
         if self._auto_all and not result.rows.empty:
             # First load with nothing flagged: show every checked account instead.
             flagged = result.rows["status"].isin(["over", "near"]).any()
@@ -215,7 +183,7 @@ class LimitsScreen(WorkbenchScreen):
     def _show_rows(self) -> None:
         data = self._data
         if data is None or data.rows.empty:
-            self.rows_model.set_frame(pd.DataFrame(columns=[c.key for c in ROW_COLUMNS]))
+            self.rows_model.set_frame(empty_frame(ROW_COLUMNS))
         elif self.show_combo.currentData() == "flagged":
             rows = data.rows
             self.rows_model.set_frame(rows[rows["status"].isin(["over", "near"])])
@@ -277,28 +245,14 @@ class LimitsScreen(WorkbenchScreen):
     def retranslate(self) -> None:
         super().retranslate()
         self.version_label.setText(translate("Limits", "Limit table"))
-        for i in range(self.version_combo.count()):
-            self.version_combo.setItemText(
-                i, translate("Limits", VERSION_LABELS[str(self.version_combo.itemData(i))])
-            )
+        retranslate_items(self.version_combo, "Limits", VERSION_LABELS)
         self.warn_label.setText(translate("Limits", "Warn from"))
         self.show_label.setText(translate("Limits", "Show"))
-        for i in range(self.show_combo.count()):
-            self.show_combo.setItemText(
-                i, translate("Limits", SHOW_LABELS[str(self.show_combo.itemData(i))])
-            )
-        self.recompute_button.setText(translate("Workbench", "Recompute (Ctrl+R)"))
-        self.export_button.setText(translate("Workbench", "Export… (Ctrl+E)"))
-        self.rows_model.retranslate()
-        self.no_data_model.retranslate()
+        retranslate_items(self.show_combo, "Limits", SHOW_LABELS)
         self._update_texts()
 
     def status_text(self) -> str:
         return translate("Limits", "%1 rows shown").replace("%1", f"{self.rows_model.rowCount():,}")
-
-    def save_state(self) -> None:
-        self.rows_view.save_header()
-        self.no_data_view.save_header()
 
     def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
         data = self._data

@@ -7,28 +7,13 @@ deposit (or an assumed reserve) recomputes on a worker after a short pause.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
-from sqlalchemy.orm import Session
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
 
 from core.money import format_yuan, parse_yuan
-from core.progress import ProgressState
 from core.rules.forced_liquidation import LiquidationParams
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
@@ -38,7 +23,8 @@ from desktop.screens.workbench_common import (
     DANGER_ROW_BRUSH,
     TintedFrameModel,
     WorkbenchScreen,
-    titled,
+    empty_frame,
+    unverified_names,
 )
 from desktop.screens.workbench_data import (
     LiquidationData,
@@ -48,8 +34,10 @@ from desktop.screens.workbench_data import (
     load_liquidation,
 )
 from desktop.widgets.banner import Banner
-from desktop.widgets.data_table import DataTableView
+from desktop.widgets.data_combo import data_combo, refill_combo
+from desktop.widgets.facts_panel import FactsPanel
 from desktop.widgets.params_panel import ParamsPanel, ParamSpec
+from desktop.widgets.sections import column, section_title, splitter
 
 DEBOUNCE_MS = 400
 """Typing pauses this long before a what-if figure is recomputed."""
@@ -156,7 +144,7 @@ class LiquidationScreen(WorkbenchScreen):
     progress_source = QT_TRANSLATE_NOOP("Liquidation", "Computing the forced-liquidation preview…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "liquidation", parent)
+        super().__init__(ctx, "liquidation", load_liquidation, parent)
         self._defaults = default_params()[1]
         self._data: LiquidationData | None = None
         self._request = LiquidationRequest()
@@ -164,8 +152,7 @@ class LiquidationScreen(WorkbenchScreen):
         self.root.insertWidget(1, self.ban_banner)
 
         self.member_label = QLabel()
-        self.member_combo = QComboBox()
-        self.member_combo.setObjectName("memberCombo")
+        self.member_combo = data_combo("memberCombo")
         self.member_combo.setMinimumWidth(200)
         self.member_combo.activated.connect(lambda _i: self.recompute())
         self.assume_check = QCheckBox()
@@ -184,26 +171,14 @@ class LiquidationScreen(WorkbenchScreen):
         self._debounce.timeout.connect(self.recompute)
         self.deposit_edit.textEdited.connect(lambda _t: self._debounce.start())
         self.reserve_edit.textEdited.connect(lambda _t: self._debounce.start())
-        self.recompute_button = QPushButton()
-        self.recompute_button.clicked.connect(self.recompute)
-        self.export_button = QPushButton()
-        self.export_button.setObjectName("exportButton")
-        self.export_button.clicked.connect(self.choose_export)
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        for widget in (
+        self.add_toolbar(
             self.member_label,
             self.member_combo,
             self.assume_check,
             self.reserve_edit,
             self.deposit_label,
             self.deposit_edit,
-        ):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        bar.addWidget(self.recompute_button)
-        bar.addWidget(self.export_button)
-        self.root.addLayout(bar)
+        )
 
         self.params = ParamsPanel(
             "liquidation",
@@ -212,83 +187,36 @@ class LiquidationScreen(WorkbenchScreen):
             self,
         )
         self.params.changed.connect(self.recompute)
-        self.figures = QFrame()
-        self.figures.setObjectName("liquidationFigures")
-        self.figures.setStyleSheet(
-            "QFrame#liquidationFigures { background: #ffffff; border: 1px solid #dde3ea; "
-            "border-radius: 4px; }"
-        )
-        self.figures_title = QLabel()
-        self.figures_title.setObjectName("sectionTitle")
-        form = QFormLayout()
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(3)
-        self.facts: dict[str, tuple[QLabel, QLabel]] = {}
-        for key, _ in FACTS:
-            caption, value = QLabel(), QLabel("—")
-            value.setObjectName(f"fact_{key}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.facts[key] = (caption, value)
-            form.addRow(caption, value)
-        figures_layout = QVBoxLayout(self.figures)
-        figures_layout.setContentsMargins(10, 8, 10, 8)
-        figures_layout.addWidget(self.figures_title)
-        figures_layout.addLayout(form)
-        figures_layout.addStretch(1)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.setSpacing(8)
-        left_layout.addWidget(self.params)
-        left_layout.addWidget(self.figures, 1)
+        self.figures = FactsPanel("liquidationFigures", (key for key, _ in FACTS))
+        self.facts = self.figures.facts
+        left = column(self.params, self.figures, spacing=8)
         left.setMinimumWidth(270)
         left.setMaximumWidth(310)
 
-        self.members_title = QLabel()
-        self.members_title.setObjectName("sectionTitle")
+        self.members_title = section_title()
         self.members_model = TintedFrameModel(
             MEMBER_COLUMNS, self, flag_key="below_zero", tints={True: DANGER_ROW_BRUSH}
         )
-        self.members_view = DataTableView(ctx.settings, "liquidation_members", self)
-        self.members_view.setModel(self.members_model)
-        self.members_view.fit_columns(MEMBER_COLUMNS, "member_name")
+        self.members_view = self.add_table(
+            "liquidation_members", self.members_model, "member_name", fit=True
+        )
         self.members_view.setMaximumHeight(84)
-        self.clients_title = QLabel()
-        self.clients_title.setObjectName("sectionTitle")
+        self.clients_title = section_title()
         self.clients_model = FrameTableModel(CLIENT_COLUMNS, self)
-        self.clients_view = DataTableView(ctx.settings, "liquidation_clients", self)
-        self.clients_view.setModel(self.clients_model)
-        self.clients_view.apply_default_widths(CLIENT_COLUMNS)
-        self.orders_title = QLabel()
-        self.orders_title.setObjectName("sectionTitle")
+        self.clients_view = self.add_table("liquidation_clients", self.clients_model)
+        self.orders_title = section_title()
         self.orders_model = FrameTableModel(ORDER_COLUMNS, self)
-        self.orders_view = DataTableView(ctx.settings, "liquidation_orders", self)
-        self.orders_view.setModel(self.orders_model)
-        self.orders_view.apply_default_widths(ORDER_COLUMNS)
-        lower = QSplitter(Qt.Orientation.Vertical)
-        lower.setChildrenCollapsible(False)
-        lower.addWidget(titled(self.clients_title, self.clients_view))
-        lower.addWidget(titled(self.orders_title, self.orders_view))
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.setSpacing(6)
-        right_layout.addWidget(self.members_title)
-        right_layout.addWidget(self.members_view)
-        right_layout.addWidget(lower, 1)
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.setChildrenCollapsible(False)
-        body.addWidget(left)
-        body.addWidget(right)
-        body.setStretchFactor(1, 1)
-        self.root.addWidget(body, 1)
+        self.orders_view = self.add_table("liquidation_orders", self.orders_model)
+        lower = splitter(
+            Qt.Orientation.Vertical,
+            column(self.clients_title, self.clients_view),
+            column(self.orders_title, self.orders_view),
+        )
+        right = column(self.members_title, self.members_view, lower, spacing=6)
+        self.root.addWidget(splitter(Qt.Orientation.Horizontal, left, right, stretch=(0, 1)), 1)
         self.retranslate()
 
     # ----------------------------------------------------------------- loading
-    def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
-        request = self._request
-        return lambda session: load_liquidation(session, request, progress)
-
     def recompute(self) -> None:
         """Read member, reserve, deposit and parameters; reload (Ctrl+R)."""
         self._debounce.stop()
@@ -328,21 +256,18 @@ class LiquidationScreen(WorkbenchScreen):
     def apply_result(self, result: Any) -> None:
         assert isinstance(result, LiquidationData)
         self._data = result
-        self._day = result.day
-        self.error_banner.set_message(result.error, "danger")
-        combo = self.member_combo
-        combo.blockSignals(True)
-        combo.clear()
-        for row in result.members.to_dict("records"):
-            combo.addItem(f"{row['member_code']} {row['member_name']}", row["member_code"])
-        combo.setCurrentIndex(max(combo.findData(result.member), 0))
-        combo.blockSignals(False)
+        refill_combo(
+            self.member_combo,
+            (
+                (f"{row['member_code']} {row['member_name']}", row["member_code"])
+                for row in result.members.to_dict("records")
+            ),
+            result.member,
+        )
         self.members_model.set_frame(result.members)
         report = result.report
         self.clients_model.set_frame(
-            report.clients
-            if report is not None
-            else pd.DataFrame(columns=[c.key for c in CLIENT_COLUMNS])
+            report.clients if report is not None else empty_frame(CLIENT_COLUMNS)
         )
         self.orders_model.set_frame(result.orders)
         self._update_texts()
@@ -374,9 +299,7 @@ class LiquidationScreen(WorkbenchScreen):
                 red.add("required")
             if pv.shortfall_fen > 0:
                 red.add("shortfall")
-        for key, (_, label) in self.facts.items():
-            label.setText(values[key])
-            label.setStyleSheet("color: #c0392b; font-weight: 600;" if key in red else "")
+        self.figures.show_values(values, dict.fromkeys(red, "color: #c0392b; font-weight: 600;"))
         if report is not None and report.opening_banned:
             self.ban_banner.set_message(
                 translate(
@@ -389,16 +312,13 @@ class LiquidationScreen(WorkbenchScreen):
         else:
             self.ban_banner.set_message("")
         if report is not None:
-            names = [
-                translate("Liquidation", PARAM_NAMES.get(n, n))
-                for n in report.unverified
-                if n not in self.params.specs or self.params.tag_state(n) == "unverified"
-            ]
             text = translate(
                 "Liquidation",
                 "Preview rests on unverified defaults (%1); the exchange's result is "
                 "authoritative.",
-            ).replace("%1", translate("Workbench", ", ").join(names) or "—")
+            ).replace(
+                "%1", unverified_names(self.params, report.unverified, "Liquidation", PARAM_NAMES)
+            )
             if not report.is_triggered:
                 text = (
                     translate(
@@ -440,14 +360,11 @@ class LiquidationScreen(WorkbenchScreen):
         )
         self.deposit_label.setText(translate("Liquidation", "What-if deposit (CNY)"))
         self.deposit_edit.setPlaceholderText("0.00")
-        self.recompute_button.setText(translate("Workbench", "Recompute (Ctrl+R)"))
         self.export_button.setText(translate("Liquidation", "Export order list… (Ctrl+E)"))
-        self.figures_title.setText(translate("Liquidation", "Preview figures"))
+        self.figures.title.setText(translate("Liquidation", "Preview figures"))
         for key, caption_source in FACTS:
             self.facts[key][0].setText(translate("Liquidation", caption_source))
         self.params.retranslate()
-        for model in (self.members_model, self.clients_model, self.orders_model):
-            model.retranslate()
         self._update_texts()
 
     def status_text(self) -> str:
@@ -455,10 +372,6 @@ class LiquidationScreen(WorkbenchScreen):
         if data is None:
             return ""
         return translate("Liquidation", "%1 lines to close").replace("%1", f"{len(data.orders):,}")
-
-    def save_state(self) -> None:
-        for view in (self.members_view, self.clients_view, self.orders_view):
-            view.save_header()
 
     def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
         data = self._data

@@ -10,7 +10,6 @@ registration) red, their missed deadline marked "overdue" with negative days lef
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -24,26 +23,18 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QTextCharFormat
-from PySide6.QtWidgets import (
-    QCalendarWidget,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    QTreeView,
-    QVBoxLayout,
-    QWidget,
-)
-from sqlalchemy.orm import Session
+from PySide6.QtWidgets import QCalendarWidget, QHeaderView, QLabel, QPushButton, QTreeView, QWidget
 
-from core.progress import ProgressState
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import CENTER, LEFT, RECEIPT_STATUS_LABELS, RIGHT, Column, Kind
 from desktop.models.frame_table import FrameTableModel
-from desktop.screens.workbench_common import URGENCY_BRUSHES, TintedFrameModel, WorkbenchScreen
+from desktop.screens.workbench_common import (
+    URGENCY_BRUSHES,
+    TintedFrameModel,
+    WorkbenchScreen,
+    empty_frame,
+)
 from desktop.screens.workbench_data import (
     HoldingNode,
     ReceiptsData,
@@ -51,7 +42,8 @@ from desktop.screens.workbench_data import (
     holdings_tree,
     load_receipts,
 )
-from desktop.widgets.data_table import DataTableView
+from desktop.widgets.data_combo import data_combo, refill_combo, retranslate_items
+from desktop.widgets.sections import column, section_title, splitter
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -303,44 +295,28 @@ class ReceiptsScreen(WorkbenchScreen):
     progress_source = QT_TRANSLATE_NOOP("Receipts", "Checking receipt deadlines…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "receipts", parent)
+        super().__init__(ctx, "receipts", load_receipts, parent)
         self._data: ReceiptsData | None = None
         self._request = ReceiptsRequest()
         self._marked: list[QDate] = []
         self.version_label = QLabel()
-        self.version_combo = QComboBox()
-        self.version_combo.setObjectName("versionCombo")
-        for version in VERSION_LABELS:
-            self.version_combo.addItem("", version)
+        self.version_combo = data_combo("versionCombo", VERSION_LABELS)
         self.version_combo.activated.connect(lambda _i: self.recompute())
         self.holder_label = QLabel()
-        self.holder_combo = QComboBox()
-        self.holder_combo.setObjectName("holderCombo")
+        self.holder_combo = data_combo("holderCombo", [None])  # None: all holders
         self.holder_combo.setMinimumWidth(140)
-        self.holder_combo.addItem("", None)
         self.holder_combo.activated.connect(lambda _i: self.recompute())
         self.expand_button = QPushButton()
         self.expand_button.clicked.connect(self._toggle_expand)
-        self.recompute_button = QPushButton()
-        self.recompute_button.clicked.connect(self.recompute)
-        self.export_button = QPushButton()
-        self.export_button.clicked.connect(self.choose_export)
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        for widget in (
+        self.add_toolbar(
             self.version_label,
             self.version_combo,
             self.holder_label,
             self.holder_combo,
-        ):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        for button in (self.expand_button, self.recompute_button, self.export_button):
-            bar.addWidget(button)
-        self.root.addLayout(bar)
+            buttons=[self.expand_button],
+        )
 
-        self.tree_title = QLabel()
-        self.tree_title.setObjectName("sectionTitle")
+        self.tree_title = section_title()
         self.tree_model = HoldingsTreeModel(self)
         self.tree_view = QTreeView()
         self.tree_view.setObjectName("receiptsTree")
@@ -357,58 +333,40 @@ class ReceiptsScreen(WorkbenchScreen):
         for i, width in enumerate(_TREE_WIDTHS):
             if i:
                 self.tree_view.setColumnWidth(i, width)
-        left = _titled(self.tree_title, self.tree_view)
+        left = column(self.tree_title, self.tree_view)
 
-        self.calendar_title = QLabel()
-        self.calendar_title.setObjectName("sectionTitle")
+        self.calendar_title = section_title()
         self.calendar = QCalendarWidget()
         self.calendar.setObjectName("deadlineCalendar")
         self.calendar.setGridVisible(False)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.setMaximumHeight(210)
         self.calendar.clicked.connect(self.show_due)
-        self.due_title = QLabel()
-        self.due_title.setObjectName("sectionTitle")
+        self.due_title = section_title()
         self.due_model = TintedFrameModel(
             DUE_COLUMNS, self, flag_key="urgency", tints=URGENCY_BRUSHES
         )
-        self.due_view = DataTableView(ctx.settings, "receipts_due", self)
-        self.due_view.setModel(self.due_model)
-        self.due_view.apply_default_widths(DUE_COLUMNS)
-        self.blocked_title = QLabel()
-        self.blocked_title.setObjectName("sectionTitle")
-        self.blocked_title.setWordWrap(True)
+        self.due_view = self.add_table("receipts_due", self.due_model)
+        self.blocked_title = section_title(word_wrap=True)
         self.blocked_model = FrameTableModel(BLOCKED_COLUMNS, self)
-        self.blocked_view = DataTableView(ctx.settings, "receipts_blocked", self)
-        self.blocked_view.setModel(self.blocked_model)
-        self.blocked_view.apply_default_widths(BLOCKED_COLUMNS, "reason")
+        self.blocked_view = self.add_table("receipts_blocked", self.blocked_model, "reason")
         self.blocked_view.setMaximumHeight(120)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.setSpacing(4)
-        right_layout.addWidget(self.calendar_title)
-        right_layout.addWidget(self.calendar)
-        right_layout.addWidget(self.due_title)
-        right_layout.addWidget(self.due_view, 1)
-        right_layout.addWidget(self.blocked_title)
-        right_layout.addWidget(self.blocked_view)
+        right = column(
+            self.calendar_title,
+            self.calendar,
+            self.due_title,
+            self.due_view,
+            self.blocked_title,
+            self.blocked_view,
+            stretch=self.due_view,
+        )
         right.setMinimumWidth(360)
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.setChildrenCollapsible(False)
-        body.addWidget(left)
-        body.addWidget(right)
-        body.setStretchFactor(0, 2)  # the tree: its deadline column names the calendar's end
-        body.setStretchFactor(1, 1)
-        self.root.addWidget(body, 1)
+        # The tree gets the width: its deadline column names the calendar's end.
+        self.root.addWidget(splitter(Qt.Orientation.Horizontal, left, right, stretch=(2, 1)), 1)
         self._due_day: date | None = None
         self.retranslate()
 
     # ----------------------------------------------------------------- loading
-    def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
-        request = self._request
-        return lambda session: load_receipts(session, request, progress)
-
     def recompute(self) -> None:
         holder = self.holder_combo.currentData()
         self._request = ReceiptsRequest(
@@ -425,17 +383,11 @@ class ReceiptsScreen(WorkbenchScreen):
     def apply_result(self, result: Any) -> None:
         assert isinstance(result, ReceiptsData)
         self._data = result
-        self._day = result.day
-        self.error_banner.set_message(result.error, "danger")
-        combo = self.holder_combo
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(translate("Receipts", "All holders"), None)
-        for holder in result.holders:
-            combo.addItem(holder, holder)
-        combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
-        combo.blockSignals(False)
+        refill_combo(
+            self.holder_combo,
+            [(translate("Receipts", "All holders"), None), *((h, h) for h in result.holders)],
+            self.holder_combo.currentData(),
+        )
         self.tree_model.set_nodes(
             holdings_tree(result.holdings),
             None if result.report is None else result.report.calendar_until,
@@ -445,9 +397,7 @@ class ReceiptsScreen(WorkbenchScreen):
         self._mark_calendar()
         report = result.report
         self.blocked_model.set_frame(
-            report.blocked
-            if report is not None
-            else pd.DataFrame(columns=[c.key for c in BLOCKED_COLUMNS])
+            report.blocked if report is not None else empty_frame(BLOCKED_COLUMNS)
         )
         upcoming = sorted(d for d in result.deadlines if result.day is None or d >= result.day)
         if self._due_day is None or self._due_day not in result.deadlines:
@@ -481,7 +431,7 @@ class ReceiptsScreen(WorkbenchScreen):
         self._due_day = day
         data = self._data
         if data is None or data.receipts.empty:
-            frame = pd.DataFrame(columns=[c.key for c in DUE_COLUMNS] + ["urgency"])
+            frame = empty_frame(DUE_COLUMNS, "urgency")
         else:
             receipts = data.receipts
             frame = receipts[receipts["deadline"] == day]
@@ -590,19 +540,12 @@ class ReceiptsScreen(WorkbenchScreen):
     def retranslate(self) -> None:
         super().retranslate()
         self.version_label.setText(translate("Receipts", "Rule version"))
-        for i in range(self.version_combo.count()):
-            self.version_combo.setItemText(
-                i, translate("Receipts", VERSION_LABELS[str(self.version_combo.itemData(i))])
-            )
+        retranslate_items(self.version_combo, "Receipts", VERSION_LABELS)
         self.holder_label.setText(translate("Receipts", "My receipts"))
         if self.holder_combo.count():
             self.holder_combo.setItemText(0, translate("Receipts", "All holders"))
         self.expand_button.setText(translate("Receipts", "Expand / collapse"))
-        self.recompute_button.setText(translate("Workbench", "Recompute (Ctrl+R)"))
-        self.export_button.setText(translate("Workbench", "Export… (Ctrl+E)"))
         self.tree_model.retranslate()
-        self.due_model.retranslate()
-        self.blocked_model.retranslate()
         self._update_texts()
         if self._due_day is not None:
             d = self._due_day
@@ -614,10 +557,6 @@ class ReceiptsScreen(WorkbenchScreen):
             return ""
         return translate("Receipts", "%1 receipts").replace("%1", f"{len(data.receipts):,}")
 
-    def save_state(self) -> None:
-        self.due_view.save_header()
-        self.blocked_view.save_header()
-
     def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
         data = self._data
         if data is None or data.report is None:
@@ -625,16 +564,6 @@ class ReceiptsScreen(WorkbenchScreen):
         frame = data.receipts.drop(columns=["urgency"])
         title = translate("Screens", "Warehouse receipts")
         return frame, title, [self.subtitle_label.text(), self.banner.text()]
-
-
-def _titled(title: QLabel, view: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    layout.addWidget(title)
-    layout.addWidget(view, 1)
-    return box
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> ReceiptsScreen:

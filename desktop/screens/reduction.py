@@ -9,38 +9,28 @@ estimate: a banner says which unverified defaults it rests on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QRadioButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
-from sqlalchemy.orm import Session
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QLabel, QRadioButton, QWidget
 
 from core.money import format_yuan
-from core.progress import ProgressState
 from core.rules.forced_reduction import LockDirection, ReductionParams
 from core.services.reduction import ReductionOverrides
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import HEDGE_LABELS, LIMIT_LOCK_LABELS, Column, Kind
 from desktop.models.frame_table import FrameTableModel
-from desktop.screens.workbench_common import DIFF_BRUSH, TintedFrameModel, WorkbenchScreen, titled
+from desktop.screens.workbench_common import (
+    DIFF_BRUSH,
+    TintedFrameModel,
+    WorkbenchScreen,
+    empty_frame,
+    unverified_names,
+)
 from desktop.screens.workbench_data import (
     ROUNDINGS,
     ExplainedPosition,
@@ -52,8 +42,10 @@ from desktop.screens.workbench_data import (
     percent_text,
     reduction_export_frame,
 )
-from desktop.widgets.data_table import DataTableView
+from desktop.widgets.data_combo import data_combo, refill_combo, retranslate_items
+from desktop.widgets.facts_panel import FactsPanel
 from desktop.widgets.params_panel import ParamsPanel, ParamSpec
+from desktop.widgets.sections import column, section_title, splitter
 
 SHORT_HEDGE_LABELS = {
     False: QT_TRANSLATE_NOOP("Values", "Spec."),
@@ -199,7 +191,7 @@ class ReductionScreen(WorkbenchScreen):
     progress_source = QT_TRANSLATE_NOOP("Reduction", "Computing the forced-reduction preview…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "reduction", parent)
+        super().__init__(ctx, "reduction", load_reduction, parent)
         from desktop.screens.workbench_data import default_params
 
         self._defaults = default_params()[0]
@@ -210,17 +202,15 @@ class ReductionScreen(WorkbenchScreen):
 
         # ---- controls
         self.contract_label = QLabel()
-        self.contract_combo = QComboBox()
-        self.contract_combo.setObjectName("contractCombo")
+        self.contract_combo = data_combo("contractCombo")
         self.contract_combo.setMinimumWidth(250)
         self.contract_combo.activated.connect(self._on_contract)
         self.as_if_check = QCheckBox()
         self.as_if_check.setObjectName("asIfD3")
         self.as_if_check.toggled.connect(self._on_as_if)
-        self.direction_combo = QComboBox()
-        self.direction_combo.setObjectName("directionCombo")
-        for direction in (LockDirection.LIMIT_DOWN, LockDirection.LIMIT_UP):
-            self.direction_combo.addItem("", direction.value)
+        self.direction_combo = data_combo(
+            "directionCombo", (d.value for d in (LockDirection.LIMIT_DOWN, LockDirection.LIMIT_UP))
+        )
         self.direction_combo.setEnabled(False)
         self.direction_combo.activated.connect(lambda _i: self.recompute())
         self.rounding_label = QLabel()
@@ -233,26 +223,15 @@ class ReductionScreen(WorkbenchScreen):
             self.rounding_buttons[rounding] = button
         self.rounding_buttons["largest_remainder"].setChecked(True)
         self.rounding_group.buttonToggled.connect(self._on_rounding)
-        self.recompute_button = QPushButton()
-        self.recompute_button.setObjectName("recomputeButton")
-        self.recompute_button.clicked.connect(self.recompute)
-        self.export_button = QPushButton()
-        self.export_button.setObjectName("exportButton")
-        self.export_button.clicked.connect(self.choose_export)
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        bar.addWidget(self.contract_label)
-        bar.addWidget(self.contract_combo)
-        bar.addWidget(self.as_if_check)
-        bar.addWidget(self.direction_combo)
-        bar.addSpacing(14)
-        bar.addWidget(self.rounding_label)
-        for button in self.rounding_buttons.values():
-            bar.addWidget(button)
-        bar.addStretch(1)
-        bar.addWidget(self.recompute_button)
-        bar.addWidget(self.export_button)
-        self.root.addLayout(bar)
+        self.add_toolbar(
+            self.contract_label,
+            self.contract_combo,
+            self.as_if_check,
+            self.direction_combo,
+            14,
+            self.rounding_label,
+            *self.rounding_buttons.values(),
+        )
 
         # ---- left column: parameters and figures
         self.params = ParamsPanel(
@@ -262,116 +241,60 @@ class ReductionScreen(WorkbenchScreen):
             self,
         )
         self.params.changed.connect(self.recompute)
-        self.summary = QFrame()
-        self.summary.setObjectName("reductionSummary")
-        self.summary.setStyleSheet(
-            "QFrame#reductionSummary { background: #ffffff; border: 1px solid #dde3ea; "
-            "border-radius: 4px; }"
-        )
-        self.summary_title = QLabel()
-        self.summary_title.setObjectName("sectionTitle")
-        self.facts: dict[str, tuple[QLabel, QLabel]] = {}
-        form = QFormLayout()
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(3)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        for key in FACT_KEYS:
-            caption, value = QLabel(), QLabel("—")
-            value.setObjectName(f"fact_{key}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.facts[key] = (caption, value)
-            form.addRow(caption, value)
-        summary_layout = QVBoxLayout(self.summary)
-        summary_layout.setContentsMargins(10, 8, 10, 8)
-        summary_layout.addWidget(self.summary_title)
-        summary_layout.addLayout(form)
-        summary_layout.addStretch(1)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.setSpacing(8)
-        left_layout.addWidget(self.params)
-        left_layout.addWidget(self.summary, 1)
+        self.summary = FactsPanel("reductionSummary", FACT_KEYS, wrap_long_rows=True)
+        self.facts = self.summary.facts
+        left = column(self.params, self.summary, spacing=8)
         left.setMinimumWidth(230)
         left.setMaximumWidth(260)
 
         # ---- tables
-        self.declaring_title = QLabel()
-        self.declaring_title.setObjectName("sectionTitle")
-        self.declaring_model = TintedFrameModel(
-            DECLARING_COLUMNS,
-            self,
-            flag_key="differs",
-            tints={True: DIFF_BRUSH},
-            tint_columns=_TINTED,
+        self.declaring_title = section_title()
+        self.declaring_model = self._side_model(DECLARING_COLUMNS)
+        self.declaring_view = self.add_table(
+            "reduction_declaring", self.declaring_model, "client_code"
         )
-        self.declaring_view = DataTableView(ctx.settings, "reduction_declaring", self)
-        self.declaring_view.setModel(self.declaring_model)
-        self.declaring_view.apply_default_widths(DECLARING_COLUMNS, "client_code")
-        self.profitable_title = QLabel()
-        self.profitable_title.setObjectName("sectionTitle")
-        self.profitable_model = TintedFrameModel(
-            PROFITABLE_COLUMNS,
-            self,
-            flag_key="differs",
-            tints={True: DIFF_BRUSH},
-            tint_columns=_TINTED,
+        self.profitable_title = section_title()
+        self.profitable_model = self._side_model(PROFITABLE_COLUMNS)
+        self.profitable_view = self.add_table(
+            "reduction_profitable", self.profitable_model, "client_code"
         )
-        self.profitable_view = DataTableView(ctx.settings, "reduction_profitable", self)
-        self.profitable_view.setModel(self.profitable_model)
-        self.profitable_view.apply_default_widths(PROFITABLE_COLUMNS, "client_code")
         for view in (self.declaring_view, self.profitable_view):
             view.horizontalHeader().setMinimumSectionSize(36)
             view.selectionModel().currentRowChanged.connect(self._on_row)
-        tables = QSplitter(Qt.Orientation.Vertical)
-        tables.setChildrenCollapsible(False)
-        tables.addWidget(titled(self.declaring_title, self.declaring_view))
-        tables.addWidget(titled(self.profitable_title, self.profitable_view))
+        tables = splitter(
+            Qt.Orientation.Vertical,
+            column(self.declaring_title, self.declaring_view),
+            column(self.profitable_title, self.profitable_view),
+        )
 
         # ---- explanation
-        self.explain_title = QLabel()
-        self.explain_title.setObjectName("sectionTitle")
-        self.explain_title.setWordWrap(True)
+        self.explain_title = section_title(word_wrap=True)
         self.explain_facts = QLabel()
         self.explain_facts.setObjectName("explainFacts")
         self.explain_facts.setWordWrap(True)
         self.explain_facts.setTextFormat(Qt.TextFormat.RichText)
         self.steps_model = FrameTableModel(STEP_COLUMNS, self)
-        self.steps_view = DataTableView(ctx.settings, "reduction_steps", self)
-        self.steps_view.setModel(self.steps_model)
+        self.steps_view = self.add_table("reduction_steps", self.steps_model)
         self.steps_view.setSortingEnabled(False)
-        self.steps_view.apply_default_widths(STEP_COLUMNS)
         self.steps_view.horizontalHeader().setMinimumSectionSize(36)
-        explain = QWidget()
-        explain_layout = QVBoxLayout(explain)
-        explain_layout.setContentsMargins(0, 0, 0, 0)
-        explain_layout.setSpacing(4)
-        explain_layout.addWidget(self.explain_title)
-        explain_layout.addWidget(self.explain_facts)
-        explain_layout.addWidget(self.steps_view, 1)
-
+        explain = column(self.explain_title, self.explain_facts, self.steps_view)
         explain.setMinimumWidth(300)
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.setChildrenCollapsible(False)
-        body.addWidget(left)
-        body.addWidget(tables)
-        body.addWidget(explain)
-        body.setStretchFactor(1, 2)
-        body.setStretchFactor(2, 1)
+
+        body = splitter(Qt.Orientation.Horizontal, left, tables, explain, stretch=(0, 2, 1))
         self.root.addWidget(body, 1)
         self.retranslate()
 
-    # ----------------------------------------------------------------- loading
-    def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
-        request = self._request
-        return lambda session: load_reduction(session, request, progress)
+    def _side_model(self, columns: tuple[Column, ...]) -> TintedFrameModel:
+        """A side's allocation: lots tinted where the two roundings differ."""
+        return TintedFrameModel(
+            columns, self, flag_key="differs", tints={True: DIFF_BRUSH}, tint_columns=_TINTED
+        )
 
+    # ----------------------------------------------------------------- loading
     def apply_result(self, result: Any) -> None:
         assert isinstance(result, ReductionData)
         self._data = result
-        self._day = result.day
         self._fill_contracts()
-        self.error_banner.set_message(result.error, "danger")
         if result.report is None and not result.error and result.day is not None:
             self.error_banner.set_message(
                 translate(
@@ -419,9 +342,7 @@ class ReductionScreen(WorkbenchScreen):
         data = self._data
         if data is None:
             return
-        combo = self.contract_combo
-        combo.blockSignals(True)
-        combo.clear()
+        items: list[tuple[str, object] | None] = []
         locked_codes = set()
         for c in data.locked:
             locked_codes.add(c.code)
@@ -441,15 +362,11 @@ class ReductionScreen(WorkbenchScreen):
                     .replace("%3", str(c.run_days))
                     .replace("%4", c.last_locked.isoformat())
                 )
-            combo.addItem(text, c.code)
+            items.append((text, c.code))
         if data.locked and len(data.contracts) > len(locked_codes):
-            combo.insertSeparator(combo.count())
-        for code in data.contracts:
-            if code not in locked_codes:
-                combo.addItem(code, code)
-        index = combo.findData(data.contract) if data.contract else -1
-        combo.setCurrentIndex(max(index, 0) if combo.count() else -1)
-        combo.blockSignals(False)
+            items.append(None)
+        items.extend((code, code) for code in data.contracts if code not in locked_codes)
+        refill_combo(self.contract_combo, items, data.contract)
 
     def _on_contract(self, _index: int) -> None:
         data = self._data
@@ -501,7 +418,7 @@ class ReductionScreen(WorkbenchScreen):
             (self.profitable_model, None if data is None else data.profitable),
         ):
             if frame is None or frame.empty:
-                model.set_frame(pd.DataFrame(columns=[c.key for c in model.columns] + ["differs"]))
+                model.set_frame(empty_frame(model.columns, "differs"))
             else:
                 model.set_frame(frame.assign(shown=frame[chosen], other=frame[other]))
         self._update_facts()
@@ -555,9 +472,7 @@ class ReductionScreen(WorkbenchScreen):
                 tones["other"] = "color: #c0392b;"
             if totals.unfilled:
                 tones["unfilled"] = "color: #b7791f; font-weight: 600;"
-        for key, (_, label) in self.facts.items():
-            label.setText(values[key])
-            label.setStyleSheet(tones.get(key, ""))
+        self.summary.show_values(values, tones)
         self.facts["other"][0].setToolTip(
             translate(
                 "Reduction",
@@ -573,15 +488,10 @@ class ReductionScreen(WorkbenchScreen):
         if report is None:
             self.banner.set_message("")
             return
-        names = [
-            translate("Reduction", PARAM_NAMES.get(n, n))
-            for n in report.unverified
-            if n not in self.params.specs or self.params.tag_state(n) == "unverified"
-        ]
         text = translate(
             "Reduction",
             "Preview rests on unverified defaults (%1); the exchange's result is authoritative.",
-        ).replace("%1", translate("Workbench", ", ").join(names) if names else "—")
+        ).replace("%1", unverified_names(self.params, report.unverified, "Reduction", PARAM_NAMES))
         if report.exchange_may_choose:
             text += " " + translate(
                 "Reduction",
@@ -623,7 +533,7 @@ class ReductionScreen(WorkbenchScreen):
                     "Select a client in either table to see how its lots were allocated.",
                 )
             )
-            self.steps_model.set_frame(pd.DataFrame(columns=[c.key for c in STEP_COLUMNS]))
+            self.steps_model.set_frame(empty_frame(STEP_COLUMNS))
             return
         preview = (
             report.largest_remainder if self._rounding == "largest_remainder" else (report.half_up)
@@ -666,9 +576,7 @@ class ReductionScreen(WorkbenchScreen):
             label = translate("Values", SHORT_HEDGE_LABELS[p.hedge])
             frames.append(p.steps.assign(position=label))
         self.steps_model.set_frame(
-            pd.concat(frames, ignore_index=True)
-            if frames
-            else pd.DataFrame(columns=[c.key for c in STEP_COLUMNS])
+            pd.concat(frames, ignore_index=True) if frames else empty_frame(STEP_COLUMNS)
         )
 
     def _position_text(self, p: ExplainedPosition) -> str:
@@ -713,20 +621,14 @@ class ReductionScreen(WorkbenchScreen):
         self.as_if_check.setToolTip(
             translate("Reduction", "Treat today as D3 locked in the chosen direction")
         )
-        for i in range(self.direction_combo.count()):
-            value = self.direction_combo.itemData(i)
-            self.direction_combo.setItemText(i, translate("Values", LIMIT_LOCK_LABELS[value]))
+        retranslate_items(self.direction_combo, "Values", LIMIT_LOCK_LABELS)
         self.rounding_label.setText(translate("Reduction", "Rounding:"))
         for rounding, button in self.rounding_buttons.items():
             button.setText(translate("Reduction", ROUNDING_LABELS[rounding]))
-        self.recompute_button.setText(translate("Workbench", "Recompute (Ctrl+R)"))
-        self.export_button.setText(translate("Workbench", "Export… (Ctrl+E)"))
-        self.summary_title.setText(translate("Reduction", "Preview figures"))
+        self.summary.title.setText(translate("Reduction", "Preview figures"))
         for key, (caption, _) in self.facts.items():
             caption.setText(translate("Reduction", FACT_LABELS[key]))
         self.params.retranslate()
-        for model in (self.declaring_model, self.profitable_model, self.steps_model):
-            model.retranslate()
         self._fill_contracts()
         self._update_facts()
         self._update_section_titles()
@@ -742,10 +644,6 @@ class ReductionScreen(WorkbenchScreen):
             .replace("%1", f"{len(data.declaring):,}")
             .replace("%2", f"{len(data.profitable):,}")
         )
-
-    def save_state(self) -> None:
-        for view in (self.declaring_view, self.profitable_view, self.steps_view):
-            view.save_header()
 
     # ----------------------------------------------------------------- export
     def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:

@@ -3,20 +3,21 @@
 ``WorkbenchScreen`` adds to ``Screen``: a title with the trading day, a delayed
 progress dialog with Cancel around every load (the loader receives the
 ``ProgressState``; cancelling raises ``OperationCancelledError`` on the worker),
-Ctrl+R (recompute) and Ctrl+E (export) shortcuts, and exports written on a worker.
+Ctrl+R (recompute) and Ctrl+E (export) shortcuts with their buttons, tables whose
+header layout is saved, and exports written on a worker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from core.errors import InputError, OperationCancelledError, RiskDeskError
@@ -30,6 +31,8 @@ from desktop.models.frame_table import AnyIndex, FrameTableModel
 from desktop.progress_dialog import ProgressDialog
 from desktop.screens.base import Screen
 from desktop.widgets.banner import Banner
+from desktop.widgets.data_table import DataTableView
+from desktop.widgets.params_panel import ParamsPanel
 
 # Built once (STYLE B4).
 DIFF_BRUSH = QBrush(QColor("#fde8b8"))
@@ -100,12 +103,47 @@ def zh_labels() -> dict[str, str] | None:
     return {**LABELS_ZH, **EXTRA_LABELS_ZH} if current_language() == "zh" else None
 
 
+def empty_frame(columns: Sequence[Column], *extra: str) -> pd.DataFrame:
+    """No rows, with the columns' keys and ``extra`` keys (a table's "nothing yet")."""
+    return pd.DataFrame(columns=[c.key for c in columns] + list(extra))
+
+
+def unverified_names(
+    params: ParamsPanel, unverified: Iterable[str], context: str, names: Mapping[str, str]
+) -> str:
+    """The unverified defaults a preview rests on, translated in ``context`` and joined
+    ("—" for none): those outside the form and those the user has left at their default
+    (an edited value is the user's own, no longer the unverified default)."""
+    in_use = [
+        translate(context, names.get(n, n))
+        for n in unverified
+        if n not in params.specs or params.tag_state(n) == "unverified"
+    ]
+    return translate("Workbench", ", ").join(in_use) or "—"
+
+
+class WorkbenchData(Protocol):
+    """What every workbench load returns, besides the screen's own figures."""
+
+    @property
+    def day(self) -> date | None: ...
+
+    @property
+    def error(self) -> str: ...
+
+
+Loader = Callable[[Session, Any, ProgressState], WorkbenchData]
+"""Worker function of a workbench: (session, the screen's request, progress) → data."""
+
+
 class WorkbenchScreen(Screen):
     """A screen with title, trading day, banner, progress-aware loads and shortcuts.
 
-    Subclasses implement ``make_query(progress)`` (GUI thread; returns the worker
-    function), ``apply`` and ``export_request()`` (the frame, title and notes to export,
-    or None when there is nothing to export).
+    Subclasses pass their ``load`` function, keep the request it is called with in
+    ``self._request`` (``recompute`` reads the controls into it), and implement
+    ``apply_result`` and ``export_request()`` (the frame, title and notes to export, or
+    None when there is nothing to export). They lay out their controls with
+    ``add_toolbar`` and create their tables with ``add_table``.
     """
 
     exported = Signal(str)
@@ -114,9 +152,14 @@ class WorkbenchScreen(Screen):
     title_source = ""
     progress_source = QT_TRANSLATE_NOOP("Workbench", "Computing…")
 
-    def __init__(self, ctx: DesktopContext, key: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: DesktopContext, key: str, load: Loader, parent: QWidget | None = None
+    ) -> None:
         super().__init__(ctx, key, parent)
+        self._load = load
+        self._request: Any = None
         self._day: date | None = None
+        self._tables: list[tuple[DataTableView, FrameTableModel]] = []
         self._progress: ProgressState | None = None
         self._dialog: ProgressDialog | None = None
         self.title_label = QLabel()
@@ -142,10 +185,55 @@ class WorkbenchScreen(Screen):
         self.recompute_shortcut.activated.connect(self.recompute)
         self.export_shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
         self.export_shortcut.activated.connect(self.choose_export)
+        self.recompute_button = QPushButton()
+        self.recompute_button.setObjectName("recomputeButton")
+        self.recompute_button.clicked.connect(self.recompute)
+        self.export_button = QPushButton()
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(self.choose_export)
+
+    # ----------------------------------------------------------------- building
+    def add_toolbar(self, *controls: QWidget | int, buttons: Sequence[QPushButton] = ()) -> None:
+        """The row of controls below the banners: ``controls`` on the left (an int is a
+        gap in pixels), then ``buttons``, Recompute and Export on the right."""
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        for control in controls:
+            if isinstance(control, int):
+                bar.addSpacing(control)
+            else:
+                bar.addWidget(control)
+        bar.addStretch(1)
+        for button in (*buttons, self.recompute_button, self.export_button):
+            bar.addWidget(button)
+        self.root.addLayout(bar)
+
+    def add_table(
+        self,
+        name: str,
+        model: FrameTableModel,
+        stretch_key: str | None = None,
+        *,
+        fit: bool = False,
+    ) -> DataTableView:
+        """A table view of ``model``; its header layout is saved under ``name`` and its
+        headers follow the language. ``stretch_key``'s column takes the free width;
+        ``fit`` sizes a small table's columns to their contents instead of the columns'
+        default widths."""
+        view = DataTableView(self.ctx.settings, name, self)
+        view.setModel(model)
+        if fit:
+            assert stretch_key is not None
+            view.fit_columns(model.columns, stretch_key)
+        else:
+            view.apply_default_widths(model.columns, stretch_key)
+        self._tables.append((view, model))
+        return view
 
     # ----------------------------------------------------------------- to override
     def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
-        raise NotImplementedError
+        load, request = self._load, self._request
+        return lambda session: load(session, request, progress)
 
     def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
         return None
@@ -183,10 +271,13 @@ class WorkbenchScreen(Screen):
             self._dialog.finish()
         self._dialog, self._progress = None, None
         self.status_label.setText("")
+        self._day = result.day
+        self.error_banner.set_message(result.error, "danger")
         self.apply_result(result)
         self.update_subtitle()
 
     def apply_result(self, result: Any) -> None:
+        """Show ``result`` (the trading day and error are shown already)."""
         raise NotImplementedError
 
     def load_failed(self, exc: Exception) -> None:
@@ -214,7 +305,15 @@ class WorkbenchScreen(Screen):
     def retranslate(self) -> None:
         self.title_label.setText(translate("Screens", self.title_source))
         self.recompute_shortcut.setWhatsThis(translate("Workbench", "Recompute"))
+        self.recompute_button.setText(translate("Workbench", "Recompute (Ctrl+R)"))
+        self.export_button.setText(translate("Workbench", "Export… (Ctrl+E)"))
+        for _, model in self._tables:
+            model.retranslate()
         self.update_subtitle()
+
+    def save_state(self) -> None:
+        for view, _ in self._tables:
+            view.save_header()
 
     def trading_day(self) -> date | None:
         return self._day
@@ -270,14 +369,3 @@ class WorkbenchScreen(Screen):
             self.exported.emit(str(written))
 
         self.ctx.tasks.submit(job, done, owner=self)
-
-
-def titled(title: QLabel, view: QWidget) -> QWidget:
-    """``view`` under its section title, with no margins (the workbenches' table blocks)."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    layout.addWidget(title)
-    layout.addWidget(view, 1)
-    return box
