@@ -416,10 +416,6 @@ class AlertsScreen(Screen):
     def status_text(self) -> str:
         return self.history.count.text()
 
-    def save_state(self) -> None:
-        self.history.view.save_header()
-        self.audit.view.save_header()
-
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> AlertsScreen:
     return AlertsScreen(ctx, parent)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.changes import Changes
 from desktop.context import DesktopContext
 from desktop.tasks import run_query
+from desktop.widgets.data_table import DataTableView
 
 
 class Screen(QWidget):
@@ -39,6 +40,7 @@ class Screen(QWidget):
         self._loading = False
         self._loaded = False
         self._stale = True
+        self._tables_restored = False
         ctx.bus.changes_applied.connect(self._on_changes)
 
     # ----------------------------------------------------------------- to override
@@ -59,7 +61,14 @@ class Screen(QWidget):
         return None
 
     def save_state(self) -> None:
-        """Store UI state (header layout) in ``ctx.settings``."""
+        """Store UI state in ``ctx.settings``: every table's header layout (widths,
+        order, sort column), restored when the screen is first shown."""
+        for view in self.findChildren(DataTableView):
+            view.save_header()
+
+    def _restore_tables(self) -> None:
+        for view in self.findChildren(DataTableView):
+            view.restore_header()
 
     # ----------------------------------------------------------------- loading
     @property
@@ -114,6 +123,9 @@ class Screen(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._tables_restored:  # after the subclass set its default widths
+            self._tables_restored = True
+            self._restore_tables()
         if self._stale and not self._loading:
             self.reload()
 

@@ -476,9 +476,6 @@ class ImportsScreen(Screen):
     def status_text(self) -> str:
         return translate("Imports", "%1 file(s)").replace("%1", str(self.files_model.rowCount()))
 
-    def save_state(self) -> None:
-        self.history_view.save_header()
-
     # ----------------------------------------------------------------- files
     def current_kind(self) -> str:
         return str(self.kind_combo.currentData())

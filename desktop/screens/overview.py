@@ -210,9 +210,6 @@ class OverviewScreen(Screen):
         s = self._summary
         return translate("Overview", "%1 accounts").replace("%1", f"{s.accounts_count:,}")
 
-    def save_state(self) -> None:
-        """The overview's small tables fit their contents; nothing to remember."""
-
     def retranslate(self) -> None:
         self.title_label.setText(translate("Screens", "Overview"))
         self.at_risk_title.setText(translate("Overview", "Most at-risk accounts"))

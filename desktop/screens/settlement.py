@@ -390,9 +390,6 @@ class SettlementScreen(Screen):
             "%1", f"{len(overview.settled_days):,}"
         )
 
-    def save_state(self) -> None:
-        self.settled_view.save_header()
-
     def retranslate(self) -> None:
         self.title_label.setText(translate("Screens", "Daily settlement"))
         self._set_subtitle()

@@ -150,9 +150,6 @@ class TableScreen(Screen):
     def status_text(self) -> str:
         return self.count_label.text()
 
-    def save_state(self) -> None:
-        self.view.save_header()
-
     # ----------------------------------------------------------------- internals
     def _update_subtitle(self) -> None:
         if self.is_loading:

@@ -311,10 +311,6 @@ class WorkbenchScreen(Screen):
             model.retranslate()
         self.update_subtitle()
 
-    def save_state(self) -> None:
-        for view, _ in self._tables:
-            view.save_header()
-
     def trading_day(self) -> date | None:
         return self._day
 

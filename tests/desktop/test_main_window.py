@@ -189,6 +189,29 @@ def test_header_layout_is_remembered(ctx: DesktopContext, qtbot) -> None:
     again.close()
 
 
+@pytest.mark.parametrize(
+    ("key", "view_name"),
+    [("liquidation", "clients_view"), ("limits", "rows_view"), ("delivery", "matches_view")],
+)
+def test_every_screens_tables_remember_their_layout(
+    ctx: DesktopContext, qtbot, key: str, view_name: str
+) -> None:
+    """Workbenches too, not only the table screens: widths survive a restart."""
+    win = MainWindow(ctx, key)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(win.is_ready, timeout=10_000)
+    view = getattr(win.current_page(), view_name)
+    view.setColumnWidth(1, 211)
+    win.close()
+    again = MainWindow(ctx, key)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(again.is_ready, timeout=10_000)
+    assert getattr(again.current_page(), view_name).columnWidth(1) == 211
+    again.close()
+
+
 def test_run_op_reports_success_and_changes(ctx: DesktopContext, qtbot) -> None:
     results: list[int] = []
     seen: list[Changes] = []
