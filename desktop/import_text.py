@@ -146,6 +146,40 @@ MESSAGE_TEXTS: dict[str, str] = {
     "duplicate_key": QT_TRANSLATE_NOOP(
         "ValidationErrors", "duplicate key ({key}): already on row {first_row}"
     ),
+    "same_client": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must be a different client from the other party, got '{value}' for both",
+    ),
+    "individual_delivery": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must not be an individual client (individuals may not deliver), got '{value}'",
+    ),
+    "not_rolling_day": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must be a rolling-delivery matching day of {contract} ({first} to {last}), got '{value}'",
+    ),
+    "no_settlement_price": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "no settlement price of {contract} on {day} is stored; import the settlement "
+        "prices first or give the price",
+    ),
+    "not_settlement_price": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must be the settlement price of {contract} on {day} ({settlement}), got '{value}'",
+    ),
+    "no_fee_rate": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "no EFP fee rate is in force for {contract} on {day} (resources/fees.toml)",
+    ),
+    "stored_key_twice": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "the database holds {count} records with this key; an import cannot tell which "
+        "one to update",
+    ),
+    "allocated_match": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "cannot change a match whose receipts are already allocated to warehouses, got '{value}'",
+    ),
 }
 """Message code → catalogue entry: the core's English template, except where that is a
 bare "{detail}" (a text the core passes on), which gets a source text of its own."""

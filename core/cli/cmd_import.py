@@ -15,13 +15,15 @@ KINDS = (
     "fund-movements",
     "receipts",
     "closing-orders",
+    "delivery-matches",
+    "efp",
 )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "import",
-        help="import positions, trades, prices, funds, receipts or orders",
+        help="import positions, trades, prices, funds, receipts, orders, delivery matches or EFP",
         description="Validate FILE (CSV or XLSX, header in row 1) against the layout "
         "of KIND and store it in one transaction, upserting by natural key; if any row "
         "is bad nothing is written and every error is listed (see docs/imports.md).",

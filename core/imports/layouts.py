@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.db.base import Base
+from core.db.delivery_tables import DeliveryMatch, EfpRecord
 from core.db.tables import (
     ClosingOrder,
     FundMovement,
@@ -43,6 +44,7 @@ class ValueType(StrEnum):
     LIMIT_LOCK = "limit lock"
     FUND_KIND = "fund kind"
     RECEIPT_STATUS = "receipt status"
+    EFP_KIND = "EFP kind"
     INTEGER = "integer"
     PRICE = "price"
     MONEY = "money"
@@ -125,12 +127,29 @@ RECEIPT_STATUS_VALUES: dict[str, str] = {
     "注销": "cancelled",
 }
 
+EFP_KIND_VALUES: dict[str, str] = {
+    "standard": "standard",
+    "standard_receipt": "standard",
+    "non_standard": "non_standard",
+    "non-standard": "non_standard",
+    "nonstandard": "non_standard",
+    "标准": "standard",
+    "标准仓单": "standard",
+    "标准仓单期转现": "standard",
+    "非标准": "non_standard",
+    "非标": "non_standard",
+    "非标准仓单": "non_standard",
+    "非标准仓单期转现": "non_standard",
+    "非标期转现": "non_standard",
+}
+
 ENUM_VALUES: dict[ValueType, dict[str, str]] = {
     ValueType.SIDE: SIDE_VALUES,
     ValueType.ACTION: ACTION_VALUES,
     ValueType.LIMIT_LOCK: LIMIT_LOCK_VALUES,
     ValueType.FUND_KIND: FUND_KIND_VALUES,
     ValueType.RECEIPT_STATUS: RECEIPT_STATUS_VALUES,
+    ValueType.EFP_KIND: EFP_KIND_VALUES,
 }
 
 
@@ -187,6 +206,14 @@ class Layout:
     (the trading days of the file, or the key itself). ``buy_sell`` says how "buy" and
     "sell" in the side column map to the position side: "position" (buy = long),
     "closing" (closing orders: buy closes a short) or "action" (per the row's action).
+
+    ``day`` is the day column that must fall within the contract's life. ``parties``
+    names two client columns that must differ, ``institutions`` client columns that may
+    not hold an individual client. ``derived`` lists the stored columns the import
+    computes rather than reads (``core.imports.derive``). ``unique_in_db`` is False where
+    no unique constraint of the table guards the natural key: the import then refuses a
+    key the table already holds twice. ``locked`` = (stored column, value): a stored row
+    holding that value may not be changed by an import (an allocated delivery match).
     """
 
     kind: str
@@ -197,6 +224,12 @@ class Layout:
     scope: str
     buy_sell: str = ""
     notes: str = ""
+    day: str = "trading_day"
+    parties: tuple[str, ...] = ()
+    institutions: tuple[str, ...] = ()
+    derived: tuple[str, ...] = ()
+    unique_in_db: bool = True
+    locked: tuple[str, str] | None = None
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -660,6 +693,132 @@ CLOSING_ORDERS = Layout(
     "reduction preview (spec 2.e).",
 )
 
+DELIVERY_MATCHES = Layout(
+    kind="delivery-matches",
+    title="Rolling-delivery matches (滚动交割配对)",
+    table=DeliveryMatch,
+    columns=(
+        Column(
+            "match_day",
+            ValueType.TRADING_DAY,
+            True,
+            "Matching day: from the first trading day of the contract's delivery month "
+            "to the day before its last trading day",
+            "2026-11-10",
+            "match_day",
+            ("配对日", "配对日期", "交割配对日"),
+        ),
+        _contract(),
+        Column(
+            "seller",
+            ValueType.CLIENT,
+            True,
+            "Client code of the seller (not an individual client)",
+            "10000331",
+            "seller_code",
+            ("卖方", "卖方客户号", "卖方客户代码"),
+        ),
+        Column(
+            "buyer",
+            ValueType.CLIENT,
+            True,
+            "Client code of the buyer (not an individual client, not the seller)",
+            "10000345",
+            "buyer_code",
+            ("买方", "买方客户号", "买方客户代码"),
+        ),
+        _lots("Matched lots", 1, ("手数", "配对手数", "交割手数")),
+        _price(
+            "price",
+            "Delivery settlement price: the matching day's settlement price (empty = the "
+            "stored one; a given price must equal it where it is stored)",
+            "2208",
+            ("交割结算价", "配对价格", "价格"),
+            required=False,
+        ),
+    ),
+    key=("match_day", "contract", "seller", "buyer"),
+    scope="match_day",
+    day="match_day",
+    parties=("seller", "buyer"),
+    institutions=("seller", "buyer"),
+    derived=("price_fen", "delivery_day"),
+    unique_in_db=False,
+    locked=("allocation_state", "allocated"),
+    notes="Seller–buyer pairings of rolling delivery made by the exchange after a matching "
+    "day (spec 2.j). The delivery day (the second trading day after the matching day) is "
+    "computed, and an empty price is the matching day's stored settlement price. New "
+    "matches wait for the allocation of the seller's receipts (Delivery screen, "
+    "`riskdesk allocate-delivery`); a match already allocated cannot be changed by an "
+    "import.",
+)
+
+EFP = Layout(
+    kind="efp",
+    title="Exchange for physicals (期转现)",
+    table=EfpRecord,
+    columns=(
+        Column(
+            "approved_day",
+            ValueType.TRADING_DAY,
+            True,
+            "Trading day the exchange approved the EFP",
+            "2026-11-19",
+            "approved_day",
+            ("审批日", "审批日期", "批准日期", "期转现日期"),
+        ),
+        _contract(),
+        Column(
+            "long_client",
+            ValueType.CLIENT,
+            True,
+            "Client code of the long position holder",
+            "10000400",
+            "long_client_code",
+            ("多方", "多方客户号", "多方客户代码"),
+        ),
+        Column(
+            "short_client",
+            ValueType.CLIENT,
+            True,
+            "Client code of the short position holder (not the long client)",
+            "10000345",
+            "short_client_code",
+            ("空方", "空方客户号", "空方客户代码"),
+        ),
+        _lots("Lots closed on each side", 1, ("手数", "期转现手数")),
+        Column(
+            "price",
+            ValueType.MONEY,
+            True,
+            "Negotiated price of the goods (need not be on the tick)",
+            "3012.00",
+            "price_fen",
+            ("协议价", "协议价格", "期转现价格", "价格"),
+            1,
+        ),
+        Column(
+            "kind",
+            ValueType.EFP_KIND,
+            True,
+            "`standard` (标准仓单期转现) / `non_standard` (非标准仓单期转现)",
+            "standard",
+            "kind",
+            ("类型", "期转现类型", "种类"),
+        ),
+    ),
+    key=("approved_day", "contract", "long_client", "short_client"),
+    scope="approved_day",
+    day="approved_day",
+    parties=("long_client", "short_client"),
+    derived=("fee_fen", "waived_fen"),
+    unique_in_db=False,
+    notes="Approved exchange-for-physicals (spec 2.j). The EFP fee per party and its "
+    "waiver are computed from `resources/fees.toml` on the approval day (spec 2.k: "
+    "standard-receipt EFP always waived, all EFP from 2022-01-01), as "
+    "`core.services.delivery.record_efp` does.",
+)
+
 LAYOUTS: dict[str, Layout] = {
     lay.kind: lay
     for lay in (
@@ -669,6 +828,8 @@ LAYOUTS: dict[str, Layout] = {
         FUND_MOVEMENTS,
         RECEIPTS,
         CLOSING_ORDERS,
+        DELIVERY_MATCHES,
+        EFP,
     )
 }
 KINDS: tuple[str, ...] = tuple(LAYOUTS)

@@ -80,6 +80,30 @@ TEMPLATES: dict[str, str] = {
         "must not be after the registration date ({registered}), got '{value}'"
     ),
     "duplicate_key": "duplicate key ({key}): already on row {first_row}",
+    # delivery matches and EFP (validate, derive)
+    "same_client": "must be a different client from the other party, got '{value}' for both",
+    "individual_delivery": (
+        "must not be an individual client (individuals may not deliver), got '{value}'"
+    ),
+    "not_rolling_day": (
+        "must be a rolling-delivery matching day of {contract} ({first} to {last}), got '{value}'"
+    ),
+    "no_settlement_price": (
+        "no settlement price of {contract} on {day} is stored; import the settlement "
+        "prices first or give the price"
+    ),
+    "not_settlement_price": (
+        "must be the settlement price of {contract} on {day} ({settlement}), got '{value}'"
+    ),
+    "no_fee_rate": "no EFP fee rate is in force for {contract} on {day} (resources/fees.toml)",
+    # stored rows (upsert)
+    "stored_key_twice": (
+        "the database holds {count} records with this key; an import cannot tell which "
+        "one to update"
+    ),
+    "allocated_match": (
+        "cannot change a match whose receipts are already allocated to warehouses, got '{value}'"
+    ),
 }
 
 

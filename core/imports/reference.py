@@ -1,4 +1,6 @@
-"""Reference codes an import file may name: contracts, clients, members, warehouses."""
+"""Reference data an import file may name or derive from: contracts, clients, members,
+warehouses, products; for delivery imports also the delivery-month settlement prices and
+the fee schedule."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.tables import Client, Contract, Member, Product, Warehouse
-from core.imports.layouts import ValueType
+from core.db.tables import Client, Contract, Member, Product, SettlementPrice, Warehouse
+from core.imports.layouts import Layout, ValueType
+from core.rules.fees import FeeSchedule, default_fee_schedule
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,12 @@ class ReferenceData:
 
     ``contract_life`` maps a contract to its listing day and its last day (the last
     delivery day, else the last trading day); either is None where unknown.
+    ``contract_delivery`` maps it to the first day of its delivery month and its last
+    trading day (None where unknown), ``contract_products`` to its product.
+    ``individuals`` are the individual clients, ``delivery_prices`` the settlement
+    prices (fen) by (contract, day) from the first day of each contract's delivery month
+    and ``fees`` the fee schedule: these three are loaded only for the layouts that
+    need them (``load_reference``).
     """
 
     contract_ticks: dict[str, int]
@@ -26,6 +35,11 @@ class ReferenceData:
     warehouses: frozenset[str]
     products: frozenset[str]
     contract_life: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
+    contract_delivery: dict[str, tuple[date, date | None]] = field(default_factory=dict)
+    contract_products: dict[str, str] = field(default_factory=dict)
+    individuals: frozenset[str] = frozenset()
+    delivery_prices: dict[tuple[str, date], int] = field(default_factory=dict)
+    fees: FeeSchedule | None = None
 
     def known(self) -> dict[ValueType, frozenset[str]]:
         return {
@@ -37,14 +51,33 @@ class ReferenceData:
         }
 
 
-def load_reference(session: Session) -> ReferenceData:
-    """Read the reference tables (five small queries; read-only)."""
+def _delivery_prices(session: Session) -> dict[tuple[str, date], int]:
+    """Settlement prices in or after each contract's delivery month (a few rows a contract:
+    what a rolling-delivery match is priced at)."""
+    stmt = (
+        select(
+            SettlementPrice.contract_code,
+            SettlementPrice.trading_day,
+            SettlementPrice.settlement_fen,
+        )
+        .join(Contract, Contract.code == SettlementPrice.contract_code)
+        .where(SettlementPrice.trading_day >= Contract.delivery_month)
+    )
+    return {(str(c), d): int(fen) for c, d, fen in session.execute(stmt)}
+
+
+def load_reference(session: Session, layout: Layout | None = None) -> ReferenceData:
+    """Read the reference tables (read-only); the extras only where ``layout`` needs them."""
     ticks: dict[str, int] = {}
     life: dict[str, tuple[date | None, date | None]] = {}
-    for code, tick, listed, last_trading, last_delivery in session.execute(
+    delivery: dict[str, tuple[date, date | None]] = {}
+    products: dict[str, str] = {}
+    for code, product, tick, month, listed, last_trading, last_delivery in session.execute(
         select(
             Contract.code,
+            Contract.product_code,
             Contract.tick_fen,
+            Contract.delivery_month,
             Contract.listing_date,
             Contract.last_trading_day,
             Contract.last_delivery_day,
@@ -52,15 +85,29 @@ def load_reference(session: Session) -> ReferenceData:
     ):
         ticks[code] = int(tick)
         life[code] = (listed, last_delivery or last_trading)
+        delivery[code] = (month, last_trading)
+        products[code] = str(product)
     clients: dict[str, str] = {
         str(code): str(member)
         for code, member in session.execute(select(Client.code, Client.member_code))
     }
+    individuals: frozenset[str] = frozenset()
+    if layout is not None and layout.institutions:
+        individuals = frozenset(
+            str(c)
+            for c in session.scalars(select(Client.code).where(Client.is_individual.is_(True)))
+        )
+    derived = set(layout.derived) if layout is not None else set()
     return ReferenceData(
         contract_ticks=ticks,
         contract_life=life,
+        contract_delivery=delivery,
+        contract_products=products,
         client_members=clients,
         members=frozenset(session.scalars(select(Member.code))),
         warehouses=frozenset(session.scalars(select(Warehouse.code))),
         products=frozenset(session.scalars(select(Product.code))),
+        individuals=individuals,
+        delivery_prices=_delivery_prices(session) if "price_fen" in derived else {},
+        fees=default_fee_schedule() if "fee_fen" in derived else None,
     )

@@ -90,7 +90,7 @@ def _validate(
     max_errors: int,
     progress: ProgressCallback | None,
 ) -> Validation:
-    refs = load_reference(session)
+    refs = load_reference(session, layout)
     return validate_table(layout, raw, refs, calendar, max_errors=max_errors, progress=progress)
 
 
@@ -105,8 +105,9 @@ def validate_file(
 ) -> list[InputError]:
     """Every error of ``path`` as an import of ``kind`` (empty list: it would import).
 
-    Reads the reference tables; writes nothing. Errors are sorted by row; at most
-    ``max_errors`` are listed, plus a final "N more" entry when there are more.
+    Reads the reference tables (and, for kinds whose stored rows can refuse a file row,
+    the stored rows of the file's keys); writes nothing. Errors are sorted by row; at
+    most ``max_errors`` are listed, plus a final "N more" entry when there are more.
     """
     try:
         layout = layout_for(kind)
@@ -119,6 +120,8 @@ def validate_file(
         outcome = _validate(
             session, layout, raw, calendar or default_calendar(), max_errors, progress
         )
+        if outcome.valid is not None and (not layout.unique_in_db or layout.locked):
+            return plan_upsert(session, outcome.valid, progress, max_errors).errors
     return outcome.errors
 
 
@@ -158,7 +161,9 @@ def import_file(
         outcome = _validate(session, layout, raw, cal, max_errors, progress)
         if outcome.valid is None:
             raise ValidationErrors(outcome.errors)
-        plan = plan_upsert(session, outcome.valid, progress)
+        plan = plan_upsert(session, outcome.valid, progress, max_errors)
+        if plan.errors:
+            raise ValidationErrors(plan.errors)
         batch_id: int | None = None
         if not dry_run:
             apply_upsert(session, plan, progress)

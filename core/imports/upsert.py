@@ -9,11 +9,17 @@ every row as unchanged. The same code runs on SQLite and PostgreSQL; the table's
 constraint guards against a concurrent writer (its transaction then fails and rolls
 back). Dialect ON CONFLICT upserts were not used because the counts of new, changed and
 unchanged rows need the comparison anyway, and unchanged rows are then not written.
+
+Tables without such a constraint (delivery matches, EFP: ``Layout.unique_in_db``) may
+hold a key twice, written by other means; a file row with such a key is refused rather
+than updating one of them at random. A stored row that ``Layout.locked`` protects (an
+allocated match) is refused too if the file would change it. Both come back as
+``UpsertPlan.errors``, and the import then writes nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,9 +30,12 @@ from sqlalchemy import Executable, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.db import revisions
+from core.errors import InputError
 from core.imports.layouts import Layout
-from core.imports.validate import ProgressCallback, ValidRows
+from core.imports.messages import Message, message
+from core.imports.validate import MAX_ERRORS, ProgressCallback, RowErrors, ValidRows, show
 from core.imports.values import BEIJING
+from core.money import fen_to_str
 
 IN_CHUNK = 500
 """Values per ``IN (...)`` list (well under SQLite's and PostgreSQL's limits)."""
@@ -36,16 +45,21 @@ WRITE_CHUNK = 10_000
 
 ObjArray = npt.NDArray[np.object_]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
 class UpsertPlan:
-    """What an import would write: whole new rows, and primary key + changed columns."""
+    """What an import would write: whole new rows, and primary key + changed columns.
+
+    ``errors`` (file rows the stored rows forbid to write) make the plan unusable.
+    """
 
     layout: Layout
     inserts: list[dict[str, Any]]
     updates: list[dict[str, Any]]
     unchanged: int
+    errors: list[InputError] = field(default_factory=list)
 
 
 def _table(layout: Layout) -> Table:
@@ -127,8 +141,27 @@ def _as_beijing(value: Any) -> Any:
     return value
 
 
+def _stored_twice(old: dict[str, ObjArray], key: list[str]) -> dict[tuple[Any, ...], int]:
+    """Keys the stored rows hold more than once, with their count; ``old`` keeps only the
+    first row of each such key (so that matching stays a unique index lookup)."""
+    index = pd.MultiIndex.from_arrays([old[k] for k in key])
+    repeated = index.duplicated(keep="first")
+    if not repeated.any():
+        return {}
+    counts = index.value_counts()
+    twice: dict[tuple[Any, ...], int] = {
+        k if isinstance(k, tuple) else (k,): int(n) for k, n in counts[counts > 1].items()
+    }
+    for name in list(old):
+        old[name] = old[name][~repeated]
+    return twice
+
+
 def plan_upsert(
-    session: Session, valid: ValidRows, progress: ProgressCallback | None = None
+    session: Session,
+    valid: ValidRows,
+    progress: ProgressCallback | None = None,
+    max_errors: int = MAX_ERRORS,
 ) -> UpsertPlan:
     """Compare the file's rows with the stored ones (read-only)."""
     layout = valid.layout
@@ -139,24 +172,36 @@ def plan_upsert(
         progress("compare", 0, n)
     pk = [c.name for c in table.primary_key.columns]
     key = [layout.column(k).db for k in layout.key]
-    compare = [c.db for c in layout.columns if c.db in valid.present and c.name not in layout.key]
-    load = list(dict.fromkeys([*pk, *key, *compare]))
+    compare = [c for c in frame.columns if c in valid.present and c not in key]
+    locked = [layout.locked[0]] if layout.locked else []
+    load = list(dict.fromkeys([*pk, *key, *compare, *locked]))
     scope_db = layout.column(layout.scope).db
     scope_values = list(pd.unique(frame[scope_db].to_numpy(dtype=object)))
     old = _load_existing(session, layout, load, scope_values)
+    errors = RowErrors(valid.source, valid.rows, max_errors, layout.kind)
+    twice: dict[tuple[Any, ...], int] = {}
+    if not layout.unique_in_db and len(old[key[0]]):
+        twice = _stored_twice(old, key)
 
     positions = _match([frame[k].to_numpy(dtype=object) for k in key], [old[k] for k in key])
+    if twice:
+        _refuse_stored_twice(valid, key, positions, old, twice, errors)
     matched = positions >= 0
     i_match = np.flatnonzero(matched)
     j_match = positions[matched]
 
     changed = np.zeros(len(i_match), dtype=bool)
+    changed_by: dict[str, BoolArray] = {}
     for c in compare:
         new_vals = frame[c].to_numpy(dtype=object)[i_match]
         old_vals = old[c][j_match]
         if c == "traded_at":
             old_vals = np.array([_as_beijing(v) for v in old_vals], dtype=object)
-        changed |= ~np.asarray(new_vals == old_vals, dtype=bool)
+        changed_by[c] = ~np.asarray(new_vals == old_vals, dtype=bool)
+        changed |= changed_by[c]
+    if layout.locked:
+        is_locked = np.asarray(old[layout.locked[0]][j_match] == layout.locked[1], dtype=bool)
+        _refuse_locked(valid, i_match, is_locked, changed_by, errors)
 
     columns = {c: frame[c].to_numpy() for c in frame.columns}
     upd_i = i_match[changed]
@@ -170,7 +215,68 @@ def plan_upsert(
         inserts=_records({c: v[~matched] for c, v in columns.items()}),
         updates=_records(update_columns),
         unchanged=int(len(i_match) - changed.sum()),
+        errors=errors.result(),
     )
+
+
+def _field(valid: ValidRows, name: str) -> tuple[str, int]:
+    """The file's header of layout column ``name`` (its name if absent) and its order."""
+    layout = valid.layout
+    return valid.headers.get(name, name), layout.columns.index(layout.column(name))
+
+
+def _refuse_stored_twice(
+    valid: ValidRows,
+    key: list[str],
+    positions: IntArray,
+    old: dict[str, ObjArray],
+    twice: dict[tuple[Any, ...], int],
+    errors: RowErrors,
+) -> None:
+    """File rows whose key the table holds more than once (reported on the key)."""
+    counts = np.zeros(len(positions), dtype=np.int64)
+    for i in np.flatnonzero(positions >= 0):
+        j = int(positions[i])
+        counts[i] = twice.get(tuple(old[k][j] for k in key), 0)
+    names = valid.layout.key
+    headers = tuple(valid.headers.get(name, name) for name in names)
+    order = valid.layout.columns.index(valid.layout.column(names[-1]))
+
+    def stored_twice(i: int) -> Message:
+        return message("stored_key_twice", count=int(counts[i]))
+
+    errors.add(counts > 1, order, "+".join(headers), stored_twice, names, headers)
+    positions[counts > 1] = -1  # neither inserted nor updated: the plan has errors
+
+
+def _refuse_locked(
+    valid: ValidRows,
+    i_match: IntArray,
+    is_locked: BoolArray,
+    changed_by: dict[str, BoolArray],
+    errors: RowErrors,
+) -> None:
+    """Changes to locked stored rows, reported on each changed column (a computed one
+    on the row's day)."""
+    layout = valid.layout
+    by_db = {c.db: c.name for c in layout.columns}
+    n = len(valid.frame)
+    for db, changed in changed_by.items():
+        mask = np.zeros(n, dtype=bool)
+        mask[i_match[is_locked & changed]] = True
+        if not mask.any():
+            continue
+        name = by_db.get(db, layout.day)
+        header, order = _field(valid, name)
+        values = valid.frame[db].to_numpy(dtype=object)
+        money = db.endswith("_fen")
+
+        def locked(i: int, values: ObjArray = values, money: bool = money) -> Message:
+            value = values[i]
+            shown = fen_to_str(int(value)) if money else show(value)
+            return message("allocated_match", value=shown)
+
+        errors.add(mask, order, header, locked, (name,))
 
 
 def _records(columns: dict[str, Any]) -> list[dict[str, Any]]:

@@ -2,15 +2,18 @@
 
 Column-wise: each column is factorised, its distinct values parsed once
 (``core.imports.values``), and cross-field rules (tick, today_lots ≤ lots, limit order,
-client of member, duplicate keys) are numpy expressions over whole columns. Messages are
-built only for failing rows, and at most ``max_errors`` of them per check; each is an
-``ImportInputError`` carrying its message code and parameters (``core.imports.messages``).
+client of member, parties that differ, duplicate keys) are numpy expressions over whole
+columns; the delivery kinds add their rules and computed columns (``core.imports.derive``).
+Messages are built only for failing rows, and at most ``max_errors`` of them per check;
+each is an ``ImportInputError`` carrying its message code and parameters
+(``core.imports.messages``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 import numpy as np
@@ -18,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.errors import InputError
+from core.imports.derive import derive
 from core.imports.layouts import Column, Layout, ValueType, normalise_header
 from core.imports.messages import CellError, ImportInputError, Message, message
 from core.imports.reader import RawTable
@@ -51,8 +55,9 @@ _INT_TYPES = (ValueType.INTEGER, ValueType.MONEY, ValueType.PRICE)
 class ValidRows:
     """Clean rows ready to store: ``frame`` columns are ORM attribute names.
 
-    ``present`` holds the attributes the file supplied; a re-import updates only those
-    (an absent optional column keeps the stored value, new rows get its default).
+    ``present`` holds the attributes the file supplied or the import computed; a
+    re-import updates only those (an absent optional column keeps the stored value, new
+    rows get its default). ``headers`` maps layout column names to the file's headers.
     """
 
     layout: Layout
@@ -60,6 +65,8 @@ class ValidRows:
     present: frozenset[str]
     rows: IntArray
     ignored_headers: tuple[str, ...]
+    headers: dict[str, str] = dataclass_field(default_factory=dict)
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,9 @@ class Validation:
     errors: list[InputError]
 
 
-class _Errors:
-    """Collects errors per check, keeping at most ``limit`` messages of each."""
+class RowErrors:
+    """Collects errors per check, keeping at most ``limit`` messages of each (also used
+    by ``core.imports.upsert`` for the checks against stored rows)."""
 
     def __init__(self, source: str, rows: IntArray, limit: int, kind: str) -> None:
         self.source = source
@@ -158,7 +166,7 @@ class _Parsed:
 
 
 def _map_headers(
-    layout: Layout, raw_headers: tuple[str, ...], errors: _Errors
+    layout: Layout, raw_headers: tuple[str, ...], errors: RowErrors
 ) -> tuple[dict[str, int], tuple[str, ...]]:
     """Column name → file position; reports missing and doubled columns on row 1."""
     lookup: dict[str, str] = {}
@@ -204,7 +212,7 @@ def _parse_column(
     order: int,
     text: ObjArray,
     parser: Parser,
-    errors: _Errors,
+    errors: RowErrors,
 ) -> _Parsed:
     codes, uniques = pd.factorize(text)
     n_unique = len(uniques)
@@ -252,7 +260,7 @@ def validate_table(
     Pure: reads nothing but its arguments. Returns the clean rows if there is no error,
     else the errors sorted by row (at most ``max_errors``, plus one "more" line).
     """
-    errors = _Errors(raw.source, raw.rows, max_errors, layout.kind)
+    errors = RowErrors(raw.source, raw.rows, max_errors, layout.kind)
     found, ignored = _map_headers(layout, raw.headers, errors)
     if errors.has_errors():
         return Validation(None, errors.result())
@@ -281,8 +289,14 @@ def validate_table(
 
     _resolve_buy_sell(layout, parsed)
     _check_ticks(parsed, refs, errors)
-    _check_contract_life(parsed, refs, errors)
+    _check_contract_life(layout, parsed, refs, errors)
     _check_rules(layout, parsed, refs, errors)
+    derived = derive(layout, parsed, refs, calendar)
+    for problem in derived.problems:
+        p = parsed.get(problem.column)
+        order = layout.columns.index(layout.column(problem.column))
+        field = p.field if p is not None else problem.column
+        errors.add(problem.mask, order, field, problem.message, (problem.column,))
     _check_duplicates(layout, parsed, found, raw.headers, errors)
     if errors.has_errors():
         return Validation(None, errors.result())
@@ -300,6 +314,7 @@ def validate_table(
             data[c.db] = p.values.astype(bool)
         else:
             data[c.db] = p.values
+    data.update(derived.values)
     # Explicit object dtype: pandas would turn text columns into its "str" dtype, where
     # None (NULL) becomes NaN.
     frame = pd.DataFrame(
@@ -312,9 +327,11 @@ def validate_table(
         ValidRows(
             layout=layout,
             frame=frame,
-            present=frozenset(layout.column(name).db for name in found),
+            present=frozenset(layout.column(name).db for name in found) | set(derived.values),
             rows=raw.rows,
             ignored_headers=ignored,
+            headers={name: raw.headers[pos] for name, pos in found.items()},
+            source=raw.source,
         ),
         [],
     )
@@ -348,7 +365,7 @@ def _yuan(fen: int) -> str:
     return f"{whole}.{cents:02d}"
 
 
-def _check_ticks(parsed: dict[str, _Parsed], refs: ReferenceData, errors: _Errors) -> None:
+def _check_ticks(parsed: dict[str, _Parsed], refs: ReferenceData, errors: RowErrors) -> None:
     contract = parsed.get("contract")
     if contract is None:
         return
@@ -360,7 +377,7 @@ def _check_ticks(parsed: dict[str, _Parsed], refs: ReferenceData, errors: _Error
             _check_tick(p, contract, ticks, errors)
 
 
-def _check_tick(price: _Parsed, contract: _Parsed, ticks: IntArray, errors: _Errors) -> None:
+def _check_tick(price: _Parsed, contract: _Parsed, ticks: IntArray, errors: RowErrors) -> None:
     fen = price.ints()
     on_tick = fen % np.where(ticks > 0, ticks, 1) == 0
     mask = price.ok & ~price.empty & (ticks > 0) & ~on_tick
@@ -377,9 +394,12 @@ def _check_tick(price: _Parsed, contract: _Parsed, ticks: IntArray, errors: _Err
     price.ok = price.ok & ~mask
 
 
-def _check_contract_life(parsed: dict[str, _Parsed], refs: ReferenceData, errors: _Errors) -> None:
-    """A row's trading day must fall within its contract's life (listed, not expired)."""
-    contract, day = parsed.get("contract"), parsed.get("trading_day")
+def _check_contract_life(
+    layout: Layout, parsed: dict[str, _Parsed], refs: ReferenceData, errors: RowErrors
+) -> None:
+    """A row's day (``Layout.day``) must fall within its contract's life (listed, not
+    expired)."""
+    contract, day = parsed.get("contract"), parsed.get(layout.day)
     if contract is None or day is None or not refs.contract_life:
         return
     idx = np.flatnonzero(contract.ok & day.ok)
@@ -409,7 +429,7 @@ def _check_contract_life(parsed: dict[str, _Parsed], refs: ReferenceData, errors
 
 
 def _check_rules(
-    layout: Layout, parsed: dict[str, _Parsed], refs: ReferenceData, errors: _Errors
+    layout: Layout, parsed: dict[str, _Parsed], refs: ReferenceData, errors: RowErrors
 ) -> None:
     if "today_lots" in parsed:
         _check_today_lots(parsed["lots"], parsed["today_lots"], errors)
@@ -426,9 +446,38 @@ def _check_rules(
             _check_member_of(party, member, refs, errors)
     if "production_date" in parsed and "registration_date" in parsed:
         _check_production(parsed["production_date"], parsed["registration_date"], errors)
+    if layout.parties:
+        first, second = (parsed[name] for name in layout.parties)
+        _check_parties_differ(first, second, errors)
+    for name in layout.institutions:
+        _check_not_individual(parsed[name], refs, errors)
 
 
-def _check_today_lots(lots: _Parsed, today: _Parsed, errors: _Errors) -> None:
+def _check_parties_differ(first: _Parsed, second: _Parsed, errors: RowErrors) -> None:
+    """The two sides of a delivery or an EFP are different clients (reported on the second)."""
+    same = first.ok & second.ok & (first.values == second.values)
+
+    def same_client(i: int) -> Message:
+        return message("same_client", value=second.text[i])
+
+    errors.add(same, second.order, second.field, same_client, (second.column.name,))
+    second.ok = second.ok & ~same
+
+
+def _check_not_individual(party: _Parsed, refs: ReferenceData, errors: RowErrors) -> None:
+    """Individuals may not deliver (spec 2.j, Delivery Rules art. 4)."""
+    codes, uniques = pd.factorize(np.where(party.ok, party.values, ""))
+    individual_u = np.array([str(u) in refs.individuals for u in uniques], dtype=bool)
+    mask = party.ok & individual_u[codes]
+
+    def individual(i: int) -> Message:
+        return message("individual_delivery", value=party.text[i])
+
+    errors.add(mask, party.order, party.field, individual, (party.column.name,))
+    party.ok = party.ok & ~mask
+
+
+def _check_today_lots(lots: _Parsed, today: _Parsed, errors: RowErrors) -> None:
     mask = lots.ok & today.ok & (today.ints() > lots.ints())
 
     def over_lots(i: int) -> Message:
@@ -437,7 +486,7 @@ def _check_today_lots(lots: _Parsed, today: _Parsed, errors: _Errors) -> None:
     errors.add(mask, today.order, today.field, over_lots, (today.column.name,))
 
 
-def _check_limit(settle: _Parsed, limit: _Parsed, sign: int, errors: _Errors) -> None:
+def _check_limit(settle: _Parsed, limit: _Parsed, sign: int, errors: RowErrors) -> None:
     both = settle.ok & limit.ok & ~limit.empty
     wrong_side = (limit.ints() - settle.ints()) * sign < 0
     code = "limit_below_settlement" if sign == 1 else "limit_above_settlement"
@@ -448,7 +497,9 @@ def _check_limit(settle: _Parsed, limit: _Parsed, sign: int, errors: _Errors) ->
     errors.add(both & wrong_side, limit.order, limit.field, wrong, (limit.column.name,))
 
 
-def _check_member_of(party: _Parsed, member: _Parsed, refs: ReferenceData, errors: _Errors) -> None:
+def _check_member_of(
+    party: _Parsed, member: _Parsed, refs: ReferenceData, errors: RowErrors
+) -> None:
     """A client (or receipt holder) must belong to the row's member."""
     codes, uniques = pd.factorize(np.where(party.ok, party.values, ""))
     owner_u = np.array([refs.client_members.get(str(u), "") for u in uniques], dtype=object)
@@ -469,7 +520,7 @@ def _check_member_of(party: _Parsed, member: _Parsed, refs: ReferenceData, error
     errors.add(mask, party.order, party.field, not_of_member, (party.column.name,))
 
 
-def _check_production(made: _Parsed, registered: _Parsed, errors: _Errors) -> None:
+def _check_production(made: _Parsed, registered: _Parsed, errors: RowErrors) -> None:
     both = made.ok & registered.ok & ~made.empty
     later = np.zeros(len(both), dtype=bool)
     idx = np.flatnonzero(both)
@@ -490,7 +541,7 @@ def _check_duplicates(
     parsed: dict[str, _Parsed],
     found: dict[str, int],
     headers: tuple[str, ...],
-    errors: _Errors,
+    errors: RowErrors,
 ) -> None:
     key_parsed = [parsed[name] for name in layout.key if name in parsed]
     ok = np.logical_and.reduce([p.ok for p in key_parsed])
@@ -509,7 +560,7 @@ def _check_duplicates(
 
     def duplicate(i: int) -> Message:
         key = tuple(p.values[i] for p in key_parsed)
-        pairs = tuple((p.column.name, _show(v)) for p, v in zip(key_parsed, key, strict=True))
+        pairs = tuple((p.column.name, show(v)) for p, v in zip(key_parsed, key, strict=True))
         shown = ", ".join(f"{name}={value}" for name, value in pairs)
         return Message(
             "duplicate_key", {"key": shown, "first_row": str(first_row[key])}, pairs=pairs
@@ -519,7 +570,7 @@ def _check_duplicates(
     errors.add(dup, key_parsed[-1].order, field, duplicate, columns, key_headers)
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     if isinstance(value, bool | np.bool_):

@@ -1,4 +1,5 @@
-"""Imports: load back-office files (positions, trades, prices, funds, receipts, orders).
+"""Imports: load back-office files (positions, trades, prices, funds, receipts, orders,
+delivery matches, EFP).
 
 Files come from a file dialog or are dropped on the screen; the kind is read from the
 file name when it says (``positions_1120.csv``), else taken from the kind box. Validate
@@ -75,6 +76,8 @@ KIND_LABELS: dict[str, str] = {
     "fund-movements": QT_TRANSLATE_NOOP("Values", "Fund movements"),
     "receipts": QT_TRANSLATE_NOOP("Values", "Warehouse receipts"),
     "closing-orders": QT_TRANSLATE_NOOP("Values", "Unfilled closing orders"),
+    "delivery-matches": QT_TRANSLATE_NOOP("Values", "Delivery matches"),
+    "efp": QT_TRANSLATE_NOOP("Values", "EFP"),
 }
 STAGE_NAMES = {
     "read": QT_TRANSLATE_NOOP("Imports", "reading"),

@@ -32,6 +32,8 @@ _NAME_HINTS: dict[str, tuple[str, ...]] = {
     "fund-movements": ("fund-movements", "fund-movement", "funds", "出入金", "资金"),
     "receipts": ("receipts", "receipt", "仓单"),
     "closing-orders": ("closing-orders", "closing-order", "orders", "平仓委托", "委托"),
+    "delivery-matches": ("delivery-matches", "delivery-match", "matches", "交割配对", "配对"),
+    "efp": ("efp", "期转现"),
 }
 
 # What each kind writes (core.changes.Changes flags; positions covers trades and orders).
@@ -42,6 +44,9 @@ _CHANGES: dict[str, Changes] = {
     "fund-movements": Changes(balances=True),
     "receipts": Changes(receipts=True),
     "closing-orders": Changes(positions=True),
+    # as core.services.delivery.record_delivery_match / record_efp report them
+    "delivery-matches": Changes(positions=True),
+    "efp": Changes(positions=True, balances=True),
 }
 
 

@@ -92,6 +92,30 @@ LAYOUT_TEXTS: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("ImportLayouts", "Unfilled lots"),
     QT_TRANSLATE_NOOP("ImportLayouts", "Limit price of the order"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "Matching day: from the first trading day of the contract's delivery month to the day before its last trading day",
+    ),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Client code of the seller (not an individual client)"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts", "Client code of the buyer (not an individual client, not the seller)"
+    ),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Matched lots"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "Delivery settlement price: the matching day's settlement price (empty = the stored one; a given price must equal it where it is stored)",
+    ),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Trading day the exchange approved the EFP"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Client code of the long position holder"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts", "Client code of the short position holder (not the long client)"
+    ),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Lots closed on each side"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Negotiated price of the goods (need not be on the tick)"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "standard / non_standard"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts", "standard (标准仓单期转现) / non_standard (非标准仓单期转现)"
+    ),
 )
 
 

@@ -310,6 +310,54 @@
         <source>Limit price of the order</source>
         <translation>委托限价</translation>
     </message>
+    <message>
+        <source>standard / non_standard</source>
+        <translation>standard / non_standard（标准仓单 / 非标准仓单）</translation>
+    </message>
+    <message>
+        <source>Matching day: from the first trading day of the contract&apos;s delivery month to the day before its last trading day</source>
+        <translation>配对日：自合约交割月第一个交易日至最后交易日的前一交易日</translation>
+    </message>
+    <message>
+        <source>Client code of the seller (not an individual client)</source>
+        <translation>卖方客户号（不得为自然人客户）</translation>
+    </message>
+    <message>
+        <source>Client code of the buyer (not an individual client, not the seller)</source>
+        <translation>买方客户号（不得为自然人客户，不得与卖方相同）</translation>
+    </message>
+    <message>
+        <source>Matched lots</source>
+        <translation>配对手数</translation>
+    </message>
+    <message>
+        <source>Delivery settlement price: the matching day&apos;s settlement price (empty = the stored one; a given price must equal it where it is stored)</source>
+        <translation>交割结算价，即配对日结算价（空 = 取已存储的结算价；如填写，须与已存储的结算价一致）</translation>
+    </message>
+    <message>
+        <source>Trading day the exchange approved the EFP</source>
+        <translation>交易所批准期转现的交易日</translation>
+    </message>
+    <message>
+        <source>Client code of the long position holder</source>
+        <translation>多方持仓客户号</translation>
+    </message>
+    <message>
+        <source>Client code of the short position holder (not the long client)</source>
+        <translation>空方持仓客户号（不得与多方相同）</translation>
+    </message>
+    <message>
+        <source>Lots closed on each side</source>
+        <translation>每方平仓手数</translation>
+    </message>
+    <message>
+        <source>Negotiated price of the goods (need not be on the tick)</source>
+        <translation>现货协议价格（不必是最小变动价位的整数倍）</translation>
+    </message>
+    <message>
+        <source>standard (标准仓单期转现) / non_standard (非标准仓单期转现)</source>
+        <translation>期转现类型：standard（标准仓单期转现）/ non_standard（非标准仓单期转现）</translation>
+    </message>
 </context>
 <context>
     <name>Imports</name>
@@ -1019,6 +1067,38 @@ A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets
         <source>Header in the file: %1</source>
         <translation>文件中的列标题：%1</translation>
     </message>
+    <message>
+        <source>must be a different client from the other party, got &apos;{value}&apos; for both</source>
+        <translation>应与另一方为不同客户，实际双方均为“{value}”</translation>
+    </message>
+    <message>
+        <source>must not be an individual client (individuals may not deliver), got &apos;{value}&apos;</source>
+        <translation>不得为自然人客户（自然人不得参与交割），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a rolling-delivery matching day of {contract} ({first} to {last}), got &apos;{value}&apos;</source>
+        <translation>应为 {contract} 的滚动交割配对日（{first} 至 {last}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>no settlement price of {contract} on {day} is stored; import the settlement prices first or give the price</source>
+        <translation>未存储 {contract} 在 {day} 的结算价；请先导入结算价，或在文件中填写价格</translation>
+    </message>
+    <message>
+        <source>must be the settlement price of {contract} on {day} ({settlement}), got &apos;{value}&apos;</source>
+        <translation>应为 {contract} 在 {day} 的结算价（{settlement}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>no EFP fee rate is in force for {contract} on {day} (resources/fees.toml)</source>
+        <translation>{day} 没有适用于 {contract} 的期转现手续费率（resources/fees.toml）</translation>
+    </message>
+    <message>
+        <source>the database holds {count} records with this key; an import cannot tell which one to update</source>
+        <translation>数据库中有 {count} 条记录使用此匹配键，导入无法确定应更新哪一条</translation>
+    </message>
+    <message>
+        <source>cannot change a match whose receipts are already allocated to warehouses, got &apos;{value}&apos;</source>
+        <translation>该配对的仓单已分配到仓库，不能通过导入修改，实际为“{value}”</translation>
+    </message>
 </context>
 <context>
     <name>Values</name>
@@ -1053,6 +1133,14 @@ A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets
     <message>
         <source>Unfilled closing orders</source>
         <translation>未成交平仓委托</translation>
+    </message>
+    <message>
+        <source>Delivery matches</source>
+        <translation>滚动交割配对</translation>
+    </message>
+    <message>
+        <source>EFP</source>
+        <translation>期转现</translation>
     </message>
 </context>
 </TS>

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.cli import main as cli_main
 from core.cli.cmd_import import KINDS as CLI_KINDS
 from core.db.base import Base
+from core.db.delivery_tables import DeliveryMatch, EfpRecord
 from core.db.engine import Database, open_database
 from core.db.tables import (
     AuditLog,
@@ -59,6 +60,8 @@ TABLES: dict[str, type[Base]] = {
     "fund-movements": FundMovement,
     "receipts": WarehouseReceipt,
     "closing-orders": ClosingOrder,
+    "delivery-matches": DeliveryMatch,
+    "efp": EfpRecord,
 }
 SAMPLE_ROWS = {
     "positions": 6,
@@ -67,6 +70,8 @@ SAMPLE_ROWS = {
     "fund-movements": 3,
     "receipts": 3,
     "closing-orders": 3,
+    "delivery-matches": 3,
+    "efp": 3,
 }
 CONTRACTS = {
     "m2701": ("m", 100),
@@ -74,6 +79,19 @@ CONTRACTS = {
     "c2701": ("c", 100),
     "y2701": ("y", 200),
 }
+# Companies (not individuals: they may deliver) named by the delivery and EFP samples,
+# with their codes in the demo database.
+INSTITUTIONS = (
+    "10000027",
+    "10000041",
+    "10000073",
+    "10000096",
+    "10000122",
+    "10000159",
+    "10000185",
+    "10000211",
+    "10000331",
+)
 
 
 # --------------------------------------------------------------------- fixtures
@@ -88,6 +106,10 @@ def add_reference_rows(session: Session) -> None:
     session.flush()
     session.add_all(
         Client(code=f"{10_000_000 + i}", member_code="0101", name=f"客户{i}") for i in range(1, 6)
+    )
+    session.add_all(
+        Client(code=code, member_code="0101", name=f"公司{code}", is_individual=False)
+        for code in INSTITUTIONS
     )
     session.add(Client(code="20000001", member_code="0102", name="其他会员客户"))
     for code, (product, tick) in CONTRACTS.items():
@@ -110,6 +132,20 @@ def add_reference_rows(session: Session) -> None:
             listing_date=date(2025, 11, 17),
             last_trading_day=date(2026, 11, 13),
             last_delivery_day=date(2026, 11, 19),
+            tick_fen=100,
+            price_limit_ppm=50_000,
+            general_margin_ppm=70_000,
+            hedge_margin_ppm=60_000,
+        )
+    )
+    session.add(  # in its delivery month: rolling delivery 2026-11-02 to 2026-11-12
+        Contract(
+            code="c2611",
+            product_code="c",
+            delivery_month=date(2026, 11, 1),
+            listing_date=date(2025, 11, 17),
+            last_trading_day=date(2026, 11, 13),
+            last_delivery_day=date(2026, 11, 18),
             tick_fen=100,
             price_limit_ppm=50_000,
             general_margin_ppm=70_000,
@@ -430,6 +466,15 @@ BAD_FILES = {
         "2026-11-20,O1,10000002,m2701,long,0,1,2884\n",
         "closing-orders.csv, row 3, field 'trading_day+order_no': duplicate key "
         "(trading_day=2026-11-20, order_no=O1): already on row 2",
+    ),
+    "delivery-matches": (
+        sample_header("delivery-matches") + "\n2026-11-10,c2611,10000331,10000331,10,2200\n",
+        "delivery-matches.csv, row 2, field 'buyer': must be a different client from the "
+        "other party, got '10000331' for both",
+    ),
+    "efp": (
+        sample_header("efp") + "\n2026-11-19,m2701,10000027,10000041,5,2540.00,futures\n",
+        "efp.csv, row 2, field 'kind': must be one of non_standard, standard, got 'futures'",
     ),
 }
 

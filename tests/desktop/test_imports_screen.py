@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
@@ -26,6 +27,7 @@ from desktop.context import DesktopContext
 from desktop.screens.imports import ImportsScreen
 from desktop.screens.ops_imports import kind_from_name
 from desktop.screens.ops_layout_text import LAYOUT_TEXTS
+from desktop.screens.workbench_data import DeliveryRequest, load_delivery
 from desktop.settings import UiSettings
 from desktop.tasks import TaskManager
 
@@ -205,6 +207,8 @@ def test_all_samples_validate_then_import(
     kinds = {e.path.name: e.kind for e in screen.files_model.entries}
     assert kinds == {
         "closing-orders.csv": "closing-orders",
+        "delivery-matches.csv": "delivery-matches",
+        "efp.csv": "efp",
         "fund-movements.csv": "fund-movements",
         "positions.csv": "positions",
         "positions.xlsx": "positions",
@@ -220,7 +224,7 @@ def test_all_samples_validate_then_import(
     assert screen.banner.tone == "success"
     imported = _click(screen, screen.import_button, qtbot)
     assert len(imported.value.imported) == len(files)
-    assert "Imported 7 file(s)" in screen.banner.text()
+    assert "Imported 9 file(s)" in screen.banner.text()
     assert _counts(demo_ctx)[1] == before[1] + len(files)
 
 
@@ -248,6 +252,11 @@ def test_kind_box_applies_to_unnamed_files(screen: ImportsScreen, tmp_path: Path
         ("持仓20261120.csv", "positions"),
         ("平仓委托.xlsx", "closing-orders"),
         ("出入金.csv", "fund-movements"),
+        ("delivery-matches.csv", "delivery-matches"),
+        ("delivery_matches_20261110.xlsx", "delivery-matches"),
+        ("交割配对1110.csv", "delivery-matches"),
+        ("efp.csv", "efp"),
+        ("期转现_1120.xlsx", "efp"),
         ("export.csv", None),
     ],
 )
@@ -385,3 +394,101 @@ def test_chinese_headers_of_the_file_are_shown_as_written(
             "缺少必需的列（可用的列标题：open_price, 开仓价, 开仓均价, 持仓均价）",
         ),
     ]
+
+
+# --------------------------------------------------------------------- delivery kinds
+def _matches(ctx: DesktopContext) -> pd.DataFrame:
+    """What the Delivery screen shows: its worker-thread loader, run here directly."""
+    with ctx.db.sessions() as session:
+        data = load_delivery(session, DeliveryRequest("10000331", "c2611"))
+    frame = data.matches.copy()
+    frame["match_day"] = [pd.Timestamp(d).date().isoformat() for d in frame["match_day"]]
+    frame["delivery_day"] = [pd.Timestamp(d).date().isoformat() for d in frame["delivery_day"]]
+    assert ("10000331", "c2611") in data.sellers
+    return frame
+
+
+def test_delivery_matches_and_efp_through_the_screen_show_on_the_delivery_screen(
+    screen: ImportsScreen, demo_ctx: DesktopContext, samples: Path, qtbot: Any
+) -> None:
+    changes: list[Changes] = []
+    demo_ctx.bus.changes_applied.connect(lambda c, _i: changes.append(c))
+    assert screen.kind_combo.findData("delivery-matches") >= 0  # the kind chooser lists them
+    assert screen.kind_combo.findData("efp") >= 0
+    before = _matches(demo_ctx)
+    screen.kind_combo.setCurrentIndex(screen.kind_combo.findData("efp"))
+    assert "long_client" in screen.layout_help.toPlainText()
+    _drop(screen, [samples / "delivery-matches.csv", samples / "efp.csv"])
+    assert [e.kind for e in screen.files_model.entries] == ["delivery-matches", "efp"]
+
+    outcome = _click(screen, screen.import_button, qtbot)
+    assert outcome.succeeded
+    assert [_row(screen, r)[1:] for r in range(2)] == [
+        ["Delivery matches", "Imported", "3", "3", "0", "0"],
+        ["EFP", "Imported", "3", "3", "0", "0"],
+    ]
+    assert changes[-1].positions  # the Delivery screen watches positions
+    after = _matches(demo_ctx)
+    assert len(after) == len(before) + 3
+    new = after[~after["id"].isin(before["id"])].sort_values(["match_day", "buyer_code"])
+    columns = ["match_day", "seller_code", "buyer_code", "lots", "price_fen", "delivery_day"]
+    assert [tuple(r) for r in new[columns].itertuples(index=False)] == [
+        ("2026-11-10", "10000331", "10000159", 40, 220_000, "2026-11-12"),
+        ("2026-11-10", "10000331", "10000211", 20, 220_000, "2026-11-12"),
+        ("2026-11-11", "10000185", "10000073", 30, 219_800, "2026-11-13"),
+    ]
+    assert set(new["allocation_state"]) == {"pending"}
+
+    again = _click(screen, screen.import_button, qtbot)
+    assert [r.unchanged for r in again.value.results] == [3, 3]
+    assert [_row(screen, r)[2:] for r in range(2)] == [["Imported", "3", "0", "0", "3"]] * 2
+    assert not changes[-1].positions
+    assert len(_matches(demo_ctx)) == len(after)
+
+
+def test_bad_delivery_file_in_chinese(
+    screen: ImportsScreen, demo_ctx: DesktopContext, tmp_path: Path, qtbot: Any
+) -> None:
+    from desktop import i18n
+
+    i18n.set_language("zh")
+    screen.retranslate()
+    labels = [screen.kind_combo.itemText(i) for i in range(screen.kind_combo.count())]
+    assert {"滚动交割配对", "期转现"} <= set(labels)
+    screen.kind_combo.setCurrentIndex(screen.kind_combo.findData("delivery-matches"))
+    assert "配对日：自合约交割月第一个交易日" in screen.layout_help.toPlainText()
+    bad = tmp_path / "交割配对_1110.csv"
+    bad.write_text(
+        "match_day,contract,seller,buyer,lots,price\n"
+        "2026-11-10,c2611,10000001,10000159,40,\n"
+        "2026-11-13,c2611,10000331,10000331,40,2200\n"
+        "2026-11-10,c2611,10000331,10000159,40,2201\n",
+        encoding="utf-8",
+    )
+    before = len(_matches(demo_ctx))
+    screen.add_files([bad])
+    assert screen.files_model.entries[0].kind == "delivery-matches"
+    outcome = _click(screen, screen.import_button, qtbot)
+    assert outcome.value.failed
+    assert _error_table(screen) == [
+        (
+            "交割配对_1110.csv",
+            "2",
+            "卖方",
+            "不得为自然人客户（自然人不得参与交割），实际为“10000001”",
+        ),
+        (
+            "交割配对_1110.csv",
+            "3",
+            "配对日",
+            "应为 c2611 的滚动交割配对日（2026-11-02 至 2026-11-12），实际为“2026-11-13”",
+        ),
+        ("交割配对_1110.csv", "3", "买方", "应与另一方为不同客户，实际双方均为“10000331”"),
+        (
+            "交割配对_1110.csv",
+            "4",
+            "交割结算价",
+            "应为 c2611 在 2026-11-10 的结算价（2200.00），实际为“2201”",
+        ),
+    ]
+    assert len(_matches(demo_ctx)) == before
