@@ -285,6 +285,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.new_action = QAction(self)
+        self.new_action.setObjectName("newDatabase")
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.choose_new_database)
         self.open_action = QAction(self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_database)
@@ -295,6 +299,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.new_action)
         self.file_menu.addAction(self.open_action)
         self.file_menu.addAction(self.demo_action)
         self.file_menu.addSeparator()
@@ -343,6 +348,33 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_database(f"sqlite:///{path}")
+
+    def choose_new_database(self) -> None:
+        """Ask for a new SQLite file and open it (the schema is created; the overview
+        then offers demo data or imports). An existing file is never overwritten."""
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            translate("MainWindow", "New database"),
+            str(Path.home() / "riskdesk.sqlite"),
+            translate("MainWindow", "SQLite databases (*.sqlite *.sqlite3 *.db);;All files (*)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".sqlite")
+        if target.exists():
+            QMessageBox.warning(
+                self,
+                translate("MainWindow", "New database"),
+                translate(
+                    "MainWindow",
+                    "%1 already exists. Choose another name, or open it with File → Open database.",
+                ).replace("%1", str(target)),
+            )
+            return
+        self.open_database(f"sqlite:///{target}")
 
     def open_database(self, url: str) -> None:
         """Open ``url`` on the write worker, then switch every screen to it."""
@@ -497,6 +529,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- language
     def retranslate(self) -> None:
         self.file_menu.setTitle(translate("MainWindow", "&File"))
+        self.new_action.setText(translate("MainWindow", "&New database…"))
         self.open_action.setText(translate("MainWindow", "&Open database…"))
         self.demo_action.setText(translate("MainWindow", "Create &demo data…"))
         self.quit_action.setText(translate("MainWindow", "&Quit"))

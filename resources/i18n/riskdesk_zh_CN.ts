@@ -313,6 +313,18 @@
         <translation>打开数据库(&amp;O)…</translation>
     </message>
     <message>
+        <source>&amp;New database…</source>
+        <translation>新建数据库(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>New database</source>
+        <translation>新建数据库</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Choose another name, or open it with File → Open database.</source>
+        <translation>%1 已存在。请换一个文件名，或用“文件 → 打开数据库”打开它。</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 from sqlalchemy import func, select
 
 from core.changes import Changes
@@ -322,3 +322,32 @@ def test_the_refusal_is_in_chinese(
     assert _count(ctx, Client) == clients
     assert _demo_runs(ctx) == 0
     box.close()
+
+
+def test_new_database_creates_an_empty_one_and_never_overwrites(
+    ctx: DesktopContext, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = MainWindow(ctx, "main")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.is_ready, timeout=10_000)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
+
+    existing = tmp_path / "kept.sqlite"
+    existing.write_bytes(b"not touched")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(existing), ""))
+    window.choose_new_database()
+    assert len(warnings) == 1
+    assert "kept.sqlite" in warnings[0]
+    assert existing.read_bytes() == b"not touched"
+    assert ctx.db.url != f"sqlite:///{existing}"
+
+    fresh = tmp_path / "desk"  # no suffix: .sqlite is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(fresh), ""))
+    window.choose_new_database()
+    qtbot.waitUntil(lambda: ctx.db.url == f"sqlite:///{fresh}.sqlite", timeout=10_000)
+    qtbot.waitUntil(window.is_ready, timeout=10_000)
+    assert (tmp_path / "desk.sqlite").exists()
+    overview = window.current_page()
+    assert overview.empty_banner.isVisible()  # the empty-database hint with its actions
