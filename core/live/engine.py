@@ -62,6 +62,7 @@ from core.live.feed import (
     limit_prices,
 )
 from core.live.snapshot import Column, MemberFigures, RiskSnapshot, Table, frozen_copy
+from core.rules.firm import firm_margin_addon_ppm
 from core.trading_calendar import TradingCalendar, default_calendar
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ class LiveSettings:
     deduct_floating_losses: bool = False
     stale_after_s: float = 30.0
     feed_stale_after_s: float = 10.0
-    firm_margin_addon_ppm: int = 0
+    firm_margin_addon_ppm: int = field(default_factory=firm_margin_addon_ppm)
 
     def __post_init__(self) -> None:
         if self.risk_ratio not in (

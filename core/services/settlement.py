@@ -33,6 +33,7 @@ from core.money import format_yuan, half_up_div
 from core.progress import ProgressState
 from core.reference.products import default_products
 from core.rules.fees import FeeSchedule, default_fee_schedule
+from core.rules.firm import firm_margin_addon_ppm
 from core.rules.funds import (
     ACTION_DELIVER,
     AccountBook,
@@ -73,11 +74,16 @@ class SettlementServiceParams:
     ``delivery_payment_lag``: trading days from a delivery match to its payment day
     (交收日); the money of matches of ``add_trading_days(D, -lag)`` moves on D (spec 2.d
     example: two). ``cash_cap_ppm`` None = no cap on the receipt offset.
+    ``firm_margin_addon_ppm``: the firm's add-on to client margin rates (spec 2.a); None
+    = ``resources/risk_params.toml`` [firm.margin_addon] (default 0). Client statements
+    margin at exchange rate + add-on; the member's (exchange) figures and the stored
+    position margins stay at the exchange rate.
     """
 
     haircut_ppm: int = 800_000
     cash_cap_ppm: int | None = 4 * PPM
     delivery_payment_lag: int = 2
+    firm_margin_addon_ppm: int | None = None
     fee_schedule: FeeSchedule | None = None
     calendar: TradingCalendar | None = None
 
@@ -609,11 +615,18 @@ def compute_day(
     hq_idx = np.flatnonzero(hq_ok)
     spec_line = np.searchsorted(keys, hq_spec[hq_idx])
     hedge_line = np.searchsorted(keys, hq_spec[hq_idx] + 1)
+    addon = (
+        params.firm_margin_addon_ppm
+        if params.firm_margin_addon_ppm is not None
+        else firm_margin_addon_ppm()
+    )
+    if addon < 0:
+        raise InputError(f"a firm margin add-on cannot be negative, got {addon} ppm")
     st = settle_book(
         book,
         accounts,
         settle_line,
-        rate_line,
+        rate_line + addon,  # client rate = exchange rate + the firm's add-on (2.a)
         ov,
         delivery_fen=delivery,
         conversion_spec_line=spec_line,

@@ -684,3 +684,28 @@ def test_params_without_cap_and_haircut(db: Database) -> None:
     )
     # 300 t × 3,180 × 10 % = 95,400.00 < m margin 495,520.00
     assert run.member(MEMBER).offset_fen == 9_540_000
+
+
+def test_firm_addon_raises_client_margins_not_the_members(db: Database) -> None:
+    """Spec 2.a: client rate = exchange rate + the firm's add-on. Client statements
+    margin at the client rate; the member's exchange figures and the stored position
+    margins stay at the exchange rate (so Σ clients exceeds the member by the add-on)."""
+    base, _ = run_daily_settlement(db, D, user="t")
+    base_rows = _rows(db)
+    run, _ = run_daily_settlement(
+        db, D, user="t", params=SettlementServiceParams(firm_margin_addon_ppm=20_000)
+    )
+    with db.sessions() as s:
+        k1 = s.get(ClientBalance, ("K1", D))
+        k2 = s.get(ClientBalance, ("K2", D))
+        assert k1 is not None
+        assert k2 is not None
+        # m2409 190 lots × 10 t × 3,260 × (8 % + 2 %); i2409 100 × 100 t × 812 × (12 % + 2 %)
+        assert k1.margin_fen == 61_940_000
+        assert k2.margin_fen == 113_680_000
+        assert k2.available_fen == k2.balance_fen - k2.margin_fen
+        assert k2.balance_fen == 364_600_000  # balances do not depend on margin
+    assert run.member(MEMBER) == base.member(MEMBER)
+    after = _rows(db)
+    assert after["position"] == base_rows["position"]  # exchange margins
+    assert after["reserve"] == base_rows["reserve"]
