@@ -1,8 +1,8 @@
 """A table model over one table of a live ``RiskSnapshot``: numpy sort, batched repaint.
 
-Implements Qt's QAbstractTableModel contract
-(https://doc.qt.io/qt-6/qabstracttablemodel.html#subclassing) over the snapshot's
-read-only columnar arrays (STYLE B4):
+The Qt contract (headers, roles, sort with persistent indexes) is
+``column_model.ColumnTableModel``'s; this module reads the snapshot's read-only
+columnar arrays (STYLE B4):
 
 * ``data()`` reads one cell through the column's getter (numpy scalar indexing) and
   formats it with ``desktop.models.columns.Column``; it never touches the DB or the feed.
@@ -24,36 +24,31 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from core.live.engine import RISK_RATIO_UNBOUNDED_PPM
 from core.live.snapshot import RiskSnapshot, Table
+from desktop.models.column_model import (
+    DISPLAY,
+    FOREGROUND,
+    RAW_ROLE,
+    ROOT,
+    ColumnTableModel,
+    SortKeys,
+)
 from desktop.models.columns import MUTED_BRUSH, Column, Kind, is_missing
 from desktop.models.row_ranges import DEFAULT_MAX_RANGES, inverse_permutation, row_ranges
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 Rows = int | slice | npt.NDArray[np.int64]
-_ROOT = QModelIndex()
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
-RAW_ROLE = Qt.ItemDataRole.UserRole + 1
-"""Role returning a cell's raw value (int fen, float ratio, str code)."""
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 """Role returning the row key (client code, line number, contract code)."""
-VALUE_ROLES = [_DISPLAY, _FOREGROUND, _BACKGROUND, RAW_ROLE]
-_SERVED = {_DISPLAY, _FOREGROUND, _BACKGROUND, RAW_ROLE, KEY_ROLE}
+VALUE_ROLES = [DISPLAY, FOREGROUND, _BACKGROUND, RAW_ROLE]
 
 # Row tints (built once, STYLE B4): risk ≥ 100 % red, ≥ 80 % amber.
 DANGER_TINT = QBrush(QColor(192, 57, 43, 46))
@@ -228,8 +223,12 @@ def ratio_from_ppm(ppm: Any) -> Any:
 
 
 # --------------------------------------------------------------------- the model
-class SnapshotTableModel(QAbstractTableModel):
+class SnapshotTableModel(ColumnTableModel):
     """Rows of one snapshot table shown through ``LiveColumn`` specs (see module doc)."""
+
+    # Row tints and row keys (``_row_data``) besides the cell roles; no cell tooltips.
+    _SERVED = frozenset({DISPLAY, FOREGROUND, _BACKGROUND, RAW_ROLE, KEY_ROLE})
+    _RETRANSLATED: ClassVar[list[int]] = [DISPLAY]
 
     def __init__(
         self,
@@ -238,91 +237,36 @@ class SnapshotTableModel(QAbstractTableModel):
         *,
         max_ranges: int = DEFAULT_MAX_RANGES,
     ) -> None:
-        super().__init__(parent)
+        super().__init__([c.spec for c in spec.columns], parent)
         self._spec = spec
-        self._columns = spec.columns
+        self._live = spec.columns
         self._max_ranges = max_ranges
         self._frame = LiveFrame.empty()
         self._table = spec.table(self._frame.snap)
         self._filter = LiveFilter()
-        self._perm = np.empty(0, dtype=np.int64)  # all source rows, in sort order
-        self._mask: npt.NDArray[np.bool_] | None = None  # None: every row passes
-        self._order = np.empty(0, dtype=np.int64)  # view row → source row
-        self._position: npt.NDArray[np.int64] | None = None  # source → view (lazy)
-        self._sort: tuple[int, Qt.SortOrder] | None = None
         self._key_index: tuple[Any, dict[Hashable, int]] | None = None
         self.last_ranges: list[tuple[int, int]] = []
         """The ranges of the last ``apply_snapshot`` (for tests and benchmarks)."""
 
-    # ----------------------------------------------------------------- Qt contract
-    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._order)
+    # ----------------------------------------------------------------- cells
+    def _cell(self, source_row: int, column: int, raw: bool) -> Any:
+        value = self._live[column].get(self._frame, source_row)
+        return value.item() if isinstance(value, np.generic) else value
 
-    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.spec.alignment
-        if role not in _SERVED:
-            return None
-        src = int(self._order[index.row()])
-        frame = self._frame
-        if role == _BACKGROUND:
-            tint = self._spec.row_tint
-            return tint(frame, src) if tint is not None else None
+    def _row_data(self, source_row: int, role: int) -> Any:
         if role == KEY_ROLE:
-            return self._table.keys[src]
-        value = column.get(frame, src)
-        if isinstance(value, np.generic):
-            value = value.item()
-        if role == _DISPLAY:
-            return column.spec.format(value)
-        if role == _FOREGROUND:
-            muted = self._spec.muted
-            if muted is not None and muted(frame, src):
-                return MUTED_BRUSH
-            if column.brush is not None:
-                return column.brush(value)
-            return column.spec.foreground(value)
-        return value
+            return self._table.keys[source_row]
+        tint = self._spec.row_tint
+        return tint(self._frame, source_row) if tint is not None else None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
-            return None
-        spec = self._columns[section].spec
-        if role in (_DISPLAY, Qt.ItemDataRole.ToolTipRole):
-            return spec.title()
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return spec.alignment
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._columns):
-            return
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        sources = [(int(self._order[i.row()]), i.column()) for i in persistent]
-        self._perm = self._sorted_perm()
-        self._set_order()
-        position = self._positions()
-        self.changePersistentIndexList(
-            persistent,
-            [
-                self.index(int(position[s]), c) if position[s] >= 0 else QModelIndex()
-                for s, c in sources
-            ],
-        )
-        self.layoutChanged.emit()
+    def _foreground(self, source_row: int, column: int, value: Any) -> QBrush | None:
+        muted = self._spec.muted
+        if muted is not None and muted(self._frame, source_row):
+            return MUTED_BRUSH
+        live = self._live[column]
+        if live.brush is not None:
+            return live.brush(value)
+        return live.spec.foreground(value)
 
     # ----------------------------------------------------------------- snapshots
     @property
@@ -369,15 +313,15 @@ class SnapshotTableModel(QAbstractTableModel):
                 return
             self._mask = mask
         if appended:
-            shown = len(self._order)
-            self._set_order()
-            if len(self._order) > shown:
+            shown = len(self._shown)
+            self._set_shown()
+            if len(self._shown) > shown:
                 # beginInsertRows must precede the change; the rows come at the end, so
-                # announcing them after _set_order is equivalent for every view row < shown.
-                new_order = self._order
-                self._order = new_order[:shown]
-                self.beginInsertRows(_ROOT, shown, len(new_order) - 1)
-                self._order = new_order
+                # announcing them after _set_shown is equivalent for every view row < shown.
+                new_shown = self._shown
+                self._shown = new_shown[:shown]
+                self.beginInsertRows(ROOT, shown, len(new_shown) - 1)
+                self._shown = new_shown
                 self._position = None
                 self.endInsertRows()
         self._emit_changed(table.rows_changed_since(old_frame.snap.seq))
@@ -389,7 +333,7 @@ class SnapshotTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._filter = flt
         self._mask = self._spec.mask(self._frame, flt)
-        self._set_order()
+        self._set_shown()
         self.endResetModel()
 
     @property
@@ -397,14 +341,6 @@ class SnapshotTableModel(QAbstractTableModel):
         return self._filter
 
     # ----------------------------------------------------------------- reading back
-    def source_row(self, view_row: int) -> int:
-        return int(self._order[view_row])
-
-    def view_row(self, source_row: int) -> int:
-        """View row of ``source_row``, −1 when it is filtered out."""
-        position = self._positions()
-        return int(position[source_row]) if 0 <= source_row < len(position) else -1
-
     def key_of(self, view_row: int) -> Hashable:
         key: Hashable = self._table.keys[self.source_row(view_row)]
         return key
@@ -422,51 +358,21 @@ class SnapshotTableModel(QAbstractTableModel):
         return -1 if src is None else self.view_row(src)
 
     def raw_value(self, view_row: int, key: str) -> Any:
-        column = self._columns[self.column_of(key)]
-        value = column.get(self._frame, self.source_row(view_row))
-        return value.item() if isinstance(value, np.generic) else value
-
-    def column_of(self, key: str) -> int:
-        for i, column in enumerate(self._columns):
-            if column.key == key:
-                return i
-        raise ValueError(key)
-
-    def retranslate(self) -> None:
-        if self._columns:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
-        if len(self._order):
-            self.dataChanged.emit(
-                self.index(0, 0),
-                self.index(len(self._order) - 1, len(self._columns) - 1),
-                [_DISPLAY],
-            )
+        return self._cell(self.source_row(view_row), self.column_of(key), True)
 
     # ----------------------------------------------------------------- internals
     def _reset_to(self, frame: LiveFrame) -> None:
         self.beginResetModel()
         self._frame = frame
         self._table = self._spec.table(frame.snap)
-        self._perm = np.arange(self._table.row_count, dtype=np.int64)
-        if self._sort is not None:
-            self._perm = self._sorted_perm()
+        self._resort()
         self._mask = self._spec.mask(frame, self._filter)
-        self._set_order()
+        self._set_shown()
         self.endResetModel()
         self.last_ranges = []
 
-    def _set_order(self) -> None:
-        mask = self._mask
-        self._order = self._perm if mask is None else self._perm[mask[self._perm]]
-        self._position = None
-
-    def _positions(self) -> npt.NDArray[np.int64]:
-        if self._position is None:
-            self._position = inverse_permutation(self._order, self._table.row_count)
-        return self._position
-
     def _emit_changed(self, changed_sources: npt.NDArray[np.intp]) -> None:
-        n = len(self._order)
+        n = len(self._shown)
         right = len(self._columns) - 1
         if self._spec.refresh_all:
             self.last_ranges = [(0, n - 1)] if n else []
@@ -481,36 +387,27 @@ class SnapshotTableModel(QAbstractTableModel):
         for first, last in self.last_ranges:
             self.dataChanged.emit(self.index(first, 0), self.index(last, right), VALUE_ROLES)
 
-    def _sorted_perm(self) -> npt.NDArray[np.int64]:
-        """Stable order of all source rows; missing values last in both directions."""
-        assert self._sort is not None
-        column_no, order = self._sort
-        column = self._columns[column_no]
-        getter = column.sort_key or column.get
+    def _sort_values(self, column: int) -> SortKeys | None:
+        live = self._live[column]
+        getter = live.sort_key or live.get
         n = self._table.row_count
         if n == 0:  # nothing to sort (an empty snapshot has no columns yet)
-            return np.arange(0, dtype=np.int64)
+            return None
         values = np.asarray(getter(self._frame, slice(None)))
         if len(values) != n:
-            return np.arange(n, dtype=np.int64)
+            return None
         if values.dtype.kind == "f":
             missing = np.isnan(values)
         elif values.dtype == object:
             missing = np.fromiter((is_missing(v) for v in values), dtype=bool, count=n)
-            if column.spec.kind in (Kind.TEXT, Kind.CODE, Kind.ENUM):
+            if live.spec.kind in (Kind.TEXT, Kind.CODE, Kind.ENUM):
                 values = np.array(
                     [
-                        "" if m else column.spec.format(v).lower()
+                        "" if m else live.spec.format(v).lower()
                         for v, m in zip(values, missing, strict=True)
                     ],
                     dtype=object,
                 )
         else:
             missing = np.zeros(n, dtype=bool)
-        present = np.flatnonzero(~missing)
-        sub = values[present]
-        if order == Qt.SortOrder.AscendingOrder:
-            ranks = np.argsort(sub, kind="stable")
-        else:  # stable descending: ties keep their original order
-            ranks = (len(sub) - 1 - np.argsort(sub[::-1], kind="stable"))[::-1]
-        return np.concatenate([present[ranks], np.flatnonzero(missing)]).astype(np.int64)
+        return values, missing

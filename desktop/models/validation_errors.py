@@ -15,22 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QAbstractTableModel, QObject, Qt
 
 from core.errors import InputError
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.import_text import field_text, header_tooltip, message_text
+from desktop.models.column_model import DISPLAY, ROOT, AnyIndex
 from desktop.models.columns import CENTER, LEFT, RIGHT
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
-_DISPLAY = Qt.ItemDataRole.DisplayRole
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("source", QT_TRANSLATE_NOOP("ValidationErrors", "File")),
@@ -94,18 +85,18 @@ class ValidationErrorsModel(QAbstractTableModel):
         return self._texts
 
     # ----------------------------------------------------------------- Qt contract
-    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+    def rowCount(self, parent: AnyIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self._errors)
 
-    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+    def columnCount(self, parent: AnyIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGN[index.column()]
-        if role not in (_DISPLAY, Qt.ItemDataRole.ToolTipRole):
+        if role not in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
             return None
         text = self.cell_text(index.row(), index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -114,10 +105,10 @@ class ValidationErrorsModel(QAbstractTableModel):
             return text if index.column() == 3 else None
         return text or _NO_PLACE
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
-        if role == _DISPLAY:
+        if role == DISPLAY:
             return translate("ValidationErrors", COLUMNS[section][1])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGN[section] if section != 1 else CENTER

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from desktop import i18n
 from desktop.models.columns import (
@@ -247,3 +247,110 @@ def test_headers_and_labels_follow_the_language(model: FrameTableModel) -> None:
     assert model.headerData(1, h) == "可用资金 (元)"
     assert model.headerData(4, h) == "结算准备金 (元)"
     assert model.index(0, 3).data() == "多头"
+
+
+def test_retranslate_repaints_without_a_reset(model: FrameTableModel) -> None:
+    resets: list[bool] = []
+    changed: list[tuple[int, int, int, int, list[int]]] = []
+    headers: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.dataChanged.connect(
+        lambda a, b, roles: changed.append((a.row(), a.column(), b.row(), b.column(), roles))
+    )
+    model.headerDataChanged.connect(lambda _o, first, last: headers.append((first, last)))
+    kept = QPersistentModelIndex(model.index(2, 0))
+    i18n.set_language("zh")
+    model.retranslate()
+    assert resets == []
+    assert headers == [(0, 4)]
+    assert changed == [
+        (0, 0, 3, 4, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, RAW_ROLE])
+    ]
+    assert kept.row() == 2
+    assert model.index(0, 3).data() == "多头"
+
+
+NAMES = (
+    Column("code", "Client code", Kind.CODE),
+    Column("name_zh", "Client name", Kind.TEXT, key_en="name_en"),
+    Column("lots", "Lots", Kind.INT),
+    Column("not_in_frame", "Product", Kind.TEXT),
+)
+
+
+@pytest.fixture
+def names(qapp: object) -> FrameTableModel:
+    m = FrameTableModel(NAMES, filter_keys=("code", "name_zh"))
+    m.set_frame(
+        pd.DataFrame(
+            {
+                "code": ["C1", "C2", "C3"],
+                "name_zh": pd.Categorical(["乙", None, "甲"]),
+                "name_en": ["Beta", "Nobody", "Alpha"],
+                "lots": [3, 1, 2],
+            }
+        )
+    )
+    return m
+
+
+def test_english_column_is_shown_but_raw_role_keeps_the_key_column(
+    names: FrameTableModel,
+) -> None:
+    assert _column_text(names, 1) == ["Beta", "Nobody", "Alpha"]
+    assert [names.index(r, 1).data(RAW_ROLE) for r in range(3)] == ["乙", None, "甲"]
+    names.sort(1, Qt.SortOrder.AscendingOrder)  # text sorts by what is shown
+    assert _column_text(names, 1) == ["Alpha", "Beta", "Nobody"]
+    i18n.set_language("zh")
+    names.retranslate()
+    names.sort(1, Qt.SortOrder.DescendingOrder)
+    assert _column_text(names, 1) == ["甲", "乙", "—"]  # code points; missing last
+
+
+def test_tooltips_repeat_text_cells_only(names: FrameTableModel) -> None:
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert names.index(0, 1).data(tip) == "Beta"
+    assert names.index(0, 0).data(tip) is None  # a code column
+    assert names.index(0, 2).data(tip) is None  # a number
+    assert names.headerData(2, Qt.Orientation.Horizontal, tip) == "Lots"
+
+
+def test_a_column_missing_from_the_frame_shows_nothing(
+    qtmodeltester, names: FrameTableModel
+) -> None:
+    qtmodeltester.check(names)
+    cell = names.index(0, 3)
+    for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, RAW_ROLE):
+        assert cell.data(role) is None
+    assert cell.data(Qt.ItemDataRole.TextAlignmentRole) == NAMES[3].alignment
+    names.sort(3, Qt.SortOrder.AscendingOrder)  # all missing: the frame's order
+    assert _column_text(names, 0) == ["C1", "C2", "C3"]
+
+
+def test_column_of_and_raw_value(names: FrameTableModel) -> None:
+    assert names.column_of("lots") == 2
+    with pytest.raises(ValueError, match="name_en"):
+        names.column_of("name_en")  # a frame column, not a table column
+    names.sort(2, Qt.SortOrder.AscendingOrder)
+    assert names.raw_value(0, "code") == "C2"
+    assert names.raw_value(0, "name_en") == "Nobody"
+    assert names.source_row(0) == 1
+    assert names.view_row(1) == 0
+
+
+def test_sort_and_filters_survive_a_new_frame(names: FrameTableModel) -> None:
+    names.sort(2, Qt.SortOrder.DescendingOrder)
+    names.set_text_filter("c")
+    kept = QPersistentModelIndex(names.index(2, 0))  # C2, fewest lots
+    names.sort(0, Qt.SortOrder.AscendingOrder)
+    assert kept.data() == "C2"
+    names.set_value_filter("code", "C3")
+    assert _column_text(names, 0) == ["C3"]
+    names.set_value_filter("code", None)
+    names.set_frame(
+        pd.DataFrame(
+            {"code": ["X9", "C7", "C5"], "name_zh": ["a", "b", "c"], "name_en": "", "lots": 1}
+        )
+    )
+    assert _column_text(names, 0) == ["C5", "C7"]  # still sorted by code, filtered on "c"
+    assert names.view_row(0) == -1  # X9 is filtered out

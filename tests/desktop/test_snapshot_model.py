@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from core.live import FakeClock
+from core.live import FakeClock, TradeEvent
 from core.money import format_yuan
+from desktop import i18n
+from desktop.models.columns import MUTED_BRUSH, UP_BRUSH
 from desktop.models.snapshot_table import (
+    DANGER_TINT,
+    KEY_ROLE,
     RAW_ROLE,
     LiveFilter,
     LiveFrame,
@@ -158,3 +162,63 @@ def test_selection_and_scroll_survive_updates_and_filter_resets(
     assert view.visualRect(model.index(row, 0)).intersects(view.viewport().rect())
     model.set_filter(LiveFilter(text="a001"))  # a reset: the set of rows changes
     assert view.selected_keys() == ["A00123"]
+
+
+def test_rows_are_tinted_by_risk_and_stale_prices_greyed(clock: FakeClock) -> None:
+    e = engine(8, clock)
+    static = static_for(e)
+    clock.advance(1)
+    # 1 lot of m2501 needs 2,400 CNY of margin; A00000 has 9 CNY: risk far above 100 %.
+    snap = e.apply([TradeEvent("T1", "A00000", "m2501", "long", "open", 1, 300_000, clock.now())])
+    model = SnapshotTableModel(ACCOUNTS)
+    model.apply_snapshot(LiveFrame(snap, static))
+    background = Qt.ItemDataRole.BackgroundRole
+    row = model.view_row_of_key("A00000")
+    assert model.index(row, 0).data(KEY_ROLE) == "A00000"
+    assert model.index(row, 3).data(background) == DANGER_TINT
+    assert model.index(model.view_row_of_key("A00004"), 3).data(background) is None
+    assert model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) is None
+    clock.advance(3_600)  # y2501 has not ticked for an hour: stale
+    snap = e.apply([tick(clock, "m2501", 301_000)])
+    contracts = SnapshotTableModel(CONTRACTS)
+    contracts.apply_snapshot(LiveFrame(snap, static, clock.now().timestamp()))
+    foreground = Qt.ItemDataRole.ForegroundRole
+    m, y = contracts.view_row_of_key("m2501"), contracts.view_row_of_key("y2501")
+    change = contracts.column_of("change_fen")
+    assert contracts.index(m, change).data(foreground) == UP_BRUSH  # above prior settlement
+    assert contracts.index(y, change).data(foreground) == MUTED_BRUSH
+    assert contracts.index(y, 0).data(foreground) == MUTED_BRUSH
+
+
+def test_missing_values_sort_last_and_selection_follows(clock: FakeClock) -> None:
+    e = engine(8, clock)
+    model = SnapshotTableModel(ACCOUNTS)
+    model.apply_snapshot(LiveFrame(e.snapshot(), static_for(e)))
+    column = model.column_of("limit_distance")  # only m2501 (even accounts) has a limit
+    kept = QPersistentModelIndex(model.index(model.view_row_of_key("A00006"), 1))
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        model.sort(column, order)
+        assert [model.key_of(r) for r in range(2)] == ["A00004", "A00006"]  # ties stable
+        assert {_cell(model, r, "limit_distance") for r in range(2, 8)} == {"—"}
+        assert kept.row() == model.view_row_of_key("A00006")
+        assert kept.data(KEY_ROLE) == "A00006"
+
+
+def test_retranslate_repaints_text_without_a_reset(clock: FakeClock) -> None:
+    e = engine(6, clock)
+    positions = SnapshotTableModel(POSITIONS)
+    positions.apply_snapshot(LiveFrame(e.snapshot(), static_for(e)))
+    resets: list[bool] = []
+    changed: list[tuple[int, int, int, int, list[int]]] = []
+    positions.modelReset.connect(lambda: resets.append(True))
+    positions.dataChanged.connect(
+        lambda a, b, roles: changed.append((a.row(), a.column(), b.row(), b.column(), roles))
+    )
+    assert _cell(positions, 0, "side") == "Long"
+    i18n.set_language("zh")
+    positions.retranslate()
+    last = positions.columnCount() - 1
+    assert resets == []
+    assert changed == [(0, 0, positions.rowCount() - 1, last, [Qt.ItemDataRole.DisplayRole])]
+    assert _cell(positions, 0, "side") == "多头"
+    assert positions.headerData(0, Qt.Orientation.Horizontal) != POSITIONS.columns[0].spec.header
