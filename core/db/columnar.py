@@ -190,7 +190,9 @@ def frame_from(columns: Sequence[Any], dtypes: Mapping[str, str]) -> pd.DataFram
     with gc_paused():
         for values, (name, dtype) in zip(columns, dtypes.items(), strict=True):
             data[name] = to_array(values, dtype)
-        frame = pd.DataFrame(data, columns=list(dtypes))
+        # copy=False: the columns are ours (built above), and one block per column
+        # spares pandas stacking a million-row 2-D copy of every integer column.
+        frame = pd.DataFrame(data, columns=list(dtypes), copy=False)
         for name, dtype in dtypes.items():
             if dtype not in ("date", "bool", "int64", "float64", "Int64"):
                 frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]

@@ -290,8 +290,10 @@ def member_position_lines(session: Session, member: str, day: date) -> pd.DataFr
     the contract's facts and price are read once per contract and mapped onto them.
     """
     book = day_book(session, day)
-    members = set(session.scalars(select(Client.code).where(Client.member_code == member)))
-    mine = np.fromiter((c in members for c in book.clients), np.bool_, len(book.clients))
+    (codes,) = fetch_columns(session, select(Client.code).where(Client.member_code == member), 1)
+    # Object dtype on purpose: pandas would infer Arrow strings and test each row in Python.
+    clients = pd.Series(np.asarray(book.clients, dtype=object), dtype=object)
+    mine = clients.isin(np.asarray(codes, dtype=object)).to_numpy(dtype=np.bool_)
     lines = book.lines_of(mine)
     facts = session.execute(
         select(

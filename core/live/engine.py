@@ -900,6 +900,7 @@ def _position_frame(
             "lots": book.lots[order],
         },
         columns=POSITION_FRAME_COLUMNS,
+        copy=False,
     )
     held = np.bincount(client, minlength=len(book.clients)) > 0
     used = np.bincount(contract, minlength=len(book.contracts)) > 0

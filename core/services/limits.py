@@ -337,7 +337,7 @@ def _rows_frame(
         "usage_pct": coded(bp_index.reshape(-1).astype(np.int64), usage_texts),
         "status": coded(status.astype(np.int64), statuses),
     }
-    return pd.DataFrame(data, columns=list(ROW_COLUMNS))
+    return pd.DataFrame(data, columns=list(ROW_COLUMNS), copy=False)  # fresh arrays
 
 
 def _excess_by_row(

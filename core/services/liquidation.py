@@ -273,6 +273,7 @@ def preview_liquidation(
             "released_fen": chosen.line_released,
         },
         columns=list(LINE_COLUMNS),
+        copy=False,  # fresh arrays: no 2-D consolidation copy of a million lines
     )
     released_by_client = np.bincount(
         book.client, weights=chosen.line_released, minlength=len(clients)
