@@ -1,11 +1,16 @@
 """User-interface language: Qt translators for RiskDesk's catalogue and Qt's own strings.
 
 Source strings in the code are English. ``resources/i18n/riskdesk_zh_CN.ts`` holds the
-Simplified Chinese catalogue of the shell (each screen area may add its own
-``riskdesk-<area>_zh_CN.ts``), compiled with ``pyside6-lrelease`` to the ``.qm`` file that
-is loaded here (see docs/desktop.md, "Translations"). Switching language installs or
-removes translators; Qt then sends ``QEvent.LanguageChange`` to every widget, and the
-main window re-translates its texts, screens and table headers.
+Simplified Chinese catalogue of the shell and of the contexts shared by several areas
+(Columns, Values, Screens, ...); each screen area may add its own
+``riskdesk-<area>_zh_CN.ts`` for its own contexts. Each is compiled with
+``pyside6-lrelease`` to the ``.qm`` file that is loaded here (see docs/desktop.md,
+"Translations"). Every context lives in exactly one catalogue (``desktop.i18n_check``
+and tests/desktop/test_i18n_catalogues.py enforce it): Qt shows the translation of the
+first translator that has a message, so a second copy would silently shadow or be
+shadowed. Switching language installs or removes translators; Qt then sends
+``QEvent.LanguageChange`` to every widget, and the main window re-translates its texts,
+screens and table headers.
 """
 
 from __future__ import annotations
@@ -75,6 +80,8 @@ def catalogue_names() -> list[str]:
     """RiskDesk catalogues: ``riskdesk`` (shell) plus one ``riskdesk-<area>`` per screen area.
 
     Areas keep their own ``.ts`` file so that screens can be translated independently.
+    Installed in this order, so Qt searches them in reverse (areas before the shell);
+    that only matters if a message were defined twice, which the checks forbid.
     """
     names = {p.name.split("_", 1)[0] for p in translations_dir().glob("riskdesk*_zh_CN.qm")}
     return sorted(names | {"riskdesk"})

@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 start=$(date +%s)
 echo "== translations"
-"$VENV/bin/pyside6-lrelease" resources/i18n/riskdesk_zh_CN.ts -qm resources/i18n/riskdesk_zh_CN.qm
+"$VENV/bin/python" -m desktop.i18n_check  # one entry per message, all translated
+for ts in resources/i18n/riskdesk*_zh_CN.ts; do
+  "$VENV/bin/pyside6-lrelease" "$ts" -qm "${ts%.ts}.qm"
+done
 echo "== pyinstaller"
 "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \
   --workpath build/pyinstaller --distpath dist packaging/riskdesk.spec

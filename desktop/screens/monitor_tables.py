@@ -222,7 +222,7 @@ POSITION_COLUMNS = (
         _pos("side"),
     ),
     LiveColumn(
-        _c("hedge", QT_TRANSLATE_NOOP("Columns", "Hedge"), Kind.ENUM, 80, labels=HEDGE_LABELS),
+        _c("hedge", QT_TRANSLATE_NOOP("Columns", "Spec/Hedge"), Kind.ENUM, 80, labels=HEDGE_LABELS),
         _pos("hedge"),
     ),
     LiveColumn(_c("lots", QT_TRANSLATE_NOOP("Columns", "Lots"), Kind.INT, 70), _pos("lots")),

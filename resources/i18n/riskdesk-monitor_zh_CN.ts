@@ -83,5 +83,189 @@
         <source>No positions in the database</source>
         <translation>数据库中没有持仓</translation>
     </message>
+    <message>
+        <source>max</source>
+        <translation>最快</translation>
+    </message>
+    <message>
+        <source>All risk levels</source>
+        <translation>全部风险度</translation>
+    </message>
+    <message>
+        <source>Risk ≥ 80 %</source>
+        <translation>风险度 ≥ 80%</translation>
+    </message>
+    <message>
+        <source>Risk ≥ 100 %</source>
+        <translation>风险度 ≥ 100%</translation>
+    </message>
+    <message>
+        <source>Negative available</source>
+        <translation>可用资金为负</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>行情中断</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>回放结束</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>loading</source>
+        <translation>加载中</translation>
+    </message>
+    <message>
+        <source>Building the live state…</source>
+        <translation>正在建立实时状态…</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>行情源</translation>
+    </message>
+    <message>
+        <source>Simulated market</source>
+        <translation>模拟行情</translation>
+    </message>
+    <message>
+        <source>Replay files</source>
+        <translation>回放文件</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Files…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>Filter by client code or name</source>
+        <translation>按客户代码或名称筛选</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>全部品种</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Positions</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>合约</translation>
+    </message>
+    <message>
+        <source>Accounts by risk ratio (%)</source>
+        <translation>账户风险度分布（%）</translation>
+    </message>
+    <message>
+        <source>Choose ticks.csv and, optionally, trades.csv</source>
+        <translation>选择 ticks.csv（以及可选的 trades.csv）</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Feed stopped: %1</source>
+        <translation>行情已停止：%1</translation>
+    </message>
+    <message>
+        <source>Selected account: click an account row</source>
+        <translation>选中账户：请点击账户行</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>未启动</translation>
+    </message>
+    <message>
+        <source>Trading day %1 · positions of %2 at prior settlement</source>
+        <translation>交易日 %1 · %2 持仓按昨结算价</translation>
+    </message>
+    <message>
+        <source>Member %1</source>
+        <translation>会员 %1</translation>
+    </message>
+    <message>
+        <source>Client equity %1</source>
+        <translation>客户权益 %1</translation>
+    </message>
+    <message>
+        <source>Reserve %1</source>
+        <translation>结算准备金 %1</translation>
+    </message>
+    <message>
+        <source>≥80 %: %1</source>
+        <translation>≥80%：%1</translation>
+    </message>
+    <message>
+        <source>≥100 %: %1</source>
+        <translation>≥100%：%1</translation>
+    </message>
+    <message>
+        <source>Feed: %1</source>
+        <translation>行情：%1</translation>
+    </message>
+    <message>
+        <source>Data age: %1</source>
+        <translation>数据时效：%1</translation>
+    </message>
+    <message>
+        <source>Unacknowledged alerts: %1</source>
+        <translation>未确认预警：%1</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Acknowledge all</source>
+        <translation>全部确认</translation>
+    </message>
 </context>
 </TS>

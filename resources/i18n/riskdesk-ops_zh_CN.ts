@@ -2,57 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>Columns</name>
-    <message>
-        <source>Trading day</source>
-        <translation>交易日</translation>
-    </message>
-    <message>
-        <source>Reserve (CNY)</source>
-        <translation>结算准备金（元）</translation>
-    </message>
-    <message>
-        <source>Opening</source>
-        <translation>开仓</translation>
-    </message>
-    <message>
-        <source>Settled by</source>
-        <translation>结算人</translation>
-    </message>
-    <message>
-        <source>Settled at</source>
-        <translation>结算时间</translation>
-    </message>
-    <message>
-        <source>Imported at</source>
-        <translation>导入时间</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <source>Rows</source>
-        <translation>行数</translation>
-    </message>
-    <message>
-        <source>New</source>
-        <translation>新增</translation>
-    </message>
-    <message>
-        <source>Updated</source>
-        <translation>更新</translation>
-    </message>
-    <message>
-        <source>User</source>
-        <translation>用户</translation>
-    </message>
-</context>
-<context>
     <name>ImportLayouts</name>
     <message>
         <source>date YYYY-MM-DD, a trading day</source>
@@ -588,17 +537,6 @@ A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets
     </message>
 </context>
 <context>
-    <name>Screens</name>
-    <message>
-        <source>Daily settlement</source>
-        <translation>日终结算</translation>
-    </message>
-    <message>
-        <source>Imports</source>
-        <translation>数据导入</translation>
-    </message>
-</context>
-<context>
     <name>Settlement</name>
     <message>
         <source>Reading positions, trades and prices</source>
@@ -1098,49 +1036,6 @@ A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets
     <message>
         <source>cannot change a match whose receipts are already allocated to warehouses, got &apos;{value}&apos;</source>
         <translation>该配对的仓单已分配到仓库，不能通过导入修改，实际为“{value}”</translation>
-    </message>
-</context>
-<context>
-    <name>Values</name>
-    <message>
-        <source>Banned</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>—</source>
-        <translation>—</translation>
-    </message>
-    <message>
-        <source>Positions</source>
-        <translation>持仓</translation>
-    </message>
-    <message>
-        <source>Trades</source>
-        <translation>成交</translation>
-    </message>
-    <message>
-        <source>Settlement prices</source>
-        <translation>结算价</translation>
-    </message>
-    <message>
-        <source>Fund movements</source>
-        <translation>出入金</translation>
-    </message>
-    <message>
-        <source>Warehouse receipts</source>
-        <translation>标准仓单</translation>
-    </message>
-    <message>
-        <source>Unfilled closing orders</source>
-        <translation>未成交平仓委托</translation>
-    </message>
-    <message>
-        <source>Delivery matches</source>
-        <translation>滚动交割配对</translation>
-    </message>
-    <message>
-        <source>EFP</source>
-        <translation>期转现</translation>
     </message>
 </context>
 </TS>

@@ -140,7 +140,7 @@
     </message>
     <message>
         <source>Hedge</source>
-        <translation>投机/套保</translation>
+        <translation>套保持仓</translation>
     </message>
     <message>
         <source>Trading day</source>
@@ -233,6 +233,230 @@
     <message>
         <source>Detail</source>
         <translation>详情</translation>
+    </message>
+    <message>
+        <source>Reserve (CNY)</source>
+        <translation>结算准备金（元）</translation>
+    </message>
+    <message>
+        <source>Opening</source>
+        <translation>开仓</translation>
+    </message>
+    <message>
+        <source>Settled by</source>
+        <translation>结算人</translation>
+    </message>
+    <message>
+        <source>Settled at</source>
+        <translation>结算时间</translation>
+    </message>
+    <message>
+        <source>Imported at</source>
+        <translation>导入时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>净持仓</translation>
+    </message>
+    <message>
+        <source>Unit P&amp;L %</source>
+        <translation>单位盈亏率</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>平仓申报</translation>
+    </message>
+    <message>
+        <source>Declared</source>
+        <translation>有效申报</translation>
+    </message>
+    <message>
+        <source>Filled</source>
+        <translation>成交</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>档位</translation>
+    </message>
+    <message>
+        <source>Reduced</source>
+        <translation>减仓</translation>
+    </message>
+    <message>
+        <source>Raw share</source>
+        <translation>理论分配</translation>
+    </message>
+    <message>
+        <source>Floor</source>
+        <translation>取整</translation>
+    </message>
+    <message>
+        <source>Fraction</source>
+        <translation>余数</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>进位</translation>
+    </message>
+    <message>
+        <source>Minimum reserve (CNY)</source>
+        <translation>最低结算准备金 (元)</translation>
+    </message>
+    <message>
+        <source>Trading margin (CNY)</source>
+        <translation>交易保证金 (元)</translation>
+    </message>
+    <message>
+        <source>To release (CNY)</source>
+        <translation>应释放保证金 (元)</translation>
+    </message>
+    <message>
+        <source>Released by lots (CNY)</source>
+        <translation>平仓释放保证金 (元)</translation>
+    </message>
+    <message>
+        <source>Lots to close</source>
+        <translation>强平手数</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>持仓方向</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>平仓指令</translation>
+    </message>
+    <message>
+        <source>Released (CNY)</source>
+        <translation>释放保证金 (元)</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>In force from</source>
+        <translation>限额生效日</translation>
+    </message>
+    <message>
+        <source>Party</source>
+        <translation>主体</translation>
+    </message>
+    <message>
+        <source>Open interest</source>
+        <translation>单边持仓量</translation>
+    </message>
+    <message>
+        <source>Speculative</source>
+        <translation>投机持仓</translation>
+    </message>
+    <message>
+        <source>Hedge lots are exempt from the limit</source>
+        <translation>套期保值持仓不受持仓限额限制</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>持仓限额</translation>
+    </message>
+    <message>
+        <source>Excess</source>
+        <translation>超仓</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>账户数</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Product / warehouse / holder</source>
+        <translation>品种 / 仓库 / 持有人</translation>
+    </message>
+    <message>
+        <source>Receipts</source>
+        <translation>仓单数</translation>
+    </message>
+    <message>
+        <source>Next deadline</source>
+        <translation>最近注销日</translation>
+    </message>
+    <message>
+        <source>Days left</source>
+        <translation>剩余交易日</translation>
+    </message>
+    <message>
+        <source>Produced on</source>
+        <translation>生产日期</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>Allowed</source>
+        <translation>上限天数</translation>
+    </message>
+    <message>
+        <source>Matched on</source>
+        <translation>配对日</translation>
+    </message>
+    <message>
+        <source>Seller</source>
+        <translation>卖方</translation>
+    </message>
+    <message>
+        <source>Buyer</source>
+        <translation>买方</translation>
+    </message>
+    <message>
+        <source>Price (CNY)</source>
+        <translation>交割结算价 (元)</translation>
+    </message>
+    <message>
+        <source>Delivery day</source>
+        <translation>交收日</translation>
+    </message>
+    <message>
+        <source>Allocation</source>
+        <translation>分配状态</translation>
     </message>
 </context>
 <context>
@@ -566,14 +790,6 @@
         <translation>标准仓单</translation>
     </message>
     <message>
-        <source>Standard warehouse receipts by holder</source>
-        <translation>按持有人列示的标准仓单</translation>
-    </message>
-    <message>
-        <source>Filter by receipt, holder or warehouse</source>
-        <translation>按仓单号、持有人或仓库筛选</translation>
-    </message>
-    <message>
         <source>Live risk monitor</source>
         <translation>实时风险监控</translation>
     </message>
@@ -591,7 +807,7 @@
     </message>
     <message>
         <source>Position limits</source>
-        <translation>限仓管理</translation>
+        <translation>持仓限额</translation>
     </message>
     <message>
         <source>Delivery</source>
@@ -719,6 +935,106 @@
         <source>Open</source>
         <translation>未确认</translation>
     </message>
+    <message>
+        <source>Banned</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Positions</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>Trades</source>
+        <translation>成交</translation>
+    </message>
+    <message>
+        <source>Settlement prices</source>
+        <translation>结算价</translation>
+    </message>
+    <message>
+        <source>Fund movements</source>
+        <translation>出入金</translation>
+    </message>
+    <message>
+        <source>Warehouse receipts</source>
+        <translation>标准仓单</translation>
+    </message>
+    <message>
+        <source>Unfilled closing orders</source>
+        <translation>未成交平仓委托</translation>
+    </message>
+    <message>
+        <source>Delivery matches</source>
+        <translation>滚动交割配对</translation>
+    </message>
+    <message>
+        <source>EFP</source>
+        <translation>期转现</translation>
+    </message>
+    <message>
+        <source>Spec.</source>
+        <translation>投机</translation>
+    </message>
+    <message>
+        <source>Sell to close</source>
+        <translation>卖出平仓</translation>
+    </message>
+    <message>
+        <source>Buy to close</source>
+        <translation>买入平仓</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>一般月份</translation>
+    </message>
+    <message>
+        <source>Pre-delivery</source>
+        <translation>交割月前一月</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>交割月</translation>
+    </message>
+    <message>
+        <source>Client (entity)</source>
+        <translation>非自然人客户</translation>
+    </message>
+    <message>
+        <source>Individual</source>
+        <translation>自然人客户</translation>
+    </message>
+    <message>
+        <source>Futures company member</source>
+        <translation>期货公司会员</translation>
+    </message>
+    <message>
+        <source>Over limit</source>
+        <translation>超仓</translation>
+    </message>
+    <message>
+        <source>Near limit</source>
+        <translation>接近限额</translation>
+    </message>
+    <message>
+        <source>Within limit</source>
+        <translation>限额内</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>未冻结</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>待分配</translation>
+    </message>
+    <message>
+        <source>Allocated</source>
+        <translation>已分配</translation>
+    </message>
 </context>
 <context>
     <name>Alerts</name>
@@ -731,44 +1047,12 @@
         <translation>严重</translation>
     </message>
     <message>
-        <source>Risk ratio</source>
-        <translation>风险度</translation>
-    </message>
-    <message>
-        <source>Negative available</source>
-        <translation>可用资金为负</translation>
-    </message>
-    <message>
-        <source>Position limit</source>
-        <translation>持仓限额</translation>
-    </message>
-    <message>
-        <source>Limit lock</source>
-        <translation>涨跌停板</translation>
-    </message>
-    <message>
-        <source>Receipt expiry</source>
-        <translation>仓单到期</translation>
-    </message>
-    <message>
-        <source>Acknowledged</source>
-        <translation>已确认</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation>未确认</translation>
-    </message>
-    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
         <source>Level</source>
         <translation>级别</translation>
-    </message>
-    <message>
-        <source>Rule</source>
-        <translation>规则</translation>
     </message>
     <message>
         <source>Account / contract</source>
@@ -779,28 +1063,12 @@
         <translation>内容</translation>
     </message>
     <message>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
         <source>Acknowledged by</source>
         <translation>确认人</translation>
     </message>
     <message>
         <source>Acknowledged at</source>
         <translation>确认时间</translation>
-    </message>
-    <message>
-        <source>User</source>
-        <translation>用户</translation>
-    </message>
-    <message>
-        <source>Action</source>
-        <translation>操作</translation>
-    </message>
-    <message>
-        <source>Detail</source>
-        <translation>详情</translation>
     </message>
     <message>
         <source>Stored live-monitor alerts and the audit log</source>
@@ -833,237 +1101,6 @@
     <message>
         <source>only the newest %1 alerts are loaded</source>
         <translation>仅加载最近 %1 条预警</translation>
-    </message>
-    <message>
-        <source>Risk ratio crossed %1</source>
-        <translation>风险度超过 %1</translation>
-    </message>
-    <message>
-        <source>Available funds below zero</source>
-        <translation>可用资金低于零</translation>
-    </message>
-    <message>
-        <source>Position at %1 of its limit</source>
-        <translation>持仓达到限额的 %1</translation>
-    </message>
-    <message>
-        <source>Price locked at its limit</source>
-        <translation>价格封于涨跌停板</translation>
-    </message>
-    <message>
-        <source>Warehouse receipt near its deadline</source>
-        <translation>仓单临近注销期限</translation>
-    </message>
-</context>
-<context>
-    <name>Monitor</name>
-    <message>
-        <source>max</source>
-        <translation>最快</translation>
-    </message>
-    <message>
-        <source>All risk levels</source>
-        <translation>全部风险度</translation>
-    </message>
-    <message>
-        <source>Risk ≥ 80 %</source>
-        <translation>风险度 ≥ 80%</translation>
-    </message>
-    <message>
-        <source>Risk ≥ 100 %</source>
-        <translation>风险度 ≥ 100%</translation>
-    </message>
-    <message>
-        <source>Negative available</source>
-        <translation>可用资金为负</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>运行中</translation>
-    </message>
-    <message>
-        <source>paused</source>
-        <translation>已暂停</translation>
-    </message>
-    <message>
-        <source>stale</source>
-        <translation>行情中断</translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <source>finished</source>
-        <translation>回放结束</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>出错</translation>
-    </message>
-    <message>
-        <source>loading</source>
-        <translation>加载中</translation>
-    </message>
-    <message>
-        <source>Building the live state…</source>
-        <translation>正在建立实时状态…</translation>
-    </message>
-    <message>
-        <source>Source</source>
-        <translation>行情源</translation>
-    </message>
-    <message>
-        <source>Simulated market</source>
-        <translation>模拟行情</translation>
-    </message>
-    <message>
-        <source>Replay files</source>
-        <translation>回放文件</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>种子</translation>
-    </message>
-    <message>
-        <source>Files…</source>
-        <translation>文件…</translation>
-    </message>
-    <message>
-        <source>Speed</source>
-        <translation>速度</translation>
-    </message>
-    <message>
-        <source>Filter by client code or name</source>
-        <translation>按客户号或名称筛选</translation>
-    </message>
-    <message>
-        <source>All products</source>
-        <translation>全部品种</translation>
-    </message>
-    <message>
-        <source>Accounts</source>
-        <translation>账户</translation>
-    </message>
-    <message>
-        <source>Positions</source>
-        <translation>持仓</translation>
-    </message>
-    <message>
-        <source>Contracts</source>
-        <translation>合约</translation>
-    </message>
-    <message>
-        <source>Client equity and member reserve (10k CNY)</source>
-        <translation>客户权益与会员结算准备金（万元）</translation>
-    </message>
-    <message>
-        <source>Client equity</source>
-        <translation>客户权益</translation>
-    </message>
-    <message>
-        <source>Intraday reserve</source>
-        <translation>盘中结算准备金</translation>
-    </message>
-    <message>
-        <source>Accounts by risk ratio (%)</source>
-        <translation>账户风险度分布（%）</translation>
-    </message>
-    <message>
-        <source>Choose ticks.csv and, optionally, trades.csv</source>
-        <translation>选择 ticks.csv（以及可选的 trades.csv）</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Feed stopped: %1</source>
-        <translation>行情已停止：%1</translation>
-    </message>
-    <message>
-        <source>Price of %1 with limit band (CNY)</source>
-        <translation>%1 价格与涨跌停板（元）</translation>
-    </message>
-    <message>
-        <source>Selected account: click an account row</source>
-        <translation>选中账户：请点击账户行</translation>
-    </message>
-    <message>
-        <source>%1: equity (blue), risk % (red)</source>
-        <translation>%1：权益（蓝）· 风险度%（红）</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>继续</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Start</source>
-        <translation>开始</translation>
-    </message>
-    <message>
-        <source>Not started</source>
-        <translation>未启动</translation>
-    </message>
-    <message>
-        <source>Trading day %1 · positions of %2 at prior settlement</source>
-        <translation>交易日 %1 · %2 持仓按昨结算价</translation>
-    </message>
-    <message>
-        <source>Member %1</source>
-        <translation>会员 %1</translation>
-    </message>
-    <message>
-        <source>Client equity %1</source>
-        <translation>客户权益 %1</translation>
-    </message>
-    <message>
-        <source>Reserve %1</source>
-        <translation>结算准备金 %1</translation>
-    </message>
-    <message>
-        <source>≥80 %: %1</source>
-        <translation>≥80%：%1</translation>
-    </message>
-    <message>
-        <source>≥100 %: %1</source>
-        <translation>≥100%：%1</translation>
-    </message>
-    <message>
-        <source>Feed: %1</source>
-        <translation>行情：%1</translation>
-    </message>
-    <message>
-        <source>Data age: %1</source>
-        <translation>数据时效：%1</translation>
-    </message>
-    <message>
-        <source>Unacknowledged alerts: %1</source>
-        <translation>未确认预警：%1</translation>
-    </message>
-    <message>
-        <source>%1 unacknowledged</source>
-        <translation>%1 条未确认</translation>
-    </message>
-    <message>
-        <source>Alerts</source>
-        <translation>预警</translation>
-    </message>
-    <message>
-        <source>Acknowledge</source>
-        <translation>确认</translation>
-    </message>
-    <message>
-        <source>Acknowledge all</source>
-        <translation>全部确认</translation>
     </message>
 </context>
 </TS>
