@@ -122,6 +122,14 @@ class FeedRunner(QObject):
         self._state_lock = threading.Lock()
         self.batches = 0
         """Batches applied so far (written by the feed thread; read for display only)."""
+        self._min_interval = 0.0
+
+    def set_min_interval(self, seconds: float) -> None:
+        """Apply at most one batch (and build one snapshot) per ``seconds``; events
+        that arrive meanwhile join the next batch. 0 = as they come. The monitor slows
+        down this way while another screen is in front: alerts still follow within
+        ``seconds``, and the screen the user is on gets the CPU. Any thread."""
+        self._min_interval = max(0.0, float(seconds))
 
     # ----------------------------------------------------------------- GUI thread
     @property
@@ -188,6 +196,8 @@ class FeedRunner(QObject):
                 if events and not self._stop.is_set():
                     self._mailbox.put(self._engine.apply(events))
                     self.batches += 1
+                    if self._min_interval > 0:
+                        self._stop.wait(self._min_interval)  # stop() still ends it at once
                 elif self._source.is_exhausted:
                     self._set_state(FeedState.FINISHED)
                     return

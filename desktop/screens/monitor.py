@@ -89,6 +89,7 @@ HISTOGRAM_EVERY = 4  # ticks between histogram updates (1 s)
 ALERT_FLUSH_EVERY = 8  # ticks between alert writes (2 s)
 HISTORY_POINTS = 14_400  # one hour at 4 updates per second per series
 READY_UPDATES = 2
+HIDDEN_BATCH_S = 1.0  # behind another screen: one engine batch (and snapshot) a second
 """Feed snapshots shown before the screen counts as loaded (screenshots wait for it)."""
 READY_TICKS = 8
 """…or this many timer ticks (a quiet feed) before it counts as loaded anyway."""
@@ -718,6 +719,7 @@ class MonitorScreen(Screen):
         runner.failed.connect(self._on_runner_failed)
         self._runner = runner
         self._error = ""
+        self._pace_runner()
         runner.start()
         self._update_buttons()
         self._update_live_status()
@@ -767,7 +769,17 @@ class MonitorScreen(Screen):
                 window.installEventFilter(self)
             self._window_hooked = True
         super().showEvent(event)
+        self._pace_runner()
         self._catch_up()
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        self._pace_runner()
+
+    def _pace_runner(self) -> None:
+        """Behind another screen the feed is applied in batches of ``HIDDEN_BATCH_S``."""
+        if self._runner is not None:
+            self._runner.set_min_interval(0.0 if self.isVisible() else HIDDEN_BATCH_S)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Close and watched is self.window():

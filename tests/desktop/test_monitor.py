@@ -262,8 +262,8 @@ def test_charts_show_movement_not_a_flat_line(qapp: object) -> None:
 def test_a_hidden_monitor_keeps_alerting_but_repaints_only_when_shown(
     qtbot: Any, ctx: DesktopContext
 ) -> None:
-    """Behind another screen the engine, alerts and chart data go on; the tables catch up
-    with the newest snapshot when the monitor is shown again."""
+    """Behind another screen the engine, alerts and chart data go on, in one batch a
+    second; the tables catch up with the newest snapshot when the monitor is shown."""
 
     class Seesaw(ScriptedSource):
         """One tick per poll, forever: the price steps down and back up by one fen."""
@@ -286,9 +286,17 @@ def test_a_hidden_monitor_keeps_alerting_but_repaints_only_when_shown(
     qtbot.addWidget(screen)
     screen.show()
     qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_TIMEOUT_MS)
+    runner = screen.runner
+    assert runner is not None
+    visible_start = runner.batches
+    qtbot.wait(300)
+    assert runner.batches - visible_start > 10  # shown: every poll is a batch
     screen.hide()
     shown_seq = screen.accounts_model.frame.snap.seq
-    qtbot.waitUntil(lambda: screen._snap.seq >= shown_seq + 5, timeout=10_000)  # engine goes on
+    qtbot.waitUntil(lambda: screen._snap.seq > shown_seq, timeout=5_000)  # engine goes on
+    hidden_start = runner.batches
+    qtbot.wait(600)
+    assert runner.batches - hidden_start <= 2  # hidden: one batch a second (HIDDEN_BATCH_S)
     assert screen.accounts_model.frame.snap.seq == shown_seq  # nobody saw a repaint
     screen.show()
     assert screen.accounts_model.frame.snap.seq >= screen._snap.seq - 1
