@@ -116,6 +116,8 @@ class AlertMonitor:
         self._receipts_seen: set[tuple[str, datetime]] = set()
         self._alerts: list[Alert] = []
         self._acks: dict[int, Acknowledgement] = {}
+        self._critical = 0  # raised critical alerts
+        self._critical_acked = 0  # of which acknowledged
         self._seen_seq = -1
         self._seen_keys: object = None
 
@@ -130,6 +132,16 @@ class AlertMonitor:
     def unacknowledged(self) -> list[Alert]:
         return [a for a in self._alerts if a.alert_id not in self._acks]
 
+    @property
+    def count(self) -> int:
+        """Alerts raised today (without copying them, as ``alerts`` does)."""
+        return len(self._alerts)
+
+    def open_counts(self) -> tuple[int, int]:
+        """(unacknowledged, unacknowledged critical), kept as alerts come and go: a
+        status line asks every tick, and a large book raises ~24,000 alerts a day."""
+        return len(self._alerts) - len(self._acks), self._critical - self._critical_acked
+
     def acknowledge(self, alert_id: int, user: str, at: datetime) -> Acknowledgement:
         """Record that ``user`` saw alert ``alert_id``; the first acknowledgement wins.
 
@@ -137,6 +149,8 @@ class AlertMonitor:
         """
         if not 1 <= alert_id <= len(self._alerts):
             raise KeyError(f"no alert {alert_id}")
+        if alert_id not in self._acks and self._alerts[alert_id - 1].severity == "critical":
+            self._critical_acked += 1
         return self._acks.setdefault(alert_id, Acknowledgement(alert_id, user, at))
 
     def evaluate(
@@ -272,6 +286,8 @@ class AlertMonitor:
             threshold_ppm,
         )
         self._alerts.append(alert)
+        if severity == "critical":
+            self._critical += 1
         return alert
 
 

@@ -98,6 +98,18 @@ def test_acknowledge_and_store_alerts():
     ack = monitor.acknowledge(1, "risk.officer", AT)
     assert monitor.acknowledge(1, "someone.else", AT).user == "risk.officer"
     assert [a.alert_id for a in monitor.unacknowledged()] == [2, 3]
+    # The kept counters agree with counting the lists (what the status line shows).
+    open_alerts = monitor.unacknowledged()
+    critical = sum(a.severity == "critical" for a in open_alerts)
+    assert critical > 0  # the sample raises critical alerts too
+    assert monitor.open_counts() == (len(open_alerts), critical)
+    assert monitor.count == len(monitor.alerts) == 3
+    for alert in monitor.alerts:
+        monitor.acknowledge(alert.alert_id, "risk.officer", AT)
+    assert monitor.open_counts() == (0, 0)
+    monitor = AlertMonitor()
+    monitor.evaluate(engine.apply([PriceTick("m2409", 307_200, AT)]))
+    ack = monitor.acknowledge(1, "risk.officer", AT)
 
     db = create_engine("sqlite://")
     Base.metadata.create_all(db, tables=[AlertRow.__table__])
