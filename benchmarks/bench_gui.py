@@ -58,7 +58,7 @@ from PySide6.QtWidgets import QApplication
 from core.config import AppConfig
 from core.db.engine import open_database
 from desktop import i18n
-from desktop.app import _prepare_application, apply_look
+from desktop.app import _prepare_application, apply_look, freeze_startup_objects
 from desktop.bus import AppBus
 from desktop.context import DesktopContext
 from desktop.main_window import MainWindow
@@ -77,6 +77,7 @@ window = MainWindow(ctx, "main")
 window.set_save_on_close(False)
 window.resize(1366, 768)
 window.show()
+freeze_startup_objects()  # as desktop.app.run_gui does
 
 def wait_ready(limit=60.0):
     end = time.perf_counter() + limit
