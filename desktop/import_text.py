@@ -114,6 +114,42 @@ MESSAGE_TEXTS: dict[str, str] = {
         "ValidationErrors", "unknown holder (neither a client nor a member code), got '{value}'"
     ),
     "invalid_value": QT_TRANSLATE_NOOP("ValidationErrors", "'{value}' is not valid: {detail}"),
+    "individual": QT_TRANSLATE_NOOP(
+        "ValidationErrors", "must be 1 (individual) or 0 (institution), got '{value}'"
+    ),
+    "contract_code": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must be a contract code: product letters + YYMM such as m2701, got '{value}'",
+    ),
+    "month_not_listed": QT_TRANSLATE_NOOP(
+        "ValidationErrors", "must be a delivery month the product lists ({allowed}), got '{value}'"
+    ),
+    "rate": QT_TRANSLATE_NOOP(
+        "ValidationErrors", "must be a rate > 0 and <= 1 such as 0.07 or 7%, got '{value}'"
+    ),
+    "rate_precision": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must be a whole number of millionths (at most 6 decimals, 4 in percent), got '{value}'",
+    ),
+    "product_of_contract": QT_TRANSLATE_NOOP(
+        "ValidationErrors", "must be the product of contract {contract}, got '{value}'"
+    ),
+    "below_minimum_margin": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must not be below the contract minimum margin rate ({minimum}), got '{value}'",
+    ),
+    "listed_after_last_day": QT_TRANSLATE_NOOP(
+        "ValidationErrors", "must not be after the last trading day ({last}), got '{value}'"
+    ),
+    "trading_code_too_long": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "member code + client code make the trading code '{value}', longer than "
+        "{max_length} characters",
+    ),
+    "trading_code_taken": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "the trading code '{value}' (member code + client code) belongs to client {client}",
+    ),
     "off_tick": QT_TRANSLATE_NOOP(
         "ValidationErrors",
         "must be a multiple of the tick of {contract} ({tick} yuan), got '{value}'",

@@ -9,6 +9,10 @@ from pathlib import Path
 # Kept in step with core.imports.layouts.KINDS by a test; listed here so that building
 # the parser does not import pandas.
 KINDS = (
+    "members",
+    "clients",
+    "contracts",
+    "warehouses",
     "positions",
     "trades",
     "settlement-prices",
@@ -23,10 +27,13 @@ KINDS = (
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "import",
-        help="import positions, trades, prices, funds, receipts, orders, delivery matches or EFP",
+        help="import members, clients, contracts, warehouses, positions, trades, prices, "
+        "funds, receipts, orders, delivery matches or EFP",
         description="Validate FILE (CSV or XLSX, header in row 1) against the layout "
         "of KIND and store it in one transaction, upserting by natural key; if any row "
-        "is bad nothing is written and every error is listed (see docs/imports.md).",
+        "is bad nothing is written and every error is listed (see docs/imports.md). "
+        "On a new database import the reference data first, in this order: members, "
+        "clients, contracts, warehouses.",
     )
     p.add_argument("kind", choices=KINDS, metavar="KIND", help=" | ".join(KINDS))
     p.add_argument("file", type=Path, metavar="FILE", help=".csv or .xlsx file")

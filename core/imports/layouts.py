@@ -15,11 +15,15 @@ from enum import StrEnum
 from core.db.base import Base
 from core.db.delivery_tables import DeliveryMatch, EfpRecord
 from core.db.tables import (
+    Client,
     ClosingOrder,
+    Contract,
     FundMovement,
+    Member,
     Position,
     SettlementPrice,
     Trade,
+    Warehouse,
     WarehouseReceipt,
 )
 
@@ -45,6 +49,11 @@ class ValueType(StrEnum):
     FUND_KIND = "fund kind"
     RECEIPT_STATUS = "receipt status"
     EFP_KIND = "EFP kind"
+    MEMBER_KIND = "member kind"
+    WAREHOUSE_KIND = "warehouse kind"
+    INDIVIDUAL = "individual"
+    NEW_CONTRACT = "new contract"
+    RATE = "rate"
     INTEGER = "integer"
     PRICE = "price"
     MONEY = "money"
@@ -143,6 +152,46 @@ EFP_KIND_VALUES: dict[str, str] = {
     "非标期转现": "non_standard",
 }
 
+MEMBER_KIND_VALUES: dict[str, str] = {
+    "brokerage": "brokerage",
+    "non_brokerage": "non_brokerage",
+    "non-brokerage": "non_brokerage",
+    "期货公司": "brokerage",
+    "期货公司会员": "brokerage",
+    "非期货公司": "non_brokerage",
+    "非期货公司会员": "non_brokerage",
+}
+WAREHOUSE_KIND_VALUES: dict[str, str] = {
+    "warehouse": "warehouse",
+    "factory": "factory",
+    "仓库": "warehouse",
+    "交割仓库": "warehouse",
+    "厂库": "factory",
+}
+# Individual (natural person, 自然人) or institution (legal person, 机构/法人/单位).
+INDIVIDUAL_VALUES: dict[str, bool] = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "y": True,
+    "individual": True,
+    "person": True,
+    "是": True,
+    "个人": True,
+    "自然人": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "n": False,
+    "institution": False,
+    "company": False,
+    "否": False,
+    "机构": False,
+    "法人": False,
+    "单位": False,
+    "非自然人": False,
+}
+
 ENUM_VALUES: dict[ValueType, dict[str, str]] = {
     ValueType.SIDE: SIDE_VALUES,
     ValueType.ACTION: ACTION_VALUES,
@@ -150,6 +199,8 @@ ENUM_VALUES: dict[ValueType, dict[str, str]] = {
     ValueType.FUND_KIND: FUND_KIND_VALUES,
     ValueType.RECEIPT_STATUS: RECEIPT_STATUS_VALUES,
     ValueType.EFP_KIND: EFP_KIND_VALUES,
+    ValueType.MEMBER_KIND: MEMBER_KIND_VALUES,
+    ValueType.WAREHOUSE_KIND: WAREHOUSE_KIND_VALUES,
 }
 
 
@@ -187,6 +238,12 @@ class Column:
             return " / ".join(f"`{v}`" for v in canonical)
         if t is ValueType.HEDGE:
             return "`0` / `1` (also spec / hedge, 投机 / 套保)"
+        if t is ValueType.INDIVIDUAL:
+            return "`1` / `0` (also individual / institution, 自然人 / 机构)"
+        if t is ValueType.RATE:
+            return "rate, `0.07` or `7%`, > 0 and ≤ 1"
+        if t is ValueType.NEW_CONTRACT:
+            return "product code + YYMM"
         if t is ValueType.TRADING_DAY:
             return "date YYYY-MM-DD, a trading day"
         if t is ValueType.DATE:
@@ -214,6 +271,9 @@ class Layout:
     no unique constraint of the table guards the natural key: the import then refuses a
     key the table already holds twice. ``locked`` = (stored column, value): a stored row
     holding that value may not be changed by an import (an allocated delivery match).
+    ``uses`` names the kinds whose stored rows the validation of this kind reads (codes it
+    must find, prices it derives from): in a batch of files those are checked first and,
+    for the check, written first (``core.imports.service.check_files``).
     """
 
     kind: str
@@ -230,6 +290,7 @@ class Layout:
     derived: tuple[str, ...] = ()
     unique_in_db: bool = True
     locked: tuple[str, str] | None = None
+    uses: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -340,6 +401,271 @@ def _member(required: bool = True) -> Column:
     )
 
 
+# --------------------------------------------------------------------- reference data
+# Members, clients, contracts and warehouses: what every daily file names. Their key is
+# the code itself; an import adds and corrects them, it never deletes one.
+MEMBERS = Layout(
+    kind="members",
+    title="Members (会员)",
+    table=Member,
+    columns=(
+        Column(
+            "member",
+            ValueType.CODE,
+            True,
+            "Member code (会员号)",
+            "0101",
+            "code",
+            ("会员号", "会员代码", "会员编号", "会员"),
+            max_length=16,
+        ),
+        Column(
+            "name",
+            ValueType.TEXT,
+            True,
+            "Member name",
+            "大连恒泰期货有限公司",
+            "name",
+            ("会员名称", "会员名", "名称"),
+            max_length=100,
+        ),
+        Column(
+            "kind",
+            ValueType.MEMBER_KIND,
+            True,
+            "`brokerage` (期货公司会员) / `non_brokerage` (非期货公司会员)",
+            "brokerage",
+            "kind",
+            ("会员类型", "会员类别", "类型"),
+        ),
+        Column(
+            "min_reserve",
+            ValueType.MONEY,
+            True,
+            "Minimum settlement reserve balance in yuan, as agreed with the exchange (spec Q12)",
+            "2000000.00",
+            "min_reserve_fen",
+            ("最低结算准备金", "结算准备金最低余额", "最低准备金"),
+            0,
+        ),
+    ),
+    key=("member",),
+    scope="member",
+    notes="The member firms clearing with DCE: usually the firm itself. Import them first: "
+    "clients, fund movements and receipts name a member.",
+)
+
+CLIENTS = Layout(
+    kind="clients",
+    title="Clients (客户)",
+    table=Client,
+    columns=(
+        Column(
+            "client",
+            ValueType.CODE,
+            True,
+            "Client code (客户号)",
+            "10000001",
+            "code",
+            ("客户号", "客户代码", "客户编号", "客户"),
+            max_length=16,
+        ),
+        Column(
+            "name",
+            ValueType.TEXT,
+            True,
+            "Client name",
+            "汪雪",
+            "name",
+            ("客户名称", "客户名", "户名", "姓名", "名称"),
+            max_length=100,
+        ),
+        Column(
+            "member",
+            ValueType.MEMBER,
+            True,
+            "Member code (会员号), must be in the member table; a stored client keeps its member",
+            "0101",
+            "member_code",
+            ("会员号", "会员代码", "会员编号", "会员"),
+        ),
+        Column(
+            "individual",
+            ValueType.INDIVIDUAL,
+            True,
+            "`1` for an individual (natural person: no delivery, individual position "
+            "limits), `0` for an institution",
+            "1",
+            "is_individual",
+            ("自然人", "是否自然人", "客户类型", "客户类别"),
+        ),
+        Column(
+            "opened_on",
+            ValueType.DATE,
+            False,
+            "Account opening date",
+            "2019-11-27",
+            "opened_on",
+            ("开户日期", "开户日", "开户时间"),
+        ),
+    ),
+    key=("client",),
+    scope="client",
+    uses=("members",),
+    notes="The member's clients. Each client also gets its exchange trading code "
+    "(交易编码: member code + client code, e.g. 010110000001) in the `trading_code` "
+    "table; it is computed, not read.",
+)
+
+CONTRACTS = Layout(
+    kind="contracts",
+    title="Contracts (合约)",
+    table=Contract,
+    columns=(
+        Column(
+            "contract",
+            ValueType.NEW_CONTRACT,
+            True,
+            "Contract code: a product of resources/products.toml + YYMM of a delivery "
+            "month the product lists",
+            "m2701",
+            "code",
+            ("合约", "合约代码", "合约号"),
+        ),
+        Column(
+            "product",
+            ValueType.PRODUCT,
+            False,
+            "Product code; must be the letters of the contract code (empty = those)",
+            "m",
+            "product_code",
+            ("品种", "品种代码"),
+        ),
+        Column(
+            "listing_date",
+            ValueType.DATE,
+            False,
+            "First trading day (empty = the trading day after the last trading day of the "
+            "same month's contract a year earlier)",
+            "2026-01-19",
+            "listing_date",
+            ("上市日", "上市日期", "挂牌日", "挂牌日期"),
+        ),
+        Column(
+            "tick",
+            ValueType.MONEY,
+            False,
+            "Minimum price step in yuan (empty = the product's tick)",
+            "1",
+            "tick_fen",
+            ("最小变动价位", "最小变动单位", "变动价位"),
+            1,
+        ),
+        Column(
+            "price_limit",
+            ValueType.RATE,
+            False,
+            "Price limit as a share of the prior settlement price (empty = the product's "
+            "contract limit)",
+            "0.05",
+            "price_limit_ppm",
+            ("涨跌停板幅度", "涨跌停幅度", "涨跌幅限制", "涨跌停板"),
+        ),
+        Column(
+            "margin_rate",
+            ValueType.RATE,
+            False,
+            "General-month trading margin rate, speculative (empty = the product's "
+            "contract minimum; not below it)",
+            "0.07",
+            "general_margin_ppm",
+            ("保证金率", "交易保证金率", "投机保证金率", "保证金比例"),
+        ),
+        Column(
+            "hedge_margin_rate",
+            ValueType.RATE,
+            False,
+            "General-month trading margin rate, hedge (empty = the speculative rate; not "
+            "below the contract minimum)",
+            "0.06",
+            "hedge_margin_ppm",
+            ("套保保证金率", "套期保值保证金率", "套保保证金比例"),
+        ),
+    ),
+    key=("contract",),
+    scope="contract",
+    derived=("product_code", "delivery_month", "last_trading_day", "last_delivery_day"),
+    notes="Listed contracts (spec 3). What the product rules define is computed, not "
+    "read: the product and delivery month from the code, the last trading day from the "
+    "product's rule and the trading calendar, the last delivery day from it (both empty "
+    "where the calendar does not reach yet), and, for empty cells, the listing day, "
+    "tick, price limit and margin rates from `resources/products.toml`. The "
+    "delivery-approach margin steps come from `resources/margin_schedules.toml` at "
+    "settlement.",
+)
+
+WAREHOUSES = Layout(
+    kind="warehouses",
+    title="Delivery warehouses (交割仓库)",
+    table=Warehouse,
+    columns=(
+        Column(
+            "warehouse",
+            ValueType.CODE,
+            True,
+            "Warehouse or factory warehouse code",
+            "DL01",
+            "code",
+            ("仓库", "仓库代码", "交割库", "仓库编号"),
+            max_length=16,
+        ),
+        Column(
+            "name_zh",
+            ValueType.TEXT,
+            True,
+            "Chinese name",
+            "大连北良港散粮仓库",
+            "name_zh",
+            ("仓库名称", "中文名称", "名称"),
+            max_length=64,
+        ),
+        Column(
+            "name_en",
+            ValueType.TEXT,
+            False,
+            "English name (empty = none)",
+            "Dalian Beiliang port grain warehouse",
+            "name_en",
+            ("英文名称",),
+            max_length=100,
+        ),
+        Column(
+            "city",
+            ValueType.TEXT,
+            False,
+            "City (empty = none)",
+            "大连",
+            "city",
+            ("城市", "所在地", "地点"),
+            max_length=32,
+        ),
+        Column(
+            "kind",
+            ValueType.WAREHOUSE_KIND,
+            False,
+            "`warehouse` (交割仓库) / `factory` (厂库); empty = `warehouse`",
+            "warehouse",
+            "kind",
+            ("类型", "仓库类型"),
+        ),
+    ),
+    key=("warehouse",),
+    scope="warehouse",
+    notes="The exchange's designated delivery warehouses and factory warehouses that "
+    "warehouse receipts name.",
+)
+
+
 # --------------------------------------------------------------------- the layouts
 POSITIONS = Layout(
     kind="positions",
@@ -382,6 +708,7 @@ POSITIONS = Layout(
     ),
     key=("trading_day", "client", "contract", "side", "hedge"),
     scope="trading_day",
+    uses=("clients", "contracts"),
     buy_sell="position",
 )
 
@@ -441,6 +768,7 @@ TRADES = Layout(
     ),
     key=("trading_day", "trade_no"),
     scope="trading_day",
+    uses=("clients", "contracts"),
     buy_sell="action",
 )
 
@@ -506,6 +834,7 @@ SETTLEMENT_PRICES = Layout(
     ),
     key=("trading_day", "contract"),
     scope="trading_day",
+    uses=("contracts",),
 )
 
 FUND_MOVEMENTS = Layout(
@@ -562,6 +891,7 @@ FUND_MOVEMENTS = Layout(
     ),
     key=("movement_no",),
     scope="movement_no",
+    uses=("members", "clients"),
 )
 
 RECEIPTS = Layout(
@@ -658,6 +988,7 @@ RECEIPTS = Layout(
     ),
     key=("receipt_no",),
     scope="receipt_no",
+    uses=("members", "clients", "warehouses"),
 )
 
 CLOSING_ORDERS = Layout(
@@ -688,6 +1019,7 @@ CLOSING_ORDERS = Layout(
     ),
     key=("trading_day", "order_no"),
     scope="trading_day",
+    uses=("clients", "contracts"),
     buy_sell="closing",
     notes="Unfilled limit-price closing orders standing at the close, for the forced "
     "reduction preview (spec 2.e).",
@@ -741,6 +1073,7 @@ DELIVERY_MATCHES = Layout(
     scope="match_day",
     day="match_day",
     parties=("seller", "buyer"),
+    uses=("clients", "contracts", "settlement-prices"),
     institutions=("seller", "buyer"),
     derived=("price_fen", "delivery_day"),
     unique_in_db=False,
@@ -811,6 +1144,7 @@ EFP = Layout(
     scope="approved_day",
     day="approved_day",
     parties=("long_client", "short_client"),
+    uses=("clients", "contracts"),
     derived=("fee_fen", "waived_fen"),
     unique_in_db=False,
     notes="Approved exchange-for-physicals (spec 2.j). The EFP fee per party and its "
@@ -822,6 +1156,10 @@ EFP = Layout(
 LAYOUTS: dict[str, Layout] = {
     lay.kind: lay
     for lay in (
+        MEMBERS,
+        CLIENTS,
+        CONTRACTS,
+        WAREHOUSES,
         POSITIONS,
         TRADES,
         SETTLEMENT_PRICES,
@@ -833,6 +1171,8 @@ LAYOUTS: dict[str, Layout] = {
     )
 }
 KINDS: tuple[str, ...] = tuple(LAYOUTS)
+"""In dependency order: reference data first, then what names it."""
+REFERENCE_KINDS: tuple[str, ...] = ("members", "clients", "contracts", "warehouses")
 
 
 def layout_markdown(layout: Layout) -> str:

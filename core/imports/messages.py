@@ -61,6 +61,26 @@ TEMPLATES: dict[str, str] = {
     "unknown_warehouse": "unknown warehouse (not in the warehouse table), got '{value}'",
     "unknown_holder": "unknown holder (neither a client nor a member code), got '{value}'",
     "invalid_value": "{detail}",
+    # reference data (values, validate, derive, upsert)
+    "individual": "must be 1 (individual) or 0 (institution), got '{value}'",
+    "contract_code": "must be a contract code: product letters + YYMM such as m2701, got '{value}'",
+    "month_not_listed": "must be a delivery month the product lists ({allowed}), got '{value}'",
+    "rate": "must be a rate > 0 and <= 1 such as 0.07 or 7%, got '{value}'",
+    "rate_precision": (
+        "must be a whole number of millionths (at most 6 decimals, 4 in percent), got '{value}'"
+    ),
+    "product_of_contract": "must be the product of contract {contract}, got '{value}'",
+    "below_minimum_margin": (
+        "must not be below the contract minimum margin rate ({minimum}), got '{value}'"
+    ),
+    "listed_after_last_day": "must not be after the last trading day ({last}), got '{value}'",
+    "trading_code_too_long": (
+        "member code + client code make the trading code '{value}', longer than "
+        "{max_length} characters"
+    ),
+    "trading_code_taken": (
+        "the trading code '{value}' (member code + client code) belongs to client {client}"
+    ),
     # cross-field rules (validate)
     "off_tick": "must be a multiple of the tick of {contract} ({tick} yuan), got '{value}'",
     "not_listed_yet": "contract {contract} was not listed yet on {day} (listed {listed})",

@@ -4,6 +4,7 @@ the fee schedule."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from core.db.tables import Client, Contract, Member, Product, SettlementPrice, Warehouse
 from core.imports.layouts import Layout, ValueType
+from core.reference.products import Product as ProductFacts
+from core.reference.products import default_products
 from core.rules.fees import FeeSchedule, default_fee_schedule
 
 
@@ -26,7 +29,8 @@ class ReferenceData:
     ``individuals`` are the individual clients, ``delivery_prices`` the settlement
     prices (fen) by (contract, day) from the first day of each contract's delivery month
     and ``fees`` the fee schedule: these three are loaded only for the layouts that
-    need them (``load_reference``).
+    need them (``load_reference``), as are ``product_facts``, the product rules of
+    ``resources/products.toml`` a contract import derives from.
     """
 
     contract_ticks: dict[str, int]
@@ -40,6 +44,7 @@ class ReferenceData:
     individuals: frozenset[str] = frozenset()
     delivery_prices: dict[tuple[str, date], int] = field(default_factory=dict)
     fees: FeeSchedule | None = None
+    product_facts: Mapping[str, ProductFacts] = field(default_factory=dict)
 
     def known(self) -> dict[ValueType, frozenset[str]]:
         return {
@@ -98,6 +103,9 @@ def load_reference(session: Session, layout: Layout | None = None) -> ReferenceD
             for c in session.scalars(select(Client.code).where(Client.is_individual.is_(True)))
         )
     derived = set(layout.derived) if layout is not None else set()
+    new_contracts = layout is not None and any(
+        c.type is ValueType.NEW_CONTRACT for c in layout.columns
+    )
     return ReferenceData(
         contract_ticks=ticks,
         contract_life=life,
@@ -110,4 +118,5 @@ def load_reference(session: Session, layout: Layout | None = None) -> ReferenceD
         individuals=individuals,
         delivery_prices=_delivery_prices(session) if "price_fen" in derived else {},
         fees=default_fee_schedule() if "fee_fen" in derived else None,
+        product_facts=default_products() if new_contracts else {},
     )

@@ -1,4 +1,5 @@
-"""Import use cases: validate a file, or import it all-or-nothing in one transaction.
+"""Import use cases: validate a file, or import it all-or-nothing in one transaction;
+check a batch of files that depend on each other (members, then their clients, …).
 
 Callable from any single worker thread (no Qt); the progress callback runs on that
 thread. A ``progress`` that raises (``OperationCancelledError``) aborts the import and
@@ -8,6 +9,7 @@ rolls its transaction back, as does any error: either every row is stored or non
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +24,7 @@ from core.imports.layouts import LAYOUTS, Layout
 from core.imports.messages import file_problem
 from core.imports.reader import RawTable, read_table
 from core.imports.reference import load_reference
-from core.imports.upsert import apply_upsert, plan_upsert
+from core.imports.upsert import UpsertPlan, apply_upsert, checks_stored_rows, plan_upsert
 from core.imports.validate import (
     MAX_ERRORS,
     ProgressCallback,
@@ -120,7 +122,7 @@ def validate_file(
         outcome = _validate(
             session, layout, raw, calendar or default_calendar(), max_errors, progress
         )
-        if outcome.valid is not None and (not layout.unique_in_db or layout.locked):
+        if outcome.valid is not None and checks_stored_rows(layout):
             return plan_upsert(session, outcome.valid, progress, max_errors).errors
     return outcome.errors
 
@@ -178,6 +180,20 @@ def import_file(
                 plan.unchanged,
                 user,
             )
+    return _result(layout, raw, sha256, plan, outcome, dry_run=dry_run, batch_id=batch_id)
+
+
+def _result(
+    layout: Layout,
+    raw: RawTable,
+    sha256: str,
+    plan: UpsertPlan,
+    outcome: Validation,
+    *,
+    dry_run: bool,
+    batch_id: int | None,
+) -> ImportResult:
+    assert outcome.valid is not None
     return ImportResult(
         kind=layout.kind,
         file_name=raw.source,
@@ -190,6 +206,75 @@ def import_file(
         batch_id=batch_id,
         ignored_columns=outcome.valid.ignored_headers,
     )
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One file of a batch check: its errors, and what importing it would change
+    (``result``, a dry run's; None where it has errors or was not counted)."""
+
+    path: Path
+    kind: str
+    result: ImportResult | None = None
+    errors: tuple[InputError, ...] = ()
+
+
+def check_files(
+    db: Database,
+    files: Sequence[tuple[Path, str]],
+    *,
+    counts: bool = True,
+    progress_for: Callable[[int, Path], ProgressCallback] | None = None,
+    max_errors: int = MAX_ERRORS,
+    calendar: TradingCalendar | None = None,
+) -> list[FileCheck]:
+    """Validate ``files`` [(path, kind)] as importing them in this order would, writing
+    nothing.
+
+    Each file is checked against the stored rows *and the files before it in the
+    batch* that its kind uses (``Layout.uses``: the clients file of the members file,
+    the positions file of the clients and contracts files, …), so that a new firm's
+    reference data and daily files validate together on an empty database. To that
+    end those earlier files are written in the check's transaction, which is always
+    rolled back. ``counts`` also compares every file with the stored rows for the
+    dry-run counts (``FileCheck.result``); without it only what may refuse a row is
+    compared. ``progress_for(index, path)`` gives each file's progress callback.
+    """
+    cal = calendar or default_calendar()
+    kinds = [kind for _, kind in files]
+    out: list[FileCheck] = []
+    with db.sessions() as session:
+        try:
+            for i, (path, kind) in enumerate(files):
+                progress = progress_for(i, path) if progress_for is not None else None
+                try:
+                    layout = layout_for(kind)
+                    data, raw = _read(path)
+                except InputError as exc:
+                    out.append(FileCheck(path, kind, errors=(exc,)))
+                    continue
+                if progress is not None:
+                    progress("read", len(raw), len(raw))
+                outcome = _validate(session, layout, raw, cal, max_errors, progress)
+                if outcome.valid is None:
+                    out.append(FileCheck(path, kind, errors=tuple(outcome.errors)))
+                    continue
+                later_use = any(kind in LAYOUTS[k].uses for k in kinds[i + 1 :] if k in LAYOUTS)
+                if not (counts or later_use or checks_stored_rows(layout)):
+                    out.append(FileCheck(path, kind))
+                    continue
+                plan = plan_upsert(session, outcome.valid, progress, max_errors)
+                if plan.errors:
+                    out.append(FileCheck(path, kind, errors=tuple(plan.errors)))
+                    continue
+                if later_use:
+                    apply_upsert(session, plan, progress)
+                sha256 = hashlib.sha256(data).hexdigest()
+                result = _result(layout, raw, sha256, plan, outcome, dry_run=True, batch_id=None)
+                out.append(FileCheck(path, kind, result=result if counts else None))
+        finally:
+            session.rollback()  # the earlier files written for the later ones' sake
+    return out
 
 
 def _record(

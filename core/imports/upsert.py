@@ -33,6 +33,7 @@ from core.db import revisions
 from core.errors import InputError
 from core.imports.layouts import Layout
 from core.imports.messages import Message, message
+from core.imports.trading_codes import SideWrite, plan_trading_codes
 from core.imports.validate import MAX_ERRORS, ProgressCallback, RowErrors, ValidRows, show
 from core.imports.values import BEIJING
 from core.money import fen_to_str
@@ -53,6 +54,8 @@ class UpsertPlan:
     """What an import would write: whole new rows, and primary key + changed columns.
 
     ``errors`` (file rows the stored rows forbid to write) make the plan unusable.
+    ``side_writes`` are rows of other tables written with these (a client's trading
+    code); they are not counted.
     """
 
     layout: Layout
@@ -60,6 +63,13 @@ class UpsertPlan:
     updates: list[dict[str, Any]]
     unchanged: int
     errors: list[InputError] = field(default_factory=list)
+    side_writes: tuple[SideWrite, ...] = ()
+
+
+def checks_stored_rows(layout: Layout) -> bool:
+    """Whether the stored rows can refuse a file row of ``layout`` (so a validation
+    plans the upsert too): keys stored twice, locked rows, a trading code taken."""
+    return not layout.unique_in_db or layout.locked is not None or layout.kind == "clients"
 
 
 def _table(layout: Layout) -> Table:
@@ -203,6 +213,10 @@ def plan_upsert(
         is_locked = np.asarray(old[layout.locked[0]][j_match] == layout.locked[1], dtype=bool)
         _refuse_locked(valid, i_match, is_locked, changed_by, errors)
 
+    side: tuple[SideWrite, ...] = ()
+    if layout.kind == "clients":
+        side = (plan_trading_codes(session, valid, errors),)
+
     columns = {c: frame[c].to_numpy() for c in frame.columns}
     upd_i = i_match[changed]
     update_columns = {c: columns[c][upd_i] for c in compare}
@@ -216,6 +230,7 @@ def plan_upsert(
         updates=_records(update_columns),
         unchanged=int(len(i_match) - changed.sum()),
         errors=errors.result(),
+        side_writes=side,
     )
 
 
@@ -306,6 +321,15 @@ def apply_upsert(
             chunk = rows[start : start + WRITE_CHUNK]
             session.execute(stmt, chunk)
             done += len(chunk)
+    for side in plan.side_writes:
+        side_table = side.model.__table__
+        assert isinstance(side_table, Table)
+        for start in range(0, len(side.inserts), WRITE_CHUNK):
+            session.execute(insert(side_table), side.inserts[start : start + WRITE_CHUNK])
+        for start in range(0, len(side.updates), WRITE_CHUNK):
+            session.execute(update(side.model), side.updates[start : start + WRITE_CHUNK])
+        if side.inserts or side.updates:
+            revisions.bump(session, side_table.name)
     if progress is not None:
         progress("write", total, total)
     if total:

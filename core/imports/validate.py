@@ -46,8 +46,10 @@ _EMPTY_DEFAULTS: dict[ValueType, Any] = {
     ValueType.HEDGE: False,
     ValueType.LIMIT_LOCK: "none",
     ValueType.RECEIPT_STATUS: "held",
+    ValueType.WAREHOUSE_KIND: "warehouse",
     ValueType.TEXT: "",
 }
+_BOOL_TYPES = (ValueType.HEDGE, ValueType.INDIVIDUAL)
 _INT_TYPES = (ValueType.INTEGER, ValueType.MONEY, ValueType.PRICE)
 
 
@@ -281,7 +283,7 @@ def validate_table(
             raw.headers[pos],
             layout.columns.index(c),
             text,
-            parser_for(c, calendar, known),
+            parser_for(c, calendar, known, refs.product_facts),
             errors,
         )
     if progress is not None:
@@ -310,10 +312,12 @@ def validate_table(
             data[c.db] = np.full(n, default, dtype=object)
         elif c.type in _INT_TYPES and not (c.type is ValueType.PRICE and not c.required):
             data[c.db] = p.ints()
-        elif c.type is ValueType.HEDGE:
+        elif c.type in _BOOL_TYPES:
             data[c.db] = p.values.astype(bool)
         else:
             data[c.db] = p.values
+    # Defaults that depend on the row (a contract's product), then computed columns.
+    data.update(derived.fills)
     data.update(derived.values)
     # Explicit object dtype: pandas would turn text columns into its "str" dtype, where
     # None (NULL) becomes NaN.
@@ -442,7 +446,8 @@ def _check_rules(
     member = parsed.get("member")
     for name in ("client", "holder"):
         party = parsed.get(name)
-        if party is not None and member is not None:
+        # Only a party named by reference: the clients import defines its clients.
+        if party is not None and member is not None and party.column.type in _PARTY_TYPES:
             _check_member_of(party, member, refs, errors)
     if "production_date" in parsed and "registration_date" in parsed:
         _check_production(parsed["production_date"], parsed["registration_date"], errors)
@@ -451,6 +456,9 @@ def _check_rules(
         _check_parties_differ(first, second, errors)
     for name in layout.institutions:
         _check_not_individual(parsed[name], refs, errors)
+
+
+_PARTY_TYPES = (ValueType.CLIENT, ValueType.HOLDER)
 
 
 def _check_parties_differ(first: _Parsed, second: _Parsed, errors: RowErrors) -> None:

@@ -9,23 +9,28 @@ hashing pass per column plus one Python call per distinct value.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
 
 from core.errors import CalendarHorizonError
 from core.imports.layouts import (
     ENUM_VALUES,
     HEDGE_VALUES,
+    INDIVIDUAL_VALUES,
     Column,
     ValueType,
 )
 from core.imports.messages import CellError
 from core.money import FEN_PER_YUAN
+from core.reference.products import Product
 from core.trading_calendar import TradingCalendar
 
 BEIJING = timezone(timedelta(hours=8), "CST")
 """Times without an offset are Beijing time (China has no daylight saving)."""
 
+PPM = 1_000_000
+_CONTRACT_RE = re.compile(r"^([a-z]{1,2})(\d{2})(\d{2})$")
+_RATE_RE = re.compile(r"^(\d{1,3})(?:\.(\d*))?(%?)$")
 _INT_RE = re.compile(r"^[+-]?\d{1,15}(?:\.0*)?$")
 _DECIMAL_RE = re.compile(r"^([+-]?)(\d{1,15})(?:\.(\d*))?$")
 _DATE_RES = (
@@ -149,6 +154,47 @@ def parse_hedge(text: str) -> bool:
     return found
 
 
+def parse_individual(text: str) -> bool:
+    found = INDIVIDUAL_VALUES.get(text.casefold())
+    if found is None:
+        raise CellError("individual", value=text)
+    return found
+
+
+def parse_rate(text: str) -> int:
+    """A rate as a fraction ("0.07") or a percentage ("7%", "7.5 %") → exact millionths.
+
+    0 < rate ≤ 1; a rate finer than a millionth is refused rather than rounded.
+    """
+    m = _RATE_RE.match(text.replace(" ", ""))
+    if not m:
+        raise CellError("rate", value=text)
+    whole, frac, percent = m.group(1), (m.group(2) or "").rstrip("0"), m.group(3)
+    # A millionth is the 6th decimal of a fraction and the 4th of a percentage.
+    places, scale = (4, 10_000) if percent else (6, PPM)
+    if len(frac) > places:
+        raise CellError("rate_precision", value=text)
+    ppm = int(whole) * scale + int(frac.ljust(places, "0"))
+    if not 0 < ppm <= PPM:
+        raise CellError("rate", value=text)
+    return ppm
+
+
+def parse_contract_code(text: str, products: Mapping[str, Product]) -> str:
+    """A new contract's code: a known product's letters + YYMM of a month it lists."""
+    code = text.lower()
+    m = _CONTRACT_RE.match(code)
+    if not m or not 1 <= int(m.group(3)) <= 12:
+        raise CellError("contract_code", value=text)
+    product = products.get(m.group(1))
+    if product is None:
+        raise CellError("unknown_product", value=m.group(1))
+    if int(m.group(3)) not in product.months:
+        allowed = ", ".join(f"{month:02d}" for month in product.months)
+        raise CellError("month_not_listed", allowed=allowed, value=text)
+    return code
+
+
 def parse_reference(text: str, known: frozenset[str], what: str, lower: bool) -> str:
     code = text.lower() if lower else text
     if code not in known:
@@ -157,9 +203,13 @@ def parse_reference(text: str, known: frozenset[str], what: str, lower: bool) ->
 
 
 def parser_for(
-    column: Column, calendar: TradingCalendar, known: dict[ValueType, frozenset[str]]
+    column: Column,
+    calendar: TradingCalendar,
+    known: dict[ValueType, frozenset[str]],
+    products: Mapping[str, Product] | None = None,
 ) -> Parser:
-    """The parser of one column; ``known`` holds the codes of each reference type."""
+    """The parser of one column; ``known`` holds the codes of each reference type and
+    ``products`` the product facts a new contract's code is checked against."""
     t = column.type
     if t is ValueType.TRADING_DAY:
         return lambda s: parse_trading_day(s, calendar)
@@ -183,6 +233,13 @@ def parser_for(
         return lambda s: parse_enum(s, vocabulary)
     if t is ValueType.HEDGE:
         return parse_hedge
+    if t is ValueType.INDIVIDUAL:
+        return parse_individual
+    if t is ValueType.RATE:
+        return parse_rate
+    if t is ValueType.NEW_CONTRACT:
+        facts = products or {}
+        return lambda s: parse_contract_code(s, facts)
     if t is ValueType.INTEGER:
         minimum = column.minimum or 0
         return lambda s: parse_int(s, minimum)

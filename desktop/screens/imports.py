@@ -70,6 +70,10 @@ _ROOT = QModelIndex()
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 
 KIND_LABELS: dict[str, str] = {
+    "members": QT_TRANSLATE_NOOP("Values", "Members"),
+    "clients": QT_TRANSLATE_NOOP("Values", "Clients"),
+    "contracts": QT_TRANSLATE_NOOP("Values", "Contracts"),
+    "warehouses": QT_TRANSLATE_NOOP("Values", "Delivery warehouses"),
     "positions": QT_TRANSLATE_NOOP("Values", "Positions"),
     "trades": QT_TRANSLATE_NOOP("Values", "Trades"),
     "settlement-prices": QT_TRANSLATE_NOOP("Values", "Settlement prices"),

@@ -4,7 +4,9 @@ several files all-or-nothing, and the ``Changes`` an import makes.
 ``run_files`` runs on the write worker (``run_op``). For an import it first validates
 every file and imports none if any row of any file fails, so the user never gets half a
 batch; then it imports the files one by one (each in its own transaction, see
-``core.imports.import_file``).
+``core.imports.import_file``). Files are validated in the order of ``KINDS`` as a batch
+(``core.imports.check_files``), so a new firm's members, clients and contracts validate
+together with the daily files that name them, on an empty database too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from core.changes import Changes
 from core.db.engine import Database
 from core.errors import InputError, ValidationErrors
-from core.imports import KINDS, ImportResult, import_file, validate_file
+from core.imports import KINDS, ImportResult, check_files, import_file
 from core.progress import ProgressState
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -26,11 +28,15 @@ SUFFIXES = (".csv", ".xlsx", ".xlsm")
 # File-name stems that name a kind, English and the Chinese of typical exports. The
 # longest match wins ("closing-orders" before a bare "orders", 平仓委托 before 委托).
 _NAME_HINTS: dict[str, tuple[str, ...]] = {
+    "members": ("members", "member", "会员"),
+    "clients": ("clients", "client", "客户"),
+    "contracts": ("contracts", "contract", "合约"),
+    "warehouses": ("warehouses", "warehouse", "仓库", "交割库"),
     "positions": ("positions", "position", "持仓"),
     "trades": ("trades", "trade", "成交"),
     "settlement-prices": ("settlement-prices", "settlement-price", "prices", "结算价"),
     "fund-movements": ("fund-movements", "fund-movement", "funds", "出入金", "资金"),
-    "receipts": ("receipts", "receipt", "仓单"),
+    "receipts": ("receipts", "receipt", "warehouse-receipts", "warehouse-receipt", "仓单"),
     "closing-orders": ("closing-orders", "closing-order", "orders", "平仓委托", "委托"),
     "delivery-matches": ("delivery-matches", "delivery-match", "matches", "交割配对", "配对"),
     "efp": ("efp", "期转现"),
@@ -38,6 +44,10 @@ _NAME_HINTS: dict[str, tuple[str, ...]] = {
 
 # What each kind writes (core.changes.Changes flags; positions covers trades and orders).
 _CHANGES: dict[str, Changes] = {
+    "members": Changes(members=True),
+    "clients": Changes(clients=True),  # with their trading codes
+    "contracts": Changes(reference=True),
+    "warehouses": Changes(reference=True),
     "positions": Changes(positions=True),
     "trades": Changes(positions=True),
     "settlement-prices": Changes(prices=True),
@@ -133,30 +143,15 @@ def run_files(
 
         return report
 
-    outcomes: list[FileOutcome] = []
+    # Validated as a batch: a file may name what an earlier one defines (its clients).
+    checks = check_files(db, files, counts=dry_run, progress_for=reporter)
+    checked = tuple(FileOutcome(c.path, c.kind, c.result, c.errors) for c in checks)
     if dry_run:
-        for i, (path, kind) in enumerate(files):
-            try:
-                result = import_file(
-                    db, kind, path, user=user, progress=reporter(i, path), dry_run=True
-                )
-            except ValidationErrors as exc:
-                outcomes.append(FileOutcome(path, kind, errors=tuple(exc.errors)))
-            else:
-                outcomes.append(FileOutcome(path, kind, result=result))
-        return FilesRun(True, tuple(outcomes)), Changes.none()
-
+        return FilesRun(True, checked), Changes.none()
     # All or nothing over the batch: import only if every file validates.
-    checks = [
-        tuple(validate_file(db, kind, path, progress=reporter(i, path)))
-        for i, (path, kind) in enumerate(files)
-    ]
-    if any(checks):
-        run = FilesRun(
-            False,
-            tuple(FileOutcome(p, k, errors=e) for (p, k), e in zip(files, checks, strict=True)),
-        )
-        return run, Changes.none()
+    if any(c.errors for c in checks):
+        return FilesRun(False, checked), Changes.none()
+    outcomes: list[FileOutcome] = []
     for i, (path, kind) in enumerate(files):
         try:
             result = import_file(db, kind, path, user=user, progress=reporter(i, path))
@@ -170,5 +165,6 @@ def run_files(
 
 
 def sort_by_kind(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
-    """Files in the order of ``KINDS`` (prices before the positions valued at them)."""
+    """Files in the order of ``KINDS``: reference data (members, clients, contracts,
+    warehouses) before the files that name it."""
     return sorted(files, key=lambda f: KINDS.index(f[1]) if f[1] in KINDS else len(KINDS))

@@ -116,6 +116,60 @@ LAYOUT_TEXTS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "ImportLayouts", "standard (标准仓单期转现) / non_standard (非标准仓单期转现)"
     ),
+    # reference data: members, clients, contracts, warehouses
+    QT_TRANSLATE_NOOP("ImportLayouts", "text ≤ 16"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "text ≤ 100"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Member name"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "brokerage / non_brokerage"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "brokerage (期货公司会员) / non_brokerage (非期货公司会员)"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "Minimum settlement reserve balance in yuan, as agreed with the exchange (spec Q12)",
+    ),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Client name"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "Member code (会员号), must be in the member table; a stored client keeps its member",
+    ),
+    QT_TRANSLATE_NOOP("ImportLayouts", "1 / 0 (also individual / institution, 自然人 / 机构)"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "1 for an individual (natural person: no delivery, individual position limits), 0 for an institution",
+    ),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Account opening date"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "product code + YYMM"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "Contract code: a product of resources/products.toml + YYMM of a delivery month the product lists",
+    ),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts", "Product code; must be the letters of the contract code (empty = those)"
+    ),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "First trading day (empty = the trading day after the last trading day of the same month's contract a year earlier)",
+    ),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Minimum price step in yuan (empty = the product's tick)"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "rate, 0.07 or 7%, > 0 and ≤ 1"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "Price limit as a share of the prior settlement price (empty = the product's contract limit)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "General-month trading margin rate, speculative (empty = the product's contract minimum; not below it)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "General-month trading margin rate, hedge (empty = the speculative rate; not below the contract minimum)",
+    ),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Warehouse or factory warehouse code"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "text ≤ 64"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Chinese name"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "English name (empty = none)"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "City (empty = none)"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "warehouse / factory"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "warehouse (交割仓库) / factory (厂库); empty = warehouse"),
 )
 
 

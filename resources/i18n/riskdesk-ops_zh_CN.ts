@@ -307,6 +307,114 @@
         <source>standard (标准仓单期转现) / non_standard (非标准仓单期转现)</source>
         <translation>期转现类型：standard（标准仓单期转现）/ non_standard（非标准仓单期转现）</translation>
     </message>
+    <message>
+        <source>text ≤ 16</source>
+        <translation>文本 ≤ 16 字符</translation>
+    </message>
+    <message>
+        <source>text ≤ 100</source>
+        <translation>文本 ≤ 100 字符</translation>
+    </message>
+    <message>
+        <source>Member name</source>
+        <translation>会员名称</translation>
+    </message>
+    <message>
+        <source>brokerage / non_brokerage</source>
+        <translation>brokerage / non_brokerage（期货公司会员 / 非期货公司会员）</translation>
+    </message>
+    <message>
+        <source>brokerage (期货公司会员) / non_brokerage (非期货公司会员)</source>
+        <translation>brokerage（期货公司会员）/ non_brokerage（非期货公司会员）</translation>
+    </message>
+    <message>
+        <source>Minimum settlement reserve balance in yuan, as agreed with the exchange (spec Q12)</source>
+        <translation>结算准备金最低余额（元），按与交易所的约定（规格 Q12）</translation>
+    </message>
+    <message>
+        <source>Client name</source>
+        <translation>客户名称</translation>
+    </message>
+    <message>
+        <source>Member code (会员号), must be in the member table; a stored client keeps its member</source>
+        <translation>会员号，须在会员表中；已有客户不能改属其他会员</translation>
+    </message>
+    <message>
+        <source>1 / 0 (also individual / institution, 自然人 / 机构)</source>
+        <translation>1 / 0（也可写 individual / institution、自然人 / 机构）</translation>
+    </message>
+    <message>
+        <source>1 for an individual (natural person: no delivery, individual position limits), 0 for an institution</source>
+        <translation>1 = 自然人客户（不得参与交割，适用自然人持仓限额），0 = 机构客户</translation>
+    </message>
+    <message>
+        <source>Account opening date</source>
+        <translation>开户日期</translation>
+    </message>
+    <message>
+        <source>product code + YYMM</source>
+        <translation>品种代码 + 年月（YYMM）</translation>
+    </message>
+    <message>
+        <source>Contract code: a product of resources/products.toml + YYMM of a delivery month the product lists</source>
+        <translation>合约代码：resources/products.toml 中的品种代码 + 该品种挂牌交割月份的年月（YYMM）</translation>
+    </message>
+    <message>
+        <source>Product code; must be the letters of the contract code (empty = those)</source>
+        <translation>品种代码，须与合约代码的字母部分一致（空 = 取合约代码的字母）</translation>
+    </message>
+    <message>
+        <source>First trading day (empty = the trading day after the last trading day of the same month&apos;s contract a year earlier)</source>
+        <translation>上市首日（空 = 上一年同月合约最后交易日的下一个交易日）</translation>
+    </message>
+    <message>
+        <source>Minimum price step in yuan (empty = the product&apos;s tick)</source>
+        <translation>最小变动价位（元）（空 = 品种的最小变动价位）</translation>
+    </message>
+    <message>
+        <source>rate, 0.07 or 7%, &gt; 0 and ≤ 1</source>
+        <translation>比率，如 0.07 或 7%，&gt; 0 且 ≤ 1</translation>
+    </message>
+    <message>
+        <source>Price limit as a share of the prior settlement price (empty = the product&apos;s contract limit)</source>
+        <translation>涨跌停板幅度，占上一交易日结算价的比例（空 = 品种合约规定的幅度）</translation>
+    </message>
+    <message>
+        <source>General-month trading margin rate, speculative (empty = the product&apos;s contract minimum; not below it)</source>
+        <translation>一般月份投机交易保证金率（空 = 品种合约最低保证金率；不得低于该值）</translation>
+    </message>
+    <message>
+        <source>General-month trading margin rate, hedge (empty = the speculative rate; not below the contract minimum)</source>
+        <translation>一般月份套保交易保证金率（空 = 投机保证金率；不得低于合约最低保证金率）</translation>
+    </message>
+    <message>
+        <source>Warehouse or factory warehouse code</source>
+        <translation>交割仓库或厂库代码</translation>
+    </message>
+    <message>
+        <source>text ≤ 64</source>
+        <translation>文本 ≤ 64 字符</translation>
+    </message>
+    <message>
+        <source>Chinese name</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <source>English name (empty = none)</source>
+        <translation>英文名称（空 = 无）</translation>
+    </message>
+    <message>
+        <source>City (empty = none)</source>
+        <translation>城市（空 = 无）</translation>
+    </message>
+    <message>
+        <source>warehouse / factory</source>
+        <translation>warehouse / factory（交割仓库 / 厂库）</translation>
+    </message>
+    <message>
+        <source>warehouse (交割仓库) / factory (厂库); empty = warehouse</source>
+        <translation>warehouse（交割仓库）/ factory（厂库）；空 = warehouse</translation>
+    </message>
 </context>
 <context>
     <name>Imports</name>
@@ -1036,6 +1144,46 @@ A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets
     <message>
         <source>cannot change a match whose receipts are already allocated to warehouses, got &apos;{value}&apos;</source>
         <translation>该配对的仓单已分配到仓库，不能通过导入修改，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be 1 (individual) or 0 (institution), got &apos;{value}&apos;</source>
+        <translation>应为 1（自然人）或 0（机构），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a contract code: product letters + YYMM such as m2701, got &apos;{value}&apos;</source>
+        <translation>应为合约代码：品种字母 + 年月（YYMM），如 m2701，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a delivery month the product lists ({allowed}), got &apos;{value}&apos;</source>
+        <translation>应为该品种挂牌的交割月份（{allowed}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a rate &gt; 0 and &lt;= 1 such as 0.07 or 7%, got &apos;{value}&apos;</source>
+        <translation>应为大于 0 且不超过 1 的比率，如 0.07 或 7%，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be a whole number of millionths (at most 6 decimals, 4 in percent), got &apos;{value}&apos;</source>
+        <translation>应精确到百万分之一（小数最多 6 位，百分数最多 4 位），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must be the product of contract {contract}, got &apos;{value}&apos;</source>
+        <translation>应为合约 {contract} 的品种，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must not be below the contract minimum margin rate ({minimum}), got &apos;{value}&apos;</source>
+        <translation>不得低于合约最低保证金率（{minimum}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must not be after the last trading day ({last}), got &apos;{value}&apos;</source>
+        <translation>不得晚于最后交易日（{last}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>member code + client code make the trading code &apos;{value}&apos;, longer than {max_length} characters</source>
+        <translation>会员号 + 客户号组成的交易编码“{value}”超过 {max_length} 个字符</translation>
+    </message>
+    <message>
+        <source>the trading code &apos;{value}&apos; (member code + client code) belongs to client {client}</source>
+        <translation>交易编码“{value}”（会员号 + 客户号）已属于客户 {client}</translation>
     </message>
 </context>
 </TS>

@@ -1035,6 +1035,22 @@
         <source>Allocated</source>
         <translation>已分配</translation>
     </message>
+    <message>
+        <source>Members</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>合约</translation>
+    </message>
+    <message>
+        <source>Delivery warehouses</source>
+        <translation>交割仓库</translation>
+    </message>
 </context>
 <context>
     <name>Alerts</name>

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from core.changes import Changes
 from core.config import AppConfig
 from core.db.engine import open_database
-from core.db.tables import ImportBatch, Position
+from core.db.tables import Client, Contract, ImportBatch, Member, Position, TradingCode
 from core.demo import create_demo_data
-from core.imports import KINDS, LAYOUTS
+from core.imports import KINDS, LAYOUTS, REFERENCE_KINDS
 from core.resources import resources_dir
 from desktop.bus import AppBus
 from desktop.context import DesktopContext
@@ -206,6 +206,10 @@ def test_all_samples_validate_then_import(
     screen.add_files(files)
     kinds = {e.path.name: e.kind for e in screen.files_model.entries}
     assert kinds == {
+        "members.csv": "members",
+        "clients.csv": "clients",
+        "contracts.csv": "contracts",
+        "warehouses.csv": "warehouses",
         "closing-orders.csv": "closing-orders",
         "delivery-matches.csv": "delivery-matches",
         "efp.csv": "efp",
@@ -224,8 +228,13 @@ def test_all_samples_validate_then_import(
     assert screen.banner.tone == "success"
     imported = _click(screen, screen.import_button, qtbot)
     assert len(imported.value.imported) == len(files)
-    assert "Imported 9 file(s)" in screen.banner.text()
+    assert "Imported 13 file(s)" in screen.banner.text()
     assert _counts(demo_ctx)[1] == before[1] + len(files)
+    # The reference samples hold the demo's own members, clients, contracts, warehouses.
+    reference = {r.kind: r for r in imported.value.imported if r.kind in REFERENCE_KINDS}
+    assert {k: (r.inserted, r.updated) for k, r in reference.items()} == dict.fromkeys(
+        REFERENCE_KINDS, (0, 0)
+    )
 
 
 def test_kind_box_applies_to_unnamed_files(screen: ImportsScreen, tmp_path: Path) -> None:
@@ -257,6 +266,13 @@ def test_kind_box_applies_to_unnamed_files(screen: ImportsScreen, tmp_path: Path
         ("交割配对1110.csv", "delivery-matches"),
         ("efp.csv", "efp"),
         ("期转现_1120.xlsx", "efp"),
+        ("members.csv", "members"),
+        ("clients_20261120.xlsx", "clients"),
+        ("客户资料.csv", "clients"),
+        ("contracts.csv", "contracts"),
+        ("合约参数.xlsx", "contracts"),
+        ("warehouses.csv", "warehouses"),
+        ("warehouse-receipts.csv", "receipts"),
         ("export.csv", None),
     ],
 )
@@ -281,7 +297,13 @@ def test_chinese_screen(screen: ImportsScreen) -> None:
     i18n.set_language("zh")
     screen.retranslate()
     assert screen.import_button.text() == "导入"
+    screen.kind_combo.setCurrentIndex(screen.kind_combo.findData("positions"))
     assert "交易日" in screen.layout_help.toPlainText()
+    screen.kind_combo.setCurrentIndex(screen.kind_combo.findData("contracts"))
+    assert screen.help_title.text() == "合约文件的列（第 1 行为表头）"
+    help_text = screen.layout_help.toPlainText()
+    assert "保证金率" in help_text  # the Chinese headers the file may use
+    assert "品种代码 + 年月（YYMM）" in help_text
 
 
 BAD_POSITIONS = (
@@ -492,3 +514,125 @@ def test_bad_delivery_file_in_chinese(
         ),
     ]
     assert len(_matches(demo_ctx)) == before
+
+
+# --------------------------------------------------------------------- a new database
+@pytest.fixture
+def empty_ctx(tmp_path: Path, qapp: object) -> Iterator[DesktopContext]:
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    context = DesktopContext(
+        db=open_database(url),
+        tasks=TaskManager(),
+        bus=AppBus(),
+        settings=UiSettings(),
+        config=AppConfig(db_url=url, user="tester"),
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def empty_screen(empty_ctx: DesktopContext, qtbot: Any) -> ImportsScreen:
+    widget = ImportsScreen(empty_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1166, 700)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.is_loaded and empty_ctx.tasks.is_idle, timeout=TIMEOUT)
+    return widget
+
+
+def _stored(ctx: DesktopContext) -> dict[str, int]:
+    with ctx.db.sessions() as s:
+        return {
+            model.__tablename__: int(s.scalar(select(func.count()).select_from(model)) or 0)
+            for model in (Member, Client, TradingCode, Contract, Position, ImportBatch)
+        }
+
+
+def test_a_new_firm_imports_its_reference_data_then_positions_on_an_empty_database(
+    empty_screen: ImportsScreen, empty_ctx: DesktopContext, samples: Path, qtbot: Any
+) -> None:
+    changes: list[Changes] = []
+    empty_ctx.bus.changes_applied.connect(lambda c, _i: changes.append(c))
+    nothing = dict.fromkeys(
+        ("member", "client", "trading_code", "contract", "position", "import_batch"), 0
+    )
+    assert _stored(empty_ctx) == nothing
+    # Dropped in any order: positions name the clients and contracts of the other files.
+    names = ("positions.csv", "contracts.csv", "clients.csv", "members.csv")
+    _drop(empty_screen, [samples / name for name in names])
+    assert [e.kind for e in empty_screen.files_model.entries] == [
+        "positions",
+        "contracts",
+        "clients",
+        "members",
+    ]
+
+    checked = _click(empty_screen, empty_screen.validate_button, qtbot)
+    assert not checked.value.failed
+    assert {_row(empty_screen, r)[2] for r in range(4)} == {"Valid"}
+    assert empty_screen.banner.tone == "success"
+    assert _stored(empty_ctx) == nothing  # validating wrote nothing
+
+    imported = _click(empty_screen, empty_screen.import_button, qtbot)
+    assert [r.kind for r in imported.value.imported] == [
+        "members",
+        "clients",
+        "contracts",
+        "positions",
+    ]
+    rows = {_row(empty_screen, r)[0]: _row(empty_screen, r)[1:] for r in range(4)}
+    assert rows == {
+        "members.csv": ["Members", "Imported", "1", "1", "0", "0"],
+        "clients.csv": ["Clients", "Imported", "13", "13", "0", "0"],
+        "contracts.csv": ["Contracts", "Imported", "5", "5", "0", "0"],
+        "positions.csv": ["Positions", "Imported", "6", "6", "0", "0"],
+    }
+    assert "Imported 4 file(s)" in empty_screen.banner.text()
+    assert _stored(empty_ctx) == {
+        "member": 1,
+        "client": 13,
+        "trading_code": 13,
+        "contract": 5,
+        "position": 6,
+        "import_batch": 4,
+    }
+    assert changes[-1].members
+    assert changes[-1].clients
+    assert changes[-1].reference
+    assert changes[-1].positions
+
+    again = _click(empty_screen, empty_screen.import_button, qtbot)
+    assert [r.unchanged for r in again.value.imported] == [1, 13, 5, 6]
+    assert not changes[-1].touches("members", "clients", "reference", "positions")
+
+
+def test_a_bad_reference_file_stops_the_whole_batch_in_chinese(
+    empty_screen: ImportsScreen,
+    empty_ctx: DesktopContext,
+    samples: Path,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    from desktop import i18n
+
+    i18n.set_language("zh")
+    empty_screen.retranslate()
+    bad = tmp_path / "合约_1120.csv"
+    bad.write_text("合约,保证金率\nm2701,4%\na2702,\n", encoding="utf-8")
+    empty_screen.add_files([samples / "members.csv", samples / "clients.csv", bad])
+    assert [e.kind for e in empty_screen.files_model.entries][2] == "contracts"
+    outcome = _click(empty_screen, empty_screen.import_button, qtbot)
+    assert outcome.value.failed
+    assert _error_table(empty_screen) == [
+        ("合约_1120.csv", "2", "保证金率", "不得低于合约最低保证金率（5%），实际为“4%”"),
+        (
+            "合约_1120.csv",
+            "3",
+            "合约",
+            "应为该品种挂牌的交割月份（01, 03, 05, 07, 09, 11），实际为“a2702”",
+        ),
+    ]
+    statuses = [e.status for e in empty_screen.files_model.entries]
+    assert statuses == ["skipped", "skipped", "invalid"]
+    assert _stored(empty_ctx)["member"] == 0  # the valid members file was not imported
