@@ -241,8 +241,8 @@ class OverviewScreen(Screen):
             translate(
                 "Overview",
                 "<b>The database is empty</b>: no clients or positions yet. Create demo "
-                "data to try RiskDesk out, or import the day's files on the %1 screen (the "
-                "member, its clients and the contracts must be in the database first).",
+                "data to try RiskDesk out, or import your files on the %1 screen: members, "
+                "clients, contracts and warehouses first, then the day's files.",
             ).replace("%1", translate("Screens", "Imports")),
             "info",
         )

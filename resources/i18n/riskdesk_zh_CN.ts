@@ -720,8 +720,8 @@
         <translation>%1 吨（未注销）</translation>
     </message>
     <message>
-        <source>&lt;b&gt;The database is empty&lt;/b&gt;: no clients or positions yet. Create demo data to try RiskDesk out, or import the day's files on the %1 screen (the member, its clients and the contracts must be in the database first).</source>
-        <translation>&lt;b&gt;数据库为空&lt;/b&gt;：还没有客户和持仓。可创建演示数据试用 RiskDesk，或在“%1”页面导入当日文件（会员、客户和合约须已在数据库中）。</translation>
+        <source>&lt;b&gt;The database is empty&lt;/b&gt;: no clients or positions yet. Create demo data to try RiskDesk out, or import your files on the %1 screen: members, clients, contracts and warehouses first, then the day's files.</source>
+        <translation>&lt;b&gt;数据库为空&lt;/b&gt;：还没有客户和持仓。可创建演示数据试用 RiskDesk，或在“%1”页面导入文件：先导入会员、客户、合约和仓库，再导入当日文件。</translation>
     </message>
     <message>
         <source>Create demo data…</source>
