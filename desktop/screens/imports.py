@@ -321,6 +321,8 @@ class ImportsScreen(Screen):
         self.kind_combo.setMinimumWidth(170)
         for kind in KINDS:
             self.kind_combo.addItem("", kind)
+        # Reference kinds come first (dependency order); the daily default is positions.
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData("positions"))
         self.kind_combo.currentIndexChanged.connect(self._on_kind_chosen)
         self.add_button = QPushButton()
         self.add_button.setObjectName("addFiles")

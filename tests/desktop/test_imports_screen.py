@@ -240,6 +240,9 @@ def test_all_samples_validate_then_import(
 def test_kind_box_applies_to_unnamed_files(screen: ImportsScreen, tmp_path: Path) -> None:
     other = tmp_path / "export_1120.csv"
     other.write_text("x\n", encoding="utf-8")
+    # The daily default, although the reference kinds come first in the list.
+    assert screen.current_kind() == "positions"
+    assert "open_price" in screen.layout_help.toPlainText()
     screen.kind_combo.setCurrentIndex(screen.kind_combo.findData("trades"))
     assert screen.add_files([other, tmp_path / "notes.txt"]) == 1
     assert screen.files_model.entries[0].kind == "trades"
