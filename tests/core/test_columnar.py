@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -115,6 +117,26 @@ def test_codes_of_equals_numpy_unique() -> None:
     expected, inverse = np.unique(values.astype(str), return_inverse=True)
     assert uniques == expected.tolist()
     assert codes.tolist() == inverse.reshape(-1).tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    table=st.lists(st.text(alphabet="abcXé1", min_size=1, max_size=3), unique=True, min_size=1),
+    picks=st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=40),
+    sort_table=st.booleans(),
+)
+def test_codes_of_a_categorical_equals_codes_of_its_values(
+    table: list[str], picks: list[int], sort_table: bool
+) -> None:
+    """Sorted code tables (the day's book) take the fast path; others are sorted; only
+    the categories in use are returned, as for plain values."""
+    categories = sorted(table) if sort_table else table
+    codes = np.array([p % len(categories) for p in picks], dtype=np.int64)
+    values = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+    got_codes, got_uniques = columnar.codes_of(pd.Series(values))
+    want_codes, want_uniques = columnar.codes_of(np.asarray(values, dtype=object))
+    assert got_uniques == want_uniques
+    assert got_codes.tolist() == want_codes.tolist()
 
 
 def test_sort_order_is_a_stable_lexicographic_sort() -> None:
