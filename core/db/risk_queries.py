@@ -22,6 +22,7 @@ import core.db.delivery_tables  # noqa: F401  (registers delivery tables on Base
 from core.db.columnar import (
     coded,
     fetch_columns,
+    fetch_concat,
     frame_from,
     read_frame,
     rows_frame,
@@ -290,7 +291,9 @@ def member_position_lines(session: Session, member: str, day: date) -> pd.DataFr
     the contract's facts and price are read once per contract and mapped onto them.
     """
     book = day_book(session, day)
-    (codes,) = fetch_columns(session, select(Client.code).where(Client.member_code == member), 1)
+    member_stmt = select(Client.code).where(Client.member_code == member)
+    columns = fetch_concat(session, member_stmt, ("str",))
+    (codes,) = columns or fetch_columns(session, member_stmt, 1)
     # Object dtype on purpose: pandas would infer Arrow strings and test each row in Python.
     clients = pd.Series(np.asarray(book.clients, dtype=object), dtype=object)
     mine = clients.isin(np.asarray(codes, dtype=object)).to_numpy(dtype=np.bool_)

@@ -218,7 +218,11 @@ def preview_liquidation(
     lots = frame["lots"].to_numpy(dtype=np.int64)
     warnings: list[str] = []
     if margin_source == "stored":
-        per_lot = half_up_div(frame["margin_fen"].to_numpy(dtype=np.int64), lots)
+        margin = frame["margin_fen"].to_numpy(dtype=np.int64)
+        if bool((margin >= 0).all()):  # always, for stored margins: one floor division
+            per_lot = (2 * margin + lots) // (2 * lots)  # half up; lots > 0 on every line
+        else:
+            per_lot = half_up_div(margin, lots)
     else:
         per_lot, warnings = _recomputed_margin_per_lot(frame, d)
     # As np.unique(..., return_inverse=True) on the codes, by hashing.
