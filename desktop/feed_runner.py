@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_S = 0.1
 MAX_BATCH = 50_000
+MAX_YIELD_S = 3.0
+"""Longest a paced (hidden) feed waits for the screen in front to finish loading."""
 """Events per engine.apply: one snapshot per batch, not per tick (docs/live-monitor.md)."""
 JOIN_TIMEOUT_S = 5.0
 
@@ -123,6 +127,13 @@ class FeedRunner(QObject):
         self.batches = 0
         """Batches applied so far (written by the feed thread; read for display only)."""
         self._min_interval = 0.0
+        self._yield_to: Callable[[], bool] | None = None
+
+    def set_yield_to(self, busy: Callable[[], bool] | None) -> None:
+        """While paced (``set_min_interval`` > 0), wait before a batch as long as
+        ``busy()`` is true (up to ``MAX_YIELD_S``): a screen loading in front runs
+        without the engine competing for the interpreter. Any thread."""
+        self._yield_to = busy
 
     def set_min_interval(self, seconds: float) -> None:
         """Apply at most one batch (and build one snapshot) per ``seconds``; events
@@ -186,12 +197,21 @@ class FeedRunner(QObject):
             self._state = state
         self.state_changed.emit(state)
 
+    def _wait_while_busy(self) -> None:
+        busy = self._yield_to
+        if busy is None or self._min_interval <= 0:
+            return
+        end = time.monotonic() + MAX_YIELD_S
+        while busy() and time.monotonic() < end and not self._stop.wait(0.02):
+            pass
+
     def _run(self) -> None:
         try:
             while not self._stop.is_set():
                 if not self._running.is_set():
                     self._running.wait(0.2)
                     continue
+                self._wait_while_busy()
                 events = self._source.poll(self._poll_timeout, self._max_batch)
                 if events and not self._stop.is_set():
                     self._mailbox.put(self._engine.apply(events))

@@ -719,6 +719,9 @@ class MonitorScreen(Screen):
         runner.failed.connect(self._on_runner_failed)
         self._runner = runner
         self._error = ""
+        # Hidden, the feed also waits while another screen loads (the read pool busy).
+        tasks = self.ctx.tasks
+        runner.set_yield_to(lambda: not tasks.is_idle)
         self._pace_runner()
         runner.start()
         self._update_buttons()

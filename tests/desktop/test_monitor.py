@@ -195,6 +195,28 @@ def test_feed_runner_applies_batches_and_stops(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: FeedState.STOPPED in states, timeout=2_000)
 
 
+def test_a_paced_feed_waits_while_a_screen_loads(qtbot: Any) -> None:
+    clock = FakeClock()
+    e = engine(20, clock)
+    mailbox: Mailbox[RiskSnapshot] = Mailbox()
+    ticks = [PriceTick("m2501", 301_000 + 100 * k, clock.now()) for k in range(5)]
+    runner = FeedRunner(ScriptedSource(ticks), e, mailbox)
+    busy = {"loading": True}
+    runner.set_yield_to(lambda: busy["loading"])
+    runner.set_min_interval(0.05)  # paced, as behind another screen
+    runner.start()
+    qtbot.wait(300)
+    assert runner.batches == 0  # the screen in front is loading: the feed waits
+    busy["loading"] = False
+    qtbot.waitUntil(lambda: runner.batches >= 2, timeout=5_000)
+    runner.set_min_interval(0.0)  # shown again: not paced, busy or not
+    busy["loading"] = True
+    done = runner.batches
+    qtbot.waitUntil(lambda: runner.batches > done, timeout=5_000)
+    runner.stop()
+    assert not runner.is_alive
+
+
 def test_monitor_remembers_its_splitters(qtbot: Any, ctx: DesktopContext) -> None:
     first = MonitorScreen(ctx, interval_ms=50)
     qtbot.addWidget(first)
