@@ -16,6 +16,7 @@ accept both and give the same columns as the row-wise ``_frame`` helpers.
 from __future__ import annotations
 
 import gc
+import io
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -132,6 +133,45 @@ def fetch_concat(session: Session, stmt: Any, kinds: Sequence[str]) -> list[Any]
                 return None
             out.append(values)
     return out
+
+
+def fetch_copy(session: Session, stmt: Any, kinds: Sequence[str]) -> list[Any] | None:
+    """The columns of ``stmt`` through PostgreSQL's ``COPY ... TO STDOUT`` (CSV), parsed
+    by pandas' C reader: the PostgreSQL twin of ``fetch_concat``.
+
+    ``kinds`` as for ``fetch_concat`` ("str": a list of str; "int": an int64 array,
+    booleans as 0/1); every column must be NOT NULL. Runs in the session's transaction.
+    Returns None on another back end or driver, so the caller reads rows.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql" or bind.dialect.driver != "psycopg":
+        return None
+    if session.autoflush:
+        session.flush()
+    sql = str(stmt.compile(dialect=bind.dialect, compile_kwargs={"literal_binds": True}))
+    raw: Any = session.connection().connection.driver_connection
+    buffer = bytearray()
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+        for block in copy:
+            buffer += block
+    count = len(kinds)
+    if not buffer:
+        return [[] if kind == "str" else np.zeros(0, dtype=np.int64) for kind in kinds]
+    frame = pd.read_csv(
+        io.BytesIO(buffer),
+        header=None,
+        names=list(range(count)),
+        dtype={i: object for i, kind in enumerate(kinds) if kind == "str"},
+        true_values=["t"],
+        false_values=["f"],
+        keep_default_na=False,
+        na_filter=False,
+        engine="c",
+    )
+    return [
+        frame[i].tolist() if kind == "str" else frame[i].to_numpy(dtype=np.int64)
+        for i, kind in enumerate(kinds)
+    ]
 
 
 def _to_date(value: Any) -> date | None:

@@ -3,7 +3,7 @@
 Positions, limits, liquidation and the live monitor all start from the same read: all
 lines of a day with lots > 0 (about 950,000 on the large demo set). ``read_day_book``
 does it in one pass over the covering index ``ix_position_day_book`` (SQLite: one
-``group_concat`` row, see ``core.db.columnar``; other back ends: rows) and returns
+``group_concat`` row; PostgreSQL: ``COPY ... TO STDOUT``; see ``core.db.columnar``) and returns
 numpy columns with client and contract codes factorized against sorted code tables.
 
 ``day_book`` reuses a book read earlier in this process when the position table's
@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db import revisions
-from core.db.columnar import codes_of, fetch_columns, fetch_concat, sort_order
+from core.db.columnar import codes_of, fetch_columns, fetch_concat, fetch_copy, sort_order
 from core.db.tables import Position
 
 Ints = npt.NDArray[np.int64]
@@ -113,7 +113,9 @@ def read_day_book(session: Session, day: date) -> DayBook:
     # No ORDER BY: SQLite walks the covering index in key order anyway, and a sorting
     # subquery costs a third more; ``sort_order`` below checks the order (and sorts
     # if another plan or back end returned the lines differently).
-    columns = fetch_concat(session, stmt, kinds)
+    columns = fetch_concat(session, stmt, kinds)  # SQLite
+    if columns is None:
+        columns = fetch_copy(session, stmt, kinds)  # PostgreSQL
     if columns is None:
         columns = fetch_columns(session, stmt, len(kinds))
     client, clients = codes_of(columns[0])
