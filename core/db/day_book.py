@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db import revisions
-from core.db.columnar import codes_of, fetch_columns, fetch_concat, fetch_copy, sort_order
+from core.db.columnar import codes_of, fetch_fast, sort_order
 from core.db.tables import Position
 
 Ints = npt.NDArray[np.int64]
@@ -113,11 +113,7 @@ def read_day_book(session: Session, day: date) -> DayBook:
     # No ORDER BY: SQLite walks the covering index in key order anyway, and a sorting
     # subquery costs a third more; ``sort_order`` below checks the order (and sorts
     # if another plan or back end returned the lines differently).
-    columns = fetch_concat(session, stmt, kinds)  # SQLite
-    if columns is None:
-        columns = fetch_copy(session, stmt, kinds)  # PostgreSQL
-    if columns is None:
-        columns = fetch_columns(session, stmt, len(kinds))
+    columns = fetch_fast(session, stmt, kinds)
     client, clients = codes_of(columns[0])
     contract, contracts = codes_of(columns[1])
     is_long = np.asarray(columns[2], dtype=np.bool_)

@@ -23,8 +23,7 @@ from sqlalchemy.orm import Session
 
 from core.db.columnar import (
     coded,
-    fetch_columns,
-    fetch_concat,
+    fetch_fast,
     frame_from,
     rows_frame,
 )
@@ -261,7 +260,7 @@ def accounts_frame(session: Session, day: date | None) -> pd.DataFrame:
     )
     # Column-wise (``core.db.columnar``): ~100,000 clients without a Row object each.
     kinds = ("str", "str", "str", "int", "int", "int", "int")
-    columns = fetch_concat(session, stmt, kinds) or fetch_columns(session, stmt, len(kinds))
+    columns = fetch_fast(session, stmt, kinds)
     if not len(columns[0]):
         return rows_frame([], ACCOUNT_COLUMNS)
     frame = frame_from([*columns, np.zeros(len(columns[0]))], ACCOUNT_COLUMNS)
@@ -316,7 +315,7 @@ def positions_frame(session: Session, day: date | None) -> pd.DataFrame:
     # The day's book (read once, shared by the screens; ``core.db.day_book``); client
     # names, products and prices once per client or contract, mapped onto the lines.
     book = day_book(session, day)
-    codes, names = fetch_columns(session, select(Client.code, Client.name), 2)
+    codes, names = fetch_fast(session, select(Client.code, Client.name), ("str", "str"))
     clients = np.asarray(book.clients, dtype=object)
     where = pd.Index(np.asarray(codes, dtype=object)).get_indexer(clients)
     facts = {

@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 import core.db.delivery_tables  # noqa: F401  (registers delivery tables on Base)
 from core.db.columnar import (
     coded,
-    fetch_columns,
-    fetch_concat,
+    fetch_fast,
     frame_from,
     read_frame,
     rows_frame,
@@ -292,8 +291,7 @@ def member_position_lines(session: Session, member: str, day: date) -> pd.DataFr
     """
     book = day_book(session, day)
     member_stmt = select(Client.code).where(Client.member_code == member)
-    columns = fetch_concat(session, member_stmt, ("str",))
-    (codes,) = columns or fetch_columns(session, member_stmt, 1)
+    (codes,) = fetch_fast(session, member_stmt, ("str",))
     # Object dtype on purpose: pandas would infer Arrow strings and test each row in Python.
     clients = pd.Series(np.asarray(book.clients, dtype=object), dtype=object)
     mine = clients.isin(np.asarray(codes, dtype=object)).to_numpy(dtype=np.bool_)
@@ -382,9 +380,8 @@ def side_lots(session: Session, day: date) -> SideLots:
     lines of the day's book (``core.db.day_book``) with numpy.
     """
     book = day_book(session, day)
-    codes, individual, members = fetch_columns(
-        session, select(Client.code, Client.is_individual, Client.member_code), 3
-    )
+    facts = select(Client.code, Client.is_individual, Client.member_code)
+    codes, individual, members = fetch_fast(session, facts, ("str", "int", "str"))
     clients, contracts = book.clients, book.contracts
     client, contract, is_long = book.client, book.contract, book.is_long
     hedge, lots = book.hedge, book.lots

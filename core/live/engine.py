@@ -1007,10 +1007,9 @@ def load_day_inputs(
         ),
         ClientBalance.client_code,
     )
-    from core.db.columnar import fetch_columns, fetch_concat
+    from core.db.columnar import fetch_fast
 
-    balance_columns = fetch_concat(session, bal_stmt, ("str", "int"))
-    bal_codes, bal_values = balance_columns or fetch_columns(session, bal_stmt, 2)
+    bal_codes, bal_values = fetch_fast(session, bal_stmt, ("str", "int"))
     balances = {str(c): int(b) for c, b in zip(bal_codes, bal_values, strict=True)}
     moves = clients_of_member(
         select(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.db import queries
 from core.db import risk_queries as rq
-from core.db.columnar import fetch_columns, fetch_concat
+from core.db.columnar import fetch_fast
 from core.db.tables import Client, Contract, Member
 from core.errors import InputError, RiskDeskError
 from core.live import (
@@ -155,10 +155,8 @@ def load_monitor_start(
     )
     first = engine.snapshot()
     name_stmt = select(Client.code, Client.name)
-    codes, client_names = fetch_concat(session, name_stmt, ("str", "str")) or fetch_columns(
-        session, name_stmt, 2
-    )
-    names = dict(zip(codes, client_names, strict=True))  # DBAPI rows: no ORM row objects
+    codes, client_names = fetch_fast(session, name_stmt, ("str", "str"))
+    names = dict(zip(codes, client_names, strict=True))  # no ORM row objects
     products = {
         str(c): str(p) for c, p in session.execute(select(Contract.code, Contract.product_code))
     }
