@@ -11,9 +11,11 @@ delayed progress dialog, then ``AppBus.changes_applied``.
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
@@ -108,6 +110,32 @@ class TaskManager(QObject):
 
 
 # ------------------------------------------------------------------------- builders
+_pause_lock = threading.Lock()
+_pause_depth = 0
+_pause_restores = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector while screen loads run (reference
+    counting still frees everything acyclic). A load of the large book allocates enough
+    to set off full collections (~50 ms each over the app's objects) in the middle of it;
+    they then run once the last overlapping load is done. Reentrant across threads."""
+    global _pause_depth, _pause_restores
+    with _pause_lock:
+        if _pause_depth == 0:
+            _pause_restores = gc.isenabled()
+            gc.disable()
+        _pause_depth += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pause_depth -= 1
+            if _pause_depth == 0 and _pause_restores:
+                gc.enable()
+
+
 def run_query(
     ctx: DesktopContext,
     query: Callable[[Session], T],
@@ -126,7 +154,7 @@ def run_query(
     db = ctx.db
 
     def job() -> T:
-        with db.sessions() as session:
+        with collector_paused(), db.sessions() as session:
             return query(session)
 
     def done(future: Future[T]) -> None:

@@ -792,6 +792,8 @@ class MonitorScreen(Screen):
     # ----------------------------------------------------------------- updates
     def _on_tick(self) -> None:
         """GUI timer: show the newest snapshot, if any (STYLE B3)."""
+        if self._hidden_behind() and not self.ctx.tasks.is_idle:
+            return  # another screen is loading: its result first, the snapshot waits
         self._ticks += 1
         snap = self._mailbox.take()
         if snap is not None:
