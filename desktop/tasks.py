@@ -87,6 +87,7 @@ class TaskManager(QObject):
             if not self._closed and (owner is None or shiboken6.isValid(owner)):
                 on_done(future)
         finally:
+            resume_collector()  # a paused load is over: collect here, on the GUI thread
             if now_idle:
                 self.idle.emit()
 
@@ -107,23 +108,30 @@ class TaskManager(QObject):
         self._closed = True
         self._reads.shutdown(wait=True, cancel_futures=True)
         self._writes.shutdown(wait=True, cancel_futures=True)
+        resume_collector()
 
 
 # ------------------------------------------------------------------------- builders
 _pause_lock = threading.Lock()
 _pause_depth = 0
 _pause_restores = False
+_resume_due = False
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector while screen loads run (reference
+    """Pause CPython's cyclic garbage collector while a screen load runs (reference
     counting still frees everything acyclic). A load of the large book allocates enough
-    to set off full collections (~50 ms each over the app's objects) in the middle of it;
-    they then run once the last overlapping load is done. Reentrant across threads."""
-    global _pause_depth, _pause_restores
+    to set off full collections (~50 ms each over the app's objects) in its middle.
+
+    Reentrant across threads. Leaving the last pause does NOT turn the collector back
+    on: ``resume_collector`` does, on the GUI thread (``TaskManager._deliver``), so that
+    the collection that follows runs there: cyclic garbage may hold Qt objects, which
+    must not be destroyed on a worker thread.
+    """
+    global _pause_depth, _pause_restores, _resume_due
     with _pause_lock:
-        if _pause_depth == 0:
+        if _pause_depth == 0 and not _resume_due:
             _pause_restores = gc.isenabled()
             gc.disable()
         _pause_depth += 1
@@ -132,7 +140,17 @@ def collector_paused() -> Iterator[None]:
     finally:
         with _pause_lock:
             _pause_depth -= 1
-            if _pause_depth == 0 and _pause_restores:
+            if _pause_depth == 0:
+                _resume_due = True
+
+
+def resume_collector() -> None:
+    """Turn the collector back on if the last paused load is over (GUI thread)."""
+    global _resume_due
+    with _pause_lock:
+        if _pause_depth == 0 and _resume_due:
+            _resume_due = False
+            if _pause_restores:
                 gc.enable()
 
 
