@@ -38,6 +38,7 @@ from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel
 from desktop.screens.base import Screen
+from desktop.screens.table_screen import row_count_text
 from desktop.widgets.data_table import DataTableView
 
 HISTORY_LIMIT = 20_000
@@ -271,14 +272,7 @@ class _Section(QWidget):
         self.update_count()
 
     def update_count(self) -> None:
-        shown, total = self.model.rowCount(), self.model.total_rows
-        text = (
-            translate("TableScreen", "%1 rows").replace("%1", f"{total:,}")
-            if shown == total
-            else translate("TableScreen", "%1 of %2 rows")
-            .replace("%1", f"{shown:,}")
-            .replace("%2", f"{total:,}")
-        )
+        text = row_count_text(self.model.rowCount(), self.model.total_rows)
         self.count.setText(f"{text} · {self._note}" if self._note else text)
 
 

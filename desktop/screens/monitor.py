@@ -72,6 +72,7 @@ from desktop.screens.monitor_tables import (
     POSITIONS,
     SnapshotTableView,
 )
+from desktop.screens.table_screen import row_count_text
 from desktop.settings import APPLICATION, ORGANIZATION
 from desktop.widgets.banner import Banner
 from desktop.widgets.charts import (
@@ -1035,16 +1036,7 @@ class MonitorScreen(Screen):
         model = [self.accounts_model, self.positions_model, self.contracts_model][
             max(self.tabs.currentIndex(), 0)
         ]
-        shown, total = model.rowCount(), model.total_rows
-        if shown == total:
-            text = translate("TableScreen", "%1 rows").replace("%1", f"{total:,}")
-        else:
-            text = (
-                translate("TableScreen", "%1 of %2 rows")
-                .replace("%1", f"{shown:,}")
-                .replace("%2", f"{total:,}")
-            )
-        self.count_label.setText(text)
+        self.count_label.setText(row_count_text(model.rowCount(), model.total_rows))
         self.status_changed.emit()
 
     def _update_summary(self) -> None:

@@ -27,6 +27,17 @@ from desktop.screens.base import Screen
 from desktop.widgets.data_table import DataTableView
 
 
+def row_count_text(shown: int, total: int) -> str:
+    """The count under a table: "12,345 rows", or "12 of 12,345 rows" while filtered."""
+    if shown == total:
+        return translate("TableScreen", "%1 rows").replace("%1", f"{total:,}")
+    return (
+        translate("TableScreen", "%1 of %2 rows")
+        .replace("%1", f"{shown:,}")
+        .replace("%2", f"{total:,}")
+    )
+
+
 @dataclass(frozen=True)
 class TableData:
     """What a table screen's query returns: the trading day shown and its rows."""
@@ -161,16 +172,7 @@ class TableScreen(Screen):
         self.subtitle_label.setText("  ·  ".join(parts))
 
     def _update_counts(self) -> None:
-        shown, total = self.model.rowCount(), self.model.total_rows
-        if shown == total:
-            text = translate("TableScreen", "%1 rows").replace("%1", f"{total:,}")
-        else:
-            text = (
-                translate("TableScreen", "%1 of %2 rows")
-                .replace("%1", f"{shown:,}")
-                .replace("%2", f"{total:,}")
-            )
-        self.count_label.setText(text)
+        self.count_label.setText(row_count_text(self.model.rowCount(), self.model.total_rows))
         self.status_changed.emit()
 
     def _fill_choices(self) -> None:

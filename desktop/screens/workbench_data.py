@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -68,6 +69,17 @@ def fraction_text(x: Fraction | None, places: int = 4) -> str:
     if x is None:
         return "—"
     return str(pct_to_decimal(x).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+
+
+def percent_values(texts: pd.Series) -> npt.NDArray[np.float64]:
+    """Core's percentage texts ("6.00%") as fractions (0.06) for sorting and colours;
+    NaN for "" or a missing value. Parsed once per distinct text, not per row."""
+    index, distinct = pd.factorize(texts.to_numpy(dtype=object), use_na_sentinel=False)
+    values = np.array(
+        [float(u.rstrip("%")) / 100 if isinstance(u, str) and u else np.nan for u in distinct],
+        dtype=np.float64,
+    )
+    return values[index] if len(index) else np.zeros(0, dtype=np.float64)
 
 
 def percent_text(x: Fraction | None, places: int = 2) -> str:
@@ -217,11 +229,7 @@ def _side_frames(report: ReductionReport) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = report.rows
     differs = rows["closed_largest_remainder"] != rows["closed_half_up"]
     # Parsed back from core's display string (no arithmetic): sorts as a number.
-    # Once per distinct text, not per row.
-    index, texts = pd.factorize(rows["unit_pnl_pct"].to_numpy(dtype=object), use_na_sentinel=False)
-    values = np.array([float(u.rstrip("%")) / 100 if u else np.nan for u in texts], np.float64)
-    unit = values[index] if len(index) else np.zeros(0, np.float64)
-    rows = rows.assign(differs=differs, unit_pnl=unit)
+    rows = rows.assign(differs=differs, unit_pnl=percent_values(rows["unit_pnl_pct"]))
     declaring = rows[rows["role"] == "declared"][[*DECLARING_KEYS, "unit_pnl"]]
     profitable = rows[rows["role"] == "profitable"][[*PROFITABLE_KEYS, "unit_pnl"]]
     return declaring.reset_index(drop=True), profitable.reset_index(drop=True)
@@ -560,9 +568,7 @@ def load_limits(
     effective = [period_effective_from(report.trading_day, month_of[c], p) for c, p in pairs]
     rows["effective_from"] = _take(effective, index)
     # Parsed back from core's display string (no arithmetic here): sorts and colours.
-    text_index, texts = pd.factorize(rows["usage_pct"].to_numpy(dtype=object))
-    usage = [float(u.rstrip("%")) / 100 if u else float("nan") for u in texts]
-    rows["usage"] = np.array(usage, dtype=np.float64)[text_index] if len(rows) else []
+    rows["usage"] = percent_values(rows["usage_pct"])
     products = tuple(sorted(set(report.no_data["product_code"].tolist())))
     return LimitsData(report.trading_day, report, rows, report.no_data, products, "")
 
