@@ -25,12 +25,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db import revisions
 from core.db.columnar import codes_of, fetch_fast, sort_order
-from core.db.tables import Position
+from core.db.tables import Client, Position
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -202,6 +203,15 @@ def day_book(session: Session, day: date) -> DayBook:
     if isinstance(cache, DayBookCache):
         return cache.get(session, day)
     return read_day_book(session, day)
+
+
+def member_lines(session: Session, book: DayBook, member: str) -> DayBook:
+    """The lines of ``book`` held by clients of ``member`` (code tables unchanged)."""
+    stmt = select(Client.code).where(Client.member_code == member)
+    (codes,) = fetch_fast(session, stmt, ("str",))
+    # Object dtype on purpose: pandas would infer Arrow strings and test each row in Python.
+    clients = pd.Series(np.asarray(book.clients, dtype=object), dtype=object)
+    return book.lines_of(clients.isin(np.asarray(codes, dtype=object)).to_numpy(dtype=np.bool_))
 
 
 def prefetch(session: Session) -> date | None:

@@ -27,7 +27,7 @@ from core.db.columnar import (
     rows_frame,
     sort_order,
 )
-from core.db.day_book import day_book
+from core.db.day_book import day_book, member_lines
 from core.db.delivery_tables import DeliveryMatch
 from core.db.tables import (
     Client,
@@ -290,12 +290,7 @@ def member_position_lines(session: Session, member: str, day: date) -> pd.DataFr
     the contract's facts and price are read once per contract and mapped onto them.
     """
     book = day_book(session, day)
-    member_stmt = select(Client.code).where(Client.member_code == member)
-    (codes,) = fetch_fast(session, member_stmt, ("str",))
-    # Object dtype on purpose: pandas would infer Arrow strings and test each row in Python.
-    clients = pd.Series(np.asarray(book.clients, dtype=object), dtype=object)
-    mine = clients.isin(np.asarray(codes, dtype=object)).to_numpy(dtype=np.bool_)
-    lines = book.lines_of(mine)
+    lines = member_lines(session, book, member)
     facts = session.execute(
         select(
             Contract.code,

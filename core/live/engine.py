@@ -879,14 +879,11 @@ def _position_frame(
     contract codes. Code columns are categorical: mapping them onto the engine's
     account and contract tables is one lookup per code, not per line."""
     from core.db.columnar import coded, sort_order
-    from core.db.day_book import day_book
+    from core.db.day_book import day_book, member_lines
 
     book = day_book(session, day)
     if member_code is not None:
-        mine = set(session.scalars(select(Client.code).where(Client.member_code == member_code)))
-        book = book.lines_of(
-            np.fromiter((c in mine for c in book.clients), np.bool_, len(book.clients))
-        )
+        book = member_lines(session, book, member_code)
     if not len(book):
         return pd.DataFrame([], columns=POSITION_FRAME_COLUMNS), set(), set()
     order = sort_order(book.contract, book.client, ~book.is_long, book.hedge)
