@@ -11,11 +11,9 @@ delayed progress dialog, then ``AppBus.changes_applied``.
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
@@ -87,7 +85,6 @@ class TaskManager(QObject):
             if not self._closed and (owner is None or shiboken6.isValid(owner)):
                 on_done(future)
         finally:
-            resume_collector()  # a paused load is over: collect here, on the GUI thread
             if now_idle:
                 self.idle.emit()
 
@@ -108,52 +105,9 @@ class TaskManager(QObject):
         self._closed = True
         self._reads.shutdown(wait=True, cancel_futures=True)
         self._writes.shutdown(wait=True, cancel_futures=True)
-        resume_collector()
 
 
 # ------------------------------------------------------------------------- builders
-_pause_lock = threading.Lock()
-_pause_depth = 0
-_pause_restores = False
-_resume_due = False
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector while a screen load runs (reference
-    counting still frees everything acyclic). A load of the large book allocates enough
-    to set off full collections (~50 ms each over the app's objects) in its middle.
-
-    Reentrant across threads. Leaving the last pause does NOT turn the collector back
-    on: ``resume_collector`` does, on the GUI thread (``TaskManager._deliver``), so that
-    the collection that follows runs there: cyclic garbage may hold Qt objects, which
-    must not be destroyed on a worker thread.
-    """
-    global _pause_depth, _pause_restores, _resume_due
-    with _pause_lock:
-        if _pause_depth == 0 and not _resume_due:
-            _pause_restores = gc.isenabled()
-            gc.disable()
-        _pause_depth += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pause_depth -= 1
-            if _pause_depth == 0:
-                _resume_due = True
-
-
-def resume_collector() -> None:
-    """Turn the collector back on if the last paused load is over (GUI thread)."""
-    global _resume_due
-    with _pause_lock:
-        if _pause_depth == 0 and _resume_due:
-            _resume_due = False
-            if _pause_restores:
-                gc.enable()
-
-
 def run_query(
     ctx: DesktopContext,
     query: Callable[[Session], T],
@@ -172,7 +126,7 @@ def run_query(
     db = ctx.db
 
     def job() -> T:
-        with collector_paused(), db.sessions() as session:
+        with db.sessions() as session:
             return query(session)
 
     def done(future: Future[T]) -> None:
