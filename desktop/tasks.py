@@ -48,7 +48,11 @@ class TaskManager(QObject):
         super().__init__(parent)
         self._reads = ThreadPoolExecutor(read_workers, thread_name_prefix=f"{THREAD_PREFIX}read")
         self._writes = ThreadPoolExecutor(1, thread_name_prefix=f"{THREAD_PREFIX}write")
-        self._pending: set[Future[Any]] = set()
+        # Callbacks and owners by future, held here only: a reference to a screen inside
+        # the future (its done-callback) would be dropped with the future by the worker
+        # thread, and a screen whose last reference dies there is destroyed off the GUI
+        # thread (a crash). The worker side sees the future alone.
+        self._pending: dict[Future[Any], tuple[Callable[[Future[Any]], None], Any]] = {}
         self._lock = threading.Lock()
         self._closed = False
         self._future_done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
@@ -70,16 +74,15 @@ class TaskManager(QObject):
         if self._closed:
             raise RuntimeError("TaskManager is shut down")
         pool = self._writes if writes else self._reads
-        future = pool.submit(fn)
         with self._lock:
-            self._pending.add(future)
-        future.add_done_callback(lambda f: self._future_done.emit((f, on_done, owner)))
+            future = pool.submit(fn)
+            self._pending[future] = (on_done, owner)  # before any worker can finish it
+        future.add_done_callback(self._future_done.emit)
         return future
 
-    def _deliver(self, item: tuple[Future[Any], Callable[[Future[Any]], None], Any]) -> None:
-        future, on_done, owner = item
+    def _deliver(self, future: Future[Any]) -> None:
         with self._lock:
-            self._pending.discard(future)
+            on_done, owner = self._pending.pop(future)
             now_idle = not self._pending
         try:
             if not self._closed and (owner is None or shiboken6.isValid(owner)):

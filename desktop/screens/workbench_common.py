@@ -344,12 +344,13 @@ class WorkbenchScreen(Screen):
         frame, title, notes = request
         labels = zh_labels()
         target = Path(path)
+        sheet = self.key  # values only in the worker's job, never the screen itself
 
         def job() -> Path:
             try:
                 if target.suffix.lower() == ".pdf":
                     return write_pdf_table(frame, target, title=title, notes=notes, labels=labels)
-                return write_table(frame, target, labels=labels, sheet=self.key)
+                return write_table(frame, target, labels=labels, sheet=sheet)
             except OSError as exc:
                 raise InputError(f"{target}: cannot write: {exc}") from exc
 
