@@ -67,11 +67,10 @@ def build_engine(n_accounts: int, lines_per_account: int, n_contracts: int) -> L
         trading_day=DAY,
         contracts=contracts(n_contracts),
         account_codes=[f"{10_000_000 + i}" for i in range(n_accounts)],
-        equity_cash_fen=rng.integers(2_000_000, 500_000_000, n_accounts),
-        offset_fen=None,
+        balance_fen=rng.integers(2_000_000, 500_000_000, n_accounts),
         line_account=acct,
         line_contract=con,
-        line_side=np.where(np.arange(n_lines) % 2 == 0, 1, -1),
+        line_side=np.arange(n_lines) % 2,  # side codes: 0 long, 1 short
         line_hedge=np.zeros(n_lines, dtype=bool),
         line_lots=rng.integers(1, 40, n_lines),
         clock=SystemClock(),

@@ -46,7 +46,7 @@ def build(
         account=account,
         product=product,
         multiplier=mult,
-        sign=rng.choice(np.array([-1, 1]), n),
+        side=rng.choice(np.array([0, 1]), n),
         prior_fen=rng.integers(80_000, 1_000_000, n) // 100 * 100,
         rate_ppm=rng.choice(np.array([50_000, 80_000, 100_000, 120_000, 200_000]), n),
         hist_lots=rng.integers(0, 200, n),

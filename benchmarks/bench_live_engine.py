@@ -68,11 +68,10 @@ def main() -> None:
         trading_day=date(2024, 9, 2),
         contracts=contracts,
         account_codes=codes,
-        equity_cash_fen=cash,
-        offset_fen=None,
+        balance_fen=cash,
         line_account=acct,
         line_contract=con,
-        line_side=side,
+        line_side=(side < 0).astype(np.int64),  # side codes: 0 long, 1 short
         line_hedge=hedge,
         line_lots=lots,
         clock=FakeClock(),

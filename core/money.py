@@ -7,22 +7,40 @@ liquidation, where each client's release is rounded *up* (``ceil_fen``) so that 
 released never falls short of the requirement (spec 2.f).
 
 Vectorised code keeps fen in ``numpy.int64`` (enough for 9.2e16 fen = 9.2e14 yuan) and
-uses ``half_up_div`` for exact integer division with the same rounding rule.
+uses ``half_up_div`` for exact integer division with the same rounding rule. int64 must
+never wrap: ``mul_half_up`` forms products in exact Python integers for the rows whose
+bound could overflow, and ``group_sum`` refuses (``MoneyOverflowError``) a sum that
+could leave int64 instead of returning a wrapped one.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NewType
 
 import numpy as np
 import numpy.typing as npt
 
+from core.errors import RiskDeskError
+
 Fen = NewType("Fen", int)
 Lots = NewType("Lots", int)
 
+I64 = npt.NDArray[np.int64]
 FEN_PER_YUAN = 100
+INT64_SAFE = 2**62
+"""Bound below which a product or a sum of int64 values is formed without overflow
+checks (half of int64's range leaves room for one addition)."""
+_FLOAT_EXACT = 2**53
+"""float64 adds integers exactly while every partial sum stays below this."""
+
+
+class MoneyOverflowError(RiskDeskError):
+    """A money amount or sum could leave int64; nothing was computed from it."""
+
+
 _CENT = Decimal("0.01")
 _MONEY_RE = re.compile(r"^[+-]?\d+(\.\d{1,2})?$")
 
@@ -103,3 +121,102 @@ def half_up_div(
     q, r = np.divmod(a, b)
     q = q + (2 * r >= b)
     return (sign * q).astype(np.int64)
+
+
+def mul_half_up(factors: Sequence[npt.ArrayLike], den: int) -> I64:
+    """Element-wise round_half_up(Π factors ÷ den), exact, as int64.
+
+    The fast path needs the product of the factors' maxima below 2^62; otherwise the
+    rows whose own product could overflow are computed in exact Python integers.
+    Raises MoneyOverflowError if a result itself does not fit int64 (naming the row).
+    """
+    arrays = [np.asarray(f, dtype=np.int64) for f in factors]
+    n = arrays[0].shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    bound = 1
+    for a in arrays:
+        bound *= max_abs(a)
+    if bound < INT64_SAFE:
+        prod = arrays[0].copy()
+        for a in arrays[1:]:
+            prod *= a
+        return prod if den == 1 else half_up_div(prod, den)
+    est = np.ones(n, dtype=np.float64)
+    for a in arrays:
+        est *= np.abs(a).astype(np.float64)
+    risky = est >= INT64_SAFE / 4
+    safe = ~risky
+    out = np.zeros(n, dtype=np.int64)
+    if safe.any():
+        prod = arrays[0][safe].copy()
+        for a in arrays[1:]:
+            prod *= a[safe]
+        out[safe] = half_up_div(prod, den)
+    for i in np.flatnonzero(risky).tolist():
+        num = 1
+        for a in arrays:
+            num *= int(a[i])
+        q, r = divmod(abs(num), den)
+        q += 2 * r >= den
+        value = q if num >= 0 else -q
+        if abs(value) >= 2**63:
+            raise MoneyOverflowError(f"row {i}: money line {value} fen exceeds int64")
+        out[i] = value
+    return out
+
+
+def max_abs(values: npt.NDArray[np.int64]) -> int:
+    """max |v| as a Python int (exact, without the int64 overflow of ``abs(-2**63)``)."""
+    if not values.size:
+        return 0
+    return max(int(values.max()), -int(values.min()))
+
+
+def check_sum_bound(values: npt.ArrayLike, what: str, groups: npt.ArrayLike | None = None) -> None:
+    """Raise MoneyOverflowError if a sum of ``values`` (per group) could leave int64."""
+    v = np.asarray(values, dtype=np.int64)
+    if not v.size or max_abs(v) * v.size < INT64_SAFE:
+        return
+    if groups is not None:
+        # float64 estimate of each group's magnitude; 2^62 leaves room for its error
+        mags = np.bincount(np.asarray(groups, dtype=np.int64), weights=np.abs(v).astype(np.float64))
+        if mags.max() < 2.0**62:
+            return
+    raise MoneyOverflowError(f"{what}: a sum of {v.size} lines could exceed int64")
+
+
+def group_sum(keys: npt.ArrayLike, values: npt.ArrayLike, n: int, what: str = "sum") -> I64:
+    """Σ values per key in ``range(n)``, exact int64 (MoneyOverflowError, never a wrap).
+
+    Uses ``np.bincount`` (fast on many values) when every partial sum is provably below
+    2^53, where float64 adds integers exactly; otherwise, and for a few values into many
+    keys, ``np.add.at`` in int64 after the bound check.
+    """
+    k = np.asarray(keys, dtype=np.int64)
+    v = np.asarray(values, dtype=np.int64)
+    if not v.size:
+        return np.zeros(n, dtype=np.int64)
+    top = max_abs(v)
+    if top * v.size < _FLOAT_EXACT and v.size * 8 >= n:
+        return np.rint(np.bincount(k, weights=v, minlength=n)).astype(np.int64)
+    check_sum_bound(v, what, k)
+    out = np.zeros(n, dtype=np.int64)
+    np.add.at(out, k, v)
+    return out
+
+
+def add_into(target: npt.NDArray[np.int64], keys: npt.ArrayLike, values: npt.ArrayLike) -> None:
+    """target[keys] += values (repeated keys accumulate), in place, never wrapping.
+
+    For a few values into a large target (an engine's account totals): O(len(values)).
+    MoneyOverflowError if the values' sum or a resulting total could leave int64.
+    """
+    v = np.asarray(values, dtype=np.int64)
+    if not v.size:
+        return
+    k = np.asarray(keys, dtype=np.int64)
+    check_sum_bound(v, "running total")
+    if max_abs(target[k]) + max_abs(v) * v.size >= 2**63:
+        raise MoneyOverflowError("running total: a sum could exceed int64")
+    np.add.at(target, k, v)

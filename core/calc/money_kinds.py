@@ -334,12 +334,12 @@ def _explain_settlement(explain: Explain, res: MemberSettlement, lines: list[Pos
         f"{fen_to_str(res.position_pnl_fen)} - fees {fen_to_str(res.fees_fen)} (waived "
         f"{fen_to_str(res.waived_fen)}) + deposits {fen_to_str(res.deposits_fen)} - "
         f"withdrawals {fen_to_str(res.withdrawals_fen)} + delivery "
-        f"{fen_to_str(res.delivery_payments_fen)} = {fen_to_str(res.cash_fen)}"
+        f"{fen_to_str(res.delivery_fen)} = {fen_to_str(res.cash_fen)}"
     )
     explain(
         f"R(D) = cash - M {fen_to_str(res.margin_fen)} + O "
         f"{fen_to_str(res.offset_fen)} = "
-        f"{fen_to_str(res.ending_reserve_fen)}; margin call "
+        f"{fen_to_str(res.reserve_fen)}; margin call "
         f"{fen_to_str(res.margin_call_fen)} (minimum {fen_to_str(res.min_reserve_fen)})"
     )
     if res.opening_banned:
@@ -410,7 +410,7 @@ def run_member_settlement(inp: CaseReader, params: CaseReader, explain: Explain)
         "position_pnl": fen_to_str(res.position_pnl_fen),
         "fees": fen_to_str(res.fees_fen),
         "waived": fen_to_str(res.waived_fen),
-        "ending_reserve": fen_to_str(res.ending_reserve_fen),
+        "ending_reserve": fen_to_str(res.reserve_fen),
         "cash": fen_to_str(res.cash_fen),
         "interest_base": fen_to_str(res.interest_base_fen),
         "margin_call": fen_to_str(res.margin_call_fen),

@@ -1,13 +1,14 @@
 """Live risk monitor core: feed sources → LiveRiskEngine → RiskSnapshot → Mailbox.
 
 Pure, synchronous and thread-agnostic; the desktop's feed runner owns the thread
-(STYLE B3, docs/live-monitor.md).
+(STYLE B3, docs/live-monitor.md). No database I/O: the start state is a
+``core.rules.day_inputs.DayInputs`` read by ``core.db.day_inputs.read_live_day``.
 """
 
 from __future__ import annotations
 
 from core.live.alerts import Acknowledgement, Alert, AlertMonitor, AlertSettings
-from core.live.engine import DayInputs, LiveRiskEngine, LiveSettings, load_day_inputs
+from core.live.engine import LiveRiskEngine, LiveSettings
 from core.live.feed import (
     Clock,
     ContractDay,
@@ -31,7 +32,6 @@ __all__ = [
     "AlertSettings",
     "Clock",
     "ContractDay",
-    "DayInputs",
     "FakeClock",
     "FeedEvent",
     "FeedSource",
@@ -47,5 +47,4 @@ __all__ = [
     "SystemClock",
     "Table",
     "TradeEvent",
-    "load_day_inputs",
 ]

@@ -2,27 +2,26 @@
 
 The engine is synchronous and single-threaded: the feed runner's thread calls
 ``apply`` and hands the returned immutable ``RiskSnapshot`` to the GUI through the
-mailbox. Nothing in here starts a thread or touches Qt.
+mailbox. Nothing in here starts a thread, touches Qt or reads a database: the start
+state is a ``core.rules.day_inputs.DayInputs`` (read by ``core.db.day_inputs``).
 
-Rules (spec ../shared/spec/dce-rules.md):
+Every figure comes from the rule functions the daily settlement uses (STYLE B11), so
+the monitor and the settlement agree to the fen where the rules say they coincide:
 
-* 2.a: margin is charged at the PRIOR-DAY settlement price S(D−1), never at a trade or
-  last price. Historic lots of a line carry ``half_up(S × mult × lots × rate)``; every
-  open adds its own line item ``half_up(S × mult × lots × rate)``; a close releases what
-  the closed lots carried, historic lots first, then today's opens FIFO (spec 2.0 close
-  order). After a partial close the remaining lots of a bucket carry their own
-  re-rounded margin, so a fully closed line carries exactly zero.
-* 2.c: equity_cash = prior balance + deposits − withdrawals + close P&L − fees;
-  dynamic equity = equity_cash + floating P&L; available = equity_cash − (margin −
-  offset used) [− floating loss, firm option]; member reserve by the member formula.
-* Floating P&L of a line = sign × mult × (last × lots − cost), with
-  cost = S(D−1) × historic lots + Σ open price × lots of today's remaining opens, i.e.
-  historic lots against the prior settlement and today's lots against their open price.
-* 2.g: distance to the client speculative limit for non-hedge lines (hedge lines are
-  exempt); no limit data → −1.
+* positions are a ``core.rules.funds.LineBook``; fills go through ``apply_trades``
+  (first-in-first-out, historic lots first, spec 2.0);
+* a line's margin is ``line_margin`` at S(prev_td(D)) and rate_open(D) =
+  rate_settle(prev_td(D)) from ``day_margin_rates`` (spec 2.a, 2.b), client rate =
+  exchange rate + the firm's add-on; the member's margin at the exchange rate;
+* floating P&L is ``mark_to_market`` at the last price (the settlement's position P&L
+  at S(D));
+* available funds are ``offset_used`` / ``available_funds`` (spec 2.c) with the pledge
+  quota fixed at the prior settlement (``pledge_quota``), equity_cash from the
+  ``AccountBook``; the member's intraday reserve is ``intraday_reserve_fen``;
+* risk ratio and risk level are ``core.rules.risk_levels`` (one setting everywhere).
 
-``core/rules/funds.py`` was not available when this was written; the few formulas above
-are implemented here, vectorised, and documented with their spec section.
+The engine only adds bookkeeping: which rows changed (versions), per-contract line
+indexes so a tick touches its own lines, and incremental account sums.
 """
 
 from __future__ import annotations
@@ -31,28 +30,14 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
 
-from core.db.tables import (
-    Client,
-    ClientBalance,
-    Contract,
-    FundMovement,
-    MarginAdjustment,
-    Product,
-    ReserveHistory,
-    SettlementPrice,
-    Trade,
-)
 from core.errors import InputError
 from core.live.feed import (
-    DCE_TZ,
     Clock,
     ContractDay,
     FeedEvent,
@@ -62,31 +47,42 @@ from core.live.feed import (
     limit_prices,
 )
 from core.live.snapshot import Column, MemberFigures, RiskSnapshot, Table, frozen_copy
+from core.money import add_into, group_sum
+from core.rules.daily_settlement import pledge_quota
+from core.rules.day_inputs import ACTION_CLOSE, ACTION_OPEN, DayInputs
 from core.rules.firm import firm_margin_addon_ppm
+from core.rules.funds import (
+    AccountBook,
+    LineBook,
+    TradeBatch,
+    apply_trades,
+    available_funds,
+    line_margin,
+    offset_used,
+)
+from core.rules.margin_schedule import PPM, day_margin_rates
+from core.rules.risk_levels import RiskLevels, default_risk_levels
+from core.rules.sides import LONG, SHORT, side_code
 from core.trading_calendar import TradingCalendar, default_calendar
 
 log = logging.getLogger(__name__)
 
 I64 = npt.NDArray[np.int64]
-PPM = 1_000_000
-RISK_RATIO_UNBOUNDED_PPM = 10**12
-"""Risk ratio shown when dynamic equity is ≤ 0 while margin is held ("infinite")."""
-
-RiskRatioDefinition = Literal["margin_over_equity", "one_minus_available_over_equity"]
 
 ACCOUNT_COLUMNS = (
     "equity_cash_fen",  # prior balance + transfers + close P&L − fees (2.c)
     "floating_pnl_fen",  # Σ line floating P&L
     "dynamic_equity_fen",  # equity_cash + floating
     "margin_fen",  # intraday margin at S(D−1) (2.a)
-    "offset_used_fen",  # min(pledge quota, margin)
+    "offset_used_fen",  # receipt offset used (2.c)
     "available_fen",  # 2.c, with the firm floating-loss option
-    "risk_ratio_ppm",  # floor(numerator × 1e6 / dynamic equity), see settings
+    "risk_ratio_ppm",  # core.rules.risk_levels.risk_ratio_ppm
+    "risk_level",  # core.rules.risk_levels level code
 )
 POSITION_COLUMNS = (
     "account_index",
     "contract_index",
-    "side",  # +1 long, −1 short
+    "side",  # core.rules.sides code: 0 long, 1 short
     "hedge",
     "lots",
     "historic_lots",
@@ -112,81 +108,50 @@ CONTRACT_COLUMNS = (
 
 @dataclass(frozen=True)
 class LiveSettings:
-    """Firm settings of the live monitor (spec 2.c, Q9; docs/live-monitor.md)."""
+    """Firm settings of the live monitor (spec 2.c, Q8, Q9; docs/live-monitor.md).
 
-    risk_ratio: RiskRatioDefinition = "margin_over_equity"
+    ``risk_levels`` (risk-ratio definition and level thresholds) is the firm's one
+    setting, shared with the settlement screens and alerts.
+    """
+
     deduct_floating_losses: bool = False
     stale_after_s: float = 30.0
     feed_stale_after_s: float = 10.0
     firm_margin_addon_ppm: int = field(default_factory=firm_margin_addon_ppm)
+    cash_cap_ppm: int | None = 4 * PPM
+    haircut_ppm: int = 800_000
+    risk_levels: RiskLevels = field(default_factory=default_risk_levels)
 
     def __post_init__(self) -> None:
-        if self.risk_ratio not in (
-            "margin_over_equity",
-            "one_minus_available_over_equity",
-        ):
-            raise ValueError(f"unknown risk ratio definition {self.risk_ratio!r}")
         if self.stale_after_s <= 0 or self.feed_stale_after_s <= 0:
             raise ValueError("stale times must be positive")
+        if self.firm_margin_addon_ppm < 0:
+            raise ValueError("a firm margin add-on cannot be negative")
 
 
-@dataclass(frozen=True)
-class DayInputs:
-    """Everything needed to start a live day (what ``load_day_inputs`` reads)."""
-
-    trading_day: date
-    contracts: tuple[ContractDay, ...]
-    accounts: pd.DataFrame  # client_code, equity_cash_fen[, offset_fen]
-    positions: pd.DataFrame  # client_code, contract_code, side, hedge, lots, today_lots…
-    member: MemberFigures = field(default_factory=MemberFigures)
-    trades: tuple[TradeEvent, ...] = ()  # today's fills so far, in time order
+def _product_of(code: str) -> str:
+    return code.rstrip("0123456789")
 
 
-# --------------------------------------------------------------------- pure formulas
-def margin_fen(value_fen_lots: int, rate_ppm: int) -> int:
-    """half_up(value × rate / 1e6) for a non-negative value (spec 2.a line item)."""
-    return (value_fen_lots * rate_ppm * 2 + PPM) // (2 * PPM)
+class _Grown:
+    """Per-line engine columns that grow with the book (capacity doubles)."""
 
+    def __init__(self, columns: Mapping[str, npt.NDArray[Any]]) -> None:
+        self._buf = {k: np.asarray(v).copy() for k, v in columns.items()}
+        self.n = len(next(iter(self._buf.values()))) if self._buf else 0
 
-def margin_fen_array(value: I64, rate_ppm: I64) -> I64:
-    """Vectorised ``margin_fen``; split so that value × rate never overflows int64."""
-    q, r = np.divmod(value, PPM)
-    # 0 <= r < PPM, so r × rate ≥ 0 and half up is one floor division (as margin_fen).
-    return (q * rate_ppm + (2 * r * rate_ppm + PPM) // (2 * PPM)).astype(np.int64)
+    def __getitem__(self, name: str) -> npt.NDArray[Any]:
+        return self._buf[name][: self.n]
 
-
-def risk_ratio_ppm(numerator: I64, equity: I64) -> I64:
-    """floor(numerator × 1e6 / equity); RISK_RATIO_UNBOUNDED_PPM if equity ≤ 0 < num."""
-    pos = equity > 0
-    safe = np.where(pos, equity, 1)
-    q, r = np.divmod(numerator, safe)
-    ratio = q * PPM + (r * PPM) // safe
-    return np.where(pos, ratio, np.where(numerator > 0, RISK_RATIO_UNBOUNDED_PPM, 0)).astype(
-        np.int64
-    )
-
-
-def _grow(a: npt.NDArray[Any], capacity: int) -> npt.NDArray[Any]:
-    out = np.zeros(capacity, dtype=a.dtype)
-    out[: len(a)] = a
-    return out
-
-
-def _column(frame: pd.DataFrame | Mapping[str, Any], name: str, default: Any = None) -> Any:
-    if name in frame:
-        return np.asarray(frame[name])
-    if default is None:
-        raise InputError("missing column", source="live state", field=name)
-    return default
-
-
-def _labels(frame: pd.DataFrame | Mapping[str, Any], name: str) -> Any:
-    """A code column as given when it is categorical (``Index.get_indexer`` and ``map``
-    then work per category, not per line), else as a numpy array."""
-    column = frame.get(name)
-    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
-        return column
-    return _column(frame, name)
+    def append(self, k: int) -> None:
+        new_n = self.n + k
+        for name, buf in self._buf.items():
+            if buf.shape[0] < new_n:
+                grown = np.zeros(max(2 * new_n, 1024), dtype=buf.dtype)
+                grown[: self.n] = buf[: self.n]
+                self._buf[name] = grown
+            self._buf[name][self.n : new_n] = 0
+        self.n = new_n
 
 
 # --------------------------------------------------------------------- the engine
@@ -197,34 +162,13 @@ class LiveRiskEngine:
     ``snapshot``; the snapshots it returns may be read from any thread.
     """
 
-    _LINE_ARRAYS = (
-        "_acct",
-        "_contract",
-        "_side",
-        "_hedge",
-        "_smult",
-        "_rate",
-        "_exch_rate",
-        "_hist",
-        "_today",
-        "_lots",
-        "_cost",
-        "_float",
-        "_margin",
-        "_exch_margin",
-        "_limit",
-        "_limit_dist",
-        "_line_version",
-    )
-
     def __init__(
         self,
         *,
         trading_day: date,
         contracts: Sequence[ContractDay],
         account_codes: Sequence[str],
-        equity_cash_fen: npt.ArrayLike,
-        offset_fen: npt.ArrayLike | None,
+        balance_fen: npt.ArrayLike,
         line_account: npt.ArrayLike,
         line_contract: npt.ArrayLike,
         line_side: npt.ArrayLike,
@@ -232,15 +176,24 @@ class LiveRiskEngine:
         line_lots: npt.ArrayLike,
         line_today_lots: npt.ArrayLike | None = None,
         line_today_open_price_fen: npt.ArrayLike | None = None,
+        deposits_fen: npt.ArrayLike | None = None,
+        withdrawals_fen: npt.ArrayLike | None = None,
+        offset_value_fen: npt.ArrayLike | None = None,
         member: MemberFigures | None = None,
+        member_offset_value_fen: npt.ArrayLike | None = None,
         settings: LiveSettings | None = None,
         clock: Clock | None = None,
     ) -> None:
         """Build from plain arrays (indices into ``account_codes`` and ``contracts``).
 
-        ``line_lots`` are the line's open lots, of which ``line_today_lots`` were opened
-        today at the average ``line_today_open_price_fen`` (both default to 0). Raises
-        InputError on inconsistent arrays. Prefer ``from_frames`` or ``from_inputs``.
+        ``balance_fen``: each account's balance after the prior settlement (上日结存),
+        ``deposits_fen``/``withdrawals_fen`` today's transfers so far. Lines:
+        ``line_side`` in ``core.rules.sides`` codes; ``line_lots`` open lots, of which
+        ``line_today_lots`` were opened today at the average
+        ``line_today_open_price_fen``. ``offset_value_fen`` is the pledge quota per
+        (account, product) (products in the order of ``self.products``), the member's
+        per product in ``member_offset_value_fen``. Raises InputError on inconsistent
+        arrays. Prefer ``from_day_inputs`` or ``from_frames``.
         """
         self.settings = settings or LiveSettings()
         self.clock: Clock = clock or SystemClock()
@@ -252,6 +205,11 @@ class LiveRiskEngine:
         if len(self._account_index) != len(self._account_codes):
             raise InputError("duplicate client codes", source="live state", field="client_code")
         n_acc, n_con = len(self._account_codes), len(self._contracts)
+        self.products: tuple[str, ...] = tuple(
+            sorted({c.product or _product_of(c.code) for c in self._contracts})
+        )
+        p_index = {p: i for i, p in enumerate(self.products)}
+        n_prod = max(len(self.products), 1)
         started = self.clock.now().timestamp()
 
         # ----- contracts
@@ -262,10 +220,14 @@ class LiveRiskEngine:
         self._upper = cint("upper_limit_fen")
         self._lower = cint("lower_limit_fen")
         self._mult = cint("multiplier")
+        self._c_product = np.array(
+            [p_index[c.product or _product_of(c.code)] for c in self._contracts], dtype=np.int64
+        )
         self._c_limit = np.array(
             [-1 if c.position_limit_lots is None else c.position_limit_lots for c in contracts],
             dtype=np.int64,
         )
+        self._c_rate = np.stack([cint("spec_margin_ppm"), cint("hedge_margin_ppm")], axis=1)
         self._last = self._prior.copy()
         self._has_tick = np.zeros(n_con, dtype=bool)
         self._price_at = np.full(n_con, started, dtype=np.float64)
@@ -279,7 +241,7 @@ class LiveRiskEngine:
         acct = np.asarray(line_account, dtype=np.int64)
         con = np.asarray(line_contract, dtype=np.int64)
         n = len(acct)
-        side = np.asarray(line_side, dtype=np.int8)
+        side = np.asarray(line_side, dtype=np.int64)
         hedge = np.asarray(line_hedge, dtype=bool)
         lots = np.asarray(line_lots, dtype=np.int64)
         today = (
@@ -306,104 +268,117 @@ class LiveRiskEngine:
                 )
         if n and (acct.min() < 0 or acct.max() >= n_acc or con.min() < 0 or con.max() >= n_con):
             raise InputError("line refers to an unknown account or contract", source="live state")
-        if not np.isin(side, (-1, 1)).all():
+        if not np.isin(side, (LONG, SHORT)).all():
             raise InputError("side must be long or short", source="live state", field="side")
         if (lots < 0).any() or (today < 0).any() or (today > lots).any():
             raise InputError("need 0 ≤ today_lots ≤ lots", source="live state", field="lots")
+        # Lines are kept grouped by contract: a tick then marks one contiguous slice of
+        # every column (no gathers), and a full revaluation is one pass over the book.
+        order = np.argsort(con, kind="stable")
+        acct, con, side, hedge = acct[order], con[order], side[order], hedge[order]
+        lots, today, open_px = lots[order], today[order], open_px[order]
         keys = self._line_key(acct, con, side, hedge)
-        order = np.argsort(keys, kind="stable")
-        if n and (np.diff(keys[order]) == 0).any():
+        if n and np.unique(keys).size != n:
             raise InputError("duplicate position line", source="live state")
-        self._key_sorted, self._key_order = keys[order], order
-        self._extra_lines: dict[int, int] = {}  # key → line, for lines opened intraday
-
-        cap = n + max(1024, n // 16)
-        self._n = n
-        self._acct = _grow(acct, cap)
-        self._contract = _grow(con, cap)
-        self._side = _grow(side, cap)
-        self._hedge = _grow(hedge, cap)
-        self._smult = _grow(side.astype(np.int64) * self._mult[con], cap)
+        self._line_of: dict[int, int] = dict(zip(keys.tolist(), range(n), strict=True))
         addon = self.settings.firm_margin_addon_ppm
-        spec_r, hedge_r = cint("spec_margin_ppm"), cint("hedge_margin_ppm")
-        exch = np.where(hedge, hedge_r[con], spec_r[con]).astype(np.int64)
-        self._exch_rate = _grow(exch, cap)
-        self._rate = _grow(exch + addon, cap)
-        hist = lots - today
-        self._hist = _grow(hist, cap)
-        self._today = _grow(today, cap)
-        self._lots = _grow(lots, cap)
-        prior = self._prior[con]
-        self._cost = _grow(prior * hist + open_px * today, cap)
-        self._float = _grow(np.zeros(n, dtype=np.int64), cap)
-        value_h, value_t = (
-            prior * self._mult[con] * hist,
-            prior * self._mult[con] * today,
+        exch = self._c_rate[con, hedge.astype(np.int64)] if n else np.zeros(0, np.int64)
+        self._book = LineBook.from_arrays(
+            account=acct,
+            product=self._c_product[con],
+            multiplier=self._mult[con],
+            side=side,
+            prior_fen=self._prior[con],
+            rate_ppm=exch + addon,
+            hist_lots=lots - today,
+            n_accounts=max(n_acc, 1),
+            n_products=n_prod,
+            today_lots=today,
+            today_open_price_fen=open_px,
+            last_fen=self._prior[con],
         )
-        m = margin_fen_array(value_h, self._rate[:n]) + margin_fen_array(value_t, self._rate[:n])
-        em = margin_fen_array(value_h, exch) + margin_fen_array(value_t, exch)
-        self._margin = _grow(m, cap)
-        self._exch_margin = _grow(em, cap)
-        self._limit = _grow(np.zeros(n, dtype=np.int64), cap)
-        self._limit_dist = _grow(np.zeros(n, dtype=np.int64), cap)
-        self._line_version = _grow(np.zeros(n, dtype=np.int64), cap)
+        margin = self._book.margin()
+        exch_margin = line_margin(self._book.prior_fen, self._book.multiplier, lots, exch)
+        self._lines = _Grown(
+            {
+                "contract": con,
+                "hedge": hedge,
+                "margin": margin,
+                "exch_margin": exch_margin,
+                "float": np.zeros(n, np.int64),
+                "limit": np.zeros(n, np.int64),
+                "limit_dist": np.zeros(n, np.int64),
+                "version": np.zeros(n, np.int64),
+            }
+        )
         self._refresh_limits(np.arange(n))
-        # Today's opens per line, FIFO: [lots, open price, margin, exchange margin].
-        self._buckets: dict[int, list[list[int]]] = {}
-        for i in np.flatnonzero(today).tolist():
-            self._buckets[i] = [
-                [
-                    int(today[i]),
-                    int(open_px[i]),
-                    int(margin_fen_array(value_t[i : i + 1], self._rate[i : i + 1])[0]),
-                    int(margin_fen_array(value_t[i : i + 1], exch[i : i + 1])[0]),
-                ]
-            ]
-        # Precomputed per-contract line indices: a tick only touches its own lines.
-        by_contract = np.argsort(con, kind="stable")
-        bounds = np.searchsorted(con[by_contract], np.arange(n_con + 1))
-        self._lines_of: list[npt.NDArray[np.intp]] = [
-            by_contract[bounds[c] : bounds[c + 1]].astype(np.intp) for c in range(n_con)
-        ]
+        # Each contract's lines: a slice of the opening book plus lines opened today.
+        self._slice_of = np.searchsorted(con, np.arange(n_con + 1)).astype(np.int64)
+        self._extra_of: dict[int, list[int]] = {}
 
         # ----- accounts
-        self._eq_cash = np.asarray(equity_cash_fen, dtype=np.int64).copy()
-        self._offset = (
-            np.zeros(n_acc, dtype=np.int64)
-            if offset_fen is None
-            else np.asarray(offset_fen, dtype=np.int64).copy()
-        )
-        if len(self._eq_cash) != n_acc or len(self._offset) != n_acc:
-            raise InputError("one equity and offset per account", source="live state")
-        self._acc_float = np.zeros(n_acc, dtype=np.int64)
-        self._acc_margin = np.zeros(n_acc, dtype=np.int64)
-        np.add.at(self._acc_margin, acct, m)
-        self._offset_used = np.zeros(n_acc, dtype=np.int64)
-        self._dyn = np.zeros(n_acc, dtype=np.int64)
-        self._avail = np.zeros(n_acc, dtype=np.int64)
-        self._ratio = np.zeros(n_acc, dtype=np.int64)
-        self._acc_version = np.zeros(n_acc, dtype=np.int64)
+        self._accounts = AccountBook.zeros(max(n_acc, 1))
+        for name, given in (
+            ("balance", balance_fen),
+            ("deposits", deposits_fen),
+            ("withdrawals", withdrawals_fen),
+        ):
+            if given is None:
+                continue
+            values = np.asarray(given, dtype=np.int64)
+            if len(values) != n_acc:
+                raise InputError(f"one {name} per account", source="live state", field=name)
+            getattr(self._accounts, name)[:n_acc] = values
+        self._n_acc = n_acc
+        if offset_value_fen is None:
+            self._offset_value = np.zeros((max(n_acc, 1), n_prod), dtype=np.int64)
+        else:
+            ov = np.asarray(offset_value_fen, dtype=np.int64)
+            if ov.shape != (n_acc, n_prod):
+                raise InputError(
+                    f"offset values must be (accounts × products) = ({n_acc}, {n_prod})",
+                    source="live state",
+                    field="offset_value_fen",
+                )
+            self._offset_value = ov.copy() if n_acc else np.zeros((1, n_prod), np.int64)
+        self._margin_ap = np.zeros((max(n_acc, 1), n_prod), dtype=np.int64)
+        self._add_to(self._margin_ap, acct, self._book.product[:n], margin)
+        self._acc_margin = self._margin_ap.sum(axis=1)
+        self._acc_float = np.zeros(max(n_acc, 1), dtype=np.int64)
+        self._acc_loss = np.zeros(max(n_acc, 1), dtype=np.int64)  # Σ min(float, 0)
+        self._offset_used = np.zeros(max(n_acc, 1), dtype=np.int64)
+        self._equity = np.zeros(max(n_acc, 1), dtype=np.int64)
+        self._dyn = np.zeros(max(n_acc, 1), dtype=np.int64)
+        self._avail = np.zeros(max(n_acc, 1), dtype=np.int64)
+        self._ratio = np.zeros(max(n_acc, 1), dtype=np.int64)
+        self._level = np.zeros(max(n_acc, 1), dtype=np.int8)
+        self._acc_version = np.zeros(max(n_acc, 1), dtype=np.int64)
+        self._funds_changed = np.zeros(0, np.int64)
+        self._derive_funds(slice(None))
         self._derive_accounts(slice(None))
 
-        # ----- member (2.c member formula): exchange-rate margins, trade fees as fees
-        hist_em = margin_fen_array(value_h, exch)
+        # ----- member (spec 2.c member formula): exchange-rate margins
         self._member_base = member or MemberFigures()
+        self._member_margin_p = np.zeros(n_prod, dtype=np.int64)
+        np.add.at(self._member_margin_p, self._book.product[:n], exch_margin)
+        # Without a pledge quota (a book built by hand) the prior offset is carried.
+        self._member_quota = (
+            None
+            if member_offset_value_fen is None
+            else np.asarray(member_offset_value_fen, dtype=np.int64)
+        )
         if not self._member_base.prior_margin_fen:
-            self._member_base = replace(self._member_base, prior_margin_fen=int(hist_em.sum()))
-        if not self._member_base.offset_intraday_fen:  # receipts lodged today count later (Q8)
             self._member_base = replace(
-                self._member_base,
-                offset_intraday_fen=self._member_base.prior_offset_fen,
+                self._member_base, prior_margin_fen=int(self._member_margin_p.sum())
             )
-        self._member_margin = int(em.sum())
         self._member_close_pnl = 0
         self._member_fees = 0
 
         # ----- bookkeeping
         self._seq = 0
         self._rejected = 0
-        self._changed_lines: list[npt.NDArray[np.intp]] = []
-        self._changed_accounts: list[npt.NDArray[np.intp]] = []
+        self._changed_lines: list[I64] = []
+        self._changed_accounts: list[I64] = []
         self._last_event_at: datetime | None = None
         self._published: dict[str, dict[str, Column]] = {"a": {}, "p": {}, "c": {}}
         self._dirty: dict[str, set[str]] = {
@@ -416,6 +391,172 @@ class LiveRiskEngine:
 
     # ----------------------------------------------------------------- construction
     @classmethod
+    def from_day_inputs(
+        cls,
+        inputs: DayInputs,
+        *,
+        member_code: str | None = None,
+        position_limits: Mapping[str, int] | None = None,
+        settings: LiveSettings | None = None,
+        clock: Clock | None = None,
+        calendar: TradingCalendar | None = None,
+    ) -> LiveRiskEngine:
+        """The live day ``inputs.day`` at its start, then today's fills so far replayed.
+
+        Everything is what the prior settlement left and the rules give: line lots and
+        prices S(prev_td(D)); rate_open(D) = ``day_margin_rates`` at prev_td(D) with
+        that day's lock runs and notices (spec 2.a, 2.b); the pledge quota fixed at the
+        prior settlement (``pledge_quota``, spec 2.c); balances, today's transfers; the
+        member's prior reserve. ``member_code`` restricts the book to one member's
+        clients (default: the only member, else every client and no member figures).
+        ``position_limits`` maps contract → client limit lots (2.g), if known.
+        Limit prices are D's published ones, else from the contract's limit rate (Q4).
+        Raises InputError when a held contract has no prior settlement price or rate.
+        """
+        cal = calendar or default_calendar()
+        s = settings or LiveSettings()
+        limits = position_limits or {}
+        if member_code is None and len(inputs.members) == 1:
+            member_code = inputs.members[0]
+        rates = day_margin_rates(
+            inputs.contracts,
+            inputs.prev_day,
+            lock_runs=inputs.prior_limit_lock_runs,
+            adjustments=[a for a in inputs.adjustments if a.effective_day <= inputs.prev_day],
+            cal=cal,
+        )
+        table = rates.table()
+        held = np.zeros(len(inputs.contracts), np.bool_)
+        held[inputs.pos_contract] = True
+        listed = [
+            k
+            for k, c in enumerate(inputs.contracts)
+            if inputs.prior_settle_fen[k] > 0 and (held[k] or c.is_listed_on(inputs.day))
+        ]
+        for k in np.flatnonzero(held).tolist():
+            code = inputs.contracts[k].code
+            if inputs.prior_settle_fen[k] <= 0:
+                raise InputError(
+                    f"no settlement price on {inputs.prev_day} for {code}",
+                    source="settlement_price",
+                    field="contract_code",
+                )
+            if (table[k] < 0).any():
+                raise InputError(
+                    f"no margin rate for {code}: {rates.problems.get(k, 'unknown')}",
+                    source="margin rates",
+                    field="contract_code",
+                )
+        contracts: list[ContractDay] = []
+        for k in listed:
+            c = inputs.contracts[k]
+            prior = int(inputs.prior_settle_fen[k])
+            lo, up = limit_prices(prior, c.price_limit_ppm, c.tick_fen)
+            upper = int(inputs.upper_limit_fen[k]) if inputs.upper_limit_fen.size else -1
+            lower = int(inputs.lower_limit_fen[k]) if inputs.lower_limit_fen.size else -1
+            spec_r, hedge_r = (int(r) for r in table[k])
+            contracts.append(
+                ContractDay(
+                    code=c.code,
+                    prior_settlement_fen=prior,
+                    upper_limit_fen=upper if upper > 0 else up,
+                    lower_limit_fen=lower if lower > 0 else lo,
+                    tick_fen=c.tick_fen,
+                    multiplier=c.multiplier,
+                    spec_margin_ppm=spec_r if spec_r >= 0 else hedge_r,
+                    hedge_margin_ppm=hedge_r if hedge_r >= 0 else spec_r,
+                    position_limit_lots=limits.get(c.code),
+                    product=c.product,
+                )
+            )
+        k_new = np.full(len(inputs.contracts), -1, np.int64)
+        k_new[listed] = np.arange(len(listed))
+
+        # accounts: clients with a balance, a line or a transfer (of the member)
+        in_member = (
+            np.ones(len(inputs.clients), np.bool_)
+            if member_code is None or member_code not in inputs.members
+            else inputs.client_member == inputs.members.index(member_code)
+        )
+        dep, wd = inputs.client_deposits()
+        has = inputs.has_prior_balance | (dep > 0) | (wd > 0)
+        has[inputs.pos_client] = True
+        has[inputs.tr_client] = True
+        has &= in_member
+        keep = np.flatnonzero(has)
+        a_new = np.full(len(inputs.clients), -1, np.int64)
+        a_new[keep] = np.arange(keep.size)
+        lines = np.flatnonzero(in_member[inputs.pos_client])
+        quota_warnings: list[str] = []
+        quota = pledge_quota(
+            inputs,
+            inputs.prev_day,
+            inputs.prior_base_settle_fen
+            if inputs.prior_base_settle_fen.size
+            else np.full(len(inputs.contracts), -1, np.int64),
+            s.haircut_ppm,
+            cal,
+            quota_warnings,
+        )
+        for w in quota_warnings:
+            log.info("live start: %s", w)
+        engine_products = sorted({c.product for c in contracts})
+        p_cols = np.array([inputs.products.index(p) for p in engine_products], dtype=np.int64)
+        member = None
+        member_quota = None
+        if member_code is not None and member_code in inputs.prior_reserve:
+            reserve = inputs.prior_reserve[member_code]
+            mi = inputs.members.index(member_code)
+            m_dep, m_wd = inputs.member_deposits()
+            member = MemberFigures(
+                prior_reserve_fen=reserve.reserve_fen,
+                prior_margin_fen=reserve.margin_fen,
+                prior_offset_fen=reserve.offset_fen,
+                deposits_fen=int(m_dep[mi]),
+                withdrawals_fen=int(m_wd[mi]),
+            )
+            member_quota = quota.member[mi, p_cols]
+        engine = cls(
+            trading_day=inputs.day,
+            contracts=contracts,
+            account_codes=[inputs.clients[i] for i in keep.tolist()],
+            balance_fen=inputs.prior_balance_fen[keep],
+            deposits_fen=dep[keep],
+            withdrawals_fen=wd[keep],
+            offset_value_fen=quota.client[np.ix_(keep, p_cols)],
+            line_account=a_new[inputs.pos_client[lines]],
+            line_contract=k_new[inputs.pos_contract[lines]],
+            line_side=inputs.pos_side[lines],
+            line_hedge=inputs.pos_hedge[lines],
+            line_lots=inputs.pos_lots[lines],
+            member=member,
+            member_offset_value_fen=member_quota,
+            settings=s,
+            clock=clock,
+        )
+        # today's fills so far, in order (a replay of a day already under way)
+        mine = np.flatnonzero(
+            in_member[inputs.tr_client] & (inputs.tr_action != 2) & (k_new[inputs.tr_contract] >= 0)
+        )
+        if mine.size:
+            engine.update(
+                TradeEvent(
+                    trade_no=inputs.tr_no[t] if inputs.tr_no else str(t),
+                    client_code=inputs.clients[int(inputs.tr_client[t])],
+                    contract=inputs.contracts[int(inputs.tr_contract[t])].code,
+                    side="short" if inputs.tr_side[t] == SHORT else "long",
+                    action="open" if inputs.tr_action[t] == ACTION_OPEN else "close",
+                    lots=int(inputs.tr_lots[t]),
+                    price_fen=int(inputs.tr_price_fen[t]),
+                    at=engine.clock.now(),
+                    fee_fen=int(inputs.tr_fee_fen[t]),
+                    hedge=bool(inputs.tr_hedge[t]),
+                )
+                for t in mine.tolist()
+            )
+        return engine
+
+    @classmethod
     def from_frames(
         cls,
         trading_day: date,
@@ -427,40 +568,38 @@ class LiveRiskEngine:
         settings: LiveSettings | None = None,
         clock: Clock | None = None,
     ) -> LiveRiskEngine:
-        """Build from DataFrames (or dicts of arrays).
+        """Build from DataFrames (or dicts of arrays), for tests and tools.
 
-        ``accounts``: ``client_code``, ``equity_cash_fen``, optional ``offset_fen``.
+        ``accounts``: ``client_code``, ``equity_cash_fen`` (the balance; transfers 0).
         ``positions``: ``client_code`` (or ``account_index``), ``contract_code`` (or
-        ``contract_index``), ``side`` ("long"/"short" or ±1), ``hedge``, ``lots``,
-        optional ``today_lots`` and ``open_price_fen`` (average of today's opens).
+        ``contract_index``), ``side`` ("long"/"short" or side codes), ``hedge``,
+        ``lots``, optional ``today_lots`` and ``open_price_fen`` (average of today's
+        opens).
         """
         codes = [str(c) for c in _column(accounts, "client_code")]
         if "account_index" in positions:
             acct = _column(positions, "account_index")
         else:
-            acct = pd.Index(codes).get_indexer(_labels(positions, "client_code"))
+            acct = pd.Index(codes).get_indexer(_column(positions, "client_code"))
             if (acct < 0).any():
                 raise InputError("position of an unknown client", field="client_code")
         if "contract_index" in positions:
             con = _column(positions, "contract_index")
         else:
             con = pd.Index([c.code for c in contracts]).get_indexer(
-                _labels(positions, "contract_code")
+                _column(positions, "contract_code")
             )
             if (con < 0).any():
                 raise InputError("position in an unknown contract", field="contract_code")
-        side = _labels(positions, "side")
-        if isinstance(side, pd.Series):
-            side = np.asarray(side.map({"long": 1, "short": -1}).astype(np.int64))
+        side = np.asarray(_column(positions, "side"))
         if side.dtype.kind in "OUS":
-            side = np.where(side == "long", 1, np.where(side == "short", -1, 0))
+            side = np.array([side_code(str(s)) for s in side], dtype=np.int64)
         n = len(acct)
         return cls(
             trading_day=trading_day,
             contracts=contracts,
             account_codes=codes,
-            equity_cash_fen=_column(accounts, "equity_cash_fen"),
-            offset_fen=_column(accounts, "offset_fen", np.zeros(len(codes), np.int64)),
+            balance_fen=_column(accounts, "equity_cash_fen"),
             line_account=acct,
             line_contract=con,
             line_side=side,
@@ -473,28 +612,6 @@ class LiveRiskEngine:
             clock=clock,
         )
 
-    @classmethod
-    def from_inputs(
-        cls,
-        inputs: DayInputs,
-        *,
-        settings: LiveSettings | None = None,
-        clock: Clock | None = None,
-    ) -> LiveRiskEngine:
-        """Build from ``load_day_inputs`` and replay today's fills so far."""
-        engine = cls.from_frames(
-            inputs.trading_day,
-            inputs.contracts,
-            inputs.accounts,
-            inputs.positions,
-            member=inputs.member,
-            settings=settings,
-            clock=clock,
-        )
-        if inputs.trades:
-            engine.update(inputs.trades)
-        return engine
-
     # ----------------------------------------------------------------- public API
     @property
     def contracts(self) -> tuple[ContractDay, ...]:
@@ -506,12 +623,27 @@ class LiveRiskEngine:
 
     @property
     def line_count(self) -> int:
-        return self._n
+        return self._book.n
 
     @property
     def rejected_events(self) -> int:
         """Events refused by the engine (unknown codes, bad prices, over-closing)."""
         return self._rejected
+
+    @property
+    def book(self) -> LineBook:
+        """The position lines (read them, never write: the engine owns the state)."""
+        return self._book
+
+    @property
+    def account_book(self) -> AccountBook:
+        """The accounts' cash of the day (read only, like ``book``)."""
+        return self._accounts
+
+    @property
+    def offset_value(self) -> I64:
+        """The pledge quota per (account, product) in force today (read only)."""
+        return self._offset_value
 
     def contract_map(self) -> dict[str, ContractDay]:
         return dict(zip(self._contract_index, self._contracts, strict=True))
@@ -529,10 +661,9 @@ class LiveRiskEngine:
         price only). Bad events are logged, counted and skipped.
         """
         ticks: dict[int, int] = {}
-        self._changed_lines = []
-        self._changed_accounts = []
-        trade_lines: list[int] = []
-        trade_accounts: list[int] = []
+        trades: list[tuple[int, int, int, int, int]] = []  # line, action, lots, price, fee
+        new_lines: list[tuple[int, int, int, bool]] = []
+        held: dict[int, int] = {}
         any_event = False
         for ev in events:
             any_event = True
@@ -543,85 +674,90 @@ class LiveRiskEngine:
                     continue
                 ticks[c] = ev.price_fen
             else:
-                hit = self._apply_trade(ev)
+                hit = self._accept_trade(ev, held, new_lines)
                 if hit is not None:
-                    trade_lines.append(hit[0])
-                    trade_accounts.append(hit[1])
+                    trades.append(hit)
         if not any_event:
             return
         self._seq += 1
         now = self.clock.now()
         self._last_event_at = now
-        if trade_lines:
-            self._changed_lines.append(np.array(trade_lines, dtype=np.intp))
-            self._changed_accounts.append(np.array(trade_accounts, dtype=np.intp))
-            self._dirty["a"].update(ACCOUNT_COLUMNS)
-            self._dirty["p"].update(POSITION_COLUMNS)
+        self._changed_lines = []
+        self._changed_accounts = []
+        self._funds_changed = np.zeros(0, np.int64)
+        if trades:
+            self._apply_trades(trades, new_lines)
         if ticks:
             self._apply_ticks(ticks, now.timestamp())
         if self._changed_accounts:
+            # repeated accounts are harmless below: each gets the same values twice
             accts = np.concatenate(self._changed_accounts)
-            self._derive_accounts(slice(None) if len(accts) * 8 > len(self._eq_cash) else accts)
+            whole = accts.size * 8 >= self._n_acc
+            if self._funds_changed.size:
+                self._derive_funds(slice(None) if whole else self._funds_changed)
+            self._derive_accounts(slice(None) if whole else accts)
             self._acc_version[accts] = self._seq
             self._dirty["a"].add("row_version")
         if self._changed_lines:
-            self._line_version[np.concatenate(self._changed_lines)] = self._seq
+            self._lines["version"][np.concatenate(self._changed_lines)] = self._seq
             self._dirty["p"].add("row_version")
 
     def snapshot(self) -> RiskSnapshot:
         """An immutable snapshot; unchanged columns are shared with the previous one."""
         now = self.clock.now()
         self._refresh_staleness(now.timestamp())
-        n = self._n
+        n = self._book.n
         if self._position_keys.stop != n:
             self._position_keys = range(n)
+        na = self._n_acc
+        book, lines = self._book, self._lines
         work_a = {
-            "equity_cash_fen": self._eq_cash,
-            "floating_pnl_fen": self._acc_float,
-            "dynamic_equity_fen": self._dyn,
-            "margin_fen": self._acc_margin,
-            "offset_used_fen": self._offset_used,
-            "available_fen": self._avail,
-            "risk_ratio_ppm": self._ratio,
-            "row_version": self._acc_version,
+            "equity_cash_fen": lambda: self._equity[:na],
+            "floating_pnl_fen": lambda: self._acc_float[:na],
+            "dynamic_equity_fen": lambda: self._dyn[:na],
+            "margin_fen": lambda: self._acc_margin[:na],
+            "offset_used_fen": lambda: self._offset_used[:na],
+            "available_fen": lambda: self._avail[:na],
+            "risk_ratio_ppm": lambda: self._ratio[:na],
+            "risk_level": lambda: self._level[:na],
+            "row_version": lambda: self._acc_version[:na],
         }
         work_p = {
-            "account_index": self._acct[:n],
-            "contract_index": self._contract[:n],
-            "side": self._side[:n],
-            "hedge": self._hedge[:n],
-            "lots": self._lots[:n],
-            "historic_lots": self._hist[:n],
-            "today_lots": self._today[:n],
-            "floating_pnl_fen": self._float[:n],
-            "margin_fen": self._margin[:n],
-            "limit_lots": self._limit[:n],
-            "limit_distance_lots": self._limit_dist[:n],
-            "row_version": self._line_version[:n],
+            "account_index": lambda: book.account,
+            "contract_index": lambda: lines["contract"],
+            "side": lambda: book.side,
+            "hedge": lambda: lines["hedge"],
+            "lots": lambda: book.lots(),
+            "historic_lots": lambda: book.hist_lots,
+            "today_lots": lambda: book.today_lots,
+            "floating_pnl_fen": lambda: lines["float"],
+            "margin_fen": lambda: lines["margin"],
+            "limit_lots": lambda: lines["limit"],
+            "limit_distance_lots": lambda: lines["limit_dist"],
+            "row_version": lambda: lines["version"],
         }
         work_c = {
-            "last_price_fen": self._last,
-            "prior_settlement_fen": self._prior,
-            "upper_limit_fen": self._upper,
-            "lower_limit_fen": self._lower,
-            "to_upper_fen": self._to_upper,
-            "to_lower_fen": self._to_lower,
-            "limit_lock": self._lock,
-            "has_tick": self._has_tick,
-            "price_updated_at": self._price_at,
-            "is_stale": self._stale,
-            "row_version": self._contract_version,
+            "last_price_fen": lambda: self._last,
+            "prior_settlement_fen": lambda: self._prior,
+            "upper_limit_fen": lambda: self._upper,
+            "lower_limit_fen": lambda: self._lower,
+            "to_upper_fen": lambda: self._to_upper,
+            "to_lower_fen": lambda: self._to_lower,
+            "limit_lock": lambda: self._lock,
+            "has_tick": lambda: self._has_tick,
+            "price_updated_at": lambda: self._price_at,
+            "is_stale": lambda: self._stale,
+            "row_version": lambda: self._contract_version,
         }
         tables = {}
         for tag, work in (("a", work_a), ("p", work_p), ("c", work_c)):
             pub = self._published[tag]
             for name in self._dirty[tag]:
-                pub[name] = frozen_copy(work[name])
+                pub[name] = frozen_copy(work[name]())
             self._dirty[tag].clear()
             tables[tag] = {k: v for k, v in pub.items() if k != "row_version"}
         last = self._last_event_at
         feed_stale = last is None or (now - last).total_seconds() > self.settings.feed_stale_after_s
-        base = self._member_base
         snap = RiskSnapshot(
             seq=self._seq,
             as_of=now,
@@ -633,12 +769,7 @@ class LiveRiskEngine:
                 tables["c"],
                 self._published["c"]["row_version"],
             ),
-            member=replace(
-                base,
-                close_pnl_fen=base.close_pnl_fen + self._member_close_pnl,
-                fees_fen=base.fees_fen + self._member_fees,
-                margin_intraday_fen=self._member_margin,
-            ),
+            member=self._member_figures(),
             feed_last_event_at=last,
             is_feed_stale=feed_stale,
             rejected_events=self._rejected,
@@ -649,56 +780,28 @@ class LiveRiskEngine:
     # ----------------------------------------------------------------- internals
     def _line_key(self, acct: Any, con: Any, side: Any, hedge: Any) -> Any:
         n_con = max(len(self._contracts), 1)
-        return ((np.asarray(acct, np.int64) * n_con + con) * 2 + (np.asarray(side) > 0)) * 2 + (
+        return ((np.asarray(acct, np.int64) * n_con + con) * 2 + np.asarray(side, np.int64)) * 2 + (
             np.asarray(hedge, np.int64)
         )
 
-    def _find_line(self, a: int, c: int, side: int, hedge: bool) -> int | None:
-        key = int(self._line_key(a, c, side, int(hedge)))
-        i = int(np.searchsorted(self._key_sorted, key))
-        if i < len(self._key_sorted) and int(self._key_sorted[i]) == key:
-            return int(self._key_order[i])
-        return self._extra_lines.get(key)
-
-    def _new_line(self, a: int, c: int, side: int, hedge: bool) -> int:
-        i = self._n
-        if i == len(self._acct):
-            cap = 2 * len(self._acct)
-            for name in self._LINE_ARRAYS:
-                setattr(self, name, _grow(getattr(self, name), cap))
-        cd = self._contracts[c]
-        exch = cd.hedge_margin_ppm if hedge else cd.spec_margin_ppm
-        self._acct[i], self._contract[i], self._side[i], self._hedge[i] = (
-            a,
-            c,
-            side,
-            hedge,
-        )
-        self._smult[i] = side * cd.multiplier
-        self._exch_rate[i] = exch
-        self._rate[i] = exch + self.settings.firm_margin_addon_ppm
-        for name in (
-            "_hist",
-            "_today",
-            "_lots",
-            "_cost",
-            "_float",
-            "_margin",
-            "_exch_margin",
-        ):
-            getattr(self, name)[i] = 0
-        self._n = i + 1
-        self._extra_lines[int(self._line_key(a, c, side, int(hedge)))] = i
-        self._lines_of[c] = np.append(self._lines_of[c], np.intp(i))
-        self._refresh_limits(np.array([i]))
-        return i
+    @staticmethod
+    def _add_to(matrix: I64, accounts: I64, products: I64, values: I64) -> None:
+        n_p = matrix.shape[1]
+        flat = matrix.reshape(-1)
+        flat += group_sum(accounts * n_p + products, values, flat.size, "account margin")
 
     def _reject(self, ev: FeedEvent, why: str) -> None:
         self._rejected += 1
         log.warning("live engine: skipped %r: %s", ev, why)
 
-    def _apply_trade(self, t: TradeEvent) -> tuple[int, int] | None:
-        """Apply one fill with exact Python ints; (line, account) or None if refused."""
+    def _accept_trade(
+        self, t: TradeEvent, held: dict[int, int], new_lines: list[tuple[int, int, int, bool]]
+    ) -> tuple[int, int, int, int, int] | None:
+        """Validate one fill; (line, action, lots, price, fee) or None if refused.
+
+        ``held`` carries each line's lots through the batch, so a close is checked
+        against the opens and closes before it (``apply_trades`` then cannot refuse).
+        """
         c = self._contract_index.get(t.contract)
         a = self._account_index.get(t.client_code)
         if c is None or a is None:
@@ -711,84 +814,114 @@ class LiveRiskEngine:
         if cd.check_price(t.price_fen) is not None:
             self._reject(t, "price outside the day's limits or off tick")
             return None
-        sign = 1 if t.side == "long" else -1
-        line = self._find_line(a, c, sign, t.hedge)
+        side = side_code(t.side)
+        key = int(self._line_key(a, c, side, int(t.hedge)))
+        line = self._line_of.get(key)
         if line is None:
             if t.action == "close":
                 self._reject(t, "close without a position")
                 return None
-            line = self._new_line(a, c, sign, t.hedge)
-        s, mult = cd.prior_settlement_fen, cd.multiplier
-        rate, erate = int(self._rate[line]), int(self._exch_rate[line])
-        hist, today, cost = (
-            int(self._hist[line]),
-            int(self._today[line]),
-            int(self._cost[line]),
-        )
-        lots, price = t.lots, t.price_fen
-        close_pnl = dm = dem = 0
-        if t.action == "open":
-            m, em = (
-                margin_fen(s * mult * lots, rate),
-                margin_fen(s * mult * lots, erate),
-            )
-            self._buckets.setdefault(line, []).append([lots, price, m, em])
-            today += lots
-            cost += price * lots
-            dm, dem = m, em
-        else:
-            if lots > hist + today:
-                self._reject(t, f"closes {lots} lots of {hist + today} held")
+            line = self._book.n + len(new_lines)
+            self._line_of[key] = line
+            new_lines.append((a, c, side, t.hedge))
+        lots_now = held.get(line)
+        if lots_now is None:
+            lots_now = int(self._book.lots([line])[0]) if line < self._book.n else 0
+        if t.action == "close":
+            if t.lots > lots_now:
+                self._reject(t, f"closes {t.lots} lots of {lots_now} held")
                 return None
-            k = min(lots, hist)  # spec 2.0: historic lots first
-            if k:
-                close_pnl += sign * (price - s) * mult * k
-                dm -= margin_fen(s * mult * hist, rate) - margin_fen(s * mult * (hist - k), rate)
-                dem -= margin_fen(s * mult * hist, erate) - margin_fen(s * mult * (hist - k), erate)
-                hist -= k
-                cost -= s * k
-            rem = lots - k
-            queue = self._buckets.get(line, [])
-            while rem:
-                b = queue[0]
-                take = min(rem, b[0])
-                left = b[0] - take
-                nm, nem = (
-                    margin_fen(s * mult * left, rate),
-                    margin_fen(s * mult * left, erate),
-                )
-                close_pnl += sign * (price - b[1]) * mult * take
-                dm -= b[2] - nm
-                dem -= b[3] - nem
-                cost -= b[1] * take
-                today -= take
-                rem -= take
-                if left:
-                    b[0], b[2], b[3] = left, nm, nem
-                else:
-                    queue.pop(0)
-        self._hist[line], self._today[line], self._lots[line] = (
-            hist,
-            today,
-            hist + today,
+            held[line] = lots_now - t.lots
+            return line, ACTION_CLOSE, t.lots, t.price_fen, t.fee_fen
+        held[line] = lots_now + t.lots
+        return line, ACTION_OPEN, t.lots, t.price_fen, t.fee_fen
+
+    def _apply_trades(
+        self,
+        trades: list[tuple[int, int, int, int, int]],
+        new_lines: list[tuple[int, int, int, bool]],
+    ) -> None:
+        book = self._book
+        if new_lines:
+            a, c, side, hedge = (np.array(x) for x in zip(*new_lines, strict=True))
+            c = c.astype(np.int64)
+            hedge = hedge.astype(np.bool_)
+            rows = book.add_lines(
+                account=a,
+                product=self._c_product[c],
+                multiplier=self._mult[c],
+                side=side,
+                prior_fen=self._prior[c],
+                rate_ppm=self._c_rate[c, hedge.astype(np.int64)]
+                + self.settings.firm_margin_addon_ppm,
+            )
+            self._lines.append(rows.size)
+            self._lines["contract"][rows] = c
+            self._lines["hedge"][rows] = hedge
+            book.last_fen[rows] = self._last[c]
+            book.has_last[rows] = True
+            for ci, r in zip(c.tolist(), rows.tolist(), strict=True):
+                self._extra_of.setdefault(ci, []).append(r)
+        line, action, lots, price, fee = (
+            np.array(x, dtype=np.int64) for x in zip(*trades, strict=True)
         )
-        self._cost[line] = cost
-        self._margin[line] += dm
-        self._exch_margin[line] += dem
-        new_float = sign * mult * (int(self._last[c]) * (hist + today) - cost)
-        d_float = new_float - int(self._float[line])
-        self._float[line] = new_float
-        self._eq_cash[a] += close_pnl - t.fee_fen
-        self._acc_margin[a] += dm
-        self._acc_float[a] += d_float
-        self._member_margin += dem
-        self._member_close_pnl += close_pnl
-        self._member_fees += t.fee_fen
-        self._refresh_limits(np.array([line]))
-        return line, a
+        result = apply_trades(book, self._accounts, TradeBatch.of(line, action, lots, price, fee))
+        rows = result.touched_lines
+        # margins and marks of the touched lines, by the rule functions
+        margin = book.margin(rows)
+        con = self._lines["contract"][rows]
+        hedge = self._lines["hedge"][rows].astype(np.int64)
+        exch = line_margin(
+            book.prior_fen[rows], book.multiplier[rows], book.lots(rows), self._c_rate[con, hedge]
+        )
+        d_margin = margin - self._lines["margin"][rows]
+        d_exch = exch - self._lines["exch_margin"][rows]
+        self._lines["margin"][rows] = margin
+        self._lines["exch_margin"][rows] = exch
+        accts = book.account[rows]
+        add_into(
+            self._margin_ap.reshape(-1),
+            accts * self._margin_ap.shape[1] + book.product[rows],
+            d_margin,
+        )
+        add_into(self._acc_margin, accts, d_margin)
+        add_into(self._member_margin_p, book.product[rows], d_exch)
+        self._remark(rows, self._last[con])
+        self._member_close_pnl += int(result.trade_pnl_fen.sum())
+        self._member_fees += int(fee.sum())
+        self._refresh_limits(rows)
+        self._changed_lines.append(rows)
+        self._changed_accounts.append(result.touched_accounts)
+        self._funds_changed = result.touched_accounts
+        self._dirty["a"].update(ACCOUNT_COLUMNS)
+        self._dirty["p"].update(POSITION_COLUMNS)
+
+    def _remark(self, rows: I64 | slice, price: I64 | int) -> I64:
+        """Floating P&L of ``rows`` (indexes or a slice) at ``price`` (one per row, or
+        one for all); account sums follow. Returns the rows whose mark moved."""
+        book = self._book
+        new = book.marks(price, rows)
+        old = self._lines["float"][rows]
+        delta = new - old
+        moved = np.flatnonzero(delta)
+        book.last_fen[rows] = price
+        if not moved.size:
+            return moved.astype(np.int64)
+        moved_rows = moved + (rows.start or 0) if isinstance(rows, slice) else rows[moved]
+        accts = book.account[moved_rows]
+        if moved.size * 8 >= self._n_acc:
+            self._acc_float += group_sum(accts, delta[moved], self._acc_float.size, "floating")
+        else:
+            add_into(self._acc_float, accts, delta[moved])
+        if self.settings.deduct_floating_losses:
+            loss = np.minimum(new[moved], 0) - np.minimum(old[moved], 0)
+            add_into(self._acc_loss, accts, loss)
+        self._lines["float"][moved_rows] = new[moved]
+        self._changed_accounts.append(accts)
+        return np.asarray(moved_rows, dtype=np.int64)
 
     def _apply_ticks(self, ticks: dict[int, int], now_ts: float) -> None:
-        cidx = np.fromiter(ticks, dtype=np.intp, count=len(ticks))
+        cidx = np.fromiter(ticks, dtype=np.int64, count=len(ticks))
         prices = np.fromiter(ticks.values(), dtype=np.int64, count=len(ticks))
         self._last[cidx] = prices
         self._has_tick[cidx] = True
@@ -810,23 +943,24 @@ class LiveRiskEngine:
                 "row_version",
             )
         )
-        touched = False
-        for c, p in ticks.items():
-            idx = self._lines_of[c]
-            if not len(idx):
-                continue
-            new = self._smult[idx] * (p * self._lots[idx] - self._cost[idx])
-            delta = new - self._float[idx]
-            moved = delta != 0
-            if not moved.any():
-                continue
-            touched = True
-            self._float[idx] = new
-            accts = self._acct[idx]
-            np.add.at(self._acc_float, accts, delta)
-            self._changed_lines.append(idx[moved])
-            self._changed_accounts.append(accts[moved])
-        if touched:
+        bounds = self._slice_of
+        opening = int((bounds[cidx + 1] - bounds[cidx]).sum())
+        moved_parts: list[I64] = []
+        if opening * 2 >= bounds[-1] and bounds[-1] > 1024:
+            # most of the book ticked: one pass, each line at its contract's last price
+            whole = slice(0, int(bounds[-1]))
+            moved_parts.append(self._remark(whole, self._last[self._lines["contract"][whole]]))
+        else:
+            for c, p in zip(cidx.tolist(), prices.tolist(), strict=True):
+                if bounds[c + 1] > bounds[c]:
+                    moved_parts.append(self._remark(slice(int(bounds[c]), int(bounds[c + 1])), p))
+        extra = [r for c in cidx.tolist() for r in self._extra_of.get(c, ())]
+        if extra:
+            rows = np.array(extra, dtype=np.int64)
+            moved_parts.append(self._remark(rows, self._last[self._lines["contract"][rows]]))
+        moved = np.concatenate(moved_parts) if moved_parts else np.zeros(0, np.int64)
+        if moved.size:
+            self._changed_lines.append(moved)
             self._dirty["p"].add("floating_pnl_fen")
             self._dirty["a"].update(
                 (
@@ -834,27 +968,81 @@ class LiveRiskEngine:
                     "dynamic_equity_fen",
                     "available_fen",
                     "risk_ratio_ppm",
+                    "risk_level",
                 )
             )
 
-    def _derive_accounts(self, ix: Any) -> None:
-        """Dynamic equity, available funds and risk ratio of accounts ``ix`` (2.c)."""
-        eq, fl, m = self._eq_cash[ix], self._acc_float[ix], self._acc_margin[ix]
-        used = np.minimum(self._offset[ix], m)
-        dyn = eq + fl
-        avail = eq - (m - used)
-        if self.settings.deduct_floating_losses:  # firm option, spec 2.c / Q9
-            avail = avail + np.minimum(fl, 0)
-        num = m if self.settings.risk_ratio == "margin_over_equity" else dyn - avail
+    def _derive_funds(self, ix: Any) -> None:
+        """equity_cash, offset used and available funds of accounts ``ix`` (2.c).
+
+        Called after fills (and at the start); a tick moves none of them unless the
+        firm deducts floating losses (then ``_derive_accounts`` redoes ``available``).
+        No working orders are modelled, so nothing is frozen.
+        """
+        equity = self._accounts.equity_cash(ix)
+        margin = self._acc_margin[ix]
+        used = offset_used(
+            self._margin_ap[ix], self._offset_value[ix], equity, self.settings.cash_cap_ppm
+        )
+        self._equity[ix] = equity
         self._offset_used[ix] = used
+        self._avail[ix] = available_funds(equity, margin, used, 0, self._deducted_loss(ix))
+
+    def _deducted_loss(self, ix: Any) -> I64 | int:
+        """Σ floating losses of the accounts' losing lines under the firm option (Q9)."""
+        return -self._acc_loss[ix] if self.settings.deduct_floating_losses else 0
+
+    def _derive_accounts(self, ix: Any) -> None:
+        """Dynamic equity, risk ratio and level of accounts ``ix`` (after any change)."""
+        s = self.settings
+        equity = self._equity[ix]
+        margin = self._acc_margin[ix]
+        if s.deduct_floating_losses:
+            self._avail[ix] = available_funds(
+                equity, margin, self._offset_used[ix], 0, self._deducted_loss(ix)
+            )
+        avail = self._avail[ix]
+        dyn = equity + self._acc_float[ix]
         self._dyn[ix] = dyn
-        self._avail[ix] = avail
-        self._ratio[ix] = risk_ratio_ppm(num, dyn)
+        ratio = s.risk_levels.ratio(margin, dyn, avail)
+        self._ratio[ix] = ratio
+        self._level[ix] = s.risk_levels.classify(ratio, avail, dyn)
+
+    def _member_figures(self) -> MemberFigures:
+        base = self._member_base
+        margin = int(self._member_margin_p.sum())
+        prior_cash = base.prior_reserve_fen + base.prior_margin_fen - base.prior_offset_fen
+        cash = (
+            prior_cash
+            + base.deposits_fen
+            - base.withdrawals_fen
+            + base.close_pnl_fen
+            + self._member_close_pnl
+            - base.fees_fen
+            - self._member_fees
+        )
+        offset = (
+            base.prior_offset_fen
+            if self._member_quota is None
+            else int(
+                offset_used(
+                    self._member_margin_p, self._member_quota, cash, self.settings.cash_cap_ppm
+                )
+            )
+        )
+        return replace(
+            base,
+            close_pnl_fen=base.close_pnl_fen + self._member_close_pnl,
+            fees_fen=base.fees_fen + self._member_fees,
+            margin_intraday_fen=margin,
+            offset_intraday_fen=offset,
+        )
 
     def _refresh_limits(self, lines: npt.NDArray[Any]) -> None:
-        limit = np.where(self._hedge[lines], -1, self._c_limit[self._contract[lines]])
-        self._limit[lines] = limit
-        self._limit_dist[lines] = np.where(limit >= 0, limit - self._lots[lines], -1)
+        con = self._lines["contract"][lines]
+        limit = np.where(self._lines["hedge"][lines], -1, self._c_limit[con])
+        self._lines["limit"][lines] = limit
+        self._lines["limit_dist"][lines] = np.where(limit >= 0, limit - self._book.lots(lines), -1)
 
     def _refresh_staleness(self, now_ts: float) -> None:
         stale = (now_ts - self._price_at) > self.settings.stale_after_s
@@ -866,228 +1054,9 @@ class LiveRiskEngine:
             self._dirty["c"].update(("is_stale", "row_version"))
 
 
-# --------------------------------------------------------------------- loading
-POSITION_FRAME_COLUMNS = ["client_code", "contract_code", "side", "hedge", "lots"]
-
-
-def _position_frame(
-    session: Session, day: date, member_code: str | None
-) -> tuple[pd.DataFrame, set[str], set[str]]:
-    """The open lines of ``day`` (of ``member_code``'s clients, if given) from the day's
-    book (``core.db.day_book``, read once and shared with the screens), ordered by
-    contract, client, side (long first), hedge, with the sets of their client and
-    contract codes. Code columns are categorical: mapping them onto the engine's
-    account and contract tables is one lookup per code, not per line."""
-    from core.db.columnar import coded, sort_order
-    from core.db.day_book import day_book, member_lines
-
-    book = day_book(session, day)
-    if member_code is not None:
-        book = member_lines(session, book, member_code)
-    if not len(book):
-        return pd.DataFrame([], columns=POSITION_FRAME_COLUMNS), set(), set()
-    order = sort_order(book.contract, book.client, ~book.is_long, book.hedge)
-    client, contract = book.client[order], book.contract[order]
-    frame = pd.DataFrame(
-        {
-            "client_code": coded(client, book.clients),
-            "contract_code": coded(contract, book.contracts),
-            "side": coded(book.is_long[order].astype(np.int64), ("short", "long")),
-            "hedge": book.hedge[order],
-            "lots": book.lots[order],
-        },
-        columns=POSITION_FRAME_COLUMNS,
-        copy=False,
-    )
-    held = np.bincount(client, minlength=len(book.clients)) > 0
-    used = np.bincount(contract, minlength=len(book.contracts)) > 0
-    clients = {c for c, h in zip(book.clients, held, strict=True) if h}
-    contracts = {c for c, u in zip(book.contracts, used, strict=True) if u}
-    return frame, clients, contracts
-
-
-def load_day_inputs(
-    session: Session,
-    trading_day: date,
-    *,
-    calendar: TradingCalendar | None = None,
-    member_code: str | None = None,
-    position_limits: Mapping[str, int] | None = None,
-) -> DayInputs:
-    """Read the start state of live day ``trading_day`` in a few bulk Core queries.
-
-    Positions and balances are those after the settlement of prev_td(D) (every lot is
-    historic today); prices are S(prev_td(D)); limit prices come from the day's
-    ``settlement_price`` row when the exchange has published them, else from the
-    contract's limit rate (spec Q4). Margin rates are ``rate_settle(prev_td(D))``: the
-    latest ``margin_adjustment`` effective by then, else the general-month rate
-    (period steps of 2.b must be present as adjustments). Today's deposits and
-    withdrawals are folded into ``equity_cash_fen``; today's trades so far are returned
-    for replay. ``position_limits`` maps contract → client limit lots (2.g), if known.
-    Raises InputError when a position's contract has no prior settlement price.
-    """
-    cal = calendar or default_calendar()
-    day = trading_day
-    prev = cal.prev_td(day)
-    limits = position_limits or {}
-    sp_prev, sp_today = aliased(SettlementPrice), aliased(SettlementPrice)
-
-    rates: dict[tuple[str, bool], int] = {}
-    for code, hedge, rate in session.execute(
-        select(
-            MarginAdjustment.contract_code,
-            MarginAdjustment.hedge,
-            MarginAdjustment.rate_ppm,
-        )
-        .where(MarginAdjustment.effective_day <= prev)
-        .order_by(MarginAdjustment.effective_day)
-    ):
-        rates[(code, bool(hedge))] = int(rate)
-
-    contracts: list[ContractDay] = []
-    rows = session.execute(
-        select(
-            Contract.code,
-            Contract.tick_fen,
-            Contract.price_limit_ppm,
-            Contract.general_margin_ppm,
-            Contract.hedge_margin_ppm,
-            Product.multiplier,
-            sp_prev.settlement_fen,
-            sp_today.upper_limit_fen,
-            sp_today.lower_limit_fen,
-        )
-        .join(Product, Product.code == Contract.product_code)
-        .join(
-            sp_prev,
-            (sp_prev.contract_code == Contract.code) & (sp_prev.trading_day == prev),
-        )
-        .outerjoin(
-            sp_today,
-            (sp_today.contract_code == Contract.code) & (sp_today.trading_day == day),
-        )
-        .order_by(Contract.code)
-    )
-    for code, tick, limit_ppm, spec, hedge_ppm, mult, prior, upper, lower in rows:
-        lo, up = limit_prices(int(prior), int(limit_ppm), int(tick))
-        contracts.append(
-            ContractDay(
-                code=code,
-                prior_settlement_fen=int(prior),
-                upper_limit_fen=int(upper) if upper is not None else up,
-                lower_limit_fen=int(lower) if lower is not None else lo,
-                tick_fen=int(tick),
-                multiplier=int(mult),
-                spec_margin_ppm=rates.get((code, False), int(spec)),
-                hedge_margin_ppm=rates.get((code, True), int(hedge_ppm)),
-                position_limit_lots=limits.get(code),
-            )
-        )
-
-    def clients_of_member(stmt: Any, column: Any) -> Any:
-        if member_code is None:
-            return stmt
-        return stmt.join(Client, Client.code == column).where(Client.member_code == member_code)
-
-    positions, held, held_contracts = _position_frame(session, prev, member_code)
-    known = {c.code for c in contracts}
-    unknown = sorted(held_contracts - known)
-    if unknown:
-        raise InputError(
-            f"no settlement price on {prev} for {', '.join(unknown[:5])}",
-            source="settlement_price",
-            field="contract_code",
-        )
-    bal_stmt = clients_of_member(
-        select(ClientBalance.client_code, ClientBalance.balance_fen).where(
-            ClientBalance.trading_day == prev
-        ),
-        ClientBalance.client_code,
-    )
-    from core.db.columnar import fetch_fast
-
-    bal_codes, bal_values = fetch_fast(session, bal_stmt, ("str", "int"))
-    balances = {str(c): int(b) for c, b in zip(bal_codes, bal_values, strict=True)}
-    moves = clients_of_member(
-        select(
-            FundMovement.client_code,
-            FundMovement.kind,
-            func.sum(FundMovement.amount_fen),
-        )
-        .where(
-            FundMovement.trading_day == trading_day,
-            FundMovement.client_code.is_not(None),
-        )
-        .group_by(FundMovement.client_code, FundMovement.kind),
-        FundMovement.client_code,
-    )
-    transfers: dict[str, int] = {}
-    for client, kind, amount in session.execute(moves):
-        sign = 1 if kind == "deposit" else -1
-        transfers[client] = transfers.get(client, 0) + sign * int(amount)
-    codes = sorted(set(balances) | held | set(transfers))
-    accounts = pd.DataFrame(
-        {
-            "client_code": codes,
-            "equity_cash_fen": np.array(
-                [balances.get(c, 0) + transfers.get(c, 0) for c in codes],
-                dtype=np.int64,
-            ),
-        }
-    )
-
-    trade_stmt = clients_of_member(
-        select(
-            Trade.trade_no,
-            Trade.client_code,
-            Trade.contract_code,
-            Trade.side,
-            Trade.action,
-            Trade.lots,
-            Trade.price_fen,
-            Trade.traded_at,
-            Trade.fee_fen,
-            Trade.hedge,
-        )
-        .where(Trade.trading_day == trading_day, Trade.action.in_(("open", "close")))
-        .order_by(Trade.traded_at, Trade.id),
-        Trade.client_code,
-    )
-    midnight = datetime.combine(day, datetime.min.time(), tzinfo=DCE_TZ)
-    trades = tuple(
-        TradeEvent(no, client, con, side, action, int(n), int(px), at or midnight, int(fee), h)
-        for no, client, con, side, action, n, px, at, fee, h in session.execute(trade_stmt)
-    )
-
-    member = MemberFigures()
-    if member_code is not None:
-        hist = session.get(ReserveHistory, (member_code, prev))
-        dep = wd = 0
-        for kind, amount in session.execute(
-            select(FundMovement.kind, func.sum(FundMovement.amount_fen))
-            .where(
-                FundMovement.trading_day == trading_day,
-                FundMovement.member_code == member_code,
-                FundMovement.client_code.is_(None),
-            )
-            .group_by(FundMovement.kind)
-        ):
-            if kind == "deposit":
-                dep = int(amount)
-            else:
-                wd = int(amount)
-        member = MemberFigures(
-            prior_reserve_fen=hist.reserve_fen if hist else 0,
-            prior_margin_fen=hist.margin_fen if hist else 0,
-            prior_offset_fen=hist.offset_fen if hist else 0,
-            deposits_fen=dep,
-            withdrawals_fen=wd,
-        )
-    return DayInputs(
-        trading_day=trading_day,
-        contracts=tuple(contracts),
-        accounts=accounts,
-        positions=positions,
-        member=member,
-        trades=trades,
-    )
+def _column(frame: pd.DataFrame | Mapping[str, Any], name: str, default: Any = None) -> Any:
+    if name in frame:
+        return np.asarray(frame[name])
+    if default is None:
+        raise InputError("missing column", source="live state", field=name)
+    return default

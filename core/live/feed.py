@@ -192,6 +192,8 @@ class ContractDay:
     spec_margin_ppm: int
     hedge_margin_ppm: int
     position_limit_lots: int | None = None
+    product: str = ""
+    """Product code ("" = the code's letters); receipts offset a product's margin."""
 
     def check_price(self, price_fen: int) -> str | None:
         """Why ``price_fen`` is refused: "malformed", "out_of_limit" or None."""

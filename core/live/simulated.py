@@ -36,17 +36,19 @@ from core.live.feed import (
     validate_event,
 )
 from core.live.snapshot import RiskSnapshot
+from core.rules.sides import LONG, SHORT, SIDE_NAMES
 
 
 class SimulatedMarket:
     """A FeedSource producing ticks and trades at ``events_per_second`` (clock time).
 
     ``holdings`` are the clients' open lines (indices into ``client_codes`` and
-    ``contracts``, side ±1, hedge flag, lots); trades never close more than a client
-    holds. ``lock_every_s`` is the mean time between limit locks (None: never),
-    ``lock_seconds`` the range of a lock's length, ``reversion`` the pull back towards
-    the prior settlement (0: a plain random walk), ``new_line_share`` the share of opens
-    in a contract the client may not hold yet. Single-threaded, like every source.
+    ``contracts``, side code of ``core.rules.sides``, hedge flag, lots); trades never
+    close more than a client holds. ``lock_every_s`` is the mean time between limit
+    locks (None: never), ``lock_seconds`` the range of a lock's length, ``reversion``
+    the pull back towards the prior settlement (0: a plain random walk),
+    ``new_line_share`` the share of opens in a contract the client may not hold yet.
+    Single-threaded, like every source.
     """
 
     def __init__(
@@ -245,7 +247,7 @@ class SimulatedMarket:
                 c_new = rng.randrange(len(self._contracts))
                 self._h_acct.append(self._h_acct[i])
                 self._h_con.append(c_new)
-                self._h_side.append(rng.choice((1, -1)))
+                self._h_side.append(rng.choice((LONG, SHORT)))
                 self._h_hedge.append(False)
                 self._h_lots.append(0)
                 self._h_base.append(0)
@@ -256,7 +258,7 @@ class SimulatedMarket:
             trade_no=f"S{k:010d}",
             client_code=self._clients[self._h_acct[i]],
             contract=self._contracts[c].code,
-            side="long" if self._h_side[i] > 0 else "short",
+            side=SIDE_NAMES[self._h_side[i]],
             action=action,
             lots=lots,
             price_fen=self._move(c),

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from core.rules.settlement import intraday_reserve_fen
+
 Column = npt.NDArray[Any]
 
 
@@ -81,7 +83,9 @@ class MemberFigures:
     """The member's intraday reserve at the exchange (spec 2.c, member formula), fen.
 
     reserve_intraday = R(prev) + deposits − withdrawals + close_pnl − fees
-                       − (margin_intraday − M(prev)) + (offset_intraday − O(prev))
+                       − (margin_intraday − M(prev)) + (offset_intraday − O(prev)),
+    computed by ``core.rules.settlement.intraday_reserve_fen`` (the reserve identity of
+    the daily settlement, with the intraday margin and offset).
     """
 
     prior_reserve_fen: int = 0
@@ -96,14 +100,16 @@ class MemberFigures:
 
     @property
     def reserve_intraday_fen(self) -> int:
-        return (
-            self.prior_reserve_fen
-            + self.deposits_fen
-            - self.withdrawals_fen
-            + self.close_pnl_fen
-            - self.fees_fen
-            - (self.margin_intraday_fen - self.prior_margin_fen)
-            + (self.offset_intraday_fen - self.prior_offset_fen)
+        return intraday_reserve_fen(
+            prior_reserve_fen=self.prior_reserve_fen,
+            prior_margin_fen=self.prior_margin_fen,
+            prior_offset_fen=self.prior_offset_fen,
+            deposits_fen=self.deposits_fen,
+            withdrawals_fen=self.withdrawals_fen,
+            close_pnl_fen=self.close_pnl_fen,
+            fees_fen=self.fees_fen,
+            margin_fen=self.margin_intraday_fen,
+            offset_fen=self.offset_intraday_fen,
         )
 
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from core.errors import ConfigError
-from core.rules.forced_reduction import load_param_section
 from core.rules.margin_schedule import rate_to_ppm
+from core.rules.params import load_param_section
 
 
 def firm_margin_addon_ppm(path: Path | None = None) -> int:

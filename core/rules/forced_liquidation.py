@@ -24,7 +24,8 @@ import numpy.typing as npt
 
 from core.errors import ConfigError
 from core.money import fen_to_str, parse_yuan
-from core.rules.forced_reduction import load_param_section, pct_to_decimal
+from core.rules.forced_reduction import pct_to_decimal
+from core.rules.params import load_param_section
 
 Int64Array = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

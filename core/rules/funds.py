@@ -27,20 +27,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from core.errors import RiskDeskError
-from core.money import Fen, half_up_div, round_half_up_fen
+from core.money import (
+    INT64_SAFE,
+    Fen,
+    group_sum,
+    half_up_div,
+    max_abs,
+    mul_half_up,
+    round_half_up_fen,
+)
+from core.rules.day_inputs import ACTION_CLOSE, ACTION_DELIVER, ACTION_OPEN
 from core.rules.margin_schedule import PPM
+from core.rules.sides import LONG, SHORT, sign_of
 
 I64 = npt.NDArray[np.int64]
 Side = Literal["long", "short"]
 ACTIONS = ("open", "close", "deliver")
-ACTION_OPEN, ACTION_CLOSE, ACTION_DELIVER = 0, 1, 2
-_INT64_SAFE = 2**62
 _DEC_PREC = 60
 
 
@@ -54,10 +62,6 @@ class OverCloseError(RiskDeskError):
         self.line = line
         where = f"line {line}, " if line is not None else ""
         super().__init__(f"{where}trade {trade}: closes {requested} lots but only {held} are open")
-
-
-class MoneyOverflowError(RiskDeskError):
-    """A vectorised money total could leave int64; the batch was not applied."""
 
 
 # =============================================================================
@@ -388,77 +392,172 @@ def interest_fen(
 # =============================================================================
 # Vectorised implementation (int64 fen columns, many accounts)
 # =============================================================================
+#
+# Each rule below is ONE function over arrays; the daily settlement
+# (core.rules.daily_settlement), the live engine (core.live.engine) and the previews call
+# these, never a formula of their own (STYLE B11).
 
 
-def _mul_half_up(factors: Sequence[I64], den: int) -> I64:
-    """Element-wise round_half_up(Π factors ÷ den), exact; int64 where safe, else Python
-    int.
+def line_margin(
+    price_fen: npt.ArrayLike,
+    multiplier: npt.ArrayLike,
+    lots: npt.ArrayLike,
+    rate_ppm: npt.ArrayLike,
+) -> I64:
+    """Margin of position lines: half_up(price × mult × lots × rate ÷ 10^6) per line (2.a).
 
-    The fast path needs the product of the factors' maxima below 2^62; otherwise rows
-    whose own product could overflow are redone in exact Python integers.
+    ``price_fen`` is S(prev_td(D)) intraday (every lot, historic or new, spec 2.a) and
+    S(D) at settlement; ``rate_ppm`` the matching rate. One line is one money line: its
+    lots are rounded together, so a fully closed line carries exactly zero.
     """
-    arrays = [np.asarray(f, dtype=np.int64) for f in factors]
-    n = arrays[0].shape[0]
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    bound = 1
-    for a in arrays:
-        bound *= int(np.abs(a).max())
-    if bound < _INT64_SAFE:
-        prod = arrays[0].copy()
-        for a in arrays[1:]:
-            prod *= a
-        return half_up_div(prod, den)
-    est = np.ones(n, dtype=np.float64)
-    for a in arrays:
-        est *= np.abs(a).astype(np.float64)
-    risky = est >= _INT64_SAFE / 4
-    safe = ~risky
-    out = np.zeros(n, dtype=np.int64)
-    if safe.any():
-        prod = arrays[0][safe].copy()
-        for a in arrays[1:]:
-            prod *= a[safe]
-        out[safe] = half_up_div(prod, den)
-    for i in np.flatnonzero(risky):
-        num = 1
-        for a in arrays:
-            num *= int(a[i])
-        q, r = divmod(abs(num), den)
-        q += 2 * r >= den
-        value = q if num >= 0 else -q
-        if abs(value) >= 2**63:
-            raise MoneyOverflowError(f"row {i}: money line {value} fen exceeds int64")
-        out[i] = value
-    return out
+    return mul_half_up((price_fen, multiplier, lots, rate_ppm), PPM)
 
 
-def _check_sum_bound(values: I64, what: str, groups: I64 | None = None) -> None:
-    """Raise MoneyOverflowError if a sum of ``values`` (per group) could leave int64."""
-    if not values.size or int(np.abs(values).max()) * values.size < 2**63:
-        return
-    if groups is not None:
-        # float64 estimate of each group's magnitude; 2^62 leaves room for its error
-        mags = np.bincount(groups, weights=np.abs(values).astype(np.float64))
-        if mags.max() < 2.0**62:
-            return
-    raise MoneyOverflowError(f"{what}: a sum of {values.size} lines could exceed int64")
+def mark_to_market(
+    price_fen: npt.ArrayLike,
+    prior_fen: npt.ArrayLike,
+    hist_lots: npt.ArrayLike,
+    today_lots: npt.ArrayLike,
+    today_cost: npt.ArrayLike,
+    multiplier: npt.ArrayLike,
+    sign: npt.ArrayLike,
+) -> I64:
+    """P&L of the lots still open, marked to ``price_fen`` (spec 2.d position P&L).
+
+    Historic lots against S(prev), today's lots against their open prices
+    (``today_cost`` = Σ open price × lots left): sign × mult × ((price − prior) × hist +
+    price × today − today_cost). Intraday with the last price it is the floating P&L;
+    at S(D) it is the settlement's position P&L (the same fen, by construction). Exact.
+    """
+    price = np.asarray(price_fen, dtype=np.int64)
+    prior = np.asarray(prior_fen, dtype=np.int64)
+    hist = np.asarray(hist_lots, dtype=np.int64)
+    today = np.asarray(today_lots, dtype=np.int64)
+    cost = np.asarray(today_cost, dtype=np.int64)
+    mult = np.asarray(multiplier, dtype=np.int64)
+    p = max_abs(price)
+    bound = ((p + max_abs(prior)) * max_abs(hist) + p * max_abs(today) + max_abs(cost)) * max_abs(
+        mult
+    )
+    if bound < INT64_SAFE:  # one int64 pass (the common case: prices × lots × mult ≪ 2^62)
+        inner = (price - prior) * hist + price * today - cost
+        return np.asarray(inner * mult * np.asarray(sign, dtype=np.int64), dtype=np.int64)
+    diff = (price - prior).astype(np.int64)
+    return (
+        mul_half_up((diff, hist, mult, sign), 1)
+        + mul_half_up((price, today, mult, sign), 1)
+        - mul_half_up((cost, mult, sign), 1)
+    ).astype(np.int64)
 
 
-@dataclass
+def offset_used(
+    margin_by_product: npt.ArrayLike,
+    offset_value: npt.ArrayLike,
+    cash_fen: npt.ArrayLike,
+    cash_cap_ppm: int | None,
+) -> I64:
+    """Receipt offset used per account (rows of (accounts × products) matrices, 2.c).
+
+    Per product min(offset value, that product's margin), at least 0 (receipts never
+    cover another product's margin, Q7), summed, then capped at half_up(cap × cash ÷
+    10^6), at least 0 (``cash_cap_ppm`` None = no cap). ``cash_fen`` is equity_cash
+    intraday and the day's cash at settlement; the member's offset uses the same rule.
+    """
+    margin = np.asarray(margin_by_product, dtype=np.int64)
+    value = np.asarray(offset_value, dtype=np.int64)
+    used = np.minimum(value, margin).clip(min=0).sum(axis=-1).astype(np.int64)
+    if cash_cap_ppm is not None:
+        used = np.minimum(used, offset_cap(cash_fen, cash_cap_ppm))
+    return np.asarray(used, dtype=np.int64)
+
+
+def offset_cap(cash_fen: npt.ArrayLike, cash_cap_ppm: int) -> I64:
+    """The receipt offset's cash cap: half_up(cap × cash ÷ 10^6), at least 0 (2.c)."""
+    cash = np.atleast_1d(np.asarray(cash_fen, dtype=np.int64))
+    cap = np.maximum(mul_half_up((cash, np.full(cash.shape, cash_cap_ppm)), PPM), 0)
+    return cap.reshape(np.shape(cash_fen)).astype(np.int64)
+
+
+def available_funds(
+    cash_fen: npt.ArrayLike,
+    margin_fen: npt.ArrayLike,
+    offset_used_fen: npt.ArrayLike,
+    frozen_fen: npt.ArrayLike = 0,
+    floating_loss_fen: npt.ArrayLike = 0,
+) -> I64:
+    """cash − (margin − offset used) − frozen − deducted floating loss (spec 2.c, 2.d).
+
+    A client's available funds (cash = equity_cash intraday, today's balance at
+    settlement) and a member's settlement reserve R = cash − M + O are this one
+    identity. ``floating_loss_fen`` is ≥ 0 and only non-zero under the firm option
+    "deduct floating losses intraday" (Q9).
+    """
+    return (
+        np.asarray(cash_fen, dtype=np.int64)
+        - (np.asarray(margin_fen, dtype=np.int64) - np.asarray(offset_used_fen, dtype=np.int64))
+        - np.asarray(frozen_fen, dtype=np.int64)
+        - np.asarray(floating_loss_fen, dtype=np.int64)
+    ).astype(np.int64)
+
+
+def offset_value_matrix(
+    account: npt.ArrayLike,
+    product: npt.ArrayLike,
+    tons: npt.ArrayLike,
+    base_fen: npt.ArrayLike,
+    haircut_ppm: int,
+    n_accounts: int,
+    n_products: int,
+) -> I64:
+    """Offset value per (account, product), half up once per product line (spec 2.c)."""
+    acc = np.asarray(account, dtype=np.int64)
+    prod = np.asarray(product, dtype=np.int64)
+    if not acc.size:
+        return np.zeros((n_accounts, n_products), dtype=np.int64)
+    raw = mul_half_up(
+        (
+            np.asarray(tons, np.int64),
+            np.asarray(base_fen, np.int64),
+            np.full(acc.size, haircut_ppm, np.int64),
+        ),
+        1,
+    )
+    num = group_sum(acc * n_products + prod, raw, n_accounts * n_products, "receipt offset")
+    return half_up_div(num, PPM).reshape(n_accounts, n_products)
+
+
+_LINE_FIELDS = (
+    "account",
+    "product",
+    "multiplier",
+    "side",
+    "sign",
+    "prior_fen",
+    "rate_ppm",
+    "hist_lots",
+    "today_lots",
+    "today_cost",
+    "last_fen",
+    "has_last",
+)
+
+
+@dataclass(eq=False)
 class LineBook:
-    """Position lines of many accounts as int64 columns, sorted by (account, product).
+    """Position lines of many accounts as int64 columns; row i is the caller's line i.
 
-    Prices in fen, rates in ppm. ``hist_lots``/``today_lots`` are the lots still open;
-    ``today_cost`` is Σ open price (fen) × lots left of today's lots (for marks).
-    Today's opens are also kept lot-queue style (``ol_*``) for first-in-first-out
-    closes. ``order[row]`` is the caller's index of a book row; ``row_of[index]`` the
-    inverse. Mutable state owned by one thread (the engine thread); not thread-safe.
+    Prices in fen, rates in ppm, ``side`` in ``core.rules.sides`` codes (``sign`` is
+    derived from it once, for the P&L formulas). ``hist_lots``/``today_lots`` are the
+    lots still open; ``today_cost`` is Σ open price (fen) × lots left of today's lots.
+    Today's opens are also kept queue style (``ol_*``) for first-in-first-out closes.
+    Lines can be added (``add_lines``, amortised O(1) per line). Mutable state owned by
+    one thread (the engine's or the settlement's); not thread-safe.
     """
 
     account: I64
     product: I64
     multiplier: I64
+    side: I64
     sign: I64
     prior_fen: I64
     rate_ppm: I64
@@ -469,15 +568,13 @@ class LineBook:
     has_last: npt.NDArray[np.bool_]
     n_accounts: int
     n_products: int
-    order: I64
-    row_of: I64
-    acct_start: I64
-    acct_end: I64
     ol_line: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
     ol_lots: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
     ol_price: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
     ol_seq: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
     next_seq: int = 0
+    _buffers: dict[str, npt.NDArray[Any]] = field(default_factory=dict, repr=False)
+    _by_account: tuple[I64, I64] | None = field(default=None, repr=False)
 
     @classmethod
     def from_arrays(
@@ -486,38 +583,55 @@ class LineBook:
         account: npt.ArrayLike,
         product: npt.ArrayLike,
         multiplier: npt.ArrayLike,
-        sign: npt.ArrayLike,
+        side: npt.ArrayLike,
         prior_fen: npt.ArrayLike,
         rate_ppm: npt.ArrayLike,
         hist_lots: npt.ArrayLike,
         n_accounts: int,
         n_products: int,
+        today_lots: npt.ArrayLike | None = None,
+        today_open_price_fen: npt.ArrayLike | None = None,
         last_fen: npt.ArrayLike | None = None,
     ) -> LineBook:
-        """A book at the start of a day (no opens yet); ValueError on bad columns."""
+        """A book at a point of the day; ValueError on bad columns.
+
+        ``today_lots`` opened today at the average ``today_open_price_fen`` (default
+        none) become one queue entry per line, after the historic lots.
+        """
         acc = np.asarray(account, dtype=np.int64)
-        prod = np.asarray(product, dtype=np.int64)
         n = acc.shape[0]
         cols = {
+            "product": np.asarray(product, dtype=np.int64),
             "multiplier": np.asarray(multiplier, dtype=np.int64),
-            "sign": np.asarray(sign, dtype=np.int64),
+            "side": np.asarray(side, dtype=np.int64),
             "prior_fen": np.asarray(prior_fen, dtype=np.int64),
             "rate_ppm": np.asarray(rate_ppm, dtype=np.int64),
             "hist_lots": np.asarray(hist_lots, dtype=np.int64),
+            "today_lots": (
+                np.zeros(n, np.int64)
+                if today_lots is None
+                else np.asarray(today_lots, dtype=np.int64)
+            ),
+            "open_price": (
+                np.zeros(n, np.int64)
+                if today_open_price_fen is None
+                else np.asarray(today_open_price_fen, dtype=np.int64)
+            ),
         }
         for name, col in cols.items():
             if col.shape != (n,):
                 raise ValueError(f"{name}: expected {n} rows, got shape {col.shape}")
-        if prod.shape != (n,):
-            raise ValueError(f"product: expected {n} rows")
         if n and (acc.min() < 0 or acc.max() >= n_accounts):
             raise ValueError("account index out of range")
+        prod = cols["product"]
         if n and (prod.min() < 0 or prod.max() >= n_products):
             raise ValueError("product index out of range")
-        if (cols["hist_lots"] < 0).any() or (cols["multiplier"] <= 0).any():
-            raise ValueError("lots must be >= 0 and multipliers > 0")
-        if not np.isin(cols["sign"], (-1, 1)).all():
-            raise ValueError("sign must be +1 (long) or -1 (short)")
+        if (cols["hist_lots"] < 0).any() or (cols["today_lots"] < 0).any():
+            raise ValueError("lots must be >= 0")
+        if (cols["multiplier"] <= 0).any():
+            raise ValueError("multipliers must be > 0")
+        if not np.isin(cols["side"], (LONG, SHORT)).all():
+            raise ValueError("side must be 0 (long) or 1 (short)")
         if last_fen is None:
             last = np.zeros(n, dtype=np.int64)
             has_last = np.zeros(n, dtype=np.bool_)
@@ -525,46 +639,145 @@ class LineBook:
             last = np.asarray(last_fen, dtype=np.int64)
             has_last = last >= 0
             last = np.where(has_last, last, 0)
-        order = np.lexsort((prod, acc)).astype(np.int64)
-        row_of = np.empty(n, dtype=np.int64)
-        row_of[order] = np.arange(n, dtype=np.int64)
-        acc_s = acc[order]
-        ids = np.arange(n_accounts, dtype=np.int64)
-        return cls(
-            account=acc_s,
-            product=prod[order],
-            multiplier=cols["multiplier"][order],
-            sign=cols["sign"][order],
-            prior_fen=cols["prior_fen"][order],
-            rate_ppm=cols["rate_ppm"][order],
-            hist_lots=cols["hist_lots"][order],
-            today_lots=np.zeros(n, dtype=np.int64),
-            today_cost=np.zeros(n, dtype=np.int64),
-            last_fen=last[order],
-            has_last=has_last[order],
+        today = cols["today_lots"]
+        opened = np.flatnonzero(today > 0)
+        book = cls(
+            account=acc,
+            product=prod,
+            multiplier=cols["multiplier"],
+            side=cols["side"],
+            sign=sign_of(cols["side"]),
+            prior_fen=cols["prior_fen"],
+            rate_ppm=cols["rate_ppm"],
+            hist_lots=cols["hist_lots"],
+            today_lots=today,
+            today_cost=mul_half_up((cols["open_price"], today), 1),
+            last_fen=last,
+            has_last=has_last,
             n_accounts=n_accounts,
             n_products=n_products,
-            order=order,
-            row_of=row_of,
-            acct_start=np.searchsorted(acc_s, ids, side="left").astype(np.int64),
-            acct_end=np.searchsorted(acc_s, ids, side="right").astype(np.int64),
+            ol_line=opened.astype(np.int64),
+            ol_lots=today[opened],
+            ol_price=cols["open_price"][opened],
+            ol_seq=np.arange(opened.size, dtype=np.int64),
+            next_seq=int(opened.size),
         )
+        book._buffers = {name: getattr(book, name) for name in _LINE_FIELDS}
+        return book
 
-    def rows_of_accounts(self, accounts: I64) -> I64:
-        """Book rows of the given accounts (sorted unique ids), in book order."""
-        starts, ends = self.acct_start[accounts], self.acct_end[accounts]
+    @property
+    def n(self) -> int:
+        """Number of lines."""
+        return int(self.account.shape[0])
+
+    def lots(self, rows: npt.ArrayLike | None = None) -> I64:
+        """Open lots (historic + today's) of ``rows`` (all by default)."""
+        sl: Any = slice(None) if rows is None else rows
+        return np.asarray(self.hist_lots[sl] + self.today_lots[sl], dtype=np.int64)
+
+    def add_lines(
+        self,
+        *,
+        account: npt.ArrayLike,
+        product: npt.ArrayLike,
+        multiplier: npt.ArrayLike,
+        side: npt.ArrayLike,
+        prior_fen: npt.ArrayLike,
+        rate_ppm: npt.ArrayLike,
+    ) -> I64:
+        """Append empty lines (no lots yet); their row indices. Capacity doubles as
+        needed, so adding lines one batch at a time stays cheap on a million-line book."""
+        values: dict[str, npt.NDArray[Any]] = {
+            "account": np.asarray(account, dtype=np.int64),
+            "product": np.asarray(product, dtype=np.int64),
+            "multiplier": np.asarray(multiplier, dtype=np.int64),
+            "side": np.asarray(side, dtype=np.int64),
+            "prior_fen": np.asarray(prior_fen, dtype=np.int64),
+            "rate_ppm": np.asarray(rate_ppm, dtype=np.int64),
+        }
+        k = values["account"].shape[0]
+        if k and (values["account"].min() < 0 or values["account"].max() >= self.n_accounts):
+            raise ValueError("account index out of range")
+        if k and (values["product"].min() < 0 or values["product"].max() >= self.n_products):
+            raise ValueError("product index out of range")
+        values["sign"] = sign_of(values["side"])
+        old = self.n
+        new_n = old + k
+        for name in _LINE_FIELDS:
+            buf = self._buffers.get(name)
+            current = getattr(self, name)
+            if buf is None or buf.shape[0] < new_n or current.base is not buf:
+                grown = np.zeros(max(2 * new_n, 1024), dtype=current.dtype)
+                grown[:old] = current
+                buf = grown
+                self._buffers[name] = buf
+            buf[old:new_n] = values.get(name, 0)
+            setattr(self, name, buf[:new_n])
+        self._by_account = None
+        return np.arange(old, new_n, dtype=np.int64)
+
+    def rows_of_accounts(self, accounts: npt.ArrayLike) -> I64:
+        """Rows of the given accounts (sorted unique ids), grouped by account."""
+        if self._by_account is None:
+            order = np.argsort(self.account, kind="stable").astype(np.int64)
+            bounds = np.searchsorted(self.account[order], np.arange(self.n_accounts + 1)).astype(
+                np.int64
+            )
+            self._by_account = (order, bounds)
+        order, bounds = self._by_account
+        ids = np.asarray(accounts, dtype=np.int64)
+        starts, ends = bounds[ids], bounds[ids + 1]
         lens = ends - starts
         total = int(lens.sum())
         if total == 0:
             return np.zeros(0, dtype=np.int64)
         offsets = np.repeat(starts - np.cumsum(lens) + lens, lens)
-        return (offsets + np.arange(total, dtype=np.int64)).astype(np.int64)
+        return order[offsets + np.arange(total, dtype=np.int64)]
+
+    def margin(
+        self, rows: npt.ArrayLike | None = None, price_fen: npt.ArrayLike | None = None
+    ) -> I64:
+        """``line_margin`` of ``rows`` at ``price_fen`` (default the prior settlement,
+        i.e. the intraday margin of spec 2.a) and the book's rates."""
+        sl: Any = slice(None) if rows is None else rows
+        price = self.prior_fen[sl] if price_fen is None else price_fen
+        return line_margin(price, self.multiplier[sl], self.lots(sl), self.rate_ppm[sl])
+
+    def marks(self, price_fen: npt.ArrayLike, rows: npt.ArrayLike | slice | None = None) -> I64:
+        """``mark_to_market`` of ``rows`` at ``price_fen`` (one price per row)."""
+        sl: Any = slice(None) if rows is None else rows
+        return mark_to_market(
+            price_fen,
+            self.prior_fen[sl],
+            self.hist_lots[sl],
+            self.today_lots[sl],
+            self.today_cost[sl],
+            self.multiplier[sl],
+            self.sign[sl],
+        )
 
     def compact_open_queue(self) -> None:
         """Drop fully closed open-lot rows (between batches, when many are empty)."""
         keep = self.ol_lots > 0
         self.ol_line, self.ol_lots = self.ol_line[keep], self.ol_lots[keep]
         self.ol_price, self.ol_seq = self.ol_price[keep], self.ol_seq[keep]
+
+
+def by_account_product(book: LineBook, rows: I64, values: I64, accounts: I64 | None = None) -> I64:
+    """Dense (accounts × products) sums of per-row ``values`` (exact, overflow-checked).
+
+    ``accounts`` (sorted unique ids) selects and orders the matrix rows; the book's
+    rows must belong to them. Default: every account.
+    """
+    acc = book.account[rows]
+    if accounts is None:
+        n_acc, local = book.n_accounts, acc
+    else:
+        n_acc, local = accounts.size, np.searchsorted(accounts, acc)
+    keys = local * book.n_products + book.product[rows]
+    return group_sum(keys, values, n_acc * book.n_products, "account total").reshape(
+        n_acc, book.n_products
+    )
 
 
 @dataclass
@@ -585,20 +798,22 @@ class AccountBook:
 
         return cls(z(), z(), z(), z(), z(), z())
 
-    def equity_cash(self, idx: I64 | None = None) -> I64:
-        sl = slice(None) if idx is None else idx
-        return (
+    def equity_cash(self, idx: npt.ArrayLike | None = None) -> I64:
+        """balance + deposits − withdrawals + close P&L − fees (spec 2.c equity_cash)."""
+        sl: Any = slice(None) if idx is None else idx
+        return np.asarray(
             self.balance[sl]
             + self.deposits[sl]
             - self.withdrawals[sl]
             + self.close_pnl[sl]
-            - self.fees[sl]
-        ).astype(np.int64)
+            - self.fees[sl],
+            dtype=np.int64,
+        )
 
 
 @dataclass(frozen=True)
 class TradeBatch:
-    """Trades in arrival order: ``line`` is the caller's line index, ``action`` 0/1/2 =
+    """Trades in arrival order: ``line`` is the book row, ``action`` 0/1/2 =
     open/close/deliver, price and fee in fen (fee = money for the whole trade)."""
 
     line: I64
@@ -629,10 +844,11 @@ class TradeBatch:
 
 @dataclass(frozen=True)
 class TradeBatchResult:
-    """Close P&L per trade (fen, 0 for opens, batch order); accounts touched."""
+    """Close P&L per trade (fen, 0 for opens, batch order); accounts and lines touched."""
 
     trade_pnl_fen: I64
     touched_accounts: I64
+    touched_lines: I64
 
 
 def _segment_starts(keys: I64) -> I64:
@@ -643,11 +859,10 @@ def _segment_starts(keys: I64) -> I64:
 
 def _over_close_at(book: LineBook, batch: TradeBatch, trade: int) -> OverCloseError:
     """The error for a close that comes before the opens it would need (slow path)."""
-    line = int(batch.line[trade])
-    row = int(book.row_of[line])
+    row = int(batch.line[trade])
     held = int(book.hist_lots[row] + book.today_lots[row])
     for t in range(trade):
-        if int(batch.line[t]) == line:
+        if int(batch.line[t]) == row:
             step = int(batch.lots[t])
             held += step if int(batch.action[t]) == ACTION_OPEN else -step
     return OverCloseError(trade, held, int(batch.lots[trade]))
@@ -663,12 +878,15 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
     """
     n_tr = batch.line.shape[0]
     if n_tr == 0:
-        return TradeBatchResult(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        empty = np.zeros(0, np.int64)
+        return TradeBatchResult(empty, empty, empty)
     if (batch.lots < 0).any():
         raise ValueError(f"trade {int(np.flatnonzero(batch.lots < 0)[0])}: negative lots")
     if not np.isin(batch.action, (ACTION_OPEN, ACTION_CLOSE, ACTION_DELIVER)).all():
         raise ValueError("unknown trade action code")
-    rows = book.row_of[batch.line]
+    rows = batch.line
+    if rows.size and (rows.min() < 0 or rows.max() >= book.n):
+        raise ValueError("trade on an unknown line")
     seq = np.arange(n_tr, dtype=np.int64)
     o = np.lexsort((seq, rows))
     t_row, t_seq = rows[o], seq[o]
@@ -677,13 +895,12 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
     is_open = t_act == ACTION_OPEN
 
     # Queue elements of touched lines: historic, existing opens, this batch's opens.
-    mask = np.zeros(book.account.shape[0], dtype=np.bool_)
-    mask[touched] = True
-    ex = (
-        np.flatnonzero(mask[book.ol_line] & (book.ol_lots > 0))
-        if book.ol_line.size
-        else (np.zeros(0, np.int64))
-    )
+    if book.ol_line.size:
+        mask = np.zeros(book.n, dtype=np.bool_)
+        mask[touched] = True
+        ex = np.flatnonzero(mask[book.ol_line] & (book.ol_lots > 0))
+    else:
+        ex = np.zeros(0, np.int64)
     q_line = np.concatenate((touched, book.ol_line[ex], t_row[is_open]))
     q_group = np.concatenate(
         (
@@ -740,7 +957,7 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
             m = int(np.flatnonzero(early)[0])
             raise _over_close_at(book, batch, int(c_seq[k[m]]))
         rowk = c_row[k]
-        seg = _mul_half_up(
+        seg = mul_half_up(
             (
                 length,
                 (c_price[k] - q_basis[j]).astype(np.int64),
@@ -781,7 +998,9 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
     acc = book.account[rows]
     np.add.at(accounts.close_pnl, acc, trade_pnl)
     np.add.at(accounts.fees, acc, batch.fee_fen)
-    return TradeBatchResult(trade_pnl, np.unique(acc))
+    if book.ol_line.size > 4 * max(int(book.ol_lots.astype(np.bool_).sum()), 1024):
+        book.compact_open_queue()
+    return TradeBatchResult(trade_pnl, np.unique(acc), touched)
 
 
 @dataclass(frozen=True)
@@ -796,52 +1015,6 @@ class FundsArrays:
     available: I64
 
 
-def offset_value_matrix(
-    account: npt.ArrayLike,
-    product: npt.ArrayLike,
-    tons: npt.ArrayLike,
-    base_fen: npt.ArrayLike,
-    haircut_ppm: int,
-    n_accounts: int,
-    n_products: int,
-) -> I64:
-    """Offset value per (account, product), half up once per product line (spec 2.c)."""
-    acc = np.asarray(account, dtype=np.int64)
-    prod = np.asarray(product, dtype=np.int64)
-    num = np.zeros(n_accounts * n_products, dtype=np.int64)
-    if acc.size:
-        raw = _mul_half_up(
-            (
-                np.asarray(tons, np.int64),
-                np.asarray(base_fen, np.int64),
-                np.full(acc.size, haircut_ppm, np.int64),
-            ),
-            1,
-        )
-        cells = acc * n_products + prod
-        _check_sum_bound(raw, "receipt offset", cells)
-        np.add.at(num, cells, raw)
-    return half_up_div(num, PPM).reshape(n_accounts, n_products)
-
-
-def _group_by_account_product(
-    book: LineBook, rows: I64, line_values: Sequence[I64], n_acc: int, acc_local: I64
-) -> list[I64]:
-    """Dense (accounts × products) sums of per-row values by (account, product)."""
-    out = []
-    keys = book.account[rows] * book.n_products + book.product[rows]
-    starts = _segment_starts(keys)
-    g_acc = acc_local[starts] if starts.size else starts
-    g_prod = book.product[rows[starts]] if starts.size else starts
-    for vals in line_values:
-        _check_sum_bound(vals, "group sum", keys)
-        dense = np.zeros((n_acc, book.n_products), dtype=np.int64)
-        if starts.size:
-            dense[g_acc, g_prod] = np.add.reduceat(vals, starts)
-        out.append(dense)
-    return out
-
-
 def intraday_funds(
     book: LineBook,
     accounts: AccountBook,
@@ -853,51 +1026,35 @@ def intraday_funds(
 ) -> FundsArrays:
     """Intraday available funds of all accounts (or the sorted unique ids in ``only``).
 
-    Same rules and fen as ``client_funds``: margin line = half_up(S(prev) × mult × lots
-    × rate_ppm ÷ 10^6); offset per product min(value, margin); total capped at
-    half_up(cap_ppm × equity ÷ 10^6), ≥ 0 (``None`` = no cap). ``offset_value`` is the
-    (accounts × products) matrix of ``offset_value_matrix``.
+    Same rules and fen as ``client_funds``: ``line_margin`` at S(prev) and the open
+    rate; ``offset_used`` per product against ``offset_value`` (the (accounts ×
+    products) matrix of ``offset_value_matrix``) capped by equity_cash;
+    ``available_funds``; with the firm option, losing lines' floating losses at their
+    last price are deducted (lines without a last price add nothing).
     """
     ids = (
         np.arange(book.n_accounts, dtype=np.int64)
         if only is None
         else np.asarray(only, dtype=np.int64)
     )
-    rows = (
-        np.arange(book.account.size, dtype=np.int64)
-        if only is None
-        else (book.rows_of_accounts(ids))
-    )
-    acc_local = book.account[rows] if only is None else np.searchsorted(ids, book.account[rows])
-    lots = book.hist_lots[rows] + book.today_lots[rows]
-    margin_line = _mul_half_up(
-        (book.prior_fen[rows], book.multiplier[rows], lots, book.rate_ppm[rows]), PPM
-    )
-    values = [margin_line]
-    if deduct_floating_loss:
-        last = book.last_fen[rows]
-        mark = (
-            (last - book.prior_fen[rows]) * book.hist_lots[rows]
-            + last * book.today_lots[rows]
-            - book.today_cost[rows]
-        )
-        fl = mark * book.multiplier[rows] * book.sign[rows]
-        values.append(np.where(book.has_last[rows], np.minimum(fl, 0), 0).astype(np.int64))
-    dense = _group_by_account_product(book, rows, values, ids.size, acc_local.astype(np.int64))
-    margin_ap = dense[0]
-    used = np.minimum(offset_value[ids], margin_ap).clip(min=0).sum(axis=1)
-    margin = margin_ap.sum(axis=1)
+    rows = np.arange(book.n, dtype=np.int64) if only is None else book.rows_of_accounts(ids)
+    sel = None if only is None else ids
+    margin_ap = by_account_product(book, rows, book.margin(rows), sel)
+    margin = margin_ap.sum(axis=1).astype(np.int64)
     equity = accounts.equity_cash(ids)
-    if cash_cap_ppm is not None:
-        cap = np.maximum(_mul_half_up((equity, np.full(ids.size, cash_cap_ppm)), PPM), 0)
-        used = np.minimum(used, cap)
-    floating_loss = -dense[1].sum(axis=1) if deduct_floating_loss else np.zeros_like(margin)
-    available = equity - (margin - used) - accounts.frozen[ids] - floating_loss
+    used = offset_used(margin_ap, offset_value[ids], equity, cash_cap_ppm)
+    if deduct_floating_loss:
+        losses = np.where(
+            book.has_last[rows], np.minimum(book.marks(book.last_fen[rows], rows), 0), 0
+        )
+        floating_loss = -by_account_product(book, rows, losses.astype(np.int64), sel).sum(axis=1)
+    else:
+        floating_loss = np.zeros_like(margin)
     return FundsArrays(
         accounts=ids,
         equity_cash=equity,
-        margin=margin.astype(np.int64),
-        offset_used=used.astype(np.int64),
+        margin=margin,
+        offset_used=used,
         floating_loss=floating_loss.astype(np.int64),
-        available=available.astype(np.int64),
+        available=available_funds(equity, margin, used, accounts.frozen[ids], floating_loss),
     )

@@ -10,6 +10,11 @@ reads it and answers two questions for a contract and a trading day D:
 * ``rate_open(D) = rate_settle(prev_td(D))``: the rate new opens pay during D (R18,
 R20).
 
+``day_margin_rates`` is the one place that turns the stored facts of a day (contract
+terms, limit-lock runs, exchange notices) into those rates for a whole book: the daily
+settlement, the live monitor (at prev_td(D)), the liquidation preview and the demo data
+all call it, so a rate step can never be missing on one surface only.
+
 Rates are exact ``Decimal`` fractions (``Decimal("0.08")`` = 8 %). ``rate_to_ppm``
 converts them to the integer millionths the vectorised engines and the database use.
 """
@@ -17,16 +22,20 @@ converts them to the integer millionths the vectorised engines and the database 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from core.errors import ConfigError
+import numpy as np
+import numpy.typing as npt
+
+from core.errors import CalendarHorizonError, ConfigError
 from core.money import parse_decimal
 from core.resources import resource
+from core.rules.day_inputs import ContractTerms, RateAdjustment
 from core.trading_calendar import TradingCalendar, default_calendar
 
 PPM = 1_000_000
@@ -241,13 +250,15 @@ def _add_months(year: int, month: int, offset: int) -> tuple[int, int]:
     return n // 12, n % 12 + 1
 
 
+@lru_cache(maxsize=4096)
 def step_starts(
     schedule: MarginSchedule, year: int, month: int, cal: TradingCalendar
-) -> list[StepStart]:
+) -> tuple[StepStart, ...]:
     """The calendar start day of every step for a contract delivering in year-month.
 
     A month with fewer trading days than the step's day starts the step on its last
-    trading day, with a warning (spec Q3).
+    trading day, with a warning (spec Q3). Cached: a book asks for the same few months
+    thousands of times (calendars are immutable).
     """
     out: list[StepStart] = []
     for step in schedule.steps:
@@ -267,7 +278,7 @@ def step_starts(
                     f"last trading day {days[-1]} (spec Q3)",
                 )
             )
-    return out
+    return tuple(out)
 
 
 def rate_settle(
@@ -392,4 +403,166 @@ def contract_margin_for(
         last_trading_day=product.last_trading_day(code.year, code.month, cal),
         limit_locks=tuple(limit_locks),
         adhoc=tuple(adhoc),
+    )
+
+
+# --------------------------------------------------------------------------- a day's book
+
+
+def contract_margin(
+    terms: ContractTerms,
+    cal: TradingCalendar,
+    *,
+    locks: Sequence[LimitLock] = (),
+    adhoc: Sequence[AdhocRate] = (),
+) -> ContractMargin:
+    """The margin facts of a stored contract; ValueError for a product without a schedule.
+
+    Schedule steps that start in a month beyond the trading calendar are left out: they
+    start after every day the calendar knows, so they cannot apply to a day it knows,
+    and keeping them would make ``rate_settle`` refuse far contracts (a 2701 contract
+    in late 2026). The last trading day is the contract table's when known, else the
+    product rule's.
+    """
+    from core.reference.products import default_products
+
+    product = default_products().get(terms.product)
+    if product is None:
+        raise ValueError(f"unknown product {terms.product!r}")
+    schedules = default_margin_schedules()
+    if product.margin_schedule not in schedules:
+        raise ValueError(f"unknown margin schedule {product.margin_schedule!r}")
+    schedule = schedules[product.margin_schedule]
+    year, month = terms.delivery_month.year, terms.delivery_month.month
+    horizon = cal.known_until.year * 12 + cal.known_until.month - 1
+    steps = tuple(s for s in schedule.steps if year * 12 + month - 1 + s.month_offset <= horizon)
+    ltd = terms.last_trading_day
+    if ltd is None:
+        try:
+            ltd = product.last_trading_day(year, month, cal)
+        except CalendarHorizonError:
+            ltd = None
+    return ContractMargin(
+        contract=terms.code,
+        delivery_year=year,
+        delivery_month=month,
+        schedule=replace(schedule, steps=steps),
+        general_rate=Decimal(terms.general_margin_ppm) / PPM,
+        contract_minimum=product.min_margin,
+        hedge_general_rate=Decimal(terms.hedge_margin_ppm) / PPM,
+        last_trading_day=ltd,
+        limit_locks=tuple(locks),
+        adhoc=tuple(adhoc),
+    )
+
+
+@dataclass(frozen=True)
+class DayRates:
+    """rate_settle(day) in ppm of every (contract index, hedge) asked for (spec 2.b).
+
+    ``problems`` maps a contract index to why it has no rate (unknown product, a day
+    after its last trading day, a calendar that does not reach next_td(day)); those
+    pairs are absent from ``ppm``. ``sources`` says which standard set each rate.
+    """
+
+    day: date
+    n_contracts: int
+    ppm: Mapping[tuple[int, bool], int]
+    sources: Mapping[tuple[int, bool], str]
+    warnings: tuple[str, ...]
+    problems: Mapping[int, str]
+
+    def rate(self, contract: int, hedge: bool) -> int:
+        """The rate in ppm; KeyError when the pair has none (see ``problems``)."""
+        return self.ppm[(contract, hedge)]
+
+    def table(self) -> npt.NDArray[np.int64]:
+        """Rates as an (n_contracts, 2) array indexed [contract, hedge]; −1 = none."""
+        out = np.full((self.n_contracts, 2), -1, dtype=np.int64)
+        for (k, hedge), value in self.ppm.items():
+            out[k, int(hedge)] = value
+        return out
+
+    def line_rates(self, contract: npt.ArrayLike, hedge: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Rates per line (contract index, hedge flag); KeyError for a pair without one."""
+        k = np.asarray(contract, dtype=np.int64)
+        h = np.asarray(hedge, dtype=np.int64)
+        out = self.table()[k, h] if k.size else np.zeros(0, np.int64)
+        if (out < 0).any():
+            bad = int(np.flatnonzero(out < 0)[0])
+            raise KeyError((int(k[bad]), bool(h[bad])))
+        return out.astype(np.int64)
+
+
+def day_margin_rates(
+    contracts: Sequence[ContractTerms],
+    day: date,
+    *,
+    lock_runs: Mapping[str, tuple[str, int]] | None = None,
+    adjustments: Iterable[RateAdjustment] = (),
+    pairs: Iterable[tuple[int, bool]] | None = None,
+    cal: TradingCalendar | None = None,
+) -> DayRates:
+    """rate_settle(``day``) for the (contract index, hedge) ``pairs`` of a stored book.
+
+    The highest of: the period step containing next_td(day) (R19), the exchange's
+    general rate (hedge or speculative), the contract minimum, the limit-lock step of a
+    contract locked on ``day`` for the ``n``-th consecutive day (``lock_runs``: code →
+    (direction, n), spec 2.b) and every exchange notice in force (``adjustments``, each
+    from the settlement of its effective day on). ``pairs`` defaults to every contract,
+    both flags. The live monitor of D calls it with ``day = prev_td(D)``
+    (rate_open(D) = rate_settle(prev_td(D)), spec 2.a).
+    """
+    cal = cal or default_calendar()
+    runs = lock_runs or {}
+    adhoc_by_contract: dict[str, list[AdhocRate]] = {}
+    for a in adjustments:
+        adhoc_by_contract.setdefault(a.contract_code, []).append(
+            AdhocRate(
+                from_settlement=a.effective_day, rate=Decimal(a.rate_ppm) / PPM, hedge=a.hedge
+            )
+        )
+    wanted = (
+        sorted(set(pairs))
+        if pairs is not None
+        else [(k, h) for k in range(len(contracts)) for h in (False, True)]
+    )
+    ppm: dict[tuple[int, bool], int] = {}
+    sources: dict[tuple[int, bool], str] = {}
+    warnings: list[str] = []
+    problems: dict[int, str] = {}
+    built: dict[int, ContractMargin] = {}
+    for k, hedge in wanted:
+        if k in problems:
+            continue
+        terms = contracts[k]
+        try:
+            cm = built.get(k)
+            if cm is None:
+                run = runs.get(terms.code)
+                locks = (
+                    (LimitLock(day, run[1], Decimal(terms.price_limit_ppm) / PPM),)
+                    if run is not None and run[1] > 0
+                    else ()
+                )
+                cm = contract_margin(
+                    terms, cal, locks=locks, adhoc=adhoc_by_contract.get(terms.code, ())
+                )
+                built[k] = cm
+            decision = rate_settle(cm, day, hedge=hedge, cal=cal)
+        except (ValueError, CalendarHorizonError) as exc:
+            problems[k] = str(exc)
+            continue
+        ppm[(k, hedge)] = rate_to_ppm(decision.rate)
+        sources[(k, hedge)] = decision.source
+        warnings.extend(
+            f"{terms.code}: {w}" for w in decision.warnings if f"{terms.code}: {w}" not in warnings
+        )
+    return DayRates(
+        day=day,
+        n_contracts=len(contracts),
+        ppm=ppm,
+        sources=sources,
+        warnings=tuple(warnings),
+        problems=problems,
     )

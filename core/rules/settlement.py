@@ -24,17 +24,16 @@ the fen; rounding as in ``core.rules.funds`` (one money line half up).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
 from core.errors import RiskDeskError
+from core.rules.day_inputs import ACTION_CLOSE, ACTION_OPEN
 from core.rules.fees import FeeLine
 from core.rules.funds import (
-    ACTION_CLOSE,
-    ACTION_OPEN,
     I64,
     AccountBook,
     LineBook,
@@ -45,16 +44,18 @@ from core.rules.funds import (
     Side,
     Trade,
     TradeBatch,
-    _group_by_account_product,
-    _mul_half_up,
     apply_trades,
-    cash_cap_fen,
+    available_funds,
+    by_account_product,
     floating_pnl_fen,
+    line_margin,
     line_margin_fen,
+    offset_cap,
+    offset_used,
     product_offsets,
     replay_line,
 )
-from core.rules.margin_schedule import PPM
+from core.rules.margin_schedule import PPM, rate_to_ppm
 
 DEFAULT_MIN_RESERVE_FEN = 200_000_000  # 2,000,000.00 yuan, spec Q12 (unverified)
 
@@ -133,59 +134,71 @@ class ConversionResult:
 
 @dataclass(frozen=True)
 class MemberSettlement:
-    """The settlement statement of one day (spec 2.d), money in fen."""
+    """A member's settlement statement of one day (spec 2.d, exchange view), money in fen.
+
+    The one result type of a member's settlement: the reference ``settle_member``, the
+    daily settlement of the whole book and the statements all use it. ``lines``,
+    ``products``, ``conversions`` and ``extra_fees`` are filled by the line-by-line
+    reference only.
+    """
 
     prior_reserve_fen: int
     prior_margin_fen: int
     prior_offset_fen: int
     margin_fen: int
     offset_fen: int
-    offset_cap_fen: int | None
     close_pnl_fen: int
     position_pnl_fen: int
     fees_fen: int
     waived_fen: int
     deposits_fen: int
     withdrawals_fen: int
-    delivery_payments_fen: int
+    delivery_fen: int
     other_fen: int
-    ending_reserve_fen: int
+    reserve_fen: int
     cash_fen: int
     interest_base_fen: int
     min_reserve_fen: int
     margin_call_fen: int
     opening_banned: bool
     transfer_restricted: bool
-    products: tuple[ProductOffset, ...]
-    lines: tuple[SettledLine, ...]
-    conversions: tuple[ConversionResult, ...]
-    extra_fees: tuple[ExtraFee, ...]
+    member_code: str = ""
+    clients: int = 0
+    offset_cap_fen: int | None = None
+    products: tuple[ProductOffset, ...] = ()
+    lines: tuple[SettledLine, ...] = ()
+    conversions: tuple[ConversionResult, ...] = ()
+    extra_fees: tuple[ExtraFee, ...] = ()
 
     @property
     def prior_cash_fen(self) -> int:
         return self.prior_reserve_fen + self.prior_margin_fen - self.prior_offset_fen
 
-    def identity_holds(self) -> bool:
-        """R(D) = R(prev) + M(prev) − M(D) + O(D) − O(prev) + flows (spec 2.d)."""
-        flows = (
+    @property
+    def flows_fen(self) -> int:
+        """Today's cash flows: P&L, transfers, fees, delivery payments and other."""
+        return (
             self.close_pnl_fen
             + self.position_pnl_fen
             + self.deposits_fen
             - self.withdrawals_fen
             - self.fees_fen
-            + self.delivery_payments_fen
+            + self.delivery_fen
             + self.other_fen
         )
+
+    def identity_holds(self) -> bool:
+        """R(D) = R(prev) + M(prev) − M(D) + O(D) − O(prev) + flows (spec 2.d)."""
         r = (
             self.prior_reserve_fen
             + self.prior_margin_fen
             - self.margin_fen
             + self.offset_fen
             - self.prior_offset_fen
-            + flows
+            + self.flows_fen
         )
-        return r == self.ending_reserve_fen and (
-            self.cash_fen == self.ending_reserve_fen + self.margin_fen - self.offset_fen
+        return r == self.reserve_fen and (
+            self.cash_fen == self.reserve_fen + self.margin_fen - self.offset_fen
         )
 
 
@@ -299,52 +312,140 @@ def settle_member(
             )
         )
     fees += sum(f.charged_fen for f in extra_fees)
-    waived = sum(f.waived_fen for f in extra_fees)
-    delivery = sum(delivery_payments_fen)
-    prior_cash = prior_reserve_fen + prior_margin_fen - prior_offset_fen
-    cash = (
-        prior_cash
-        + close_pnl
-        + position_pnl
-        - fees
-        + deposits_fen
-        - withdrawals_fen
-        + delivery
-        + other_fen
-    )
+    products = sorted(set(margin_by_product) | {r.product for r in receipts})
     offsets = product_offsets(margin_by_product, receipts, p.haircut)
-    offset = sum(o.offset_used_fen for o in offsets)
-    cap = cash_cap_fen(cash, p.cash_cap_multiple)
-    if cap is not None:
-        offset = min(offset, cap)
-    total_margin = sum(margin_by_product.values())
-    reserve = cash - total_margin + offset
-    return MemberSettlement(
+    cap_ppm = None if p.cash_cap_multiple is None else rate_to_ppm(p.cash_cap_multiple)
+    result = member_settlement(
         prior_reserve_fen=prior_reserve_fen,
         prior_margin_fen=prior_margin_fen,
         prior_offset_fen=prior_offset_fen,
-        margin_fen=total_margin,
-        offset_fen=offset,
-        offset_cap_fen=cap,
+        margin_by_product=np.array([margin_by_product.get(x, 0) for x in products], np.int64),
+        offset_value_by_product=np.array(
+            [o.offset_value_fen for o in sorted(offsets, key=lambda o: o.product)], np.int64
+        ),
         close_pnl_fen=close_pnl,
         position_pnl_fen=position_pnl,
         fees_fen=fees,
-        waived_fen=waived,
+        waived_fen=sum(f.waived_fen for f in extra_fees),
         deposits_fen=deposits_fen,
         withdrawals_fen=withdrawals_fen,
-        delivery_payments_fen=delivery,
+        delivery_fen=sum(delivery_payments_fen),
         other_fen=other_fen,
-        ending_reserve_fen=reserve,
-        cash_fen=cash,
-        interest_base_fen=max(0, reserve - offset),
+        cash_cap_ppm=cap_ppm,
         min_reserve_fen=p.min_reserve_fen,
-        margin_call_fen=max(0, p.min_reserve_fen - reserve),
-        opening_banned=opening_banned_after(reserve, p.min_reserve_fen, p.prior_opening_banned),
-        transfer_restricted=reserve < 0,
+        prior_opening_banned=p.prior_opening_banned,
+    )
+    return replace(
+        result,
         products=tuple(offsets),
         lines=tuple(settled),
         conversions=tuple(conv_results),
         extra_fees=tuple(extra_fees),
+    )
+
+
+def member_cash_fen(
+    prior_reserve_fen: int, prior_margin_fen: int, prior_offset_fen: int, flows_fen: int
+) -> int:
+    """cash = R(prev) + M(prev) − O(prev) + flows (spec 2.d check identity)."""
+    return prior_reserve_fen + prior_margin_fen - prior_offset_fen + flows_fen
+
+
+def intraday_reserve_fen(
+    *,
+    prior_reserve_fen: int,
+    prior_margin_fen: int,
+    prior_offset_fen: int,
+    deposits_fen: int,
+    withdrawals_fen: int,
+    close_pnl_fen: int,
+    fees_fen: int,
+    margin_fen: int,
+    offset_fen: int,
+) -> int:
+    """The member's intraday reserve (spec 2.c): the settlement identity with today's
+    flows so far, the intraday margin (at S(prev)) and the intraday offset used."""
+    cash = member_cash_fen(
+        prior_reserve_fen,
+        prior_margin_fen,
+        prior_offset_fen,
+        close_pnl_fen - fees_fen + deposits_fen - withdrawals_fen,
+    )
+    return int(available_funds(cash, margin_fen, offset_fen))
+
+
+def member_settlement(
+    *,
+    prior_reserve_fen: int,
+    prior_margin_fen: int,
+    prior_offset_fen: int,
+    margin_by_product: npt.ArrayLike,
+    offset_value_by_product: npt.ArrayLike,
+    close_pnl_fen: int,
+    position_pnl_fen: int,
+    fees_fen: int,
+    deposits_fen: int,
+    withdrawals_fen: int,
+    delivery_fen: int = 0,
+    other_fen: int = 0,
+    waived_fen: int = 0,
+    cash_cap_ppm: int | None = 4 * PPM,
+    min_reserve_fen: int = DEFAULT_MIN_RESERVE_FEN,
+    prior_opening_banned: bool = False,
+    member_code: str = "",
+    clients: int = 0,
+) -> MemberSettlement:
+    """The reserve identity of spec 2.d from a member's day totals: THE one place.
+
+    cash(D) = R(prev) + M(prev) − O(prev) + flows; M(D) = Σ product margins; O(D) =
+    ``offset_used`` (per product min(value, margin), capped at cap × cash); R(D) =
+    ``available_funds(cash, M, O)``. Interest base max(0, R − O) (R01), margin call
+    max(0, min_reserve − R), R26 opening ban, 2.l transfer restriction. The live
+    monitor's intraday reserve (spec 2.c member formula) is the same identity with the
+    intraday margin and offset (``intraday_reserve``).
+    """
+    margin_p = np.asarray(margin_by_product, dtype=np.int64)
+    value_p = np.asarray(offset_value_by_product, dtype=np.int64)
+    cash = member_cash_fen(
+        prior_reserve_fen,
+        prior_margin_fen,
+        prior_offset_fen,
+        close_pnl_fen
+        + position_pnl_fen
+        - fees_fen
+        + deposits_fen
+        - withdrawals_fen
+        + delivery_fen
+        + other_fen,
+    )
+    margin = int(margin_p.sum())
+    offset = int(offset_used(margin_p, value_p, cash, cash_cap_ppm))
+    reserve = int(available_funds(cash, margin, offset))
+    cap = None if cash_cap_ppm is None else int(offset_cap(cash, cash_cap_ppm))
+    return MemberSettlement(
+        prior_reserve_fen=prior_reserve_fen,
+        prior_margin_fen=prior_margin_fen,
+        prior_offset_fen=prior_offset_fen,
+        margin_fen=margin,
+        offset_fen=offset,
+        close_pnl_fen=close_pnl_fen,
+        position_pnl_fen=position_pnl_fen,
+        fees_fen=fees_fen,
+        waived_fen=waived_fen,
+        deposits_fen=deposits_fen,
+        withdrawals_fen=withdrawals_fen,
+        delivery_fen=delivery_fen,
+        other_fen=other_fen,
+        reserve_fen=reserve,
+        cash_fen=cash,
+        interest_base_fen=max(0, reserve - offset),
+        min_reserve_fen=min_reserve_fen,
+        margin_call_fen=max(0, min_reserve_fen - reserve),
+        opening_banned=opening_banned_after(reserve, min_reserve_fen, prior_opening_banned),
+        transfer_restricted=reserve < 0,
+        member_code=member_code,
+        clients=clients,
+        offset_cap_fen=cap,
     )
 
 
@@ -407,8 +508,8 @@ def settle_client(
         waived_fen=m.waived_fen,
         margin_fen=m.margin_fen,
         offset_used_fen=m.offset_fen,
-        available_fen=m.ending_reserve_fen,
-        required_top_up_fen=max(0, -m.ending_reserve_fen),
+        available_fen=m.reserve_fen,
+        required_top_up_fen=max(0, -m.reserve_fen),
         risk_ratio=ratio,
         lines=m.lines,
     )
@@ -430,6 +531,8 @@ class SettlementArrays:
     position_pnl: I64
     fees: I64
     reserve: I64
+    margin_line: I64
+    """Each line's margin at S(D) and the settlement rate (book row order)."""
     interest_base: I64
     margin_call: I64
     opening_banned: npt.NDArray[np.bool_]
@@ -462,8 +565,8 @@ def settle_book(
     first, each converting min(quota, lots left) at S(D) without fee, oldest lots first.
     """
     n_acc = book.n_accounts
-    s_row = np.asarray(settle_fen, dtype=np.int64)[book.order]
-    r_row = np.asarray(settle_rate_ppm, dtype=np.int64)[book.order]
+    s_row = np.asarray(settle_fen, dtype=np.int64)
+    r_row = np.asarray(settle_rate_ppm, dtype=np.int64)
     spec = np.asarray(conversion_spec_line, dtype=np.int64)
     hedge = np.asarray(conversion_hedge_line, dtype=np.int64)
     quota = np.asarray(conversion_quota, dtype=np.int64)
@@ -474,11 +577,11 @@ def settle_book(
         # sequential per line in case one speculative line has several conversions
         held: dict[int, int] = {}
         for c in range(spec.size):
-            row = int(book.row_of[spec[c]])
+            row = int(spec[c])
             left = held.get(row, int(book.hist_lots[row] + book.today_lots[row]))
             converted[c] = min(int(quota[c]), left)
             held[row] = left - int(converted[c])
-        price = np.asarray(settle_fen, dtype=np.int64)[spec]
+        price = s_row[spec]
         n = spec.size
         batch = TradeBatch.of(
             np.concatenate((spec, hedge)),
@@ -487,32 +590,21 @@ def settle_book(
             np.concatenate((price, price)),
         )
         apply_trades(book, accounts, batch)
-    mult, sign = book.multiplier, book.sign
-    lots = book.hist_lots + book.today_lots
-    margin_line = _mul_half_up((s_row, mult, lots, r_row), PPM)
-    pos_line = (
-        _mul_half_up(((s_row - book.prior_fen).astype(np.int64), book.hist_lots, mult, sign), 1)
-        + _mul_half_up((s_row, book.today_lots, mult, sign), 1)
-        - _mul_half_up((book.today_cost, mult, sign), 1)
-    ).astype(np.int64)
-    rows = np.arange(book.account.size, dtype=np.int64)
-    margin_ap, pos_ap = _group_by_account_product(
-        book, rows, [margin_line, pos_line], n_acc, book.account
-    )
-    margin = margin_ap.sum(axis=1)
-    position_pnl = pos_ap.sum(axis=1)
+    rows = np.arange(book.n, dtype=np.int64)
+    margin_line = line_margin(s_row, book.multiplier, book.lots(), r_row)
+    margin_ap = by_account_product(book, rows, margin_line)
+    pos_ap = by_account_product(book, rows, book.marks(s_row))
+    margin = margin_ap.sum(axis=1).astype(np.int64)
+    position_pnl = pos_ap.sum(axis=1).astype(np.int64)
     delivery = (
         np.zeros(n_acc, np.int64)
         if delivery_fen is None
         else np.asarray(delivery_fen, dtype=np.int64)
     )
     other = np.zeros(n_acc, np.int64) if other_fen is None else np.asarray(other_fen, np.int64)
-    cash = accounts.equity_cash() + position_pnl + delivery + other
-    offset = np.minimum(offset_value, margin_ap).clip(min=0).sum(axis=1)
-    if cash_cap_ppm is not None:
-        cap = np.maximum(_mul_half_up((cash, np.full(n_acc, cash_cap_ppm)), PPM), 0)
-        offset = np.minimum(offset, cap)
-    reserve = cash - margin + offset
+    cash = (accounts.equity_cash() + position_pnl + delivery + other).astype(np.int64)
+    offset = offset_used(margin_ap, offset_value, cash, cash_cap_ppm)
+    reserve = available_funds(cash, margin, offset)
     min_res = np.broadcast_to(np.asarray(min_reserve_fen, dtype=np.int64), (n_acc,))
     banned_before = (
         np.zeros(n_acc, np.bool_)
@@ -520,13 +612,14 @@ def settle_book(
         else np.asarray(prior_opening_banned, dtype=np.bool_)
     )
     return SettlementArrays(
-        cash=cash.astype(np.int64),
-        margin=margin.astype(np.int64),
-        offset=offset.astype(np.int64),
+        cash=cash,
+        margin=margin,
+        offset=offset,
         close_pnl=accounts.close_pnl.copy(),
-        position_pnl=position_pnl.astype(np.int64),
+        position_pnl=position_pnl,
         fees=accounts.fees.copy(),
-        reserve=reserve.astype(np.int64),
+        reserve=reserve,
+        margin_line=margin_line,
         interest_base=np.maximum(reserve - offset, 0).astype(np.int64),
         margin_call=np.maximum(min_res - reserve, 0).astype(np.int64),
         opening_banned=(reserve < 0) | (banned_before & (reserve < min_res)),
@@ -545,11 +638,11 @@ def roll_to_next_day(
     """Carry the book into the next trading day: today's lots become historic at S(D),
     S(D) becomes the prior settlement, the settlement rate the open rate (spec 2.a); the
     new AccountBook starts from cash(D) with no flows. Mutates ``book``."""
-    book.prior_fen = np.asarray(settle_fen, dtype=np.int64)[book.order].copy()
-    book.rate_ppm = np.asarray(settle_rate_ppm, dtype=np.int64)[book.order].copy()
-    book.hist_lots = book.hist_lots + book.today_lots
-    book.today_lots = np.zeros_like(book.today_lots)
-    book.today_cost = np.zeros_like(book.today_cost)
+    book.prior_fen[:] = np.asarray(settle_fen, dtype=np.int64)
+    book.rate_ppm[:] = np.asarray(settle_rate_ppm, dtype=np.int64)
+    book.hist_lots += book.today_lots
+    book.today_lots[:] = 0
+    book.today_cost[:] = 0
     book.ol_line = book.ol_line[:0]
     book.ol_lots, book.ol_price, book.ol_seq = (
         book.ol_lots[:0],

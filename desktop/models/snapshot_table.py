@@ -31,8 +31,8 @@ import numpy.typing as npt
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from core.live.engine import RISK_RATIO_UNBOUNDED_PPM
 from core.live.snapshot import RiskSnapshot, Table
+from core.rules.risk_levels import RISK_RATIO_UNBOUNDED_PPM
 from desktop.models.column_model import (
     DISPLAY,
     FOREGROUND,

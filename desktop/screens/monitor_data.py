@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.db import queries
 from core.db import risk_queries as rq
 from core.db.columnar import fetch_fast
+from core.db.day_inputs import read_live_day
 from core.db.tables import Client, Contract, Member
 from core.errors import InputError, RiskDeskError
 from core.live import (
@@ -29,7 +30,6 @@ from core.live import (
     ReplaySource,
     RiskSnapshot,
     SimulatedMarket,
-    load_day_inputs,
 )
 from core.live.alert_table import AlertRow
 from core.live.alerts import Alert, AlertMonitor, AlertSettings
@@ -144,14 +144,12 @@ def load_monitor_start(
     member = session.scalar(
         select(Member.code).where(Member.kind == "brokerage").order_by(Member.code).limit(1)
     )
-    inputs = load_day_inputs(
-        session,
-        live_day,
+    engine = LiveRiskEngine.from_day_inputs(
+        read_live_day(session, live_day, cal),
         member_code=member,
         position_limits=_position_limits(session, base_day),
-    )
-    engine = LiveRiskEngine.from_inputs(
-        inputs, settings=settings or LiveSettings(), clock=engine_clock
+        settings=settings or LiveSettings(),
+        clock=engine_clock,
     )
     first = engine.snapshot()
     name_stmt = select(Client.code, Client.name)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.live.snapshot import RiskSnapshot, Table
+from core.rules.sides import LONG, SHORT
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import (
     DOWN_BRUSH,
@@ -48,8 +49,8 @@ from desktop.settings import UiSettings
 from desktop.widgets.data_table import DataTableView
 
 SIDE_VALUE_LABELS = {
-    1: QT_TRANSLATE_NOOP("Values", "Long"),
-    -1: QT_TRANSLATE_NOOP("Values", "Short"),
+    LONG: QT_TRANSLATE_NOOP("Values", "Long"),
+    SHORT: QT_TRANSLATE_NOOP("Values", "Short"),
 }
 LOCK_NAMES = np.array(["limit_down", "none", "limit_up"], dtype=object)
 Mask = npt.NDArray[np.bool_]

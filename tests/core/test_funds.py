@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.money import MoneyOverflowError, check_sum_bound, mul_half_up
 from core.rules.funds import (
     ACTION_CLOSE,
     ACTION_DELIVER,
@@ -17,14 +18,11 @@ from core.rules.funds import (
     AccountBook,
     FundsParams,
     LineBook,
-    MoneyOverflowError,
     OverCloseError,
     PositionLine,
     Receipt,
     Trade,
     TradeBatch,
-    _check_sum_bound,
-    _mul_half_up,
     apply_trades,
     client_funds,
     interest_fen,
@@ -145,15 +143,15 @@ def test_over_close_raises_with_line_and_trade() -> None:
 
 def test_mul_half_up_overflow_fallback_is_exact() -> None:
     big = np.array([10**6, 3], dtype=np.int64)
-    res = _mul_half_up(
+    res = mul_half_up(
         (big, np.array([10**6, 7]), np.array([10**6, 11]), np.array([9_000, 13])), 10**6
     )
     assert res.tolist() == [9_000 * 10**12, round(3 * 7 * 11 * 13 / 10**6)]
     big4 = np.full(4, 2**61, dtype=np.int64)
     with pytest.raises(MoneyOverflowError):
-        _check_sum_bound(big4, "one group", np.zeros(4, np.int64))
-    _check_sum_bound(big4, "four groups", np.arange(4))
-    half = _mul_half_up((np.array([-5, 5, 15]), np.array([1, 1, 1])), 10)
+        check_sum_bound(big4, "one group", np.zeros(4, np.int64))
+    check_sum_bound(big4, "four groups", np.arange(4))
+    half = mul_half_up((np.array([-5, 5, 15]), np.array([1, 1, 1])), 10)
     assert half.tolist() == [-1, 1, 2]
 
 
@@ -212,7 +210,7 @@ class Portfolio:
             account=self.account,
             product=self.product,
             multiplier=self.mult,
-            sign=self.sign,
+            side=[0 if s > 0 else 1 for s in self.sign],
             prior_fen=self.prior,
             rate_ppm=self.rate,
             hist_lots=self.hist,
@@ -377,8 +375,8 @@ def test_vectorised_close_pnl_per_trade_equals_reference(pf: Portfolio, split: i
     for i in range(len(pf.account)):
         rep = replay_line(pf.position_line(i))
         assert got[i] == list(rep.trade_pnl_fen)
-        assert int(book.hist_lots[book.row_of[i]]) == rep.historic_left
-        assert int(book.today_lots[book.row_of[i]]) == rep.lots_left - rep.historic_left
+        assert int(book.hist_lots[i]) == rep.historic_left
+        assert int(book.today_lots[i]) == rep.lots_left - rep.historic_left
 
 
 @FAST
@@ -404,7 +402,7 @@ def test_vectorised_over_close_raises_and_leaves_book_unchanged() -> None:
         account=[0],
         product=[0],
         multiplier=[10],
-        sign=[1],
+        side=[0],
         prior_fen=[320_000],
         rate_ppm=[80_000],
         hist_lots=[5],
@@ -430,7 +428,7 @@ def test_vectorised_funds_worked_example_c() -> None:
         account=[0, 0],
         product=[0, 1],
         multiplier=[10, 100],
-        sign=[1, -1],
+        side=[0, 1],
         prior_fen=[320_000, 80_000],
         rate_ppm=[80_000, 120_000],
         hist_lots=[30, 10],

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from core.live import FakeClock, LiveRiskEngine, LiveSettings, PriceTick, TradeEvent
 from core.live.feed import ContractDay, limit_prices
 from core.money import round_half_up_fen
+from core.rules.risk_levels import RiskLevels
 
 AT = datetime(2024, 9, 2, 1, 0, tzinfo=UTC)
 
@@ -87,7 +88,10 @@ def test_floating_pnl_historic_vs_prior_settlement_today_vs_open_price():
 def test_deduct_floating_losses_and_risk_ratio_settings():
     for deduct in (False, True):
         for definition in ("margin_over_equity", "one_minus_available_over_equity"):
-            s = LiveSettings(risk_ratio=definition, deduct_floating_losses=deduct)
+            s = LiveSettings(
+                risk_levels=RiskLevels(ratio_definition=definition),
+                deduct_floating_losses=deduct,
+            )
             snap = example_engine(FakeClock(), s).apply([tick("m2409", 318_000)])
             eq, fl = 50_000_000, -30 * 2_000 * 10
             margin = 17_280_000
@@ -235,20 +239,25 @@ op = st.one_of(
 def test_engine_equals_per_line_decimal_recomputation(hist, cash, ops, deduct, definition):
     # lines: K1 long a, K1 short i, K2 long jd, K2 long a, K3 short a, K3 long i
     init = [(0, 0, 1), (0, 2, -1), (1, 1, 1), (1, 0, 1), (2, 0, -1), (2, 2, 1)]
+    # pledge quota per (account, product); products in code order: a, i, jd
+    quota = [[0, 0, 0], [5_000_000, 0, 0], [0, 0, 0]]
     engine = LiveRiskEngine(
         trading_day=DAY,
         contracts=CONTRACTS,
         account_codes=ACCOUNTS,
-        equity_cash_fen=cash,
-        offset_fen=[0, 5_000_000, 0],
+        balance_fen=cash,
+        offset_value_fen=quota,
         line_account=[a for a, _, _ in init],
         line_contract=[c for _, c, _ in init],
-        line_side=[s for _, _, s in init],
+        line_side=[0 if s > 0 else 1 for _, _, s in init],
         line_hedge=[False] * 6,
         line_lots=hist,
-        settings=LiveSettings(risk_ratio=definition, deduct_floating_losses=deduct),
+        settings=LiveSettings(
+            risk_levels=RiskLevels(ratio_definition=definition), deduct_floating_losses=deduct
+        ),
         clock=FakeClock(),
     )
+    assert engine.products == ("a", "i", "jd")
     ref = {(a, c, s): RefLine(c, s, h) for (a, c, s), h in zip(init, hist, strict=True)}
     eq_cash = [Decimal(x) for x in cash]
     last = [c.prior_settlement_fen for c in CONTRACTS]
@@ -300,12 +309,26 @@ def test_engine_equals_per_line_decimal_recomputation(hist, cash, ops, deduct, d
         snap = engine.apply(events)
 
     margin = [0, 0, 0]
+    margin_a = [0, 0, 0]  # product a, the one the receipts offset
     floating = [0, 0, 0]
+    losses = [0, 0, 0]
     for (a, ci, _sign), line in ref.items():
         c = CONTRACTS[ci]
-        margin[a] += ref_margin(c, line.hist, c.spec_margin_ppm) + sum(
-            ref_margin(c, b[0], c.spec_margin_ppm) for b in line.today
+        # spec 2.a: one line item per line, its historic and new lots together
+        lots = line.hist + sum(b[0] for b in line.today)
+        line_margin = ref_margin(c, lots, c.spec_margin_ppm)
+        margin[a] += line_margin
+        if c.code.startswith("a"):
+            margin_a[a] += line_margin
+        mark = (
+            line.sign
+            * c.multiplier
+            * (
+                line.hist * (last[ci] - c.prior_settlement_fen)
+                + sum(b[0] * (last[ci] - b[1]) for b in line.today)
+            )
         )
+        losses[a] += min(mark, 0)
         floating[a] += (
             line.sign
             * c.multiplier
@@ -320,8 +343,10 @@ def test_engine_equals_per_line_decimal_recomputation(hist, cash, ops, deduct, d
     assert acc["equity_cash_fen"].tolist() == [int(x) for x in eq_cash]
     for a in range(3):
         eq = int(eq_cash[a])
-        used = min([0, 5_000_000, 0][a], margin[a])
-        avail = eq - (margin[a] - used) + (min(floating[a], 0) if deduct else 0)
+        cap = max(0, round_half_up_fen(Decimal(4) * eq / 100))  # 4 × equity_cash (2.c)
+        used = min(max(0, min(quota[a][0], margin_a[a])), cap)
+        # the firm option deducts each losing line's floating loss (gains not netted)
+        avail = eq - (margin[a] - used) + (losses[a] if deduct else 0)
         dyn = eq + floating[a]
         assert acc["dynamic_equity_fen"][a] == dyn
         assert acc["available_fen"][a] == avail
@@ -338,7 +363,7 @@ def test_engine_equals_per_line_decimal_recomputation(hist, cash, ops, deduct, d
         key = (
             int(pos["account_index"][row]),
             int(pos["contract_index"][row]),
-            int(pos["side"][row]),
+            1 - 2 * int(pos["side"][row]),
         )
         line = ref[key]
         assert pos["lots"][row] == line.hist + sum(b[0] for b in line.today)
@@ -347,18 +372,15 @@ def test_engine_equals_per_line_decimal_recomputation(hist, cash, ops, deduct, d
             assert pos["floating_pnl_fen"][row] == 0
 
 
-def test_load_day_inputs_reads_prior_day_state_from_the_db():
+def test_live_day_starts_from_the_prior_settlement_in_the_db():
     from datetime import date as d
 
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
     from core.db import tables as t
-    from core.live import load_day_inputs
-    from core.trading_calendar import TradingCalendar
+    from core.db.day_inputs import read_live_day
 
-    cal = TradingCalendar([d(2024, 8, 30), d(2024, 9, 2)], known_from=d(2024, 8, 30),
-                          known_until=d(2024, 9, 2))  # fmt: skip
     db = create_engine("sqlite://")
     t.Base.metadata.create_all(db)
     prev = d(2024, 8, 30)
@@ -427,24 +449,20 @@ def test_load_day_inputs_reads_prior_day_state_from_the_db():
             )
         )
     with Session(db) as s:
-        inputs = load_day_inputs(
-            s,
-            d(2024, 9, 2),
-            calendar=cal,
-            member_code="M1",
-            position_limits={"m2409": 1_000},
-        )
-    (m,) = inputs.contracts
-    assert (m.lower_limit_fen, m.upper_limit_fen, m.multiplier) == (
-        307_200,
-        332_800,
-        10,
+        inputs = read_live_day(s, d(2024, 9, 2))
+    engine = LiveRiskEngine.from_day_inputs(
+        inputs,
+        member_code="M1",
+        position_limits={"m2409": 1_000},
+        clock=FakeClock(),
     )
-    assert inputs.accounts["equity_cash_fen"].tolist() == [60_000_000]
-    assert len(inputs.trades) == 1
-    engine = LiveRiskEngine.from_inputs(inputs, clock=FakeClock())
+    (m,) = engine.contracts
+    assert (m.lower_limit_fen, m.upper_limit_fen, m.multiplier) == (307_200, 332_800, 10)
+    # 2024-09-02 is the first trading day of m2409's delivery month: the 20 % step of
+    # spec 2.b applies from the settlement of 2024-08-30, so it is rate_open(09-02).
+    assert (m.spec_margin_ppm, m.hedge_margin_ppm) == (200_000, 200_000)
     snap = engine.snapshot()
     assert snap.positions["historic_lots"].tolist() == [25]  # all 30 lots are historic
-    assert snap.accounts["margin_fen"].tolist() == [6_400_000]
+    assert snap.accounts["margin_fen"].tolist() == [3_200 * 10 * 25 * 20]  # fen
     assert snap.accounts["equity_cash_fen"].tolist() == [60_000_000 + 200_000 - 750]
     assert snap.positions["limit_distance_lots"].tolist() == [975]

@@ -99,10 +99,10 @@ def test_worked_example_d_member_statement() -> None:
     assert res.close_pnl_fen == 2_100_000
     assert res.position_pnl_fen == -2_400_000
     assert (res.fees_fen, res.waived_fen) == (13_500, 20_000)
-    assert res.delivery_payments_fen == -24_000_000
+    assert res.delivery_fen == -24_000_000
     assert res.prior_cash_fen == 914_520_000
     assert res.cash_fen == 950_206_500
-    assert res.ending_reserve_fen == 852_766_500
+    assert res.reserve_fen == 852_766_500
     assert res.interest_base_fen == 803_214_500
     assert res.margin_call_fen == 0
     assert not res.opening_banned
@@ -143,7 +143,7 @@ def test_worked_example_h_hedge_conversion() -> None:
     assert res.close_pnl_fen == (3150 - 3120) * 10 * 200 * 100  # the ordinary mark
     assert res.position_pnl_fen == (3150 - 3120) * 10 * 100 * 100
     assert res.fees_fen == 0
-    assert res.ending_reserve_fen == 514_580_000
+    assert res.reserve_fen == 514_580_000
     assert res.identity_holds()
 
 
@@ -189,10 +189,10 @@ def test_negative_reserve_flags_opening_ban_and_transfer_restriction() -> None:
         "m2409", "m", 10, "long", False, D(3200), D("0.08"), 200, settlement=D(3000)
     )
     res = settle_member(10_000_000, 51_200_000, 0, [line])
-    assert res.ending_reserve_fen < 0
+    assert res.reserve_fen < 0
     assert res.opening_banned
     assert res.transfer_restricted
-    assert res.margin_call_fen == 200_000_000 - res.ending_reserve_fen
+    assert res.margin_call_fen == 200_000_000 - res.reserve_fen
     assert opening_banned_after(100_000_000, 200_000_000, banned_before=True)
     assert not opening_banned_after(100_000_000, 200_000_000, banned_before=False)
     assert not opening_banned_after(200_000_000, 200_000_000, banned_before=True)
@@ -391,7 +391,7 @@ def test_vectorised_settlement_equals_reference(
             ref.close_pnl_fen,
             ref.position_pnl_fen,
             ref.fees_fen,
-            ref.ending_reserve_fen,
+            ref.reserve_fen,
             ref.interest_base_fen,
             ref.margin_call_fen,
             ref.opening_banned,

@@ -44,8 +44,8 @@ from core.rules.settlement import (
     settle_member,
 )
 from core.services.settlement import (
+    DaySettlementParams,
     SettlementRefusedError,
-    SettlementServiceParams,
     run_daily_settlement,
 )
 
@@ -432,8 +432,8 @@ def test_vectorised_equals_decimal_reference(db: Database) -> None:
         "transfer_restricted",
     ):
         assert getattr(m, name) == getattr(ref, name), name
-    assert m.reserve_fen == ref.ending_reserve_fen
-    assert m.delivery_fen == ref.delivery_payments_fen
+    assert m.reserve_fen == ref.reserve_fen
+    assert m.delivery_fen == ref.delivery_fen
     k1 = settle_client(500_000_000, [m_line], receipts)
     k2 = settle_client(
         400_000_000, [i_line, a_line], delivery_payments_fen=[-24_000_000], extra_fees=[fee]
@@ -680,7 +680,7 @@ def test_resettle_demo_small_last_day(tmp_path: Path) -> None:
 
 def test_params_without_cap_and_haircut(db: Database) -> None:
     run, _ = run_daily_settlement(
-        db, D, user="t", params=SettlementServiceParams(haircut_ppm=100_000, cash_cap_ppm=None)
+        db, D, user="t", params=DaySettlementParams(haircut_ppm=100_000, cash_cap_ppm=None)
     )
     # 300 t × 3,180 × 10 % = 95,400.00 < m margin 495,520.00
     assert run.member(MEMBER).offset_fen == 9_540_000
@@ -693,7 +693,7 @@ def test_firm_addon_raises_client_margins_not_the_members(db: Database) -> None:
     base, _ = run_daily_settlement(db, D, user="t")
     base_rows = _rows(db)
     run, _ = run_daily_settlement(
-        db, D, user="t", params=SettlementServiceParams(firm_margin_addon_ppm=20_000)
+        db, D, user="t", params=DaySettlementParams(firm_margin_addon_ppm=20_000)
     )
     with db.sessions() as s:
         k1 = s.get(ClientBalance, ("K1", D))

@@ -25,11 +25,10 @@ def engine(n_accounts: int, clock: FakeClock) -> LiveRiskEngine:
         trading_day=DAY,
         contracts=[M, Y],
         account_codes=codes,
-        equity_cash_fen=cash,
-        offset_fen=None,
+        balance_fen=cash,
         line_account=lines,
         line_contract=lines % 2,
-        line_side=np.ones(len(lines), dtype=np.int64),
+        line_side=np.zeros(len(lines), dtype=np.int64),  # long
         line_hedge=np.zeros(len(lines), dtype=bool),
         line_lots=np.full(len(lines), 2),
         clock=clock,

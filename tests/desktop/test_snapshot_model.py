@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
@@ -66,10 +67,13 @@ def test_accounts_show_the_engines_figures(clock: FakeClock) -> None:
     positions = SnapshotTableModel(POSITIONS)
     positions.apply_snapshot(LiveFrame(snap, static))
     pos = snap.positions
-    assert _cell(positions, 1, "floating_pnl_fen") == format_yuan(int(pos["floating_pnl_fen"][1]))
-    assert _cell(positions, 1, "last_price_fen") == format_yuan(302_000)  # line 1: m2501
-    assert _cell(positions, 0, "prior_settlement_fen") == format_yuan(750_000)  # y2501
-    assert _cell(positions, 0, "side") == "Long"
+    m_line = int(np.flatnonzero(pos["contract_index"] == 0)[0])  # a m2501 line
+    y_line = int(np.flatnonzero(pos["contract_index"] == 1)[0])  # a y2501 line
+    floating = format_yuan(int(pos["floating_pnl_fen"][m_line]))
+    assert _cell(positions, m_line, "floating_pnl_fen") == floating
+    assert _cell(positions, m_line, "last_price_fen") == format_yuan(302_000)
+    assert _cell(positions, y_line, "prior_settlement_fen") == format_yuan(750_000)
+    assert _cell(positions, y_line, "side") == "Long"
 
 
 def test_sort_is_numeric_and_kept_across_updates(clock: FakeClock) -> None:

@@ -1,0 +1,623 @@
+"""The daily settlement of a whole book as one pure function (spec 2.d, 2.h, 2.k, 2.l).
+
+``settle_day(inputs, params, cal)`` settles every client and member of ``DayInputs``:
+no database, no clock, no I/O; ``core.db.day_inputs`` reads the inputs and
+``core.services.settlement`` writes the result in one transaction. Every figure comes
+from the rule functions of ``core.rules`` (margin rates, FIFO trades, line margins,
+marks, receipt offsets, the reserve identity); nothing here restates a formula.
+
+The live monitor of the next trading day starts from what this writes, and uses the
+same functions intraday (``core.live.engine``), so the two agree to the fen where the
+rules say they coincide (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from core.errors import CalendarHorizonError, InputError, ValidationErrors
+from core.money import format_yuan, group_sum, half_up_div, mul_half_up
+from core.rules.day_inputs import (
+    ACTION_DELIVER,
+    I64,
+    DayInputs,
+    LodgedReceipt,
+)
+from core.rules.fees import FeeSchedule, default_fee_schedule
+from core.rules.firm import firm_margin_addon_ppm
+from core.rules.funds import (
+    AccountBook,
+    LineBook,
+    OverCloseError,
+    TradeBatch,
+    apply_trades,
+    line_margin,
+    offset_value_matrix,
+)
+from core.rules.margin_schedule import PPM, day_margin_rates
+from core.rules.receipt_expiry import Receipt as ExpiryReceipt
+from core.rules.receipt_expiry import is_offset_eligible
+from core.rules.settlement import MemberSettlement, member_settlement, settle_book
+from core.rules.sides import SIDE_NAMES, sign_of
+from core.trading_calendar import TradingCalendar
+
+Bools = np.ndarray
+
+
+@dataclass(frozen=True)
+class DaySettlementParams:
+    """Settings of a daily settlement (spec Appendix A; haircut and cap unverified, Q8).
+
+    ``delivery_payment_lag``: trading days from a delivery match to its payment day
+    (交收日); the money of matches of ``add_trading_days(D, -lag)`` moves on D (spec 2.d
+    example: two). ``cash_cap_ppm`` None = no cap on the receipt offset.
+    ``firm_margin_addon_ppm``: the firm's add-on to client margin rates (spec 2.a); None
+    = ``resources/risk_params.toml`` [firm.margin_addon] (default 0). Client figures
+    margin at exchange rate + add-on; the member's (exchange) figures and the stored
+    line margins stay at the exchange rate.
+    """
+
+    haircut_ppm: int = 800_000
+    cash_cap_ppm: int | None = 4 * PPM
+    delivery_payment_lag: int = 2
+    firm_margin_addon_ppm: int | None = None
+    fee_schedule: FeeSchedule | None = None
+    calendar: TradingCalendar | None = None
+
+    def addon_ppm(self) -> int:
+        """The firm's client-margin add-on (ppm); InputError if negative."""
+        addon = (
+            self.firm_margin_addon_ppm
+            if self.firm_margin_addon_ppm is not None
+            else firm_margin_addon_ppm()
+        )
+        if addon < 0:
+            raise InputError(f"a firm margin add-on cannot be negative, got {addon} ppm")
+        return addon
+
+
+class SettlementRefusedError(ValidationErrors):
+    """The settlement of a day was refused; nothing was written.
+
+    ``errors`` lists every problem (an InputError each; ``field`` names the contract,
+    client or member concerned). ``bad_input`` is true when the day itself is not
+    settleable (not a trading day, outside the calendar): the caller asked for the
+    wrong thing, rather than the database missing data.
+    """
+
+    def __init__(self, day: date, errors: list[InputError], *, bad_input: bool = False) -> None:
+        self.day = day
+        self.bad_input = bad_input
+        super().__init__(errors)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return tuple(e.describe() for e in self.errors)
+
+
+def problem(day: date, message: str, about: str = "") -> InputError:
+    """One reason a settlement of ``day`` is refused."""
+    return InputError(message, source=f"settlement of {day.isoformat()}", field=about)
+
+
+@dataclass(frozen=True)
+class ConversionDone:
+    """A hedge quota starting on D (spec 2.h): lots converted and quota left."""
+
+    client_code: str
+    contract_code: str
+    side: str
+    quota: int
+    converted: int
+
+    @property
+    def quota_remaining(self) -> int:
+        return self.quota - self.converted
+
+
+@dataclass
+class DaySettlement:
+    """One day's settlement as arrays, ready to write (line order: sorted line keys)."""
+
+    line_client: I64
+    line_contract: I64
+    line_side: I64
+    line_hedge: Bools
+    line_lots: I64
+    line_today_lots: I64
+    line_open_price_fen: I64
+    line_margin_fen: I64
+    """S(D) × mult × lots × the exchange's settlement rate (what the member pays)."""
+    settled_clients: I64
+    client: dict[str, I64]
+    members: list[MemberSettlement]
+    conversions: list[ConversionDone]
+    warnings: list[str] = field(default_factory=list)
+
+
+# =============================================================================
+# Receipts lodged as margin (spec 2.c, 2.i)
+# =============================================================================
+
+
+def base_prices(inputs: DayInputs, day: date, prior_settle_fen: I64) -> dict[str, tuple[str, int]]:
+    """Receipt base price per product for the settlement of ``day``: S(prev_td(day)) of
+    its nearest contract listed on ``day`` (spec 2.c default); product → (contract, fen).
+    Products without one are absent."""
+    out: dict[str, tuple[str, int]] = {}
+    order = sorted(range(len(inputs.contracts)), key=lambda i: inputs.contracts[i].delivery_month)
+    for k in order:
+        c = inputs.contracts[k]
+        if c.product in out:
+            continue
+        if c.is_listed_on(day) and prior_settle_fen.size and prior_settle_fen[k] > 0:
+            out[c.product] = (c.code, int(prior_settle_fen[k]))
+    return out
+
+
+def eligible_receipts(
+    receipts: list[LodgedReceipt], day: date, cal: TradingCalendar, warnings: list[str]
+) -> list[LodgedReceipt]:
+    """Receipts lodged as margin that count at the settlement of ``day`` (2.c, 2.i).
+
+    A receipt lodged during ``day`` counts from the next settlement on (Q8 default); a
+    receipt past its validity deadline counts for nothing.
+    """
+    out = []
+    expired = 0
+    for r in receipts:
+        if r.status_since is not None and r.status_since >= day:
+            continue
+        rec = ExpiryReceipt(
+            id=r.receipt_no,
+            product=r.product,
+            registered=r.registration_date,
+            produced=r.production_date,
+            holder=r.holder_code,
+            tons=r.tons,
+            status="margin",
+        )
+        try:
+            ok = is_offset_eligible(rec, day, cal=cal)
+        except CalendarHorizonError:
+            # the next deadline lies beyond the calendar, so after ``day``: not expired
+            ok = r.registration_date <= day
+        except ValueError as exc:
+            warnings.append(f"receipt {r.receipt_no}: not counted ({exc})")
+            continue
+        if ok:
+            out.append(r)
+        else:
+            expired += 1
+    if expired:
+        warnings.append(f"{expired} receipt(s) lodged as margin are past their deadline: no offset")
+    return out
+
+
+@dataclass(frozen=True)
+class PledgeQuota:
+    """Offset values (pledge quota, 质押额度) fixed at one settlement, fen per
+    (holder, product): ``client`` (clients × products), ``member`` (members × products).
+    ``missing_base`` lists products with lodged receipts but no base price."""
+
+    client: I64
+    member: I64
+    missing_base: tuple[str, ...]
+
+
+def pledge_quota(
+    inputs: DayInputs,
+    day: date,
+    prior_settle_fen: I64,
+    haircut_ppm: int,
+    cal: TradingCalendar,
+    warnings: list[str],
+) -> PledgeQuota:
+    """The receipt offset values fixed at the settlement of ``day`` (spec 2.c).
+
+    Value = Σ tons × base price × haircut per holder and product, half up once; base =
+    S(prev_td(day)) of the product's nearest contract listed on ``day``. The quota
+    fixed at the settlement of prev_td(D) holds through D's session (spec 2.c: "base
+    price change: recompute at settlement only"), so the live monitor of D calls this
+    with ``day = prev_td(D)``: the start of D shows the prior settlement's figures.
+    """
+    n_c, n_m, n_p = len(inputs.clients), len(inputs.members), len(inputs.products)
+    receipts = eligible_receipts(inputs.receipts, day, cal, warnings)
+    base = base_prices(inputs, day, prior_settle_fen)
+    missing = tuple(sorted({r.product for r in receipts} - set(base)))
+    receipts = [r for r in receipts if r.product in base]
+    p_index = {p: i for i, p in enumerate(inputs.products)}
+    c_index = inputs.client_index
+    m_index = {m: i for i, m in enumerate(inputs.members)}
+    r_prod = np.array([p_index.get(r.product, -1) for r in receipts], np.int64)
+    r_tons = np.array([r.tons for r in receipts], np.int64)
+    r_base = np.array([base[r.product][1] for r in receipts], np.int64)
+    r_client = np.array([c_index.get(r.holder_code, -1) for r in receipts], np.int64)
+    r_member = np.array([m_index.get(r.member_code, -1) for r in receipts], np.int64)
+    own = (r_client >= 0) & (r_prod >= 0)
+    mine = (r_member >= 0) & (r_prod >= 0)
+    return PledgeQuota(
+        client=offset_value_matrix(
+            r_client[own], r_prod[own], r_tons[own], r_base[own], haircut_ppm, n_c, n_p
+        ),
+        member=offset_value_matrix(
+            r_member[mine], r_prod[mine], r_tons[mine], r_base[mine], haircut_ppm, n_m, n_p
+        ),
+        missing_base=missing,
+    )
+
+
+# =============================================================================
+# The settlement
+# =============================================================================
+
+
+def line_keys(client: I64, contract: I64, side: I64, hedge: Bools, n_contracts: int) -> I64:
+    """One int64 key per (client, contract, side, hedge), ordered as the position table."""
+    return (
+        ((client * n_contracts + contract) * 2 + side) * 2 + np.asarray(hedge).astype(np.int64)
+    ).astype(np.int64)
+
+
+def _check_prices(
+    inputs: DayInputs, line_contract: I64, hist_lots: I64, problems: list[InputError]
+) -> None:
+    """Every held or traded contract needs S(D) on the tick; historic lots S(prev)."""
+    day = inputs.day
+    needed = np.zeros(len(inputs.contracts), np.bool_)
+    needed[line_contract] = True
+    hist_needed = np.zeros(len(inputs.contracts), np.bool_)
+    hist_needed[line_contract[hist_lots > 0]] = True
+    for k in np.flatnonzero(needed).tolist():
+        c = inputs.contracts[k]
+        s = int(inputs.settle_fen[k])
+        if s <= 0:
+            problems.append(problem(day, f"no settlement price for {day.isoformat()}", c.code))
+        elif s % c.tick_fen:
+            problems.append(
+                problem(
+                    day,
+                    f"settlement price {format_yuan(s)} is off the tick {format_yuan(c.tick_fen)}",
+                    c.code,
+                )
+            )
+        if hist_needed[k] and inputs.prior_settle_fen[k] <= 0:
+            problems.append(
+                problem(
+                    day,
+                    f"no settlement price for the prior day {inputs.prev_day.isoformat()} "
+                    "(needed to mark historic lots)",
+                    c.code,
+                )
+            )
+
+
+def settle_day(
+    inputs: DayInputs,
+    params: DaySettlementParams,
+    cal: TradingCalendar,
+    report: Callable[[int, int], None] | None = None,
+) -> DaySettlement:
+    """Settle every client and member of ``inputs`` (pure; no database).
+
+    Raises SettlementRefusedError listing every problem found (missing or off-tick
+    settlement prices, missing prior data, no margin rate, impossible closes).
+    """
+    day = inputs.day
+    problems: list[InputError] = []
+    warnings: list[str] = []
+    n_k = len(inputs.contracts)
+    n_c = len(inputs.clients)
+    n_p = len(inputs.products)
+    steps = 5
+
+    def step(i: int) -> None:
+        if report is not None:
+            report(i, steps)
+
+    step(0)
+    if inputs.prev_position_rows == 0 and inputs.prev_balance_rows == 0:
+        problems.append(
+            problem(
+                day,
+                f"the prior trading day {inputs.prev_day.isoformat()} has no positions "
+                "and no client balances: settle or import it first",
+            )
+        )
+
+    # ---- position lines: prior lines ∪ traded lines ∪ hedge-conversion targets
+    pos_keys = line_keys(
+        inputs.pos_client, inputs.pos_contract, inputs.pos_side, inputs.pos_hedge, n_k
+    )
+    tr_keys = line_keys(inputs.tr_client, inputs.tr_contract, inputs.tr_side, inputs.tr_hedge, n_k)
+    hq_spec = line_keys(
+        inputs.hq_client,
+        inputs.hq_contract,
+        inputs.hq_side,
+        np.zeros(inputs.hq_client.size, np.bool_),
+        n_k,
+    )
+    have = np.unique(np.concatenate((pos_keys, tr_keys)))
+    hq_ok = np.isin(hq_spec, have)
+    keys = np.unique(np.concatenate((have, hq_spec[hq_ok] + 1)))
+    line_hedge = (keys % 2).astype(np.bool_)
+    line_side = (keys // 2) % 2
+    line_contract = (keys // 4) % n_k
+    line_client = keys // (4 * n_k)
+    n_lines = keys.size
+    pos_line = np.searchsorted(keys, pos_keys)
+    hist_lots = group_sum(pos_line, inputs.pos_lots, n_lines, "lots")
+    prev_open = np.zeros(n_lines, np.int64)
+    prev_open[pos_line] = inputs.pos_open_price_fen
+    tr_line = np.searchsorted(keys, tr_keys)
+    _check_prices(inputs, line_contract, hist_lots, problems)
+    pairs = {(int(k), bool(h)) for k, h in zip(line_contract, line_hedge, strict=True)}
+    rates = day_margin_rates(
+        inputs.contracts,
+        day,
+        lock_runs=inputs.limit_lock_runs,
+        adjustments=inputs.adjustments,
+        pairs=pairs,
+        cal=cal,
+    )
+    warnings.extend(rates.warnings)
+    for k, why in sorted(rates.problems.items()):
+        problems.append(problem(day, f"no settlement margin rate: {why}", inputs.contracts[k].code))
+
+    # ---- accounts settled and their members
+    active = np.zeros(n_c, np.bool_)
+    active[inputs.has_prior_balance] = True
+    active[line_client] = True
+    active[inputs.fm_client[inputs.fm_client >= 0]] = True
+    active[inputs.pay_client] = True
+    no_balance = np.zeros(n_c, np.bool_)
+    no_balance[inputs.pos_client] = True
+    no_balance &= ~inputs.has_prior_balance
+    for ci in np.flatnonzero(no_balance)[:20].tolist():
+        problems.append(
+            problem(
+                day,
+                f"has positions on {inputs.prev_day.isoformat()} but no balance that day",
+                inputs.clients[ci],
+            )
+        )
+    settled = np.flatnonzero(active)
+    member_active = np.zeros(len(inputs.members), np.bool_)
+    member_active[inputs.client_member[settled]] = True
+    member_active[inputs.fm_member[inputs.fm_client < 0]] = True
+    for mi in np.flatnonzero(member_active).tolist():
+        code = inputs.members[mi]
+        if code not in inputs.prior_reserve:
+            problems.append(
+                problem(
+                    day,
+                    f"no settlement reserve on the prior day {inputs.prev_day.isoformat()}",
+                    f"member {code}",
+                )
+            )
+    quota = pledge_quota(inputs, day, inputs.prior_settle_fen, params.haircut_ppm, cal, warnings)
+    for p in quota.missing_base:
+        problems.append(
+            problem(
+                day,
+                f"receipts of product {p} are lodged as margin but no listed {p} contract "
+                f"has a settlement price on {inputs.prev_day.isoformat()} (base price)",
+                p,
+            )
+        )
+    if problems:
+        raise SettlementRefusedError(day, problems)
+    step(1)
+
+    # ---- the client book
+    mult = np.array([c.multiplier for c in inputs.contracts], np.int64)
+    rate_line = rates.line_rates(line_contract, line_hedge)
+    settle_line = inputs.settle_fen[line_contract]
+    addon = params.addon_ppm()
+    book = LineBook.from_arrays(
+        account=line_client,
+        product=inputs.product_of_contract[line_contract],
+        multiplier=mult[line_contract],
+        side=line_side,
+        prior_fen=np.maximum(inputs.prior_settle_fen[line_contract], 0),
+        rate_ppm=rate_line + addon,  # client rate = exchange rate + the firm's add-on (2.a)
+        hist_lots=hist_lots,
+        n_accounts=n_c,
+        n_products=n_p,
+    )
+    accounts = AccountBook.zeros(n_c)
+    accounts.balance = inputs.prior_balance_fen.copy()
+    accounts.deposits, accounts.withdrawals = inputs.client_deposits()
+    batch = TradeBatch.of(
+        tr_line, inputs.tr_action, inputs.tr_lots, inputs.tr_price_fen, inputs.tr_fee_fen
+    )
+    try:
+        apply_trades(book, accounts, batch)
+    except OverCloseError as exc:
+        li = int(tr_line[exc.trade])
+        raise SettlementRefusedError(
+            day,
+            [
+                problem(
+                    day,
+                    f"client {inputs.clients[int(line_client[li])]}: a "
+                    f"{'delivery' if inputs.tr_action[exc.trade] == ACTION_DELIVER else 'close'}"
+                    f" of {exc.requested} {SIDE_NAMES[int(line_side[li])]} lots but only "
+                    f"{exc.held} are open",
+                    inputs.contracts[int(line_contract[li])].code,
+                )
+            ],
+        ) from None
+    step(2)
+
+    # ---- delivery fees (2.k, waived amounts kept) and delivery payments (2.d)
+    fees = params.fee_schedule or default_fee_schedule()
+    waived = np.zeros(n_c, np.int64)
+    for t in np.flatnonzero(inputs.tr_action == ACTION_DELIVER).tolist():
+        c = inputs.contracts[int(inputs.tr_contract[t])]
+        try:
+            line = fees.fee("delivery", c.product, day, tons=int(inputs.tr_lots[t]) * c.unit_tons)
+        except LookupError as exc:
+            warnings.append(f"{c.code}: {exc}; delivery fee 0")
+            continue
+        accounts.fees[inputs.tr_client[t]] += line.charged_fen
+        waived[inputs.tr_client[t]] += line.waived_fen
+    delivery = np.zeros(n_c, np.int64)
+    if inputs.pay_client.size:
+        value = mul_half_up((inputs.pay_price_fen, mult[inputs.pay_contract], inputs.pay_lots), 1)
+        # the buyer (long) pays, the seller (short) receives: −sign × value
+        delivery = group_sum(inputs.pay_client, -sign_of(inputs.pay_side) * value, n_c, "delivery")
+
+    # ---- hedge conversions (2.h): line indices of speculative and hedge lines
+    hq_idx = np.flatnonzero(hq_ok)
+    spec_line = np.searchsorted(keys, hq_spec[hq_idx])
+    hedge_line = np.searchsorted(keys, hq_spec[hq_idx] + 1)
+    st = settle_book(
+        book,
+        accounts,
+        settle_line,
+        rate_line + addon,
+        quota.client,
+        delivery_fen=delivery,
+        conversion_spec_line=spec_line,
+        conversion_hedge_line=hedge_line,
+        conversion_quota=inputs.hq_lots[hq_idx],
+        cash_cap_ppm=params.cash_cap_ppm,
+        min_reserve_fen=0,  # a client's call is max(0, −available)
+    )
+    converted = np.zeros(inputs.hq_client.size, np.int64)
+    converted[hq_idx] = st.converted_lots
+    conversions = [
+        ConversionDone(
+            inputs.clients[int(inputs.hq_client[q])],
+            inputs.contracts[int(inputs.hq_contract[q])].code,
+            SIDE_NAMES[int(inputs.hq_side[q])],
+            int(inputs.hq_lots[q]),
+            int(converted[q]),
+        )
+        for q in range(inputs.hq_client.size)
+    ]
+    step(3)
+
+    # ---- per line: lots, the exchange's margin at S(D), FIFO average open price
+    line_lots = book.lots()
+    line_margin_fen = line_margin(settle_line, book.multiplier, line_lots, rate_line)
+    # Historic lots keep the prior line's average open price (the table stores only
+    # the average); today's lots add their own open prices, conversions at S(D) (2.h).
+    cost = book.hist_lots * prev_open + book.today_cost
+    open_price = np.zeros(n_lines, np.int64)
+    held = line_lots > 0
+    open_price[held] = half_up_div(cost[held], line_lots[held])
+
+    # ---- members: exchange view aggregated from the client lines (docs/settlement.md)
+    members = _members(
+        inputs,
+        settled,
+        member_active,
+        line_client,
+        line_contract,
+        line_margin_fen,
+        st.close_pnl,
+        st.position_pnl,
+        st.fees,
+        waived,
+        delivery,
+        quota.member,
+        params.cash_cap_ppm,
+    )
+    step(4)
+    client = {
+        "balance_fen": st.cash,
+        "deposits_fen": accounts.deposits,
+        "withdrawals_fen": accounts.withdrawals,
+        "close_pnl_fen": st.close_pnl,
+        "position_pnl_fen": st.position_pnl,
+        "fees_fen": st.fees,
+        "waived_fen": waived,
+        "delivery_fen": delivery,
+        "margin_fen": st.margin,
+        "offset_fen": st.offset,
+        "available_fen": st.reserve,
+        "margin_call_fen": st.margin_call,
+    }
+    step(5)
+    return DaySettlement(
+        line_client=line_client,
+        line_contract=line_contract,
+        line_side=line_side,
+        line_hedge=line_hedge,
+        line_lots=line_lots,
+        line_today_lots=book.today_lots.copy(),
+        line_open_price_fen=open_price,
+        line_margin_fen=line_margin_fen,
+        settled_clients=settled,
+        client=client,
+        members=members,
+        conversions=conversions,
+        warnings=warnings,
+    )
+
+
+def _members(
+    inputs: DayInputs,
+    settled: I64,
+    member_active: Bools,
+    line_client: I64,
+    line_contract: I64,
+    line_margin_fen: I64,
+    close_pnl: I64,
+    position_pnl: I64,
+    fees: I64,
+    waived: I64,
+    delivery: I64,
+    member_quota: I64,
+    cash_cap_ppm: int | None,
+) -> list[MemberSettlement]:
+    """Each member's exchange-view settlement from its clients' lines and flows."""
+    n_m, n_p = len(inputs.members), len(inputs.products)
+    line_member = inputs.client_member[line_client]
+    margin_mp = group_sum(
+        line_member * n_p + inputs.product_of_contract[line_contract],
+        line_margin_fen,
+        n_m * n_p,
+        "member margin",
+    ).reshape(n_m, n_p)
+    of_member = inputs.client_member[settled]
+
+    def by_member(values: I64) -> I64:
+        return group_sum(of_member, values[settled], n_m, "member total")
+
+    m_close, m_pos, m_fees = by_member(close_pnl), by_member(position_pnl), by_member(fees)
+    m_waived, m_delivery = by_member(waived), by_member(delivery)
+    m_dep, m_wd = inputs.member_deposits()
+    clients_per_member = np.bincount(of_member, minlength=n_m)
+    out: list[MemberSettlement] = []
+    for mi in np.flatnonzero(member_active).tolist():
+        code = inputs.members[mi]
+        prior = inputs.prior_reserve[code]
+        out.append(
+            member_settlement(
+                prior_reserve_fen=prior.reserve_fen,
+                prior_margin_fen=prior.margin_fen,
+                prior_offset_fen=prior.offset_fen,
+                margin_by_product=margin_mp[mi],
+                offset_value_by_product=member_quota[mi],
+                close_pnl_fen=int(m_close[mi]),
+                position_pnl_fen=int(m_pos[mi]),
+                fees_fen=int(m_fees[mi]),
+                waived_fen=int(m_waived[mi]),
+                deposits_fen=int(m_dep[mi]),
+                withdrawals_fen=int(m_wd[mi]),
+                delivery_fen=int(m_delivery[mi]),
+                cash_cap_ppm=cash_cap_ppm,
+                min_reserve_fen=int(inputs.member_min_reserve_fen[mi]),
+                prior_opening_banned=prior.opening_banned,
+                member_code=code,
+                clients=int(clients_per_member[mi]),
+            )
+        )
+    return out
