@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from desktop.feed_runner import FeedRunner, FeedState
 from desktop.main_window import MainWindow
 from desktop.models.columns import MUTED_BRUSH
 from desktop.models.snapshot_table import DANGER_TINT, WARNING_TINT
+from desktop.screens import monitor as monitor_module
 from desktop.screens.monitor import MonitorScreen
 from desktop.widgets.charts import ClockAxis, PriceBandChart, TimeSeriesChart
 from tests.desktop.conftest import FIXED_CLIENTS
@@ -199,14 +201,22 @@ def test_a_paced_feed_waits_while_a_screen_loads(qtbot: Any) -> None:
     clock = FakeClock()
     e = engine(20, clock)
     mailbox: Mailbox[RiskSnapshot] = Mailbox()
-    ticks = [PriceTick("m2501", 301_000 + 100 * k, clock.now()) for k in range(5)]
+    # More ticks than the test consumes, so the last wait cannot find the source empty.
+    ticks = [PriceTick("m2501", 301_000 + 100 * k, clock.now()) for k in range(50)]
     runner = FeedRunner(ScriptedSource(ticks), e, mailbox)
-    busy = {"loading": True}
-    runner.set_yield_to(lambda: busy["loading"])
+    busy = {"loading": True, "asked": 0}
+
+    def loading() -> bool:
+        busy["asked"] += 1
+        return bool(busy["loading"])
+
+    runner.set_yield_to(loading)
     runner.set_min_interval(0.05)  # paced, as behind another screen
     runner.start()
-    qtbot.wait(300)
-    assert runner.batches == 0  # the screen in front is loading: the feed waits
+    # The feed thread asked three times whether the screen in front is still loading,
+    # was told yes each time, and has applied nothing: it waits.
+    qtbot.waitUntil(lambda: busy["asked"] >= 3, timeout=5_000)
+    assert runner.batches == 0
     busy["loading"] = False
     qtbot.waitUntil(lambda: runner.batches >= 2, timeout=5_000)
     runner.set_min_interval(0.0)  # shown again: not paced, busy or not
@@ -282,10 +292,15 @@ def test_charts_show_movement_not_a_flat_line(qapp: object) -> None:
 
 
 def test_a_hidden_monitor_keeps_alerting_but_repaints_only_when_shown(
-    qtbot: Any, ctx: DesktopContext
+    qtbot: Any, ctx: DesktopContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Behind another screen the engine, alerts and chart data go on, in one batch a
-    second; the tables catch up with the newest snapshot when the monitor is shown."""
+    """Behind another screen the engine, alerts and chart data go on, in one batch per
+    HIDDEN_BATCH_S; the tables catch up with the newest snapshot when the monitor is shown."""
+    hidden_batch_s = 0.4  # HIDDEN_BATCH_S is 1 s: shorter here to keep the test fast
+    monkeypatch.setattr(monitor_module, "HIDDEN_BATCH_S", hidden_batch_s)
+    pace_timeout_ms = 2_000
+    # Paced as when hidden, ten batches would take at least twice pace_timeout_ms.
+    assert 10 * hidden_batch_s * 1_000 >= 2 * pace_timeout_ms
 
     class Seesaw(ScriptedSource):
         """One tick per poll, forever: the price steps down and back up by one fen."""
@@ -293,16 +308,21 @@ def test_a_hidden_monitor_keeps_alerting_but_repaints_only_when_shown(
         def __init__(self, code: str, price: int, clock: Clock) -> None:
             super().__init__([])
             self._code, self._price, self._clock, self._n = code, price, clock, 0
+            self.polled_at: list[float] = []  # time.monotonic() of each poll
 
         def poll(self, timeout: float, max_items: int) -> list[FeedEvent]:
+            self.polled_at.append(time.monotonic())
             time.sleep(0.005)
             self._n += 1
             price = self._price - (self._n % 2)
             return [PriceTick(self._code, price, self._clock.now())]
 
+    sources: list[Seesaw] = []
+
     def source(e: LiveRiskEngine, first: RiskSnapshot, c: Clock) -> ScriptedSource:
         code, price = str(first.contracts.keys[0]), int(first.contracts["last_price_fen"][0])
-        return Seesaw(code, price, c)
+        sources.append(Seesaw(code, price, c))
+        return sources[-1]
 
     screen = MonitorScreen(ctx, interval_ms=30, source_override=source)
     qtbot.addWidget(screen)
@@ -310,15 +330,20 @@ def test_a_hidden_monitor_keeps_alerting_but_repaints_only_when_shown(
     qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_TIMEOUT_MS)
     runner = screen.runner
     assert runner is not None
+    (seesaw,) = sources
     visible_start = runner.batches
-    qtbot.wait(300)
-    assert runner.batches - visible_start > 10  # shown: every poll is a batch
+    # Shown: every poll is a batch, with no pause between them.
+    qtbot.waitUntil(lambda: runner.batches - visible_start > 10, timeout=pace_timeout_ms)
     screen.hide()
+    hidden_at = time.monotonic()
     shown_seq = screen.accounts_model.frame.snap.seq
-    qtbot.waitUntil(lambda: screen._snap.seq > shown_seq, timeout=5_000)  # engine goes on
-    hidden_start = runner.batches
-    qtbot.wait(600)
-    assert runner.batches - hidden_start <= 2  # hidden: one batch a second (HIDDEN_BATCH_S)
+    # Hidden: the engine goes on (the screen receives newer snapshots), one batch per
+    # HIDDEN_BATCH_S. Every poll that starts after hide() leads to a paced batch, so the
+    # next poll comes at least HIDDEN_BATCH_S later (a wait on a monotonic timeout).
+    qtbot.waitUntil(lambda: len([t for t in seesaw.polled_at if t > hidden_at]) >= 2, timeout=5_000)
+    qtbot.waitUntil(lambda: screen._snap.seq > shown_seq, timeout=5_000)
+    first, second = [t for t in seesaw.polled_at if t > hidden_at][:2]
+    assert second - first >= hidden_batch_s - 0.01
     assert screen.accounts_model.frame.snap.seq == shown_seq  # nobody saw a repaint
     screen.show()
     assert screen.accounts_model.frame.snap.seq >= screen._snap.seq - 1
