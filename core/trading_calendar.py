@@ -25,15 +25,16 @@ import numpy.typing as npt
 from core.errors import CalendarHorizonError, ConfigError
 from core.resources import resource
 
-_EPOCH = np.datetime64("1970-01-01", "D")
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def _to_day(d: date) -> int:
-    return int((np.datetime64(d, "D") - _EPOCH).astype(np.int64))
+    """Days since 1970-01-01 (pure Python: calendar queries run thousands of times)."""
+    return d.toordinal() - _EPOCH_ORDINAL
 
 
 def _from_day(n: int | np.integer) -> date:
-    return date(1970, 1, 1) + timedelta(days=int(n))
+    return date.fromordinal(int(n) + _EPOCH_ORDINAL)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,15 @@ from core.demo.market import PPM, PRODUCT_MARKET, Market
 from core.demo.names import company_names, person_names
 from core.errors import CalendarHorizonError
 from core.money import half_up_div
+from core.rules.funds import (
+    available_funds,
+    average_open_price,
+    line_margin,
+    mark_to_market,
+    offset_used,
+    offset_value_matrix,
+)
+from core.rules.sides import sign_of
 from core.trading_calendar import TradingCalendar
 
 I64 = npt.NDArray[np.int64]
@@ -53,6 +62,7 @@ PRODUCT_SHARE = {
 }
 NIGHT_SESSION = frozenset(PRODUCT_MARKET) - {"jd"}
 HAIRCUT_PPM = 800_000  # spec 2.c default receipt haircut (80 %)
+CASH_CAP_PPM = 4 * PPM  # spec 2.c default cap of the offset: 4 × cash
 _US_PER_MIN = 60_000_000
 _BEIJING_TO_UTC_US = 8 * 60 * _US_PER_MIN
 
@@ -252,17 +262,18 @@ def generate_book(
 
     today_price = day_price(0.006)
     close_price = day_price(0.006)
-    open_ticks = half_up_div(hist * hist_price + today * today_price, lots * tick)
-    open_price = open_ticks * tick
-
+    # Every stored figure is the rule's (core.rules.funds), as the settlement writes it.
+    today_cost = today * today_price
+    open_price = average_open_price(hist, hist_price, today, today_cost)
     rate_d = np.where(hedge, market.rate_hedge[-1, contract], market.rate_spec[-1, contract])
     rate_p = np.where(hedge, market.rate_hedge[-2, contract], market.rate_spec[-2, contract])
-    margin = half_up_div(s_d * mult * lots * rate_d, PPM)
-    prior_margin = half_up_div(s_p * mult * prior_lots * rate_p, PPM)
-    sign = 1 - 2 * side
-    pos_pnl = sign * mult * ((s_d - s_p) * hist + (s_d - today_price) * today)
-    close_pnl = sign * mult * (close_price - s_p) * closed
-    prior_pos_pnl = sign * mult * (s_p - s_pp) * prior_lots
+    margin = line_margin(s_d, mult, lots, rate_d)
+    prior_margin = line_margin(s_p, mult, prior_lots, rate_p)
+    sign = sign_of(side)
+    pos_pnl = mark_to_market(s_d, s_p, hist, today, today_cost, mult, sign)
+    # the closes take historic lots only (FIFO, spec 2.0): marked from S(P) to the price
+    close_pnl = mark_to_market(close_price, s_p, closed, 0, 0, mult, sign)
+    prior_pos_pnl = mark_to_market(s_p, s_pp, prior_lots, 0, 0, mult, sign)
     return Book(
         client=client,
         contract=contract,
@@ -572,7 +583,8 @@ def generate_funds(
 class Balances:
     columns: Columns
     margin: tuple[int, int]  # member totals on P and D
-    offset: tuple[int, int]
+    margin_by_product: tuple[I64, I64]
+    member_quota: tuple[I64, I64]  # the member's pledge quota per product on P and D
     close_pnl: tuple[int, int]
     position_pnl: tuple[int, int]
     fees: tuple[int, int]
@@ -608,22 +620,22 @@ def generate_balances(
     )
     n_p = len(products)
 
-    def offsets(t: int, margin_line: I64) -> tuple[I64, int, int]:
-        cl, pr, tons = lodged[t]
+    def by_client_product(margin_line: I64) -> I64:
         key = book.client * n_p + prod_of[book.contract]
-        m_cp = _group_sum(key, margin_line, n * n_p)
-        base = market.settle[t - 1, nearest]
-        value = half_up_div(tons * base[pr] * HAIRCUT_PPM, PPM)
-        v_cp = _group_sum(cl * n_p + pr, value, n * n_p)
-        used = np.minimum(v_cp, m_cp).reshape(n, n_p).sum(axis=1)
-        m_p = m_cp.reshape(n, n_p).sum(axis=0)
-        v_p = v_cp.reshape(n, n_p).sum(axis=0)
-        return used, int(m_p.sum()), int(np.minimum(v_p, m_p).sum())
+        return _group_sum(key, margin_line, n * n_p).reshape(n, n_p)
 
-    margin_d = _group_sum(book.client, book.margin, n)
-    margin_p = _group_sum(book.client, book.prior_margin, n)
-    offset_d, member_m_d, member_o_d = offsets(td, book.margin)
-    offset_p, member_m_p, member_o_p = offsets(tp, book.prior_margin)
+    def quota(t: int) -> tuple[I64, I64]:
+        """Pledge quota per (client, product) and the member's per product (spec 2.c)."""
+        cl, pr, tons = lodged[t]
+        base = market.settle[t - 1, nearest][pr]
+        clients_q = offset_value_matrix(cl, pr, tons, base, HAIRCUT_PPM, n, n_p)
+        member_q = offset_value_matrix(np.zeros_like(cl), pr, tons, base, HAIRCUT_PPM, 1, n_p)
+        return clients_q, member_q[0]
+
+    m_cp_d, m_cp_p = by_client_product(book.margin), by_client_product(book.prior_margin)
+    margin_d, margin_p = m_cp_d.sum(axis=1), m_cp_p.sum(axis=1)
+    quota_d, member_quota_d = quota(td)
+    quota_p, member_quota_p = quota(tp)
     pos_d = _group_sum(book.client, book.pos_pnl, n)
     close_d = _group_sum(book.client, book.close_pnl, n)
     pos_p = _group_sum(book.client, book.prior_pos_pnl, n)
@@ -654,9 +666,11 @@ def generate_balances(
     balance_d += lift
 
     def rows(
-        t: int, bal: I64, dep: I64, wd: I64, cl: I64, pos: I64, fee: I64, mar: I64, off: I64
+        t: int, bal: I64, dep: I64, wd: I64, cl: I64, pos: I64, fee: I64, m_cp: I64, q: I64
     ) -> Columns:
-        available = bal + off - mar
+        mar = m_cp.sum(axis=1)
+        off = offset_used(m_cp, q, bal, CASH_CAP_PPM)
+        available = available_funds(bal, mar, off)
         return {
             "client_code": clients.codes,
             "trading_day": np.full(n, _day64(market.days[t])),
@@ -675,8 +689,8 @@ def generate_balances(
         }
 
     zero = np.zeros(n, dtype=np.int64)
-    p_rows = rows(tp, balance_p, dep_p, wd_p, zero, pos_p, zero, margin_p, offset_p)
-    d_rows = rows(td, balance_d, dep_d, wd_d, close_d, pos_d, fees_d, margin_d, offset_d)
+    p_rows = rows(tp, balance_p, dep_p, wd_p, zero, pos_p, zero, m_cp_p, quota_p)
+    d_rows = rows(td, balance_d, dep_d, wd_d, close_d, pos_d, fees_d, m_cp_d, quota_d)
     columns: Columns = {}
     for key in p_rows:
         a, b = p_rows[key], d_rows[key]
@@ -687,8 +701,9 @@ def generate_balances(
         columns[key] = [col[i] for i in order.tolist()] if isinstance(col, list) else col[order]
     return Balances(
         columns,
-        margin=(member_m_p, member_m_d),
-        offset=(member_o_p, member_o_d),
+        margin=(int(m_cp_p.sum()), int(m_cp_d.sum())),
+        margin_by_product=(m_cp_p.sum(axis=0), m_cp_d.sum(axis=0)),
+        member_quota=(member_quota_p, member_quota_d),
         close_pnl=(0, int(close_d.sum())),
         position_pnl=(int(pos_p.sum()), int(pos_d.sum())),
         fees=(0, int(fees_d.sum())),
@@ -711,7 +726,11 @@ def reserve_columns(
     """
     n_days = len(market.days)
     m_p, m_d = balances.margin
-    o_p, o_d = balances.offset
+    # the pledge quota's use before the cash cap (the cap needs cash, known below)
+    o_p, o_d = (
+        int(offset_used(m, q, 0, None))
+        for m, q in zip(balances.margin_by_product, balances.member_quota, strict=True)
+    )
     walk = np.exp(np.cumsum(rng.normal(0.0, 0.02, n_days))[::-1])
     walk /= walk[1]
     margin = np.rint(m_p * walk).astype(np.int64)
@@ -731,6 +750,13 @@ def reserve_columns(
     shift = headroom - int(base_reserve[:-1].min())
     reserve = base_reserve + shift
     cash = reserve + margin - offset
+    # The last two days are settlements by the rules: offset used (cap included) and
+    # the reserve identity (core.rules.funds, spec 2.c / 2.d).
+    for t, m, q in zip(
+        (n_days - 2, n_days - 1), balances.margin_by_product, balances.member_quota, strict=True
+    ):
+        offset[t] = int(offset_used(m, q, int(cash[t]), CASH_CAP_PPM))
+        reserve[t] = int(available_funds(int(cash[t]), int(margin[t]), int(offset[t])))
     settled = [
         np.datetime64(d, "us") + np.timedelta64(16 * 60 + 30 - 8 * 60, "m") for d in market.days
     ]

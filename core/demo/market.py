@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import partial
 
@@ -20,9 +20,9 @@ import numpy.typing as npt
 
 from core.errors import CalendarHorizonError
 from core.reference.products import Product
+from core.rules.day_inputs import ContractTerms, RateAdjustment
 from core.rules.margin_schedule import (
-    MarginSchedule,
-    default_margin_schedules,
+    day_margin_rates,
     limit_lock_step,
     rate_to_ppm,
 )
@@ -213,56 +213,62 @@ def _main_index(contracts: list[ContractInfo], idx: list[int], end_day: date) ->
     return idx[min(1, len(idx) - 1)]
 
 
-def _step_starts(
-    schedule: MarginSchedule, year: int, month: int, cal: TradingCalendar
-) -> list[tuple[date, int]]:
-    """(start day, rate ppm) of each schedule step; steps beyond the calendar omitted."""
-    out: list[tuple[date, int]] = []
-    for step in schedule.steps:
-        n = year * 12 + month - 1 + step.month_offset
-        y, m = n // 12, n % 12 + 1
-        try:
-            days = cal.month_trading_days(y, m)
-        except CalendarHorizonError:
-            continue  # starts after every day the calendar (and so the demo) knows
-        if days:
-            start = days[min(step.trading_day, len(days)) - 1]
-            out.append((start, _ppm(step.rate)))
-    return out
+def contract_terms(contract: ContractInfo, products: dict[str, Product]) -> ContractTerms:
+    """The demo contract as the rules see it (the row the ``contract`` table will hold)."""
+    return ContractTerms(
+        code=contract.code,
+        product=contract.product,
+        multiplier=contract.multiplier,
+        unit_tons=products[contract.product].unit_tons,
+        tick_fen=contract.tick_fen,
+        general_margin_ppm=contract.margin_ppm,
+        hedge_margin_ppm=contract.hedge_margin_ppm,
+        price_limit_ppm=contract.limit_ppm,
+        delivery_month=date(contract.year, contract.month, 1),
+        listing_date=contract.listing_date,
+        last_trading_day=contract.last_trading_day,
+    )
 
 
 def settlement_rates(
-    contract: ContractInfo,
+    contracts: list[ContractInfo],
     days: list[date],
+    lock: npt.NDArray[np.int8],
+    adjustments: list[MarginAdjustmentRow],
     products: dict[str, Product],
     cal: TradingCalendar,
-    adjustments: list[MarginAdjustmentRow],
-    *,
-    hedge: bool,
-) -> list[int]:
-    """rate_settle(D) in ppm for each day (spec 2.b): the highest applicable standard.
-
-    The schedule step is the one whose period contains next_td(D) (R19); an adjustment
-    applies from its effective day's settlement on.
-    """
-    schedule = default_margin_schedules()[products[contract.product].margin_schedule]
-    starts = _step_starts(schedule, contract.year, contract.month, cal)
-    general = contract.hedge_margin_ppm if hedge else contract.margin_ppm
-    out: list[int] = []
-    for d in days:
-        if contract.last_trading_day is not None and d >= contract.last_trading_day:
-            probe = max([d, *(s for s, _ in starts)])
-        else:
-            probe = _try(partial(cal.next_td, d)) or d + timedelta(days=1)
-        rate = max(general, contract.min_margin_ppm)
-        for start, step_rate in starts:
-            if start <= probe:
-                rate = max(rate, step_rate)
-        for adj in adjustments:
-            if adj.contract_code == contract.code and adj.hedge == hedge and adj.effective_day <= d:
-                rate = max(rate, adj.rate_ppm)
-        out.append(rate)
-    return out
+) -> tuple[I64, I64]:
+    """rate_settle(D) in ppm for every day and contract (speculative, hedge): the rates
+    the daily settlement would apply (``core.rules.margin_schedule.day_margin_rates``)
+    to the demo's contract terms, limit-lock flags and margin notices."""
+    terms = [contract_terms(c, products) for c in contracts]
+    notices = [
+        RateAdjustment(a.contract_code, a.effective_day, a.hedge, a.rate_ppm) for a in adjustments
+    ]
+    spec = np.empty((len(days), len(contracts)), dtype=np.int64)
+    hedge = np.empty_like(spec)
+    run = np.zeros(len(contracts), dtype=np.int64)
+    for t, d in enumerate(days):
+        # consecutive same-direction lock days ending at d (spec 2.b)
+        same = (lock[t] != 0) & (t > 0) & (lock[t] == lock[max(t - 1, 0)])
+        run = np.where(lock[t] != 0, np.where(same, run + 1, 1), 0)
+        runs = {
+            contracts[k].code: ("limit_up" if lock[t, k] > 0 else "limit_down", int(run[k]))
+            for k in np.flatnonzero(run).tolist()
+        }
+        rates = day_margin_rates(
+            terms,
+            d,
+            lock_runs=runs,
+            adjustments=[a for a in notices if a.effective_day <= d],
+            cal=cal,
+        )
+        if rates.problems:
+            k, why = next(iter(rates.problems.items()))
+            raise ValueError(f"{contracts[k].code} on {d}: {why}")
+        table = rates.table()
+        spec[t], hedge[t] = table[:, 0], table[:, 1]
+    return spec, hedge
 
 
 def limit_prices(prior_ticks: I64, limit_ppm: I64) -> tuple[I64, I64]:
@@ -365,11 +371,7 @@ def generate_market(
     turnover[lock_from:, locked] = rng.uniform(0.003, 0.02, LOCK_DAYS)
     volume = np.rint(open_interest * turnover).astype(np.int64)
 
-    rate_spec = np.empty((n_days, n_k), dtype=np.int64)
-    rate_hedge = np.empty((n_days, n_k), dtype=np.int64)
-    for i, c in enumerate(contracts):
-        rate_spec[:, i] = settlement_rates(c, days, products, cal, adjustments, hedge=False)
-        rate_hedge[:, i] = settlement_rates(c, days, products, cal, adjustments, hedge=True)
+    rate_spec, rate_hedge = settlement_rates(contracts, days, lock, adjustments, products, cal)
 
     return Market(
         days=days,

@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 
 from core.errors import CalendarHorizonError, InputError, ValidationErrors
-from core.money import format_yuan, group_sum, half_up_div, mul_half_up
+from core.money import format_yuan, group_sum, mul_half_up
 from core.rules.day_inputs import (
     ACTION_DELIVER,
     I64,
@@ -35,6 +35,7 @@ from core.rules.funds import (
     OverCloseError,
     TradeBatch,
     apply_trades,
+    average_open_price,
     line_margin,
     offset_value_matrix,
 )
@@ -506,12 +507,7 @@ def settle_day(
     # ---- per line: lots, the exchange's margin at S(D), FIFO average open price
     line_lots = book.lots()
     line_margin_fen = line_margin(settle_line, book.multiplier, line_lots, rate_line)
-    # Historic lots keep the prior line's average open price (the table stores only
-    # the average); today's lots add their own open prices, conversions at S(D) (2.h).
-    cost = book.hist_lots * prev_open + book.today_cost
-    open_price = np.zeros(n_lines, np.int64)
-    held = line_lots > 0
-    open_price[held] = half_up_div(cost[held], line_lots[held])
+    open_price = average_open_price(book.hist_lots, prev_open, book.today_lots, book.today_cost)
 
     # ---- members: exchange view aggregated from the client lines (docs/settlement.md)
     members = _members(

@@ -450,6 +450,27 @@ def mark_to_market(
     ).astype(np.int64)
 
 
+def average_open_price(
+    hist_lots: npt.ArrayLike,
+    hist_open_fen: npt.ArrayLike,
+    today_lots: npt.ArrayLike,
+    today_cost: npt.ArrayLike,
+) -> I64:
+    """A line's average open price after the day, half up to the fen (0 for no lots).
+
+    Historic lots keep the prior line's average open price (the position table stores
+    only the average); today's lots add their own open prices (``today_cost`` = Σ open
+    price × lots left), hedge conversions at S(D) (2.h).
+    """
+    hist = np.asarray(hist_lots, dtype=np.int64)
+    lots = hist + np.asarray(today_lots, dtype=np.int64)
+    cost = mul_half_up((hist, hist_open_fen), 1) + np.asarray(today_cost, dtype=np.int64)
+    out = np.zeros(lots.shape, np.int64)
+    held = lots > 0
+    out[held] = half_up_div(cost[held], lots[held])
+    return out
+
+
 def offset_used(
     margin_by_product: npt.ArrayLike,
     offset_value: npt.ArrayLike,

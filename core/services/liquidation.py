@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 from typing import Literal
 
 import numpy as np
@@ -20,8 +19,9 @@ from sqlalchemy.orm import Session
 from core.changes import Changes
 from core.db import risk_queries as rq
 from core.db.columnar import codes_of
-from core.errors import CalendarHorizonError, ConfigError, InputError
-from core.money import fen_to_str, half_up_div, round_half_up_fen
+from core.db.day_inputs import limit_lock_runs, read_adjustments, read_contracts
+from core.errors import InputError
+from core.money import fen_to_str, half_up_div
 from core.progress import ProgressState
 from core.rules.forced_liquidation import (
     LiquidationParams,
@@ -32,6 +32,8 @@ from core.rules.forced_liquidation import (
     default_liquidation_params,
     preview_forced_liquidation,
 )
+from core.rules.funds import line_margin
+from core.rules.margin_schedule import day_margin_rates
 from core.services._common import audit, report, resolve_price_day
 
 MarginSource = Literal["stored", "recomputed"]
@@ -140,32 +142,38 @@ def _member(session: Session, member: str | None) -> rq.MemberInfo:
 
 
 def _recomputed_margin_per_lot(
-    frame: pd.DataFrame, day: date
+    session: Session, frame: pd.DataFrame, day: date
 ) -> tuple[npt.NDArray[np.int64], list[str]]:
-    """S(D) × mult × rate_settle(D) per line, half up to the fen (spec 2.f)."""
-    from core.rules.margin_schedule import contract_margin_for, rate_settle
+    """S(D) × mult × rate_settle(D) per line, one lot, half up to the fen (spec 2.f).
 
-    warnings: list[str] = []
-    out = np.zeros(len(frame), dtype=np.int64)
-    rates: dict[tuple[str, bool], Decimal] = {}
+    rate_settle(D) comes from ``day_margin_rates`` with D's limit-lock runs and the
+    exchange notices in force, exactly as the daily settlement computes it.
+    """
     missing = frame["settlement_fen"].isna()
     if bool(missing.any()):
         bad = sorted(set(frame.loc[missing, "contract_code"]))
         raise InputError(f"no settlement price on {day} for {', '.join(bad[:10])}")
-    for i, row in enumerate(frame.to_dict("records")):
-        key = (str(row["contract_code"]), bool(row["hedge"]))
-        if key not in rates:
-            general = Decimal(int(row["general_margin_ppm"])) / 1_000_000
-            hedge_rate = Decimal(int(row["hedge_margin_ppm"])) / 1_000_000
-            try:
-                cm = contract_margin_for(key[0], general, hedge_general_rate=hedge_rate)
-                rates[key] = rate_settle(cm, day, hedge=key[1]).rate
-            except (ValueError, ConfigError, CalendarHorizonError) as exc:
-                rates[key] = hedge_rate if key[1] else general
-                warnings.append(f"{key[0]}: general-month rate used ({exc})")
-        value = Decimal(int(row["settlement_fen"])) / 100 * int(row["multiplier"]) * rates[key]
-        out[i] = round_half_up_fen(value)
-    return out, warnings
+    terms = read_contracts(session)
+    index = {t.code: i for i, t in enumerate(terms)}
+    contract = np.array([index[str(c)] for c in frame["contract_code"]], dtype=np.int64)
+    hedge = frame["hedge"].to_numpy(dtype=np.bool_)
+    rates = day_margin_rates(
+        terms,
+        day,
+        lock_runs=limit_lock_runs(session, day),
+        adjustments=read_adjustments(session, day),
+        pairs=set(zip(contract.tolist(), hedge.tolist(), strict=True)),
+    )
+    if rates.problems:
+        k, why = next(iter(sorted(rates.problems.items())))
+        raise InputError(f"no settlement margin rate for {terms[k].code} on {day}: {why}")
+    per_lot = line_margin(
+        frame["settlement_fen"].to_numpy(dtype=np.int64),
+        frame["multiplier"].to_numpy(dtype=np.int64),
+        np.ones(len(frame), np.int64),
+        rates.line_rates(contract, hedge),
+    )
+    return per_lot, list(rates.warnings)
 
 
 def preview_liquidation(
@@ -224,7 +232,7 @@ def preview_liquidation(
         else:
             per_lot = half_up_div(margin, lots)
     else:
-        per_lot, warnings = _recomputed_margin_per_lot(frame, d)
+        per_lot, warnings = _recomputed_margin_per_lot(session, frame, d)
     # As np.unique(..., return_inverse=True) on the codes, by hashing.
     client_idx, clients = codes_of(frame["client_code"])
     contract_idx, contracts = codes_of(frame["contract_code"])
