@@ -13,9 +13,7 @@ from core.money import fen_to_str
 from core.rules.delivery_allocation import allocate_delivery
 from core.rules.forced_liquidation import (
     LiquidationParams,
-    LotsMethod,
     MarginLine,
-    Requirement,
     default_liquidation_params,
     margin_book_from_lines,
     preview_forced_liquidation,
@@ -32,6 +30,7 @@ from core.rules.forced_reduction import (
     preview_forced_reduction,
     price_to_fen,
 )
+from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS, LotsMethod, Requirement
 from core.rules.position_limits import (
     AccountPosition,
     Party,
@@ -155,11 +154,11 @@ def run_forced_liquidation(inp: CaseReader, params: CaseReader, explain: Explain
     p = LiquidationParams(
         requirement=cast(
             Requirement,
-            params.choice("requirement", ("to_zero", "to_min_reserve"), base.requirement),
+            params.choice("requirement", REQUIREMENTS, base.requirement),
         ),
         lots_method=cast(
             LotsMethod,
-            params.choice("lots_method", ("same_ratio", "fewest_lots"), base.lots_method),
+            params.choice("lots_method", LOTS_METHODS, base.lots_method),
         ),
         min_reserve_fen=(
             params.money("min_reserve") if params.has("min_reserve") else base.min_reserve_fen

@@ -16,6 +16,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS
+
 if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy.orm import Session
@@ -115,8 +117,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--day", type=_day, help="settlement day (default: latest with prices)")
     p.add_argument("--reserve", type=_yuan, metavar="YUAN", help="reserve instead of history")
     p.add_argument("--deposit", type=_yuan, default=0, metavar="YUAN", help="what-if top-up")
-    p.add_argument("--requirement", choices=("to_zero", "to_min_reserve"))
-    p.add_argument("--lots-method", choices=("same_ratio", "fewest_lots"))
+    p.add_argument("--requirement", choices=REQUIREMENTS)
+    p.add_argument("--lots-method", choices=LOTS_METHODS)
     p.add_argument(
         "--margin",
         choices=("stored", "recomputed"),

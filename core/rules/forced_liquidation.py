@@ -3,8 +3,14 @@
 R26/R27: every client of the member is reduced in proportion to its trading margin,
 ``ratio = required ÷ Σ trading margin``; each client's release is rounded **up** to the
 fen (the one exception to half-up rounding, spec 2.0) so that the total never falls
-short of the requirement. Turning a release into lots is the firm's procedure (Q13):
-``same_ratio`` (every line closes ``min(n, ceil(n × ratio))`` lots) or ``fewest_lots``.
+short of the requirement; it is each client's pro-rata share, not capped at its margin
+(when the ratio exceeds one every line closes and the shortfall is reported).
+
+Turning the requirement into lots is the firm's procedure (Q13): ``largest_remainder``
+(the default: every line closes ⌊n × ratio⌋ lots, then one more lot goes to lines by
+largest remainder until the requirement is met, so the release exceeds it by less than
+one lot's margin), ``same_ratio`` (every line closes ``min(n, ceil(n × ratio))`` lots:
+covers every client's share but closes a lot of every line) or ``fewest_lots``.
 
 All money is integer fen; the ratio is an exact ``Fraction``. Products that could leave
 the exact int64 range are done in Python integers instead (slower, still exact).
@@ -25,12 +31,12 @@ import numpy.typing as npt
 from core.errors import ConfigError
 from core.money import fen_to_str, parse_yuan
 from core.rules.forced_reduction import pct_to_decimal
+from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS, LotsMethod, Requirement
 from core.rules.params import load_param_section
 
 Int64Array = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-Requirement = Literal["to_zero", "to_min_reserve"]
-LotsMethod = Literal["same_ratio", "fewest_lots"]
+
 
 _SAFE = 2**62
 
@@ -40,14 +46,14 @@ class LiquidationParams:
     """Parameters of forced liquidation (spec 2.f, Q11–Q13); money in fen."""
 
     requirement: Requirement = "to_zero"
-    lots_method: LotsMethod = "same_ratio"
+    lots_method: LotsMethod = "largest_remainder"
     min_reserve_fen: int = 200_000_000
     unverified: tuple[str, ...] = ("lots_method", "min_reserve", "requirement")
 
     def __post_init__(self) -> None:
-        if self.requirement not in ("to_zero", "to_min_reserve"):
+        if self.requirement not in REQUIREMENTS:
             raise ValueError(f"unknown requirement {self.requirement!r}")
-        if self.lots_method not in ("same_ratio", "fewest_lots"):
+        if self.lots_method not in LOTS_METHODS:
             raise ValueError(f"unknown lots_method {self.lots_method!r}")
         if self.min_reserve_fen < 0:
             raise ValueError("min_reserve must not be negative")
@@ -273,8 +279,9 @@ def preview_forced_liquidation(
     ``reserve_fen``: the member's settlement reserve after settlement (fen);
     ``deposit_fen``: a what-if top-up before the opening (recomputes everything).
     Nothing is closed unless the reserve (+ deposit) is below zero. ``release_c =
-    ceil_to_fen(margin_c × ratio)``. Lines with zero margin per lot release nothing and
-    close nothing. Pure and thread-safe; raises ValueError for a negative deposit.
+    ceil_to_fen(margin_c × ratio)`` (not capped at the client's margin). Lines with zero
+    margin per lot release nothing and close nothing. Pure and thread-safe; raises
+    ValueError for a negative deposit.
     """
     p = params or default_liquidation_params()
     if deposit_fen < 0:
@@ -298,8 +305,10 @@ def preview_forced_liquidation(
         release = np.zeros(nclients, dtype=np.int64)
         lots = np.zeros(book.lots.size, dtype=np.int64)
     else:
-        release = np.minimum(_ceil_mul_div(client_margin, required, total), client_margin)
-        if p.lots_method == "same_ratio":
+        release = _ceil_mul_div(client_margin, required, total)
+        if p.lots_method == "largest_remainder":
+            lots = _largest_remainder_lots(book, required, total)
+        elif p.lots_method == "same_ratio":
             lots = np.minimum(book.lots, _ceil_mul_div(book.lots, required, total))
         else:
             lots = _fewest_lots(book, release)
@@ -322,6 +331,78 @@ def preview_forced_liquidation(
         below_min_reserve=reserve < p.min_reserve_fen,
         shortfall_fen=max(0, required - total),
     )
+
+
+def _largest_remainder_lots(book: MarginBook, required: int, total: int) -> Int64Array:
+    """Hamilton rounding of the lots over all the member's lines (spec 2.f, Q13).
+
+    Each line's exact share is x = min(n, n × required ÷ total) lots; every line closes
+    ⌊x⌋, then one more lot goes to one line at a time by largest remainder x − ⌊x⌋
+    (ties: larger margin per lot, then client, contract, side ascending, then input
+    order) until the released margin reaches ``required``: at most one extra lot per
+    line, and the release exceeds the requirement by less than the margin of one lot of
+    the last line given one. Lines without margin close nothing. ``preview_forced_
+    liquidation`` has checked that margins and their sums fit int64.
+    """
+    mpl = book.margin_per_lot_fen
+    has_margin = mpl > 0
+    if required >= total:
+        return np.where(has_margin, book.lots, 0).astype(np.int64)
+    num = _mul_exact(book.lots, required)  # every share as num ÷ total (one denominator)
+    floor = np.where(has_margin, num // total, 0).astype(np.int64)
+    need = required - int((floor * mpl).sum())
+    if need <= 0:
+        return floor
+    remainder = num - floor * total
+    candidates = np.flatnonzero(has_margin & (remainder > 0))
+    client_rank = _code_rank(book.clients)[book.client[candidates]]
+    contract_rank = _code_rank(book.contracts)[book.contract[candidates]]
+    short = ~book.is_long[candidates]  # "long" sorts before "short"
+    if remainder.dtype == object:  # shares beyond int64: sort by exact Python integers
+        keyed = sorted(
+            range(candidates.size),
+            key=lambda i: (
+                -remainder[candidates[i]],
+                -int(mpl[candidates[i]]),
+                int(client_rank[i]),
+                int(contract_rank[i]),
+                bool(short[i]),
+                int(candidates[i]),
+            ),
+        )
+        ranked = candidates[np.array(keyed, dtype=np.int64)]
+    else:
+        ranked = candidates[
+            np.lexsort(
+                (
+                    candidates,
+                    short,
+                    contract_rank,
+                    client_rank,
+                    -mpl[candidates],
+                    -remainder[candidates],
+                )
+            )
+        ]
+    gained = np.cumsum(mpl[ranked])
+    take = int(np.searchsorted(gained, need, side="left"))  # first prefix reaching ``need``
+    out = floor.copy()
+    out[ranked[: take + 1]] += 1
+    return out
+
+
+def _mul_exact(a: Int64Array, k: int) -> Int64Array:
+    """a × k element-wise; object (Python int) arrays where int64 could overflow."""
+    if a.size == 0 or int(np.abs(a).max()) * abs(k) < _SAFE:
+        return (a * np.int64(k)).astype(np.int64)
+    return np.asarray(a.astype(object) * k)
+
+
+def _code_rank(codes: Sequence[str]) -> Int64Array:
+    """Each code's rank in ascending code order (for tie-breaks by code)."""
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[np.argsort(np.asarray(codes, dtype=object), kind="stable")] = np.arange(len(codes))
+    return rank
 
 
 def _fewest_lots(book: MarginBook, release: Int64Array) -> Int64Array:

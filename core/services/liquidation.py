@@ -26,13 +26,12 @@ from core.progress import ProgressState
 from core.rules.forced_liquidation import (
     LiquidationParams,
     LiquidationPreview,
-    LotsMethod,
     MarginBook,
-    Requirement,
     default_liquidation_params,
     preview_forced_liquidation,
 )
 from core.rules.funds import line_margin
+from core.rules.liquidation_methods import LOTS_METHODS, LotsMethod, Requirement
 from core.rules.margin_schedule import day_margin_rates
 from core.services._common import audit, report, resolve_price_day
 
@@ -249,7 +248,7 @@ def preview_liquidation(
     scenarios = []
     chosen: LiquidationPreview | None = None
     for req in ("to_zero", "to_min_reserve"):
-        for method in ("same_ratio", "fewest_lots"):
+        for method in LOTS_METHODS:
             pv = preview_forced_liquidation(
                 book,
                 reserve,

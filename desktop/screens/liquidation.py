@@ -121,6 +121,10 @@ def liquidation_param_specs(p: LiquidationParams) -> list[ParamSpec]:
             p.lots_method,
             "lots_method" not in unverified,
             choices=(
+                (
+                    "largest_remainder",
+                    QT_TRANSLATE_NOOP("Params", "Largest remainder (least over-release)"),
+                ),
                 ("same_ratio", QT_TRANSLATE_NOOP("Params", "Same ratio on every line")),
                 ("fewest_lots", QT_TRANSLATE_NOOP("Params", "Fewest lots per client")),
             ),

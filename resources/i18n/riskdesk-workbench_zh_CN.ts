@@ -329,6 +329,10 @@
         <translation>每笔手数算法</translation>
     </message>
     <message>
+        <source>Largest remainder (least over-release)</source>
+        <translation>最大余数法（超额释放最少）</translation>
+    </message>
+    <message>
         <source>Same ratio on every line</source>
         <translation>各持仓按同一比例</translation>
     </message>

@@ -1,4 +1,5 @@
-"""Every rule case of the risk kinds (../shared/spec/cases) through ``run_case``.
+"""Every rule case of the risk kinds (../shared/spec/cases and the rule changes of the
+open issues in ../shared/spec/cases-next) through ``run_case``.
 
 Compared with the same rules as ``check_cases.py`` (imported from beside the cases).
 """
@@ -18,6 +19,7 @@ from core.calc.reader import Explain
 from core.errors import CaseError
 
 CASES = Path(__file__).resolve().parents[3] / "shared/spec/cases"
+CASES_NEXT = CASES.parent / "cases-next"
 KINDS = {
     "forced-reduction",
     "forced-liquidation",
@@ -31,7 +33,7 @@ def _case_files() -> list[Path]:
     if not CASES.is_dir():
         return []
     out = []
-    for path in sorted(CASES.glob("*.json")):
+    for path in sorted([*CASES.glob("*.json"), *CASES_NEXT.glob("*.json")]):
         if json.loads(path.read_text(encoding="utf-8")).get("kind") in KINDS:
             out.append(path)
     return out
@@ -50,7 +52,7 @@ FILES = _case_files()
 
 
 @pytest.mark.skipif(not FILES, reason=f"case folder {CASES} not present")
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])
 def test_case_file(path: Path) -> None:
     check = _checker()
     case = json.loads(path.read_text(encoding="utf-8"))

@@ -182,16 +182,16 @@ def test_liquidation_preview_spec_2f(
     assert "opening banned: yes" in text
     assert "Parameters marked unverified: lots_method, min_reserve, requirement" in text
     lots = {(r["client_code"], r["contract_code"]): r["close_lots"] for r in _rows(out)}
-    assert lots == {
-        ("C1", "i2409"): "21",
+    assert lots == {  # largest remainder, the default lot method (spec 2.f, Q13)
+        ("C1", "i2409"): "20",
         ("C1", "m2409"): "27",
-        ("C2", "y2409"): "16",
-        ("C3", "c2409"): "42",
+        ("C2", "y2409"): "15",
+        ("C3", "c2409"): "41",
         ("C3", "jm2409"): "8",
     }
     released = {r["contract_code"]: r["released_yuan"] for r in _rows(out)}
     assert released["m2409"] == "97200.00"
-    assert released["i2409"] == "223860.00"
+    assert released["i2409"] == "213200.00"
 
 
 def test_liquidation_what_if_and_options(url: str, capsys: pytest.CaptureFixture[str]) -> None:

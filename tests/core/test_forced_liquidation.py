@@ -29,8 +29,19 @@ EXAMPLE = margin_book_from_lines(
 )
 
 
-def test_spec_example_to_zero() -> None:
+def test_spec_example_to_zero_largest_remainder() -> None:
+    # spec 2.f worked example with the default lot method: floors 26/20/15/41/7 release
+    # 583,680.00; m (0.748) and jm (0.716) get one more lot: 600,780.00 ≥ 600,000.00
     res = preview_forced_liquidation(EXAMPLE, -60_000_000, member="B")
+    assert res.params.lots_method == "largest_remainder"
+    assert res.line_lots.tolist() == [27, 20, 15, 41, 8]
+    assert res.total_released_fen == 60_078_000
+    assert res.total_release_fen == 60_000_001  # the clients' pro-rata shares, rounded up
+
+
+def test_spec_example_to_zero() -> None:
+    same_ratio = LiquidationParams(lots_method="same_ratio")
+    res = preview_forced_liquidation(EXAMPLE, -60_000_000, member="B", params=same_ratio)
     assert res.required_fen == 60_000_000
     assert res.ratio == Fraction(600_000, 11_664_400)
     assert str(res.ratio_decimal())[:14] == "0.051438565206"
@@ -46,7 +57,9 @@ def test_spec_example_to_zero() -> None:
 
 
 def test_spec_example_to_min_reserve() -> None:
-    params = LiquidationParams(requirement="to_min_reserve", min_reserve_fen=200_000_000)
+    params = LiquidationParams(
+        requirement="to_min_reserve", min_reserve_fen=200_000_000, lots_method="same_ratio"
+    )
     res = preview_forced_liquidation(EXAMPLE, -60_000_000, params=params)
     assert res.required_fen == 260_000_000
     assert res.line_lots.tolist() == [116, 87, 67, 179, 34]
@@ -80,7 +93,9 @@ def test_ratio_above_one_closes_everything_and_reports_shortfall() -> None:
     res = preview_forced_liquidation(EXAMPLE, -2_000_000_000)
     assert res.ratio > 1
     assert (res.line_lots == EXAMPLE.lots).all()
-    assert (res.release == res.client_margin).all()
+    # each client's share is its margin × ratio, beyond what it holds: not capped
+    assert (res.release > res.client_margin).all()
+    assert res.total_released_fen == res.total_margin_fen
     assert res.shortfall_fen == 2_000_000_000 - res.total_margin_fen
 
 
@@ -108,7 +123,7 @@ def test_defaults_from_resources() -> None:
     p = default_liquidation_params()
     assert (p.requirement, p.lots_method, p.min_reserve_fen) == (
         "to_zero",
-        "same_ratio",
+        "largest_remainder",  # spec 2.f / Q13 default since the rule change
         200_000_000,
     )
     assert "min_reserve" in p.unverified
@@ -145,7 +160,7 @@ def margin_books(draw: st.DrawFn) -> MarginBook:
 @given(
     book=margin_books(),
     deficit=st.integers(1, 10**10),
-    method=st.sampled_from(["same_ratio", "fewest_lots"]),
+    method=st.sampled_from(["largest_remainder", "same_ratio", "fewest_lots"]),
 )
 def test_released_covers_requirement(book, deficit, method) -> None:  # type: ignore[no-untyped-def]
     res = preview_forced_liquidation(book, -deficit, params=LiquidationParams(lots_method=method))
@@ -153,14 +168,34 @@ def test_released_covers_requirement(book, deficit, method) -> None:  # type: ig
     assert (res.line_lots >= 0).all()
     covered = min(deficit, res.total_margin_fen)
     assert res.total_release_fen >= covered
+    assert res.total_released_fen >= covered
     released = np.bincount(
         book.client, weights=res.line_released, minlength=len(book.clients)
     ).astype(np.int64)
-    assert (released >= res.release).all()
-    assert res.total_released_fen >= covered
-    # each client's release is the exact ratio rounded up to the fen
+    if method != "largest_remainder":  # these cover every client's own share
+        assert (released >= np.minimum(res.release, res.client_margin)).all()
+    # each client's release is its exact share rounded up to the fen, not capped
     for c in range(len(book.clients)):
         exact = Fraction(int(res.client_margin[c])) * res.ratio
-        assert int(res.release[c]) == min(
-            -(-exact.numerator // exact.denominator), int(res.client_margin[c])
-        )
+        assert int(res.release[c]) == -(-exact.numerator // exact.denominator)
+
+
+@settings(max_examples=200, deadline=None)
+@given(book=margin_books(), deficit=st.integers(1, 10**10))
+def test_largest_remainder_releases_less_than_one_lot_too_much(book, deficit) -> None:  # type: ignore[no-untyped-def]
+    res = preview_forced_liquidation(book, -deficit)  # the default method
+    required = res.required_fen
+    with_margin = book.margin_per_lot_fen > 0
+    if required >= res.total_margin_fen:  # ratio ≥ 1: everything closes, shortfall shown
+        assert res.line_lots.tolist() == np.where(with_margin, book.lots, 0).tolist()
+        assert res.shortfall_fen == required - res.total_margin_fen
+        return
+    exact = [Fraction(int(n) * required, res.total_margin_fen) for n in book.lots]
+    floor = np.array([x.numerator // x.denominator for x in exact], dtype=np.int64)
+    extra = res.line_lots - np.where(with_margin, floor, 0)
+    assert set(extra.tolist()) <= {0, 1}  # within one lot of the exact share
+    assert res.total_released_fen >= required
+    given = book.margin_per_lot_fen[extra == 1]
+    if given.size:
+        # the release exceeds the requirement by less than one lot's margin (spec 2.f)
+        assert res.total_released_fen - required < int(given.max())

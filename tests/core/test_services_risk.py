@@ -411,18 +411,19 @@ def test_liquidation_reproduces_spec_2f(session: Session) -> None:
         "C3": 18_152_670,
     }
     lines = result.lines.set_index(["client_code", "contract_code"])["close_lots"]
-    assert dict(lines) == {
-        ("C1", "i2409"): 21,
+    assert dict(lines) == {  # the default largest-remainder method (spec 2.f, Q13)
+        ("C1", "i2409"): 20,
         ("C1", "m2409"): 27,
-        ("C2", "y2409"): 16,
-        ("C3", "c2409"): 42,
+        ("C2", "y2409"): 15,
+        ("C3", "c2409"): 41,
         ("C3", "jm2409"): 8,
     }
-    assert result.preview.total_released_fen == 62_034_000
+    assert result.preview.total_released_fen == 60_078_000
     assert result.opening_banned
     assert str(result.preview.ratio_decimal()).startswith("0.0514385652")
     scen = result.scenarios.set_index(["requirement", "lots_method"])
     assert scen.loc[("to_min_reserve", "same_ratio"), "required_fen"] == 260_000_000
+    assert scen.loc[("to_zero", "same_ratio"), "released_fen"] == 62_034_000
     assert scen.loc[("to_zero", "fewest_lots"), "released_fen"] >= 60_000_000
     assert "min_reserve" in result.unverified
     assert changes.audit
