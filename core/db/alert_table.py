@@ -1,0 +1,36 @@
+"""Table ``alert``: live alerts and their acknowledgements (migrations 0002, 0004).
+
+Kept out of ``core/db/tables.py`` as the monitor's own table; it shares
+``Base.metadata``, so ``create_all`` and Alembic autogenerate see it once imported.
+Written and read by ``core.services.alerts`` (the live engine does no database I/O).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.base import Base
+
+
+class AlertRow(Base):
+    """One alert raised by the live monitor on a trading day."""
+
+    __tablename__ = "alert"
+    # The history screen reads the newest alerts: day, time, id descending (rev. 0004).
+    __table_args__ = (Index("ix_alert_day_time", "trading_day", "raised_at", "alert_id"),)
+
+    trading_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    severity: Mapped[str] = mapped_column(String(10))
+    account: Mapped[str | None] = mapped_column(String(16))
+    contract: Mapped[str | None] = mapped_column(String(8))
+    receipt: Mapped[str | None] = mapped_column(String(32))
+    threshold_ppm: Mapped[int | None] = mapped_column(BigInteger)
+    message: Mapped[str] = mapped_column(String(300))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
