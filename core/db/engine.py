@@ -92,6 +92,28 @@ def mask_url(url: str | URL) -> str:
         return _USERINFO_RE.sub(r"\1***@", url.strip())
 
 
+def url_label(url: str) -> str:
+    """``url`` for display: SQLite as "SQLite · FILE", other URLs with the password
+    hidden; "?" when it cannot be parsed."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return "?"
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite · {parsed.database or ':memory:'}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def database_name(url: str) -> str:
+    """A short name for ``url``: a SQLite file's name or the database's name (else
+    ``url_label``)."""
+    try:
+        name = Path(make_url(url).database or "").name
+    except (ArgumentError, ValueError):
+        name = ""
+    return name or url_label(url)
+
+
 def normalize_url(url: str) -> URL:
     """Parse ``url`` and pick RiskDesk's driver; ConfigError if it cannot be used.
 

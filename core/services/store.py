@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 
 from core.audit import record
 from core.changes import Changes
-from core.db.engine import SQLITE_BEGIN_IMMEDIATE, Database, mask_url, open_database
+from core.db.engine import (
+    SQLITE_BEGIN_IMMEDIATE,
+    Database,
+    database_name,
+    open_database,
+    url_label,
+)
 from core.db.reader import Reader, ReadOnlyError
 
 __all__ = [
@@ -29,8 +35,9 @@ __all__ = [
     "ReadOnlyError",
     "Reader",
     "Written",
-    "mask_url",
+    "database_name",
     "open_database",
+    "url_label",
     "write",
 ]
 

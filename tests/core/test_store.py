@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select, update
@@ -15,23 +13,10 @@ from sqlalchemy.orm import Session
 from core.changes import Changes
 from core.db.tables import AuditLog, Member
 from core.errors import InputError, OperationCancelledError
-from core.services.store import Database, ReadOnlyError, Written, open_database, write
+from core.services.store import Database, ReadOnlyError, Written, write
+from tests.core.test_audit import db, template_db
 
-
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    open_database(f"sqlite:///{path}").engine.dispose()
-    return path
-
-
-@pytest.fixture
-def db(template_db: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "store.sqlite"
-    shutil.copy(template_db, path)
-    database = open_database(f"sqlite:///{path}")
-    yield database
-    database.engine.dispose()
+__all__ = ["db", "template_db"]  # fixtures: an empty migrated database per test
 
 
 def _member(code: str) -> Member:
