@@ -1,8 +1,9 @@
 """Export use cases: a table or a statement written to a file, audited through the write
 door (``export.<kind>`` with what was exported: kind, rows, file name).
 
-The file is written inside the door's transaction, before the audit entry: a file that
-cannot be written leaves no audit entry (InputError naming the file). Formats come from
+The file is written first, then its audit entry goes through the door: a file that
+cannot be written leaves no entry (InputError naming the file), and the database's write
+lock is not held while a large file is written. Formats come from
 the suffix: CSV, JSON, XLSX (``core.reports.export``) or PDF (``core.reports.pdf_table``)
 for tables; XLSX or PDF (``core.reports.statements``) for statements.
 """
@@ -88,13 +89,14 @@ def _audited(
     user: str | None,
     about: Mapping[str, object] | None = None,
 ) -> tuple[Path, Changes]:
+    try:
+        written = write_file()
+    except OSError as exc:  # a file the user cannot write: say so, not a crash
+        where = exc.filename or "file"
+        raise InputError(f"{where}: cannot write: {exc.strerror or exc}") from None
+    detail = {"kind": kind, "rows": rows, "file": written.name, **(about or {})}
+
     def work(_session: Session) -> Written[Path]:
-        try:
-            written = write_file()
-        except OSError as exc:  # a file the user cannot write: say so, not a crash
-            where = exc.filename or "file"
-            raise InputError(f"{where}: cannot write: {exc.strerror or exc}") from None
-        detail = {"kind": kind, "rows": rows, "file": written.name, **(about or {})}
         return Written(written, Changes.none(), detail)
 
     return write(db, f"export.{kind}", work, user=user)
