@@ -37,7 +37,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from core.db.engine import open_database
-    from core.demo import DEFAULT_SEED, create_demo_data
+    from core.demo import DEFAULT_SEED
+    from core.services.demo import create_demo_data
     from core.trading_calendar import default_calendar
 
     default_calendar()  # the calendar package import (~1 s) is start-up, not the build
@@ -55,7 +56,7 @@ def main() -> int:
             last[0], last[1] = now, stage
 
         started = time.perf_counter()
-        summary = create_demo_data(
+        summary, _ = create_demo_data(
             db,
             scale="large",
             seed=DEFAULT_SEED if args.seed is None else args.seed,

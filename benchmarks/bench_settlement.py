@@ -58,7 +58,7 @@ def _settle(db: Database, label: str) -> float:
 
 
 def _demo_db(path: Path, scale: str, clients: int | None) -> Database:
-    from core.demo import create_demo_data
+    from core.services.demo import create_demo_data
 
     db = open_database(f"sqlite:///{path}")
     start = time.perf_counter()

@@ -1,7 +1,8 @@
-"""The audit trail: who did what and when (settlements, previews, imports, acks).
+"""The audit trail: who did what and when (settlements, imports, exports, acks, …).
 
-Writers call ``record`` inside the transaction of the action they audit, so the entry
-commits or rolls back with it. Readers get frozen ``AuditEntry`` values, never ORM
+The write door ``core.services.store.write`` calls ``record`` inside the transaction of
+the action it audits, once per write, so the entry commits or rolls back with it; reads
+write none. Readers get frozen ``AuditEntry`` values, never ORM
 objects, so the result may cross to the GUI thread.
 """
 

@@ -98,6 +98,27 @@ def format_yuan(fen: int, *, separators: bool = True) -> str:
     return f"{sign}{body}.{cents:02d}"
 
 
+BP_PER_UNIT = 10_000
+"""Basis points (hundredths of a percent) in a whole (100 %)."""
+
+
+def ratio_bp(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` in basis points (hundredths of a percent), rounded
+    half away from zero, in exact integers. ZeroDivisionError for a zero denominator."""
+    num = numerator * BP_PER_UNIT
+    q, r = divmod(abs(num), abs(denominator))
+    q += 2 * r >= abs(denominator)
+    return -q if (num < 0) != (denominator < 0) else q
+
+
+def bp_to_str(bp: int) -> str:
+    """Basis points as a percentage with two decimals, e.g. -1000 → "-10.00%" (reports,
+    exports, the command line); computed with divmod."""
+    sign = "-" if bp < 0 else ""
+    whole, hundredths = divmod(abs(int(bp)), 100)
+    return f"{sign}{whole}.{hundredths:02d}%"
+
+
 def yuan_to_fen_exact(yuan: Decimal) -> Fen:
     """Convert a yuan Decimal that must already be whole fen; ValueError otherwise."""
     fen = yuan * FEN_PER_YUAN

@@ -197,8 +197,8 @@ def freeze_startup_objects() -> None:
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window on the database of ``args.db`` (see the module docstring)."""
     from core.config import AppConfig
-    from core.db.engine import open_database
     from core.errors import ConfigError
+    from core.services.store import open_database
 
     configure_logging()
     screenshot: Path | None = getattr(args, "screenshot", None)

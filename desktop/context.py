@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.config import AppConfig
-from core.db.engine import Database
+from core.services.store import Database
 from desktop.bus import AppBus
 from desktop.settings import UiSettings
 from desktop.tasks import TaskManager

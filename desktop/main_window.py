@@ -25,19 +25,15 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 from core.changes import Changes
-from core.db.day_book import prefetch
-from core.db.engine import Database, open_database
-from core.db.queries import latest_trading_day
 from core.demo.generator import Scale
 from core.progress import ProgressState
-from core.trading_calendar import default_calendar
+from core.services.day_tables import latest_day, warm_up
+from core.services.demo import DemoOutcome, create_demo
+from core.services.store import Database, Reader, database_name, open_database, url_label
 from desktop import demo_action, i18n
 from desktop.context import DesktopContext
-from desktop.demo_action import DemoOutcome
 from desktop.i18n import translate
 from desktop.resources import app_icon, icon
 from desktop.screens.base import Screen
@@ -55,15 +51,14 @@ DEMO_MESSAGE_MS = 15_000
 log = logging.getLogger(__name__)
 
 
-def _warm_up(session: Session) -> bool:
-    """Worker: read the latest day's position book (``core.db.day_book``) and build the
-    trading calendar, so that the first screen over positions (positions, limits,
-    liquidation, the live monitor) opens from memory. Runs at start and after every
-    change of positions; a failure here is not the user's business (the screen reads
-    again and reports it), so it is only logged."""
+def _warm_up(reader: Reader) -> bool:
+    """Worker: read the latest day's position book and build the trading calendar
+    (``core.services.day_tables.warm_up``), so that the first screen over positions
+    (positions, limits, liquidation, the live monitor) opens from memory. Runs at start
+    and after every change of positions; a failure here is not the user's business (the
+    screen reads again and reports it), so it is only logged."""
     try:
-        prefetch(session)
-        default_calendar()
+        warm_up(reader)
     except Exception:
         log.warning("warm-up read failed", exc_info=True)
         return False
@@ -72,17 +67,6 @@ def _warm_up(session: Session) -> bool:
 
 def _ignore(_exc: Exception) -> None:
     """The warm-up's failures are logged by ``_warm_up`` itself."""
-
-
-def masked_url(url: str) -> str:
-    """The database URL for display: password hidden, SQLite shown as its file path."""
-    try:
-        parsed = make_url(url)
-    except Exception:  # noqa: BLE001 (display only: show nothing rather than fail)
-        return "?"
-    if parsed.get_backend_name() == "sqlite":
-        return f"SQLite · {parsed.database or ':memory:'}"
-    return parsed.render_as_string(hide_password=True)
 
 
 def _widen(box: QMessageBox, width: int) -> None:
@@ -408,9 +392,7 @@ class MainWindow(QMainWindow):
         db, user = self.ctx.db, self.ctx.config.user
 
         def op(progress: ProgressState) -> tuple[DemoOutcome, Changes]:
-            return demo_action.create_demo(
-                db, scale, user=user, progress=StageNamedProgress(progress, names)
-            )
+            return create_demo(db, scale, user=user, progress=StageNamedProgress(progress, names))
 
         run_op(self.ctx, self, translate("MainWindow", "Creating demo data"), op, self._demo_done)
 
@@ -486,9 +468,9 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         page = self.stack.currentWidget()
         self.db_label.setText(
-            translate("MainWindow", "Database: %1").replace("%1", masked_url(self.ctx.db.url))
+            translate("MainWindow", "Database: %1").replace("%1", url_label(self.ctx.db.url))
         )
-        self.db_label.setToolTip(masked_url(self.ctx.db.url))
+        self.db_label.setToolTip(url_label(self.ctx.db.url))
         day = page.trading_day() if isinstance(page, Screen) else None
         day = day or self._db_day
         self.day_label.setText(
@@ -502,7 +484,7 @@ class MainWindow(QMainWindow):
         self.user_label.setText(
             translate("MainWindow", "User: %1").replace("%1", self.ctx.config.user)
         )
-        name = Path(make_url(self.ctx.db.url).database or "").name or masked_url(self.ctx.db.url)
+        name = database_name(self.ctx.db.url)
         self.setWindowTitle(f"{translate('MainWindow', 'RiskDesk')} — {name}")
 
     def _set_live_status(self, text: str) -> None:
@@ -519,7 +501,7 @@ class MainWindow(QMainWindow):
 
     def _load_db_day(self) -> None:
         """The database's last trading day, for pages that are not about one day."""
-        run_query(self.ctx, latest_trading_day, self._set_db_day, owner=self)
+        run_query(self.ctx, latest_day, self._set_db_day, owner=self)
         run_query(self.ctx, _warm_up, lambda _done: None, owner=self, on_failure=_ignore)
 
     def _set_db_day(self, day: date | None) -> None:

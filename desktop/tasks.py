@@ -5,8 +5,9 @@ they were given, e.g. a ``Database``, and ``ProgressState``). Their ``Future`` i
 back to the GUI thread through a queued signal, where the caller's callback runs.
 
 ``run_query`` and ``run_op`` are the two builders screens use (Anki's ``QueryOp`` and
-``CollectionOp``): one read in its own session, or one write in one transaction with a
-delayed progress dialog, then ``AppBus.changes_applied``.
+``CollectionOp``): one read through a read-only ``Reader`` (``core.services.store``),
+or one write through a service's write door with a delayed progress dialog, then
+``AppBus.changes_applied``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
-from sqlalchemy.orm import Session
 
 from core.changes import Changes
 from core.errors import OperationCancelledError, RiskDeskError
@@ -27,6 +27,7 @@ from core.progress import ProgressState
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from core.services.store import Reader
     from desktop.context import DesktopContext
 
 T = TypeVar("T")
@@ -113,24 +114,25 @@ class TaskManager(QObject):
 # ------------------------------------------------------------------------- builders
 def run_query(
     ctx: DesktopContext,
-    query: Callable[[Session], T],
+    query: Callable[[Reader], T],
     on_success: Callable[[T], None],
     *,
     owner: QObject | None = None,
     on_failure: Callable[[RiskDeskError], None] | None = None,
 ) -> Future[T]:
-    """Run a read-only ``query(session)`` on a worker, then ``on_success(result)``.
+    """Run a read-only ``query(reader)`` on a worker, then ``on_success(result)``.
 
-    The query gets its own session, closed when it returns; it must return plain values
-    (DataFrames, frozen dataclasses), never ORM objects. A ``RiskDeskError`` goes to
+    The query gets its own ``Reader`` (``Database.reader()``: one session, writes
+    refused), closed when it returns; it calls read services and must return plain
+    values (DataFrames, frozen dataclasses), never ORM objects. A ``RiskDeskError`` goes to
     ``on_failure`` (default: an error dialog over ``owner``); any other exception is
     re-raised on the GUI thread, where the global excepthook reports it.
     """
     db = ctx.db
 
     def job() -> T:
-        with db.sessions() as session:
-            return query(session)
+        with db.reader() as reader:
+            return query(reader)
 
     def done(future: Future[T]) -> None:
         try:
@@ -159,10 +161,11 @@ def run_op(
 ) -> Future[tuple[T, Changes]]:
     """Run a mutating ``op(progress)`` on the write worker with a delayed progress dialog.
 
-    The op opens its own ``with db.sessions.begin()`` transaction (STYLE B6) and returns
-    ``(result, changes)``. On success: ``on_success(result)``, then
-    ``bus.changes_applied(changes, parent)``. Cancelling is silent; a ``RiskDeskError``
-    is shown in an error dialog; anything else reaches the excepthook.
+    The op calls a write service, which owns its transaction and its audit entry
+    (``core.services.store.write``), and returns ``(result, changes)``. On success:
+    ``on_success(result)``, then ``bus.changes_applied(changes, parent)``. Cancelling is
+    silent; a ``RiskDeskError`` is shown in an error dialog; anything else reaches the
+    excepthook.
     """
     from desktop.progress_dialog import ProgressDialog
     from desktop.widgets.error_view import show_error

@@ -69,10 +69,11 @@ class _Printer:
 
 def run(args: argparse.Namespace) -> int:
     from core.config import resolve_db_url
-    from core.db.engine import open_database
-    from core.demo import DEFAULT_SEED, create_demo_data, has_demo_data
+    from core.demo import DEFAULT_SEED, has_demo_data
     from core.demo.generator import DEMO_MEMBER_CODE, MIN_RESERVE_FEN
     from core.money import format_yuan
+    from core.services.demo import create_demo_data
+    from core.services.store import open_database
 
     db = open_database(resolve_db_url(args.db))
     try:
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             print("demo data present" if present else "no demo data")
             return 0 if present else 1
         seed = DEFAULT_SEED if args.seed is None else args.seed
-        summary = create_demo_data(
+        summary, _ = create_demo_data(
             db, scale=args.scale, seed=seed, end_day=args.end_day, progress=_Printer()
         )
     finally:

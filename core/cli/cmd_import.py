@@ -47,13 +47,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from core.config import current_user, resolve_db_url
-    from core.db.engine import open_database
     from core.errors import ValidationErrors
-    from core.imports import import_file
+    from core.services.imports import import_file
+    from core.services.store import open_database
 
     db = open_database(resolve_db_url(args.db))
     try:
-        result = import_file(db, args.kind, args.file, user=current_user(), dry_run=args.dry_run)
+        result, _ = import_file(db, args.kind, args.file, user=current_user(), dry_run=args.dry_run)
     except ValidationErrors as exc:
         for error in exc.errors:
             print(error.describe(), file=sys.stderr)

@@ -4,13 +4,15 @@
 Each prints a summary and a readable table on stdout, and with ``--out FILE`` writes the
 main table as CSV, JSON or XLSX (from the suffix; money as exact yuan strings). The day
 defaults to the latest trading day with settlement prices. Bad input exits with 2 and a
-message (``core.cli``). Previews are audited ("preview.reduction", …).
+message (``core.cli``). Previews are reads (``Database.reader()``): they write nothing,
+no audit entry either; recording an allocation goes through the write door.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -20,7 +22,8 @@ from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS
 
 if TYPE_CHECKING:
     import pandas as pd
-    from sqlalchemy.orm import Session
+
+    from core.services.store import Database, Reader
 
 T = TypeVar("T")
 MAX_ROWS = 50
@@ -56,13 +59,13 @@ def _fractions(text: str) -> tuple[Fraction, ...]:
 
 
 def _code_lots(text: str) -> list[tuple[str, int]]:
-    out = []
-    for part in text.split(","):
-        code, sep, lots = part.strip().partition(":")
-        if not sep or not code or not lots.strip().isdigit():
-            raise argparse.ArgumentTypeError(f"expected CODE:LOTS[,CODE:LOTS...], got {text!r}")
-        out.append((code, int(lots)))
-    return out
+    from core.errors import InputError
+    from core.services.delivery import parse_lots_list
+
+    try:
+        return parse_lots_list(text, "lots")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
@@ -184,17 +187,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 # --------------------------------------------------------------------- plumbing
-def _in_transaction(args: argparse.Namespace, op: Callable[[Session], T]) -> T:
-    """Run ``op`` in one transaction on the database of ``--db`` (committed on success)."""
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[Database]:
+    """The database of ``--db``, closed afterwards."""
     from core.config import resolve_db_url
-    from core.db.engine import open_database
+    from core.services.store import open_database
 
     db = open_database(resolve_db_url(args.db))
     try:
-        with db.sessions.begin() as session:
-            return op(session)
+        yield db
     finally:
         db.engine.dispose()
+
+
+def _read(args: argparse.Namespace, query: Callable[[Reader], T]) -> T:
+    """Run the read-only ``query`` on the database of ``--db``."""
+    with _database(args) as db, db.reader() as reader:
+        return query(reader)
 
 
 def _labels(args: argparse.Namespace) -> Mapping[str, str] | None:
@@ -217,16 +226,24 @@ def _print_table(args: argparse.Namespace, table: pd.DataFrame, title: str | Non
 
 
 def _write(
-    args: argparse.Namespace, table: pd.DataFrame, extra_zh: Mapping[str, str] | None = None
+    args: argparse.Namespace,
+    kind: str,
+    table: pd.DataFrame,
+    extra_zh: Mapping[str, str] | None = None,
 ) -> None:
+    """With ``--out``: export ``table`` as ``kind``, audited (``export.<kind>``)."""
     if args.out is None:
         return
-    from core.reports.export import write_table
+    from core.config import current_user
+    from core.services.exports import TableExport, export_table
 
     labels = _labels(args)
     if labels is not None and extra_zh:
         labels = {**labels, **extra_zh}
-    path = write_table(table, args.out, labels=labels)
+    with _database(args) as db:
+        path, _ = export_table(
+            db, TableExport(kind, table, labels=labels), args.out, user=current_user()
+        )
     print(f"written {len(table)} rows to {path}")
 
 
@@ -247,10 +264,10 @@ def run_reduction(args: argparse.Namespace) -> int:
 
     _check_out(args)
     overrides = ReductionOverrides(loss_threshold=args.loss_threshold, tier_bounds=args.tier_bounds)
-    result, _ = _in_transaction(
+    result = _read(
         args,
-        lambda s: preview_reduction(
-            s,
+        lambda r: preview_reduction(
+            r,
             args.contract,
             args.day,
             as_if_d3=args.as_if_d3,
@@ -269,7 +286,7 @@ def run_reduction(args: argparse.Namespace) -> int:
     if args.explain:
         for line in result.explain(args.explain):
             print(line)
-    _write(args, rows)
+    _write(args, "reduction", rows)
     return 0
 
 
@@ -277,10 +294,10 @@ def run_liquidation(args: argparse.Namespace) -> int:
     from core.services.liquidation import preview_liquidation
 
     _check_out(args)
-    result, _ = _in_transaction(
+    result = _read(
         args,
-        lambda s: preview_liquidation(
-            s,
+        lambda r: preview_liquidation(
+            r,
             args.member,
             args.day,
             reserve_fen=args.reserve,
@@ -297,7 +314,7 @@ def run_liquidation(args: argparse.Namespace) -> int:
     lines = result.lines
     shown = lines if args.all else lines[lines["close_lots"] > 0]
     _print_table(args, shown, title="\nlines to close:")
-    _write(args, lines)
+    _write(args, "liquidation_lines", lines)
     return 0
 
 
@@ -305,8 +322,8 @@ def run_limits(args: argparse.Namespace) -> int:
     from core.services.limits import limits_report
 
     _check_out(args)
-    result, _ = _in_transaction(
-        args, lambda s: limits_report(s, args.day, warn_level=args.warn, version=args.table)
+    result = _read(
+        args, lambda r: limits_report(r, args.day, warn_level=args.warn, version=args.table)
     )
     for line in result.summary_lines():
         print(line)
@@ -323,7 +340,7 @@ def run_limits(args: argparse.Namespace) -> int:
         )
         title = "\nno limit data (reported as such, never guessed):"
         _print_table(args, by_product.reset_index(), title=title)
-    _write(args, result.rows)
+    _write(args, "limits", result.rows)
     return 0
 
 
@@ -331,10 +348,10 @@ def run_receipts(args: argparse.Namespace) -> int:
     from core.services.receipts import receipts_report
 
     _check_out(args)
-    result, _ = _in_transaction(
+    result = _read(
         args,
-        lambda s: receipts_report(
-            s,
+        lambda r: receipts_report(
+            r,
             args.day,
             holder=args.holder,
             warehouse=args.warehouse,
@@ -347,11 +364,11 @@ def run_receipts(args: argparse.Namespace) -> int:
     if result.unverified_rules:
         print("Rules marked unverified: " + "; ".join(result.unverified_rules))
     if args.expiring is not None:
-        main = result.expiring
+        kind, main = "receipts_expiring", result.expiring
         title = f"expiring within {result.expiring_days} trading days:"
         _print_table(args, main, title=title)
     else:
-        main = result.holdings
+        kind, main = "receipts_holdings", result.holdings
         title = "holdings by product, warehouse and holder:"
         shown = main.assign(
             next_deadline=[
@@ -365,7 +382,7 @@ def run_receipts(args: argparse.Namespace) -> int:
         _print_table(args, result.overdue, title=title)
     if len(result.blocked):
         _print_table(args, result.blocked, title="\nregistrations blocked:")
-    _write(args, main, extra_zh=RECEIPT_LABELS_ZH)
+    _write(args, kind, main, extra_zh=RECEIPT_LABELS_ZH)
     return 0
 
 
@@ -397,8 +414,13 @@ def deadline_text(deadline: object, status: str, calendar_until: date, labels: s
 
 
 def run_allocate(args: argparse.Namespace) -> int:
+    from core.config import current_user
     from core.errors import InputError
-    from core.services.delivery import allocate_ad_hoc, allocate_delivery_for_seller
+    from core.services.delivery import (
+        allocate_ad_hoc,
+        allocate_delivery_for_seller,
+        record_delivery_allocation,
+    )
 
     _check_out(args)
     if (args.warehouses is None) != (args.buyers is None):
@@ -408,16 +430,20 @@ def run_allocate(args: argparse.Namespace) -> int:
     else:
         if not args.seller or not args.contract:
             raise InputError("--seller and --contract are required (or --warehouses/--buyers)")
-        result, _ = _in_transaction(
-            args,
-            lambda s: allocate_delivery_for_seller(
-                s, args.day, args.seller, args.contract, record=not args.dry_run
-            ),
-        )
+        seller, contract = args.seller, args.contract
+        if args.dry_run:
+            result = _read(
+                args, lambda r: allocate_delivery_for_seller(r, args.day, seller, contract)
+            )
+        else:
+            with _database(args) as db:
+                result, _ = record_delivery_allocation(
+                    db, args.day, seller, contract, user=current_user()
+                )
     for line in result.summary_lines():
         print(line)
     _print_table(args, result.pairs)
     if result.recorded:
         print("matches marked as allocated")
-    _write(args, result.pairs)
+    _write(args, "delivery_allocation", result.pairs)
     return 0

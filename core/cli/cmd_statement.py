@@ -2,7 +2,8 @@
 
 ``riskdesk statement --client C --date D --out FILE.xlsx|.pdf [--lang en]`` and
 ``riskdesk statement --member [M] --date D --out FILE``; the day must have been settled
-(``riskdesk settle``). Exit 0 written, 2 bad input (unknown client or member, day not
+(``riskdesk settle``). The export is audited (``export.client_statement`` or
+``export.member_statement``). Exit 0 written, 2 bad input (unknown client or member, day not
 settled, unsupported file type).
 """
 
@@ -37,26 +38,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.config import resolve_db_url
-    from core.db.engine import open_database
-    from core.reports.statements import (
+    from core.config import current_user, resolve_db_url
+    from core.services.exports import export_statement
+    from core.services.settlement_history import (
         ClientStatement,
         MemberStatement,
         client_statement,
         member_statement,
-        write_statement,
     )
+    from core.services.store import open_database
 
     db = open_database(resolve_db_url(args.db))
     try:
-        with db.sessions() as session:
+        with db.reader() as reader:
             statement: ClientStatement | MemberStatement
             if args.client is not None:
-                statement = client_statement(session, args.client, args.day)
+                statement = client_statement(reader, args.client, args.day)
             else:
-                statement = member_statement(session, args.member or None, args.day)
+                statement = member_statement(reader, args.member or None, args.day)
+        path, _ = export_statement(db, statement, args.out, args.lang, user=current_user())
     finally:
         db.engine.dispose()
-    path = write_statement(statement, args.out, args.lang)
     print(f"wrote {path}")
     return 0

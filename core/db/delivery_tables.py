@@ -1,6 +1,6 @@
 """Tables ``delivery_match`` and ``efp_record``: rolling-delivery matches and EFP (spec 2.j).
 
-Kept out of ``core/db/tables.py`` (like ``core/live/alert_table.py``); they share
+Kept out of ``core/db/tables.py`` (like ``core/db/alert_table.py``); they share
 ``Base.metadata``, so Alembic and ``create_all`` see them once this module is imported
 (``core.db.migrate.TABLE_MODULES`` must list it). Migration: revision 0003.
 ``*_fen``: integer fen.

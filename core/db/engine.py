@@ -1,7 +1,9 @@
 """Opening a database: URL validation, SQLite pragmas, schema creation or upgrade.
 
-``open_database(url)`` is the one entry point. The caller owns transactions: services
-open one ``with db.sessions.begin() as session:`` per user action (STYLE B6).
+``open_database(url)`` is the one entry point. Reads go through ``Database.reader()``
+(a read-only ``core.db.reader.Reader``); writes through the write door
+``core.services.store.write``, which opens one ``db.sessions.begin()`` transaction per
+user action and records its audit entry in it (STYLE B6, B11).
 
 Supported URLs: ``sqlite:///path/file.sqlite`` (``~`` is expanded; ``sqlite://`` is an
 in-memory database shared by all threads, for tests) and
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +32,7 @@ from core.errors import ConfigError
 
 if TYPE_CHECKING:
     from core.db.day_book import DayBookCache
+    from core.db.reader import Reader
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,10 @@ PG_CONNECT_TIMEOUT_S = 10
 SQLITE_BEGIN_IMMEDIATE = "riskdesk_sqlite_begin_immediate"
 """Execution option: start SQLite transactions with BEGIN IMMEDIATE (take the write
 lock up front, so that a read-then-write transaction cannot fail with SQLITE_BUSY)."""
+
+SQLITE_QUERY_ONLY = "riskdesk_sqlite_query_only"
+"""Pool-record flag: a ``Reader`` switched ``PRAGMA query_only`` on for this connection;
+it is switched off when the connection is checked in."""
 
 _USERINFO_RE = re.compile(r"(://[^:/@]*:)[^@]*@")
 
@@ -58,6 +67,15 @@ class Database:
         cache = (self.sessions.kw.get("info") or {}).get(CACHE_KEY)
         return cache if isinstance(cache, DayBookCache) else None
 
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        """A read-only ``Reader`` for one query: its own session, writes refused
+        (``core.db.reader``). Any thread; the session closes when the block ends."""
+        from core.db.reader import open_reader
+
+        with open_reader(self.sessions) as reader:
+            yield reader
+
     @property
     def masked_url(self) -> str:
         """The URL with its password replaced by ``***`` (for logs and the GUI)."""
@@ -72,6 +90,28 @@ def mask_url(url: str | URL) -> str:
         return make_url(url.strip()).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         return _USERINFO_RE.sub(r"\1***@", url.strip())
+
+
+def url_label(url: str) -> str:
+    """``url`` for display: SQLite as "SQLite · FILE", other URLs with the password
+    hidden; "?" when it cannot be parsed."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return "?"
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite · {parsed.database or ':memory:'}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def database_name(url: str) -> str:
+    """A short name for ``url``: a SQLite file's name or the database's name (else
+    ``url_label``)."""
+    try:
+        name = Path(make_url(url).database or "").name
+    except (ArgumentError, ValueError):
+        name = ""
+    return name or url_label(url)
 
 
 def normalize_url(url: str) -> URL:
@@ -140,6 +180,7 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
+        event.listen(engine, "checkin", _sqlite_on_checkin)
     try:
         with engine.connect():
             pass
@@ -210,6 +251,11 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; no fsync per commit
     finally:
         cur.close()
+
+
+def _sqlite_on_checkin(dbapi_conn: Any, record: Any) -> None:
+    if dbapi_conn is not None and record.info.pop(SQLITE_QUERY_ONLY, False):
+        dbapi_conn.execute("PRAGMA query_only = OFF")  # a reader's; the next user may write
 
 
 def _sqlite_on_begin(conn: Connection) -> None:

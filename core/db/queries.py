@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from core.db.columnar import (
@@ -64,6 +64,36 @@ def latest_trading_day(session: Session, of: DayKind | None = None) -> date | No
     wanted = [columns[of]] if of is not None else list(columns.values())
     known = [d for d in (session.scalar(select(func.max(c))) for c in wanted) if d]
     return max(known) if known else None
+
+
+def holds_no_book(session: Session) -> bool:
+    """True when the database holds no client and no position: nothing to show yet.
+
+    Two primary-key/index probes (``LIMIT 1``), cheap on the large data set too.
+    """
+    for table in (Client, Position):
+        if session.scalar(select(literal(1)).select_from(table).limit(1)) is not None:
+            return False
+    return True
+
+
+def first_brokerage_member(session: Session) -> str | None:
+    """The brokerage member with the lowest code (the firm the desk works for), or None."""
+    return session.scalar(
+        select(Member.code).where(Member.kind == "brokerage").order_by(Member.code).limit(1)
+    )
+
+
+def client_names(session: Session) -> dict[str, str]:
+    """Every client's name by code (one columnar read, no ORM rows)."""
+    codes, names = fetch_fast(session, select(Client.code, Client.name), ("str", "str"))
+    return dict(zip(codes, names, strict=True))
+
+
+def contract_products(session: Session) -> dict[str, str]:
+    """Every contract's product code by contract code."""
+    rows = session.execute(select(Contract.code, Contract.product_code))
+    return {str(c): str(p) for c, p in rows}
 
 
 # --------------------------------------------------------------------- helpers

@@ -34,7 +34,6 @@ from core.db.tables import (
     SettlementPrice,
 )
 from core.errors import CalendarHorizonError
-from core.reports.statements import MemberStatement, member_statement
 from core.trading_calendar import TradingCalendar, default_calendar
 
 AUDIT_ACTION = "settlement.run"
@@ -197,15 +196,6 @@ class SettlementOverview:
     """Every settled day (a reserve row is stored), oldest first."""
 
 
-@dataclass(frozen=True)
-class DayView:
-    """A day's stored summary and member statements (summary None: not settled)."""
-
-    day: date
-    summary: DaySummary | None
-    statements: tuple[MemberStatement, ...]
-
-
 class MemberRunFigures(Protocol):
     """A member's figures as a settlement run returns them (fen)."""
 
@@ -350,8 +340,8 @@ def next_day_to_settle(
     return candidate if has_prices else None
 
 
-def settled_day(session: Session, day: date) -> DayView:
-    """The stored figures and member statements of ``day`` (summary None: not settled)."""
+def day_summary(session: Session, day: date) -> DaySummary | None:
+    """The stored headline figures of ``day`` (None: not settled)."""
     members = session.execute(
         select(ReserveHistory, Member.min_reserve_fen)
         .join(Member, Member.code == ReserveHistory.member_code)
@@ -359,7 +349,7 @@ def settled_day(session: Session, day: date) -> DayView:
         .order_by(ReserveHistory.member_code)
     ).all()
     if not members:
-        return DayView(day, None, ())
+        return None
     count, margin, calls = session.execute(
         select(
             func.count(),
@@ -380,7 +370,7 @@ def settled_day(session: Session, day: date) -> DayView:
         )
         for r, minimum in members
     )
-    summary = DaySummary(
+    return DaySummary(
         day=day,
         clients_settled=int(count),
         total_margin_fen=int(margin),
@@ -389,8 +379,6 @@ def settled_day(session: Session, day: date) -> DayView:
         settled_by=run.user if run else "",
         settled_at=run.at if run else members[0][0].settled_at,
     )
-    statements = tuple(member_statement(session, f.member_code, day) for f in figures)
-    return DayView(day, summary, statements)
 
 
 def summary_of_run(run: RunFigures, user: str, at: datetime) -> DaySummary:

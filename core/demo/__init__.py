@@ -1,8 +1,9 @@
 """Demo data: a deterministic, realistic data set for the quick start and benchmarks.
 
-``create_demo_data(db, scale="small" | "large", seed=..., end_day=...)`` replaces the demo
-data of a database in one transaction; ``has_demo_data(db)`` tells whether it is there;
-``generate_demo(...)`` builds the same tables in memory without a database.
+``generate_demo(...)`` builds the tables in memory without a database, ``write_demo``
+writes them in the caller's transaction, ``has_demo_data(db)`` tells whether they are
+there. The use case that replaces a database's demo data, through the write door, is
+``core.services.demo.create_demo_data(db, scale="small" | "large", seed=..., end_day=...)``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from core.demo.generator import (
     SCALES,
     DemoData,
     DemoSummary,
-    create_demo_data,
     generate_demo,
     has_demo_data,
     resolve_end_day,
@@ -29,7 +29,6 @@ __all__ = [
     "DemoData",
     "DemoDatabaseError",
     "DemoSummary",
-    "create_demo_data",
     "generate_demo",
     "has_demo_data",
     "resolve_end_day",

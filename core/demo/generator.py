@@ -1,8 +1,9 @@
 """The demo data set: a deterministic, realistic book of one brokerage member.
 
 ``generate_demo`` builds every table as numpy columns without touching a database (same
-seed, same columns); ``create_demo_data`` replaces the demo data of a database with it in
-one transaction. See docs/demo-data.md for what the set contains.
+seed, same columns); ``write_demo`` replaces the demo data of a database with it in the
+caller's transaction (the use case: ``core.services.demo.create_demo_data``). See
+docs/demo-data.md for what the set contains.
 
 Scales: ``small`` (500 clients, ~3,500 position lines a day) for the quick start and
 tests, ``large`` (100,000 clients, ~1,000,000 lines a day) for performance work.
@@ -10,21 +11,17 @@ tests, ``large`` (100,000 clients, ~1,000,000 lines a day) for performance work.
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import insert
+from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core.db import engine as engine_module
 from core.db import revisions
 from core.db.engine import Database
-from core.db.tables import AuditLog
 from core.demo.book import (
     Book,
     Clients,
@@ -58,7 +55,6 @@ from core.demo.writer import (
     has_demo_rows,
     load_products,
     refuse_foreign_data,
-    set_bulk_pragmas,
 )
 from core.reference.products import Product, default_products
 from core.trading_calendar import TradingCalendar, default_calendar
@@ -110,7 +106,7 @@ class DemoData:
 
 @dataclass(frozen=True)
 class DemoSummary:
-    """What ``create_demo_data`` wrote and how long it took."""
+    """What ``core.services.demo.create_demo_data`` wrote and how long it took."""
 
     scale: str
     seed: int
@@ -344,83 +340,42 @@ def generate_demo(
     )
 
 
-def create_demo_data(
-    db: Database,
-    *,
-    scale: Scale = "small",
-    seed: int = DEFAULT_SEED,
-    end_day: date | None = None,
-    clients: int | None = None,
-    progress: ProgressCallback | None = None,
-    user: str | None = None,
-) -> DemoSummary:
-    """Replace the demo data in ``db`` with a fresh set, all or nothing.
+def write_demo(
+    conn: Connection, data: DemoData, progress: ProgressCallback | None = None
+) -> dict[str, int]:
+    """Replace the demo data in the caller's transaction on ``conn`` with ``data``; the
+    rows written per table.
 
-    Runs on the caller's thread in one transaction; ``progress`` may raise (for instance
-    ``OperationCancelledError``) to abandon it, which rolls everything back. Raises
-    DemoDatabaseError if the database holds another member or imported data, and
-    CalendarHorizonError if the window does not fit the calendar.
+    Raises DemoDatabaseError if the database holds another member or imported data.
+    ``progress`` may raise (for instance ``OperationCancelledError``) to abandon it;
+    the caller's transaction then rolls everything back.
     """
-    from core.config import current_user
-
-    started = time.perf_counter()
-    data = generate_demo(
-        scale=scale, seed=seed, end_day=end_day, clients=clients, progress=progress
-    )
-    generated = time.perf_counter()
     counts: dict[str, int] = {}
-    with db.engine.connect() as conn:
-        set_bulk_pragmas(conn, fast=True)
-        # Take SQLite's write lock up front: a reader-turned-writer could hit SQLITE_BUSY.
-        immediate = getattr(engine_module, "SQLITE_BEGIN_IMMEDIATE", None)
-        if immediate:
-            conn.execution_options(**{immediate: True})
-        try:
-            with conn.begin():
-                refuse_foreign_data(conn, DEMO_MEMBER_CODE)
-                _report(progress, "delete previous demo data", 0, 1)
-                delete_demo_data(conn)
-                load_products(conn, data.products)
-                for table in INSERT_ORDER:
-                    with SecondaryIndexes(conn, table):
-                        counts[table.name] = bulk_insert(
-                            conn, table, data.tables[table.name], progress
-                        )
-                    revisions.bump(conn, table.name)
-                detail = {
-                    "scale": scale,
-                    "seed": seed,
-                    "first_day": data.days[0].isoformat(),
-                    "end_day": data.days[-1].isoformat(),
-                    "locked_contract": data.locked_contract,
-                    "lock_days": [d.isoformat() for d in data.lock_days],
-                    "delivery_contract": data.delivery_contract,
-                    "delivery_seller": data.delivery_seller,
-                    "large_holders": list(data.large_holders),
-                    "counts": counts,
-                }
-                conn.execute(
-                    insert(AuditLog),
-                    {
-                        "at": datetime.now(UTC),
-                        "user": user or current_user(),
-                        "action": AUDIT_ACTION,
-                        "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
-                    },
-                )
-        finally:
-            set_bulk_pragmas(conn, fast=False)
-    return DemoSummary(
-        scale=scale,
-        seed=seed,
-        first_day=data.days[0],
-        end_day=data.days[-1],
-        locked_contract=data.locked_contract,
-        lock_days=tuple(data.lock_days),
-        counts=counts,
-        generate_seconds=generated - started,
-        write_seconds=time.perf_counter() - generated,
-    )
+    refuse_foreign_data(conn, DEMO_MEMBER_CODE)
+    _report(progress, "delete previous demo data", 0, 1)
+    delete_demo_data(conn)
+    load_products(conn, data.products)
+    for table in INSERT_ORDER:
+        with SecondaryIndexes(conn, table):
+            counts[table.name] = bulk_insert(conn, table, data.tables[table.name], progress)
+        revisions.bump(conn, table.name)
+    return counts
+
+
+def demo_audit_detail(data: DemoData, counts: dict[str, int]) -> dict[str, object]:
+    """The detail of the ``demo.create`` audit entry of a set written with ``counts``."""
+    return {
+        "scale": data.scale,
+        "seed": data.seed,
+        "first_day": data.days[0].isoformat(),
+        "end_day": data.days[-1].isoformat(),
+        "locked_contract": data.locked_contract,
+        "lock_days": [d.isoformat() for d in data.lock_days],
+        "delivery_contract": data.delivery_contract,
+        "delivery_seller": data.delivery_seller,
+        "large_holders": list(data.large_holders),
+        "counts": counts,
+    }
 
 
 def has_demo_data(db: Database) -> bool:

@@ -9,6 +9,7 @@ inserts. Other databases get Core ``insert()`` with lists of dicts in chunks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -167,6 +168,16 @@ _RESTORE_PRAGMAS = (
     "temp_store=DEFAULT",
     "foreign_keys=ON",
 )
+
+
+@contextmanager
+def bulk_load(conn: Connection) -> Iterator[None]:
+    """SQLite's bulk-load settings on ``conn`` around a transaction (outside it)."""
+    set_bulk_pragmas(conn, fast=True)
+    try:
+        yield
+    finally:
+        set_bulk_pragmas(conn, fast=False)
 
 
 def set_bulk_pragmas(conn: Connection, fast: bool) -> None:

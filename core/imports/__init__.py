@@ -1,10 +1,11 @@
 """File imports: reference data (members, clients, contracts, warehouses) and the daily
 files (positions, trades, settlement prices, fund movements, receipts, orders, delivery).
 
-``import_file(db, kind, path, user=...)`` validates a CSV or XLSX file against its
-layout (``core.imports.layouts``, documented in ``docs/imports.md``) and upserts it
-all-or-nothing; ``validate_file`` lists the errors without writing, ``check_files`` those
-of a batch whose files depend on each other. No Qt: the GUI
+The use case ``core.services.imports.import_file(db, kind, path, user=...)`` validates
+a CSV or XLSX file against its layout (``core.imports.layouts``, documented in
+``docs/imports.md``) and upserts it all-or-nothing through the write door, with the
+steps of ``core.imports.service``; ``validate_file`` lists the errors without writing,
+``check_files`` those of a batch whose files depend on each other. No Qt: the GUI
 calls these on a worker thread. Their errors are ``ImportInputError``s: English text plus a
 message code and parameters (``core.imports.messages``) for other languages.
 """
@@ -24,7 +25,6 @@ from core.imports.service import (
     FileCheck,
     ImportResult,
     check_files,
-    import_file,
     layout_for,
     validate_file,
 )
@@ -44,7 +44,6 @@ __all__ = [
     "Message",
     "ProgressCallback",
     "check_files",
-    "import_file",
     "layout_for",
     "layout_markdown",
     "validate_file",

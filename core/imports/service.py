@@ -1,9 +1,12 @@
-"""Import use cases: validate a file, or import it all-or-nothing in one transaction;
-check a batch of files that depend on each other (members, then their clients, …).
+"""The steps of an import: read a file, plan its upsert, store it; validate a file or a
+batch of files that depend on each other (members, then their clients, …).
 
-Callable from any single worker thread (no Qt); the progress callback runs on that
-thread. A ``progress`` that raises (``OperationCancelledError``) aborts the import and
-rolls its transaction back, as does any error: either every row is stored or none.
+The use case ``core.services.imports.import_file`` runs ``read_file`` first, then
+``plan_file`` and ``store_file`` in the write door's one transaction, so that either
+every row is stored, with its batch row and audit entry, or none. Callable from any
+single worker thread (no Qt); the progress callback runs on that thread. A
+``progress`` that raises (``OperationCancelledError``) aborts the import and rolls its
+transaction back, as does any error.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from core.audit import record
 from core.db.engine import Database
 from core.db.tables import ImportBatch
 from core.errors import InputError, ValidationErrors
@@ -118,7 +120,8 @@ def validate_file(
         return [exc]
     if progress is not None:
         progress("read", len(raw), len(raw))
-    with db.sessions() as session:
+    with db.reader() as reader:
+        session = reader.session
         outcome = _validate(
             session, layout, raw, calendar or default_calendar(), max_errors, progress
         )
@@ -127,27 +130,17 @@ def validate_file(
     return outcome.errors
 
 
-def import_file(
-    db: Database,
-    kind: str,
-    path: Path,
-    *,
-    user: str,
-    progress: ProgressCallback | None = None,
-    dry_run: bool = False,
-    max_errors: int = MAX_ERRORS,
-    calendar: TradingCalendar | None = None,
-) -> ImportResult:
-    """Import ``path`` as ``kind``: all rows in one transaction, upserted by key.
+@dataclass(frozen=True)
+class FileRead:
+    """A file read for import, not yet checked against the database."""
 
-    Prices and money are stored as exact integer fen. Re-importing the same file changes
-    nothing (every row is reported unchanged); a corrected file updates the rows whose
-    content differs. Each import records an ImportBatch row and an audit entry.
-    ``dry_run`` validates and counts what would change without writing.
+    layout: Layout
+    raw: RawTable
+    sha256: str
 
-    Raises ValidationErrors (with every bad cell: file, row, field) if any row is bad;
-    nothing is written then. The import kinds and their columns: ``docs/imports.md``.
-    """
+
+def read_file(kind: str, path: Path, progress: ProgressCallback | None = None) -> FileRead:
+    """Read ``path`` as ``kind``; ValidationErrors for an unknown kind or unreadable file."""
     try:
         layout = layout_for(kind)
         data, raw = _read(path)
@@ -155,32 +148,83 @@ def import_file(
         raise ValidationErrors([exc]) from None
     if progress is not None:
         progress("read", len(raw), len(raw))
-    sha256 = hashlib.sha256(data).hexdigest()
-    cal = calendar or default_calendar()
+    return FileRead(layout, raw, hashlib.sha256(data).hexdigest())
 
-    transaction = db.sessions() if dry_run else db.sessions.begin()
-    with transaction as session:
-        outcome = _validate(session, layout, raw, cal, max_errors, progress)
-        if outcome.valid is None:
-            raise ValidationErrors(outcome.errors)
-        plan = plan_upsert(session, outcome.valid, progress, max_errors)
-        if plan.errors:
-            raise ValidationErrors(plan.errors)
-        batch_id: int | None = None
-        if not dry_run:
-            apply_upsert(session, plan, progress)
-            batch_id = _record(
-                session,
-                layout,
-                raw.source,
-                sha256,
-                len(raw),
-                len(plan.inserts),
-                len(plan.updates),
-                plan.unchanged,
-                user,
-            )
-    return _result(layout, raw, sha256, plan, outcome, dry_run=dry_run, batch_id=batch_id)
+
+@dataclass(frozen=True)
+class FilePlan:
+    """What importing a read file would change: its valid rows and their upsert."""
+
+    file: FileRead
+    outcome: Validation
+    upsert: UpsertPlan
+
+
+def plan_file(
+    session: Session,
+    file: FileRead,
+    *,
+    progress: ProgressCallback | None = None,
+    max_errors: int = MAX_ERRORS,
+    calendar: TradingCalendar | None = None,
+) -> FilePlan:
+    """Validate ``file`` against the reference tables and the stored rows of its keys;
+    reads only. Raises ValidationErrors with every bad cell (file, row, field)."""
+    cal = calendar or default_calendar()
+    outcome = _validate(session, file.layout, file.raw, cal, max_errors, progress)
+    if outcome.valid is None:
+        raise ValidationErrors(outcome.errors)
+    plan = plan_upsert(session, outcome.valid, progress, max_errors)
+    if plan.errors:
+        raise ValidationErrors(plan.errors)
+    return FilePlan(file, outcome, plan)
+
+
+def dry_run_result(plan: FilePlan) -> ImportResult:
+    """What ``store_file`` would report for ``plan``, nothing written."""
+    f = plan.file
+    return _result(
+        f.layout, f.raw, f.sha256, plan.upsert, plan.outcome, dry_run=True, batch_id=None
+    )
+
+
+def store_file(
+    session: Session,
+    plan: FilePlan,
+    *,
+    user: str,
+    progress: ProgressCallback | None = None,
+) -> tuple[ImportResult, dict[str, object]]:
+    """Upsert ``plan``'s rows and record its ``ImportBatch`` row in the caller's
+    transaction; the result and the detail of its audit entry (``AUDIT_ACTION``.kind)."""
+    f, upsert = plan.file, plan.upsert
+    apply_upsert(session, upsert, progress)
+    batch = ImportBatch(
+        kind=f.layout.kind,
+        file_name=f.raw.source[:260],
+        sha256=f.sha256,
+        rows=len(f.raw),
+        inserted=len(upsert.inserts),
+        updated=len(upsert.updates),
+        imported_at=datetime.now(UTC),
+        user=user[:64],
+    )
+    session.add(batch)
+    session.flush()
+    result = _result(
+        f.layout, f.raw, f.sha256, upsert, plan.outcome, dry_run=False, batch_id=batch.id
+    )
+    detail: dict[str, object] = {
+        "kind": result.kind,
+        "file": result.file_name,
+        "sha256": result.sha256,
+        "batch": batch.id,
+        "rows": result.rows,
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+    return result, detail
 
 
 def _result(
@@ -275,45 +319,3 @@ def check_files(
         finally:
             session.rollback()  # the earlier files written for the later ones' sake
     return out
-
-
-def _record(
-    session: Session,
-    layout: Layout,
-    file_name: str,
-    sha256: str,
-    rows: int,
-    inserted: int,
-    updated: int,
-    unchanged: int,
-    user: str,
-) -> int:
-    now = datetime.now(UTC)
-    batch = ImportBatch(
-        kind=layout.kind,
-        file_name=file_name[:260],
-        sha256=sha256,
-        rows=rows,
-        inserted=inserted,
-        updated=updated,
-        imported_at=now,
-        user=user[:64],
-    )
-    session.add(batch)
-    session.flush()
-    record(
-        session,
-        f"{AUDIT_ACTION}.{layout.kind}",
-        {
-            "kind": layout.kind,
-            "file": file_name,
-            "sha256": sha256,
-            "batch": batch.id,
-            "rows": rows,
-            "inserted": inserted,
-            "updated": updated,
-            "unchanged": unchanged,
-        },
-        user=user[:64],
-    )
-    return batch.id

@@ -11,20 +11,19 @@ Rules (levels are settings, docs/live-monitor.md):
 Each condition raises one alert when it becomes true and re-arms when it is false again,
 so an account oscillating around 80 % raises once per upward crossing, never per tick.
 ``AlertMonitor`` is not thread-safe: call it from one thread (the feed runner's, right
-after ``engine.apply``, or the GUI's timer). ``store_alerts`` persists through a Session
-the caller owns (STYLE B6).
+after ``engine.apply``, or the GUI's timer). ``core.services.alerts`` stores alerts and
+acknowledgements through the write door.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy.orm import Session
 
 from core.live.feed import DCE_TZ
 from core.live.snapshot import RiskSnapshot
@@ -289,63 +288,3 @@ class AlertMonitor:
         if severity == "critical":
             self._critical += 1
         return alert
-
-
-_IN_CHUNK = 5_000  # ids per IN (...) list, well under SQLite's bound-parameter limit
-
-
-def store_alerts(
-    session: Session,
-    alerts: Sequence[Alert],
-    acknowledgements: Sequence[Acknowledgement] = (),
-    *,
-    trading_day: date,
-) -> None:
-    """Insert or update ``alerts`` and their acknowledgements (table ``alert``).
-
-    The caller owns the transaction (``with sessions.begin() as session``). Alert ids
-    are per monitor and day, so rows are keyed by (trading_day, alert_id).
-    """
-    from sqlalchemy import Table, insert, select, update
-
-    from core.live.alert_table import AlertRow
-
-    # Bulk statements, not one merge per alert: a busy day stores thousands of alerts and
-    # the write lock must be held briefly (other screens write their audit entries).
-    acks = {a.alert_id: a for a in acknowledgements}
-    ids = sorted({a.alert_id for a in alerts} | set(acks))
-    stored: set[int] = set()
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        stored.update(
-            session.scalars(
-                select(AlertRow.alert_id).where(
-                    AlertRow.trading_day == trading_day, AlertRow.alert_id.in_(chunk)
-                )
-            )
-        )
-    missing = sorted(set(acks) - stored - {a.alert_id for a in alerts})
-    if missing:
-        raise KeyError(f"acknowledgement of unknown alert {missing[0]}")
-    new_rows: list[dict[str, object]] = []
-    changed: list[dict[str, object]] = []
-    for a in alerts:
-        values = AlertRow.values_of(trading_day, a, acks.pop(a.alert_id, None))
-        (changed if a.alert_id in stored else new_rows).append(values)
-    changed += [
-        {
-            "trading_day": trading_day,
-            "alert_id": ack.alert_id,
-            "acknowledged_by": ack.user,
-            "acknowledged_at": ack.at,
-        }
-        for ack in acks.values()
-    ]
-    if new_rows:
-        # Core INSERT (executemany): the ORM's per-row insert bookkeeping cost ~40% more
-        # for the ~24,000 alerts a large book raises when the monitor starts.
-        table = AlertRow.__table__
-        assert isinstance(table, Table)
-        session.execute(insert(table), new_rows)
-    if changed:
-        session.execute(update(AlertRow), changed)

@@ -1,7 +1,9 @@
 """Write a table (a DataFrame or a list of row dicts) as CSV, JSON, XLSX or terminal text.
 
 Money columns (names ending ``_fen``, integer fen) are written as exact yuan strings with
-two decimals (``fen_to_str``) and renamed ``…_yuan``; they never pass through a float.
+two decimals (``fen_to_str``) and renamed ``…_yuan``; rate columns (``_bp``, basis
+points) as percentages with two decimals (``bp_to_str``) renamed ``…_pct``; neither
+passes through a float.
 Dates become ISO strings, missing values empty (CSV, XLSX, text) or null (JSON).
 Optional column labels (``LABELS_ZH`` for Chinese headers) replace the column names.
 """
@@ -20,11 +22,12 @@ from typing import Any
 import pandas as pd
 
 from core.errors import InputError
-from core.money import fen_to_str
+from core.money import bp_to_str, fen_to_str
 
 Table = pd.DataFrame | Sequence[Mapping[str, Any]]
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 MONEY_SUFFIX = "_fen"
+RATE_SUFFIX = "_bp"
 
 LABELS_ZH: dict[str, str] = {
     "client_code": "客户",
@@ -91,6 +94,10 @@ def _money_name(column: str) -> str:
     return column[: -len(MONEY_SUFFIX)] + "_yuan"
 
 
+def _rate_name(column: str) -> str:
+    return column[: -len(RATE_SUFFIX)] + "_pct"
+
+
 def _cell(value: Any) -> Any:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -106,7 +113,8 @@ def _cell(value: Any) -> Any:
 
 
 def export_frame(data: Table, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The table as written: ``*_fen`` → ``*_yuan`` exact strings, plain Python cells.
+    """The table as written: ``*_fen`` → ``*_yuan`` and ``*_bp`` → ``*_pct`` exact
+    strings, plain Python cells.
 
     Every column is of object dtype holding str, int, bool or None. ``labels`` renames
     the (already renamed) columns it knows.
@@ -119,6 +127,10 @@ def export_frame(data: Table, labels: Mapping[str, str] | None = None) -> pd.Dat
         if name.endswith(MONEY_SUFFIX):
             out[_money_name(name)] = [
                 None if _cell(v) is None else fen_to_str(int(v)) for v in values
+            ]
+        elif name.endswith(RATE_SUFFIX):
+            out[_rate_name(name)] = [
+                None if _cell(v) is None else bp_to_str(int(v)) for v in values
             ]
         else:
             out[name] = [_cell(v) for v in values]

@@ -17,7 +17,7 @@ lot.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
@@ -165,6 +165,62 @@ def find_reduction_triggers(
                 out.append(ReductionTrigger(run[0], run[1], run[2], lock))
             run = []
     return out
+
+
+def lock_sequence(days: Sequence[date], flags: Mapping[date, str]) -> list[tuple[date, str | None]]:
+    """``days`` with their stored lock flag (None when "none"), for
+    ``find_reduction_triggers``. A trading day without a stored price has no flag: it
+    breaks a run."""
+    return [(d, None if flags.get(d, "none") == "none" else flags[d]) for d in days]
+
+
+@dataclass(frozen=True)
+class LockedContract:
+    """A contract locked at the limit on one of the recent trading days.
+
+    ``d3`` is the D3 of a forced-reduction trigger in the window (None: locked, but no
+    three-day run; preview it "as if D3"). ``run_days`` counts consecutive locked days
+    ending on ``last_locked``.
+    """
+
+    code: str
+    direction: LockDirection
+    last_locked: date
+    run_days: int
+    d3: date | None
+
+
+def locked_contract(
+    code: str,
+    days: Sequence[tuple[date, str | None]],
+    window_start: date,
+    *,
+    last_trading_day: date | None = None,
+) -> LockedContract | None:
+    """``code``'s latest lock on or after ``window_start`` in ``days`` (consecutive
+    trading days with their flags, ``lock_sequence``): its direction, the length of its
+    run and the latest trigger's D3 in the window. None when not locked in the window."""
+    locked = [(d, f) for d, f in days if f is not None and d >= window_start]
+    if not locked:
+        return None
+    last, flag = max(locked)
+    direction = LockDirection(flag)
+    run = 0
+    for _d, f in reversed([(d, f) for d, f in days if d <= last]):
+        if f != direction.value:
+            break
+        run += 1
+    triggers = find_reduction_triggers(days, last_trading_day=last_trading_day)
+    hits = [t.d3 for t in triggers if t.d3 >= window_start]
+    return LockedContract(code, direction, last, run, max(hits) if hits else None)
+
+
+def triggered_first(contracts: Sequence[LockedContract]) -> list[LockedContract]:
+    """Triggered contracts first, each group by its latest D3 (or lock) day, newest
+    first, then by code: the order the desk works through them."""
+    return sorted(
+        contracts, key=lambda c: (c.d3 is None, -(c.d3 or c.last_locked).toordinal(), c.code)
+    )
 
 
 # ---------------------------------------------------------------- input

@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from core.errors import ConfigError, InputError
+from core.errors import CalendarHorizonError, ConfigError, InputError
 from core.resources import resource
 from core.trading_calendar import TradingCalendar
 
@@ -288,6 +288,21 @@ def limit_effective_from(
         period, delivery_year, delivery_month, cal, pre_delivery_td=pre_delivery_td
     )
     return None if start is None else cal.prev_td(start)
+
+
+def period_effective_from(
+    day: date, delivery_month: date, period: str, cal: TradingCalendar
+) -> date | None:
+    """The trading day from which ``period``'s limit applies (R25), for the period in
+    force on ``day`` only (``limit_effective_from``): None for the general period,
+    another period than the one in force, or past the calendar."""
+    y, m = delivery_month.year, delivery_month.month
+    try:
+        if limit_period(day, y, m, cal).value != period:
+            return None
+        return limit_effective_from(day, y, m, cal)
+    except CalendarHorizonError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -247,6 +247,41 @@ DeadlineStatus = Literal["ok", "overdue", "no_rule", "beyond_calendar"]
 lies past the trading calendar's horizon)."""
 
 
+def rolled_deadline_status(statuses: Iterable[str]) -> DeadlineStatus:
+    """The deadline status of a group (a holding, a warehouse, a product) from its
+    members': "overdue" when any is, else "ok" when any has a deadline, else
+    "beyond_calendar" when any lies past the calendar, else "no_rule"."""
+    found = set(statuses)
+    for status in ("overdue", "ok", "beyond_calendar"):
+        if status in found:
+            return status
+    return "no_rule"
+
+
+Urgency = Literal["past", "soon", ""]
+"""How pressing a deadline is: "past" (passed), "soon" (within the expiry window), ""."""
+_URGENCY_RANK: dict[str, int] = {"": 0, "soon": 1, "past": 2}
+
+
+def receipt_urgency(
+    deadline: date | None, days_left: int | None, today: date, window: int
+) -> Urgency:
+    """ "past" when ``deadline`` lies before ``today``, "soon" when it is at most
+    ``window`` trading days away (``days_left``), else "" (also without a deadline)."""
+    if deadline is None:
+        return ""
+    if deadline < today:
+        return "past"
+    if days_left is not None and days_left <= window:
+        return "soon"
+    return ""
+
+
+def worst_urgency(urgencies: Iterable[Urgency]) -> Urgency:
+    """The most pressing of ``urgencies`` ("" for none)."""
+    return max(urgencies, key=_URGENCY_RANK.__getitem__, default="")
+
+
 @dataclass(frozen=True)
 class DeadlineOutcome:
     """A receipt's deadline, or why there is none (``receipt_deadline_outcome``)."""

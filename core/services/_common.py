@@ -1,10 +1,8 @@
-"""Helpers shared by the risk-action services: day resolution, audit, progress."""
+"""Helpers shared by the risk-action services: day resolution, progress."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -32,10 +30,3 @@ def report(progress: ProgressState | None, stage: str, done: int, total: int | N
     """``progress.report`` when a progress object was given (may raise cancelled)."""
     if progress is not None:
         progress.report(stage, done, total)
-
-
-def audit(session: Session, action: str, detail: Mapping[str, Any]) -> None:
-    """Record an audit entry in the caller's transaction (``core.audit.record``)."""
-    from core.audit import record
-
-    record(session, action, detail)

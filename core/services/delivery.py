@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -23,13 +23,15 @@ from sqlalchemy.orm import Session
 from core.changes import Changes
 from core.db import risk_queries as rq
 from core.db.delivery_tables import DeliveryMatch, EfpRecord
+from core.db.reader import Reader
 from core.errors import CalendarHorizonError, InputError
 from core.money import fen_to_str
 from core.progress import ProgressState
 from core.rules.delivery_allocation import DeliveryAllocation, allocate_delivery
 from core.rules.fees import FeeLine, FeeSchedule, default_fee_schedule
 from core.rules.receipt_expiry import Receipt, first_deadline
-from core.services._common import audit, report
+from core.services._common import report
+from core.services.store import Database, Written, write
 from core.trading_calendar import default_calendar
 
 EfpKind = Literal["standard", "non_standard"]
@@ -118,23 +120,70 @@ def allocate_ad_hoc(
 
 
 def allocate_delivery_for_seller(
-    session: Session,
+    reader: Reader,
     day: date | None,
     seller: str,
     contract: str,
     *,
-    record: bool = True,
     progress: ProgressState | None = None,
-) -> tuple[SellerAllocation, Changes]:
+) -> SellerAllocation:
     """Allocate ``seller``'s receipts of ``contract``'s product to its buyers matched
-    on ``day`` (default: the seller's latest matching day in the contract).
+    on ``day`` (default: the seller's latest matching day in the contract): a preview,
+    nothing is recorded (``record_delivery_allocation`` records it).
 
     Receipts held by the seller with status "delivery" are used; if it has none, its
-    free ("held") receipts. With ``record`` the matches get ``allocation_state``
-    "allocated" and their warehouses as JSON, and an audit entry "delivery.allocate"
-    is written (the caller commits). Raises InputError for an unknown contract, no
-    matches, no receipts, or receipt lots that differ from the matched lots.
+    free ("held") receipts. Raises InputError for an unknown contract, no matches, no
+    receipts, receipts past their deadline, or receipt lots that differ from the
+    matched lots.
     """
+    allocation, _ = _allocate(reader.session, day, seller, contract, progress)
+    return allocation
+
+
+def record_delivery_allocation(
+    db: Database,
+    day: date | None,
+    seller: str,
+    contract: str,
+    *,
+    user: str | None = None,
+    progress: ProgressState | None = None,
+) -> tuple[SellerAllocation, Changes]:
+    """``allocate_delivery_for_seller``, recorded through the write door: the matches
+    get ``allocation_state`` "allocated" and their warehouses as JSON, with the audit
+    entry "delivery.allocate". Raises as ``allocate_delivery_for_seller``; nothing is
+    written then."""
+
+    def work(session: Session) -> Written[SellerAllocation]:
+        allocation, match_ids = _allocate(session, day, seller, contract, progress)
+        per_buyer: dict[str, dict[str, int]] = defaultdict(dict)
+        for p in allocation.allocation.pairs:
+            per_buyer[p.buyer][p.warehouse] = p.lots
+        rows = session.scalars(select(DeliveryMatch).where(DeliveryMatch.id.in_(match_ids)))
+        for row in rows:
+            # A buyer matched twice with the same seller shares one allocation.
+            row.allocation_state = "allocated"
+            row.allocation = json.dumps(per_buyer[row.buyer_code], sort_keys=True)
+        detail = {
+            "seller": seller,
+            "contract": contract,
+            "match_day": allocation.match_day,
+            "pairs": allocation.allocation.pair_count,
+            "optimal": allocation.allocation.optimal,
+        }
+        return Written(replace(allocation, recorded=True), Changes(receipts=True), detail)
+
+    return write(db, "delivery.allocate", work, user=user)
+
+
+def _allocate(
+    session: Session,
+    day: date | None,
+    seller: str,
+    contract: str,
+    progress: ProgressState | None,
+) -> tuple[SellerAllocation, list[int]]:
+    """The seller's allocation (not recorded) and the ids of the matches it covers."""
     info = rq.contract_info(session, contract)
     if info is None:
         raise InputError(f"unknown contract {contract!r}")
@@ -179,30 +228,6 @@ def allocate_delivery_for_seller(
         alloc = allocate_delivery(warehouses, buyers)
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    changes = Changes.none()
-    if record:
-        per_buyer: dict[str, dict[str, int]] = defaultdict(dict)
-        for p in alloc.pairs:
-            per_buyer[p.buyer][p.warehouse] = p.lots
-        rows = session.scalars(
-            select(DeliveryMatch).where(DeliveryMatch.id.in_([int(i) for i in matches["id"]]))
-        ).all()
-        for row in rows:
-            # A buyer matched twice with the same seller shares one allocation.
-            row.allocation_state = "allocated"
-            row.allocation = json.dumps(per_buyer[row.buyer_code], sort_keys=True)
-        audit(
-            session,
-            "delivery.allocate",
-            {
-                "seller": seller,
-                "contract": contract,
-                "match_day": d,
-                "pairs": alloc.pair_count,
-                "optimal": alloc.optimal,
-            },
-        )
-        changes = Changes(receipts=True, audit=True)
     result = SellerAllocation(
         seller=seller,
         contract=contract,
@@ -212,10 +237,10 @@ def allocate_delivery_for_seller(
         receipt_status=status,
         allocation=alloc,
         pairs=_pairs_frame(alloc),
-        recorded=record,
+        recorded=False,
     )
     report(progress, "done", 2, 2)
-    return result, changes
+    return result, [int(i) for i in matches["id"]]
 
 
 @dataclass(frozen=True)
@@ -233,7 +258,7 @@ class MatchRecord:
 
 
 def record_delivery_match(
-    session: Session,
+    db: Database,
     match_day: date,
     contract: str,
     seller: str,
@@ -241,44 +266,59 @@ def record_delivery_match(
     lots: int,
     *,
     price_fen: int | None = None,
+    user: str | None = None,
 ) -> tuple[MatchRecord, Changes]:
-    """Store one rolling-delivery match (spec 2.j).
+    """Store one rolling-delivery match (spec 2.j) with the audit entry "delivery.match".
 
     ``price_fen`` defaults to the matching day's settlement price (the delivery
     settlement price of rolling delivery); the delivery day is the second trading day
-    after matching. Raises InputError for unknown parties, no price, or lots ≤ 0.
+    after matching. Raises InputError for unknown parties, no price, or lots ≤ 0;
+    nothing is written then.
     """
-    if lots <= 0:
-        raise InputError("matched lots must be positive")
-    if rq.contract_info(session, contract) is None:
+
+    def work(session: Session) -> Written[MatchRecord]:
+        if lots <= 0:
+            raise InputError("matched lots must be positive")
+        _known(session, contract, (seller, buyer), "seller and buyer must differ")
+        price = price_fen
+        if price is None:
+            stored = rq.day_price(session, contract, match_day)
+            if stored is None:
+                raise InputError(f"no settlement price for {contract} on {match_day}")
+            price = stored.settlement_fen
+        delivery_day = default_calendar().add_trading_days(match_day, 2)
+        row = DeliveryMatch(
+            match_day=match_day,
+            contract_code=contract,
+            seller_code=seller,
+            buyer_code=buyer,
+            lots=lots,
+            price_fen=price,
+            delivery_day=delivery_day,
+            allocation_state="pending",
+        )
+        session.add(row)
+        session.flush()
+        match = MatchRecord(row.id, match_day, contract, seller, buyer, lots, price, delivery_day)
+        return Written(match, Changes(positions=True), asdict(match))
+
+    return write(db, "delivery.match", work, user=user)
+
+
+def _known(
+    session: Session, contract: str, parties: tuple[str, str], same_party: str
+) -> rq.ContractInfo:
+    """The contract's info; InputError for an unknown contract or client, or when both
+    parties are one client (``same_party`` says so)."""
+    info = rq.contract_info(session, contract)
+    if info is None:
         raise InputError(f"unknown contract {contract!r}")
-    for who in (seller, buyer):
+    for who in parties:
         if rq.client_is_individual(session, who) is None:
             raise InputError(f"unknown client {who!r}")
-    if seller == buyer:
-        raise InputError("seller and buyer must differ")
-    if price_fen is None:
-        price = rq.day_price(session, contract, match_day)
-        if price is None:
-            raise InputError(f"no settlement price for {contract} on {match_day}")
-        price_fen = price.settlement_fen
-    delivery_day = default_calendar().add_trading_days(match_day, 2)
-    row = DeliveryMatch(
-        match_day=match_day,
-        contract_code=contract,
-        seller_code=seller,
-        buyer_code=buyer,
-        lots=lots,
-        price_fen=price_fen,
-        delivery_day=delivery_day,
-        allocation_state="pending",
-    )
-    session.add(row)
-    session.flush()
-    return (
-        MatchRecord(row.id, match_day, contract, seller, buyer, lots, price_fen, delivery_day),
-        Changes(positions=True),
-    )
+    if parties[0] == parties[1]:
+        raise InputError(same_party)
+    return info
 
 
 @dataclass(frozen=True)
@@ -316,7 +356,7 @@ class EfpResult:
 
 
 def record_efp(
-    session: Session,
+    db: Database,
     approved_day: date,
     contract: str,
     long_client: str,
@@ -326,60 +366,150 @@ def record_efp(
     kind: EfpKind,
     *,
     schedule: FeeSchedule | None = None,
+    user: str | None = None,
 ) -> tuple[EfpResult, Changes]:
     """Store an approved EFP with its fee and waiver (spec 2.j, 2.k).
 
     The fee per party is ``efp_standard`` or ``efp_nonstandard`` from the fee schedule
     (default resources/fees.toml) on ``approved_day``, half up to the fen; a waiver in
-    force zeroes it and both figures are stored. Writes an audit entry "delivery.efp".
+    force zeroes it and both figures are stored, with the audit entry "delivery.efp".
     Raises InputError for unknown parties or contract, a bad kind, lots ≤ 0 or a
-    price ≤ 0, or when no fee rate is in force.
+    price ≤ 0, or when no fee rate is in force; nothing is written then.
     """
-    if kind not in ("standard", "non_standard"):
-        raise InputError(f"EFP kind must be standard or non_standard, got {kind!r}")
-    if lots <= 0 or price_fen <= 0:
-        raise InputError("EFP lots and price must be positive")
-    info = rq.contract_info(session, contract)
-    if info is None:
-        raise InputError(f"unknown contract {contract!r}")
-    for who in (long_client, short_client):
-        if rq.client_is_individual(session, who) is None:
-            raise InputError(f"unknown client {who!r}")
-    if long_client == short_client:
-        raise InputError("the long and the short client must differ")
-    fees = schedule or default_fee_schedule()
-    fee_type = "efp_standard" if kind == "standard" else "efp_nonstandard"
-    try:
-        line = fees.fee(fee_type, info.product_code, approved_day, lots=lots)
-    except LookupError as exc:
-        raise InputError(str(exc)) from None
-    row = EfpRecord(
-        approved_day=approved_day,
-        contract_code=contract,
-        long_client_code=long_client,
-        short_client_code=short_client,
-        lots=lots,
-        price_fen=price_fen,
-        kind=kind,
-        fee_fen=int(line.computed_fen),
-        waived_fen=int(line.waived_fen),
-    )
-    session.add(row)
-    session.flush()
-    audit(
-        session,
-        "delivery.efp",
-        {
-            "id": row.id,
+
+    def work(session: Session) -> Written[EfpResult]:
+        if kind not in ("standard", "non_standard"):
+            raise InputError(f"EFP kind must be standard or non_standard, got {kind!r}")
+        if lots <= 0 or price_fen <= 0:
+            raise InputError("EFP lots and price must be positive")
+        parties = (long_client, short_client)
+        info = _known(session, contract, parties, "the long and the short client must differ")
+        fees = schedule or default_fee_schedule()
+        fee_type = "efp_standard" if kind == "standard" else "efp_nonstandard"
+        try:
+            line = fees.fee(fee_type, info.product_code, approved_day, lots=lots)
+        except LookupError as exc:
+            raise InputError(str(exc)) from None
+        row = EfpRecord(
+            approved_day=approved_day,
+            contract_code=contract,
+            long_client_code=long_client,
+            short_client_code=short_client,
+            lots=lots,
+            price_fen=price_fen,
+            kind=kind,
+            fee_fen=int(line.computed_fen),
+            waived_fen=int(line.waived_fen),
+        )
+        session.add(row)
+        session.flush()
+        efp = EfpResult(
+            row.id, approved_day, contract, long_client, short_client, lots, price_fen, kind, line
+        )
+        detail = {
+            "id": efp.id,
             "contract": contract,
             "approved_day": approved_day,
             "kind": kind,
             "lots": lots,
-            "fee_fen": int(line.computed_fen),
-            "waived_fen": int(line.waived_fen),
-        },
+            "fee_fen": efp.fee_fen,
+            "waived_fen": efp.waived_fen,
+        }
+        return Written(efp, Changes(positions=True, balances=True), detail)
+
+    return write(db, "delivery.efp", work, user=user)
+
+
+# ============================================================== the desk's view
+MATCH_KEYS = tuple(rq.MATCH_COLUMNS)
+"""Columns of ``DeliveryView.matches`` (``core.db.risk_queries.delivery_matches``)."""
+
+
+@dataclass(frozen=True)
+class DeliveryRequest:
+    """The seller and contract whose allocation to preview (None: the first listed)."""
+
+    seller: str | None = None
+    contract: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """The delivery desk. ``matches``: every stored delivery match (``MATCH_KEYS``),
+    newest first. ``sellers``: (seller, contract) pairs with matches, those with a match
+    still pending allocation first. ``allocation``: the ``chosen`` seller's
+    minimum-pairing allocation (a preview, not recorded), or ``error``."""
+
+    day: date | None
+    matches: pd.DataFrame
+    sellers: tuple[tuple[str, str], ...]
+    allocation: SellerAllocation | None
+    error: str
+    chosen: tuple[str, str] | None = None
+
+
+def delivery_view(
+    reader: Reader, request: DeliveryRequest, progress: ProgressState | None = None
+) -> DeliveryView:
+    """Stored matches and the chosen seller's allocation (a read)."""
+    session = reader.session
+    day = rq.latest_price_day(session)
+    matches = rq.delivery_matches(session)
+    # Sellers with a match still pending allocation first (the others have delivered
+    # their receipts already), each group by seller and contract.
+    waiting = {
+        (str(s), str(c))
+        for s, c, state in matches[["seller_code", "contract_code", "allocation_state"]]
+        .drop_duplicates()
+        .itertuples(index=False, name=None)
+        if state == "pending"
+    }
+    pairs = matches[["seller_code", "contract_code"]].drop_duplicates()
+    sellers = tuple(
+        sorted(
+            ((str(s), str(c)) for s, c in pairs.itertuples(index=False, name=None)),
+            key=lambda sc: (sc not in waiting, sc),
+        )
     )
-    result = EfpResult(
-        row.id, approved_day, contract, long_client, short_client, lots, price_fen, kind, line
+    seller, contract = request.seller, request.contract
+    if seller is None and sellers:
+        seller, contract = sellers[0]
+    if seller is None or contract is None:
+        return DeliveryView(day, matches, sellers, None, "")
+    chosen = (seller, contract)
+    try:
+        allocation = allocate_delivery_for_seller(reader, None, seller, contract, progress=progress)
+    except InputError as exc:
+        return DeliveryView(day, matches, sellers, None, str(exc), chosen)
+    return DeliveryView(day, matches, sellers, allocation, "", chosen)
+
+
+def parse_lots_list(text: str, what: str) -> list[tuple[str, int]]:
+    """Parse "W1:30, W2:20" (or one "code lots" per line; full-width commas and colons,
+    ";" and "=" too) into (code, lots) pairs.
+
+    Raises InputError naming ``what`` and the bad item, or when there is none.
+    """
+    items: list[tuple[str, int]] = []
+    for raw in text.replace("\n", ",").replace("，", ",").replace(";", ",").split(","):
+        part = raw.strip()
+        if not part:
+            continue
+        code, sep, lots = part.replace("：", ":").replace("=", ":").partition(":")
+        if not sep:
+            code, _, lots = part.rpartition(" ")
+        code, lots = code.strip(), lots.strip()
+        if not code or not lots.isdigit():
+            raise InputError(f"{what}: expected CODE:LOTS, got {part!r}")
+        items.append((code, int(lots)))
+    if not items:
+        raise InputError(f"{what}: enter at least one CODE:LOTS")
+    return items
+
+
+def allocate_given(warehouses_text: str, buyers_text: str) -> SellerAllocation:
+    """The ad hoc minimal-pairs allocation of typed warehouse and buyer lots
+    (``parse_lots_list``, ``allocate_ad_hoc``); InputError for bad text or totals."""
+    return allocate_ad_hoc(
+        parse_lots_list(warehouses_text, "warehouses"), parse_lots_list(buyers_text, "buyers")
     )
-    return result, Changes(positions=True, balances=True, audit=True)

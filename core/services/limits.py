@@ -10,19 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy.orm import Session
 
-from core.changes import Changes
 from core.db import risk_queries as rq
 from core.db.columnar import coded
+from core.db.reader import Reader
 from core.errors import CalendarHorizonError, InputError
+from core.money import bp_to_str, ratio_bp
 from core.progress import ProgressState
 from core.rules.position_limits import (
     WARN_LEVEL,
@@ -36,9 +35,10 @@ from core.rules.position_limits import (
     excess_arrays,
     excess_report,
     limit_period,
+    period_effective_from,
     position_limit,
 )
-from core.services._common import audit, report, resolve_price_day
+from core.services._common import report, resolve_price_day
 from core.trading_calendar import TradingCalendar, default_calendar
 
 ROW_COLUMNS = (
@@ -53,7 +53,7 @@ ROW_COLUMNS = (
     "hedge_lots",
     "limit_lots",
     "excess_lots",
-    "usage_pct",
+    "usage_bp",
     "status",
 )
 NO_DATA_COLUMNS = ("contract_code", "product_code", "period", "party", "accounts", "reason")
@@ -66,7 +66,9 @@ class LimitsReport:
 
     ``rows`` (``ROW_COLUMNS``): every client side with speculative or hedge lots that
     has limit data; ``status`` over / near (≥ ``warn_level`` of the limit) / ok /
-    unlimited; ``limit_lots`` nullable Int64; ``usage_pct`` a display string.
+    unlimited; ``limit_lots`` nullable Int64; ``usage_bp`` the speculative lots as a
+    share of the limit in basis points (hundredths of a percent, rounded half away from
+    zero; nullable Int64, NA without a limit).
     ``no_data`` (``NO_DATA_COLUMNS``): contract/party combinations without limit data
     (or without a settlement price that day), with the number of accounts concerned.
     ``unverified_sources``: sources of unverified limit rows that were used.
@@ -99,8 +101,7 @@ class LimitsReport:
 
 
 def _pct(x: Fraction) -> str:
-    value = Decimal(x.numerator) / Decimal(x.denominator) * 100
-    return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
+    return bp_to_str(ratio_bp(x.numerator, x.denominator))
 
 
 def _period(day: date, delivery_month: date, cal: TradingCalendar) -> Period | None:
@@ -127,23 +128,23 @@ def _party(is_individual: bool) -> Party:
 
 
 def limits_report(
-    session: Session,
+    reader: Reader,
     day: date | None = None,
     *,
     warn_level: Fraction = WARN_LEVEL,
     version: str = "seed",
     progress: ProgressState | None = None,
-    record_audit: bool = True,
-) -> tuple[LimitsReport, Changes]:
+) -> LimitsReport:
     """Post-settlement excess report of ``day`` (default: latest day with prices).
 
     Per client, contract and side: speculative lots (hedge lots exempt) against the
     limit of ``limit_period(day)`` for the client's party (individual or client) from
     table ``version``, at that day's single-side open interest. Accounts under common
-    control are not aggregated (the database has no control groups). Writes an audit
-    entry "preview.limits" unless ``record_audit`` is false. Raises InputError when
-    ``warn_level`` is not in (0, 1] or there are no positions on the day.
+    control are not aggregated (the database has no control groups). A read: nothing
+    is written. Raises InputError when ``warn_level`` is not in (0, 1] or there are no
+    positions on the day.
     """
+    session = reader.session
     if not 0 < warn_level <= 1:
         raise InputError(f"warning level must be in (0, 1], got {float(warn_level)}")
     d = resolve_price_day(session, day)
@@ -233,7 +234,7 @@ def limits_report(
         limit_of[g] = -1 if lookup.limit is None else lookup.limit
         period_of[g] = period.value
     frame = _rows_frame(lots, group, checked, limit_of, period_of, oi_of, product_of, warn_level)
-    result = LimitsReport(
+    return LimitsReport(
         trading_day=d,
         version=version,
         warn_level=warn_level,
@@ -241,32 +242,6 @@ def limits_report(
         no_data=pd.DataFrame(no_data, columns=list(NO_DATA_COLUMNS)),
         unverified_sources=tuple(sorted(unverified)),
     )
-    changes = Changes.none()
-    if record_audit:
-        audit(session, LIMITS_AUDIT, limits_audit_detail(result))
-        changes = Changes(audit=True)
-    return result, changes
-
-
-LIMITS_AUDIT = "preview.limits"
-
-
-def limits_audit_detail(result: LimitsReport) -> dict[str, object]:
-    """The detail of the "preview.limits" audit entry of ``result``."""
-    counts = result.rows["status"].value_counts()
-    return {
-        "day": result.trading_day,
-        "version": result.version,
-        "warn_level": str(result.warn_level),
-        "over": int(counts.get("over", 0)),
-        "near": int(counts.get("near", 0)),
-        "no_data": len(result.no_data),
-    }
-
-
-def _usage_text(bp: int) -> str:
-    """Hundredths of a percent as ``_pct`` shows them ("" for no usage)."""
-    return "" if bp < 0 else f"{bp // 100}.{bp % 100:02d}%"
 
 
 def _rows_frame(
@@ -308,15 +283,14 @@ def _rows_frame(
     codes = np.asarray(lots.contracts, dtype=object)
     products = np.array([product_of[c] for c in lots.contracts], dtype=object)
     interest = np.array([int(oi_of.get(c, 0)) for c in lots.contracts], dtype=np.int64)
-    bp_index, bp_values = pd.factorize(usage_bp)
-    usage_texts = np.array([_usage_text(int(b)) for b in bp_values], dtype=object)
     names = np.asarray(lots.clients, dtype=object)
     parties = np.array([Party.CLIENT.value, Party.INDIVIDUAL.value], dtype=object)
     statuses = np.array(list(STATUS_ORDER), dtype=object)
     n = len(keep)
     if n == 0:  # as built from no rows: untyped text columns
         frame = pd.DataFrame([], columns=list(ROW_COLUMNS))
-        frame["limit_lots"] = frame["limit_lots"].astype("Int64")
+        for col in ("limit_lots", "usage_bp"):
+            frame[col] = frame[col].astype("Int64")
         for col in ("open_interest", "speculative_lots", "hedge_lots", "excess_lots"):
             frame[col] = frame[col].astype("int64")
         return frame
@@ -334,7 +308,7 @@ def _rows_frame(
         "hedge_lots": lots.hedge_lots[keep],
         "limit_lots": pd.arrays.IntegerArray(np.where(limit < 0, 0, limit), limit < 0),
         "excess_lots": excess,
-        "usage_pct": coded(bp_index.reshape(-1).astype(np.int64), usage_texts),
+        "usage_bp": pd.arrays.IntegerArray(np.where(usage_bp < 0, 0, usage_bp), usage_bp < 0),
         "status": coded(status.astype(np.int64), statuses),
     }
     return pd.DataFrame(data, columns=list(ROW_COLUMNS), copy=False)  # fresh arrays
@@ -361,7 +335,7 @@ def _excess_by_row(
             warn_level=warn_level,
         )
         excess.append(r.excess)
-        usage.append(-1 if r.usage is None else _bp(r.usage))
+        usage.append(-1 if r.usage is None else ratio_bp(r.usage.numerator, r.usage.denominator))
         near.append(r.is_near_limit)
         over.append(r.is_over_limit)
     return ExcessArrays(
@@ -370,14 +344,6 @@ def _excess_by_row(
         np.array(near, dtype=np.bool_),
         np.array(over, dtype=np.bool_),
     )
-
-
-def _bp(x: Fraction) -> int:
-    """``_pct``'s rounding as hundredths of a percent."""
-    value = (Decimal(x.numerator) / Decimal(x.denominator) * 100).quantize(
-        Decimal("0.01"), ROUND_HALF_UP
-    )
-    return int(value * 100)
 
 
 @dataclass(frozen=True)
@@ -398,7 +364,7 @@ class PreTradeResult:
 
 
 def check_pre_trade(
-    session: Session,
+    reader: Reader,
     client: str,
     contract: str,
     side: str,
@@ -417,6 +383,7 @@ def check_pre_trade(
     ``lookup.warning`` says so. Raises InputError for an unknown client or contract,
     a bad side or no settlement data.
     """
+    session = reader.session
     if side not in ("long", "short"):
         raise InputError(f"side must be long or short, got {side!r}")
     info = rq.contract_info(session, contract)
@@ -452,3 +419,66 @@ def check_pre_trade(
     except ValueError as exc:
         raise InputError(str(exc)) from None
     return PreTradeResult(client, contract, side, open_lots, period, lookup, check)
+
+
+# ============================================================== the desk's view
+@dataclass(frozen=True)
+class LimitsRequest:
+    """The limit table version and the warning level (share of the limit)."""
+
+    version: str = "seed"
+    warn_level: Fraction = WARN_LEVEL
+
+
+@dataclass(frozen=True)
+class LimitsView:
+    """The position-limits desk. ``rows``: the report's rows plus ``effective_from``
+    (R25: the trading day before the period's first trading day; None for the general
+    period). ``no_data``: the report's contract/party combinations without limit data,
+    ``no_data_products`` their products. ``error``: why there is no report."""
+
+    day: date | None
+    report: LimitsReport | None
+    rows: pd.DataFrame
+    no_data: pd.DataFrame
+    no_data_products: tuple[str, ...]
+    error: str
+
+
+def limits_view(
+    reader: Reader, request: LimitsRequest, progress: ProgressState | None = None
+) -> LimitsView:
+    """The post-settlement excess report with each period's effective date (a read)."""
+    try:
+        report = limits_report(
+            reader, version=request.version, warn_level=request.warn_level, progress=progress
+        )
+    except InputError as exc:
+        return LimitsView(None, None, pd.DataFrame(), pd.DataFrame(), (), str(exc))
+    contracts = rq.contracts_frame(reader.session)
+    month_of = dict(zip(contracts["contract_code"], contracts["delivery_month"], strict=True))
+    rows = report.rows.copy()
+    # Once per (contract, period), not per row; mapped back by position.
+    pairs, index = _factorize_pairs(rows["contract_code"], rows["period"])
+    cal = default_calendar()
+    effective = [period_effective_from(report.trading_day, month_of[c], p, cal) for c, p in pairs]
+    rows["effective_from"] = _take(effective, index)
+    products = tuple(sorted(set(report.no_data["product_code"].tolist())))
+    return LimitsView(report.trading_day, report, rows, report.no_data, products, "")
+
+
+def _factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[list[tuple[str, str]], Any]:
+    """The distinct (a, b) pairs of two columns and each row's pair index."""
+    codes_a, uniques_a = pd.factorize(a.to_numpy(dtype=object))
+    codes_b, uniques_b = pd.factorize(b.to_numpy(dtype=object))
+    width = max(len(uniques_b), 1)
+    index, keys = pd.factorize(codes_a * width + codes_b)
+    pairs = [(uniques_a[k // width], uniques_b[k % width]) for k in keys.tolist()]
+    return pairs, index
+
+
+def _take(values: list[Any], index: Any) -> Any:
+    """``values[i]`` for each ``i`` of ``index`` as an object array (no per-row Python)."""
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return table[index]

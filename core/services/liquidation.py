@@ -7,7 +7,7 @@ requirement reading and lots method, plus all four combinations side by side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -16,10 +16,11 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from core.changes import Changes
+from core.db import queries
 from core.db import risk_queries as rq
 from core.db.columnar import codes_of
 from core.db.day_inputs import limit_lock_runs, read_adjustments, read_contracts
+from core.db.reader import Reader
 from core.errors import InputError
 from core.money import fen_to_str, half_up_div
 from core.progress import ProgressState
@@ -33,7 +34,7 @@ from core.rules.forced_liquidation import (
 from core.rules.funds import line_margin
 from core.rules.liquidation_methods import LOTS_METHODS, LotsMethod, Requirement
 from core.rules.margin_schedule import day_margin_rates
-from core.services._common import audit, report, resolve_price_day
+from core.services._common import report, resolve_price_day
 
 MarginSource = Literal["stored", "recomputed"]
 
@@ -67,7 +68,7 @@ class LiquidationReport:
 
     ``lines`` (``LINE_COLUMNS``) and ``clients`` (``CLIENT_COLUMNS``) follow the chosen
     requirement and lots method; ``scenarios`` (``SCENARIO_COLUMNS``) shows both
-    requirement readings × both lots methods (ratio as a 28-digit decimal string).
+    requirement readings × both lots methods (ratio: a 28-digit Decimal).
     ``opening_banned``: R26, from the trigger (reserve + deposit < 0) until the reserve
     is back to ``min_reserve_fen`` (a stored ban holds while below the minimum).
     """
@@ -176,7 +177,7 @@ def _recomputed_margin_per_lot(
 
 
 def preview_liquidation(
-    session: Session,
+    reader: Reader,
     member: str | None = None,
     day: date | None = None,
     *,
@@ -187,18 +188,17 @@ def preview_liquidation(
     margin_source: MarginSource = "stored",
     params: LiquidationParams | None = None,
     progress: ProgressState | None = None,
-    record_audit: bool = True,
-) -> tuple[LiquidationReport, Changes]:
+) -> LiquidationReport:
     """Preview the forced liquidation of ``member``'s clients after ``day`` (spec 2.f).
 
     ``member`` defaults to the only member; ``day`` to the latest trading day with
     settlement prices; ``reserve_fen`` to the reserve history of that day. Margin per
     lot is the stored line margin ÷ lots (half up to the fen) or, with
     ``margin_source="recomputed"``, S(D) × mult × rate_settle(D). ``deposit_fen`` is a
-    what-if top-up. Writes an audit entry "preview.liquidation" unless
-    ``record_audit`` is false. Raises InputError for an unknown member, no reserve, no
-    positions or a negative deposit.
+    what-if top-up. A read: nothing is written, no audit entry either. Raises
+    InputError for an unknown member, no reserve, no positions or a negative deposit.
     """
+    session = reader.session
     info = _member(session, member)
     d = resolve_price_day(session, day)
     if deposit_fen < 0:
@@ -263,7 +263,7 @@ def preview_liquidation(
                     "requirement": req,
                     "lots_method": method,
                     "required_fen": pv.required_fen,
-                    "ratio": str(pv.ratio_decimal()),
+                    "ratio": pv.ratio_decimal(),
                     "release_fen": pv.total_release_fen,
                     "released_fen": pv.total_released_fen,
                     "close_lots": int(pv.line_lots.sum()),
@@ -321,26 +321,86 @@ def preview_liquidation(
         warnings=tuple(warnings),
     )
     report(progress, "done", 3, 3)
-    changes = Changes.none()
-    if record_audit:
-        audit(session, LIQUIDATION_AUDIT, liquidation_audit_detail(result))
-        changes = Changes(audit=True)
-    return result, changes
+    return result
 
 
-LIQUIDATION_AUDIT = "preview.liquidation"
+# ============================================================== the desk's view
+ORDER_KEYS = (
+    "client_code",
+    "contract_code",
+    "side",
+    "close_side",
+    "hedge",
+    "close_lots",
+    "released_fen",
+)
+CLOSE_SIDE = {"long": "sell", "short": "buy"}
+"""The order side that closes a position side."""
 
 
-def liquidation_audit_detail(result: LiquidationReport) -> dict[str, object]:
-    """The detail of the "preview.liquidation" audit entry of ``result``."""
-    return {
-        "member": result.member,
-        "day": result.trading_day,
-        "reserve_fen": result.reserve_fen,
-        "deposit_fen": result.deposit_fen,
-        "requirement": result.params.requirement,
-        "lots_method": result.params.lots_method,
-        "required_fen": result.preview.required_fen,
-        "released_fen": result.preview.total_released_fen,
-        "unverified": list(result.params.unverified),
-    }
+@dataclass(frozen=True)
+class LiquidationRequest:
+    """What the desk asks for: the member (None: the first below zero, else the first),
+    an assumed reserve (None: the stored one), a what-if deposit, and the requirement
+    reading and lots method (None: the configured defaults)."""
+
+    member: str | None = None
+    reserve_fen: int | None = None
+    deposit_fen: int = 0
+    requirement: Requirement | None = None
+    lots_method: LotsMethod | None = None
+
+
+@dataclass(frozen=True)
+class LiquidationView:
+    """The forced-liquidation desk on the latest price ``day``.
+
+    ``members``: member_code, member_name, reserve_fen (latest), min_reserve_fen,
+    below_zero; below zero first. ``orders`` (``ORDER_KEYS``): the order list for the
+    trading desk, lines to close only. ``error``: why there is no preview.
+    """
+
+    day: date | None
+    members: pd.DataFrame
+    member: str | None
+    defaults: LiquidationParams
+    report: LiquidationReport | None = None
+    error: str = ""
+    orders: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(ORDER_KEYS)))
+
+
+def liquidation_view(
+    reader: Reader, request: LiquidationRequest, progress: ProgressState | None = None
+) -> LiquidationView:
+    """Members with their latest reserve, and the chosen member's preview (a read)."""
+    session = reader.session
+    day = rq.latest_price_day(session)
+    defaults = default_liquidation_params()
+    members = queries.members_frame(session, day)
+    members = members[["member_code", "member_name", "reserve_fen", "min_reserve_fen"]].copy()
+    members["below_zero"] = members["reserve_fen"].fillna(0).astype("int64") < 0
+    members = members.sort_values(["below_zero", "member_code"], ascending=[False, True])
+    members = members.reset_index(drop=True)
+    member = request.member
+    if member is None and len(members):
+        member = str(members["member_code"].iloc[0])
+    if day is None or member is None:
+        return LiquidationView(day, members, member, defaults)
+    try:
+        report = preview_liquidation(
+            reader,
+            member,
+            day,
+            reserve_fen=request.reserve_fen,
+            deposit_fen=request.deposit_fen,
+            requirement=request.requirement,
+            lots_method=request.lots_method,
+            progress=progress,
+        )
+    except InputError as exc:
+        return LiquidationView(day, members, member, defaults, error=str(exc))
+    lines = report.lines
+    to_close = lines[lines["close_lots"] > 0].copy()
+    to_close["close_side"] = to_close["side"].map(CLOSE_SIDE)
+    orders = to_close[list(ORDER_KEYS)].reset_index(drop=True)
+    return LiquidationView(day, members, member, defaults, report, "", orders)

@@ -7,28 +7,32 @@ Stored status "held" is the rule engine's "free".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy.orm import Session
 
-from core.changes import Changes
 from core.db import risk_queries as rq
+from core.db.reader import Reader
 from core.errors import CalendarHorizonError, InputError
 from core.progress import ProgressState
 from core.rules.receipt_expiry import (
     DeadlineStatus,
     Receipt,
     ReceiptStatus,
+    Urgency,
     default_receipt_rules,
     expiring_within,
     is_offset_eligible,
     is_registrable,
     receipt_deadline_outcome,
+    receipt_urgency,
+    rolled_deadline_status,
     trading_days_left,
+    worst_urgency,
 )
-from core.services._common import audit, report, resolve_price_day
+from core.services._common import report, resolve_price_day
 from core.trading_calendar import default_calendar
 
 RULE_VERSIONS = ("current", "seed")
@@ -152,7 +156,7 @@ class ReceiptsReport:
 
 
 def receipts_report(
-    session: Session,
+    reader: Reader,
     day: date | None = None,
     *,
     holder: str | None = None,
@@ -160,15 +164,15 @@ def receipts_report(
     expiring_days: int = 10,
     version: str = "current",
     progress: ProgressState | None = None,
-    record_audit: bool = True,
-) -> tuple[ReceiptsReport, Changes]:
+) -> ReceiptsReport:
     """Receipts by product × warehouse × holder with deadlines on ``day`` (spec 2.i).
 
     ``day`` defaults to the latest trading day with settlement prices; ``version`` is
-    the validity rule version ("current" or "seed"). Writes an audit entry
-    "preview.receipts" unless ``record_audit`` is false. Raises InputError for an
-    unknown version, a negative ``expiring_days`` or no matching receipts.
+    the validity rule version ("current" or "seed"). A read: nothing is written.
+    Raises InputError for an unknown version, a negative ``expiring_days`` or no
+    matching receipts.
     """
+    session = reader.session
     if version not in RULE_VERSIONS:
         raise InputError(f"rule version must be one of {', '.join(RULE_VERSIONS)}")
     if expiring_days < 0:
@@ -289,7 +293,7 @@ def receipts_report(
         .sort_values(["deadline", "warehouse_code", "holder_code", "receipt_no"], kind="stable")
         .reset_index(drop=True)
     )
-    result = ReceiptsReport(
+    return ReceiptsReport(
         trading_day=d,
         version=version,
         expiring_days=expiring_days,
@@ -301,24 +305,6 @@ def receipts_report(
         unverified_rules=tuple(sorted(unverified)),
         calendar_until=cal.known_until,
     )
-    changes = Changes.none()
-    if record_audit:
-        audit(
-            session,
-            "preview.receipts",
-            {
-                "day": d,
-                "version": version,
-                "holder": holder,
-                "warehouse": warehouse,
-                "receipts": len(detail),
-                "expiring": len(exp_frame),
-                "overdue": len(overdue),
-                "blocked": len(blocked),
-            },
-        )
-        changes = Changes(audit=True)
-    return result, changes
 
 
 def _holdings(detail: pd.DataFrame) -> pd.DataFrame:
@@ -328,6 +314,7 @@ def _holdings(detail: pd.DataFrame) -> pd.DataFrame:
         receipts=("receipt_no", "count"),
         lots=("lots", "sum"),
         tons=("tons", "sum"),
+        deadline_status=("deadline_status", rolled_deadline_status),
     ).reset_index()
     # The group's next deadline: the earliest deadline of its receipts.
     firsts = (
@@ -339,30 +326,159 @@ def _holdings(detail: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     out = out.merge(firsts, on=keys, how="left")
-    flags = (
-        detail.assign(
-            any_beyond=detail["deadline_status"] == "beyond_calendar",
-            any_overdue=detail["deadline_status"] == "overdue",
-        )
-        .groupby(keys, sort=True)[["any_beyond", "any_overdue"]]
-        .any()
-        .reset_index()
-    )
-    out = out.merge(flags, on=keys, how="left")
-    out["deadline_status"] = [
-        "overdue"
-        if overdue
-        else "ok"
-        if pd.notna(first)
-        else "beyond_calendar"
-        if any_beyond
-        else "no_rule"
-        for first, any_beyond, overdue in zip(
-            out["next_deadline"], out["any_beyond"], out["any_overdue"], strict=True
-        )
-    ]
     out["trading_days_left"] = out["trading_days_left"].astype("Int64")
     out["next_deadline"] = (
         out["next_deadline"].astype(object).where(out["next_deadline"].notna(), None)
     )
     return out[list(HOLDING_COLUMNS)]
+
+
+# ============================================================== the desk's view
+@dataclass(frozen=True)
+class ReceiptsRequest:
+    """The validity rule version, a holder ("my receipts"; None: all) and the expiry
+    window in trading days."""
+
+    version: str = "current"
+    holder: str | None = None
+    expiring_days: int = 10
+
+
+@dataclass(frozen=True)
+class HoldingNode:
+    """One node of the receipts tree: product, warehouse or holder (holder × status).
+
+    Sums of lots, tons and receipts over the children; the earliest deadline below and
+    its trading days left; the most pressing ``urgency`` below; ``deadline_status``
+    rolled up from the children (``rolled_deadline_status``).
+    """
+
+    level: int
+    code: str
+    status: str
+    receipts: int
+    lots: int
+    tons: int
+    next_deadline: date | None
+    days_left: int | None
+    urgency: Urgency
+    children: tuple[HoldingNode, ...] = ()
+    deadline_status: DeadlineStatus = "ok"
+
+
+@dataclass(frozen=True)
+class ReceiptsView:
+    """The receipts desk. ``holdings``: the report's holdings plus ``urgency``
+    (``receipt_urgency``: "past", "soon", ""); ``tree``: product → warehouse → holder
+    built from them. ``receipts``: every receipt with ``urgency``. ``deadlines``:
+    {deadline: receipts}. ``holders``: every holder code with receipts (for the "my
+    receipts" filter). ``total_tons``, ``total_lots`` of ``receipts``. ``error``: why
+    there is no report."""
+
+    day: date | None
+    version: str
+    report: ReceiptsReport | None
+    holdings: pd.DataFrame
+    tree: tuple[HoldingNode, ...]
+    receipts: pd.DataFrame
+    deadlines: dict[date, int]
+    holders: tuple[str, ...]
+    total_tons: int
+    total_lots: int
+    error: str
+
+
+def receipts_view(
+    reader: Reader, request: ReceiptsRequest, progress: ProgressState | None = None
+) -> ReceiptsView:
+    """Receipts with deadlines for the rule version, optionally one holder's (a read)."""
+    holders_frame = rq.receipts_frame(reader.session, statuses=("held", "margin", "delivery"))
+    holders = tuple(sorted(set(holders_frame["holder_code"].tolist())))
+    try:
+        report = receipts_report(
+            reader,
+            holder=request.holder,
+            version=request.version,
+            expiring_days=request.expiring_days,
+            progress=progress,
+        )
+    except InputError as exc:
+        empty = pd.DataFrame()
+        return ReceiptsView(
+            None, request.version, None, empty, (), empty, {}, holders, 0, 0, str(exc)
+        )
+    day, window = report.trading_day, report.expiring_days
+
+    def urgencies(deadlines: pd.Series, left: pd.Series) -> list[Urgency]:
+        return [
+            receipt_urgency(
+                d if isinstance(d, date) else None, None if pd.isna(n) else int(n), day, window
+            )
+            for d, n in zip(deadlines, left, strict=True)
+        ]
+
+    holdings = report.holdings.copy()
+    holdings["urgency"] = urgencies(holdings["next_deadline"], holdings["trading_days_left"])
+    receipts = report.receipts.copy()
+    receipts["urgency"] = urgencies(receipts["deadline"], receipts["trading_days_left"])
+    deadlines = (
+        receipts.dropna(subset=["deadline"]).groupby("deadline")["receipt_no"].count().to_dict()
+    )
+    return ReceiptsView(
+        day,
+        request.version,
+        report,
+        holdings,
+        holdings_tree(holdings),
+        receipts,
+        {d: int(n) for d, n in deadlines.items() if isinstance(d, date)},
+        holders,
+        int(receipts["tons"].sum()),
+        int(receipts["lots"].sum()),
+        "",
+    )
+
+
+def holdings_tree(holdings: pd.DataFrame) -> tuple[HoldingNode, ...]:
+    """product → warehouse → holder (one leaf per holder and status) from holdings rows
+    (``HOLDING_COLUMNS`` plus ``urgency``)."""
+
+    def rollup(level: int, code: str, kids: Sequence[HoldingNode]) -> HoldingNode:
+        dated = [k for k in kids if k.next_deadline is not None]
+        first = min(dated, key=lambda k: k.next_deadline or date.max) if dated else None
+        return HoldingNode(
+            level,
+            code,
+            "",
+            sum(k.receipts for k in kids),
+            sum(k.lots for k in kids),
+            sum(k.tons for k in kids),
+            None if first is None else first.next_deadline,
+            None if first is None else first.days_left,
+            worst_urgency(k.urgency for k in kids),
+            tuple(kids),
+            rolled_deadline_status(k.deadline_status for k in kids),
+        )
+
+    products: list[HoldingNode] = []
+    for product, pgroup in holdings.groupby("product_code", sort=True):
+        warehouses = []
+        for warehouse, wgroup in pgroup.groupby("warehouse_code", sort=True):
+            leaves = [
+                HoldingNode(
+                    2,
+                    str(r["holder_code"]),
+                    str(r["status"]),
+                    int(r["receipts"]),
+                    int(r["lots"]),
+                    int(r["tons"]),
+                    r["next_deadline"] if isinstance(r["next_deadline"], date) else None,
+                    None if pd.isna(r["trading_days_left"]) else int(r["trading_days_left"]),
+                    r["urgency"],
+                    deadline_status=r["deadline_status"],
+                )
+                for r in wgroup.to_dict("records")
+            ]
+            warehouses.append(rollup(1, str(warehouse), leaves))
+        products.append(rollup(0, str(product), warehouses))
+    return tuple(products)

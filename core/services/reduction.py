@@ -8,7 +8,7 @@ preview is the desk's estimate; the exchange's result is the one that counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -18,23 +18,28 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from core.changes import Changes
+from core.db import queries
 from core.db import risk_queries as rq
+from core.db.reader import Reader
 from core.errors import CalendarHorizonError, InputError
-from core.money import fen_to_str
+from core.money import bp_to_str, fen_to_str, ratio_bp
 from core.progress import ProgressState
 from core.rules.forced_reduction import (
     LockDirection,
+    LockedContract,
     PositionBook,
     ReductionParams,
     ReductionPreview,
     Rounding,
     default_reduction_params,
     find_reduction_triggers,
+    lock_sequence,
+    locked_contract,
     pct_to_decimal,
     preview_forced_reduction,
+    triggered_first,
 )
-from core.services._common import audit, report, resolve_price_day
+from core.services._common import report, resolve_price_day
 from core.trading_calendar import default_calendar
 
 EXCHANGE_MAY_CHOOSE = frozenset({"j", "jm", "i", "jd", "fb", "bb", "pp", "cs"})
@@ -52,7 +57,7 @@ ROW_COLUMNS = (
     "side",
     "net_lots",
     "pnl_fen",
-    "unit_pnl_pct",
+    "unit_pnl_bp",
     "role",
     "tier",
     "order_lots",
@@ -79,8 +84,9 @@ class ReductionReport:
     ``rows`` (one per net position with lots or orders; columns ``ROW_COLUMNS``):
     ``closed_lots`` uses the chosen ``rounding``; both roundings are side by side.
     ``side`` is long/short/flat; ``role`` declared/profitable/none; ``tier`` 0 for
-    none; ``unit_pnl_pct`` a percentage string rounded half up to 0.01 % (display; the
-    rule engine decides on exact fractions). Money in fen.
+    none; ``unit_pnl_bp`` the unit P&L rate in basis points (hundredths of a percent,
+    nullable Int64, NA when flat), rounded half away from zero (the rule engine decides
+    on exact fractions). Money in fen.
     """
 
     contract: str
@@ -191,7 +197,7 @@ class ReductionReport:
 
 
 def _pct(x: Fraction) -> str:
-    return f"{(pct_to_decimal(x) * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
+    return bp_to_str(ratio_bp(x.numerator, x.denominator))
 
 
 def _dec(x: Fraction, places: int = 2) -> str:
@@ -222,8 +228,7 @@ def _find_trigger(
         first = cal.known_from
     days = cal.trading_days(first, d3)
     flags = rq.lock_flags(session, contract, first, d3)
-    # A trading day without a stored price has no lock flag: it breaks the run.
-    seq = [(d, None if flags.get(d, "none") == "none" else flags[d]) for d in days]
+    seq = lock_sequence(days, flags)
     hits = [t for t in find_reduction_triggers(seq) if t.d3 == d3]
     if not hits:
         recent = ", ".join(f"{d} {flags.get(d, 'no price')}" for d in days[-3:])
@@ -242,7 +247,7 @@ def _find_trigger(
 
 
 def preview_reduction(
-    session: Session,
+    reader: Reader,
     contract: str,
     day: date | None = None,
     *,
@@ -251,8 +256,7 @@ def preview_reduction(
     params: ReductionParams | None = None,
     overrides: ReductionOverrides | None = None,
     progress: ProgressState | None = None,
-    record_audit: bool = True,
-) -> tuple[ReductionReport, Changes]:
+) -> ReductionReport:
     """Preview the forced reduction of ``contract`` after D3 = ``day`` (spec 2.e).
 
     ``day`` defaults to the latest trading day with settlement prices. Normally D1–D3
@@ -261,11 +265,11 @@ def preview_reduction(
     D3 locked in that direction, S(D3) being that day's stored limit price. Closing
     orders count when they close the losing side at the limit price on D3. Parameters:
     ``params`` (default resources/risk_params.toml) with ``overrides``; ``rounding``
-    picks the primary rounding (both are computed). Writes an audit entry
-    "preview.reduction" in the caller's transaction unless ``record_audit`` is false.
-    Raises InputError for an unknown contract, no price that day, no trigger, D3 being
-    the contract's last trading day, or bad parameters.
+    picks the primary rounding (both are computed). A read: nothing is written, no
+    audit entry either. Raises InputError for an unknown contract, no price that day,
+    no trigger, D3 being the contract's last trading day, or bad parameters.
     """
+    session = reader.session
     info = rq.contract_info(session, contract)
     if info is None:
         raise InputError(f"unknown contract {contract!r}")
@@ -365,61 +369,18 @@ def preview_reduction(
         half_up=hu,
     )
     report(progress, "done", 3, 3)
-    changes = Changes.none()
-    if record_audit:
-        audit(session, REDUCTION_AUDIT, reduction_audit_detail(result))
-        changes = Changes(audit=True)
-    return result, changes
+    return result
 
 
-REDUCTION_AUDIT = "preview.reduction"
-
-
-def reduction_audit_detail(result: ReductionReport) -> dict[str, object]:
-    """The detail of the "preview.reduction" audit entry of ``result``."""
-    return {
-        "contract": result.contract,
-        "d3": result.d3,
-        "direction": result.direction.value,
-        "as_if_d3": result.as_if_d3,
-        "rounding": result.rounding,
-        "declared": result.declared_lots,
-        "filled": result.filled_lots,
-        "reduced": result.reduced_lots,
-        "unverified": list(result.params.unverified),
-    }
-
-
-def _pct_texts(p: ReductionPreview, keys: npt.NDArray[np.int64]) -> list[str]:
-    """``_pct(p.unit_pnl_pct(k))`` ("" when flat) for each key, in exact integers.
-
-    The percentage to two places is ``pnl × 10,000 / (net × mult × S)`` rounded half
-    away from zero, as ``_pct``'s 28-digit quotient quantized half up gives it unless
-    the quotient lies within its last digit of a tie: exact ties and values too large
-    for that margin go through ``_pct`` itself.
-    """
-    net = p.net_lots[keys].astype(object)
-    pnl = p.pnl_fen[keys].astype(object)
+def _unit_pnl_bp(p: ReductionPreview, keys: npt.NDArray[np.int64]) -> pd.arrays.IntegerArray:
+    """``p.unit_pnl_pct(k)`` in basis points for each key (NA when flat): ``pnl ×
+    10,000 / (net × mult × S)`` rounded half away from zero, in exact integers."""
+    net = p.net_lots[keys].tolist()
+    pnl = p.pnl_fen[keys].tolist()
     scale = p.multiplier * p.settlement_fen
-    out: list[str] = []
-    for k, n, v in zip(keys.tolist(), net.tolist(), pnl.tolist(), strict=True):
-        if n == 0:
-            out.append("")
-            continue
-        den = n * scale
-        num = v * 10_000
-        sign = "-" if (num < 0) != (den < 0) and num != 0 else ""
-        a, b = abs(num), abs(den)
-        whole, rem = divmod(a, b)
-        twice = 2 * rem
-        if twice == b or b * (whole + 1) >= 10**26:
-            fraction = p.unit_pnl_pct(int(k))
-            assert fraction is not None
-            out.append(_pct(fraction))
-            continue
-        cents = whole + (1 if twice > b else 0)
-        out.append(f"{sign}{cents // 100}.{cents % 100:02d}%")
-    return out
+    bp = [0 if n == 0 else ratio_bp(v, n * scale) for n, v in zip(net, pnl, strict=True)]
+    flat = np.array([n == 0 for n in net], dtype=np.bool_)
+    return pd.arrays.IntegerArray(np.array(bp, dtype=np.int64), flat)
 
 
 def _rows(p: ReductionPreview, lrm: ReductionPreview, hu: ReductionPreview) -> pd.DataFrame:
@@ -429,7 +390,6 @@ def _rows(p: ReductionPreview, lrm: ReductionPreview, hu: ReductionPreview) -> p
         p.declared[keys] > 0, "declared", np.where(p.tier[keys] > 0, "profitable", "none")
     )
     side = np.where(p.net_lots[keys] == 0, "flat", np.where(p.net_long[keys], "long", "short"))
-    pct = _pct_texts(p, keys)
     frame = pd.DataFrame(
         {
             "client_code": [p.clients[int(k) >> 1] for k in keys],
@@ -437,7 +397,7 @@ def _rows(p: ReductionPreview, lrm: ReductionPreview, hu: ReductionPreview) -> p
             "side": side,
             "net_lots": p.net_lots[keys],
             "pnl_fen": p.pnl_fen[keys],
-            "unit_pnl_pct": pct,
+            "unit_pnl_bp": _unit_pnl_bp(p, keys),
             "role": role,
             "tier": p.tier[keys],
             "order_lots": p.orders[keys],
@@ -454,3 +414,151 @@ def _rows(p: ReductionPreview, lrm: ReductionPreview, hu: ReductionPreview) -> p
     frame["_o"] = order_key
     frame = frame.sort_values(["_o", "tier", "client_code", "hedge"], kind="stable")
     return frame.drop(columns="_o").reset_index(drop=True)
+
+
+# ============================================================== the desk's view
+RECENT_TRADING_DAYS = 5
+"""Contracts locked on any of the last five trading days are offered first."""
+
+DECLARING_KEYS = (
+    "client_code",
+    "hedge",
+    "net_lots",
+    "unit_pnl_bp",
+    "order_lots",
+    "declared_lots",
+    "closed_largest_remainder",
+    "closed_half_up",
+    "differs",
+)
+PROFITABLE_KEYS = (
+    "client_code",
+    "hedge",
+    "tier",
+    "net_lots",
+    "pnl_fen",
+    "unit_pnl_bp",
+    "closed_largest_remainder",
+    "closed_half_up",
+    "differs",
+)
+
+
+def locked_contracts(reader: Reader, day: date) -> list[LockedContract]:
+    """Contracts locked on any of the last ``RECENT_TRADING_DAYS`` trading days up to
+    ``day``, triggered ones (D3 in the window) first (``triggered_first``)."""
+    session = reader.session
+    cal = default_calendar()
+    try:
+        window_start = cal.add_trading_days(day, -(RECENT_TRADING_DAYS - 1))
+        look_start = cal.add_trading_days(day, -(RECENT_TRADING_DAYS + 10))
+    except CalendarHorizonError:
+        window_start = look_start = cal.known_from
+    days = cal.trading_days(look_start, day)
+    codes: set[str] = set()
+    for d in days:
+        if d >= window_start:
+            codes.update(queries.limit_locked_contracts(session, d)["contract_code"].tolist())
+    out: list[LockedContract] = []
+    for code in sorted(codes):
+        info = rq.contract_info(session, code)
+        seq = lock_sequence(days, rq.lock_flags(session, code, look_start, day))
+        last_day = None if info is None else info.last_trading_day
+        locked = locked_contract(code, seq, window_start, last_trading_day=last_day)
+        if locked is not None:
+            out.append(locked)
+    return triggered_first(out)
+
+
+@dataclass(frozen=True)
+class ReductionRequest:
+    """What the desk asks for; ``contract`` None = the first triggered contract, D3 its
+    trigger's (or, ``as_if_d3``, the latest price day)."""
+
+    contract: str | None = None
+    as_if_d3: LockDirection | None = None
+    overrides: ReductionOverrides = field(default_factory=ReductionOverrides)
+
+
+@dataclass(frozen=True)
+class ReductionTotals:
+    """Lots of one rounding's preview, summed over clients."""
+
+    declared: int
+    filled: int
+    reduced: int
+    unfilled: int
+    overshoot: int
+
+    @classmethod
+    def of(cls, p: ReductionPreview) -> ReductionTotals:
+        return cls(
+            declared=int(p.declared.sum()),
+            filled=int(p.filled.sum()),
+            reduced=int(p.reduced.sum()),
+            unfilled=int(p.unfilled),
+            overshoot=int(p.overshoot),
+        )
+
+
+@dataclass(frozen=True)
+class ReductionView:
+    """The forced-reduction desk: the latest price ``day``, its ``contracts``, the
+    recently ``locked`` ones and the preview (``report``) of ``contract``.
+
+    ``declaring`` (``DECLARING_KEYS``) and ``profitable`` (``PROFITABLE_KEYS``): the
+    report's rows of each side; ``differs`` where the two roundings close different
+    lots. ``totals`` by rounding ("largest_remainder", "half_up"). ``error``: why there
+    is no preview (an InputError's text), the contract list being still valid.
+    """
+
+    day: date | None
+    contract: str | None
+    contracts: tuple[str, ...]
+    locked: tuple[LockedContract, ...]
+    defaults: ReductionParams
+    report: ReductionReport | None = None
+    error: str = ""
+    declaring: pd.DataFrame = field(default_factory=pd.DataFrame)
+    profitable: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals: dict[str, ReductionTotals] = field(default_factory=dict)
+
+
+def reduction_view(
+    reader: Reader, request: ReductionRequest, progress: ProgressState | None = None
+) -> ReductionView:
+    """The locked-contract list and the preview of the requested contract (a read)."""
+    session = reader.session
+    day = rq.latest_price_day(session)
+    defaults = default_reduction_params()
+    if day is None:
+        return ReductionView(day, None, (), (), defaults)
+    contracts = tuple(queries.settlement_prices_frame(session, day)["contract_code"].tolist())
+    locked = tuple(locked_contracts(reader, day))
+    contract, as_if = request.contract, request.as_if_d3
+    if contract is None:
+        first = next((c for c in locked if c.d3 is not None), None)
+        if first is None:
+            return ReductionView(day, None, contracts, locked, defaults)
+        contract = first.code
+    d3 = day
+    if as_if is None:
+        hit = next((c for c in locked if c.code == contract and c.d3 is not None), None)
+        d3 = hit.d3 if hit is not None and hit.d3 is not None else day
+    try:
+        report = preview_reduction(
+            reader, contract, d3, as_if_d3=as_if, overrides=request.overrides, progress=progress
+        )
+    except InputError as exc:
+        return ReductionView(day, contract, contracts, locked, defaults, error=str(exc))
+    rows = report.rows
+    rows = rows.assign(differs=rows["closed_largest_remainder"] != rows["closed_half_up"])
+    declaring = rows[rows["role"] == "declared"][list(DECLARING_KEYS)].reset_index(drop=True)
+    profitable = rows[rows["role"] == "profitable"][list(PROFITABLE_KEYS)].reset_index(drop=True)
+    totals = {
+        "largest_remainder": ReductionTotals.of(report.largest_remainder),
+        "half_up": ReductionTotals.of(report.half_up),
+    }
+    return ReductionView(
+        day, contract, contracts, locked, defaults, report, "", declaring, profitable, totals
+    )

@@ -41,6 +41,7 @@ from core.rules.daily_settlement import (
 from core.rules.day_inputs import DayInputs
 from core.rules.settlement import MemberSettlement
 from core.rules.sides import SIDE_NAMES
+from core.services.store import Written, write
 from core.trading_calendar import TradingCalendar, default_calendar
 
 __all__ = [
@@ -244,10 +245,12 @@ def run_daily_settlement(
 ) -> tuple[SettlementRun, Changes]:
     """Settle all clients and members for trading day ``day`` in one transaction.
 
-    Reads prev_td(D)'s positions and balances and D's inputs, replaces D's
-    ``position``, ``client_balance`` and ``reserve_history`` rows (a rerun gives the
-    same rows; a rerun after a corrected price replaces them) and records the audit
-    entry ``settlement.run``. ``dry_run`` computes everything and writes nothing.
+    Reads D's inputs (``core.db.day_inputs``), settles them with the pure rule
+    ``settle_day`` and replaces D's ``position``, ``client_balance`` and
+    ``reserve_history`` rows (a rerun gives the same rows; a rerun after a corrected
+    price replaces them) through the write door with the audit entry
+    ``settlement.run``. ``dry_run`` computes everything through a ``Reader`` and
+    writes nothing.
 
     Progress stages ``read``, ``compute``, ``write`` (``progress.report``); a cancel
     raises OperationCancelledError and rolls everything back. Raises
@@ -260,7 +263,8 @@ def run_daily_settlement(
     cal = p.calendar or default_calendar()
     prev, prev2, match = _days(day, p, cal)
     clock = _Clock()
-    with db.sessions.begin() as session:
+
+    def settle(session: Session) -> tuple[DayInputs, DaySettlement]:
         if progress is not None:
             progress.report("read", 0, 1)
         with clock.stage("read"):
@@ -274,49 +278,52 @@ def run_daily_settlement(
 
         with clock.stage("compute"):
             result = settle_day(inputs, p, cal, compute_report)
-        written = 0
-        if not dry_run:
-            with clock.stage("write"):
-                written = _write(session, inputs, result, progress)
-                from core.audit import record
+        return inputs, result
 
-                record(
-                    session,
-                    AUDIT_ACTION,
-                    {
-                        "day": day.isoformat(),
-                        "prev_day": prev.isoformat(),
-                        "clients": int(result.settled_clients.size),
-                        "position_lines": int((result.line_lots > 0).sum()),
-                        "rows_written": written,
-                        "members": {
-                            m.member_code: {
-                                "reserve_fen": m.reserve_fen,
-                                "margin_fen": m.margin_fen,
-                                "offset_fen": m.offset_fen,
-                                "margin_call_fen": m.margin_call_fen,
-                                "opening_banned": m.opening_banned,
-                            }
-                            for m in result.members
-                        },
-                    },
-                    user=user,
-                )
-    settled = result.settled_clients
-    run = SettlementRun(
-        day=day,
-        prev_day=prev,
-        dry_run=dry_run,
-        clients_settled=int(settled.size),
-        position_lines=int((result.line_lots > 0).sum()),
-        trades=int(inputs.tr_client.size),
-        total_client_margin_fen=int(result.client["margin_fen"][settled].sum()),
-        client_margin_calls=int((result.client["margin_call_fen"][settled] > 0).sum()),
-        members=tuple(result.members),
-        conversions=tuple(result.conversions),
-        warnings=tuple(result.warnings),
-        stage_seconds=tuple(clock.seconds),
-    )
+    def summary(inputs: DayInputs, result: DaySettlement) -> SettlementRun:
+        settled = result.settled_clients
+        return SettlementRun(
+            day=day,
+            prev_day=prev,
+            dry_run=dry_run,
+            clients_settled=int(settled.size),
+            position_lines=int((result.line_lots > 0).sum()),
+            trades=int(inputs.tr_client.size),
+            total_client_margin_fen=int(result.client["margin_fen"][settled].sum()),
+            client_margin_calls=int((result.client["margin_call_fen"][settled] > 0).sum()),
+            members=tuple(result.members),
+            conversions=tuple(result.conversions),
+            warnings=tuple(result.warnings),
+            stage_seconds=tuple(clock.seconds),
+        )
+
     if dry_run:
-        return run, Changes.none()
-    return run, Changes(members=True, balances=True, positions=True, audit=True)
+        with db.reader() as reader:
+            inputs, result = settle(reader.session)
+        return summary(inputs, result), Changes.none()
+
+    def work(session: Session) -> Written[SettlementRun]:
+        inputs, result = settle(session)
+        with clock.stage("write"):
+            written = _write(session, inputs, result, progress)
+        detail = {
+            "day": day.isoformat(),
+            "prev_day": prev.isoformat(),
+            "clients": int(result.settled_clients.size),
+            "position_lines": int((result.line_lots > 0).sum()),
+            "rows_written": written,
+            "members": {
+                m.member_code: {
+                    "reserve_fen": m.reserve_fen,
+                    "margin_fen": m.margin_fen,
+                    "offset_fen": m.offset_fen,
+                    "margin_call_fen": m.margin_call_fen,
+                    "opening_banned": m.opening_banned,
+                }
+                for m in result.members
+            },
+        }
+        changed = Changes(members=True, balances=True, positions=True)
+        return Written(summary(inputs, result), changed, detail)
+
+    return write(db, AUDIT_ACTION, work, user=user)

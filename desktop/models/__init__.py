@@ -1,1 +1,1 @@
-"""Qt item models over plain data (DataFrames from core.db.queries)."""
+"""Qt item models over plain data (DataFrames and values from core.services)."""

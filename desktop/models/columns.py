@@ -45,6 +45,7 @@ class Kind(Enum):
     PRICE = "price"  # int fen, shown in yuan, no colour
     INT = "int"  # lots, tons, counts, with separators
     RATIO = "ratio"  # float, 1.0 = 100 %
+    BP = "bp"  # int basis points (hundredths of a percent), 10,000 = 100 %
     DATE = "date"  # datetime.date
     ENUM = "enum"  # str or bool looked up in ``labels``
 
@@ -66,7 +67,8 @@ class Column:
     ``key_en`` names an alternative frame column shown when the UI is English (e.g.
     ``warehouse_name_en`` for ``warehouse_name_zh``). ``labels`` maps raw values of ENUM
     columns to English source labels in the "Values" context. ``width`` is the default
-    width in pixels before the user resizes (saved with the header state).
+    width in pixels before the user resizes (saved with the header state). ``warn_at``
+    and ``danger_at`` colour RATIO and BP values from there on, in the column's unit.
     """
 
     key: str
@@ -89,7 +91,7 @@ class Column:
 
     @property
     def alignment(self) -> Qt.AlignmentFlag:
-        if self.kind in (Kind.MONEY, Kind.PRICE, Kind.INT, Kind.RATIO):
+        if self.is_numeric:
             return RIGHT
         if self.kind in (Kind.DATE, Kind.ENUM):
             return CENTER
@@ -97,7 +99,7 @@ class Column:
 
     @property
     def is_numeric(self) -> bool:
-        return self.kind in (Kind.MONEY, Kind.PRICE, Kind.INT, Kind.RATIO)
+        return self.kind in (Kind.MONEY, Kind.PRICE, Kind.INT, Kind.RATIO, Kind.BP)
 
     def format(self, value: Any) -> str:
         """Display text of one raw value."""
@@ -110,6 +112,10 @@ class Column:
             return f"{int(value):,}"
         if kind == Kind.RATIO:
             return "∞" if math.isinf(value) else f"{float(value) * 100:,.2f}%"
+        if kind == Kind.BP:
+            sign = "-" if value < 0 else ""
+            whole, hundredths = divmod(abs(int(value)), 100)
+            return f"{sign}{whole:,}.{hundredths:02d}%"
         if kind == Kind.DATE:
             return value.isoformat() if isinstance(value, date) else str(value)
         if kind == Kind.ENUM:
@@ -125,7 +131,7 @@ class Column:
             return NEGATIVE_BRUSH
         if self.mute_zero and value == 0:
             return MUTED_BRUSH
-        if self.kind == Kind.RATIO:
+        if self.kind in (Kind.RATIO, Kind.BP):
             if self.danger_at is not None and value >= self.danger_at:
                 return DANGER_BRUSH
             if self.warn_at is not None and value >= self.warn_at:

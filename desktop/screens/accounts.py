@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session
 
-from core.db import queries
+from core.services import day_tables
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.models.columns import Column, Kind
-from desktop.screens.table_screen import TableData, TableScreen, TableSpec
+from desktop.screens.table_screen import TableScreen, TableSpec
 
 ACCOUNT_COLUMNS = (
     Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client code"), Kind.CODE, 110),
@@ -23,8 +22,8 @@ ACCOUNT_COLUMNS = (
         QT_TRANSLATE_NOOP("Columns", "Risk ratio"),
         Kind.RATIO,
         100,
-        warn_at=queries.RISK_WARNING,
-        danger_at=queries.RISK_CALL,
+        warn_at=day_tables.RISK_WARNING,
+        danger_at=day_tables.RISK_CALL,
     ),
     Column(
         "margin_call_fen",
@@ -36,18 +35,12 @@ ACCOUNT_COLUMNS = (
 )
 
 
-def load_accounts(session: Session) -> TableData:
-    """Worker thread: client balances of the last day with balances."""
-    day = queries.latest_trading_day(session, "balances")
-    return TableData(day, queries.accounts_frame(session, day))
-
-
 SPEC = TableSpec(
     key="accounts",
     title=QT_TRANSLATE_NOOP("Screens", "Accounts"),
     description=QT_TRANSLATE_NOOP("Screens", "Client funds after settlement"),
     columns=ACCOUNT_COLUMNS,
-    load=load_accounts,
+    load=day_tables.accounts_table,
     filter_keys=("client_code", "client_name", "member_code"),
     filter_placeholder=QT_TRANSLATE_NOOP("Screens", "Filter by client code or name"),
     watched=("clients", "balances"),

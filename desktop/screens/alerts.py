@@ -1,8 +1,8 @@
 """Alerts: the stored alert history with acknowledgements, and the audit log.
 
-Both lists are read on a worker (``alert`` table, ``core.audit.recent``) and shown in
+Both lists are read on a worker (``core.services.alerts.alert_history``) and shown in
 filterable ``FrameTableModel`` tables: text filter, plus acknowledgement state for
-alerts and action for the audit log (who ran which settlement, preview or import).
+alerts and action for the audit log (who ran which settlement, import or export).
 """
 
 from __future__ import annotations
@@ -26,12 +26,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Executable, select
-from sqlalchemy.orm import Session
 
-from core import audit
-from core.live.alert_table import AlertRow
 from core.live.feed import DCE_TZ
+from core.services.alerts import alert_history
+from core.services.store import Reader
 from desktop.alert_text import localized_alert_messages
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
@@ -78,21 +76,6 @@ AUDIT_COLUMNS = (
 )
 
 
-_ALERT_FIELDS = (
-    AlertRow.trading_day,
-    AlertRow.raised_at,
-    AlertRow.severity,
-    AlertRow.kind,
-    AlertRow.account,
-    AlertRow.contract,
-    AlertRow.receipt,
-    AlertRow.message,
-    AlertRow.acknowledged_by,
-    AlertRow.acknowledged_at,
-    AlertRow.alert_id,
-)
-
-
 def local_times(values: Sequence[Any] | npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Instants as exchange-time text "YYYY-MM-DD HH:MM:SS" ("" when missing), as objects.
 
@@ -128,40 +111,17 @@ class AlertsData:
     last_day: date | None
 
 
-def _newest_alerts(session: Session, limit: int) -> tuple[list[list[Any]], bool]:
-    """Columns (``_ALERT_FIELDS``) of the newest ``limit`` alerts, newest first by trading
-    day, time and id, and whether older alerts are stored beyond them. The order is that
-    of the index ``ix_alert_day_time``, walked backwards: no sort, it stops at the limit."""
-    newest = (
-        select(*_ALERT_FIELDS)
-        .order_by(AlertRow.trading_day.desc(), AlertRow.raised_at.desc(), AlertRow.alert_id.desc())
-        .limit(limit + 1)  # one more tells whether older alerts are left out
-    )
-    columns = _fetch_columns(session, newest)
-    more = len(columns[0]) > limit
-    return ([column[:limit] for column in columns] if more else columns), more
-
-
-def _fetch_columns(session: Session, query: Executable) -> list[list[Any]]:
-    """The result of ``query`` by column, read 500 rows at a time: 20k ``Row`` objects alive
-    at once push the garbage collector into a full pass (~80 ms with the app loaded)."""
-    columns: list[list[Any]] = [[] for _ in _ALERT_FIELDS]
-    for part in session.connection().execute(query).partitions(500):
-        for column, values in zip(columns, zip(*part, strict=True), strict=True):
-            column.extend(values)
-    return columns
-
-
 def _objects(values: Sequence[Any] | npt.NDArray[Any]) -> pd.Series:
     # Plain object columns: FrameTableModel reads them without converting every cell.
     return pd.Series(np.asarray(values, dtype=object), dtype="object", copy=False)
 
 
-def load_alerts(session: Session, language: str = "en") -> AlertsData:
+def load_alerts(reader: Reader, language: str = "en") -> AlertsData:
     """Worker thread: the newest stored alerts and audit entries, newest first, with the
     display columns built (times in exchange time, messages in ``language``)."""
-    columns, more = _newest_alerts(session, HISTORY_LIMIT)
-    day, raised, severity, kind, account, contract, receipt, message, by, acked_at = columns[:10]
+    history = alert_history(reader, HISTORY_LIMIT, AUDIT_LIMIT)
+    c = history.columns
+    day, raised, message, by = c["trading_day"], c["raised_at"], c["message"], c["acknowledged_by"]
     stored = np.asarray(message, dtype=object)
     acked_by = np.asarray(by, dtype=object)
     is_acked = ~pd.isna(acked_by)
@@ -170,22 +130,22 @@ def load_alerts(session: Session, language: str = "en") -> AlertsData:
         {
             "trading_day": _objects(day),
             "raised": _objects(local_times(raised)),
-            "severity": _objects(severity),
-            "kind": _objects(kind),
+            "severity": _objects(c["severity"]),
+            "kind": _objects(c["kind"]),
             "subject": _objects(
                 [
                     " · ".join(filter(None, parts))
-                    for parts in zip(account, contract, receipt, strict=True)
+                    for parts in zip(c["account"], c["contract"], c["receipt"], strict=True)
                 ]
             ),
             "message": _objects(localized_alert_messages(stored, language)),
             "is_acked": pd.Series(is_acked, dtype=bool),
             "acknowledged_by": _objects(acked_by),
-            "acked": _objects(local_times(acked_at)),
+            "acked": _objects(local_times(c["acknowledged_at"])),
         },
         columns=[c.key for c in ALERT_COLUMNS],
     )
-    entries = audit.recent(session, limit=AUDIT_LIMIT)
+    entries = history.audit
     log = pd.DataFrame(
         {
             "at_local": _objects(local_times([e.at for e in entries])),
@@ -195,7 +155,7 @@ def load_alerts(session: Session, language: str = "en") -> AlertsData:
         },
         columns=[c.key for c in AUDIT_COLUMNS],
     )
-    return AlertsData(alerts, stored, language, more, log, day[0] if day else None)
+    return AlertsData(alerts, stored, language, history.more, log, day[0] if day else None)
 
 
 class _Section(QWidget):
@@ -321,9 +281,9 @@ class AlertsScreen(Screen):
         layout.addWidget(splitter, 1)
         self.retranslate()
 
-    def build_query(self) -> Callable[[Session], Any]:
+    def build_query(self) -> Callable[[Reader], Any]:
         language = current_language()
-        return lambda session: load_alerts(session, language)
+        return lambda reader: load_alerts(reader, language)
 
     def apply(self, result: Any) -> None:
         assert isinstance(result, AlertsData)

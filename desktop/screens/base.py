@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session
 
 from core.changes import Changes
 from desktop.context import DesktopContext
 from desktop.tasks import run_query
 from desktop.widgets.data_table import DataTableView
 
+if TYPE_CHECKING:
+    from core.services.store import Reader
+
 
 class Screen(QWidget):
     """A page of the main window.
 
     Subclasses implement ``build_query`` (GUI thread: returns a pure function run on a
-    worker with its own session) and ``apply`` (GUI thread: show the result). They list in
-    ``watched`` the ``Changes`` flags that make their data stale. The screen loads when it
-    is first shown and again when a watched flag changes; only the newest load's result is
-    applied. ``retranslate`` is called by the main window when the language changes.
+    worker with its own read-only ``Reader``, which calls read services) and ``apply``
+    (GUI thread: show the result). They list in ``watched`` the ``Changes`` flags that
+    make their data stale. The screen loads when it is first shown and again when a
+    watched flag changes; only the newest load's result is applied. ``retranslate`` is
+    called by the main window when the language changes.
     """
 
     loaded = Signal()
@@ -44,7 +47,7 @@ class Screen(QWidget):
         ctx.bus.changes_applied.connect(self._on_changes)
 
     # ----------------------------------------------------------------- to override
-    def build_query(self) -> Callable[[Session], Any]:
+    def build_query(self) -> Callable[[Reader], Any]:
         raise NotImplementedError
 
     def apply(self, result: Any) -> None:

@@ -1,8 +1,9 @@
 """Delivery (交割): stored matches, a seller's minimum-pairing allocation, and an ad hoc
 calculator of the fewest (warehouse, buyer) pairs (最少配对).
 
-Allocations come from ``core.services.delivery`` (``allocate_delivery_for_seller``
-with ``record=False``: the screen previews, it never writes) and ``allocate_ad_hoc``.
+Allocations come from the read services of ``core.services.delivery``
+(``delivery_view``: the screen previews, it never writes) and ``allocate_given`` (the
+typed lots, parsed by ``parse_lots_list``).
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from core.errors import InputError
-from core.services.delivery import SellerAllocation
+from core.services.delivery import (
+    DeliveryRequest,
+    DeliveryView,
+    SellerAllocation,
+    allocate_given,
+    delivery_view,
+)
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel
 from desktop.screens.workbench_common import WorkbenchScreen, empty_frame
-from desktop.screens.workbench_data import (
-    DeliveryData,
-    DeliveryRequest,
-    allocate_given,
-    load_delivery,
-)
 from desktop.widgets.data_combo import data_combo, refill_combo
 from desktop.widgets.data_table import DataTableView
 from desktop.widgets.sections import column, section_title, splitter
@@ -117,11 +118,12 @@ class DeliveryScreen(WorkbenchScreen):
 
     watched = ("positions", "receipts")
     title_source = QT_TRANSLATE_NOOP("Screens", "Delivery")
+    export_kind = "delivery_allocation"
     progress_source = QT_TRANSLATE_NOOP("Delivery", "Allocating receipts…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "delivery", load_delivery, parent)
-        self._data: DeliveryData | None = None
+        super().__init__(ctx, "delivery", delivery_view, parent)
+        self._data: DeliveryView | None = None
         self._request = DeliveryRequest()
         self.seller_label = QLabel()
         self.seller_combo = data_combo("sellerCombo")
@@ -181,7 +183,7 @@ class DeliveryScreen(WorkbenchScreen):
         self.allocate_ad_hoc()
 
     def apply_result(self, result: Any) -> None:
-        assert isinstance(result, DeliveryData)
+        assert isinstance(result, DeliveryView)
         self._data = result
         refill_combo(
             self.seller_combo,

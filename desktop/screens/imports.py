@@ -40,23 +40,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from core.imports import KINDS, LAYOUTS, ImportResult
 from core.progress import ProgressState
+from core.services.imports import FilesRun, sort_by_kind
+from core.services.store import Reader
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.import_text import summary
 from desktop.models.columns import LEFT, MUTED_BRUSH, NEGATIVE_BRUSH, RIGHT, Column, Kind
 from desktop.models.frame_table import FrameTableModel
 from desktop.screens.base import Screen
-from desktop.screens.ops_imports import (
-    FilesRun,
-    is_importable,
-    kind_from_name,
-    run_files,
-    sort_by_kind,
-)
+from desktop.screens.ops_imports import is_importable, kind_from_name, run_files
 from desktop.screens.ops_layout_text import layout_text
 from desktop.screens.ops_outcome import OpOutcome, capture
 from desktop.screens.ops_queries import load_recent_imports
@@ -438,7 +433,7 @@ class ImportsScreen(Screen):
         self._update_state()
 
     # ----------------------------------------------------------------- Screen
-    def build_query(self) -> Callable[[Session], Any]:
+    def build_query(self) -> Callable[[Reader], Any]:
         return load_recent_imports
 
     def apply(self, result: Any) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from core.services.limits import LimitsRequest, LimitsView, limits_view
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import SIDE_LABELS, Column, Kind
@@ -26,7 +27,7 @@ from desktop.screens.workbench_common import (
     WorkbenchScreen,
     empty_frame,
 )
-from desktop.screens.workbench_data import LimitsData, LimitsRequest, load_limits, percent_text
+from desktop.screens.workbench_data import percent_text
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo, retranslate_items
 from desktop.widgets.sections import column, section_title, splitter
@@ -78,12 +79,12 @@ ROW_COLUMNS = (
     Column("limit_lots", QT_TRANSLATE_NOOP("Columns", "Limit"), Kind.INT, 70),
     Column("excess_lots", QT_TRANSLATE_NOOP("Columns", "Excess"), Kind.INT, 66, mute_zero=True),
     Column(
-        "usage",
+        "usage_bp",
         QT_TRANSLATE_NOOP("Columns", "Usage"),
-        Kind.RATIO,
+        Kind.BP,
         84,
-        warn_at=0.8,
-        danger_at=1.0,
+        warn_at=8_000,
+        danger_at=10_000,
     ),
     Column("status", QT_TRANSLATE_NOOP("Columns", "Status"), Kind.ENUM, 90, labels=STATUS_LABELS),
 )
@@ -102,11 +103,12 @@ class LimitsScreen(WorkbenchScreen):
 
     watched = ("positions", "prices", "reference", "clients")
     title_source = QT_TRANSLATE_NOOP("Screens", "Position limits")
+    export_kind = "limits"
     progress_source = QT_TRANSLATE_NOOP("Limits", "Checking position limits…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "limits", load_limits, parent)
-        self._data: LimitsData | None = None
+        super().__init__(ctx, "limits", limits_view, parent)
+        self._data: LimitsView | None = None
         self._request = LimitsRequest()
         self._auto_all = True
         self.no_data_banner = Banner("limits_no_data", self)
@@ -163,7 +165,7 @@ class LimitsScreen(WorkbenchScreen):
         self.reload()
 
     def apply_result(self, result: Any) -> None:
-        assert isinstance(result, LimitsData)
+        assert isinstance(result, LimitsView)
         self._data = result
         if self._auto_all and not result.rows.empty:
             # First load with nothing flagged: show every checked account instead.
@@ -258,7 +260,7 @@ class LimitsScreen(WorkbenchScreen):
         data = self._data
         if data is None or data.report is None:
             return None
-        frame = self.rows_model.frame.drop(columns=["usage"], errors="ignore")
+        frame = self.rows_model.frame
         title = translate("Screens", "Position limits")
         notes = [self.subtitle_label.text(), self.rows_title.text(), self.no_data_banner.text()]
         return frame, title, [n for n in notes if n]

@@ -7,14 +7,15 @@ deposit (or an assumed reserve) recomputes on a worker after a short pause.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
 
 from core.money import format_yuan, parse_yuan
-from core.rules.forced_liquidation import LiquidationParams
+from core.rules.forced_liquidation import LiquidationParams, LotsMethod, Requirement
+from core.services.liquidation import LiquidationRequest, LiquidationView, liquidation_view
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import HEDGE_LABELS, SIDE_LABELS, Column, Kind
@@ -26,13 +27,7 @@ from desktop.screens.workbench_common import (
     empty_frame,
     unverified_names,
 )
-from desktop.screens.workbench_data import (
-    LiquidationData,
-    LiquidationRequest,
-    default_params,
-    liquidation_order_list,
-    load_liquidation,
-)
+from desktop.screens.workbench_data import default_params, liquidation_order_list
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo, refill_combo
 from desktop.widgets.facts_panel import FactsPanel
@@ -145,12 +140,13 @@ class LiquidationScreen(WorkbenchScreen):
 
     watched = ("members", "balances", "positions", "prices")
     title_source = QT_TRANSLATE_NOOP("Screens", "Forced liquidation")
+    export_kind = "liquidation_orders"
     progress_source = QT_TRANSLATE_NOOP("Liquidation", "Computing the forced-liquidation preview…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "liquidation", load_liquidation, parent)
+        super().__init__(ctx, "liquidation", liquidation_view, parent)
         self._defaults = default_params()[1]
-        self._data: LiquidationData | None = None
+        self._data: LiquidationView | None = None
         self._request = LiquidationRequest()
         self.ban_banner = Banner("liquidation_ban", self)
         self.root.insertWidget(1, self.ban_banner)
@@ -246,8 +242,8 @@ class LiquidationScreen(WorkbenchScreen):
             member=member if isinstance(member, str) else None,
             reserve_fen=reserve,
             deposit_fen=deposit,
-            requirement=str(values["requirement"]),
-            lots_method=str(values["lots_method"]),
+            requirement=cast(Requirement, values["requirement"]),
+            lots_method=cast(LotsMethod, values["lots_method"]),
         )
         self.reload()
 
@@ -258,7 +254,7 @@ class LiquidationScreen(WorkbenchScreen):
         self.recompute()
 
     def apply_result(self, result: Any) -> None:
-        assert isinstance(result, LiquidationData)
+        assert isinstance(result, LiquidationView)
         self._data = result
         refill_combo(
             self.member_combo,

@@ -2,8 +2,9 @@
 
 Threads (STYLE B3, docs/live-monitor.md "Desktop"):
 
-* a read worker (``Screen.reload`` → ``run_query``) builds the engine, the first
-  snapshot and the feed source from the database, with a busy indicator;
+* a read worker (``Screen.reload`` → ``run_query``) starts the day through
+  ``core.services.monitor.start_monitor`` (engine, first snapshot, feed source), with a
+  busy indicator;
 * ``FeedRunner``'s thread polls the source, applies batches to the engine and puts
   snapshots into the mailbox (latest wins);
 * the GUI thread takes the newest snapshot on a fixed-rate ``QTimer`` and applies it
@@ -40,11 +41,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from core.live import FeedSource, LiveRiskEngine, LiveSettings, Mailbox, RiskSnapshot
 from core.live.feed import Clock, SystemClock
 from core.money import format_yuan
+from core.services.monitor import (
+    MonitorRequest,
+    MonitorStart,
+    SourceChoice,
+    build_source,
+    start_monitor,
+)
+from core.services.store import Reader
 from desktop.context import DesktopContext
 from desktop.feed_runner import FeedRunner, FeedState, PausableClock
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
@@ -60,12 +68,6 @@ from desktop.models.snapshot_table import (
 from desktop.resources import translations_dir
 from desktop.screens.base import Screen
 from desktop.screens.monitor_alerts import AlertBook, AlertsPanel
-from desktop.screens.monitor_data import (
-    MonitorStart,
-    SourceChoice,
-    build_source,
-    load_monitor_start,
-)
 from desktop.screens.monitor_tables import (
     ACCOUNTS,
     CONTRACTS,
@@ -409,40 +411,49 @@ class MonitorScreen(Screen):
         layout.addWidget(self.splitter, 1)
 
     # ----------------------------------------------------------------- Screen
-    def build_query(self) -> Callable[[Session], Any]:
+    def build_query(self) -> Callable[[Reader], Any]:
         self._stop_runner()
         self._source_clock = PausableClock(self._clock)
         choice = self.source_choice()
-        engine_clock, source_clock = self._clock, self._source_clock
-        settings, override, day = self._settings, self._source_override, self._day_override
+        request = MonitorRequest(
+            engine_clock=self._clock,
+            source_clock=self._source_clock,
+            choice=choice if self._source_override is None else SourceChoice(),
+            settings=self._settings,
+            day=self._day_override,
+        )
+        override, source_clock = self._source_override, self._source_clock
 
-        def load(session: Session) -> MonitorStart | None:
-            start = load_monitor_start(
-                session,
-                engine_clock=engine_clock,
-                source_clock=source_clock,
-                choice=choice if override is None else SourceChoice(),
-                settings=settings,
-                day=day,
-            )
-            if start is not None and override is not None:
+        def load(reader: Reader) -> tuple[MonitorStart, LiveStatic] | None:
+            start = start_monitor(reader, request)
+            if start is None:
+                return None
+            if override is not None:
                 from dataclasses import replace
 
                 start = replace(start, source=override(start.engine, start.first, source_clock))
-            return start
+            # Indexed like the snapshots; its sort ranks are built here, off the GUI thread.
+            static = LiveStatic.build(
+                start.engine.account_codes,
+                start.client_names,
+                [c.code for c in start.engine.contracts],
+                start.contract_products,
+            )
+            return start, static
 
         return load
 
-    def apply(self, result: Any) -> None:
-        if result is None:
+    def apply(self, loaded: Any) -> None:
+        if loaded is None:
             self._show_empty_database()
             return
+        result, static = loaded
         assert isinstance(result, MonitorStart)
         self._empty = False
         self.empty_banner.clear()
         self._stop_runner()
         self._start = result
-        self._static = result.static
+        self._static = static
         self._snap = result.first
         self._updates = 0
         self._ticks = 0

@@ -2,9 +2,9 @@
 
 ``AlertBook`` owns the ``AlertMonitor`` (not thread-safe: it is only used on the GUI
 thread, after each snapshot the timer takes) and stores new alerts and
-acknowledgements through ``store_alerts`` on the write worker (STYLE B5: the GUI
-thread never waits on the database). Alert ids restart at 1 with every monitor, so
-rows are stored with an offset past the ids already stored for the day.
+acknowledgements through ``core.services.alerts`` on the write worker (STYLE B5: the
+GUI thread never waits on the database), with the offset past the ids already stored
+for the day that the monitor's start read.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -34,12 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import audit
 from core.changes import Changes
 from core.errors import RiskDeskError
 from core.live import Acknowledgement, Alert, AlertMonitor, AlertSettings, RiskSnapshot
-from core.live.alerts import store_alerts
 from core.live.feed import DCE_TZ
+from core.services.alerts import acknowledge_alerts, store_alerts
 from desktop.alert_text import localized_alert_message
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
@@ -242,28 +240,22 @@ class AlertBook(QObject):
         self.flush(fresh, user)
 
     def flush(self, acks: Sequence[Acknowledgement] = (), user: str | None = None) -> None:
-        """Store pending alerts (and ``acks``) on the write worker."""
+        """Store pending alerts (then ``acks`` by ``user``) on the write worker."""
         if self._day is None or (not self._pending and not acks):
             return
         day, offset = self._day, self._offset
         pending, self._pending = self._pending, []
-        shifted = [replace(k, alert_id=k.alert_id + offset) for k in acks]
+        acknowledged = tuple(acks)
         db = self._ctx.db
 
         def job() -> Changes:
-            # Renumbered on the worker: the first flush of a large book holds ~24,000
-            # alerts, ~0.15 s of copies that would stall the GUI thread.
-            alerts = [replace(a, alert_id=a.alert_id + offset) for a in pending]
-            with db.sessions.begin() as session:
-                store_alerts(session, alerts, shifted, trading_day=day)
-                if shifted:
-                    audit.record(
-                        session,
-                        "alert.acknowledge",
-                        {"trading_day": day, "alerts": [k.alert_id for k in shifted]},
-                        user=user,
-                    )
-            return Changes(audit=True) if shifted else Changes.none()
+            if pending:
+                store_alerts(db, day, pending, id_offset=offset, user=user)
+            if not acknowledged:
+                # The monitor's own stream: announcing it would reload every screen
+                # that shows the audit log, every two seconds.
+                return Changes.none()
+            return acknowledge_alerts(db, day, acknowledged, id_offset=offset, user=user)[1]
 
         def done(future: Future[Changes]) -> None:
             self.writes_in_flight -= 1

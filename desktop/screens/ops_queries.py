@@ -1,9 +1,10 @@
 """Presentation of the settlement and imports reads: stored times as local text.
 
-The reads themselves are ``core.db.settlement_queries`` (typed, Qt-free). The helpers
-here only turn their ``datetime`` values (UTC as stored; naive ones are UTC) into the
-local-time text the tables show, and bundle what a screen shows first into one worker
-job. Plain values in and out: they may run on the worker thread with the query (STYLE B6).
+The reads themselves are services (``core.services.settlement_history``,
+``core.services.imports.recent_imports``). The helpers here only turn their
+``datetime`` values (UTC as stored; naive ones are UTC) into the local-time text the
+tables show, and bundle what a screen shows first into one worker job. Plain values in
+and out: they run on the worker thread with the read (STYLE B6).
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from sqlalchemy.orm import Session
 
-from core.db.settlement_queries import (
+from core.services.imports import recent_imports
+from core.services.settlement_history import (
     DaySummary,
     DayView,
     SettlementOverview,
-    recent_imports,
     settled_day,
     settlement_overview,
 )
+from core.services.store import Reader
 
 SETTLED_AT_PATTERN = "%m-%d %H:%M"
 """Short: the year is the trading day's (the settled-days table is narrow)."""
@@ -45,9 +46,9 @@ def overview_for_display(overview: SettlementOverview) -> SettlementOverview:
     return replace(overview, settled=settled)
 
 
-def load_overview(session: Session) -> SettlementOverview:
+def load_overview(reader: Reader) -> SettlementOverview:
     """Worker: ``settlement_overview`` with times as local text (the screen's query)."""
-    return overview_for_display(settlement_overview(session))
+    return overview_for_display(settlement_overview(reader))
 
 
 @dataclass(frozen=True)
@@ -60,17 +61,17 @@ class SettlementLoad:
     (None when there is no day at all)."""
 
 
-def load_settlement(session: Session, day: date | None) -> SettlementLoad:
+def load_settlement(reader: Reader, day: date | None) -> SettlementLoad:
     """Worker: ``load_overview`` and the results of ``day`` (None: the default day) in one
     job, so that the screen does not wait for a second worker round trip."""
-    overview = load_overview(session)
+    overview = load_overview(reader)
     shown = day or overview.default_day
-    return SettlementLoad(overview, settled_day(session, shown) if shown else None)
+    return SettlementLoad(overview, settled_day(reader, shown) if shown else None)
 
 
-def load_recent_imports(session: Session) -> pd.DataFrame:
+def load_recent_imports(reader: Reader) -> pd.DataFrame:
     """Worker: ``recent_imports`` with ``imported_at`` as local text (the screen's query)."""
-    return _times_as_text(recent_imports(session), "imported_at", "%Y-%m-%d %H:%M")
+    return _times_as_text(recent_imports(reader), "imported_at", "%Y-%m-%d %H:%M")
 
 
 def settled_at_text(summary: DaySummary) -> str:

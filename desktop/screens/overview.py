@@ -7,19 +7,17 @@ ways to fill it: the imports screen, or the main window's "Create demo data…".
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
-from core.db import queries
 from core.money import format_yuan
+from core.services.overview import Overview, OverviewSummary, overview
+from core.services.store import Reader
 from desktop.context import DesktopContext
-from desktop.demo_action import is_database_empty
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import LIMIT_LOCK_LABELS, Column, Kind
 from desktop.models.frame_table import FrameTableModel
@@ -84,28 +82,9 @@ CARDS = (
 )
 
 
-@dataclass(frozen=True)
-class OverviewData:
-    summary: queries.OverviewSummary
-    at_risk: pd.DataFrame
-    members: pd.DataFrame
-    locked: pd.DataFrame
-    empty: bool = False
-    """No client and no position at all: the database is new."""
-
-
-def load_overview(session: Session) -> OverviewData:
-    """Worker thread: summary, at-risk accounts and members of the last balance day."""
-    day = queries.latest_trading_day(session, "balances") or queries.latest_trading_day(session)
-    return OverviewData(
-        summary=queries.overview_summary(session, day),
-        at_risk=queries.at_risk_accounts(session, day, AT_RISK_LIMIT),
-        members=queries.members_frame(session, day),
-        locked=queries.limit_locked_contracts(
-            session, queries.latest_trading_day(session, "prices")
-        ),
-        empty=is_database_empty(session),
-    )
+def load_overview(reader: Reader) -> Overview:
+    """Worker thread: the Overview with the ``AT_RISK_LIMIT`` riskiest accounts."""
+    return overview(reader, AT_RISK_LIMIT)
 
 
 class OverviewScreen(Screen):
@@ -119,7 +98,7 @@ class OverviewScreen(Screen):
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "main", parent)
-        self._summary = queries.OverviewSummary.empty()
+        self._summary = OverviewSummary.empty()
         self.title_label = QLabel()
         self.title_label.setObjectName("screenTitle")
         self.subtitle_label = QLabel()
@@ -187,11 +166,11 @@ class OverviewScreen(Screen):
         self.retranslate()
 
     # ----------------------------------------------------------------- Screen
-    def build_query(self) -> Callable[[Session], Any]:
+    def build_query(self) -> Callable[[Reader], Any]:
         return load_overview
 
     def apply(self, result: Any) -> None:
-        assert isinstance(result, OverviewData)
+        assert isinstance(result, Overview)
         self._summary = result.summary
         self.at_risk_model.set_frame(result.at_risk)
         self.members_model.set_frame(result.members)

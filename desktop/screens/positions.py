@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session
 
-from core.db import queries
+from core.services import day_tables
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.models.columns import HEDGE_LABELS, SIDE_LABELS, Column, Kind
-from desktop.screens.table_screen import TableData, TableScreen, TableSpec
+from desktop.screens.table_screen import TableScreen, TableSpec
 
 POSITION_COLUMNS = (
     Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client code"), Kind.CODE, 110),
@@ -25,18 +24,12 @@ POSITION_COLUMNS = (
 )
 
 
-def load_positions(session: Session) -> TableData:
-    """Worker thread: position lines of the last day with positions."""
-    day = queries.latest_trading_day(session, "positions")
-    return TableData(day, queries.positions_frame(session, day))
-
-
 SPEC = TableSpec(
     key="positions",
     title=QT_TRANSLATE_NOOP("Screens", "Positions"),
     description=QT_TRANSLATE_NOOP("Screens", "Open position lines after settlement"),
     columns=POSITION_COLUMNS,
-    load=load_positions,
+    load=day_tables.positions_table,
     filter_keys=("client_code", "client_name", "contract_code"),
     filter_placeholder=QT_TRANSLATE_NOOP("Screens", "Filter by client or contract"),
     choice_key="product_code",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session
 
-from core.db import queries
+from core.services import day_tables
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.models.columns import LIMIT_LOCK_LABELS, Column, Kind
-from desktop.screens.table_screen import TableData, TableScreen, TableSpec
+from desktop.screens.table_screen import TableScreen, TableSpec
 
 PRICE_COLUMNS = (
     Column("contract_code", QT_TRANSLATE_NOOP("Columns", "Contract"), Kind.CODE, 90),
@@ -35,18 +34,12 @@ PRICE_COLUMNS = (
 )
 
 
-def load_prices(session: Session) -> TableData:
-    """Worker thread: settlement prices of the last day with prices."""
-    day = queries.latest_trading_day(session, "prices")
-    return TableData(day, queries.settlement_prices_frame(session, day))
-
-
 SPEC = TableSpec(
     key="prices",
     title=QT_TRANSLATE_NOOP("Screens", "Settlement prices"),
     description=QT_TRANSLATE_NOOP("Screens", "Daily settlement prices and price limits"),
     columns=PRICE_COLUMNS,
-    load=load_prices,
+    load=day_tables.prices_table,
     filter_keys=("contract_code", "product_code", "product_name_zh", "product_name_en"),
     filter_placeholder=QT_TRANSLATE_NOOP("Screens", "Filter by contract or product"),
     choice_key="product_code",

@@ -1,9 +1,9 @@
 """Warehouse receipts workbench (标准仓单): product → warehouse → holder tree with
 deadlines, a calendar of upcoming deadlines, "my receipts", blocked registrations.
 
-Deadlines, days left, the 45-day registration rule and the rule versions come from
-``core.services.receipts.receipts_report``; the tree sums are built on the worker
-(``workbench_data.holdings_tree``). Expiring receipts are tinted amber (within the
+Deadlines, days left, urgency, the 45-day registration rule and the rule versions come
+from the read service ``core.services.receipts.receipts_view``, which also builds the
+tree and its sums on the worker. Expiring receipts are tinted amber (within the
 window of trading days); overdue ones (still registered past the deadline they got at
 registration) red, their missed deadline marked "overdue" with negative days left.
 """
@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QHeaderView, QLabel, QPushButton, QTreeView, QWidget
 
+from core.services.receipts import HoldingNode, ReceiptsRequest, ReceiptsView, receipts_view
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import CENTER, LEFT, RECEIPT_STATUS_LABELS, RIGHT, Column, Kind
@@ -34,13 +35,6 @@ from desktop.screens.workbench_common import (
     TintedFrameModel,
     WorkbenchScreen,
     empty_frame,
-)
-from desktop.screens.workbench_data import (
-    HoldingNode,
-    ReceiptsData,
-    ReceiptsRequest,
-    holdings_tree,
-    load_receipts,
 )
 from desktop.widgets.data_combo import data_combo, refill_combo, retranslate_items
 from desktop.widgets.sections import column, section_title, splitter
@@ -292,11 +286,12 @@ class ReceiptsScreen(WorkbenchScreen):
 
     watched = ("receipts", "reference")
     title_source = QT_TRANSLATE_NOOP("Screens", "Warehouse receipts")
+    export_kind = "receipts"
     progress_source = QT_TRANSLATE_NOOP("Receipts", "Checking receipt deadlines…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "receipts", load_receipts, parent)
-        self._data: ReceiptsData | None = None
+        super().__init__(ctx, "receipts", receipts_view, parent)
+        self._data: ReceiptsView | None = None
         self._request = ReceiptsRequest()
         self._marked: list[QDate] = []
         self.version_label = QLabel()
@@ -381,7 +376,7 @@ class ReceiptsScreen(WorkbenchScreen):
         self.recompute()
 
     def apply_result(self, result: Any) -> None:
-        assert isinstance(result, ReceiptsData)
+        assert isinstance(result, ReceiptsView)
         self._data = result
         refill_combo(
             self.holder_combo,
@@ -389,7 +384,7 @@ class ReceiptsScreen(WorkbenchScreen):
             self.holder_combo.currentData(),
         )
         self.tree_model.set_nodes(
-            holdings_tree(result.holdings),
+            result.tree,
             None if result.report is None else result.report.calendar_until,
         )
         self.tree_view.expandToDepth(0)

@@ -19,7 +19,12 @@ from PySide6.QtWidgets import QButtonGroup, QCheckBox, QLabel, QRadioButton, QWi
 
 from core.money import format_yuan
 from core.rules.forced_reduction import LockDirection, ReductionParams
-from core.services.reduction import ReductionOverrides
+from core.services.reduction import (
+    ReductionOverrides,
+    ReductionRequest,
+    ReductionView,
+    reduction_view,
+)
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import HEDGE_LABELS, LIMIT_LOCK_LABELS, Column, Kind
@@ -34,11 +39,9 @@ from desktop.screens.workbench_common import (
 from desktop.screens.workbench_data import (
     ROUNDINGS,
     ExplainedPosition,
-    ReductionData,
-    ReductionRequest,
     Rounding,
+    default_params,
     explain_client,
-    load_reduction,
     percent_text,
     reduction_export_frame,
 )
@@ -81,7 +84,7 @@ _HEDGE = Column(
     "hedge", QT_TRANSLATE_NOOP("Columns", "Type"), Kind.ENUM, 50, labels=SHORT_HEDGE_LABELS
 )
 _NET = Column("net_lots", QT_TRANSLATE_NOOP("Columns", "Net"), Kind.INT, 58)
-_UNIT = Column("unit_pnl", QT_TRANSLATE_NOOP("Columns", "Unit P&L %"), Kind.RATIO, 84)
+_UNIT = Column("unit_pnl_bp", QT_TRANSLATE_NOOP("Columns", "Unit P&L %"), Kind.BP, 84)
 _OTHER = Column("other", QT_TRANSLATE_NOOP("Columns", "Other"), Kind.INT, 52)
 DECLARING_COLUMNS = (
     _CLIENT,
@@ -188,14 +191,13 @@ class ReductionScreen(WorkbenchScreen):
 
     watched = ("positions", "prices", "reference")
     title_source = QT_TRANSLATE_NOOP("Screens", "Forced reduction")
+    export_kind = "reduction"
     progress_source = QT_TRANSLATE_NOOP("Reduction", "Computing the forced-reduction preview…")
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "reduction", load_reduction, parent)
-        from desktop.screens.workbench_data import default_params
-
+        super().__init__(ctx, "reduction", reduction_view, parent)
         self._defaults = default_params()[0]
-        self._data: ReductionData | None = None
+        self._data: ReductionView | None = None
         self._rounding: Rounding = "largest_remainder"
         self._request = ReductionRequest()
         self._selected: str | None = None
@@ -292,7 +294,7 @@ class ReductionScreen(WorkbenchScreen):
 
     # ----------------------------------------------------------------- loading
     def apply_result(self, result: Any) -> None:
-        assert isinstance(result, ReductionData)
+        assert isinstance(result, ReductionView)
         self._data = result
         self._fill_contracts()
         if result.report is None and not result.error and result.day is not None:

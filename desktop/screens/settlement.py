@@ -8,12 +8,15 @@ rolls everything back. A day already settled is run again only after a confirmat
 that also names the later settled days, which the run does not recompute. A refusal
 lists every problem (missing or off-tick price per contract, …) in the Problems tab. The
 member statement (spec 2.d lines, no tax line) and any client's statement (picked with a
-search field over every client) are read from the stored rows and exported as XLSX or PDF.
+search field over every client) are read from the stored rows
+(``core.services.settlement_history``) and exported as XLSX or PDF, audited
+(``core.services.exports.export_statement``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,25 +36,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from core.changes import Changes
-from core.db.settlement_queries import (
-    DaySummary,
-    DayView,
-    SettlementOverview,
-    settled_day,
-    summary_of_run,
-)
 from core.errors import RiskDeskError
 from core.money import format_yuan
 from core.progress import ProgressState
-from core.reports.statements import (
+from core.reports.statements import layout
+from core.services.settlement_history import (
     ClientStatement,
+    DaySummary,
+    DayView,
     MemberStatement,
+    SettlementOverview,
     client_statement,
-    layout,
-    write_statement,
+    settled_day,
+    summary_of_run,
 )
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
@@ -68,8 +67,8 @@ from desktop.widgets.data_table import DataTableView
 from desktop.widgets.kpi_card import KpiCard
 
 if TYPE_CHECKING:
-    from core.db.engine import Database
     from core.services.settlement import SettlementRun
+    from core.services.store import Database, Reader
 
 STAGE_NAMES = {
     "read": QT_TRANSLATE_NOOP("Settlement", "Reading positions, trades and prices"),
@@ -143,7 +142,9 @@ def _lang() -> Any:
 class SettlementScreen(Screen):
     """Day picker and Run button, result banners and cards, settled days, statements."""
 
-    watched = ("members", "balances", "positions", "prices", "clients", "audit")
+    # A settlement run changes "members" (its audit entry says who ran it): the audit log
+    # alone, e.g. an export from here, changes nothing this screen shows.
+    watched = ("members", "balances", "positions", "prices", "clients")
     run_finished = Signal(object)
     """Emitted with the ``OpOutcome`` of a run once the screen shows it."""
     exported = Signal(str)
@@ -344,9 +345,9 @@ class SettlementScreen(Screen):
         self._update_controls()
 
     # ----------------------------------------------------------------- Screen
-    def build_query(self) -> Callable[[Session], Any]:
+    def build_query(self) -> Callable[[Reader], Any]:
         day = self.selected_day()
-        return lambda session: load_settlement(session, day)
+        return lambda reader: load_settlement(reader, day)
 
     def apply(self, result: Any) -> None:
         assert isinstance(result, SettlementLoad)
@@ -451,7 +452,7 @@ class SettlementScreen(Screen):
             if generation == self._day_generation:
                 self._apply_day(view)
 
-        run_query(self.ctx, lambda s: settled_day(s, day), done, owner=self)
+        run_query(self.ctx, lambda r: settled_day(r, day), done, owner=self)
 
     def _apply_day(self, view: DayView) -> None:
         self._view = view
@@ -604,7 +605,7 @@ class SettlementScreen(Screen):
 
         run_query(
             self.ctx,
-            lambda s: client_statement(s, code, day),
+            lambda r: client_statement(r, code, day),
             done,
             owner=self,
             on_failure=failed,
@@ -808,18 +809,18 @@ class SettlementScreen(Screen):
                 path = path.with_suffix(suffix)
         lang = _lang()
         target = path
+        db, user = self.ctx.db, self.ctx.config.user
 
-        def job() -> Path:
-            try:
-                return write_statement(statement, target, lang)
-            except OSError as exc:  # a file the user cannot write: say so, not a crash
-                raise RiskDeskError(f"{target}: {exc.strerror or exc}") from None
+        def job() -> tuple[Path, Changes]:
+            from core.services.exports import export_statement
 
-        def done(future: Any) -> None:
+            return export_statement(db, statement, target, lang, user=user)
+
+        def done(future: Future[tuple[Path, Changes]]) -> None:
             self._exporting -= 1
             self._update_controls()
             try:
-                written = future.result()
+                written, changes = future.result()
             except RiskDeskError as exc:
                 self.banner.set_message(
                     translate("Settlement", "Export failed: %1").replace("%1", str(exc)),
@@ -830,11 +831,12 @@ class SettlementScreen(Screen):
                 translate("Settlement", "Statement written to %1").replace("%1", str(written)),
                 "success",
             )
+            self.ctx.bus.changes_applied.emit(changes, self)
             self.exported.emit(str(written))
 
         self._exporting += 1
         self._update_controls()
-        self.ctx.tasks.submit(job, done, owner=self)
+        self.ctx.tasks.submit(job, done, writes=True, owner=self)
 
     # ----------------------------------------------------------------- state
     def _update_controls(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from core.db.settlement_queries import FIND_LIMIT, ClientList
+from core.services.settlement_history import FIND_LIMIT, ClientList
 
 Index = QModelIndex | QPersistentModelIndex
 

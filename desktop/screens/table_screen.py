@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,8 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
+from core.services.day_tables import DayTable
+from core.services.store import Reader
 from desktop.context import DesktopContext
 from desktop.i18n import translate
 from desktop.models.columns import Column
@@ -39,18 +39,11 @@ def row_count_text(shown: int, total: int) -> str:
 
 
 @dataclass(frozen=True)
-class TableData:
-    """What a table screen's query returns: the trading day shown and its rows."""
-
-    day: date | None
-    frame: pd.DataFrame
-
-
-@dataclass(frozen=True)
 class TableSpec:
     """Configuration of a ``TableScreen``; strings are English catalogue entries.
 
-    ``load`` runs on a worker thread with its own session. ``choice_key`` adds a combo
+    ``load`` is a read service (``core.services.day_tables``) run on a worker thread
+    with its own ``Reader``. ``choice_key`` adds a combo
     box filtering on that frame column (e.g. product), listing its distinct values.
     ``per_day`` says whether the rows belong to one trading day (shown in the subtitle).
     """
@@ -59,7 +52,7 @@ class TableSpec:
     title: str
     description: str
     columns: tuple[Column, ...]
-    load: Callable[[Session], TableData]
+    load: Callable[[Reader], DayTable]
     filter_keys: tuple[str, ...]
     filter_placeholder: str
     choice_key: str | None = None
@@ -132,11 +125,11 @@ class TableScreen(Screen):
         self.retranslate()
 
     # ----------------------------------------------------------------- Screen
-    def build_query(self) -> Callable[[Session], Any]:
+    def build_query(self) -> Callable[[Reader], Any]:
         return self.spec.load
 
     def apply(self, result: Any) -> None:
-        assert isinstance(result, TableData)
+        assert isinstance(result, DayTable)
         self._day = result.day
         self.model.set_frame(result.frame)
         self._fill_choices()

@@ -4,12 +4,14 @@
 progress dialog with Cancel around every load (the loader receives the
 ``ProgressState``; cancelling raises ``OperationCancelledError`` on the worker),
 Ctrl+R (recompute) and Ctrl+E (export) shortcuts with their buttons, tables whose
-header layout is saved, and exports written on a worker.
+header layout is saved, and exports written and audited on the write worker
+(``core.services.exports.export_table``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,12 +20,13 @@ import pandas as pd
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
-from core.errors import InputError, OperationCancelledError, RiskDeskError
+from core.changes import Changes
+from core.errors import OperationCancelledError, RiskDeskError
 from core.progress import ProgressState
-from core.reports.export import LABELS_ZH, write_table
-from core.reports.pdf_table import write_pdf_table
+from core.reports.export import LABELS_ZH
+from core.services.exports import TableExport, export_table
+from core.services.store import Reader
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column
@@ -132,17 +135,18 @@ class WorkbenchData(Protocol):
     def error(self) -> str: ...
 
 
-Loader = Callable[[Session, Any, ProgressState], WorkbenchData]
-"""Worker function of a workbench: (session, the screen's request, progress) → data."""
+Loader = Callable[[Reader, Any, ProgressState], WorkbenchData]
+"""Read service of a workbench: (reader, the screen's request, progress) → data."""
 
 
 class WorkbenchScreen(Screen):
     """A screen with title, trading day, banner, progress-aware loads and shortcuts.
 
-    Subclasses pass their ``load`` function, keep the request it is called with in
+    Subclasses pass their ``load`` read service, keep the request it is called with in
     ``self._request`` (``recompute`` reads the controls into it), and implement
     ``apply_result`` and ``export_request()`` (the frame, title and notes to export, or
-    None when there is nothing to export). They lay out their controls with
+    None when there is nothing to export); ``export_kind`` names the export in its
+    audit entry (``export.<kind>``). They lay out their controls with
     ``add_toolbar`` and create their tables with ``add_table``.
     """
 
@@ -151,6 +155,7 @@ class WorkbenchScreen(Screen):
 
     title_source = ""
     progress_source = QT_TRANSLATE_NOOP("Workbench", "Computing…")
+    export_kind = ""
 
     def __init__(
         self, ctx: DesktopContext, key: str, load: Loader, parent: QWidget | None = None
@@ -231,9 +236,9 @@ class WorkbenchScreen(Screen):
         return view
 
     # ----------------------------------------------------------------- to override
-    def make_query(self, progress: ProgressState) -> Callable[[Session], Any]:
+    def make_query(self, progress: ProgressState) -> Callable[[Reader], Any]:
         load, request = self._load, self._request
-        return lambda session: load(session, request, progress)
+        return lambda reader: load(reader, request, progress)
 
     def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
         return None
@@ -247,7 +252,7 @@ class WorkbenchScreen(Screen):
         return ""
 
     # ----------------------------------------------------------------- loading
-    def build_query(self) -> Callable[[Session], Any]:
+    def build_query(self) -> Callable[[Reader], Any]:
         assert self._progress is not None
         return self.make_query(self._progress)
 
@@ -336,33 +341,29 @@ class WorkbenchScreen(Screen):
             self.export_to(path)
 
     def export_to(self, path: str | Path) -> None:
-        """Write the export request to ``path`` (format from its suffix) on a worker;
-        ``exported(path)`` follows, or an error banner."""
+        """Write the export request to ``path`` (format from its suffix) and audit it on
+        the write worker; ``exported(path)`` follows, or an error banner."""
         request = self.export_request()
         if request is None:
             return
         frame, title, notes = request
-        labels = zh_labels()
-        target = Path(path)
-        sheet = self.key  # values only in the worker's job, never the screen itself
+        export = TableExport(
+            self.export_kind, frame, title, tuple(notes), labels=zh_labels(), sheet=self.key
+        )
+        db, user, target = self.ctx.db, self.ctx.config.user, Path(path)
 
-        def job() -> Path:
+        def done(future: Future[tuple[Path, Changes]]) -> None:
             try:
-                if target.suffix.lower() == ".pdf":
-                    return write_pdf_table(frame, target, title=title, notes=notes, labels=labels)
-                return write_table(frame, target, labels=labels, sheet=sheet)
-            except OSError as exc:
-                raise InputError(f"{target}: cannot write: {exc}") from exc
-
-        def done(future: Any) -> None:
-            try:
-                written = future.result()
+                written, changes = future.result()
             except RiskDeskError as exc:
                 self.set_error(str(exc))
                 return
             self.status_label.setText(
                 translate("Workbench", "Exported %1").replace("%1", str(written))
             )
+            self.ctx.bus.changes_applied.emit(changes, self)
             self.exported.emit(str(written))
 
-        self.ctx.tasks.submit(job, done, owner=self)
+        self.ctx.tasks.submit(
+            lambda: export_table(db, export, target, user=user), done, writes=True, owner=self
+        )

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+import pytest
+from sqlalchemy import select
 
-from core.db.base import Base
-from core.live import AlertMonitor, FakeClock, LiveRiskEngine, PriceTick, TradeEvent
-from core.live.alert_table import AlertRow
-from core.live.alerts import store_alerts
+from core.audit import recent
+from core.db.alert_table import AlertRow
+from core.live import (
+    Acknowledgement,
+    Alert,
+    AlertMonitor,
+    FakeClock,
+    LiveRiskEngine,
+    PriceTick,
+    TradeEvent,
+)
+from core.services.alerts import acknowledge_alerts, store_alerts
+from core.services.store import open_database
 from tests.core.test_live_engine import DAY, M2409
 
 AT = datetime(2024, 9, 2, 1, 0, tzinfo=UTC)
@@ -111,48 +120,62 @@ def test_acknowledge_and_store_alerts():
     monitor.evaluate(engine.apply([PriceTick("m2409", 307_200, AT)]))
     ack = monitor.acknowledge(1, "risk.officer", AT)
 
-    db = create_engine("sqlite://")
-    Base.metadata.create_all(db, tables=[AlertRow.__table__])
-    with Session(db) as session, session.begin():
-        store_alerts(session, monitor.alerts, [ack], trading_day=DAY)
+    db = open_database("sqlite://")
+    assert store_alerts(db, DAY, monitor.alerts)[0] == 3
+    acknowledge_alerts(db, DAY, [ack], user="risk.officer")
     monitor.acknowledge(2, "risk.officer", AT)
-    with Session(db) as session, session.begin():
-        store_alerts(session, [], monitor.acknowledgements, trading_day=DAY)
-    with Session(db) as session:
-        rows = session.scalars(select(AlertRow).order_by(AlertRow.alert_id)).all()
+    acknowledge_alerts(db, DAY, monitor.acknowledgements, user="risk.officer")
+    with db.reader() as reader:
+        rows = reader.session.scalars(select(AlertRow).order_by(AlertRow.alert_id)).all()
         assert [(r.alert_id, r.acknowledged_by) for r in rows] == [
             (1, "risk.officer"),
             (2, "risk.officer"),
             (3, None),
         ]
         assert rows[0].kind == "risk_ratio"
+        # One audit entry per write: the store, then each acknowledgement.
+        entries = recent(reader.session, 10)
+        assert [e.action for e in reversed(entries)] == [
+            "alert.store",
+            "alert.acknowledge",
+            "alert.acknowledge",
+        ]
+        assert entries[0].detail_data() == {"trading_day": str(DAY), "alerts": [1, 2]}
+    db.engine.dispose()
 
 
 def test_store_alerts_in_bulk_updates_and_refuses_unknown_acks():
-    import pytest
-
-    from core.live import Acknowledgement, Alert
-
-    db = create_engine("sqlite://")
-    Base.metadata.create_all(db, tables=[AlertRow.__table__])
+    db = open_database("sqlite://")
     alerts = [
         Alert(i, AT, "risk_ratio", "warning", f"risk ratio 81.00 % crossed 80.00 % ({i})", "C1")
         for i in range(1, 12_001)  # more ids than one IN (...) chunk
     ]
     day = date(2024, 9, 2)
-    with Session(db) as s, s.begin():
-        store_alerts(s, alerts, trading_day=day)
-    with Session(db) as s, s.begin():  # acknowledge two, one of them re-sent with its alert
-        store_alerts(
-            s,
-            alerts[:1],
-            [Acknowledgement(1, "officer", AT), Acknowledgement(11_500, "officer", AT)],
-            trading_day=day,
-        )
-    with Session(db) as s:
-        rows = s.scalars(select(AlertRow).order_by(AlertRow.alert_id)).all()
+    store_alerts(db, day, alerts)
+    store_alerts(db, day, alerts[:1])  # re-sent: updated, not stored twice
+    acknowledge_alerts(
+        db, day, [Acknowledgement(1, "officer", AT), Acknowledgement(11_500, "officer", AT)]
+    )
+    with db.reader() as reader:
+        rows = reader.session.scalars(select(AlertRow).order_by(AlertRow.alert_id)).all()
         assert len(rows) == 12_000
         acked = [r.alert_id for r in rows if r.acknowledged_by == "officer"]
         assert acked == [1, 11_500]
-    with Session(db) as s, s.begin(), pytest.raises(KeyError, match="unknown alert 99999"):
-        store_alerts(s, [], [Acknowledgement(99_999, "officer", AT)], trading_day=day)
+        audited = len(recent(reader.session, 10))
+    with pytest.raises(KeyError, match="unknown alert 99999"):
+        acknowledge_alerts(db, day, [Acknowledgement(99_999, "officer", AT)])
+    with db.reader() as reader:
+        assert len(recent(reader.session, 10)) == audited  # refused: no audit entry
+    db.engine.dispose()
+
+
+def test_stored_ids_continue_after_an_offset():
+    db = open_database("sqlite://")
+    alerts = [Alert(i, AT, "risk_ratio", "warning", "m", "C1") for i in (1, 2)]
+    stored, changes = store_alerts(db, DAY, alerts, id_offset=40)
+    assert (stored, changes.audit) == (2, True)
+    acknowledge_alerts(db, DAY, [Acknowledgement(2, "officer", AT)], id_offset=40)
+    with db.reader() as reader:
+        rows = reader.session.execute(select(AlertRow.alert_id, AlertRow.acknowledged_by)).all()
+        assert sorted(rows) == [(41, None), (42, "officer")]
+    db.engine.dispose()

@@ -359,9 +359,8 @@ def test_allocate_delivery_command(
     from core.services.delivery import record_delivery_match
 
     db = open_database(url)
-    with db.sessions.begin() as s:
-        for buyer, lots in (("X", 20), ("Y", 30), ("Z", 10)):
-            record_delivery_match(s, DAY, "m2409", "S1", buyer, lots)
+    for buyer, lots in (("X", 20), ("Y", 30), ("Z", 10)):
+        record_delivery_match(db, DAY, "m2409", "S1", buyer, lots)
     db.engine.dispose()
     out = tmp_path / "pairs.csv"
     code = main(
@@ -396,12 +395,12 @@ def test_allocate_ad_hoc_needs_no_database(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_demo_database_smoke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    demo = pytest.importorskip("core.demo")
     from core.db.engine import open_database
+    from core.services.demo import create_demo_data
 
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     db = open_database(url)
-    summary = demo.create_demo_data(db, scale="small")
+    summary, _ = create_demo_data(db, scale="small")
     db.engine.dispose()
     capsys.readouterr()
     contract = summary.locked_contract

@@ -7,6 +7,7 @@ import random
 import shutil
 from collections.abc import Iterator
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
 
@@ -22,9 +23,10 @@ from core.db import columnar, queries
 from core.db import risk_queries as rq
 from core.db.engine import Database, open_database
 from core.db.tables import Client, Position
+from core.money import bp_to_str, ratio_bp
 from core.rules.forced_reduction import ReductionPreview
 from core.rules.position_limits import AccountPosition, excess_arrays, excess_report
-from core.services import limits, reduction
+from core.services import reduction
 from tests.core.test_services_risk import D3, MEMBER_A, build_risk_db
 
 
@@ -200,24 +202,32 @@ def _random_fraction_cases() -> list[tuple[int, int]]:
     return cases
 
 
-def test_reduction_percent_texts_match_decimal_formatting() -> None:
+def _decimal_bp(num: int, den: int) -> int:
+    """The percentage to 0.01 rounded half up as Decimal does it, in basis points."""
+    with localcontext() as ctx:
+        ctx.prec = 60  # exact for every case: ties are decided on the true quotient
+        pct = (Decimal(num) / Decimal(den) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return int(pct * 100)
+
+
+def test_reduction_unit_pnl_bp_matches_decimal_rounding() -> None:
     cases = _random_fraction_cases()
     preview = ReductionPreview.__new__(ReductionPreview)
-    # _pct_texts reads net_lots, pnl_fen, multiplier and settlement_fen only.
+    # _unit_pnl_bp reads net_lots, pnl_fen, multiplier and settlement_fen only.
     object.__setattr__(preview, "net_lots", np.array([d for _, d in cases], dtype=np.int64))
     object.__setattr__(preview, "pnl_fen", np.array([n for n, _ in cases], dtype=np.int64))
     object.__setattr__(preview, "multiplier", 1)
     object.__setattr__(preview, "settlement_fen", 1)
     keys = np.arange(len(cases), dtype=np.int64)
-    texts = reduction._pct_texts(preview, keys)
-    expected = [reduction._pct(Fraction(n, d)) for n, d in cases]
-    assert texts == expected
+    got = reduction._unit_pnl_bp(preview, keys)
+    assert got.tolist() == [_decimal_bp(n, d) for n, d in cases]
+    assert [bp_to_str(b) for b in got.tolist()] == [bp_to_str(ratio_bp(n, d)) for n, d in cases]
     flat = ReductionPreview.__new__(ReductionPreview)
     object.__setattr__(flat, "net_lots", np.array([0], dtype=np.int64))
     object.__setattr__(flat, "pnl_fen", np.array([5], dtype=np.int64))
     object.__setattr__(flat, "multiplier", 10)
     object.__setattr__(flat, "settlement_fen", 100)
-    assert reduction._pct_texts(flat, np.array([0], dtype=np.int64)) == [""]
+    assert reduction._unit_pnl_bp(flat, np.array([0], dtype=np.int64)).isna().tolist() == [True]
 
 
 @pytest.mark.parametrize("warn", [Fraction(8, 10), Fraction(7, 10), Fraction(1), Fraction(2, 3)])
@@ -235,8 +245,8 @@ def test_excess_arrays_match_excess_report(warn: Fraction) -> None:
         assert int(got.excess[i]) == row.excess
         assert bool(got.is_near_limit[i]) == row.is_near_limit
         assert bool(got.is_over_limit[i]) == row.is_over_limit
-        bp = -1 if row.usage is None else limits._bp(row.usage)
+        usage = row.usage
+        bp = -1 if usage is None else _decimal_bp(usage.numerator, usage.denominator)
         assert int(got.usage_bp[i]) == bp
-        assert limits._usage_text(bp) == ("" if row.usage is None else limits._pct(row.usage))
     with pytest.raises(ValueError, match="negative"):
         excess_arrays(np.array([-1]), np.array([5]))

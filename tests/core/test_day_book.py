@@ -19,7 +19,7 @@ from core.db import settlement_io as sio
 from core.db.day_book import DayBook, DayBookCache, day_book, read_day_book
 from core.db.engine import Database, open_database
 from core.db.tables import Position
-from core.imports.service import import_file
+from core.services.imports import import_file
 from tests.core.test_services_risk import D3, DAY, build_risk_db
 
 

@@ -14,14 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.audit import recent
+from core.changes import Changes
 from core.cli import main as cli_main
 from core.db.engine import Database, open_database
-from core.demo import (
-    DemoDatabaseError,
-    create_demo_data,
-    generate_demo,
-    has_demo_data,
-)
+from core.demo import DemoDatabaseError, generate_demo, has_demo_data
 from core.errors import OperationCancelledError
 from core.money import half_up_div
 from core.rules.margin_schedule import (
@@ -30,6 +27,7 @@ from core.rules.margin_schedule import (
     default_margin_schedules,
     rate_settle,
 )
+from core.services.demo import create_demo_data
 from core.trading_calendar import default_calendar
 
 CLIENTS = 120  # enough for every feature (hedgers, locked pairs, lock-day orders), fast
@@ -448,8 +446,9 @@ def test_regenerating_replaces_rather_than_duplicates(tmp_path: Path) -> None:
     path = tmp_path / "twice.sqlite"
     db = _build(path, clients=30)
     before = table_hashes(path)
-    summary = create_demo_data(db, seed=SEED, clients=30, user="test")
+    summary, changes = create_demo_data(db, seed=SEED, clients=30, user="test")
     db.engine.dispose()
+    assert changes == Changes.everything()
     assert table_hashes(path) == before
     with sqlite3.connect(path) as con:
         assert con.execute("SELECT count(*) FROM client").fetchone() == (30,)
@@ -488,6 +487,8 @@ def test_refuses_a_database_with_another_member(tmp_path: Path) -> None:
     with pytest.raises(DemoDatabaseError, match="non-demo data"):
         create_demo_data(db, clients=10)
     assert not has_demo_data(db)
+    with db.reader() as reader:  # refused: rolled back, no audit entry either
+        assert recent(reader.session, 10) == []
     db.engine.dispose()
 
 
@@ -515,8 +516,8 @@ def test_limits_report_flags_the_large_holders(
 
     db = _session_db(demo_path)
     try:
-        with db.sessions() as session:
-            result, _ = limits_report(session, record_audit=False)
+        with db.reader() as reader:
+            result = limits_report(reader)
     finally:
         db.engine.dispose()
     rows = result.rows
@@ -585,8 +586,8 @@ def test_rolling_delivery_seller_gets_an_optimal_allocation(
     assert frozen["warehouse_code"].nunique() == 3
     db = _session_db(demo_path)
     try:
-        with db.sessions() as session:
-            result, _ = allocate_delivery_for_seller(session, None, seller, code, record=False)
+        with db.reader() as reader:
+            result = allocate_delivery_for_seller(reader, None, seller, code)
     finally:
         db.engine.dispose()
     assert result.receipt_status == "delivery"

@@ -21,9 +21,10 @@ from core.cli import main as cli_main
 from core.db.delivery_tables import DeliveryMatch, EfpRecord
 from core.db.engine import Database, open_database
 from core.db.tables import Contract
-from core.imports import import_file, validate_file
+from core.imports import validate_file
 from core.rules.fees import default_fee_schedule
 from core.services.delivery import record_delivery_match
+from core.services.imports import import_file
 from tests.core.test_imports import (
     SAMPLES,
     add_reference_rows,
@@ -99,12 +100,12 @@ def efps(db: Database) -> list[tuple[Any, ...]]:
 
 def import_text(db: Database, kind: str, folder: Path, text: str, name: str = "") -> Any:
     path = write(folder, name or f"{kind}.csv", text)
-    return import_file(db, kind, path, user="tester")
+    return import_file(db, kind, path, user="tester")[0]
 
 
 # --------------------------------------------------------------------- delivery matches
 def test_sample_matches_get_their_delivery_day_and_wait_for_allocation(db: Database) -> None:
-    result = import_file(db, "delivery-matches", SAMPLES / "delivery-matches.csv", user="t")
+    result, _ = import_file(db, "delivery-matches", SAMPLES / "delivery-matches.csv", user="t")
     assert (result.inserted, result.updated, result.unchanged) == (3, 0, 0)
     nov = 2026, 11
     assert matches(db) == [
@@ -219,17 +220,16 @@ def test_reimport_updates_a_pending_match_but_never_an_allocated_one(
 def test_a_key_stored_twice_is_refused(db: Database, tmp_path: Path) -> None:
     # The service (or another tool) may store the same pair twice; an import cannot
     # tell which one the file's row corrects.
-    with db.sessions.begin() as session:
-        for lots in (10, 30):
-            record_delivery_match(
-                session,
-                date(2026, 11, 10),
-                "c2611",
-                "10000331",
-                "10000159",
-                lots,
-                price_fen=220_000,
-            )
+    for lots in (10, 30):
+        record_delivery_match(
+            db,
+            date(2026, 11, 10),
+            "c2611",
+            "10000331",
+            "10000159",
+            lots,
+            price_fen=220_000,
+        )
     path = SAMPLES / "delivery-matches.csv"
     before = counts(db)
     errors = validate_file(db, "delivery-matches", path)
@@ -268,7 +268,7 @@ def test_cli_imports_matches_and_lists_errors(
 
 # --------------------------------------------------------------------- EFP
 def test_sample_efp_fee_is_computed_and_waived(db: Database) -> None:
-    result = import_file(db, "efp", SAMPLES / "efp.csv", user="t")
+    result, _ = import_file(db, "efp", SAMPLES / "efp.csv", user="t")
     assert (result.inserted, result.updated, result.unchanged) == (3, 0, 0)
     # 0.50 yuan a lot (resources/fees.toml); all EFP fees are waived from 2022 (2.k).
     day19, day20, ns = date(2026, 11, 19), date(2026, 11, 20), "non_standard"
@@ -368,5 +368,5 @@ def test_efp_chinese_headers_and_values(db: Database, tmp_path: Path) -> None:
         ("m2701", "non_standard", 254_000),
         ("y2701", "standard", 825_000),
     ]
-    again = import_file(db, "efp", SAMPLES / "efp.csv", user="t")  # the same two, and one more
+    again, _ = import_file(db, "efp", SAMPLES / "efp.csv", user="t")  # the same two, and one more
     assert (again.inserted, again.updated, again.unchanged) == (1, 0, 2)

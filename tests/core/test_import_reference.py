@@ -33,9 +33,9 @@ from core.imports import (
     REFERENCE_KINDS,
     ImportResult,
     check_files,
-    import_file,
     validate_file,
 )
+from core.services.imports import import_file
 from tests.core.test_imports import SAMPLES, sample_header, to_xlsx
 
 TABLES: dict[str, type[Base]] = {
@@ -80,7 +80,7 @@ def sample(kind: str) -> Path:
 
 
 def import_sample(db: Database, kind: str) -> ImportResult:
-    return import_file(db, kind, sample(kind), user="tester")
+    return import_file(db, kind, sample(kind), user="tester")[0]
 
 
 def import_reference(db: Database) -> None:
@@ -204,7 +204,7 @@ def test_xlsx_imports_the_same_rows_as_csv(db: Database, tmp_path: Path, kind: s
     import_reference(db)
     stored = rows(db, TABLES[kind])
     xlsx = to_xlsx(kind, sample(kind), tmp_path / f"{kind}.xlsx")
-    result = import_file(db, kind, xlsx, user="tester")
+    result, _ = import_file(db, kind, xlsx, user="tester")
     assert (result.inserted, result.updated, result.unchanged) == (0, 0, SAMPLE_ROWS[kind])
     assert rows(db, TABLES[kind]) == stored
 
@@ -215,7 +215,7 @@ def test_empty_cells_take_the_products_defaults(db: Database, tmp_path: Path) ->
         "contracts.csv",
         sample_header("contracts") + "\nM2705,,,,,,\njm2709,jm,2026-06-01,1,8%,0.12,\n",
     )
-    assert import_file(db, "contracts", path, user="tester").inserted == 2
+    assert import_file(db, "contracts", path, user="tester")[0].inserted == 2
     with db.sessions() as session:
         m = session.get(Contract, "m2705")
         jm = session.get(Contract, "jm2709")
@@ -241,7 +241,7 @@ def test_empty_cells_take_the_products_defaults(db: Database, tmp_path: Path) ->
 def test_absent_optional_columns_keep_stored_values(db: Database, tmp_path: Path) -> None:
     import_reference(db)
     path = write(tmp_path, "contracts.csv", "contract,margin_rate\nm2701,0.09\nm2703,\n")
-    result = import_file(db, "contracts", path, user="tester")
+    result, _ = import_file(db, "contracts", path, user="tester")
     assert (result.inserted, result.updated, result.unchanged) == (1, 1, 0)
     with db.sessions() as session:
         m2701 = session.get(Contract, "m2701")
@@ -263,7 +263,7 @@ def test_absent_optional_columns_keep_stored_values(db: Database, tmp_path: Path
     clients = write(
         tmp_path, "clients.csv", "client,name,member,individual\n10000001,汪雪,0101,1\n"
     )
-    assert import_file(db, "clients", clients, user="tester").unchanged == 1
+    assert import_file(db, "clients", clients, user="tester")[0].unchanged == 1
     with db.sessions() as session:
         assert session.get(Client, "10000001").opened_on == date(2019, 11, 27)  # type: ignore[union-attr]
         assert session.get(TradingCode, "010110000001").opened_on == date(2019, 11, 27)  # type: ignore[union-attr]
@@ -273,7 +273,7 @@ def test_corrected_client_updates_it_and_its_trading_code(db: Database, tmp_path
     import_reference(db)
     text = sample("clients").read_text(encoding="utf-8") + "10000500,新客户,0101,0,2026-11-20\n"
     text = text.replace("10000002,赵桂,0101,1,2020-11-25", "10000002,赵桂芳,0101,1,2020-11-26")
-    result = import_file(db, "clients", write(tmp_path, "clients.csv", text), user="tester")
+    result, _ = import_file(db, "clients", write(tmp_path, "clients.csv", text), user="tester")
     assert (result.inserted, result.updated, result.unchanged) == (1, 1, 12)
     with db.sessions() as session:
         client = session.get(Client, "10000002")
@@ -304,7 +304,7 @@ def test_chinese_headers_and_values(db: Database, tmp_path: Path) -> None:
         "FY01,张家港油脂工业厂库,,张家港,厂库\n",
     }
     for kind, text in files.items():
-        result = import_file(db, kind, write(tmp_path, f"{kind}.csv", text), user="tester")
+        result, _ = import_file(db, kind, write(tmp_path, f"{kind}.csv", text), user="tester")
         assert result.ignored_columns == ()
         assert result.inserted == text.count("\n") - 1
     with db.sessions() as session:

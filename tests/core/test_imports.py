@@ -42,13 +42,13 @@ from core.imports import (
     LAYOUTS,
     REFERENCE_KINDS,
     ImportResult,
-    import_file,
     layout_markdown,
     validate_file,
 )
 from core.imports.layouts import ValueType, normalise_header
 from core.imports.values import BEIJING
 from core.money import fen_to_str
+from core.services.imports import import_file
 
 # The daily kinds, imported here into a database holding the reference rows below; the
 # reference kinds (members, clients, contracts, warehouses) start from an empty database
@@ -208,7 +208,7 @@ def contents(db: Database, model: type[Base]) -> list[tuple[Any, ...]]:
 
 
 def import_sample(db: Database, kind: str, **kwargs: Any) -> ImportResult:
-    return import_file(db, kind, SAMPLES / f"{kind}.csv", user="tester", **kwargs)
+    return import_file(db, kind, SAMPLES / f"{kind}.csv", user="tester", **kwargs)[0]
 
 
 def errors_of(db: Database, kind: str, path: Path) -> list[InputError]:
@@ -365,7 +365,7 @@ def test_xlsx_imports_the_same_rows_as_csv(db: Database, tmp_path: Path, kind: s
     import_sample(db, kind)
     stored = contents(db, TABLES[kind])
     xlsx = to_xlsx(kind, SAMPLES / f"{kind}.csv", tmp_path / f"{kind}.xlsx")
-    result = import_file(db, kind, xlsx, user="tester")
+    result, _ = import_file(db, kind, xlsx, user="tester")
     n = SAMPLE_ROWS[kind]
     assert (result.inserted, result.updated, result.unchanged) == (0, 0, n)
     assert contents(db, TABLES[kind]) == stored
@@ -374,7 +374,7 @@ def test_xlsx_imports_the_same_rows_as_csv(db: Database, tmp_path: Path, kind: s
 def test_sample_xlsx_with_chinese_headers_matches_positions_csv(db: Database) -> None:
     import_sample(db, "positions")
     stored = contents(db, Position)
-    result = import_file(db, "positions", SAMPLES / "positions.xlsx", user="tester")
+    result, _ = import_file(db, "positions", SAMPLES / "positions.xlsx", user="tester")
     assert (result.inserted, result.updated, result.unchanged) == (0, 0, 6)
     assert contents(db, Position) == stored
 
@@ -401,7 +401,7 @@ def test_corrected_reimport_updates_changed_rows_only(db: Database, tmp_path: Pa
         "10000003,m2701,short,0,16,1,3039,33824.00",
     )
     fixed += "2026-11-20,10000005,c2701,short,0,1,1,2318,1622.60\n"
-    result = import_file(db, "positions", write(tmp_path, "positions.csv", fixed), user="tester")
+    result, _ = import_file(db, "positions", write(tmp_path, "positions.csv", fixed), user="tester")
     assert (result.rows, result.inserted, result.updated, result.unchanged) == (
         7,
         1,
@@ -425,7 +425,9 @@ def test_absent_optional_column_keeps_stored_values(db: Database, tmp_path: Path
     import_sample(db, "positions")
     lines = (SAMPLES / "positions.csv").read_text(encoding="utf-8").splitlines()
     without_margin = "\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n"
-    result = import_file(db, "positions", write(tmp_path, "p.csv", without_margin), user="tester")
+    result, _ = import_file(
+        db, "positions", write(tmp_path, "p.csv", without_margin), user="tester"
+    )
     assert result.unchanged == 6
     with db.sessions() as session:
         assert session.scalar(select(func.sum(Position.margin_fen))) == 31_847_740
@@ -725,7 +727,7 @@ def test_chinese_headers_and_values(db: Database, tmp_path: Path) -> None:
         "持仓.csv, row 3, field '开仓均价(元)': must be a price in yuan "
         "such as 3012.50, got '3 012'"
     ]
-    result = import_file(
+    result, _ = import_file(
         db,
         "positions",
         write(tmp_path, "持仓.csv", text.replace("3 012", "3012")),
@@ -743,9 +745,9 @@ def test_chinese_headers_and_values(db: Database, tmp_path: Path) -> None:
 def test_utf8_bom_and_gb18030_files(db: Database, tmp_path: Path) -> None:
     text = "交易日,客户号,合约,方向,手数,开仓价\n2026-11-20,10000001,m2701,多,1,3012\n"
     bom = write(tmp_path, "bom.csv", "\ufeff" + text)
-    assert import_file(db, "positions", bom, user="tester").inserted == 1
+    assert import_file(db, "positions", bom, user="tester")[0].inserted == 1
     gbk = write(tmp_path, "gbk.csv", text.replace(",多,", ",空,"), encoding="gb18030")
-    assert import_file(db, "positions", gbk, user="tester").inserted == 1
+    assert import_file(db, "positions", gbk, user="tester")[0].inserted == 1
 
 
 def test_trade_buy_sell_resolved_with_action(db: Database, tmp_path: Path) -> None:
@@ -872,7 +874,7 @@ def test_random_positions_round_trip(db: Database, tmp_path: Path, rows: list[An
         )
         expected[(client, contract, side, hedge)] = (lots, today, price_fen, margin)
     path = write(tmp_path, "positions.csv", out.getvalue())
-    result = import_file(db, "positions", path, user="tester")
+    result, _ = import_file(db, "positions", path, user="tester")
     assert result.rows == len(rows)
     with db.sessions() as session:
         stored = {
@@ -885,5 +887,5 @@ def test_random_positions_round_trip(db: Database, tmp_path: Path, rows: list[An
             for p in session.scalars(select(Position))
         }
     assert {k: stored[k] for k in expected} == expected
-    again = import_file(db, "positions", path, user="tester")
+    again, _ = import_file(db, "positions", path, user="tester")
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, len(rows))

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.changes import Changes
 from core.db import risk_queries as rq
 from core.db.delivery_tables import DeliveryMatch, EfpRecord
-from core.db.engine import Database, open_database
 from core.db.tables import (
     Client,
     ClosingOrder,
@@ -30,6 +30,7 @@ from core.db.tables import (
 )
 from core.errors import InputError
 from core.services import delivery, limits, liquidation, receipts, reduction
+from core.services.store import Database, Reader, open_database
 from core.trading_calendar import default_calendar
 
 D1, D2, D3 = date(2024, 7, 10), date(2024, 7, 11), date(2024, 7, 12)
@@ -75,6 +76,12 @@ CONTRACTS = {
     "a2409": ("a", 450_000, 80_000),
     "m2407": ("m", 310_000, 120_000),
 }
+
+
+def _add(db: Database, *rows: object) -> None:
+    """Store ``rows`` (ORM instances) in a transaction of their own."""
+    with db.sessions.begin() as session:
+        session.add_all(rows)
 
 
 def build_risk_db(path: Path) -> None:
@@ -313,14 +320,19 @@ def db(template_db: Path, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def session(db: Database) -> Iterator[Session]:
-    with db.sessions.begin() as s:
-        yield s
+def reader(db: Database) -> Iterator[Reader]:
+    with db.reader() as r:
+        yield r
+
+
+def audit_actions(db: Database) -> list[str]:
+    with db.reader() as r:
+        return [e.action for e in audit.recent(r.session, 100)]
 
 
 # --------------------------------------------------------------------- 2.e reduction
-def test_reduction_reproduces_spec_2e(session: Session) -> None:
-    result, changes = reduction.preview_reduction(session, "m2409", D3)
+def test_reduction_reproduces_spec_2e(reader: Reader) -> None:
+    result = reduction.preview_reduction(reader, "m2409", D3)
     assert (result.d1, result.d2, result.d3) == (D1, D2, D3)
     assert result.direction.value == "limit_down"
     rows = result.rows.set_index("client_code")
@@ -331,19 +343,19 @@ def test_reduction_reproduces_spec_2e(session: Session) -> None:
     assert dict(profitable["closed_lots"]) == EXPECTED_REDUCED
     assert rows.loc["E", "role"] == "none"  # loss below X: order does not qualify
     assert rows.loc["E", "order_lots"] == 5
-    assert rows.loc["A", "unit_pnl_pct"] == "-10.00%"
-    assert rows.loc["Z", "unit_pnl_pct"] == "4.18%"
+    assert rows.loc["A", "unit_pnl_bp"] == -1_000  # -10.00 %
+    assert rows.loc["Z", "unit_pnl_bp"] == 418  # 4.18 %
     assert rows.loc["Z", "pnl_fen"] == 6_640_000
     assert result.unfilled_lots == 0
     assert "loss_threshold" in result.unverified
     assert "tier_bounds" in result.unverified
     assert result.status == "reduction will run"
-    assert changes.audit
-    assert audit.recent(session, action="preview.reduction")[0].detail_data()["filled"] == 17
+    assert result.filled_lots == 17
+    assert audit.recent(reader.session, 10) == []  # a preview is a read: no audit entry
 
 
-def test_reduction_half_up_comparison_overshoots(session: Session) -> None:
-    result, _ = reduction.preview_reduction(session, "m2409", D3, rounding="half_up")
+def test_reduction_half_up_comparison_overshoots(reader: Reader) -> None:
+    result = reduction.preview_reduction(reader, "m2409", D3, rounding="half_up")
     rows = result.rows.set_index("client_code")
     # spec 2.e tables, old rule: tier 2 gives Z 3, W 4, V 2 (overshoots by 1).
     assert rows.loc["W", "closed_half_up"] == 4
@@ -353,8 +365,8 @@ def test_reduction_half_up_comparison_overshoots(session: Session) -> None:
     assert rows.loc["W", "closed_lots"] == 4
 
 
-def test_reduction_explains_one_client(session: Session) -> None:
-    result, _ = reduction.preview_reduction(session, "m2409", D3)
+def test_reduction_explains_one_client(reader: Reader) -> None:
+    result = reduction.preview_reduction(reader, "m2409", D3)
     text = "\n".join(result.explain("A"))
     assert "declared" in text
     assert "tier 1" in text
@@ -363,9 +375,9 @@ def test_reduction_explains_one_client(session: Session) -> None:
         result.explain("NOBODY")
 
 
-def test_reduction_refuses_when_d3_is_last_trading_day(session: Session) -> None:
+def test_reduction_refuses_when_d3_is_last_trading_day(reader: Reader) -> None:
     with pytest.raises(InputError, match="last trading day"):
-        reduction.preview_reduction(session, "m2407", D3)
+        reduction.preview_reduction(reader, "m2407", D3)
 
 
 @pytest.mark.parametrize(
@@ -376,32 +388,32 @@ def test_reduction_refuses_when_d3_is_last_trading_day(session: Session) -> None
         pytest.param("a2409", D3, "no settlement price", id="no-price"),
     ],
 )
-def test_reduction_errors(session: Session, contract: str, day: date, message: str) -> None:
+def test_reduction_errors(reader: Reader, contract: str, day: date, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        reduction.preview_reduction(session, contract, day)
+        reduction.preview_reduction(reader, contract, day)
 
 
-def test_reduction_as_if_d3_takes_the_limit_price(session: Session) -> None:
-    result, _ = reduction.preview_reduction(session, "y2409", DAY, as_if_d3="limit_up")
+def test_reduction_as_if_d3_takes_the_limit_price(reader: Reader) -> None:
+    result = reduction.preview_reduction(reader, "y2409", DAY, as_if_d3="limit_up")
     assert result.as_if_d3
     assert result.settlement_fen == 780_000 * 104 // 100
     assert result.declared_lots == 0
     assert result.status == "nothing to reduce"
 
 
-def test_reduction_overrides_change_who_qualifies(session: Session) -> None:
+def test_reduction_overrides_change_who_qualifies(reader: Reader) -> None:
     over = reduction.ReductionOverrides(loss_threshold=Fraction(3, 100))
-    result, _ = reduction.preview_reduction(session, "m2409", D3, overrides=over)
+    result = reduction.preview_reduction(reader, "m2409", D3, overrides=over)
     rows = result.rows.set_index("client_code")
     assert rows.loc["E", "declared_lots"] == 5  # E's 4 % loss now qualifies
     bad = reduction.ReductionOverrides(tier_bounds=(Fraction(1, 100), Fraction(2, 100)))
     with pytest.raises(InputError, match="descending"):
-        reduction.preview_reduction(session, "m2409", D3, overrides=bad)
+        reduction.preview_reduction(reader, "m2409", D3, overrides=bad)
 
 
 # --------------------------------------------------------------------- 2.f liquidation
-def test_liquidation_reproduces_spec_2f(session: Session) -> None:
-    result, changes = liquidation.preview_liquidation(session, MEMBER_B, DAY)
+def test_liquidation_reproduces_spec_2f(reader: Reader) -> None:
+    result = liquidation.preview_liquidation(reader, MEMBER_B, DAY)
     assert result.reserve_fen == -60_000_000
     assert result.reserve_source == "history"
     clients = result.clients.set_index("client_code")
@@ -426,50 +438,50 @@ def test_liquidation_reproduces_spec_2f(session: Session) -> None:
     assert scen.loc[("to_zero", "same_ratio"), "released_fen"] == 62_034_000
     assert scen.loc[("to_zero", "fewest_lots"), "released_fen"] >= 60_000_000
     assert "min_reserve" in result.unverified
-    assert changes.audit
+    assert audit.recent(reader.session, 10) == []  # a preview is a read: no audit entry
 
 
-def test_liquidation_deposit_and_given_reserve(session: Session) -> None:
-    result, _ = liquidation.preview_liquidation(session, MEMBER_B, DAY, deposit_fen=60_000_000)
+def test_liquidation_deposit_and_given_reserve(reader: Reader) -> None:
+    result = liquidation.preview_liquidation(reader, MEMBER_B, DAY, deposit_fen=60_000_000)
     assert result.preview.required_fen == 0
     assert not result.is_triggered
     # R26: the stored ban holds while the reserve is below the minimum.
     assert result.opening_banned
     assert result.below_min_reserve
-    given, _ = liquidation.preview_liquidation(
-        session, MEMBER_B, DAY, reserve_fen=-100, requirement="to_zero"
+    given = liquidation.preview_liquidation(
+        reader, MEMBER_B, DAY, reserve_fen=-100, requirement="to_zero"
     )
     assert given.reserve_source == "given"
     assert given.preview.required_fen == 100
 
 
-def test_liquidation_recomputed_margin_matches_spec(session: Session) -> None:
-    result, _ = liquidation.preview_liquidation(session, MEMBER_B, DAY, margin_source="recomputed")
+def test_liquidation_recomputed_margin_matches_spec(reader: Reader) -> None:
+    result = liquidation.preview_liquidation(reader, MEMBER_B, DAY, margin_source="recomputed")
     per_lot = result.lines.set_index("contract_code")["margin_per_lot_fen"]
     # S × mult × rate_settle: the general-month rate of each contract in July.
     assert per_lot["m2409"] == 360_000
     assert per_lot["jm2409"] == 1_350_000
 
 
-def test_liquidation_errors(session: Session) -> None:
+def test_liquidation_errors(reader: Reader) -> None:
     with pytest.raises(InputError, match="several members"):
-        liquidation.preview_liquidation(session, None, DAY)
+        liquidation.preview_liquidation(reader, None, DAY)
     with pytest.raises(InputError, match="unknown member"):
-        liquidation.preview_liquidation(session, "9999", DAY)
+        liquidation.preview_liquidation(reader, "9999", DAY)
     with pytest.raises(InputError, match="no reserve history"):
-        liquidation.preview_liquidation(session, MEMBER_B, D3)
+        liquidation.preview_liquidation(reader, MEMBER_B, D3)
 
 
 # --------------------------------------------------------------------- 2.g limits
-def test_limits_report_spec_2g(session: Session) -> None:
-    result, _ = limits.limits_report(session, DAY)
+def test_limits_report_spec_2g(reader: Reader) -> None:
+    result = limits.limits_report(reader, DAY)
     rows = result.rows.set_index(["client_code", "contract_code", "side"])
     over = rows.loc[("L1", "a2409", "long")]
     assert (over["limit_lots"], over["excess_lots"], over["status"]) == (20_000, 1_000, "over")
     assert over["hedge_lots"] == 5_000
     assert over["speculative_lots"] == 21_000
     near = rows.loc[("L2", "a2409", "short")]
-    assert (near["status"], near["usage_pct"]) == ("near", "82.50%")
+    assert (near["status"], near["usage_bp"]) == ("near", 8_250)  # 82.50 %
     assert rows.loc[("L2", "a2409", "long"), "status"] == "ok"
     assert list(result.flagged["client_code"]) == ["L1", "L2"]
     no_data = result.no_data.set_index("contract_code")
@@ -478,20 +490,20 @@ def test_limits_report_spec_2g(session: Session) -> None:
     assert "m2409" in set(result.rows["contract_code"])  # seed m data exists
 
 
-def test_limits_warn_level_and_pre_trade(session: Session) -> None:
-    result, _ = limits.limits_report(session, DAY, warn_level=Fraction(9, 10))
+def test_limits_warn_level_and_pre_trade(reader: Reader) -> None:
+    result = limits.limits_report(reader, DAY, warn_level=Fraction(9, 10))
     assert list(result.flagged["client_code"]) == ["L1"]
     with pytest.raises(InputError):
-        limits.limits_report(session, DAY, warn_level=Fraction(3, 2))
-    check = limits.check_pre_trade(session, "L2", "a2409", "short", 4_000)
+        limits.limits_report(reader, DAY, warn_level=Fraction(3, 2))
+    check = limits.check_pre_trade(reader, "L2", "a2409", "short", 4_000)
     assert not check.allowed
     assert check.check.limit == 20_000
-    ok = limits.check_pre_trade(session, "L2", "a2409", "short", 3_500)
+    ok = limits.check_pre_trade(reader, "L2", "a2409", "short", 3_500)
     assert ok.allowed
     assert ok.check.is_near_limit
-    hedge = limits.check_pre_trade(session, "L1", "a2409", "long", 10, hedge=True)
+    hedge = limits.check_pre_trade(reader, "L1", "a2409", "long", 10, hedge=True)
     assert hedge.allowed
-    nodata = limits.check_pre_trade(session, "C1", "i2409", "short", 10)
+    nodata = limits.check_pre_trade(reader, "C1", "i2409", "short", 10)
     assert nodata.allowed
     assert nodata.lookup.warning
     assert "no limit data" in nodata.lookup.warning
@@ -507,16 +519,16 @@ def test_limits_warn_level_and_pre_trade(session: Session) -> None:
     ],
 )
 def test_receipt_deadlines_spec_2i(
-    session: Session, receipt: str, day: date, version: str, deadline: date
+    reader: Reader, receipt: str, day: date, version: str, deadline: date
 ) -> None:
-    result, _ = receipts.receipts_report(session, day, version=version)
+    result = receipts.receipts_report(reader, day, version=version)
     row = result.receipts.set_index("receipt_no").loc[receipt]
     assert row["deadline"] == deadline
     assert row["trading_days_left"] >= 0
 
 
-def test_receipt_holdings_offset_and_45_day_rule(session: Session) -> None:
-    result, _ = receipts.receipts_report(session, date(2025, 1, 10), holder="K")
+def test_receipt_holdings_offset_and_45_day_rule(reader: Reader) -> None:
+    result = receipts.receipts_report(reader, date(2025, 1, 10), holder="K")
     hold = result.holdings.set_index(["warehouse_code", "status"])
     assert hold.loc[("W1", "held"), "tons"] == 300
     assert hold.loc[("W1", "held"), "next_deadline"] == date(2025, 3, 28)
@@ -524,7 +536,7 @@ def test_receipt_holdings_offset_and_45_day_rule(session: Session) -> None:
     detail = result.receipts.set_index("receipt_no")
     assert bool(detail.loc["RK2", "offset_eligible"])
     assert not bool(detail.loc["RK1", "offset_eligible"])
-    full, _ = receipts.receipts_report(session, date(2025, 1, 10))
+    full = receipts.receipts_report(reader, date(2025, 1, 10))
     blocked = full.blocked.set_index("receipt_no")
     assert list(blocked.index) == ["RM50"]
     assert blocked.loc["RM50", "days"] == 50
@@ -532,22 +544,23 @@ def test_receipt_holdings_offset_and_45_day_rule(session: Session) -> None:
     assert "RSX" not in set(full.receipts["receipt_no"])  # cancelled
 
 
-def test_receipts_expiring_within(session: Session) -> None:
-    result, _ = receipts.receipts_report(session, date(2025, 3, 20), expiring_days=10)
+def test_receipts_expiring_within(reader: Reader) -> None:
+    result = receipts.receipts_report(reader, date(2025, 3, 20), expiring_days=10)
     assert {"RK1", "RK2", "RC1"} <= set(result.expiring["receipt_no"])
     with pytest.raises(InputError, match="no warehouse receipts"):
-        receipts.receipts_report(session, DAY, holder="NOBODY")
+        receipts.receipts_report(reader, DAY, holder="NOBODY")
     with pytest.raises(InputError, match="rule version"):
-        receipts.receipts_report(session, DAY, version="future")
+        receipts.receipts_report(reader, DAY, version="future")
 
 
-def test_receipts_tell_no_rule_from_beyond_the_calendar(session: Session) -> None:
+def test_receipts_tell_no_rule_from_beyond_the_calendar(db: Database) -> None:
     until = default_calendar().known_until
     for no, product, registered in (
         ("RI1", "i", date(2025, 1, 6)),  # iron ore: no validity rule in either version
         ("RC9", "c", date(until.year, 4, 1)),  # next March deadline: past the calendar
     ):
-        session.add(
+        _add(
+            db,
             WarehouseReceipt(
                 receipt_no=no,
                 product_code=product,
@@ -558,10 +571,10 @@ def test_receipts_tell_no_rule_from_beyond_the_calendar(session: Session) -> Non
                 tons=10,
                 registration_date=registered,
                 status="held",
-            )
+            ),
         )
-    session.flush()
-    result, _ = receipts.receipts_report(session, date(2025, 1, 10))
+    with db.reader() as reader:
+        result = receipts.receipts_report(reader, date(2025, 1, 10))
     assert result.calendar_until == until
     detail = result.receipts.set_index("receipt_no")
     assert detail.loc["RK1", "deadline_status"] == "ok"
@@ -587,10 +600,11 @@ def test_receipts_tell_no_rule_from_beyond_the_calendar(session: Session) -> Non
     assert "1 without a validity rule in version current" in summary
 
 
-def test_overdue_receipts_show_the_missed_deadline(session: Session) -> None:
+def test_overdue_receipts_show_the_missed_deadline(db: Database) -> None:
     # A meal receipt lodged as margin since June 2024, like RM1 (held): both got the
     # current rule's July deadline, 2024-07-30 (before the last trading day of July).
-    session.add(
+    _add(
+        db,
         WarehouseReceipt(
             receipt_no="RKM",
             product_code="m",
@@ -601,18 +615,22 @@ def test_overdue_receipts_show_the_missed_deadline(session: Session) -> None:
             tons=50,
             registration_date=date(2024, 6, 3),
             status="margin",
-        )
+        ),
     )
-    session.flush()
+    with db.reader() as reader:
+        _check_overdue(reader)
+
+
+def _check_overdue(reader: Reader) -> None:
     cal = default_calendar()
     missed = date(2024, 7, 30)
     # On the deadline itself (inclusive) nothing is overdue yet.
-    on_it, _ = receipts.receipts_report(session, missed)
+    on_it = receipts.receipts_report(reader, missed)
     row = on_it.receipts.set_index("receipt_no").loc["RKM"]
     assert (row["deadline"], row["deadline_status"], row["trading_days_left"]) == (missed, "ok", 0)
     assert bool(row["offset_eligible"])
     # The next trading day it is: the missed deadline, −1 trading day, no offset.
-    after, _ = receipts.receipts_report(session, cal.next_td(missed))
+    after = receipts.receipts_report(reader, cal.next_td(missed))
     row = after.receipts.set_index("receipt_no").loc["RKM"]
     assert (row["deadline"], row["deadline_status"], row["trading_days_left"]) == (
         missed,
@@ -622,7 +640,7 @@ def test_overdue_receipts_show_the_missed_deadline(session: Session) -> None:
     assert not bool(row["offset_eligible"])
 
     day = date(2025, 1, 10)
-    result, _ = receipts.receipts_report(session, day)
+    result = receipts.receipts_report(reader, day)
     detail = result.receipts.set_index("receipt_no")
     for no in ("RM1", "RKM"):
         assert detail.loc[no, "deadline_status"] == "overdue"
@@ -643,7 +661,7 @@ def test_overdue_receipts_show_the_missed_deadline(session: Session) -> None:
     assert (result.overdue["trading_days_left"] < 0).all()
     assert list(result.overdue["deadline"]) == sorted(result.overdue["deadline"])
     assert result.deadline_count("overdue") == 7
-    late, _ = receipts.receipts_report(session, date(2025, 3, 20), expiring_days=10)
+    late = receipts.receipts_report(reader, date(2025, 3, 20), expiring_days=10)
     assert not set(late.overdue["receipt_no"]) & set(late.expiring["receipt_no"])
     assert {"RK1", "RK2", "RC1"} <= set(late.expiring["receipt_no"])
     # Holdings: a group with an overdue receipt is overdue, with the missed deadline.
@@ -660,17 +678,21 @@ def test_overdue_receipts_show_the_missed_deadline(session: Session) -> None:
 
 
 # --------------------------------------------------------------------- 2.j / 2.k delivery
-def _match_spec_2j(session: Session) -> None:
+def _match_spec_2j(db: Database) -> None:
     for buyer, lots in (("X", 20), ("Y", 30), ("Z", 10)):
-        delivery.record_delivery_match(session, DAY, "m2409", "S1", buyer, lots)
+        delivery.record_delivery_match(db, DAY, "m2409", "S1", buyer, lots)
 
 
-def test_delivery_matches_lists_every_stored_match_newest_first(session: Session) -> None:
-    assert rq.delivery_matches(session).empty
-    _match_spec_2j(session)
+def test_delivery_matches_lists_every_stored_match_newest_first(db: Database) -> None:
+    with db.reader() as reader:
+        assert rq.delivery_matches(reader.session).empty
+    _match_spec_2j(db)
     older = date(2024, 7, 12)
-    delivery.record_delivery_match(session, older, "m2409", "S1", "X", 5)
-    frame = rq.delivery_matches(session)
+    match, changes = delivery.record_delivery_match(db, older, "m2409", "S1", "X", 5)
+    assert (match.lots, changes) == (5, Changes(positions=True, audit=True))
+    assert audit_actions(db) == ["delivery.match"] * 4  # one audit entry per match
+    with db.reader() as reader:
+        frame = rq.delivery_matches(reader.session)
     assert list(frame.columns) == list(rq.MATCH_COLUMNS)
     assert [str(frame[c].dtype) for c in ("id", "lots", "price_fen")] == ["int64"] * 3
     assert list(zip(frame["match_day"], frame["buyer_code"], frame["lots"], strict=True)) == [
@@ -682,27 +704,41 @@ def test_delivery_matches_lists_every_stored_match_newest_first(session: Session
     assert set(frame["allocation_state"]) == {"pending"}
 
 
-def test_allocate_delivery_spec_2j(session: Session) -> None:
-    _match_spec_2j(session)
-    result, changes = delivery.allocate_delivery_for_seller(session, None, "S1", "m2409")
+def test_allocate_delivery_spec_2j(db: Database) -> None:
+    _match_spec_2j(db)
+    with db.reader() as reader:  # the preview records nothing
+        preview = delivery.allocate_delivery_for_seller(reader, None, "S1", "m2409")
+        assert not preview.recorded
+        states = reader.session.scalars(select(DeliveryMatch.allocation_state)).all()
+        assert set(states) == {"pending"}
+    result, changes = delivery.record_delivery_allocation(db, None, "S1", "m2409")
     pairs = {(r.warehouse_code, r.buyer_code): r.lots for r in result.pairs.itertuples()}
     assert pairs == {("WA", "Y"): 30, ("WB", "X"): 20, ("WC", "Z"): 10}
+    assert pairs == {(r.warehouse_code, r.buyer_code): r.lots for r in preview.pairs.itertuples()}
     assert result.allocation.optimal
+    assert result.recorded
     assert result.match_day == DAY
-    assert changes.receipts
-    rows = session.scalars(select(DeliveryMatch).order_by(DeliveryMatch.buyer_code)).all()
+    assert changes == Changes(receipts=True, audit=True)
+    assert audit_actions(db)[0] == "delivery.allocate"
+    with db.reader() as reader:
+        rows = reader.session.scalars(
+            select(DeliveryMatch).order_by(DeliveryMatch.buyer_code)
+        ).all()
     assert [r.allocation_state for r in rows] == ["allocated"] * 3
     assert json.loads(rows[1].allocation or "{}") == {"WA": 30}
     assert rows[0].price_fen == 300_000
     assert rows[0].delivery_day == date(2024, 7, 17)
 
 
-def test_allocate_delivery_errors_and_ad_hoc(session: Session) -> None:
-    with pytest.raises(InputError, match="no delivery matches"):
-        delivery.allocate_delivery_for_seller(session, None, "S1", "m2409")
-    delivery.record_delivery_match(session, DAY, "m2409", "S1", "X", 25)
+def test_allocate_delivery_errors_and_ad_hoc(db: Database) -> None:
+    with db.reader() as reader, pytest.raises(InputError, match="no delivery matches"):
+        delivery.allocate_delivery_for_seller(reader, None, "S1", "m2409")
+    delivery.record_delivery_match(db, DAY, "m2409", "S1", "X", 25)
+    with db.reader() as reader, pytest.raises(InputError, match="cover 60 lots but 25"):
+        delivery.allocate_delivery_for_seller(reader, DAY, "S1", "m2409")
     with pytest.raises(InputError, match="cover 60 lots but 25"):
-        delivery.allocate_delivery_for_seller(session, DAY, "S1", "m2409")
+        delivery.record_delivery_allocation(db, DAY, "S1", "m2409")
+    assert audit_actions(db) == ["delivery.match"]  # the refused allocation: none
     adhoc = delivery.allocate_ad_hoc(
         [("W40", 40), ("W25", 25), ("W15", 15), ("W10", 10)],
         [("B30", 30), ("B25", 25), ("B20", 20), ("B15", 15)],
@@ -721,31 +757,35 @@ def test_allocate_delivery_errors_and_ad_hoc(session: Session) -> None:
     ],
 )
 def test_record_efp_fee_waivers_spec_2k(
-    session: Session, kind: delivery.EfpKind, day: date, fee: int, waived: int
+    db: Database, kind: delivery.EfpKind, day: date, fee: int, waived: int
 ) -> None:
-    result, changes = delivery.record_efp(session, day, "c2409", "P1", "P2", 100, 235_000, kind)
+    result, changes = delivery.record_efp(db, day, "c2409", "P1", "P2", 100, 235_000, kind)
     assert (result.fee_fen, result.waived_fen, result.charged_fen) == (fee, waived, fee - waived)
-    row = session.get(EfpRecord, result.id)
-    assert row is not None
-    assert (row.fee_fen, row.waived_fen) == (fee, waived)
+    with db.reader() as reader:
+        row = reader.session.get(EfpRecord, result.id)
+        assert row is not None
+        assert (row.fee_fen, row.waived_fen) == (fee, waived)
     assert changes.audit
     with pytest.raises(InputError):
-        delivery.record_efp(session, day, "c2409", "P1", "P1", 1, 1, kind)
+        delivery.record_efp(db, day, "c2409", "P1", "P1", 1, 1, kind)
+    assert audit_actions(db) == ["delivery.efp"]
 
 
-def test_allocate_delivery_refuses_receipts_past_their_deadline(session: Session) -> None:
+def test_allocate_delivery_refuses_receipts_past_their_deadline(db: Database) -> None:
     # Spec 2.i: a receipt still registered after its cancellation deadline may not be
     # delivered. Backdate one of S1's receipts to January 2023: its first deadline (before
     # the last trading day of March 2023, current rules) is long past on the match day.
-    _match_spec_2j(session)
-    receipt = session.scalars(
-        select(WarehouseReceipt)
-        .where(WarehouseReceipt.holder_code == "S1")
-        .order_by(WarehouseReceipt.receipt_no)
-    ).first()
-    assert receipt is not None
-    receipt.registration_date = date(2023, 1, 10)
-    session.flush()
+    _match_spec_2j(db)
+    with db.sessions.begin() as session:
+        receipt = session.scalars(
+            select(WarehouseReceipt)
+            .where(WarehouseReceipt.holder_code == "S1")
+            .order_by(WarehouseReceipt.receipt_no)
+        ).first()
+        assert receipt is not None
+        receipt.registration_date = date(2023, 1, 10)
     expected = rf"past their cancellation deadline.*{receipt.receipt_no}"
+    with db.reader() as reader, pytest.raises(InputError, match=expected):
+        delivery.allocate_delivery_for_seller(reader, None, "S1", "m2409")
     with pytest.raises(InputError, match=expected):
-        delivery.allocate_delivery_for_seller(session, None, "S1", "m2409")
+        delivery.record_delivery_allocation(db, None, "S1", "m2409")

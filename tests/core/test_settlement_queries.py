@@ -1,5 +1,6 @@
-"""Reads of the settlement and imports screens (``core.db.settlement_queries``) on the
-worked example 2.d database of the settlement service tests: no Qt, plain values."""
+"""Reads of the settlement and imports screens (``core.db.settlement_queries`` and the
+``core.services.settlement_history`` service over them) on the worked example 2.d
+database of the settlement service tests: no Qt, plain values."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from core.db import settlement_queries as sq
 from core.db.engine import Database, open_database
 from core.db.tables import ImportBatch
 from core.services.settlement import run_daily_settlement
+from core.services.settlement_history import settled_day, settlement_overview
 from tests.core.test_settlement_service import MEMBER, PREV, D, _build
 
 
@@ -47,10 +49,10 @@ def test_overview_before_settling_offers_the_next_priced_day(db: Database) -> No
 
 def test_overview_and_day_after_a_run(db: Database) -> None:
     run, _ = run_daily_settlement(db, D, user="tester")
-    with db.sessions() as s:
-        overview = sq.settlement_overview(s)
-        view = sq.settled_day(s, D)
-        unsettled = sq.settled_day(s, date(2024, 5, 13))
+    with db.reader() as reader:
+        overview = settlement_overview(reader)
+        view = settled_day(reader, D)
+        unsettled = settled_day(reader, date(2024, 5, 13))
     frame = overview.settled
     assert frame["trading_day"].tolist() == [D, PREV]  # newest first
     assert frame["settled_by"].tolist() == ["tester", ""]

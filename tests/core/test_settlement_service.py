@@ -641,10 +641,12 @@ def test_opening_ban_when_reserve_negative(db: Database) -> None:
 
 # --------------------------------------------------------------------- demo data
 def test_resettle_demo_small_last_day(tmp_path: Path) -> None:
-    demo = pytest.importorskip("core.demo")
+    from core.demo import DEMO_MEMBER_CODE
+    from core.services.demo import create_demo_data
+
     db = open_database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
     try:
-        summary = demo.create_demo_data(db, scale="small", clients=60, user="tester")
+        summary, _ = create_demo_data(db, scale="small", clients=60, user="tester")
         day = summary.end_day
         generated = _rows(db, day)
         run, _ = run_daily_settlement(db, day, user="tester")
@@ -668,7 +670,7 @@ def test_resettle_demo_small_last_day(tmp_path: Path) -> None:
                     select(ClientBalance).where(ClientBalance.trading_day == day)
                 ).scalars()
             )
-            r = s.get(ReserveHistory, (demo.DEMO_MEMBER_CODE, day))
+            r = s.get(ReserveHistory, (DEMO_MEMBER_CODE, day))
             assert r is not None
             assert r.margin_fen == total
         first = _rows(db, day)

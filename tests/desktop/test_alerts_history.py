@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from core.db.alert_table import AlertRow
 from core.live import Acknowledgement, Alert
-from core.live.alert_table import AlertRow
-from core.live.alerts import store_alerts
 from core.live.feed import DCE_TZ
+from core.services.alerts import acknowledge_alerts, store_alerts
 from desktop import i18n
 from desktop.alert_text import localized_alert_message, localized_alert_messages
 from desktop.context import DesktopContext
@@ -65,8 +65,8 @@ def _seed_every_kind(ctx: DesktopContext) -> None:
         )
         for i, (kind, (english, _)) in enumerate(MESSAGES.items(), start=1)
     ]
-    with ctx.db.sessions.begin() as s:
-        store_alerts(s, alerts, [Acknowledgement(1, "risk.officer", ACKED)], trading_day=DAY)
+    store_alerts(ctx.db, DAY, alerts)
+    acknowledge_alerts(ctx.db, DAY, [Acknowledgement(1, "risk.officer", ACKED)])
 
 
 def _open(ctx: DesktopContext, qtbot: Any) -> AlertsScreen:
@@ -135,8 +135,8 @@ def test_a_load_started_in_english_is_shown_in_chinese_after_a_switch(
     _seed_every_kind(ctx)
     screen = _open(ctx, qtbot)
     query = screen.build_query()  # the language is taken when the load starts
-    with ctx.db.sessions() as session:
-        result = query(session)
+    with ctx.db.reader() as reader:
+        result = query(reader)
     i18n.set_language("zh")
     screen.apply(result)
     messages = _column(screen.history.model, "message")
@@ -166,8 +166,7 @@ def _store(ctx: DesktopContext, day: date, stamps: list[datetime], first_id: int
         )
         for i, at in enumerate(stamps)
     ]
-    with ctx.db.sessions.begin() as s:
-        store_alerts(s, alerts, trading_day=day)
+    store_alerts(ctx.db, day, alerts)
 
 
 def _stored_order(ctx: DesktopContext, limit: int) -> list[tuple[date, int]]:
@@ -184,8 +183,8 @@ def _stored_order(ctx: DesktopContext, limit: int) -> list[tuple[date, int]]:
 
 
 def _loaded_order(ctx: DesktopContext) -> tuple[list[tuple[date, str]], bool]:
-    with ctx.db.sessions() as s:
-        data = load_alerts(s)
+    with ctx.db.reader() as reader:
+        data = load_alerts(reader)
     frame = data.alerts
     return list(zip(frame["trading_day"], frame["subject"], strict=True)), data.more_alerts
 

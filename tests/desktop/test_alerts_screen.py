@@ -7,7 +7,7 @@ from typing import Any
 
 from core import audit
 from core.live import Acknowledgement, Alert
-from core.live.alerts import store_alerts
+from core.services.alerts import acknowledge_alerts, store_alerts
 from desktop.context import DesktopContext
 from desktop.screens.alerts import AlertsScreen
 from tests.desktop.conftest import DAY
@@ -28,8 +28,9 @@ def _seed(ctx: DesktopContext) -> None:
         ),
         Alert(2, AT, "limit_lock", "warning", "a2501 locked at its upper limit", contract="a2501"),
     ]
+    store_alerts(ctx.db, DAY, alerts)
+    acknowledge_alerts(ctx.db, DAY, [Acknowledgement(1, "risk.officer", AT)], user="risk.officer")
     with ctx.db.sessions.begin() as s:
-        store_alerts(s, alerts, [Acknowledgement(1, "risk.officer", AT)], trading_day=DAY)
         audit.record(s, "settlement.run", {"day": "2024-09-13"}, user="zhang.san")
         audit.record(s, "preview.reduction", {"contract": "m2501"}, user="li.si")
 

@@ -18,9 +18,11 @@ from core.changes import Changes
 from core.config import AppConfig
 from core.db.engine import open_database
 from core.db.tables import AuditLog, Client, ImportBatch, Position
-from core.imports import import_file
 from core.progress import ProgressState
 from core.resources import resources_dir
+from core.services.demo import create_demo
+from core.services.imports import import_file
+from core.services.overview import is_database_empty
 from desktop import demo_action, i18n
 from desktop import main_window as main_window_module
 from desktop.bus import AppBus
@@ -119,11 +121,11 @@ def test_demo_op_fills_an_empty_database_and_names_every_stage(tmp_path: Path) -
             super().report(stage, done, total)
 
     try:
-        with db.sessions() as s:
-            assert demo_action.is_database_empty(s)
-        outcome, changes = demo_action.create_demo(db, "small", user="me", progress=Recorder())
-        with db.sessions() as s:
-            assert not demo_action.is_database_empty(s)
+        with db.reader() as reader:
+            assert is_database_empty(reader)
+        outcome, changes = create_demo(db, "small", user="me", progress=Recorder())
+        with db.reader() as reader:
+            assert not is_database_empty(reader)
     finally:
         db.engine.dispose()
     assert outcome.summary is not None

@@ -19,15 +19,15 @@ from core.changes import Changes
 from core.config import AppConfig
 from core.db.engine import open_database
 from core.db.tables import Client, Contract, ImportBatch, Member, Position, TradingCode
-from core.demo import create_demo_data
 from core.imports import KINDS, LAYOUTS, REFERENCE_KINDS
 from core.resources import resources_dir
+from core.services.delivery import DeliveryRequest, delivery_view
+from core.services.demo import create_demo_data
 from desktop.bus import AppBus
 from desktop.context import DesktopContext
 from desktop.screens.imports import ImportsScreen
 from desktop.screens.ops_imports import kind_from_name
 from desktop.screens.ops_layout_text import LAYOUT_TEXTS
-from desktop.screens.workbench_data import DeliveryRequest, load_delivery
 from desktop.settings import UiSettings
 from desktop.tasks import TaskManager
 
@@ -424,8 +424,8 @@ def test_chinese_headers_of_the_file_are_shown_as_written(
 # --------------------------------------------------------------------- delivery kinds
 def _matches(ctx: DesktopContext) -> pd.DataFrame:
     """What the Delivery screen shows: its worker-thread loader, run here directly."""
-    with ctx.db.sessions() as session:
-        data = load_delivery(session, DeliveryRequest("10000331", "c2611"))
+    with ctx.db.reader() as reader:
+        data = delivery_view(reader, DeliveryRequest("10000331", "c2611"))
     frame = data.matches.copy()
     frame["match_day"] = [pd.Timestamp(d).date().isoformat() for d in frame["match_day"]]
     frame["delivery_day"] = [pd.Timestamp(d).date().isoformat() for d in frame["delivery_day"]]

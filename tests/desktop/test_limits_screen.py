@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
 
-from core.db.engine import open_database
+from core.rules.position_limits import period_effective_from
 from core.services.limits import LimitsReport, limits_report
+from core.services.store import open_database
+from core.trading_calendar import default_calendar
 from desktop import i18n
 from desktop.screens.limits import LimitsScreen, create
 from desktop.screens.workbench_common import DANGER_ROW_BRUSH, WARN_ROW_BRUSH
-from desktop.screens.workbench_data import period_effective_from
 from tests.desktop import test_reduction_screen as shared
 from tests.desktop.test_reduction_screen import column, open_screen, raw, wait_loaded
 
@@ -31,11 +32,11 @@ def screen(demo_ctx, qtbot) -> LimitsScreen:  # type: ignore[no-untyped-def]
 
 
 def _report(demo_url: str, version: str = "seed") -> LimitsReport:
-    """The limits report the screen shows, straight from core (no audit entry)."""
+    """The limits report the screen shows, straight from core."""
     db = open_database(demo_url)
     try:
-        with db.sessions.begin() as session:
-            report, _ = limits_report(session, version=version, record_audit=False)
+        with db.reader() as reader:
+            report = limits_report(reader, version=version)
     finally:
         db.engine.dispose()
     return report
@@ -68,7 +69,7 @@ def test_rows_and_no_data_warning(screen: LimitsScreen, demo_url: str, qtmodelte
     # Worst first: the long m2703 line at 104.5 % of its limit, then a2701 at 101.2 %.
     assert column(model, "client_code")[:2] == ["10000407", "10000096"]
     assert column(model, "contract_code")[:2] == ["m2703", "a2701"]
-    assert column(model, "usage")[:2] == ["104.50%", "101.20%"]
+    assert column(model, "usage_bp")[:2] == ["104.50%", "101.20%"]
     assert column(model, "status")[:2] == ["Over limit", "Over limit"]
     assert model.flag(0) == "over"
     assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == DANGER_ROW_BRUSH
@@ -80,7 +81,7 @@ def test_rows_and_no_data_warning(screen: LimitsScreen, demo_url: str, qtmodelte
     }
     assert model.index(near[0], 0).data(Qt.ItemDataRole.BackgroundRole) == WARN_ROW_BRUSH
     for r in range(model.rowCount()):
-        usage = Fraction(str(model.raw_value(r, "usage")))
+        usage = Fraction(int(model.raw_value(r, "usage_bp")), 10_000)
         assert usage >= Fraction(8, 10)
     # Hedge lots: their own column, not counted against the limit.
     row = {k: model.raw_value(0, k) for k in ("speculative_lots", "hedge_lots", "limit_lots")}
@@ -123,7 +124,7 @@ def test_flagged_filter_and_version_switch(
         14000,
         11000,
     )
-    assert model.index(r, model.column_of("usage")).data() == "70.00%"
+    assert model.index(r, model.column_of("usage_bp")).data() == "70.00%"
     assert model.raw_value(r, "excess_lots") == 0
     assert model.index(r, 0).data(Qt.ItemDataRole.BackgroundRole) is None
     # Back to the flagged accounts.
@@ -143,10 +144,11 @@ def test_flagged_filter_and_version_switch(
 
 
 def test_effective_date_follows_r25() -> None:
-    assert period_effective_from(date(2026, 11, 20), date(2027, 1, 1), "general") is None
+    cal = default_calendar()
+    assert period_effective_from(date(2026, 11, 20), date(2027, 1, 1), "general", cal) is None
     # m2612 is in its month-before-delivery period on 2026-11-20: that period starts on
     # the 15th trading day of November and applies from the trading day before (R25).
-    effective = period_effective_from(date(2026, 11, 20), date(2026, 12, 1), "pre_delivery")
+    effective = period_effective_from(date(2026, 11, 20), date(2026, 12, 1), "pre_delivery", cal)
     assert effective is not None
     assert effective < date(2026, 11, 20)
     assert effective.month == 11

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.audit import recent
 from core.db import risk_queries as rq
 from core.db.engine import open_database
 from core.money import format_yuan
@@ -102,8 +103,23 @@ def test_export_order_list(screen: LiquidationScreen, demo_ctx, qtbot, tmp_path:
     wait_loaded(screen, demo_ctx, qtbot)
     with qtbot.waitSignal(screen.exported, timeout=10_000):
         screen.export_to(tmp_path / "orders.csv")
-    header = (tmp_path / "orders.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header == "client_code,contract_code,side_to_close,lots"
+    lines = (tmp_path / "orders.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "client_code,contract_code,side_to_close,lots"
+    with demo_ctx.db.reader() as reader:
+        (entry,) = recent(reader.session, 10, "export.liquidation_orders")
+    detail = entry.detail_data()
+    assert detail == {"kind": "liquidation_orders", "rows": len(lines) - 1, "file": "orders.csv"}
+
+
+def test_an_export_that_cannot_be_written_is_not_audited(
+    screen: LiquidationScreen, demo_ctx, qtbot, tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "orders.csv"
+    screen.export_to(target)
+    qtbot.waitUntil(lambda: "cannot write" in screen.error_banner.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: demo_ctx.tasks.is_idle, timeout=10_000)
+    with demo_ctx.db.reader() as reader:
+        assert recent(reader.session, 10, "export.liquidation_orders") == []
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -15,10 +15,11 @@ from core.changes import Changes
 from core.db.tables import ClientBalance
 from core.errors import InputError
 from core.progress import ProgressState
+from core.services.store import url_label
 from desktop import i18n
 from desktop.app import make_excepthook, parse_size, run_gui
 from desktop.context import DesktopContext
-from desktop.main_window import KEY_ROLE, MainWindow, masked_url
+from desktop.main_window import KEY_ROLE, MainWindow
 from desktop.screens.registry import GROUPS, SCREEN_KEYS, SCREENS
 from desktop.screens.table_screen import TableScreen
 from desktop.settings import UiSettings
@@ -275,18 +276,15 @@ def test_bad_size_exits_with_2(sample_db_url, qapp) -> None:
     assert parse_size("1366x768") == (1366, 768)
 
 
-def test_masked_url_hides_passwords() -> None:
-    assert "secret" not in masked_url("postgresql+psycopg://u:secret@host/db")
-    assert masked_url("sqlite:////tmp/x.sqlite") == "SQLite · /tmp/x.sqlite"
+def test_url_label_hides_passwords() -> None:
+    assert "secret" not in url_label("postgresql+psycopg://u:secret@host/db")
+    assert url_label("sqlite:////tmp/x.sqlite") == "SQLite · /tmp/x.sqlite"
 
 
 def test_demo_database_smoke(tmp_path: Path, qapp) -> None:
     """The demo generator's database opens and renders (when core.demo is available)."""
-    demo = pytest.importorskip("core.demo")
-    create = getattr(demo, "create_demo_data", None)
-    if create is None:
-        pytest.skip("core.demo has no create_demo_data yet")
-    from core.db.engine import open_database
+    from core.services.demo import create_demo_data as create
+    from core.services.store import open_database
 
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     db = open_database(url)

@@ -13,8 +13,9 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from core.audit import recent
+from core.db.alert_table import AlertRow
 from core.live import FakeClock, FeedEvent, FeedStats, LiveRiskEngine, Mailbox, PriceTick
-from core.live.alert_table import AlertRow
 from core.live.feed import DCE_TZ, Clock
 from core.live.snapshot import RiskSnapshot
 from desktop.context import DesktopContext
@@ -147,6 +148,10 @@ def test_alerts_raise_acknowledge_and_are_stored(qtbot: Any, ctx: DesktopContext
         row = s.scalars(select(AlertRow).where(AlertRow.alert_id == newest.alert_id)).one()
         assert row.acknowledged_by == "tester"
         assert s.scalar(select(AlertRow.alert_id).where(AlertRow.account == "C0004").limit(1))
+        # Through the write door: the stored alerts, then the acknowledgement by its user.
+        (ack, *_), stores = recent(s, 1, "alert.acknowledge"), recent(s, 5, "alert.store")
+        assert (ack.user, ack.detail_data()["alerts"]) == ("tester", [newest.alert_id])
+        assert stores
     screen.close()
     assert not _feed_threads()
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from core.audit import AuditEntry, recent
+from core.changes import Changes
 from core.config import AppConfig
 from core.db.engine import open_database
 from desktop import i18n
@@ -22,7 +24,7 @@ from desktop.tasks import TaskManager
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database (scale small) built once per test session."""
-    from core.demo import create_demo_data
+    from core.services.demo import create_demo_data
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     db = open_database(f"sqlite:///{path}")
@@ -100,7 +102,7 @@ def test_opens_on_the_locked_contract_with_both_sides(
     assert screen.params.tags["loss_threshold"].text() == "unverified"
     assert "unverified" in screen.banner.text()
     assert "authoritative" in screen.banner.text()
-    assert column(screen.declaring_model, "unit_pnl")[0].endswith("%")
+    assert column(screen.declaring_model, "unit_pnl_bp")[0].endswith("%")
     for model in (screen.declaring_model, screen.profitable_model, screen.steps_model):
         qtmodeltester.check(model)
 
@@ -160,6 +162,8 @@ def test_as_if_d3_for_another_contract(screen: ReductionScreen, demo_ctx, qtbot)
 
 
 def test_export_xlsx_csv_pdf(screen: ReductionScreen, qtbot, tmp_path: Path) -> None:
+    changes: list[Changes] = []
+    screen.ctx.bus.changes_applied.connect(lambda c, _initiator: changes.append(c))
     for name in ("alloc.xlsx", "alloc.csv", "alloc.pdf"):
         with qtbot.waitSignal(screen.exported, timeout=10_000):
             screen.export_to(tmp_path / name)
@@ -167,6 +171,15 @@ def test_export_xlsx_csv_pdf(screen: ReductionScreen, qtbot, tmp_path: Path) -> 
     text = (tmp_path / "alloc.csv").read_text(encoding="utf-8-sig")
     assert "client_code" in text
     assert "closed_lots" in text
+    assert "unit_pnl_pct" in text.splitlines()[0]  # basis points written as percentages
+    # Each export is audited (kind, rows, file) and announced to the audit log's screens.
+    assert changes == [Changes(audit=True)] * 3
+    entries = _audit(screen.ctx, "export.reduction")
+    assert [e.detail_data()["file"] for e in entries] == ["alloc.pdf", "alloc.csv", "alloc.xlsx"]
+    rows = len(screen.declaring_model.frame) + len(screen.profitable_model.frame)
+    assert {e.detail_data()["rows"] for e in entries} == {rows}
+    assert {e.detail_data()["kind"] for e in entries} == {"reduction"}
+    assert {e.user for e in entries} == {screen.ctx.config.user}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -180,12 +193,16 @@ def test_smoke_in_both_languages(demo_ctx, qtbot, lang: str) -> None:  # type: i
         assert "以交易所结果为准" in screen.banner.text()
 
 
-def test_each_preview_run_is_in_the_audit_log(demo_ctx: DesktopContext, qtbot) -> None:
-    from core.audit import recent
+def test_a_preview_writes_nothing(demo_ctx: DesktopContext, qtbot) -> None:
+    before = _audit(demo_ctx)
+    screen = open_screen(create, demo_ctx, qtbot)
+    data = screen._data  # it ran a preview
+    assert data is not None
+    assert data.report is not None
+    assert data.contract == "m2701"
+    assert _audit(demo_ctx) == before  # a read: no audit entry (issue #12 too)
 
-    open_screen(create, demo_ctx, qtbot)
-    with demo_ctx.db.sessions() as session:
-        entries = recent(session, limit=10, action="preview.reduction")
-    assert entries, "opening the workbench ran a preview that must be audited"
-    assert entries[0].user == demo_ctx.config.user
-    assert "m2701" in str(entries[0].detail)
+
+def _audit(ctx: DesktopContext, action: str | None = None) -> list[AuditEntry]:
+    with ctx.db.reader() as reader:
+        return recent(reader.session, limit=100, action=action)

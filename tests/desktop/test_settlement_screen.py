@@ -19,6 +19,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 from sqlalchemy import delete, func, select
 
+from core.audit import recent
 from core.config import AppConfig
 from core.db.engine import open_database
 from core.db.tables import (
@@ -29,8 +30,8 @@ from core.db.tables import (
     ReserveHistory,
     SettlementPrice,
 )
-from core.demo import create_demo_data
 from core.reports.statements import label
+from core.services.demo import create_demo_data
 from core.trading_calendar import default_calendar
 from desktop.bus import AppBus
 from desktop.context import DesktopContext
@@ -51,7 +52,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, date]
     path = tmp_path_factory.mktemp("settlement-demo") / "demo.sqlite"
     db = open_database(f"sqlite:///{path}")
     try:
-        summary = create_demo_data(db, scale="small", user="tester")
+        summary, _ = create_demo_data(db, scale="small", user="tester")
     finally:
         db.engine.dispose()
     return path, summary.end_day
@@ -346,6 +347,14 @@ def test_client_statement_and_exports(
     assert client_pdf.read_bytes().startswith(b"%PDF")
     assert str(client_pdf) in screen.banner.text()
     _wait_idle(screen, qtbot)
+    # Both exports are audited: what (whose statement, which day) and where.
+    with screen.ctx.db.reader() as reader:
+        newest = recent(reader.session, 2)
+    assert [(e.action, e.detail_data()["file"]) for e in newest] == [
+        ("export.client_statement", "client.pdf"),
+        ("export.member_statement", "member.xlsx"),
+    ]
+    assert newest[0].detail_data()["day"] == last_day.isoformat()
 
 
 def test_picking_a_settled_day_shows_its_statement(

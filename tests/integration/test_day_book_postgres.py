@@ -14,7 +14,7 @@ from core.db import columnar
 from core.db.day_book import day_book, read_day_book
 from core.db.engine import Database, open_database
 from core.db.tables import Position
-from core.imports.service import import_file
+from core.services.imports import import_file
 from tests.core.test_day_book import _book_lines, _row_lines
 from tests.core.test_services_risk import D3, DAY, _populate
 

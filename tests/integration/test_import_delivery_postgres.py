@@ -15,8 +15,9 @@ from sqlalchemy import select, update
 from core.db.delivery_tables import DeliveryMatch, EfpRecord
 from core.db.engine import Database, open_database
 from core.errors import ValidationErrors
-from core.imports import import_file, validate_file
+from core.imports import validate_file
 from core.services.delivery import record_delivery_match
+from core.services.imports import import_file
 from tests.core.test_imports import SAMPLES, add_reference_rows
 
 pytestmark = pytest.mark.xdist_group("postgres-services")
@@ -40,11 +41,11 @@ def test_computed_columns_reimport_and_stored_row_refusals(db: Database, tmp_pat
     unpriced = tmp_path / "delivery-matches.csv"
     sample = (SAMPLES / "delivery-matches.csv").read_text(encoding="utf-8")
     unpriced.write_text(sample.replace(",2200\n", ",\n").replace(",2198\n", ",\n"), "utf-8")
-    first = import_file(db, "delivery-matches", unpriced, user="tester")
+    first, _ = import_file(db, "delivery-matches", unpriced, user="tester")
     assert first.inserted == 3
-    again = import_file(db, "delivery-matches", SAMPLES / "delivery-matches.csv", user="tester")
+    again, _ = import_file(db, "delivery-matches", SAMPLES / "delivery-matches.csv", user="tester")
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
-    efp = import_file(db, "efp", SAMPLES / "efp.csv", user="tester")
+    efp, _ = import_file(db, "efp", SAMPLES / "efp.csv", user="tester")
     assert efp.inserted == 3
     with db.sessions() as session:
         stored = session.execute(
@@ -66,9 +67,9 @@ def test_computed_columns_reimport_and_stored_row_refusals(db: Database, tmp_pat
             .where(DeliveryMatch.buyer_code == "10000073")
             .values(allocation_state="allocated", allocation='{"DL01": 30}')
         )
-        record_delivery_match(
-            session, date(2026, 11, 10), "c2611", "10000331", "10000159", 5, price_fen=220_000
-        )
+    record_delivery_match(
+        db, date(2026, 11, 10), "c2611", "10000331", "10000159", 5, price_fen=220_000
+    )
     changed = tmp_path / "changed.csv"
     changed.write_text(sample.replace(",30,2198", ",31,2198"), encoding="utf-8")
     expected = [

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from core.db.engine import Database, open_database
 from core.db.tables import Client, Contract, Member, Position, TradingCode
 from core.errors import ValidationErrors
-from core.imports import KINDS, REFERENCE_KINDS, check_files, import_file
+from core.imports import KINDS, REFERENCE_KINDS, check_files
+from core.services.imports import import_file
 from tests.core.test_imports import SAMPLES
 
 pytestmark = pytest.mark.xdist_group("postgres-services")
@@ -40,9 +41,9 @@ def test_every_sample_imports_on_an_empty_database(db: Database, tmp_path: Path)
     assert _count(db, Member) == 0  # the batch check was rolled back
 
     for path, kind in files:
-        assert import_file(db, kind, path, user="tester").inserted > 0
+        assert import_file(db, kind, path, user="tester")[0].inserted > 0
     for kind in REFERENCE_KINDS:
-        again = import_file(db, kind, SAMPLES / f"{kind}.csv", user="tester")
+        again, _ = import_file(db, kind, SAMPLES / f"{kind}.csv", user="tester")
         assert (again.inserted, again.updated) == (0, 0)
     assert (_count(db, Client), _count(db, TradingCode), _count(db, Position)) == (13, 13, 6)
     with db.sessions() as session:

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from core.db.engine import Database, open_database
 from core.db.tables import ClientBalance, ImportBatch, Position, ReserveHistory
 from core.errors import ValidationErrors
-from core.imports import KINDS, import_file
+from core.imports import KINDS
+from core.services.imports import import_file
 from tests.core.test_import_reference import BAD_FILES as REFERENCE_BAD_FILES
 from tests.core.test_imports import BAD_FILES, SAMPLES
 
@@ -40,9 +41,9 @@ def test_every_import_kind_good_bad_and_again(db: Database, tmp_path: Path) -> N
     # From an empty database: the reference kinds (members, clients, contracts,
     # warehouses) come first in KINDS, so the samples alone fill it.
     for kind in KINDS:
-        first = import_file(db, kind, SAMPLES / f"{kind}.csv", user="tester")
+        first, _ = import_file(db, kind, SAMPLES / f"{kind}.csv", user="tester")
         assert first.inserted == first.rows > 0
-        again = import_file(db, kind, SAMPLES / f"{kind}.csv", user="tester")
+        again, _ = import_file(db, kind, SAMPLES / f"{kind}.csv", user="tester")
         assert (again.inserted, again.updated, again.unchanged) == (0, 0, again.rows)
     batches = _count(db, ImportBatch)
     for kind in KINDS:
@@ -57,10 +58,10 @@ def test_every_import_kind_good_bad_and_again(db: Database, tmp_path: Path) -> N
 
 
 def test_demo_data_and_settlement_run(db: Database) -> None:
-    from core.demo import create_demo_data
+    from core.services.demo import create_demo_data
     from core.services.settlement import run_daily_settlement
 
-    summary = create_demo_data(db, scale="small", clients=60)
+    summary, _ = create_demo_data(db, scale="small", clients=60)
     with db.sessions() as session:
         last = session.execute(select(func.max(ReserveHistory.trading_day))).scalar_one()
         before = session.execute(

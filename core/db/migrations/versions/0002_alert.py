@@ -1,4 +1,4 @@
-"""Table ``alert``: live alerts and their acknowledgements (core/live/alert_table.py).
+"""Table ``alert``: live alerts and their acknowledgements (core/db/alert_table.py).
 
 Revision ID: 0002
 Revises: 0001

@@ -1,7 +1,8 @@
 """Table ``alert``: live alerts and their acknowledgements (migrations 0002, 0004).
 
-Kept out of ``core/db/tables.py`` so that the live monitor owns its schema; it shares
+Kept out of ``core/db/tables.py`` as the monitor's own table; it shares
 ``Base.metadata``, so ``create_all`` and Alembic autogenerate see it once imported.
+Written and read by ``core.services.alerts`` (the live engine does no database I/O).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base
-from core.live.alerts import Acknowledgement, Alert
 
 
 class AlertRow(Base):
@@ -34,25 +34,3 @@ class AlertRow(Base):
     message: Mapped[str] = mapped_column(String(300))
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    @classmethod
-    def from_alert(cls, day: date, a: Alert, ack: Acknowledgement | None) -> AlertRow:
-        return cls(**cls.values_of(day, a, ack))
-
-    @staticmethod
-    def values_of(day: date, a: Alert, ack: Acknowledgement | None) -> dict[str, object]:
-        """Column values of one alert (for bulk inserts and updates)."""
-        return {
-            "trading_day": day,
-            "alert_id": a.alert_id,
-            "raised_at": a.at,
-            "kind": a.kind,
-            "severity": a.severity,
-            "account": a.account,
-            "contract": a.contract,
-            "receipt": a.receipt,
-            "threshold_ppm": a.threshold_ppm,
-            "message": a.message[:300],
-            "acknowledged_by": ack.user if ack else None,
-            "acknowledged_at": ack.at if ack else None,
-        }
