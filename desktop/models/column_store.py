@@ -64,7 +64,7 @@ class MaskedColumn:
     def equals(self, value: Any) -> npt.NDArray[np.bool_]:
         if value is None:
             return self.mask.copy()
-        return ~self.mask & (self.values == value)
+        return np.asarray(~self.mask & (self.values == value), dtype=np.bool_)
 
 
 Stored = npt.NDArray[Any] | CodedColumn | MaskedColumn
@@ -81,8 +81,9 @@ def store(series: pd.Series) -> Stored:
     ):
         array = series.array
         if isinstance(array, pd.arrays.IntegerArray | pd.arrays.BooleanArray):
-            values, mask = array._data, array._mask
-            return MaskedColumn(values, mask)
+            # pandas' masked arrays: values and mask without a per-row conversion
+            values = np.asarray(array.to_numpy(dtype=series.dtype.type, na_value=0))
+            return MaskedColumn(values, np.asarray(array.isna(), dtype=np.bool_))
         values = np.array(series.astype(object).to_numpy(), dtype=object)
         missing = pd.isna(values)
         if missing.any():

@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
 
 from core.money import format_yuan, parse_yuan
-from core.rules.forced_liquidation import LiquidationParams, LotsMethod, Requirement
+from core.rules.forced_liquidation import LiquidationParams
+from core.rules.liquidation_methods import LotsMethod, Requirement
 from core.services.liquidation import LiquidationRequest, LiquidationView, liquidation_view
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate

@@ -448,4 +448,4 @@ def current_key(view: SnapshotTableView) -> Hashable | None:
     index: QModelIndex = view.currentIndex()
     if not index.isValid():
         return None
-    return view.snapshot_model().data(index, Qt.ItemDataRole.UserRole + 2)  # type: ignore[no-any-return]
+    return view.snapshot_model().data(index, Qt.ItemDataRole.UserRole + 2)

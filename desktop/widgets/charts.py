@@ -141,7 +141,7 @@ def number_text(value: float, places: int = 0) -> str:
     return ("−" + text) if value < 0 and float(text.replace(",", "")) != 0 else text
 
 
-class NumberAxis(pg.AxisItem):  # type: ignore[misc]
+class NumberAxis(pg.AxisItem):
     """Value axis with thousands separators and no SI-prefix rescaling."""
 
     def __init__(self, orientation: str, **kw: Any) -> None:
@@ -155,7 +155,7 @@ class NumberAxis(pg.AxisItem):  # type: ignore[misc]
         return [number_text(v * scale, places) for v in values]
 
 
-class ClockAxis(pg.AxisItem):  # type: ignore[misc]
+class ClockAxis(pg.AxisItem):
     """Time axis over epoch seconds: HH:MM:SS in the exchange's time zone (DCE, UTC+8).
 
     Ticks fall on whole seconds, minutes or hours, as many as fit without overlap.
