@@ -37,7 +37,7 @@ def make_book(seed: int = 20240902) -> MarginBook:
         contracts=contracts,
         client=client,
         contract=rng.integers(0, len(contracts), LINES, dtype=np.int64),
-        is_long=rng.random(LINES) < 0.5,
+        side=(rng.random(LINES) < 0.5).astype(np.int64),
         lots=rng.integers(1, 500, LINES, dtype=np.int64),
         margin_per_lot_fen=rng.integers(100_000, 1_500_000, LINES, dtype=np.int64),
     )

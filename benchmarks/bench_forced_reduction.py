@@ -29,14 +29,14 @@ def make_book(seed: int = 20240901) -> tuple[PositionBook, np.ndarray, np.ndarra
     rng = np.random.default_rng(seed)
     client = rng.integers(0, CLIENTS, LINES, dtype=np.int64)
     client[:CLIENTS] = np.arange(CLIENTS)  # every client holds at least one line
-    is_long = rng.random(LINES) < 0.5
+    side = (rng.random(LINES) < 0.5).astype(np.int64)  # side codes: 0 long, 1 short
     lots = rng.integers(1, 200, LINES, dtype=np.int64)
     price = rng.integers(2_800, 3_400, LINES, dtype=np.int64) * 100  # fen
     hedge = rng.random(LINES) < 0.05
     book = PositionBook(
         clients=tuple(f"C{i:06d}" for i in range(CLIENTS)),
         client=client,
-        is_long=is_long,
+        side=side,
         lots=lots,
         open_price_fen=price,
         hedge=hedge,

@@ -20,8 +20,8 @@ from core.rules.forced_liquidation import (
 )
 from core.rules.forced_reduction import (
     D0Valuation,
+    OpenPosition,
     PnlMethod,
-    PositionLine,
     ReductionParams,
     Rounding,
     book_from_lines,
@@ -104,7 +104,7 @@ def run_forced_reduction(inp: CaseReader, params: CaseReader, explain: Explain) 
     lines = []
     for node in inp.items("positions"):
         lines.append(
-            PositionLine(
+            OpenPosition(
                 client=node.str("client"),
                 side=cast(Side, node.choice("side", _SIDES)),
                 lots=node.lots("lots"),

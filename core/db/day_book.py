@@ -55,7 +55,8 @@ class DayBook:
     contracts: tuple[str, ...]
     client: Ints
     contract: Ints
-    is_long: Bools
+    side: Ints
+    """``core.rules.sides`` codes: 0 long, 1 short."""
     hedge: Bools
     lots: Ints
     today_lots: Ints
@@ -83,7 +84,7 @@ class DayBook:
 _LINE_FIELDS = (
     "client",
     "contract",
-    "is_long",
+    "side",
     "hedge",
     "lots",
     "today_lots",
@@ -103,7 +104,7 @@ def read_day_book(session: Session, day: date) -> DayBook:
     stmt = select(
         Position.client_code,
         Position.contract_code,
-        (Position.side == "long"),
+        (Position.side == "short"),
         Position.hedge,
         Position.lots,
         Position.today_lots,
@@ -117,14 +118,14 @@ def read_day_book(session: Session, day: date) -> DayBook:
     columns = fetch_fast(session, stmt, kinds)
     client, clients = codes_of(columns[0])
     contract, contracts = codes_of(columns[1])
-    is_long = np.asarray(columns[2], dtype=np.bool_)
+    side = np.asarray(columns[2], dtype=np.int64)  # short = 1 (core.rules.sides)
     hedge = np.asarray(columns[3], dtype=np.bool_)
     lots, today, open_price, margin = (np.asarray(c, dtype=np.int64) for c in columns[4:])
     del columns
-    order = sort_order(client, contract, ~is_long, hedge)
+    order = sort_order(client, contract, side, hedge)
     if not bool(np.all(order == np.arange(len(order)))):
         client, contract = client[order], contract[order]
-        is_long, hedge = is_long[order], hedge[order]
+        side, hedge = side[order], hedge[order]
         lots, today, open_price, margin = (a[order] for a in (lots, today, open_price, margin))
     return DayBook(
         day=day,
@@ -133,7 +134,7 @@ def read_day_book(session: Session, day: date) -> DayBook:
         contracts=tuple(str(c) for c in contracts),
         client=_frozen(client.astype(np.int64, copy=False)),
         contract=_frozen(contract.astype(np.int64, copy=False)),
-        is_long=_frozen(is_long),
+        side=_frozen(side),
         hedge=_frozen(hedge),
         lots=_frozen(lots),
         today_lots=_frozen(today),

@@ -45,7 +45,7 @@ from core.rules.day_inputs import (
     PriorReserve,
     RateAdjustment,
 )
-from core.rules.sides import SHORT, side_codes
+from core.rules.sides import side_codes
 from core.trading_calendar import TradingCalendar, default_calendar
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -241,7 +241,7 @@ def read_day_inputs(
         contract_map = _codes_to_index(list(book.contracts), k_index)
         inputs.pos_client = client_map[book.client]
         inputs.pos_contract = contract_map[book.contract]
-        inputs.pos_side = np.where(book.is_long, 0, SHORT).astype(np.int64)
+        inputs.pos_side = np.asarray(book.side, dtype=np.int64)
         inputs.pos_hedge = np.asarray(book.hedge, dtype=np.bool_)
         inputs.pos_lots = np.asarray(book.lots, dtype=np.int64)
         inputs.pos_open_price_fen = np.asarray(book.open_price_fen, dtype=np.int64)

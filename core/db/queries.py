@@ -40,6 +40,7 @@ from core.db.tables import (
     Warehouse,
     WarehouseReceipt,
 )
+from core.rules.sides import SIDE_NAMES
 
 DayKind = Literal["balances", "positions", "prices"]
 
@@ -375,7 +376,7 @@ def positions_frame(session: Session, day: date | None) -> pd.DataFrame:
             coded(client, name_of),
             coded(contract, book.contracts),
             coded(contract, [f[0] for f in fact]),
-            coded(book.is_long[keep].astype(np.int64), ("short", "long")),
+            coded(book.side[keep], SIDE_NAMES),
             book.hedge[keep],
             book.lots[keep],
             book.today_lots[keep],

@@ -40,6 +40,7 @@ from core.db.tables import (
     SettlementPrice,
     WarehouseReceipt,
 )
+from core.rules.sides import SIDE_NAMES
 
 
 # --------------------------------------------------------------------- days and prices
@@ -321,7 +322,7 @@ def member_position_lines(session: Session, member: str, day: date) -> pd.DataFr
             coded(client, book.clients),
             coded(contract, book.contracts),
             coded(contract, [str(f[0]) for f in fact]),
-            coded(lines.is_long[keep].astype(np.int64), ("short", "long")),
+            coded(lines.side[keep], SIDE_NAMES),
             lines.hedge[keep],
             lines.lots[keep],
             lines.margin_fen[keep],
@@ -350,15 +351,16 @@ class SideLots:
     """Lots per (client, contract, side) on one day as numpy columns (``side_lots``).
 
     ``clients`` and ``contracts`` are sorted code lists; ``client`` and ``contract``
-    index into them. ``is_long`` is the side. ``is_individual`` and ``member_code`` are
-    per entry of ``clients``. Rows are ordered by contract, side (long first), client.
+    index into them. ``side`` is the ``core.rules.sides`` code. ``is_individual`` and
+    ``member_code`` are per entry of ``clients``. Rows are ordered by contract, side
+    (long first), client.
     """
 
     clients: tuple[str, ...]
     contracts: tuple[str, ...]
     client: npt.NDArray[np.int64]
     contract: npt.NDArray[np.int64]
-    is_long: npt.NDArray[np.bool_]
+    side: npt.NDArray[np.int64]
     speculative_lots: npt.NDArray[np.int64]
     hedge_lots: npt.NDArray[np.int64]
     is_individual: npt.NDArray[np.bool_]
@@ -378,7 +380,7 @@ def side_lots(session: Session, day: date) -> SideLots:
     facts = select(Client.code, Client.is_individual, Client.member_code)
     codes, individual, members = fetch_fast(session, facts, ("str", "int", "str"))
     clients, contracts = book.clients, book.contracts
-    client, contract, is_long = book.client, book.contract, book.is_long
+    client, contract, side = book.client, book.contract, book.side
     hedge, lots = book.hedge, book.lots
     # Client facts per entry of ``clients``; lines of clients not on file are dropped
     # (the inner join of the SQL form).
@@ -386,7 +388,7 @@ def side_lots(session: Session, day: date) -> SideLots:
     known = where >= 0
     if not known.all():
         keep = known[client]
-        client, contract, is_long = client[keep], contract[keep], is_long[keep]
+        client, contract, side = client[keep], contract[keep], side[keep]
         hedge, lots = hedge[keep], lots[keep]
     is_individual = np.zeros(len(clients), dtype=np.bool_)
     member_code = np.full(len(clients), None, dtype=object)
@@ -395,8 +397,8 @@ def side_lots(session: Session, day: date) -> SideLots:
         member_code[known] = np.asarray(members, dtype=object)[where[known]]
     # Order by contract, side ("long" < "short"), client; sum the (at most two) lines
     # of a side: speculative and hedge.
-    order = sort_order(contract, ~is_long, client)
-    client, contract, is_long = client[order], contract[order], is_long[order]
+    order = sort_order(contract, side, client)
+    client, contract, side = client[order], contract[order], side[order]
     hedge, lots = hedge[order], lots[order]
     n = len(order)
     starts = np.flatnonzero(
@@ -405,7 +407,7 @@ def side_lots(session: Session, day: date) -> SideLots:
                 np.ones(min(n, 1), dtype=np.bool_),
                 (client[1:] != client[:-1])
                 | (contract[1:] != contract[:-1])
-                | (is_long[1:] != is_long[:-1]),
+                | (side[1:] != side[:-1]),
             ]
         )
     )
@@ -416,7 +418,7 @@ def side_lots(session: Session, day: date) -> SideLots:
         contracts=tuple(contracts),
         client=client[starts],
         contract=contract[starts],
-        is_long=is_long[starts],
+        side=side[starts],
         speculative_lots=spec.astype(np.int64),
         hedge_lots=hedged.astype(np.int64),
         is_individual=is_individual,
@@ -439,7 +441,7 @@ def side_lots_frame(session: Session, day: date) -> pd.DataFrame:
         s.is_individual[s.client],
         s.member_code[s.client],
         contracts[s.contract] if len(contracts) else (),
-        np.where(s.is_long, "long", "short").astype(object),
+        np.asarray(SIDE_NAMES, dtype=object)[s.side],
         s.speculative_lots,
         s.hedge_lots,
     )

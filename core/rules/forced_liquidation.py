@@ -33,6 +33,7 @@ from core.money import fen_to_str, parse_yuan
 from core.rules.forced_reduction import pct_to_decimal
 from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS, LotsMethod, Requirement
 from core.rules.params import load_param_section
+from core.rules.sides import SIDE_NAMES, side_codes
 
 Int64Array = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -96,15 +97,15 @@ class MarginBook:
     contracts: tuple[str, ...]
     client: Int64Array
     contract: Int64Array
-    is_long: BoolArray
+    side: Int64Array
+    """``core.rules.sides`` codes: 0 long, 1 short."""
     lots: Int64Array
     margin_per_lot_fen: Int64Array
 
     def __post_init__(self) -> None:
         n = self.client.shape[0]
         if any(
-            a.shape != (n,)
-            for a in (self.contract, self.is_long, self.lots, self.margin_per_lot_fen)
+            a.shape != (n,) for a in (self.contract, self.side, self.lots, self.margin_per_lot_fen)
         ):
             raise ValueError("line arrays must all have the same length")
         if n and (int(self.client.min()) < 0 or int(self.client.max()) >= len(self.clients)):
@@ -132,7 +133,7 @@ def margin_book_from_lines(lines: Sequence[MarginLine]) -> MarginBook:
         contracts=tuple(contracts),
         client=np.array([clients[ln.client] for ln in lines], dtype=np.int64),
         contract=np.array([contracts[ln.contract] for ln in lines], dtype=np.int64),
-        is_long=np.array([ln.side == "long" for ln in lines], dtype=np.bool_),
+        side=side_codes([ln.side for ln in lines]),
         lots=np.array([ln.lots for ln in lines], dtype=np.int64),
         margin_per_lot_fen=np.array([ln.margin_per_lot_fen for ln in lines], dtype=np.int64),
     )
@@ -209,7 +210,7 @@ class LiquidationPreview:
                 by_client.setdefault(int(b.client[i]), []).append(
                     {
                         "contract": b.contracts[int(b.contract[i])],
-                        "side": "long" if b.is_long[i] else "short",
+                        "side": SIDE_NAMES[int(b.side[i])],
                         "lots": lots,
                         "released_fen": int(self.line_released[i]),
                     }
@@ -357,7 +358,7 @@ def _largest_remainder_lots(book: MarginBook, required: int, total: int) -> Int6
     candidates = np.flatnonzero(has_margin & (remainder > 0))
     client_rank = _code_rank(book.clients)[book.client[candidates]]
     contract_rank = _code_rank(book.contracts)[book.contract[candidates]]
-    short = ~book.is_long[candidates]  # "long" sorts before "short"
+    short = book.side[candidates]  # "long" (0) sorts before "short" (1)
     if remainder.dtype == object:  # shares beyond int64: sort by exact Python integers
         keyed = sorted(
             range(candidates.size),

@@ -32,6 +32,7 @@ import numpy.typing as npt
 from core.errors import ConfigError
 from core.rules.allocation import ProRataShares, half_up_shares, largest_remainder
 from core.rules.params import load_param_section
+from core.rules.sides import LONG, side_codes, sign_of
 
 Int64Array = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -227,7 +228,7 @@ def triggered_first(contracts: Sequence[LockedContract]) -> list[LockedContract]
 
 
 @dataclass(frozen=True)
-class PositionLine:
+class OpenPosition:
     """One open position line of a client in the contract (record form of the input)."""
 
     client: str
@@ -249,7 +250,8 @@ class PositionBook:
 
     clients: tuple[str, ...]
     client: Int64Array
-    is_long: BoolArray
+    side: Int64Array
+    """``core.rules.sides`` codes: 0 long, 1 short."""
     lots: Int64Array
     open_price_fen: Int64Array
     hedge: BoolArray
@@ -257,13 +259,15 @@ class PositionBook:
 
     def __post_init__(self) -> None:
         n = self.client.shape[0]
-        arrays = (self.is_long, self.lots, self.open_price_fen, self.hedge)
+        arrays = (self.side, self.lots, self.open_price_fen, self.hedge)
         if any(a.shape != (n,) for a in arrays) or (
             self.open_day is not None and self.open_day.shape != (n,)
         ):
             raise ValueError("position arrays must all have the same length")
         if n and (int(self.client.min()) < 0 or int(self.client.max()) >= len(self.clients)):
             raise ValueError("client index out of range")
+        if not np.isin(self.side, (0, 1)).all():
+            raise ValueError("side must be 0 (long) or 1 (short)")
         if n and int(self.lots.min()) < 0:
             raise ValueError(f"line {int(np.argmin(self.lots))}: lots must not be negative")
         if n and int(self.open_price_fen.min()) <= 0:
@@ -282,7 +286,7 @@ def price_to_fen(price: Decimal) -> int:
 
 
 def book_from_lines(
-    lines: Sequence[PositionLine], extra_clients: Sequence[str] = ()
+    lines: Sequence[OpenPosition], extra_clients: Sequence[str] = ()
 ) -> PositionBook:
     """Build a ``PositionBook`` from records; clients are numbered in first-seen order
     (lines first, then ``extra_clients``, e.g. clients that only have orders)."""
@@ -300,7 +304,7 @@ def book_from_lines(
     return PositionBook(
         clients=tuple(index),
         client=np.array([index[ln.client] for ln in lines], dtype=np.int64),
-        is_long=np.array([ln.side == "long" for ln in lines], dtype=np.bool_),
+        side=side_codes([ln.side for ln in lines]),
         lots=np.array([ln.lots for ln in lines], dtype=np.int64),
         open_price_fen=np.array([price_to_fen(ln.open_price) for ln in lines], dtype=np.int64),
         hedge=np.array([ln.hedge for ln in lines], dtype=np.bool_),
@@ -641,12 +645,12 @@ def preview_forced_reduction(
     max_line = int(np.abs(diff).max(initial=0)) * multiplier * int(book.lots.max(initial=0))
     if max_line * max(1, book.lots.size) >= _SAFE:
         raise OverflowError("position P&L exceeds the exact int64 range")
-    sign = np.where(book.is_long, np.int64(1), np.int64(-1))
+    sign = sign_of(book.side)
     line_pnl = diff * np.int64(multiplier) * book.lots * sign
     nkeys = 2 * nclients
     key = 2 * book.client + book.hedge.astype(np.int64)
-    long_lots = _group_sum(key, np.where(book.is_long, book.lots, 0), nkeys)
-    short_lots = _group_sum(key, np.where(book.is_long, 0, book.lots), nkeys)
+    long_lots = _group_sum(key, np.where(book.side == LONG, book.lots, 0), nkeys)
+    short_lots = _group_sum(key, np.where(book.side == LONG, 0, book.lots), nkeys)
     pnl = _group_sum(key, line_pnl, nkeys)
     net_signed = long_lots - short_lots
     net = np.abs(net_signed)

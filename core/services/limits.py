@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +38,7 @@ from core.rules.position_limits import (
     period_effective_from,
     position_limit,
 )
+from core.rules.sides import SIDE_NAMES
 from core.services._common import report, resolve_price_day
 from core.trading_calendar import TradingCalendar, default_calendar
 
@@ -258,24 +259,24 @@ def _rows_frame(
     excess (descending), contract, client, side."""
     keep = np.flatnonzero(checked[group])
     client, contract = lots.client[keep], lots.contract[keep]
-    is_long, g = lots.is_long[keep], group[keep]
+    side, g = lots.side[keep], group[keep]
     spec = lots.speculative_lots[keep]
     limit = limit_of[g]
     try:
         figures = excess_arrays(spec, limit, warn_level=warn_level)
     except ValueError:
-        figures = _excess_by_row(lots.clients, client, is_long, spec, limit, warn_level)
+        figures = _excess_by_row(lots.clients, client, side, spec, limit, warn_level)
     status = np.where(
         limit < 0,
         3,
         np.where(figures.is_over_limit, 0, np.where(figures.is_near_limit, 1, 2)),
     )
-    order = np.lexsort((~is_long, client, contract, -figures.excess, status))
-    keep, client, contract, is_long, g = (
+    order = np.lexsort((side, client, contract, -figures.excess, status))
+    keep, client, contract, side, g = (
         keep[order],
         client[order],
         contract[order],
-        is_long[order],
+        side[order],
         g[order],
     )
     spec, limit, status = spec[order], limit[order], status[order]
@@ -300,7 +301,7 @@ def _rows_frame(
         "client_code": coded(client, names),
         "contract_code": coded(contract, codes),
         "product_code": coded(contract, products),
-        "side": coded(is_long.astype(np.int64), ("short", "long")),
+        "side": coded(side, SIDE_NAMES),
         "period": coded(g, period_of),
         "party": coded(g % 2, parties),
         "open_interest": interest[contract],
@@ -317,7 +318,7 @@ def _rows_frame(
 def _excess_by_row(
     clients: tuple[str, ...],
     client: npt.NDArray[np.int64],
-    is_long: npt.NDArray[np.bool_],
+    side: npt.NDArray[np.int64],
     spec: npt.NDArray[np.int64],
     limit: npt.NDArray[np.int64],
     warn_level: Fraction,
@@ -325,12 +326,11 @@ def _excess_by_row(
     """``excess_arrays`` row by row with Python integers (huge values; ValueError for
     negative lots as ``excess_report``)."""
     excess, usage, near, over = [], [], [], []
-    for c, lg, s, lim in zip(
-        client.tolist(), is_long.tolist(), spec.tolist(), limit.tolist(), strict=True
+    for c, code, s, lim in zip(
+        client.tolist(), side.tolist(), spec.tolist(), limit.tolist(), strict=True
     ):
-        side: Literal["long", "short"] = "long" if lg else "short"
         (r,) = excess_report(
-            [AccountPosition(clients[c], side, s)],
+            [AccountPosition(clients[c], SIDE_NAMES[code], s)],
             None if lim < 0 else lim,
             warn_level=warn_level,
         )

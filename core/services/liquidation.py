@@ -34,6 +34,7 @@ from core.rules.forced_liquidation import (
 from core.rules.funds import line_margin
 from core.rules.liquidation_methods import LOTS_METHODS, LotsMethod, Requirement
 from core.rules.margin_schedule import day_margin_rates
+from core.rules.sides import side_codes
 from core.services._common import report, resolve_price_day
 
 MarginSource = Literal["stored", "recomputed"]
@@ -240,7 +241,7 @@ def preview_liquidation(
         contracts=tuple(str(c) for c in contracts),
         client=client_idx.astype(np.int64),
         contract=contract_idx.astype(np.int64),
-        is_long=(frame["side"] == "long").to_numpy(dtype=np.bool_),
+        side=side_codes(frame["side"].to_numpy(dtype=object)),
         lots=lots,
         margin_per_lot_fen=per_lot.astype(np.int64),
     )

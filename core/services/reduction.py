@@ -39,6 +39,7 @@ from core.rules.forced_reduction import (
     preview_forced_reduction,
     triggered_first,
 )
+from core.rules.sides import side_codes
 from core.services._common import report, resolve_price_day
 from core.trading_calendar import default_calendar
 
@@ -323,7 +324,7 @@ def preview_reduction(
         book = PositionBook(
             clients=tuple(str(c) for c in uniques),
             client=codes[:n],
-            is_long=(pos["side"] == "long").to_numpy(dtype=np.bool_),
+            side=side_codes(pos["side"].to_numpy(dtype=object)),
             lots=pos["lots"].to_numpy(dtype=np.int64),
             open_price_fen=pos["open_price_fen"].to_numpy(dtype=np.int64),
             hedge=pos["hedge"].to_numpy(dtype=np.bool_),

@@ -73,7 +73,7 @@ def _book_lines(book: DayBook) -> list[tuple[object, ...]]:
         (
             book.clients[book.client[i]],
             book.contracts[book.contract[i]],
-            "long" if book.is_long[i] else "short",
+            "long" if book.side[i] == 0 else "short",
             bool(book.hedge[i]),
             int(book.lots[i]),
             int(book.today_lots[i]),

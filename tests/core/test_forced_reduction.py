@@ -15,8 +15,8 @@ from core.rules.allocation import half_up_shares, largest_remainder
 from core.rules.forced_reduction import (
     D0Valuation,
     LockDirection,
+    OpenPosition,
     PositionBook,
-    PositionLine,
     ReductionParams,
     book_from_lines,
     default_reduction_params,
@@ -45,7 +45,7 @@ ORDERS = [("A", 7), ("B", 5), ("C", 3), ("E", 5), ("F", 8)]
 
 
 def _example(rounding: str = "largest_remainder"):  # type: ignore[no-untyped-def]
-    lines = [PositionLine(c, s, n, Decimal(p), h) for c, s, n, p, h in EXAMPLE]  # type: ignore[arg-type]
+    lines = [OpenPosition(c, s, n, Decimal(p), h) for c, s, n, p, h in EXAMPLE]  # type: ignore[arg-type]
     book = book_from_lines(lines)
     idx = {c: i for i, c in enumerate(book.clients)}
     return preview_forced_reduction(
@@ -129,8 +129,8 @@ def test_limit_up_mirrors_limit_down() -> None:
     # shorts lose at limit-up; a long opened low is the counterparty
     book = book_from_lines(
         [
-            PositionLine("S1", "short", 10, Decimal("3000")),
-            PositionLine("L1", "long", 4, Decimal("2700")),
+            OpenPosition("S1", "short", 10, Decimal("3000")),
+            OpenPosition("L1", "long", 4, Decimal("2700")),
         ]
     )
     res = preview_forced_reduction(
@@ -144,9 +144,9 @@ def test_limit_up_mirrors_limit_down() -> None:
 def test_orders_go_to_hedge_position_when_speculative_is_not_losing() -> None:
     book = book_from_lines(
         [
-            PositionLine("A", "short", 2, Decimal("3000")),
-            PositionLine("A", "long", 5, Decimal("3300"), hedge=True),
-            PositionLine("X", "short", 5, Decimal("3300")),
+            OpenPosition("A", "short", 2, Decimal("3000")),
+            OpenPosition("A", "long", 5, Decimal("3300"), hedge=True),
+            OpenPosition("X", "short", 5, Decimal("3300")),
         ]
     )
     res = preview_forced_reduction(
@@ -159,8 +159,8 @@ def test_orders_go_to_hedge_position_when_speculative_is_not_losing() -> None:
 def test_hedges_not_last_join_the_tiers() -> None:
     book = book_from_lines(
         [
-            PositionLine("A", "long", 10, Decimal("3300")),
-            PositionLine("H", "short", 10, Decimal("3400"), hedge=True),
+            OpenPosition("A", "long", 10, Decimal("3300")),
+            OpenPosition("H", "short", 10, Decimal("3400"), hedge=True),
         ]
     )
     last = preview_forced_reduction(
@@ -181,8 +181,8 @@ def test_hedges_not_last_join_the_tiers() -> None:
 
 def test_d0_method_values_old_lots_from_s_d0() -> None:
     lines = [
-        PositionLine("A", "long", 10, Decimal("3300"), open_day=date(2024, 8, 1)),
-        PositionLine("X", "short", 10, Decimal("3300"), open_day=date(2024, 8, 1)),
+        OpenPosition("A", "long", 10, Decimal("3300"), open_day=date(2024, 8, 1)),
+        OpenPosition("X", "short", 10, Decimal("3300"), open_day=date(2024, 8, 1)),
     ]
     book = book_from_lines(lines)
     kwargs = {"settlement_fen": 300_000, "multiplier": 10, "locked": "limit_down"}
@@ -210,8 +210,8 @@ def test_threshold_is_inclusive() -> None:
     # loss exactly 6 % of S qualifies; tier bound exactly 6 % is tier 1
     book = book_from_lines(
         [
-            PositionLine("A", "long", 1, Decimal("3180")),
-            PositionLine("X", "short", 1, Decimal("3180")),
+            OpenPosition("A", "long", 1, Decimal("3180")),
+            OpenPosition("X", "short", 1, Decimal("3180")),
         ]
     )
     res = preview_forced_reduction(
@@ -233,7 +233,7 @@ def test_bad_book(bad: dict[str, np.ndarray], message: str) -> None:
     fields = {
         "clients": ("A",),
         "client": np.array([0]),
-        "is_long": np.array([True]),
+        "side": np.array([0]),
         "lots": np.array([1]),
         "open_price_fen": np.array([100]),
         "hedge": np.array([False]),
@@ -246,7 +246,7 @@ def test_bad_book(bad: dict[str, np.ndarray], message: str) -> None:
 def test_bad_params_and_orders() -> None:
     with pytest.raises(ValueError, match="descending"):
         ReductionParams(tier_bounds=(Fraction(1, 100), Fraction(2, 100)))
-    book = book_from_lines([PositionLine("A", "long", 1, Decimal("1"))])
+    book = book_from_lines([OpenPosition("A", "long", 1, Decimal("1"))])
     with pytest.raises(ValueError, match="lots must not be negative"):
         preview_forced_reduction(
             book, [0], [-1], settlement_fen=100, multiplier=1, locked="limit_down"
@@ -316,7 +316,7 @@ def books(draw: st.DrawFn, distinct: bool = False) -> tuple[PositionBook, list[i
         side = draw(st.sampled_from(["long", "short"]))
         price = draw(st.integers(2_500, 3_500))
         hedge = False if distinct else draw(st.booleans())
-        lines.append(PositionLine(client, side, lots[i], Decimal(price), hedge))  # type: ignore[arg-type]
+        lines.append(OpenPosition(client, side, lots[i], Decimal(price), hedge))  # type: ignore[arg-type]
     book = book_from_lines(lines)
     k = len(book.clients)
     oc = draw(st.lists(st.integers(0, k - 1), max_size=k, unique=distinct))
@@ -352,7 +352,7 @@ def test_result_independent_of_input_order(data, seed) -> None:  # type: ignore[
     shuffled = PositionBook(
         clients=book.clients,
         client=book.client[perm],
-        is_long=book.is_long[perm],
+        side=book.side[perm],
         lots=book.lots[perm],
         open_price_fen=book.open_price_fen[perm],
         hedge=book.hedge[perm],
