@@ -42,7 +42,12 @@ from core.rules.funds import (
 from core.rules.margin_schedule import PPM, day_margin_rates
 from core.rules.receipt_expiry import Receipt as ExpiryReceipt
 from core.rules.receipt_expiry import is_offset_eligible
-from core.rules.settlement import MemberSettlement, member_settlement, settle_book
+from core.rules.settlement import (
+    ConversionResult,
+    MemberSettlement,
+    member_settlement,
+    settle_book,
+)
 from core.rules.sides import SIDE_NAMES, sign_of
 from core.trading_calendar import TradingCalendar
 
@@ -105,21 +110,6 @@ def problem(day: date, message: str, about: str = "") -> InputError:
     return InputError(message, source=f"settlement of {day.isoformat()}", field=about)
 
 
-@dataclass(frozen=True)
-class ConversionDone:
-    """A hedge quota starting on D (spec 2.h): lots converted and quota left."""
-
-    client_code: str
-    contract_code: str
-    side: str
-    quota: int
-    converted: int
-
-    @property
-    def quota_remaining(self) -> int:
-        return self.quota - self.converted
-
-
 @dataclass
 class DaySettlement:
     """One day's settlement as arrays, ready to write (line order: sorted line keys)."""
@@ -136,7 +126,7 @@ class DaySettlement:
     settled_clients: I64
     client: dict[str, I64]
     members: list[MemberSettlement]
-    conversions: list[ConversionDone]
+    conversions: list[ConversionResult]
     warnings: list[str] = field(default_factory=list)
 
 
@@ -493,12 +483,12 @@ def settle_day(
     converted = np.zeros(inputs.hq_client.size, np.int64)
     converted[hq_idx] = st.converted_lots
     conversions = [
-        ConversionDone(
-            inputs.clients[int(inputs.hq_client[q])],
-            inputs.contracts[int(inputs.hq_contract[q])].code,
-            SIDE_NAMES[int(inputs.hq_side[q])],
-            int(inputs.hq_lots[q]),
-            int(converted[q]),
+        ConversionResult(
+            contract=inputs.contracts[int(inputs.hq_contract[q])].code,
+            side=SIDE_NAMES[int(inputs.hq_side[q])],
+            quota=int(inputs.hq_lots[q]),
+            converted=int(converted[q]),
+            client=inputs.clients[int(inputs.hq_client[q])],
         )
         for q in range(inputs.hq_client.size)
     ]

@@ -120,12 +120,14 @@ class SettledLine:
 
 @dataclass(frozen=True)
 class ConversionResult:
-    """What a hedge conversion did: lots converted and the quota still available."""
+    """What a hedge conversion did: lots converted and the quota still available
+    (``client``: whose quota, in a whole book's settlement)."""
 
     contract: str
     side: str
     quota: int
     converted: int
+    client: str = ""
 
     @property
     def quota_remaining(self) -> int:

@@ -31,7 +31,6 @@ from core.errors import CalendarHorizonError
 from core.money import format_yuan
 from core.progress import ProgressState
 from core.rules.daily_settlement import (
-    ConversionDone,
     DaySettlement,
     DaySettlementParams,
     SettlementRefusedError,
@@ -39,13 +38,12 @@ from core.rules.daily_settlement import (
     settle_day,
 )
 from core.rules.day_inputs import DayInputs
-from core.rules.settlement import MemberSettlement
+from core.rules.settlement import ConversionResult, MemberSettlement
 from core.rules.sides import SIDE_NAMES
 from core.services.store import Written, write
 from core.trading_calendar import TradingCalendar, default_calendar
 
 __all__ = [
-    "ConversionDone",
     "DaySettlementParams",
     "SettlementRefusedError",
     "SettlementRun",
@@ -69,7 +67,7 @@ class SettlementRun:
     client_margin_calls: int
     """Clients whose available funds are negative (追加保证金 > 0)."""
     members: tuple[MemberSettlement, ...]
-    conversions: tuple[ConversionDone, ...]
+    conversions: tuple[ConversionResult, ...]
     warnings: tuple[str, ...] = ()
     stage_seconds: tuple[tuple[str, float], ...] = ()
 
