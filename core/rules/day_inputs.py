@@ -20,6 +20,8 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from core.money import group_sum
+
 I64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
@@ -178,28 +180,16 @@ class DayInputs:
 
     def client_deposits(self) -> tuple[I64, I64]:
         """Deposits and withdrawals of D per client (fen)."""
-        n = len(self.clients)
-        dep = np.zeros(n, np.int64)
-        wd = np.zeros(n, np.int64)
-        cl = self.fm_client >= 0
-        np.add.at(
-            dep, self.fm_client[cl & self.fm_deposit], self.fm_amount_fen[cl & self.fm_deposit]
-        )
-        np.add.at(
-            wd, self.fm_client[cl & ~self.fm_deposit], self.fm_amount_fen[cl & ~self.fm_deposit]
-        )
-        return dep, wd
+        return self._transfers(self.fm_client, self.fm_client >= 0, len(self.clients))
 
     def member_deposits(self) -> tuple[I64, I64]:
         """The members' own reserve deposits and withdrawals of D (fen per member)."""
-        n = len(self.members)
-        dep = np.zeros(n, np.int64)
-        wd = np.zeros(n, np.int64)
-        own = self.fm_client < 0
-        np.add.at(
-            dep, self.fm_member[own & self.fm_deposit], self.fm_amount_fen[own & self.fm_deposit]
+        return self._transfers(self.fm_member, self.fm_client < 0, len(self.members))
+
+    def _transfers(self, who: I64, rows: Bools, n: int) -> tuple[I64, I64]:
+        """Σ deposits and Σ withdrawals of the ``rows`` movements per ``who`` (exact)."""
+        deposit, withdrawal = rows & self.fm_deposit, rows & ~self.fm_deposit
+        return (
+            group_sum(who[deposit], self.fm_amount_fen[deposit], n, "deposits"),
+            group_sum(who[withdrawal], self.fm_amount_fen[withdrawal], n, "withdrawals"),
         )
-        np.add.at(
-            wd, self.fm_member[own & ~self.fm_deposit], self.fm_amount_fen[own & ~self.fm_deposit]
-        )
-        return dep, wd
