@@ -73,7 +73,7 @@ def make_batch(book: LineBook, rng: np.random.Generator, n_trades: int) -> Trade
     n = book.account.size
     lines = rng.integers(0, n, n_trades)
     action = np.where(rng.random(n_trades) < 0.5, ACTION_OPEN, ACTION_CLOSE).astype(np.int8)
-    rows = book.row_of[lines]
+    rows = lines  # row i of the book is line i
     # closes take at most what the line held before the batch, split over its closes
     held = book.hist_lots[rows] + book.today_lots[rows]
     closes_per_line = np.bincount(lines[action == ACTION_CLOSE], minlength=n)[lines]

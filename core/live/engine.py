@@ -277,10 +277,14 @@ class LiveRiskEngine:
         order = np.argsort(con, kind="stable")
         acct, con, side, hedge = acct[order], con[order], side[order], hedge[order]
         lots, today, open_px = lots[order], today[order], open_px[order]
+        # Lines are found by key: a sorted key array for the opening book (no Python
+        # object per line), a dict for the few lines opened during the day.
         keys = self._line_key(acct, con, side, hedge)
-        if n and np.unique(keys).size != n:
+        key_order = np.argsort(keys, kind="stable")
+        self._key_sorted, self._key_order = keys[key_order], key_order
+        if n and (np.diff(self._key_sorted) == 0).any():
             raise InputError("duplicate position line", source="live state")
-        self._line_of: dict[int, int] = dict(zip(keys.tolist(), range(n), strict=True))
+        self._new_line_of: dict[int, int] = {}
         addon = self.settings.firm_margin_addon_ppm
         exch = self._c_rate[con, hedge.astype(np.int64)] if n else np.zeros(0, np.int64)
         self._book = LineBook.from_arrays(
@@ -784,6 +788,12 @@ class LiveRiskEngine:
             np.asarray(hedge, np.int64)
         )
 
+    def _find_line(self, key: int) -> int | None:
+        i = int(np.searchsorted(self._key_sorted, key))
+        if i < self._key_sorted.size and int(self._key_sorted[i]) == key:
+            return int(self._key_order[i])
+        return self._new_line_of.get(key)
+
     @staticmethod
     def _add_to(matrix: I64, accounts: I64, products: I64, values: I64) -> None:
         n_p = matrix.shape[1]
@@ -816,13 +826,13 @@ class LiveRiskEngine:
             return None
         side = side_code(t.side)
         key = int(self._line_key(a, c, side, int(t.hedge)))
-        line = self._line_of.get(key)
+        line = self._find_line(key)
         if line is None:
             if t.action == "close":
                 self._reject(t, "close without a position")
                 return None
             line = self._book.n + len(new_lines)
-            self._line_of[key] = line
+            self._new_line_of[key] = line
             new_lines.append((a, c, side, t.hedge))
         lots_now = held.get(line)
         if lots_now is None:

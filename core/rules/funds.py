@@ -421,6 +421,8 @@ def mark_to_market(
     today_cost: npt.ArrayLike,
     multiplier: npt.ArrayLike,
     sign: npt.ArrayLike,
+    *,
+    bounds: tuple[int, int, int, int, int] | None = None,
 ) -> I64:
     """P&L of the lots still open, marked to ``price_fen`` (spec 2.d position P&L).
 
@@ -428,6 +430,8 @@ def mark_to_market(
     (``today_cost`` = Σ open price × lots left): sign × mult × ((price − prior) × hist +
     price × today − today_cost). Intraday with the last price it is the floating P&L;
     at S(D) it is the settlement's position P&L (the same fen, by construction). Exact.
+    ``bounds`` (max |prior|, hist, today, cost, multiplier), when the caller keeps them,
+    saves the scans that prove the int64 fast path safe.
     """
     price = np.asarray(price_fen, dtype=np.int64)
     prior = np.asarray(prior_fen, dtype=np.int64)
@@ -435,10 +439,15 @@ def mark_to_market(
     today = np.asarray(today_lots, dtype=np.int64)
     cost = np.asarray(today_cost, dtype=np.int64)
     mult = np.asarray(multiplier, dtype=np.int64)
-    p = max_abs(price)
-    bound = ((p + max_abs(prior)) * max_abs(hist) + p * max_abs(today) + max_abs(cost)) * max_abs(
-        mult
+    b_prior, b_hist, b_today, b_cost, b_mult = bounds or (
+        max_abs(prior),
+        max_abs(hist),
+        max_abs(today),
+        max_abs(cost),
+        max_abs(mult),
     )
+    p = max_abs(price)
+    bound = ((p + b_prior) * b_hist + p * b_today + b_cost) * b_mult
     if bound < INT64_SAFE:  # one int64 pass (the common case: prices × lots × mult ≪ 2^62)
         inner = (price - prior) * hist + price * today - cost
         return np.asarray(inner * mult * np.asarray(sign, dtype=np.int64), dtype=np.int64)
@@ -596,6 +605,7 @@ class LineBook:
     next_seq: int = 0
     _buffers: dict[str, npt.NDArray[Any]] = field(default_factory=dict, repr=False)
     _by_account: tuple[I64, I64] | None = field(default=None, repr=False)
+    _bounds: tuple[int, int, int, int, int] | None = field(default=None, repr=False)
 
     @classmethod
     def from_arrays(
@@ -735,6 +745,7 @@ class LineBook:
             buf[old:new_n] = values.get(name, 0)
             setattr(self, name, buf[:new_n])
         self._by_account = None
+        self.raise_bounds(slice(old, new_n))
         return np.arange(old, new_n, dtype=np.int64)
 
     def rows_of_accounts(self, accounts: npt.ArrayLike) -> I64:
@@ -775,6 +786,39 @@ class LineBook:
             self.today_cost[sl],
             self.multiplier[sl],
             self.sign[sl],
+            bounds=self.bounds(),
+        )
+
+    def bounds(self) -> tuple[int, int, int, int, int]:
+        """Upper bounds of |prior|, hist lots, today's lots, today's cost, multiplier over
+        every line (kept as lines change; only ever raised, so always safe)."""
+        if self._bounds is None:
+            self._bounds = self._scan_bounds(slice(None))
+        return self._bounds
+
+    def raise_bounds(self, rows: npt.ArrayLike | slice) -> None:
+        """Take the values of ``rows`` into the bounds (after they changed)."""
+        if self._bounds is not None:
+            old, new = self._bounds, self._scan_bounds(rows)
+            self._bounds = (
+                max(old[0], new[0]),
+                max(old[1], new[1]),
+                max(old[2], new[2]),
+                max(old[3], new[3]),
+                max(old[4], new[4]),
+            )
+
+    def forget_bounds(self) -> None:
+        """Drop the bounds after a wholesale change (the next use rescans)."""
+        self._bounds = None
+
+    def _scan_bounds(self, rows: Any) -> tuple[int, int, int, int, int]:
+        return (
+            max_abs(self.prior_fen[rows]),
+            max_abs(self.hist_lots[rows]),
+            max_abs(self.today_lots[rows]),
+            max_abs(self.today_cost[rows]),
+            max_abs(self.multiplier[rows]),
         )
 
     def compact_open_queue(self) -> None:
@@ -1011,6 +1055,7 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
     np.add.at(t_cost, lt, left[today_el] * q_basis[today_el])
     book.today_lots[touched] = t_left
     book.today_cost[touched] = t_cost
+    book.raise_bounds(touched)
 
     pnl_sorted = np.zeros(n_tr, dtype=np.int64)
     pnl_sorted[np.flatnonzero(is_close)] = c_pnl

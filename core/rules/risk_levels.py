@@ -77,8 +77,12 @@ def risk_ratio_ppm(
         raise ValueError(f"unknown risk ratio definition {definition!r}")
     pos = equity > 0
     safe = np.where(pos, equity, 1)
-    q, r = np.divmod(num, safe)
-    ratio = q * PPM + (r * PPM) // safe
+    top = max(int(num.max(initial=0)), -int(num.min(initial=0)))
+    if top < 2**63 // PPM:  # num × 10^6 fits int64: one exact floor division
+        ratio = (num * PPM) // safe
+    else:
+        q, r = np.divmod(num, safe)
+        ratio = q * PPM + (r * PPM) // safe
     return np.where(pos, ratio, np.where(num > 0, RISK_RATIO_UNBOUNDED_PPM, 0)).astype(np.int64)
 
 

@@ -645,6 +645,7 @@ def roll_to_next_day(
     book.hist_lots += book.today_lots
     book.today_lots[:] = 0
     book.today_cost[:] = 0
+    book.forget_bounds()  # prices and lots moved wholesale: rescan when next needed
     book.ol_line = book.ol_line[:0]
     book.ol_lots, book.ol_price, book.ol_seq = (
         book.ol_lots[:0],
