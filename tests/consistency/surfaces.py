@@ -25,13 +25,17 @@ values of the settlement of prev_td(L).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import json
+import tempfile
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -39,6 +43,7 @@ import numpy.typing as npt
 from sqlalchemy import select
 
 from core.calc import run_case
+from core.cli import main as cli_main
 from core.db import queries
 from core.db import settlement_io as sio
 from core.db.day_book import day_book
@@ -945,8 +950,24 @@ def _rate(ppm: int) -> str:
 
 
 def _run_json(case: dict[str, Any]) -> dict[str, Any]:
-    """Through JSON text, as ``riskdesk calc CASE.json`` reads it."""
+    """Through JSON text, as ``riskdesk calc CASE.json`` reads it (``run_case`` is what
+    the command runs; one case per client through the command itself would only add
+    argument parsing)."""
     return run_case(json.loads(json.dumps(case)))
+
+
+def _run_cli(case: dict[str, Any]) -> dict[str, Any]:
+    """``riskdesk calc CASE.json`` itself: the case written to a file, the command's
+    JSON output read back; AssertionError if it does not exit 0."""
+    with tempfile.TemporaryDirectory(prefix="riskdesk-calc-") as folder:
+        path = Path(folder) / "case.json"
+        path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_main(["calc", str(path)])
+    assert code == 0, f"riskdesk calc exited {code}: {err.getvalue()}"
+    result: dict[str, Any] = json.loads(out.getvalue())
+    return result
 
 
 def _day_lines(
@@ -1134,9 +1155,10 @@ def member_settlement_case(db: Database, day: date, member: str) -> dict[str, An
 
 @read_once
 def calc_member_settlement(db: Database, day: date, member: str) -> SettlementMember:
-    """``riskdesk calc`` kind ``member-settlement`` on ``member_settlement_case``."""
+    """``riskdesk calc CASE.json`` (kind ``member-settlement``) on
+    ``member_settlement_case``."""
     case = member_settlement_case(db, day, member)
-    r = _run_json(case)
+    r = _run_cli(case)
     money = {k: parse_yuan(v) for k, v in r.items() if isinstance(v, str)}
     return SettlementMember(
         margin_fen=money["margin"],
