@@ -27,8 +27,7 @@ from core.db.reference_load import load_reference_data
 from core.db.tables import Client, Contract, Member, Position, Product
 from core.errors import ConfigError
 from core.reference.products import default_products
-
-from .conftest import PgServer
+from tests.conftest import PgServer
 
 ORM_TABLES = set(migrate.orm_metadata().tables)
 HEAD = migrate.head_revision()

@@ -1,4 +1,5 @@
-"""A real, throwaway PostgreSQL server on loopback for the ``postgres`` tests.
+"""Shared fixtures: a real, throwaway PostgreSQL server on loopback for the ``postgres``
+tests (tests/integration and tests/consistency use it).
 
 ``pg_url`` (session scope) runs initdb into a temporary folder and starts the server on
 127.0.0.1 with a free port; it is stopped and deleted at the end of the session. Under
