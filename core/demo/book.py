@@ -742,7 +742,7 @@ def reserve_columns(
     fees = np.rint(margin * rng.uniform(2e-5, 4e-5, n_days)).astype(np.int64)
     close[-2:] = balances.close_pnl
     pos[-2:] = balances.position_pnl
-    fees[-1] = balances.fees[1]
+    fees[-2:] = balances.fees  # the last two days are the client book's: P has no trades
     flow = close + pos + funds.member_dep - funds.member_wd - fees
     cum = np.cumsum(flow)
     base_reserve = cum - margin + offset

@@ -4,28 +4,20 @@ figure that differs (an empty list is a pass).
 A check takes a ``Case`` (a built database, its member, the last settled day D and the
 live day L = next_td(D)) and returns ``Mismatches``. The tests of the small demo and of
 the hypothesis-built databases run the same checks on SQLite and PostgreSQL.
-
-Some checks take ``known_defects="exclude"``: they leave out the lines and clients that
-a known issue #10 defect touches (the population is named in each docstring) and check
-everything else, so the surface stays guarded while the strict-xfail twin (which checks
-everything) waits for the fix.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
 from core.db.engine import Database
 from core.rules.funds import line_margin_fen
 from core.trading_calendar import default_calendar
 from tests.consistency import surfaces as sf
-
-KnownDefects = Literal["include", "exclude"]
 
 
 @dataclass(frozen=True)
@@ -83,71 +75,34 @@ def _fen_line(price_fen: int, multiplier: int, lots: int, rate_ppm: int) -> int:
     )
 
 
-def rate_affected(case: Case, day: date, rates_seen: Mapping[sf.RateKey, int]) -> set[sf.RateKey]:
-    """(contract, hedge) pairs whose rate in ``rates_seen`` differs from the settlement's
-    rate_settle(day): the population of the issue #10 defect "the live loader reads only
-    margin_adjustment rows (no 2.b period steps, no flag-driven lock steps, no contract
-    minimum, latest adjustment instead of the highest)"."""
-    truth = sf.settlement_rates(case.db, day)
-    return {k for k, v in rates_seen.items() if k in truth and truth[k] != v}
-
-
-def per_open_rounding_affected(iv: sf.IntradayView) -> set[sf.LineKey]:
-    """Lines holding today's opens whose one-lot margin S(D−1) × mult × rate is not a
-    whole number of fen: the population of the defect found by this suite, "the live
-    engine rounds each of today's opens as its own margin item" (``core/live/engine.py``
-    ``_apply_trade``), where ``intraday_funds``, ``calc`` and the settlement round once
-    per position line (spec 2.0, 2.a)."""
-    return {
-        key
-        for key, i in iv.lines.items()
-        if i.today_lots and (i.prior_settlement_fen * i.multiplier * i.rate_ppm) % sf.PPM
-    }
-
-
 # =============================================================================
 # Start of the live day (no trade, no tick): monitor = prior settlement's stored rows
 # =============================================================================
 
 
-def start_of_day_lines(case: Case, known_defects: KnownDefects = "include") -> Mismatches:
+def start_of_day_lines(case: Case) -> Mismatches:
     """Monitor at the start of L vs the settlement's stored lines of D: same lines, all
-    lots historic, margin equal to the fen. ``exclude`` leaves out the margins of lines
-    in ``rate_affected`` pairs."""
+    lots historic, margin equal to the fen."""
     out = Mismatches("live monitor at the start of the day vs stored line margins")
     mon = sf.monitor(case.db, case.live_day, case.member)
     stored = sf.stored_lines(case.db, case.settled_day, case.member)
-    skip = rate_affected(case, case.settled_day, mon.rates) if known_defects == "exclude" else set()
     out.same_keys("the monitor", mon.lines, stored)
     for key in sorted(set(mon.lines) & set(stored)):
         m, s = mon.lines[key], stored[key]
         out.expect(key, "lots", (m.lots, m.historic_lots, m.today_lots), (s.lots, s.lots, 0))
-        if (key[1], key[3]) not in skip:
-            out.expect(key, "margin", m.margin_fen, s.margin_fen)
+        out.expect(key, "margin", m.margin_fen, s.margin_fen)
     return out
 
 
-def _affected_clients(
-    case: Case, mon: sf.MonitorView, day: date, lines: Iterable[sf.LineKey]
-) -> set[str]:
-    pairs = rate_affected(case, day, mon.rates)
-    return {k[0] for k in lines if (k[1], k[3]) in pairs}
-
-
-def start_of_day_accounts(case: Case, known_defects: KnownDefects = "include") -> Mismatches:
+def start_of_day_accounts(case: Case) -> Mismatches:
     """Monitor accounts at the start of L vs the Accounts screen (stored client balance
     of D): equity = dynamic equity = balance, no floating P&L, margin, receipt offset
-    used, available funds and risk level (80 % / 100 %). ``exclude`` leaves out the
-    clients with a line in a ``rate_affected`` pair or a stored offset (issue #10: no
-    receipt offset in the live start-up data)."""
+    used (the pledge quota of D's settlement holds through L, spec 2.c), available funds
+    and risk level."""
     out = Mismatches("live monitor accounts at the start of the day vs the Accounts screen")
     mon = sf.monitor(case.db, case.live_day, case.member)
     screen = sf.accounts_screen(case.db, case.settled_day)
     stored = sf.stored_balances(case.db, case.settled_day, case.member)
-    skip: set[str] = set()
-    if known_defects == "exclude":
-        skip = _affected_clients(case, mon, case.settled_day, mon.lines)
-        skip |= {c for c, b in stored.items() if b.offset_fen}
     out.same_keys("the monitor", mon.accounts, stored)
     for code in sorted(set(mon.accounts) & set(stored)):
         a, r, b = mon.accounts[code], screen[code], stored[code]
@@ -157,8 +112,6 @@ def start_of_day_accounts(case: Case, known_defects: KnownDefects = "include") -
             (a.equity_cash_fen, a.dynamic_equity_fen, a.floating_pnl_fen),
             (r.balance_fen, r.balance_fen, 0),
         )
-        if code in skip:
-            continue
         out.expect(code, "margin", a.margin_fen, r.margin_fen)
         out.expect(code, "offset used", a.offset_used_fen, b.offset_fen)
         out.expect(code, "available", a.available_fen, r.available_fen)
@@ -166,11 +119,9 @@ def start_of_day_accounts(case: Case, known_defects: KnownDefects = "include") -
     return out
 
 
-def start_of_day_member(case: Case, known_defects: KnownDefects = "include") -> Mismatches:
+def start_of_day_member(case: Case) -> Mismatches:
     """The monitor's intraday reserve at the start of L vs the stored reserve R(D) (and
-    its margin and offset). ``exclude`` checks instead that the monitor starts from the
-    stored row and that its margin and reserve differ from M(D) = Σ stored line margins
-    and R(D) by exactly the margin of the ``rate_affected`` lines (monitor − stored)."""
+    its margin and offset): it starts from the stored row, with no flow yet."""
     out = Mismatches("live monitor's intraday reserve at the start of the day vs stored reserve")
     mon = sf.monitor(case.db, case.live_day, case.member)
     row = sf.stored_reserve(case.db, case.member, case.settled_day)
@@ -187,27 +138,9 @@ def start_of_day_member(case: Case, known_defects: KnownDefects = "include") -> 
         (m.deposits_fen, m.withdrawals_fen, m.close_pnl_fen, m.fees_fen),
         (0, 0, 0, 0),
     )
-    if known_defects == "include":
-        out.expect(case.member, "reserve", m.reserve_intraday_fen, row.reserve_fen)
-        out.expect(case.member, "margin", m.margin_intraday_fen, row.margin_fen)
-        out.expect(case.member, "offset", m.offset_intraday_fen, row.offset_fen)
-        return out
-    pairs = rate_affected(case, case.settled_day, mon.rates)
-    stored = sf.stored_lines(case.db, case.settled_day, case.member)
-    extra = sum(
-        mon.lines[k].margin_fen - s.margin_fen
-        for k, s in stored.items()
-        if (k[1], k[3]) in pairs and k in mon.lines
-    )
-    out.expect(
-        case.member,
-        "margin − affected lines = Σ stored line margins = M(D)",
-        (m.margin_intraday_fen - extra, sum(s.margin_fen for s in stored.values())),
-        (row.margin_fen, row.margin_fen),
-    )
-    out.expect(
-        case.member, "reserve + affected lines", m.reserve_intraday_fen + extra, row.reserve_fen
-    )
+    out.expect(case.member, "reserve", m.reserve_intraday_fen, row.reserve_fen)
+    out.expect(case.member, "margin", m.margin_intraday_fen, row.margin_fen)
+    out.expect(case.member, "offset", m.offset_intraday_fen, row.offset_fen)
     return out
 
 
@@ -376,21 +309,15 @@ def replay_margins(case: Case) -> Mismatches:
     return out
 
 
-def replay_monitor_margins(case: Case, known_defects: KnownDefects = "include") -> Mismatches:
+def replay_monitor_margins(case: Case) -> Mismatches:
     """The monitor's margins after the replay vs ``intraday_funds`` on the same state
-    (line: S(D−1) × mult × lots × rate_open(D), one line item; client totals).
-    ``exclude`` leaves out lines (and their clients) of ``rate_affected`` pairs (rates
-    of D−1) and of ``per_open_rounding_affected``."""
+    (line: S(D−1) × mult × lots × rate_open(D), one line item, its historic and new
+    lots rounded together; client totals)."""
     out = Mismatches("replayed day: monitor margins vs intraday_funds")
     mon = sf.monitor(case.db, case.settled_day, case.member, mark_to_settlement=True)
     iv = sf.intraday(case.db, case.settled_day, case.member)
-    skip: set[sf.LineKey] = set()
-    if known_defects == "exclude":
-        pairs = rate_affected(case, case.prev_day, mon.rates)
-        skip = {k for k in mon.lines if (k[1], k[3]) in pairs} | per_open_rounding_affected(iv)
-    skip_clients = {k[0] for k in skip}
     out.same_keys("the monitor", mon.lines, iv.lines)
-    for key in sorted(set(mon.lines) & set(iv.lines) - skip):
+    for key in sorted(set(mon.lines) & set(iv.lines)):
         i = iv.lines[key]
         out.expect(
             key,
@@ -398,27 +325,9 @@ def replay_monitor_margins(case: Case, known_defects: KnownDefects = "include") 
             mon.lines[key].margin_fen,
             _fen_line(i.prior_settlement_fen, i.multiplier, i.lots, i.rate_ppm),
         )
-    for code in sorted(set(mon.accounts) & set(iv.accounts) - skip_clients):
+    for code in sorted(set(mon.accounts) & set(iv.accounts)):
         out.expect(
             code, "client margin", mon.accounts[code].margin_fen, iv.accounts[code].margin_fen
-        )
-    return out
-
-
-def replay_monitor_line_rounding(case: Case) -> Mismatches:
-    """The monitor's line margins after the replay vs ``intraday_funds`` on the lines of
-    ``per_open_rounding_affected`` whose rates the live loader has right (so that only
-    the rounding is compared)."""
-    out = Mismatches("replayed day: monitor margins of lines with today's opens (rounding)")
-    mon = sf.monitor(case.db, case.settled_day, case.member, mark_to_settlement=True)
-    iv = sf.intraday(case.db, case.settled_day, case.member)
-    pairs = rate_affected(case, case.prev_day, mon.rates)
-    lines = sorted(k for k in per_open_rounding_affected(iv) if (k[1], k[3]) not in pairs)
-    for key in lines:
-        i = iv.lines[key]
-        want = _fen_line(i.prior_settlement_fen, i.multiplier, i.lots, i.rate_ppm)
-        out.expect(
-            key, "line margin", mon.lines[key].margin_fen if key in mon.lines else None, want
         )
     return out
 
@@ -428,22 +337,17 @@ def replay_monitor_line_rounding(case: Case) -> Mismatches:
 # =============================================================================
 
 
-def liquidation_margins(case: Case, known_defects: KnownDefects = "include") -> Mismatches:
+def liquidation_margins(case: Case) -> Mismatches:
     """Forced-liquidation preview of D with stored vs recomputed margins, line by line
-    (lots, margin per lot, line margin), and its lines = the stored lines. ``exclude``
-    leaves out contracts limit-locked on D or with a margin_adjustment in force (issue
-    #10: the recomputed rate ignores limit-lock steps and adjustments)."""
+    (lots, margin per lot, line margin), and its lines = the stored lines."""
     out = Mismatches("liquidation preview: stored vs recomputed margins")
     stored = sf.liquidation_lines(case.db, case.member, case.settled_day, "stored")
     again = sf.liquidation_lines(case.db, case.member, case.settled_day, "recomputed")
     lines = sf.stored_lines(case.db, case.settled_day, case.member)
-    skip = sf.rate_exceptions(case.db, case.settled_day) if known_defects == "exclude" else set()
     out.same_keys("the stored preview", stored, lines)
     out.same_keys("the recomputed preview", again, stored)
     for key in sorted(set(stored) & set(again)):
         out.expect(key, "lots", stored[key].lots, lines[key].lots if key in lines else None)
-        if key[1] in skip:
-            continue
         out.expect(
             key, "margin per lot", again[key].margin_per_lot_fen, stored[key].margin_per_lot_fen
         )
@@ -529,21 +433,12 @@ def calc_client_funds_vs_intraday(case: Case) -> Mismatches:
     return out
 
 
-def calc_client_funds_vs_monitor(case: Case, known_defects: KnownDefects = "include") -> Mismatches:
+def calc_client_funds_vs_monitor(case: Case) -> Mismatches:
     """``calc`` kind client-funds vs the live monitor after replaying D at S(D): equity,
-    margin, offset used, available funds, Σ floating losses. ``exclude`` leaves out
-    clients with a line in a ``rate_affected`` pair (rates of D−1), an offset used in
-    calc (issue #10: no receipt offset in the live start-up data) or a line of
-    ``per_open_rounding_affected``."""
+    margin, offset used, available funds, Σ floating losses."""
     out = Mismatches("calc client-funds vs the live monitor")
     calc = sf.calc_client_funds(case.db, case.settled_day, case.member)
     mon = sf.monitor(case.db, case.settled_day, case.member, mark_to_settlement=True)
-    skip: set[str] = set()
-    if known_defects == "exclude":
-        skip = _affected_clients(case, mon, case.prev_day, mon.lines)
-        skip |= {c for c, f in calc.items() if f.offset_used_fen}
-        iv = sf.intraday(case.db, case.settled_day, case.member)
-        skip |= {k[0] for k in per_open_rounding_affected(iv)}
     losses: dict[str, int] = defaultdict(int)
     for key, m in mon.lines.items():
         losses[key[0]] += min(m.floating_pnl_fen, 0)
@@ -552,8 +447,6 @@ def calc_client_funds_vs_monitor(case: Case, known_defects: KnownDefects = "incl
         c, a = calc[code], mon.accounts[code]
         out.expect(code, "equity", a.equity_cash_fen, c.equity_cash_fen)
         out.expect(code, "floating loss", -losses[code], c.floating_loss_fen)
-        if code in skip:
-            continue
         out.expect(
             code,
             "margin, offset used",

@@ -11,16 +11,16 @@ this package compare those dictionaries and never touch a product API themselves
 when another engineer moves an API (issue #10: one ``DayInputs``, one rate function in
 ``core/rules/``), only this file changes.
 
-Every function here only reads: previews run with ``record_audit=False`` and the
-settlement with ``dry_run=True``, so one built database can serve many checks.
+Every function here only reads: previews run through a read-only ``Reader`` (they
+write nothing) and the settlement with ``dry_run=True``, so one built database can serve
+many checks.
 
-Two inputs are taken from the settlement service's own helpers on purpose (they are the
-single source of truth today and the place the issue #10 fix will move to
-``core/rules/``): ``settlement_rates`` (``rate_settle`` of a day, spec 2.b, exactly as
-the settlement applies it) and ``pledge_quota_values`` (the receipt offset values fixed
-at a settlement, spec 2.c). Reading of spec 2.c agreed with the lead: the pledge quota
-fixed at a settlement holds until the next one, so intraday figures of day L use the
-values of the settlement of prev_td(L).
+Two inputs are taken from the rules the settlement itself calls: ``settlement_rates``
+(``day_margin_rates`` of a day, spec 2.b) and ``pledge_quota_values`` (the receipt
+offset values fixed at a settlement, spec 2.c: ``eligible_receipts`` and
+``base_prices`` of ``core.rules.daily_settlement``). Reading of spec 2.c agreed with the
+lead: the pledge quota fixed at a settlement holds until the next one, so intraday
+figures of day L use the values of the settlement of prev_td(L).
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ from sqlalchemy import select
 from core.calc import run_case
 from core.cli import main as cli_main
 from core.db import queries
-from core.db import settlement_io as sio
 from core.db.day_book import day_book
+from core.db.day_inputs import read_day_inputs, read_live_day
 from core.db.engine import Database
 from core.db.tables import (
     Client,
@@ -59,11 +59,14 @@ from core.db.tables import (
     SettlementPrice,
 )
 from core.errors import InputError
-from core.live import LiveRiskEngine, LiveSettings, load_day_inputs
-from core.live.alerts import AlertSettings
+from core.live import LiveRiskEngine, LiveSettings
 from core.live.feed import FakeClock, PriceTick
 from core.money import fen_to_str, parse_yuan
 from core.rules import funds
+from core.rules.daily_settlement import DaySettlementParams, base_prices, eligible_receipts
+from core.rules.day_inputs import ACTION_NAMES, DayInputs
+from core.rules.margin_schedule import day_margin_rates
+from core.rules.risk_levels import default_risk_levels
 from core.services import settlement as settlement_service
 from core.services.limits import limits_report
 from core.services.liquidation import MarginSource, preview_liquidation
@@ -81,11 +84,11 @@ SideKey = tuple[str, str, str]
 
 SIDES = ("long", "short")
 PPM = 1_000_000
-HAIRCUT_PPM = settlement_service.SettlementServiceParams().haircut_ppm
-CASH_CAP_PPM = settlement_service.SettlementServiceParams().cash_cap_ppm
-WATCH_PPM, CALL_PPM = AlertSettings().risk_ratio_levels_ppm
-"""The monitor's alert levels (80 % watch, 100 % margin call): the risk levels every
-surface should share."""
+HAIRCUT_PPM = DaySettlementParams().haircut_ppm
+CASH_CAP_PPM = DaySettlementParams().cash_cap_ppm
+WATCH_PPM, CALL_PPM = default_risk_levels().warning_ppm, default_risk_levels().forced_close_ppm
+"""The firm's risk-ratio thresholds (``core.rules.risk_levels``): 80 % warning, 100 %
+forced close; the levels every surface shares."""
 
 _CLOCK_START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
 
@@ -141,9 +144,10 @@ def _cal() -> TradingCalendar:
 
 
 def _side(value: object) -> str:
+    """A side word from a word or a ``core.rules.sides`` code (0 long, 1 short)."""
     if isinstance(value, str):
         return value
-    return "long" if int(value) > 0 else "short"  # type: ignore[call-overload]
+    return SIDES[int(value)]  # type: ignore[call-overload]
 
 
 def as_dict(figures: object) -> dict[str, Any]:
@@ -321,13 +325,13 @@ def day_book_lines(db: Database, day: date) -> dict[LineKey, StoredLine]:
         (
             book.clients[int(c)],
             book.contracts[int(k)],
-            "long" if bool(lg) else "short",
+            SIDES[int(sd)],
             bool(h),
         ): StoredLine(int(n), int(t), int(o), int(m))
-        for c, k, lg, h, n, t, o, m in zip(
+        for c, k, sd, h, n, t, o, m in zip(
             book.client,
             book.contract,
-            book.is_long,
+            book.side,
             book.hedge,
             book.lots,
             book.today_lots,
@@ -365,10 +369,11 @@ def positions_screen(db: Database, day: date) -> dict[LineKey, StoredLine]:
 
 
 @read_once
-def _inputs(db: Database, day: date) -> sio.DayInputs:
+def _inputs(db: Database, day: date) -> DayInputs:
     """The settlement's own read of day ``day`` (no delivery payments); shared, read-only."""
-    with db.sessions() as s:
-        return sio.read_day_inputs(s.connection(), day, _cal().prev_td(day), None)
+    prev = _cal().prev_td(day)
+    with db.reader() as r:
+        return read_day_inputs(r.session, day, prev, None, prior_base_day=_cal().prev_td(prev))
 
 
 @read_once
@@ -378,18 +383,14 @@ def settlement_rates(db: Database, day: date) -> dict[RateKey, int]:
     margin_adjustment, contract minimum; the highest wins). Contracts without a rate
     that day (expired) are absent."""
     inputs = _inputs(db, day)
-    pairs = [(k, h) for k in range(len(inputs.contracts)) for h in (False, True)]
-    rates = settlement_service._rates(inputs, pairs, _cal(), [], [])
-    return {(inputs.contracts[k].code, h): int(ppm) for (k, h), ppm in rates.items()}
-
-
-@read_once
-def rate_exceptions(db: Database, day: date) -> set[str]:
-    """Contracts whose rate_settle(day) involves more than the general rate and the
-    2.b period schedule: limit-locked on ``day`` or with a ``margin_adjustment`` in
-    force by then."""
-    inputs = _inputs(db, day)
-    return set(inputs.limit_lock_runs) | {a.contract_code for a in inputs.adjustments}
+    rates = day_margin_rates(
+        inputs.contracts,
+        day,
+        lock_runs=inputs.limit_lock_runs,
+        adjustments=inputs.adjustments,
+        cal=_cal(),
+    )
+    return {(inputs.contracts[k].code, h): int(ppm) for (k, h), ppm in rates.ppm.items()}
 
 
 @dataclass(frozen=True)
@@ -440,9 +441,9 @@ def pledge_quota_values(db: Database, settled_day: date) -> dict[tuple[str, str]
     S(prev_td) of the product's nearest listed contract, haircut), as the settlement
     computes it for its clients."""
     inputs = _inputs(db, settled_day)
-    base = settlement_service._base_prices(inputs)
+    base = base_prices(inputs, settled_day, inputs.prior_settle_fen)
     rows = [
-        r for r in settlement_service._eligible_receipts(inputs, _cal(), []) if r.product in base
+        r for r in eligible_receipts(inputs.receipts, settled_day, _cal(), []) if r.product in base
     ]
     holders = sorted({r.holder_code for r in rows})
     if not rows:
@@ -600,15 +601,24 @@ def monitor(
 ) -> MonitorView:
     """The live monitor of ``live_day`` for ``member``, as the desktop starts it.
 
-    ``load_day_inputs`` → ``LiveRiskEngine.from_inputs`` (replays the day's stored
+    ``read_live_day`` → ``LiveRiskEngine.from_day_inputs`` (replays the day's stored
     trades) → ``snapshot()``. With ``mark_to_settlement`` every contract's last price is
     then set to the day's settlement price S(live_day) (one tick each) before the
     snapshot. Lines with no lots left are left out.
     """
     clock = FakeClock(_CLOCK_START)
-    with db.sessions() as s:
-        inputs = load_day_inputs(s, live_day, member_code=member)
-    engine = LiveRiskEngine.from_inputs(inputs, settings=LiveSettings(), clock=clock)
+    with db.reader() as r:
+        inputs = read_live_day(r.session, live_day, _cal())
+    engine = LiveRiskEngine.from_day_inputs(
+        inputs, member_code=member, settings=LiveSettings(), clock=clock, calendar=_cal()
+    )
+    m_index = inputs.members.index(member)
+    replayed = int(
+        (
+            (inputs.client_member[inputs.tr_client] == m_index)
+            & (inputs.tr_action != ACTION_NAMES.index("deliver"))
+        ).sum()
+    )
     if mark_to_settlement:
         prices = settlement_prices(db, live_day)
         ticks = [
@@ -674,7 +684,7 @@ def monitor(
         accounts,
         member_figures,
         rates,
-        len(inputs.trades),
+        replayed,
         snap.rejected_events,
     )
 
@@ -768,7 +778,7 @@ def intraday(
         account=local[client],
         product=inputs.product_of_contract[contract],
         multiplier=mult,
-        sign=1 - 2 * side,
+        side=side,
         prior_fen=prior,
         rate_ppm=rate,
         hist_lots=hist,
@@ -816,9 +826,8 @@ def intraday(
         for i in range(n_acc)
     }
     lines: dict[LineKey, IntradayLine] = {}
-    row = book.row_of
     for j in range(line_keys.size):
-        r = int(row[j])
+        r = j  # row j of the book is line j
         h, t = int(book.hist_lots[r]), int(book.today_lots[r])
         if h + t == 0:
             continue
@@ -849,8 +858,8 @@ def liquidation_lines(
     db: Database, member: str, day: date, source: MarginSource
 ) -> dict[LineKey, LiquidationLine]:
     """The forced-liquidation preview's lines (``preview_liquidation``)."""
-    with db.sessions() as s:
-        report, _ = preview_liquidation(s, member, day, margin_source=source, record_audit=False)
+    with db.reader() as r:
+        report = preview_liquidation(r, member, day, margin_source=source)
     f = report.lines
     return {
         (str(c), str(k), str(sd), bool(h)): LiquidationLine(int(n), int(pl), int(lm))
@@ -882,12 +891,10 @@ def reduction_positions(db: Database, day: date, contracts: frozenset[str]) -> R
     ``as_if_d3``)."""
     net: dict[NetKey, int] = {}
     done: list[str] = []
-    with db.sessions() as s:
+    with db.reader() as r:
         for contract in sorted(contracts):
             try:
-                report, _ = preview_reduction(
-                    s, contract, day, as_if_d3="limit_down", record_audit=False
-                )
+                report = preview_reduction(r, contract, day, as_if_d3="limit_down")
             except InputError:
                 continue
             done.append(contract)
@@ -914,8 +921,8 @@ class LimitsView:
 @read_once
 def limits_positions(db: Database, day: date) -> LimitsView:
     """What the position-limits report sees on ``day`` (``limits_report``)."""
-    with db.sessions() as s:
-        report, _ = limits_report(s, day, record_audit=False)
+    with db.reader() as r:
+        report = limits_report(r, day)
     rows = report.rows
     side_lots = {
         (str(c), str(k), str(sd)): (int(sp), int(hd))
@@ -971,7 +978,7 @@ def _run_cli(case: dict[str, Any]) -> dict[str, Any]:
 
 
 def _day_lines(
-    inputs: sio.DayInputs, clients: set[int], rates: dict[RateKey, int], *, settlement: bool
+    inputs: DayInputs, clients: set[int], rates: dict[RateKey, int], *, settlement: bool
 ) -> dict[int, list[dict[str, Any]]]:
     """Case lines per client index: prior lines plus the day's trades, stored order."""
     lines: dict[tuple[int, int, int, bool], dict[str, Any]] = {}
@@ -1005,7 +1012,7 @@ def _day_lines(
                 ci, int(inputs.pos_contract[i]), int(inputs.pos_side[i]), bool(inputs.pos_hedge[i])
             )
             entry["historic_lots"] += int(inputs.pos_lots[i])
-    actions = {v: k for k, v in sio.ACTION_CODES.items()}
+    actions = dict(enumerate(ACTION_NAMES))
     for i in range(inputs.tr_client.size):
         ci = int(inputs.tr_client[i])
         if ci not in clients:
@@ -1054,8 +1061,8 @@ def client_funds_cases(db: Database, live_day: date, member: str) -> dict[str, d
     m_index = inputs.members.index(member)
     mine = {int(i) for i in np.flatnonzero(inputs.client_member == m_index)}
     lines = _day_lines(inputs, mine, rates, settlement=False)
-    eligible = settlement_service._eligible_receipts(prev_inputs, _cal(), [])
-    base = settlement_service._base_prices(prev_inputs)
+    eligible = eligible_receipts(prev_inputs.receipts, prev, _cal(), [])
+    base = base_prices(prev_inputs, prev, prev_inputs.prior_settle_fen)
     cases: dict[str, dict[str, Any]] = {}
     for ci in sorted(mine):
         code = inputs.clients[ci]
@@ -1124,8 +1131,8 @@ def member_settlement_case(db: Database, day: date, member: str) -> dict[str, An
     mine = {int(i) for i in np.flatnonzero(inputs.client_member == m_index)}
     by_client = _day_lines(inputs, mine, rates, settlement=True)
     lines = [ln for ci in sorted(by_client) for ln in by_client[ci]]
-    receipts = settlement_service._eligible_receipts(inputs, _cal(), [])
-    base = settlement_service._base_prices(inputs)
+    receipts = eligible_receipts(inputs.receipts, day, _cal(), [])
+    base = base_prices(inputs, day, inputs.prior_settle_fen)
     own = inputs.fm_client < 0
     dep = int(inputs.fm_amount_fen[own & inputs.fm_deposit & (inputs.fm_member == m_index)].sum())
     wd = int(inputs.fm_amount_fen[own & ~inputs.fm_deposit & (inputs.fm_member == m_index)].sum())

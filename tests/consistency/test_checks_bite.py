@@ -66,9 +66,11 @@ def _sql(statement: str) -> Callable[[Case, pytest.MonkeyPatch], None]:
 
 
 def _plus_one_margin(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The live engine's margin line formula one fen high."""
-    original = core.live.engine.margin_fen_array
-    monkeypatch.setattr(core.live.engine, "margin_fen_array", lambda v, r: original(v, r) + 1)
+    """The live engine's line margins one fen high (its book's margin at S(D−1))."""
+    original = core.rules.funds.LineBook.margin
+    monkeypatch.setattr(
+        core.rules.funds.LineBook, "margin", lambda self, *a, **k: original(self, *a, **k) + 1
+    )
 
 
 def _plus_one_reference_margin(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,12 +102,12 @@ CASES: list[
 ] = [
     (
         "start of day: a stored line margin",
-        lambda c: checks.start_of_day_lines(c, "exclude"),
+        checks.start_of_day_lines,
         _sql(f"UPDATE position SET margin_fen = margin_fen + 1 WHERE {L2601_SHORT}"),
     ),
     (
         "start of day: a stored available funds",
-        lambda c: checks.start_of_day_accounts(c, "exclude"),
+        checks.start_of_day_accounts,
         _sql(
             "UPDATE client_balance SET available_fen = available_fen + 1 "
             "WHERE trading_day = :d2 AND client_code = '10000003'"
@@ -113,7 +115,7 @@ CASES: list[
     ),
     (
         "start of day: the stored member margin",
-        lambda c: checks.start_of_day_member(c, "exclude"),
+        checks.start_of_day_member,
         _sql("UPDATE reserve_history SET margin_fen = margin_fen + 1 WHERE trading_day = :d2"),
     ),
     (
@@ -136,12 +138,12 @@ CASES: list[
     ),
     (
         "replay: the monitor's margin formula",
-        lambda c: checks.replay_monitor_margins(c, "exclude"),
+        checks.replay_monitor_margins,
         _plus_one_margin,
     ),
     (
         "liquidation: a stored line margin (one fen a lot)",
-        lambda c: checks.liquidation_margins(c, "exclude"),
+        checks.liquidation_margins,
         _sql(f"UPDATE position SET margin_fen = margin_fen + lots WHERE {L2601_SHORT}"),
     ),
     (
@@ -156,7 +158,7 @@ CASES: list[
     ),
     (
         "calc vs monitor: the monitor's margin formula",
-        lambda c: checks.calc_client_funds_vs_monitor(c, "exclude"),
+        checks.calc_client_funds_vs_monitor,
         _plus_one_margin,
     ),
     (
