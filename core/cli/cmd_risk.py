@@ -126,7 +126,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--margin",
         choices=("stored", "recomputed"),
         default="stored",
-        help="margin per lot: stored line margin / lots (default) or S x mult x rate",
+        help="line margins: stored (default) or S x mult x lots x rate again; per lot / lots",
     )
     _output_options(p)
     p.set_defaults(func=run_liquidation)

@@ -35,6 +35,7 @@ from core.db.tables import (
 )
 from core.errors import InputError
 from core.money import FEN_PER_YUAN, format_yuan
+from core.rules.risk_levels import default_risk_levels, ratio_text
 
 Lang = Literal["zh", "en"]
 FORMATS = (".xlsx", ".pdf")
@@ -162,7 +163,8 @@ class ClientStatement:
     offset_fen: int
     margin_fen: int
     available_fen: int
-    risk_ratio: Decimal | None
+    risk_ratio_ppm: int
+    """The firm's risk ratio of the settled day (``core.rules.risk_levels``)."""
     """Margin in use ÷ today's balance (None when the balance is ≤ 0)."""
     margin_call_fen: int
     positions: tuple[StatementPosition, ...]
@@ -276,7 +278,7 @@ def client_statement(session: Session, client_code: str, day: date) -> ClientSta
             .order_by(Trade.traded_at, Trade.id)
         ).scalars()
     )
-    ratio = Decimal(row.margin_fen) / Decimal(row.balance_fen) if row.balance_fen > 0 else None
+    ratio = int(default_risk_levels().ratio(row.margin_fen, row.balance_fen, row.available_fen))
     return ClientStatement(
         client_code=client_code,
         client_name=client.name,
@@ -294,7 +296,7 @@ def client_statement(session: Session, client_code: str, day: date) -> ClientSta
         offset_fen=row.offset_fen,
         margin_fen=row.margin_fen,
         available_fen=row.available_fen,
-        risk_ratio=ratio,
+        risk_ratio_ppm=ratio,
         margin_call_fen=row.margin_call_fen,
         positions=tuple(positions),
         trades=trades,
@@ -443,7 +445,7 @@ def layout(statement: ClientStatement | MemberStatement, lang: Lang = "zh") -> L
 
 
 def _client_layout(s: ClientStatement, lang: Lang) -> Layout:
-    ratio = "—" if s.risk_ratio is None else f"{(s.risk_ratio * 100).quantize(Decimal('0.01'))}%"
+    ratio = ratio_text(s.risk_ratio_ppm)
     summary: list[tuple[str, Money | str]] = [
         (label("prior_balance", lang), Money(s.prior_balance_fen)),
         (label("deposits", lang), Money(s.deposits_fen)),

@@ -86,6 +86,16 @@ def risk_ratio_ppm(
     return np.where(pos, ratio, np.where(num > 0, RISK_RATIO_UNBOUNDED_PPM, 0)).astype(np.int64)
 
 
+def ratio_text(ratio_ppm: int) -> str:
+    """A risk ratio for reports: percent with two decimals (half up from ppm), "—" when
+    unbounded (margin held without positive equity)."""
+    if ratio_ppm >= RISK_RATIO_UNBOUNDED_PPM:
+        return "—"
+    hundredths = (ratio_ppm + 50) // 100 if ratio_ppm >= 0 else -((-ratio_ppm + 50) // 100)
+    whole, frac = divmod(abs(hundredths), 100)
+    return f"{'-' if hundredths < 0 else ''}{whole}.{frac:02d}%"
+
+
 @dataclass(frozen=True)
 class RiskLevels:
     """The firm's risk-level setting (ppm thresholds; 800_000 = 80 %)."""

@@ -56,6 +56,7 @@ from core.rules.funds import (
     replay_line,
 )
 from core.rules.margin_schedule import PPM, rate_to_ppm
+from core.rules.risk_levels import default_risk_levels
 
 DEFAULT_MIN_RESERVE_FEN = 200_000_000  # 2,000,000.00 yuan, spec Q12 (unverified)
 
@@ -465,7 +466,8 @@ class ClientSettlement:
     offset_used_fen: int
     available_fen: int
     required_top_up_fen: int
-    risk_ratio: Decimal | None
+    risk_ratio_ppm: int
+    """``core.rules.risk_levels.risk_ratio_ppm`` (margin ÷ balance by default)."""
     lines: tuple[SettledLine, ...]
 
 
@@ -500,7 +502,7 @@ def settle_client(
         hedge_conversions=hedge_conversions,
         params=params,
     )
-    ratio = Decimal(m.margin_fen) / Decimal(m.cash_fen) if m.cash_fen > 0 else None
+    ratio = int(default_risk_levels().ratio(m.margin_fen, m.cash_fen, m.reserve_fen))
     return ClientSettlement(
         prior_balance_fen=prior_balance_fen,
         balance_fen=m.cash_fen,
@@ -512,7 +514,7 @@ def settle_client(
         offset_used_fen=m.offset_fen,
         available_fen=m.reserve_fen,
         required_top_up_fen=max(0, -m.reserve_fen),
-        risk_ratio=ratio,
+        risk_ratio_ppm=ratio,
         lines=m.lines,
     )
 

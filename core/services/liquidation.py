@@ -142,13 +142,12 @@ def _member(session: Session, member: str | None) -> rq.MemberInfo:
     return info
 
 
-def _recomputed_margin_per_lot(
+def _recomputed_line_margins(
     session: Session, frame: pd.DataFrame, day: date
 ) -> tuple[npt.NDArray[np.int64], list[str]]:
-    """S(D) × mult × rate_settle(D) per line, one lot, half up to the fen (spec 2.f).
-
-    rate_settle(D) comes from ``day_margin_rates`` with D's limit-lock runs and the
-    exchange notices in force, exactly as the daily settlement computes it.
+    """Each line's margin S(D) × mult × lots × rate_settle(D) again (``line_margin``,
+    spec 2.a), with rate_settle(D) from ``day_margin_rates`` with D's limit-lock runs
+    and the exchange notices in force, exactly as the daily settlement computes it.
     """
     missing = frame["settlement_fen"].isna()
     if bool(missing.any()):
@@ -168,13 +167,13 @@ def _recomputed_margin_per_lot(
     if rates.problems:
         k, why = next(iter(sorted(rates.problems.items())))
         raise InputError(f"no settlement margin rate for {terms[k].code} on {day}: {why}")
-    per_lot = line_margin(
+    margins = line_margin(
         frame["settlement_fen"].to_numpy(dtype=np.int64),
         frame["multiplier"].to_numpy(dtype=np.int64),
-        np.ones(len(frame), np.int64),
+        frame["lots"].to_numpy(dtype=np.int64),
         rates.line_rates(contract, hedge),
     )
-    return per_lot, list(rates.warnings)
+    return margins, list(rates.warnings)
 
 
 def preview_liquidation(
@@ -194,8 +193,8 @@ def preview_liquidation(
 
     ``member`` defaults to the only member; ``day`` to the latest trading day with
     settlement prices; ``reserve_fen`` to the reserve history of that day. Margin per
-    lot is the stored line margin ÷ lots (half up to the fen) or, with
-    ``margin_source="recomputed"``, S(D) × mult × rate_settle(D). ``deposit_fen`` is a
+    lot is the line's margin ÷ lots (half up to the fen): the stored line margin or, with
+    ``margin_source="recomputed"``, S(D) × mult × lots × rate_settle(D) again. ``deposit_fen`` is a
     what-if top-up. A read: nothing is written, no audit entry either. Raises
     InputError for an unknown member, no reserve, no positions or a negative deposit.
     """
@@ -227,12 +226,14 @@ def preview_liquidation(
     warnings: list[str] = []
     if margin_source == "stored":
         margin = frame["margin_fen"].to_numpy(dtype=np.int64)
-        if bool((margin >= 0).all()):  # always, for stored margins: one floor division
-            per_lot = (2 * margin + lots) // (2 * lots)  # half up; lots > 0 on every line
-        else:
-            per_lot = half_up_div(margin, lots)
     else:
-        per_lot, warnings = _recomputed_margin_per_lot(session, frame, d)
+        margin, warnings = _recomputed_line_margins(session, frame, d)
+    # The margin a closed lot releases: the line's margin ÷ lots, half up (spec 2.f);
+    # stored and recomputed line margins go through the same division.
+    if bool((margin >= 0).all()):  # always for margins: one floor division
+        per_lot = (2 * margin + lots) // (2 * lots)  # half up; lots > 0 on every line
+    else:
+        per_lot = half_up_div(margin, lots)
     # As np.unique(..., return_inverse=True) on the codes, by hashing.
     client_idx, clients = codes_of(frame["client_code"])
     contract_idx, contracts = codes_of(frame["contract_code"])

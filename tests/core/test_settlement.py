@@ -215,7 +215,7 @@ def test_client_statement() -> None:
     assert res.balance_fen == 50_000_000 + 1_000_000 + 200_000 + 25 * 60 * 10 * 100 - 750
     assert res.margin_fen == 3260 * 10 * 25 * 10
     assert res.available_fen == res.balance_fen - res.margin_fen
-    assert res.risk_ratio == D(res.margin_fen) / D(res.balance_fen)
+    assert res.risk_ratio_ppm == res.margin_fen * 1_000_000 // res.balance_fen
     assert res.required_top_up_fen == 0
 
 

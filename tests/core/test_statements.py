@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -76,7 +75,7 @@ def test_client_statement_data_xlsx_and_pdf(db: Database, tmp_path: Path) -> Non
         st = client_statement(s, "K1", D)
     assert st.prior_balance_fen == 500_000_000
     assert st.balance_fen == 511_086_500
-    assert st.risk_ratio == Decimal(49_552_000) / Decimal(511_086_500)
+    assert st.risk_ratio_ppm == 49_552_000 * 1_000_000 // 511_086_500  # floor, ppm
     assert [(p.contract, p.lots, p.today_lots) for p in st.positions] == [("m2409", 190, 40)]
     assert [t.trade_no for t in st.trades] == ["T1", "T2"]
     values = _sheet_values(write_statement(st, tmp_path / "k1.xlsx", "zh"))

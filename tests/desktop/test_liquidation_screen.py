@@ -51,8 +51,8 @@ def test_stored_reserve_needs_no_liquidation(
     assert screen.member_combo.currentData() == "0101"
     day, reserve = _stored_reserve(demo_url, "0101")
     # The demo member's reserve on its last day (2026-11-20) is well above zero.
-    assert (day, reserve) == (date(2026, 11, 20), 2_516_864_769)
-    assert _fact(screen, "reserve") == format_yuan(reserve) == "25,168,647.69"
+    assert (day, reserve) == (date(2026, 11, 20), 2_518_400_228)
+    assert _fact(screen, "reserve") == format_yuan(reserve) == "25,184,002.28"
     assert not screen.facts["reserve"][1].styleSheet()  # not red
     assert _fact(screen, "min_reserve") == "2,000,000.00"
     # A positive reserve: nothing to release, no orders, no ban, and the screen says so.
