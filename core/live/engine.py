@@ -38,6 +38,7 @@ import pandas as pd
 
 from core.errors import InputError
 from core.live.feed import (
+    MAX_LINE_LOTS,
     Clock,
     ContractDay,
     FeedEvent,
@@ -45,6 +46,7 @@ from core.live.feed import (
     SystemClock,
     TradeEvent,
     limit_prices,
+    trade_problem,
 )
 from core.live.snapshot import Column, MemberFigures, RiskSnapshot, Table, frozen_copy
 from core.money import add_into, group_sum
@@ -381,6 +383,8 @@ class LiveRiskEngine:
         # ----- bookkeeping
         self._seq = 0
         self._rejected = 0
+        self._out_of_order = 0
+        self._tick_at = np.full(n_con, -np.inf)  # event time of each contract's price
         self._changed_lines: list[I64] = []
         self._changed_accounts: list[I64] = []
         self._last_event_at: datetime | None = None
@@ -631,8 +635,14 @@ class LiveRiskEngine:
 
     @property
     def rejected_events(self) -> int:
-        """Events refused by the engine (unknown codes, bad prices, over-closing)."""
+        """Events refused by the engine (unknown codes, bad prices, implausible fills,
+        over-closing)."""
         return self._rejected
+
+    @property
+    def out_of_order_ticks(self) -> int:
+        """Ticks dropped because a newer price of the contract had been applied."""
+        return self._out_of_order
 
     @property
     def book(self) -> LineBook:
@@ -665,6 +675,7 @@ class LiveRiskEngine:
         price only). Bad events are logged, counted and skipped.
         """
         ticks: dict[int, int] = {}
+        tick_at = self._tick_at
         trades: list[tuple[int, int, int, int, int]] = []  # line, action, lots, price, fee
         new_lines: list[tuple[int, int, int, bool]] = []
         held: dict[int, int] = {}
@@ -676,6 +687,12 @@ class LiveRiskEngine:
                 if c is None or self._contracts[c].check_price(ev.price_fen) is not None:
                     self._reject(ev, "unknown contract or price outside the limits")
                     continue
+                at = ev.at.timestamp()
+                if at < tick_at[c]:  # an older price never overwrites a newer one
+                    self._out_of_order += 1
+                    log.warning("live engine: dropped out-of-order tick %r", ev)
+                    continue
+                tick_at[c] = at
                 ticks[c] = ev.price_fen
             else:
                 hit = self._accept_trade(ev, held, new_lines)
@@ -777,6 +794,7 @@ class LiveRiskEngine:
             feed_last_event_at=last,
             is_feed_stale=feed_stale,
             rejected_events=self._rejected,
+            out_of_order_ticks=self._out_of_order,
         )
         self._last_snapshot = snap
         return snap
@@ -818,8 +836,9 @@ class LiveRiskEngine:
             self._reject(t, "unknown contract or client")
             return None
         cd = self._contracts[c]
-        if t.side not in ("long", "short") or t.action not in ("open", "close") or t.lots <= 0:
-            self._reject(t, "bad side, action or lots")
+        problem = trade_problem(t)
+        if problem is not None:
+            self._reject(t, problem)
             return None
         if cd.check_price(t.price_fen) is not None:
             self._reject(t, "price outside the day's limits or off tick")
@@ -843,6 +862,9 @@ class LiveRiskEngine:
                 return None
             held[line] = lots_now - t.lots
             return line, ACTION_CLOSE, t.lots, t.price_fen, t.fee_fen
+        if lots_now + t.lots > MAX_LINE_LOTS:
+            self._reject(t, f"the line would hold {lots_now + t.lots:,} lots (> {MAX_LINE_LOTS:,})")
+            return None
         held[line] = lots_now + t.lots
         return line, ACTION_OPEN, t.lots, t.price_fen, t.fee_fen
 

@@ -62,6 +62,34 @@ class TradeEvent:
 
 FeedEvent = PriceTick | TradeEvent
 
+MAX_TRADE_LOTS = 1_000_000
+"""Plausibility limit of one fill (lots): beyond any DCE position limit, far inside int64
+once multiplied by a price and a multiplier. A larger fill is malformed, not applied."""
+MAX_LINE_LOTS = 100_000_000
+"""Plausibility limit of one position line's lots: with prices inside the limit band,
+every product of the engine (price × multiplier × lots × rate) stays inside int64."""
+MAX_TRADE_FEE_FEN = 10**12
+"""Plausibility limit of one fill's fee (10,000,000,000.00 yuan)."""
+
+
+def trade_problem(event: TradeEvent) -> str | None:
+    """Why a fill cannot be applied whatever the book ("malformed"), or None.
+
+    The one check of the sources and the engine: a side, an action, whole lots in
+    1 … MAX_TRADE_LOTS and a fee in 0 … MAX_TRADE_FEE_FEN (a feed line with lots 2^63 − 1
+    or 1e30 must never reach the arithmetic).
+    """
+    if event.side not in ("long", "short") or event.action not in ("open", "close"):
+        return f"trade {event.trade_no}: side {event.side!r} / action {event.action!r}"
+    if not isinstance(event.lots, int) or not 0 < event.lots <= MAX_TRADE_LOTS:
+        return (
+            f"trade {event.trade_no}: lots {event.lots!r} not a whole number "
+            f"in 1…{MAX_TRADE_LOTS:,}"
+        )
+    if not isinstance(event.fee_fen, int) or not 0 <= event.fee_fen <= MAX_TRADE_FEE_FEN:
+        return f"trade {event.trade_no}: fee {event.fee_fen!r} fen out of range"
+    return None
+
 
 @dataclass(frozen=True, slots=True)
 class FeedStats:
@@ -236,11 +264,9 @@ def validate_event(
             f"price {event.price_fen} fen of {event.contract} outside "
             f"[{day.lower_limit_fen}, {day.upper_limit_fen}] or off tick {day.tick_fen}"
         )
-        if reason is None and isinstance(event, TradeEvent) and event.lots <= 0:
-            reason, detail = (
-                "malformed",
-                f"trade {event.trade_no}: lots must be positive",
-            )
+        problem = trade_problem(event) if isinstance(event, TradeEvent) else None
+        if reason is None and problem is not None:
+            reason, detail = "malformed", problem
     if reason is None:
         if isinstance(event, PriceTick):
             counter.add(ticks=1, last_event_at=event.at)

@@ -246,7 +246,9 @@ class ReplaySource:
 def _csv_rows(path: Path, fields: tuple[str, ...]) -> Iterator[dict[str, str]]:
     """Rows of a replay CSV; the header is checked now, rows are read lazily."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        # utf-8-sig: a file saved by Excel starts with a byte-order mark, which would
+        # otherwise glue itself to the first column's name
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             header = next(csv.reader(handle), [])
     except OSError as exc:
         raise ConfigError(f"{path}: cannot open replay file: {exc}") from exc
@@ -257,5 +259,5 @@ def _csv_rows(path: Path, fields: tuple[str, ...]) -> Iterator[dict[str, str]]:
 
 
 def _read_csv(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         yield from csv.DictReader(handle)

@@ -135,6 +135,7 @@ class RiskSnapshot:
     feed_last_event_at: datetime | None = None
     is_feed_stale: bool = True
     rejected_events: int = 0
+    out_of_order_ticks: int = 0
 
     @classmethod
     def empty(cls) -> RiskSnapshot:

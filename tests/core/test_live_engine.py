@@ -466,3 +466,33 @@ def test_live_day_starts_from_the_prior_settlement_in_the_db():
     assert snap.accounts["margin_fen"].tolist() == [3_200 * 10 * 25 * 20]  # fen
     assert snap.accounts["equity_cash_fen"].tolist() == [60_000_000 + 200_000 - 750]
     assert snap.positions["limit_distance_lots"].tolist() == [975]
+
+
+# --------------------------------------------------------------------- robustness (#13)
+@pytest.mark.parametrize(
+    ("lots", "fee"),
+    [(2**63 - 1, 0), (10**30, 0), (1, 10**30), (1.5, 0), (0, 0), (-3, 0), (1, -1)],
+)
+def test_an_implausible_fill_is_counted_and_skipped_never_raised(lots, fee) -> None:
+    engine = example_engine(FakeClock())
+    before = engine.snapshot()
+    snap = engine.apply([trade(1, "C001", "m2409", "long", "open", lots, 320_000, fee)])
+    assert snap.rejected_events == 1
+    assert snap.accounts["margin_fen"].tolist() == before.accounts["margin_fen"].tolist()
+    # the engine goes on: a good fill after the bad one is applied
+    snap = engine.apply([trade(2, "C001", "m2409", "long", "open", 1, 320_000)])
+    assert snap.rejected_events == 1
+    assert snap.positions["today_lots"][0] == 1
+
+
+def test_an_out_of_order_tick_is_dropped_and_counted() -> None:
+    engine = example_engine(FakeClock())
+    ten = datetime(2024, 9, 2, 2, 0, tzinfo=UTC)
+    nine = datetime(2024, 9, 2, 1, 0, tzinfo=UTC)
+    engine.apply([PriceTick("m2409", 322_000, ten)])
+    snap = engine.apply([PriceTick("m2409", 321_000, nine)])  # older: must not win
+    assert snap.contracts["last_price_fen"][0] == 322_000
+    assert snap.out_of_order_ticks == 1
+    assert snap.rejected_events == 0
+    snap = engine.apply([PriceTick("m2409", 323_000, ten)])  # same time: a newer event
+    assert snap.contracts["last_price_fen"][0] == 323_000

@@ -249,3 +249,13 @@ def test_mailbox_keeps_latest_and_counts_drops():
     assert box.take() == 3
     assert box.take() is None
     assert (box.dropped, box.delivered) == (2, 3)
+
+
+def test_replay_files_saved_with_a_byte_order_mark_read_like_plain_ones(tmp_path):
+    # Excel's "CSV UTF-8" starts the file with a BOM; it once glued itself to "at"
+    ticks, trades = tmp_path / "ticks.csv", tmp_path / "trades.csv"
+    ticks.write_bytes(b"\xef\xbb\xbf" + (REPLAY / "ticks.csv").read_bytes())
+    trades.write_bytes(b"\xef\xbb\xbf" + (REPLAY / "trades.csv").read_bytes())
+    plain = _replay(FakeClock(), None).poll(0.0, 1000)
+    marked = ReplaySource.from_csv(ticks, trades, [M2409, I2409], clock=FakeClock())
+    assert marked.poll(0.0, 1000) == plain
