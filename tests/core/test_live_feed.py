@@ -257,5 +257,5 @@ def test_replay_files_saved_with_a_byte_order_mark_read_like_plain_ones(tmp_path
     ticks.write_bytes(b"\xef\xbb\xbf" + (REPLAY / "ticks.csv").read_bytes())
     trades.write_bytes(b"\xef\xbb\xbf" + (REPLAY / "trades.csv").read_bytes())
     plain = _replay(FakeClock(), None).poll(0.0, 1000)
-    marked = ReplaySource.from_csv(ticks, trades, [M2409, I2409], clock=FakeClock())
+    marked = ReplaySource.from_csv(ticks, trades, [M2409, I2409], clock=FakeClock(), speed=None)
     assert marked.poll(0.0, 1000) == plain
