@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from core.db.engine import Database, open_database
-from core.demo import create_demo_data
+from core.services.demo import create_demo_data
 from tests.conftest import PgServer
 from tests.consistency import surfaces as sf
 from tests.consistency.checks import Case

@@ -11,16 +11,21 @@ this package compare those dictionaries and never touch a product API themselves
 when another engineer moves an API (issue #10: one ``DayInputs``, one rate function in
 ``core/rules/``), only this file changes.
 
-Every function here only reads: previews run with ``record_audit=False`` and the
-settlement with ``dry_run=True``, so one built database can serve many checks.
+Every function here only reads: previews go through a read-only ``Reader`` and the
+settlement runs with ``dry_run=True``, so one built database can serve many checks.
 
-Two inputs are taken from the settlement service's own helpers on purpose (they are the
-single source of truth today and the place the issue #10 fix will move to
-``core/rules/``): ``settlement_rates`` (``rate_settle`` of a day, spec 2.b, exactly as
-the settlement applies it) and ``pledge_quota_values`` (the receipt offset values fixed
-at a settlement, spec 2.c). Reading of spec 2.c agreed with the lead: the pledge quota
-fixed at a settlement holds until the next one, so intraday figures of day L use the
-values of the settlement of prev_td(L).
+Two inputs are taken from the rule functions the settlement itself calls (issue #10:
+one formula per figure, in ``core/rules/``): ``settlement_rates`` (``day_margin_rates``,
+rate_settle of a day, spec 2.b, with the day's lock runs and notices, exactly as the
+settlement applies it) and ``pledge_quota_values`` (``pledge_quota``, the receipt offset
+values fixed at a settlement, spec 2.c). Reading of spec 2.c agreed with the lead: the
+pledge quota fixed at a settlement holds until the next one, so intraday figures of day
+L use the values of the settlement of prev_td(L).
+
+Risk levels: every surface classifies with the firm's one ``RiskLevels`` setting; the
+reference here (``reference_level``) is the level table of ``core.rules.risk_levels``
+written out again in plain integers, so a surface that keeps thresholds of its own, or
+a rule that drifts from its table, shows up.
 """
 
 from __future__ import annotations
@@ -45,8 +50,8 @@ from sqlalchemy import select
 from core.calc import run_case
 from core.cli import main as cli_main
 from core.db import queries
-from core.db import settlement_io as sio
 from core.db.day_book import day_book
+from core.db.day_inputs import read_day_inputs, read_live_day
 from core.db.engine import Database
 from core.db.tables import (
     Client,
@@ -58,12 +63,29 @@ from core.db.tables import (
     ReserveHistory,
     SettlementPrice,
 )
-from core.errors import InputError
-from core.live import LiveRiskEngine, LiveSettings, load_day_inputs
-from core.live.alerts import AlertSettings
+from core.errors import CalendarHorizonError, InputError
+from core.live import LiveRiskEngine, LiveSettings
 from core.live.feed import FakeClock, PriceTick
 from core.money import fen_to_str, parse_yuan
 from core.rules import funds
+from core.rules.daily_settlement import (
+    DaySettlementParams,
+    base_prices,
+    eligible_receipts,
+    pledge_quota,
+)
+from core.rules.day_inputs import ACTION_NAMES, DayInputs
+from core.rules.margin_schedule import day_margin_rates
+from core.rules.risk_levels import (
+    DEFICIT,
+    FORCED_CLOSE,
+    LEVEL_NAMES,
+    MARGIN_CALL,
+    NORMAL,
+    WARNING,
+    RiskLevels,
+    default_risk_levels,
+)
 from core.services import settlement as settlement_service
 from core.services.limits import limits_report
 from core.services.liquidation import MarginSource, preview_liquidation
@@ -81,11 +103,10 @@ SideKey = tuple[str, str, str]
 
 SIDES = ("long", "short")
 PPM = 1_000_000
-HAIRCUT_PPM = settlement_service.SettlementServiceParams().haircut_ppm
-CASH_CAP_PPM = settlement_service.SettlementServiceParams().cash_cap_ppm
-WATCH_PPM, CALL_PPM = AlertSettings().risk_ratio_levels_ppm
-"""The monitor's alert levels (80 % watch, 100 % margin call): the risk levels every
-surface should share."""
+HAIRCUT_PPM = DaySettlementParams().haircut_ppm
+CASH_CAP_PPM = DaySettlementParams().cash_cap_ppm
+LEVELS = default_risk_levels()
+"""The firm's one risk-level setting (what every surface classifies with)."""
 
 _CLOCK_START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
 
@@ -141,9 +162,10 @@ def _cal() -> TradingCalendar:
 
 
 def _side(value: object) -> str:
+    """A side as "long"/"short" from a name or a ``core.rules.sides`` code (0 long)."""
     if isinstance(value, str):
         return value
-    return "long" if int(value) > 0 else "short"  # type: ignore[call-overload]
+    return SIDES[int(value)]  # type: ignore[call-overload]
 
 
 def as_dict(figures: object) -> dict[str, Any]:
@@ -198,6 +220,11 @@ class StoredReserve:
     margin_call_fen: int
     opening_banned: bool
     transfer_restricted: bool
+
+
+def member_clients_index(inputs: DayInputs, member: str) -> npt.NDArray[np.int64]:
+    """Indexes (into ``inputs.clients``) of ``member``'s clients."""
+    return np.flatnonzero(inputs.client_member == inputs.members.index(member))
 
 
 @read_once
@@ -321,13 +348,13 @@ def day_book_lines(db: Database, day: date) -> dict[LineKey, StoredLine]:
         (
             book.clients[int(c)],
             book.contracts[int(k)],
-            "long" if bool(lg) else "short",
+            SIDES[int(sd)],
             bool(h),
         ): StoredLine(int(n), int(t), int(o), int(m))
-        for c, k, lg, h, n, t, o, m in zip(
+        for c, k, sd, h, n, t, o, m in zip(
             book.client,
             book.contract,
-            book.is_long,
+            book.side,
             book.hedge,
             book.lots,
             book.today_lots,
@@ -365,22 +392,33 @@ def positions_screen(db: Database, day: date) -> dict[LineKey, StoredLine]:
 
 
 @read_once
-def _inputs(db: Database, day: date) -> sio.DayInputs:
-    """The settlement's own read of day ``day`` (no delivery payments); shared, read-only."""
+def _inputs(db: Database, day: date) -> DayInputs:
+    """The settlement's own read of day ``day`` (no delivery payments, the prior
+    settlement's receipt base prices too); shared, read-only."""
+    prev = _cal().prev_td(day)
+    try:
+        prev2: date | None = _cal().prev_td(prev)
+    except CalendarHorizonError:
+        prev2 = None
     with db.sessions() as s:
-        return sio.read_day_inputs(s.connection(), day, _cal().prev_td(day), None)
+        return read_day_inputs(s, day, prev, None, prior_base_day=prev2)
 
 
 @read_once
 def settlement_rates(db: Database, day: date) -> dict[RateKey, int]:
     """rate_settle(day) in ppm per (contract, hedge) exactly as the daily settlement
-    applies it (spec 2.b: period steps, limit-lock steps from the flags, every
-    margin_adjustment, contract minimum; the highest wins). Contracts without a rate
-    that day (expired) are absent."""
+    applies it (``day_margin_rates``, spec 2.b: period steps, limit-lock steps from the
+    flags, every margin_adjustment, contract minimum; the highest wins). Contracts
+    without a rate that day (expired) are absent."""
     inputs = _inputs(db, day)
-    pairs = [(k, h) for k in range(len(inputs.contracts)) for h in (False, True)]
-    rates = settlement_service._rates(inputs, pairs, _cal(), [], [])
-    return {(inputs.contracts[k].code, h): int(ppm) for (k, h), ppm in rates.items()}
+    rates = day_margin_rates(
+        inputs.contracts,
+        day,
+        lock_runs=inputs.limit_lock_runs,
+        adjustments=inputs.adjustments,
+        cal=_cal(),
+    )
+    return {(inputs.contracts[k].code, h): int(ppm) for (k, h), ppm in rates.ppm.items()}
 
 
 @read_once
@@ -440,24 +478,10 @@ def pledge_quota_values(db: Database, settled_day: date) -> dict[tuple[str, str]
     S(prev_td) of the product's nearest listed contract, haircut), as the settlement
     computes it for its clients."""
     inputs = _inputs(db, settled_day)
-    base = settlement_service._base_prices(inputs)
-    rows = [
-        r for r in settlement_service._eligible_receipts(inputs, _cal(), []) if r.product in base
-    ]
-    holders = sorted({r.holder_code for r in rows})
-    if not rows:
-        return {}
-    matrix = funds.offset_value_matrix(
-        np.array([holders.index(r.holder_code) for r in rows], np.int64),
-        np.array([inputs.products.index(r.product) for r in rows], np.int64),
-        np.array([r.tons for r in rows], np.int64),
-        np.array([base[r.product][1] for r in rows], np.int64),
-        HAIRCUT_PPM,
-        len(holders),
-        len(inputs.products),
-    )
+    quota = pledge_quota(inputs, settled_day, inputs.prior_settle_fen, HAIRCUT_PPM, _cal(), [])
+    matrix = quota.client
     return {
-        (holders[int(h)], inputs.products[int(p)]): int(matrix[h, p])
+        (inputs.clients[int(h)], inputs.products[int(p)]): int(matrix[h, p])
         for h, p in zip(*np.nonzero(matrix), strict=True)
     }
 
@@ -467,18 +491,22 @@ def pledge_quota_values(db: Database, settled_day: date) -> dict[tuple[str, str]
 # =============================================================================
 
 
-def _level(ratio_ppm: int) -> int:
-    return 2 if ratio_ppm >= CALL_PPM else 1 if ratio_ppm >= WATCH_PPM else 0
-
-
-def risk_level(margin_fen: int, equity_fen: int) -> int:
-    """0 normal, 1 watch, 2 margin call: margin ÷ equity against the alert levels
-    (``WATCH_PPM``, ``CALL_PPM``), in exact integers."""
-    if margin_fen <= 0:
-        return 0
-    if equity_fen <= 0:
-        return 2
-    return _level(margin_fen * PPM // equity_fen)
+def reference_level(
+    margin_fen: int, equity_fen: int, available_fen: int, levels: RiskLevels = LEVELS
+) -> int:
+    """The level table of ``core.rules.risk_levels`` in plain integers (margin ÷ equity,
+    floored ppm): deficit if equity < 0, forced close from the forced-close threshold,
+    margin call if available < 0, warning from the warning threshold, else normal."""
+    assert levels.ratio_definition == "margin_over_equity"
+    unbounded = 10**12 if margin_fen > 0 else 0
+    ratio = margin_fen * PPM // equity_fen if equity_fen > 0 else unbounded
+    if equity_fen < 0:
+        return DEFICIT
+    if ratio >= levels.forced_close_ppm:
+        return FORCED_CLOSE
+    if available_fen < 0:
+        return MARGIN_CALL
+    return WARNING if ratio >= levels.warning_ppm else NORMAL
 
 
 @dataclass(frozen=True)
@@ -496,17 +524,16 @@ def accounts_screen(db: Database, day: date) -> dict[str, AccountsRow]:
     with db.sessions() as s:
         frame = queries.accounts_frame(s, day)
     out: dict[str, AccountsRow] = {}
-    for code, bal, mar, av, call, ratio in zip(
+    for code, bal, mar, av, call, level in zip(
         frame["client_code"],
         frame["balance_fen"],
         frame["margin_fen"],
         frame["available_fen"],
         frame["margin_call_fen"],
-        frame["risk_ratio"],
+        frame["risk_level"],
         strict=True,
     ):
-        level = 2 if ratio >= queries.RISK_CALL else 1 if ratio >= queries.RISK_WARNING else 0
-        out[str(code)] = AccountsRow(int(bal), int(mar), int(av), int(call), level)
+        out[str(code)] = AccountsRow(int(bal), int(mar), int(av), int(call), int(level))
     return out
 
 
@@ -518,8 +545,9 @@ class OverviewFigures:
     client_balance_fen: int
     client_margin_fen: int
     client_available_fen: int
-    watch_count: int
-    margin_call_count: int
+    margin_call_fen: int
+    level_counts: tuple[int, ...]
+    """Accounts per level code (normal … deficit)."""
     positions_count: int
     open_lots: int
 
@@ -536,8 +564,8 @@ def overview(db: Database, day: date) -> OverviewFigures:
         o.client_balance_fen,
         o.client_margin_fen,
         o.client_available_fen,
-        o.watch_count,
-        o.margin_call_count,
+        o.margin_call_fen,
+        tuple(o.level_counts[name] for name in LEVEL_NAMES),
         o.positions_count,
         o.open_lots,
     )
@@ -600,15 +628,18 @@ def monitor(
 ) -> MonitorView:
     """The live monitor of ``live_day`` for ``member``, as the desktop starts it.
 
-    ``load_day_inputs`` → ``LiveRiskEngine.from_inputs`` (replays the day's stored
-    trades) → ``snapshot()``. With ``mark_to_settlement`` every contract's last price is
-    then set to the day's settlement price S(live_day) (one tick each) before the
-    snapshot. Lines with no lots left are left out.
+    ``read_live_day`` → ``LiveRiskEngine.from_day_inputs`` (replays the day's stored
+    trades) → ``snapshot()``, as ``core.services.monitor.start_monitor`` does. With
+    ``mark_to_settlement`` every contract's last price is then set to the day's
+    settlement price S(live_day) (one tick each) before the snapshot. Lines with no lots
+    left are left out.
     """
     clock = FakeClock(_CLOCK_START)
     with db.sessions() as s:
-        inputs = load_day_inputs(s, live_day, member_code=member)
-    engine = LiveRiskEngine.from_inputs(inputs, settings=LiveSettings(), clock=clock)
+        inputs = read_live_day(s, live_day, _cal())
+    engine = LiveRiskEngine.from_day_inputs(
+        inputs, member_code=member, settings=LiveSettings(), clock=clock, calendar=_cal()
+    )
     if mark_to_settlement:
         prices = settlement_prices(db, live_day)
         ticks = [
@@ -647,7 +678,7 @@ def monitor(
             int(a["margin_fen"][i]),
             int(a["offset_used_fen"][i]),
             int(a["available_fen"][i]),
-            _level(int(a["risk_ratio_ppm"][i])),
+            int(a["risk_level"][i]),
         )
         for i, code in enumerate(a.keys)
     }
@@ -674,7 +705,7 @@ def monitor(
         accounts,
         member_figures,
         rates,
-        len(inputs.trades),
+        int(np.isin(inputs.tr_client, member_clients_index(inputs, member)).sum()),
         snap.rejected_events,
     )
 
@@ -768,7 +799,7 @@ def intraday(
         account=local[client],
         product=inputs.product_of_contract[contract],
         multiplier=mult,
-        sign=1 - 2 * side,
+        side=side,
         prior_fen=prior,
         rate_ppm=rate,
         hist_lots=hist,
@@ -816,9 +847,8 @@ def intraday(
         for i in range(n_acc)
     }
     lines: dict[LineKey, IntradayLine] = {}
-    row = book.row_of
     for j in range(line_keys.size):
-        r = int(row[j])
+        r = j  # a LineBook's row i is the caller's line i
         h, t = int(book.hist_lots[r]), int(book.today_lots[r])
         if h + t == 0:
             continue
@@ -849,8 +879,8 @@ def liquidation_lines(
     db: Database, member: str, day: date, source: MarginSource
 ) -> dict[LineKey, LiquidationLine]:
     """The forced-liquidation preview's lines (``preview_liquidation``)."""
-    with db.sessions() as s:
-        report, _ = preview_liquidation(s, member, day, margin_source=source, record_audit=False)
+    with db.reader() as reader:
+        report = preview_liquidation(reader, member, day, margin_source=source)
     f = report.lines
     return {
         (str(c), str(k), str(sd), bool(h)): LiquidationLine(int(n), int(pl), int(lm))
@@ -882,12 +912,10 @@ def reduction_positions(db: Database, day: date, contracts: frozenset[str]) -> R
     ``as_if_d3``)."""
     net: dict[NetKey, int] = {}
     done: list[str] = []
-    with db.sessions() as s:
+    with db.reader() as reader:
         for contract in sorted(contracts):
             try:
-                report, _ = preview_reduction(
-                    s, contract, day, as_if_d3="limit_down", record_audit=False
-                )
+                report = preview_reduction(reader, contract, day, as_if_d3="limit_down")
             except InputError:
                 continue
             done.append(contract)
@@ -914,8 +942,8 @@ class LimitsView:
 @read_once
 def limits_positions(db: Database, day: date) -> LimitsView:
     """What the position-limits report sees on ``day`` (``limits_report``)."""
-    with db.sessions() as s:
-        report, _ = limits_report(s, day, record_audit=False)
+    with db.reader() as reader:
+        report = limits_report(reader, day)
     rows = report.rows
     side_lots = {
         (str(c), str(k), str(sd)): (int(sp), int(hd))
@@ -971,7 +999,7 @@ def _run_cli(case: dict[str, Any]) -> dict[str, Any]:
 
 
 def _day_lines(
-    inputs: sio.DayInputs, clients: set[int], rates: dict[RateKey, int], *, settlement: bool
+    inputs: DayInputs, clients: set[int], rates: dict[RateKey, int], *, settlement: bool
 ) -> dict[int, list[dict[str, Any]]]:
     """Case lines per client index: prior lines plus the day's trades, stored order."""
     lines: dict[tuple[int, int, int, bool], dict[str, Any]] = {}
@@ -1005,7 +1033,7 @@ def _day_lines(
                 ci, int(inputs.pos_contract[i]), int(inputs.pos_side[i]), bool(inputs.pos_hedge[i])
             )
             entry["historic_lots"] += int(inputs.pos_lots[i])
-    actions = {v: k for k, v in sio.ACTION_CODES.items()}
+    actions = dict(enumerate(ACTION_NAMES))
     for i in range(inputs.tr_client.size):
         ci = int(inputs.tr_client[i])
         if ci not in clients:
@@ -1054,8 +1082,8 @@ def client_funds_cases(db: Database, live_day: date, member: str) -> dict[str, d
     m_index = inputs.members.index(member)
     mine = {int(i) for i in np.flatnonzero(inputs.client_member == m_index)}
     lines = _day_lines(inputs, mine, rates, settlement=False)
-    eligible = settlement_service._eligible_receipts(prev_inputs, _cal(), [])
-    base = settlement_service._base_prices(prev_inputs)
+    eligible = eligible_receipts(prev_inputs.receipts, prev, _cal(), [])
+    base = base_prices(prev_inputs, prev, prev_inputs.prior_settle_fen)
     cases: dict[str, dict[str, Any]] = {}
     for ci in sorted(mine):
         code = inputs.clients[ci]
@@ -1124,8 +1152,8 @@ def member_settlement_case(db: Database, day: date, member: str) -> dict[str, An
     mine = {int(i) for i in np.flatnonzero(inputs.client_member == m_index)}
     by_client = _day_lines(inputs, mine, rates, settlement=True)
     lines = [ln for ci in sorted(by_client) for ln in by_client[ci]]
-    receipts = settlement_service._eligible_receipts(inputs, _cal(), [])
-    base = settlement_service._base_prices(inputs)
+    receipts = eligible_receipts(inputs.receipts, day, _cal(), [])
+    base = base_prices(inputs, day, inputs.prior_settle_fen)
     own = inputs.fm_client < 0
     dep = int(inputs.fm_amount_fen[own & inputs.fm_deposit & (inputs.fm_member == m_index)].sum())
     wd = int(inputs.fm_amount_fen[own & ~inputs.fm_deposit & (inputs.fm_member == m_index)].sum())

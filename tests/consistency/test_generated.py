@@ -3,8 +3,9 @@
 Each example is a small scenario (``scenario.py``): D0's state written directly, D1 and
 D2 settled by the settlement service, the live day L = next_td(D2). Every test draws
 the same scenarios (one seed, one settings object), so each database is built once per
-backend and shared by the read-only checks. Known issue #10 defects show in every
-scenario (its anchor line), so their strict xfails fail on the first example.
+backend and shared by the read-only checks. A known defect shows in every scenario (its
+anchor line), so a strict xfail naming it fails on the first example; the issue #10
+ones were removed once their fixes were on main (see test_small_demo.py).
 
 More examples locally: ``RISKDESK_CONSISTENCY_EXAMPLES=200 pytest -m consistency``.
 """
@@ -35,21 +36,6 @@ GENERATED = settings(
     suppress_health_check=(HealthCheck.too_slow, HealthCheck.data_too_large),
 )
 
-LIVE_LOADER = (
-    "issue #10: the live loader reads only margin_adjustment rows (no 2.b period steps, "
-    "no limit-lock steps from the settlement_price flags)"
-)
-NO_OFFSET = "issue #10: no receipt offset in the live start-up data"
-PER_OPEN_ROUNDING = (
-    "found by this suite: the live engine rounds each of today's opens as its own margin "
-    "item (core/live/engine.py _apply_trade); intraday_funds, calc and the settlement "
-    "round once per position line (spec 2.0, 2.a): 1 fen per open off"
-)
-RECOMPUTED = (
-    "issue #10: liquidation --margin recomputed ignores limit-lock steps and margin_adjustment rows"
-)
-
-
 T = TypeVar("T", bound=Callable[..., None])
 
 
@@ -71,7 +57,6 @@ def _run(
         verify(check(case, *args), case, allow_empty=allow_empty)
 
 
-@pytest.mark.xfail(strict=True, reason=LIVE_LOADER)
 @generated_test
 def test_start_of_day_line_margins_equal_stored(
     generated: GeneratedDatabases, scenario: Scenario
@@ -86,7 +71,6 @@ def test_start_of_day_lines_equal_stored_outside_the_known_defect(
     _run(generated, scenario, checks.start_of_day_lines, "exclude")
 
 
-@pytest.mark.xfail(strict=True, reason=f"{LIVE_LOADER}; {NO_OFFSET}")
 @generated_test
 def test_start_of_day_accounts_equal_accounts_screen(
     generated: GeneratedDatabases, scenario: Scenario
@@ -101,7 +85,6 @@ def test_start_of_day_accounts_equal_outside_the_known_defects(
     _run(generated, scenario, checks.start_of_day_accounts, "exclude")
 
 
-@pytest.mark.xfail(strict=True, reason=LIVE_LOADER)
 @generated_test
 def test_start_of_day_member_reserve_equals_stored(
     generated: GeneratedDatabases, scenario: Scenario
@@ -124,6 +107,13 @@ def test_overview_equals_accounts_screen_and_stored_rows(
 
 
 @generated_test
+def test_risk_levels_agree_on_overview_accounts_and_monitor(
+    generated: GeneratedDatabases, scenario: Scenario
+) -> None:
+    _run(generated, scenario, checks.risk_levels_agree)
+
+
+@generated_test
 def test_replayed_day_equals_settlement_pnl(
     generated: GeneratedDatabases, scenario: Scenario
 ) -> None:
@@ -137,7 +127,6 @@ def test_replayed_day_margins_follow_the_documented_relation(
     _run(generated, scenario, checks.replay_margins)
 
 
-@pytest.mark.xfail(strict=True, reason=f"{LIVE_LOADER}; {PER_OPEN_ROUNDING}")
 @generated_test
 def test_replayed_day_monitor_margins_equal_intraday_funds(
     generated: GeneratedDatabases, scenario: Scenario
@@ -152,7 +141,6 @@ def test_replayed_day_monitor_margins_outside_the_known_defect(
     _run(generated, scenario, checks.replay_monitor_margins, "exclude")
 
 
-@pytest.mark.xfail(strict=True, reason=PER_OPEN_ROUNDING)
 @generated_test
 def test_replayed_day_monitor_rounds_each_line_once(
     generated: GeneratedDatabases, scenario: Scenario
@@ -160,7 +148,6 @@ def test_replayed_day_monitor_rounds_each_line_once(
     _run(generated, scenario, checks.replay_monitor_line_rounding, allow_empty=True)
 
 
-@pytest.mark.xfail(strict=True, reason=RECOMPUTED)
 @generated_test
 def test_liquidation_stored_equals_recomputed(
     generated: GeneratedDatabases, scenario: Scenario
@@ -189,7 +176,6 @@ def test_calc_client_funds_equals_intraday_funds(
     _run(generated, scenario, checks.calc_client_funds_vs_intraday)
 
 
-@pytest.mark.xfail(strict=True, reason=f"{LIVE_LOADER}; {NO_OFFSET}; {PER_OPEN_ROUNDING}")
 @generated_test
 def test_calc_client_funds_equals_live_monitor(
     generated: GeneratedDatabases, scenario: Scenario

@@ -2,8 +2,12 @@
 
 The demo as ``riskdesk demo --scale small`` builds it: member 0101, 500 clients, last
 settled day D = 2026-11-20 (m2701 limit-down on 11-18, 11-19 and 11-20), live day
-L = 2026-11-23. Strict xfails name a known issue #10 defect and the differences
-measured on this data; once the fix lands they fail with XPASS: remove the marker.
+L = 2026-11-23. A strict xfail names a known defect and the differences measured on
+this data; once the fix lands it fails with XPASS: remove the marker (the issue #10
+ones were removed when the fixes were on main: the live loader's rates and receipt
+offset, the engine's rounding, the recomputed liquidation margin). The "outside the
+known defects" variants check the same with those clients left out; the bite tests
+use them.
 """
 
 from __future__ import annotations
@@ -15,18 +19,7 @@ from tests.consistency.checks import Case, verify
 
 pytestmark = [pytest.mark.consistency, pytest.mark.xdist_group("demo")]
 
-PERIOD_STEPS_MISSING = (
-    "issue #10: the live loader reads only margin_adjustment rows, so the 2.b period steps "
-    "are missing"
-)
-NO_OFFSET = "issue #10: no receipt offset in the live start-up data"
 
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"{PERIOD_STEPS_MISSING}: 139 of 3,260 line margins differ (b2612, jd2611, "
-    "jd2612, m2612, y2612)",
-)
 def test_start_of_day_line_margins_equal_stored(demo_case: Case) -> None:
     verify(checks.start_of_day_lines(demo_case), demo_case)
 
@@ -35,11 +28,6 @@ def test_start_of_day_lines_equal_stored_outside_the_known_defect(demo_case: Cas
     verify(checks.start_of_day_lines(demo_case, "exclude"), demo_case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"{PERIOD_STEPS_MISSING}: margin differs for 116 of 500 clients; {NO_OFFSET}: "
-    "offset used differs for 49; available funds differ for 148, the risk level for 1",
-)
 def test_start_of_day_accounts_equal_accounts_screen(demo_case: Case) -> None:
     verify(checks.start_of_day_accounts(demo_case), demo_case)
 
@@ -48,12 +36,6 @@ def test_start_of_day_accounts_equal_outside_the_known_defects(demo_case: Case) 
     verify(checks.start_of_day_accounts(demo_case, "exclude"), demo_case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"{PERIOD_STEPS_MISSING}: the monitor's member margin is 454,195,191.30, "
-    "1,315,331.00 below the stored 455,510,522.30, so its intraday reserve reads "
-    "26,483,978.69 against the stored 25,168,647.69",
-)
 def test_start_of_day_member_reserve_equals_stored(demo_case: Case) -> None:
     verify(checks.start_of_day_member(demo_case), demo_case)
 
@@ -66,6 +48,10 @@ def test_overview_equals_accounts_screen_and_stored_rows(demo_case: Case) -> Non
     verify(checks.overview_matches_accounts(demo_case), demo_case)
 
 
+def test_risk_levels_agree_on_overview_accounts_and_monitor(demo_case: Case) -> None:
+    verify(checks.risk_levels_agree(demo_case), demo_case)
+
+
 def test_replayed_day_equals_settlement_pnl(demo_case: Case) -> None:
     verify(checks.replay_pnl(demo_case), demo_case)
 
@@ -74,12 +60,6 @@ def test_replayed_day_margins_follow_the_documented_relation(demo_case: Case) ->
     verify(checks.replay_margins(demo_case), demo_case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"{PERIOD_STEPS_MISSING} from rate_open(2026-11-20) = rate_settle(2026-11-19): 139 "
-    "line margins (m2612 54, y2612 33, jd2612 26, jd2611 13, b2612 13) and 116 client "
-    "margins differ",
-)
 def test_replayed_day_monitor_margins_equal_intraday_funds(demo_case: Case) -> None:
     verify(checks.replay_monitor_margins(demo_case), demo_case)
 
@@ -88,11 +68,6 @@ def test_replayed_day_monitor_margins_outside_the_known_defect(demo_case: Case) 
     verify(checks.replay_monitor_margins(demo_case, "exclude"), demo_case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #10: liquidation --margin recomputed ignores the limit-lock steps: 316 of "
-    "3,260 lines differ, all m2701 (7 % / 6 % hedge instead of the 12 % of the D2 step)",
-)
 def test_liquidation_stored_equals_recomputed(demo_case: Case) -> None:
     verify(checks.liquidation_margins(demo_case), demo_case)
 
@@ -109,11 +84,6 @@ def test_calc_client_funds_equals_intraday_funds(demo_case: Case) -> None:
     verify(checks.calc_client_funds_vs_intraday(demo_case), demo_case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"{PERIOD_STEPS_MISSING}: margin differs for 116 of 500 clients on the replayed "
-    f"2026-11-20; {NO_OFFSET}: offset used differs for 47; available funds for 146",
-)
 def test_calc_client_funds_equals_live_monitor(demo_case: Case) -> None:
     verify(checks.calc_client_funds_vs_monitor(demo_case), demo_case)
 
