@@ -145,25 +145,22 @@ class FrameTableModel(ColumnTableModel):
 
     def set_value_filter(self, key: str, value: Any | None) -> None:
         """Keep rows whose column ``key`` equals ``value``; None removes the filter."""
-        if value is None:
-            if self._value_filters.pop(key, None) is None:
-                return
-        else:
-            if key not in self._arrays and key in self._frame.columns:
-                self._arrays[key] = cs.store(self._frame[key])
-            self._value_filters[key] = value
-        self._refilter()
+        self._set_filter(self._value_filters, key, value)
 
     def set_minimum_filter(self, key: str, value: Any | None) -> None:
         """Keep rows whose numeric column ``key`` is ``value`` or more (e.g. a risk level
         "warning or worse"); None removes the filter."""
+        self._set_filter(self._minimum_filters, key, value)
+
+    def _set_filter(self, filters: dict[str, Any], key: str, value: Any | None) -> None:
+        """Set (or with None remove) ``filters[key]`` and filter again if it changed."""
         if value is None:
-            if self._minimum_filters.pop(key, None) is None:
+            if filters.pop(key, None) is None:
                 return
         else:
             if key not in self._arrays and key in self._frame.columns:
                 self._arrays[key] = cs.store(self._frame[key])
-            self._minimum_filters[key] = value
+            filters[key] = value
         self._refilter()
 
     def _filter_mask(self) -> npt.NDArray[np.bool_] | None:

@@ -38,6 +38,18 @@ D1 = date(2024, 9, 12)
 D2 = date(2024, 9, 13)
 
 
+def _balance(code: str, balance: int, margin: int, available: int) -> ClientBalance:
+    """A client statement of D2 (fen), its margin call max(0, −available) as stored."""
+    return ClientBalance(
+        client_code=code,
+        trading_day=D2,
+        balance_fen=balance,
+        margin_fen=margin,
+        available_fen=available,
+        margin_call_fen=max(-available, 0),
+    )
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     database = open_database(f"sqlite:///{tmp_path / 'q.sqlite'}")
@@ -75,16 +87,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
         s.flush()
         # balance, margin, available (fen) on D2; C3 has a balance of zero but margin.
         for code, bal, mar in (("C1", 1_000_000, 800_000), ("C2", 500_000, 0), ("C3", 0, 1_000)):
-            s.add(
-                ClientBalance(
-                    client_code=code,
-                    trading_day=D2,
-                    balance_fen=bal,
-                    margin_fen=mar,
-                    available_fen=bal - mar,
-                    margin_call_fen=max(mar - bal, 0),
-                )
-            )
+            s.add(_balance(code, bal, mar, bal - mar))
         s.add(
             ClientBalance(
                 client_code="C1", trading_day=D1, balance_fen=9, margin_fen=0, available_fen=9
@@ -162,20 +165,8 @@ def every_level(db: Database) -> None:
         s.add(Client(code="C4", member_code="0101", name="丁"))
         s.add(Client(code="C5", member_code="0101", name="戊"))
         s.flush()
-        for code, bal, mar, avail in (
-            ("C4", 2_000_000, 1_000_000, -1_000_000),
-            ("C5", -5_000, 0, -5_000),
-        ):
-            s.add(
-                ClientBalance(
-                    client_code=code,
-                    trading_day=D2,
-                    balance_fen=bal,
-                    margin_fen=mar,
-                    available_fen=avail,
-                    margin_call_fen=-avail,
-                )
-            )
+        s.add(_balance("C4", 2_000_000, 1_000_000, -1_000_000))
+        s.add(_balance("C5", -5_000, 0, -5_000))
 
 
 @pytest.fixture
