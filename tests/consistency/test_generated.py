@@ -36,6 +36,16 @@ GENERATED = settings(
     suppress_health_check=(HealthCheck.too_slow, HealthCheck.data_too_large),
 )
 
+PER_LOT_ROUNDING = (
+    "found by this suite: the forced-liquidation preview models a line's margin per lot, "
+    "rounded: the stored source takes round(line margin / lots), the recomputed one "
+    "round(S x mult x rate); when a lot's margin is not a whole fen they differ by a fen "
+    "and lots x either is not the stored line margin (generated D2 2025-05-30: jm2510 at "
+    "15.8446 %, 2 lots: stored line 33,958.15, per lot 16,979.08 stored vs 16,979.07 "
+    "recomputed)"
+)
+
+
 T = TypeVar("T", bound=Callable[..., None])
 
 
@@ -148,6 +158,7 @@ def test_replayed_day_monitor_rounds_each_line_once(
     _run(generated, scenario, checks.replay_monitor_line_rounding, allow_empty=True)
 
 
+@pytest.mark.xfail(strict=True, reason=PER_LOT_ROUNDING)
 @generated_test
 def test_liquidation_stored_equals_recomputed(
     generated: GeneratedDatabases, scenario: Scenario
