@@ -18,8 +18,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-# Each pattern with its Chinese text; ``{0}``... are the pattern's groups in order.
+# Each pattern with its Chinese text; ``{0}``... are the pattern's groups in order,
+# level names (``core.live.alerts.level_words``) put into Chinese (``_ZH_WORDS``).
 _ZH_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^risk level (warning|margin call|forced close|deficit): risk ratio (\S+) %, "
+            r"available funds (\S+), equity (\S+)$"
+        ),
+        "进入{0}：风险度 {1}%，可用资金 {2} 元，动态权益 {3} 元",
+    ),
+    # Stored by monitors before the risk levels (migration 0005 kept their texts).
     (re.compile(r"^risk ratio (\S+) % crossed (\S+) %$"), "风险度 {0}% 超过 {1}%"),
     (re.compile(r"^available funds (\S+) below zero$"), "可用资金 {0} 元，低于零"),
     (
@@ -37,6 +46,11 @@ _ZH_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         "仓单 {0} 须于 {1} 前注销",
     ),
 )
+
+
+_ZH_WORDS = {"warning": "警示", "margin call": "追保", "forced close": "强平", "deficit": "穿仓"}
+"""The risk levels' names as CTP's risk console writes them (正常 / 警示 / 追保 / 强平 /
+穿仓), as in the "RiskLevels" catalogue context."""
 
 
 def localized_alert_message(message: str, language: str) -> str:
@@ -71,5 +85,6 @@ def _in_chinese(message: str) -> str:
         match = pattern.match(message)
         if match:
             # ``$`` also matches before a final newline, which stays as ``re.sub`` keeps it.
-            return template.format(*match.groups()) + message[match.end() :]
+            groups = (_ZH_WORDS.get(g, g) for g in match.groups())
+            return template.format(*groups) + message[match.end() :]
     return message

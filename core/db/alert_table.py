@@ -1,4 +1,4 @@
-"""Table ``alert``: live alerts and their acknowledgements (migrations 0002, 0004).
+"""Table ``alert``: live alerts and their acknowledgements (migrations 0002, 0004, 0005).
 
 Kept out of ``core/db/tables.py`` as the monitor's own table; it shares
 ``Base.metadata``, so ``create_all`` and Alembic autogenerate see it once imported.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base
@@ -31,6 +31,8 @@ class AlertRow(Base):
     contract: Mapped[str | None] = mapped_column(String(8))
     receipt: Mapped[str | None] = mapped_column(String(32))
     threshold_ppm: Mapped[int | None] = mapped_column(BigInteger)
+    # The level a "risk_level" alert entered (core.rules.risk_levels code; rev. 0005).
+    risk_level: Mapped[int | None] = mapped_column(SmallInteger)
     message: Mapped[str] = mapped_column(String(300))
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

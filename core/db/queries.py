@@ -6,15 +6,17 @@ thread. Money and prices stay integer fen in ``int64`` columns named ``*_fen``; 
 formats them with ``core.money.format_yuan``. Column names and dtypes of every frame are
 listed in the function's docstring and are part of its contract.
 
-The risk ratio shown here is the display ratio of a client statement: margin held divided
-by the day's balance (客户权益). It is a float because it is a ratio, not money.
+Risk ratios and levels are the firm's one setting (``core.rules.risk_levels``), applied
+here to the settled figures: equity = the day's balance (客户权益), available = the
+stored available funds. The live monitor applies the same setting to intraday figures.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -40,14 +42,10 @@ from core.db.tables import (
     Warehouse,
     WarehouseReceipt,
 )
+from core.rules.risk_levels import LEVEL_NAMES, NORMAL, RiskLevels, default_risk_levels
 from core.rules.sides import SIDE_NAMES
 
 DayKind = Literal["balances", "positions", "prices"]
-
-RISK_WARNING = 0.8
-"""Risk ratio from which an account is shown as on watch (display threshold)."""
-RISK_CALL = 1.0
-"""Risk ratio from which margin held exceeds the balance (margin call)."""
 
 
 # --------------------------------------------------------------------- trading days
@@ -97,27 +95,6 @@ def contract_products(session: Session) -> dict[str, str]:
     return {str(c): str(p) for c, p in rows}
 
 
-# --------------------------------------------------------------------- helpers
-
-
-def risk_ratios(
-    margin_fen: np.ndarray[Any, Any], balance_fen: np.ndarray[Any, Any]
-) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """Margin held / balance per account, as a float ratio (1.0 = 100 %).
-
-    Zero margin gives 0.0 whatever the balance; margin with a balance of zero or less
-    gives +inf (the account cannot carry its margin). Display only: funds rules live in
-    ``core.risk``.
-    """
-    margin = np.asarray(margin_fen, dtype=np.float64)
-    balance = np.asarray(balance_fen, dtype=np.float64)
-    out = np.zeros(margin.shape, dtype=np.float64)
-    positive = balance > 0
-    np.divide(margin, balance, out=out, where=positive)
-    out[~positive & (margin > 0)] = np.inf
-    return out
-
-
 # --------------------------------------------------------------------- overview
 @dataclass(frozen=True)
 class OverviewSummary:
@@ -126,7 +103,10 @@ class OverviewSummary:
     ``reserve_fen`` and ``exchange_margin_fen`` are the members' settlement reserve and
     margin at the exchange from the reserve history of that day, summed over members;
     None when no member has a reserve record that day. Client figures are sums of the
-    client balances of that day.
+    client balances of that day (the settlement's stored figures, not intraday ones).
+    ``level_counts``: accounts per risk level name (``RiskLevels.counts``: every level,
+    zeros included) of the Accounts frame; ``margin_call_fen``: the clients' total
+    margin call, Σ max(0, −available) as the settlement stored it per client.
     """
 
     trading_day: date | None
@@ -139,20 +119,48 @@ class OverviewSummary:
     client_balance_fen: int
     client_margin_fen: int
     client_available_fen: int
-    margin_call_count: int
-    watch_count: int
+    margin_call_fen: int
+    level_counts: Mapping[str, int]
     positions_count: int
     open_lots: int
     receipts_count: int
     receipt_tons: int
 
+    @property
+    def at_risk_count(self) -> int:
+        """Accounts at warning or worse (every level but normal)."""
+        return sum(n for name, n in self.level_counts.items() if name != LEVEL_NAMES[NORMAL])
+
     @classmethod
     def empty(cls) -> OverviewSummary:
-        return cls(None, 0, None, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return cls(
+            trading_day=None,
+            members_count=0,
+            reserve_fen=None,
+            exchange_margin_fen=None,
+            min_reserve_fen=0,
+            clients_count=0,
+            accounts_count=0,
+            client_balance_fen=0,
+            client_margin_fen=0,
+            client_available_fen=0,
+            margin_call_fen=0,
+            level_counts=dict.fromkeys(LEVEL_NAMES, 0),
+            positions_count=0,
+            open_lots=0,
+            receipts_count=0,
+            receipt_tons=0,
+        )
 
 
-def overview_summary(session: Session, day: date | None) -> OverviewSummary:
-    """Key figures of ``day`` (see ``OverviewSummary``); receipts exclude cancelled ones."""
+def overview_summary(
+    session: Session, day: date | None, accounts: pd.DataFrame | None = None
+) -> OverviewSummary:
+    """Key figures of ``day`` (see ``OverviewSummary``); receipts exclude cancelled ones.
+
+    ``accounts`` is ``accounts_frame(session, day)`` when the caller already read it
+    (the Overview reads it once for the summary and the at-risk list).
+    """
     members_count = session.scalar(select(func.count()).select_from(Member)) or 0
     min_reserve = session.scalar(select(func.coalesce(func.sum(Member.min_reserve_fen), 0)))
     clients_count = session.scalar(select(func.count()).select_from(Client)) or 0
@@ -160,25 +168,16 @@ def overview_summary(session: Session, day: date | None) -> OverviewSummary:
     receipts_count, receipt_tons = session.execute(
         select(func.count(), func.coalesce(func.sum(WarehouseReceipt.tons), 0)).where(live_receipts)
     ).one()
+    empty = replace(
+        OverviewSummary.empty(),
+        members_count=members_count,
+        min_reserve_fen=int(min_reserve or 0),
+        clients_count=clients_count,
+        receipts_count=int(receipts_count),
+        receipt_tons=int(receipt_tons),
+    )
     if day is None:
-        return OverviewSummary(
-            None,
-            members_count,
-            None,
-            None,
-            int(min_reserve or 0),
-            clients_count,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            int(receipts_count),
-            int(receipt_tons),
-        )
+        return empty
     reserve_count, reserve, ex_margin = session.execute(
         select(
             func.count(),
@@ -186,31 +185,31 @@ def overview_summary(session: Session, day: date | None) -> OverviewSummary:
             func.coalesce(func.sum(ReserveHistory.margin_fen), 0),
         ).where(ReserveHistory.trading_day == day)
     ).one()
-    balances = accounts_frame(session, day)
-    ratios = balances["risk_ratio"].to_numpy()
+    balances = accounts_frame(session, day) if accounts is None else accounts
     positions_count, open_lots = session.execute(
         select(func.count(), func.coalesce(func.sum(Position.lots), 0)).where(
             Position.trading_day == day, Position.lots > 0
         )
     ).one()
-    return OverviewSummary(
+    return replace(
+        empty,
         trading_day=day,
-        members_count=members_count,
         reserve_fen=int(reserve) if reserve_count else None,
         exchange_margin_fen=int(ex_margin) if reserve_count else None,
-        min_reserve_fen=int(min_reserve or 0),
-        clients_count=clients_count,
         accounts_count=len(balances),
         client_balance_fen=int(balances["balance_fen"].sum()),
         client_margin_fen=int(balances["margin_fen"].sum()),
         client_available_fen=int(balances["available_fen"].sum()),
-        margin_call_count=int((ratios >= RISK_CALL).sum()),
-        watch_count=int(((ratios >= RISK_WARNING) & (ratios < RISK_CALL)).sum()),
+        margin_call_fen=int(balances["margin_call_fen"].sum()),
+        level_counts=level_counts(balances),
         positions_count=int(positions_count),
         open_lots=int(open_lots),
-        receipts_count=int(receipts_count),
-        receipt_tons=int(receipt_tons),
     )
+
+
+def level_counts(accounts: pd.DataFrame) -> dict[str, int]:
+    """Accounts of an ``accounts_frame`` per risk level name (every level)."""
+    return RiskLevels.counts(accounts["risk_level"].to_numpy())
 
 
 MEMBER_COLUMNS = {
@@ -262,16 +261,22 @@ ACCOUNT_COLUMNS = {
     "margin_fen": "int64",
     "available_fen": "int64",
     "margin_call_fen": "int64",
-    "risk_ratio": "float64",
+    "risk_ratio_ppm": "int64",
+    "risk_level": "int64",
 }
 
 
-def accounts_frame(session: Session, day: date | None) -> pd.DataFrame:
+def accounts_frame(
+    session: Session, day: date | None, levels: RiskLevels | None = None
+) -> pd.DataFrame:
     """Every client with a balance on ``day`` (client statement after settlement).
 
     Columns: client_code, client_name, member_code (str); balance_fen, margin_fen,
-    available_fen, margin_call_fen (int64 fen); risk_ratio (float64, see ``risk_ratios``).
-    Ordered by client code. Empty (with these columns) when ``day`` is None.
+    available_fen, margin_call_fen (int64 fen); risk_ratio_ppm (int64, 1,000,000 =
+    100 %) and risk_level (int64 level code) from ``levels`` (default: the firm's
+    setting) over the settled figures: equity = balance, available = the stored
+    available funds. Ordered by client code. Empty (with these columns) when ``day`` is
+    None.
     """
     if day is None:
         return rows_frame([], ACCOUNT_COLUMNS)
@@ -294,25 +299,21 @@ def accounts_frame(session: Session, day: date | None) -> pd.DataFrame:
     columns = fetch_fast(session, stmt, kinds)
     if not len(columns[0]):
         return rows_frame([], ACCOUNT_COLUMNS)
-    frame = frame_from([*columns, np.zeros(len(columns[0]))], ACCOUNT_COLUMNS)
-    frame["risk_ratio"] = risk_ratios(
-        frame["margin_fen"].to_numpy(), frame["balance_fen"].to_numpy()
+    ratio, level = (levels or default_risk_levels()).assess(
+        margin_fen=columns[4], equity_fen=columns[3], available_fen=columns[5]
     )
-    return frame
+    return frame_from([*columns, ratio, level], ACCOUNT_COLUMNS)
 
 
-def at_risk_accounts(session: Session, day: date | None, limit: int = 10) -> pd.DataFrame:
-    """The ``limit`` accounts with the highest risk ratio on ``day`` (accounts_frame columns).
-
-    Accounts without margin are left out: a ratio of zero is not a risk.
-    """
-    frame = accounts_frame(session, day)
-    frame = frame[frame["margin_fen"] > 0]
-    return (
-        frame.sort_values(["risk_ratio", "client_code"], ascending=[False, True], kind="stable")
-        .head(limit)
-        .reset_index(drop=True)
-    )
+def at_risk_accounts(accounts: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an ``accounts_frame`` at warning or worse: all of them, the most
+    severe level first, then the highest risk ratio, then by client code."""
+    frame = accounts[accounts["risk_level"] > NORMAL]
+    return frame.sort_values(
+        ["risk_level", "risk_ratio_ppm", "client_code"],
+        ascending=[False, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------- positions

@@ -1,9 +1,11 @@
 """Live alerts: rules over RiskSnapshots → Alert records, deduplicated, acknowledgeable.
 
-Rules (levels are settings, docs/live-monitor.md):
+Rules (settings in docs/live-monitor.md):
 
-* ``risk_ratio``: an account's risk ratio crosses a level upwards (default 80 %, 100 %);
-* ``negative_available``: available funds fall below zero (spec 2.c);
+* ``risk_level``: an account's risk level rises into warning, margin call, forced close
+  or deficit (``core.rules.risk_levels``: the firm's one setting, the same ``RiskLevels``
+  object the engine classifies with, ``LiveSettings.risk_levels``); critical from
+  margin call up;
 * ``position_limit``: a speculative line reaches 80 % of its client limit (spec 2.g);
 * ``limit_lock``: a contract's last price sits at its upper or lower limit;
 * ``receipt_expiry``: a warehouse receipt's deadline (given by the caller) is near.
@@ -20,24 +22,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from core.live.feed import DCE_TZ
-from core.live.snapshot import RiskSnapshot
+from core.live.snapshot import RiskSnapshot, Table
 from core.money import format_yuan
+from core.rules.risk_levels import (
+    AT_RISK_LEVELS,
+    LEVEL_NAMES,
+    MARGIN_CALL,
+    RISK_RATIO_UNBOUNDED_PPM,
+    RiskLevels,
+)
 
-AlertKind = Literal[
-    "risk_ratio", "negative_available", "position_limit", "limit_lock", "receipt_expiry"
-]
+AlertKind = Literal["risk_level", "position_limit", "limit_lock", "receipt_expiry"]
 Severity = Literal["warning", "critical"]
+
+CRITICAL_FROM_LEVEL = MARGIN_CALL
+"""From a margin call up the client must act now (追保, 强平, 穿仓): critical alerts."""
 
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """One raised alert. ``threshold_ppm`` is the crossed level where one applies."""
+    """One raised alert. ``threshold_ppm`` is the crossed threshold where one applies;
+    ``risk_level`` the level code a ``risk_level`` alert entered."""
 
     alert_id: int
     at: datetime
@@ -48,6 +59,7 @@ class Alert:
     contract: str | None = None
     receipt: str | None = None
     threshold_ppm: int | None = None
+    risk_level: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,20 +71,30 @@ class Acknowledgement:
 
 @dataclass(frozen=True)
 class AlertSettings:
-    """Alert levels; ppm: 800_000 = 80 %."""
+    """Alert settings besides the risk levels (those are ``RiskLevels``, shared with the
+    engine); ppm: 800_000 = 80 %."""
 
-    risk_ratio_levels_ppm: tuple[int, ...] = (800_000, 1_000_000)
-    critical_from_ppm: int = 1_000_000
     position_limit_warn_ppm: int = 800_000
     receipt_warn_before: timedelta = timedelta(days=3)
     rearm_gap_ppm: int = 50_000
-    """A risk-ratio or position-limit alert fires again only after the value has fallen
-    this far below its level (5 percentage points): without the gap, an account hovering
-    around 80 % raises an alert on every tick and buries the ones that matter."""
+    """A ratio-based risk level (warning, forced close) or a position-limit alert fires
+    again only after the ratio has fallen this far below its threshold (5 percentage
+    points): without the gap, an account hovering around 80 % raises an alert on every
+    tick and buries the ones that matter."""
 
 
 def _pct(ppm: int) -> str:
-    return f"{ppm / 10_000:.2f} %"
+    """ppm as a percentage with two decimals, floored as the ratio itself is (an
+    account at 79.999 % is not shown at "80.00 %", the warning threshold)."""
+    if ppm >= RISK_RATIO_UNBOUNDED_PPM:
+        return "∞ %"
+    sign, ppm = ("-", -ppm) if ppm < 0 else ("", ppm)
+    return f"{sign}{ppm // 10_000}.{ppm % 10_000 // 100:02d} %"
+
+
+def level_words(level: int) -> str:
+    """The English name of a level code in alert messages ("margin call")."""
+    return LEVEL_NAMES[level].replace("_", " ")
 
 
 @dataclass
@@ -103,13 +125,62 @@ class _Armed:
         return fire
 
 
+@dataclass
+class _LevelArms:
+    """Per account and level: may entering that level raise an alert?
+
+    An account at level ``cur`` (warning or worse) raises an alert when ``cur`` is
+    armed; every level up to ``cur`` is then spent (falling from forced close to a
+    margin call is not an upward crossing). Level L is armed again once the account is
+    below L and, for a ratio-based level (warning, forced close), its risk ratio is
+    ``gap`` below L's threshold: an account hovering at 80 % raises one alert, not one
+    per tick. The money levels (margin call, deficit) re-arm as soon as the account is
+    below them.
+    """
+
+    armed: npt.NDArray[np.bool_] = field(
+        default_factory=lambda: np.ones((len(LEVEL_NAMES), 0), dtype=bool)
+    )
+
+    def entered(
+        self,
+        rows: npt.NDArray[np.intp],
+        level: npt.NDArray[np.integer[Any]],
+        ratio_ppm: npt.NDArray[np.int64],
+        n: int,
+        levels: RiskLevels,
+        gap: int,
+    ) -> npt.NDArray[np.intp]:
+        """Rows (of ``rows``) that raise an alert for their current level; updates the
+        arming state."""
+        if self.armed.shape[1] < n:
+            grown = np.ones((len(LEVEL_NAMES), n), dtype=bool)
+            grown[:, : self.armed.shape[1]] = self.armed
+            self.armed = grown
+        cur = level.astype(np.intp)
+        arms = self.armed[:, rows]
+        for lv in AT_RISK_LEVELS:
+            threshold = levels.threshold_ppm(lv)
+            rearm = cur < lv
+            if threshold is not None:
+                rearm &= ratio_ppm < threshold - gap
+            arms[lv] |= rearm
+        fire = (cur >= AT_RISK_LEVELS[0]) & arms[cur, np.arange(len(rows))]
+        arms[np.arange(len(LEVEL_NAMES))[:, None] <= cur[None, :]] = False
+        self.armed[:, rows] = arms
+        return rows[fire]
+
+
 class AlertMonitor:
     """Evaluates snapshots, keeps the alerts raised today and their acknowledgements."""
 
-    def __init__(self, settings: AlertSettings | None = None) -> None:
+    def __init__(self, levels: RiskLevels, settings: AlertSettings | None = None) -> None:
+        """``levels``: the engine's ``LiveSettings.risk_levels`` (its thresholds decide
+        when a ratio-based level re-arms, so it must be the object that classified the
+        snapshot's ``risk_level`` column)."""
+        self.levels = levels
         self.settings = settings or AlertSettings()
-        self._levels = {lv: _Armed() for lv in self.settings.risk_ratio_levels_ppm}
-        self._negative = _Armed()
+        self._risk = _LevelArms()
         self._limit = _Armed()
         self._lock = _Armed()
         self._receipts_seen: set[tuple[str, datetime]] = set()
@@ -170,40 +241,11 @@ class AlertMonitor:
         self._seen_seq, self._seen_keys = snap.seq, acc.keys
 
         rows = acc.rows_changed_since(since) if incremental else np.arange(acc.row_count)
-        ratio = acc["risk_ratio_ppm"][rows]
-        gap = self.settings.rearm_gap_ppm
-        for level, armed in self._levels.items():
-            crossed = armed.crossings(rows, ratio >= level, acc.row_count, ratio < level - gap)
-            for r in crossed.tolist():
-                sev: Severity = (
-                    "critical" if level >= self.settings.critical_from_ppm else "warning"
-                )
-                value = int(acc["risk_ratio_ppm"][r])
-                new.append(
-                    self._raise(
-                        at,
-                        "risk_ratio",
-                        sev,
-                        f"risk ratio {_pct(value)} crossed {_pct(level)}",
-                        account=str(acc.keys[r]),
-                        threshold_ppm=level,
-                    )
-                )
-        avail = acc["available_fen"][rows]
-        for r in self._negative.crossings(rows, avail < 0, acc.row_count).tolist():
-            new.append(
-                self._raise(
-                    at,
-                    "negative_available",
-                    "critical",
-                    f"available funds {format_yuan(int(acc['available_fen'][r]))} below zero",
-                    account=str(acc.keys[r]),
-                )
-            )
+        new.extend(self._risk_level_alerts(at, acc, rows))
 
         prows = pos.rows_changed_since(since) if incremental else np.arange(pos.row_count)
         limit, lots = pos["limit_lots"][prows], pos["lots"][prows]
-        warn = self.settings.position_limit_warn_ppm
+        warn, gap = self.settings.position_limit_warn_ppm, self.settings.rearm_gap_ppm
         near = (limit >= 0) & (lots * 1_000_000 >= limit * warn) & (lots > 0)
         clear = (limit < 0) | (lots * 1_000_000 < limit * (warn - gap))
         for r in self._limit.crossings(prows, near, pos.row_count, clear).tolist():
@@ -261,6 +303,38 @@ class AlertMonitor:
             )
         return new
 
+    def _risk_level_alerts(
+        self, at: datetime, acc: Table, rows: npt.NDArray[np.intp]
+    ) -> list[Alert]:
+        """One alert per account that entered a level still armed for it, naming that
+        level (see ``_LevelArms``)."""
+        entered = self._risk.entered(
+            rows,
+            acc["risk_level"][rows],
+            acc["risk_ratio_ppm"][rows],
+            acc.row_count,
+            self.levels,
+            self.settings.rearm_gap_ppm,
+        )
+        alerts = []
+        for r in entered.tolist():
+            lv = int(acc["risk_level"][r])
+            alerts.append(
+                self._raise(
+                    at,
+                    "risk_level",
+                    "critical" if lv >= CRITICAL_FROM_LEVEL else "warning",
+                    f"risk level {level_words(lv)}: risk ratio "
+                    f"{_pct(int(acc['risk_ratio_ppm'][r]))}, available funds "
+                    f"{format_yuan(int(acc['available_fen'][r]))}, equity "
+                    f"{format_yuan(int(acc['dynamic_equity_fen'][r]))}",
+                    account=str(acc.keys[r]),
+                    threshold_ppm=self.levels.threshold_ppm(lv),
+                    risk_level=lv,
+                )
+            )
+        return alerts
+
     def _raise(
         self,
         at: datetime,
@@ -272,6 +346,7 @@ class AlertMonitor:
         contract: str | None = None,
         receipt: str | None = None,
         threshold_ppm: int | None = None,
+        risk_level: int | None = None,
     ) -> Alert:
         alert = Alert(
             len(self._alerts) + 1,
@@ -283,6 +358,7 @@ class AlertMonitor:
             contract,
             receipt,
             threshold_ppm,
+            risk_level,
         )
         self._alerts.append(alert)
         if severity == "critical":

@@ -1036,9 +1036,7 @@ class LiveRiskEngine:
         avail = self._avail[ix]
         dyn = equity + self._acc_float[ix]
         self._dyn[ix] = dyn
-        ratio = s.risk_levels.ratio(margin, dyn, avail)
-        self._ratio[ix] = ratio
-        self._level[ix] = s.risk_levels.classify(ratio, avail, dyn)
+        self._ratio[ix], self._level[ix] = s.risk_levels.assess(margin, dyn, avail)
 
     def _member_figures(self) -> MemberFigures:
         base = self._member_base

@@ -51,6 +51,8 @@ RATIO_DEFINITIONS: tuple[RatioDefinition, ...] = (
 
 NORMAL, WARNING, MARGIN_CALL, FORCED_CLOSE, DEFICIT = 0, 1, 2, 3, 4
 LEVEL_NAMES = ("normal", "warning", "margin_call", "forced_close", "deficit")
+AT_RISK_LEVELS = (WARNING, MARGIN_CALL, FORCED_CLOSE, DEFICIT)
+"""The levels a desk acts on (warning or worse): the at-risk lists and the alerts."""
 
 
 def risk_ratio_ppm(
@@ -119,6 +121,23 @@ class RiskLevels:
         """``risk_ratio_ppm`` under this setting's definition."""
         return risk_ratio_ppm(margin_fen, equity_fen, available_fen, self.ratio_definition)
 
+    def assess(
+        self, margin_fen: npt.ArrayLike, equity_fen: npt.ArrayLike, available_fen: npt.ArrayLike
+    ) -> tuple[I64, npt.NDArray[np.int8]]:
+        """(risk ratio ppm, level code) per account: ``ratio`` then ``classify``.
+
+        The one call of every surface: after settlement equity is the day's balance and
+        available the stored available funds; intraday the dynamic equity and the
+        intraday available funds.
+        """
+        ratio = self.ratio(margin_fen, equity_fen, available_fen)
+        return ratio, self.classify(ratio, available_fen, equity_fen)
+
+    def threshold_ppm(self, level: int) -> int | None:
+        """The risk-ratio threshold of a ratio-based level (warning, forced close); None
+        for the levels set by money (margin call: available < 0; deficit: equity < 0)."""
+        return {WARNING: self.warning_ppm, FORCED_CLOSE: self.forced_close_ppm}.get(level)
+
     def classify(
         self,
         ratio_ppm: npt.ArrayLike,
@@ -135,7 +154,8 @@ class RiskLevels:
         level = np.where(equity < 0, DEFICIT, level)
         return np.asarray(level, dtype=np.int8)
 
-    def counts(self, levels: npt.ArrayLike) -> dict[str, int]:
+    @staticmethod
+    def counts(levels: npt.ArrayLike) -> dict[str, int]:
         """Accounts per level name (every level present, zeros included)."""
         c = np.bincount(np.asarray(levels, dtype=np.int64), minlength=len(LEVEL_NAMES))
         return {name: int(c[i]) for i, name in enumerate(LEVEL_NAMES)}

@@ -126,6 +126,7 @@ def _values(day: date, alert_id: int, a: Alert) -> dict[str, object]:
         "contract": a.contract,
         "receipt": a.receipt,
         "threshold_ppm": a.threshold_ppm,
+        "risk_level": a.risk_level,
         "message": a.message[:300],
     }
 

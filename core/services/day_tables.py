@@ -15,13 +15,11 @@ import pandas as pd
 
 from core.db import queries
 from core.db.day_book import prefetch
-from core.db.queries import RISK_CALL, RISK_WARNING, DayKind
+from core.db.queries import DayKind
 from core.db.reader import Reader
 from core.trading_calendar import default_calendar
 
 __all__ = [
-    "RISK_CALL",
-    "RISK_WARNING",
     "DayTable",
     "accounts_table",
     "latest_day",

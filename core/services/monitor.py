@@ -105,7 +105,9 @@ def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | Non
     )
     first = engine.snapshot()
     source = build_source(request.choice, engine, first, request.source_clock)
-    alerts = AlertMonitor(AlertSettings())
+    # The engine's own RiskLevels: the alerts re-arm at the thresholds that classified
+    # the snapshot's levels, so the two cannot differ.
+    alerts = AlertMonitor(engine.settings.risk_levels, AlertSettings())
     first_alerts = tuple(alerts.evaluate(first))
     return MonitorStart(
         day=live_day,

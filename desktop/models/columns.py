@@ -16,20 +16,23 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from core.money import format_yuan
+from core.rules.risk_levels import RISK_RATIO_UNBOUNDED_PPM
+from desktop import palette
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 
 MISSING = "—"
 
-# Built once (STYLE B4). Chinese market colours: red is up/danger, green is down.
-NEGATIVE_BRUSH = QBrush(QColor("#c0392b"))
-DANGER_BRUSH = QBrush(QColor("#c0392b"))
-WARNING_BRUSH = QBrush(QColor("#b7791f"))
-UP_BRUSH = QBrush(QColor("#c0392b"))
-DOWN_BRUSH = QBrush(QColor("#1e8449"))
-MUTED_BRUSH = QBrush(QColor("#7b8794"))
+# desktop.palette's brushes by their role here. Chinese market colours: red is
+# up/danger, green is down.
+NEGATIVE_BRUSH = palette.RED_BRUSH
+DANGER_BRUSH = palette.RED_BRUSH
+WARNING_BRUSH = palette.AMBER_BRUSH
+UP_BRUSH = palette.RED_BRUSH
+DOWN_BRUSH = palette.GREEN_BRUSH
+MUTED_BRUSH = palette.MUTED_BRUSH
 
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -46,6 +49,7 @@ class Kind(Enum):
     INT = "int"  # lots, tons, counts, with separators
     RATIO = "ratio"  # float, 1.0 = 100 %
     BP = "bp"  # int basis points (hundredths of a percent), 10,000 = 100 %
+    PPM = "ppm"  # int parts per million, 1,000,000 = 100 % (risk ratios)
     DATE = "date"  # datetime.date
     ENUM = "enum"  # str or bool looked up in ``labels``
 
@@ -69,6 +73,9 @@ class Column:
     columns to English source labels in the "Values" context. ``width`` is the default
     width in pixels before the user resizes (saved with the header state). ``warn_at``
     and ``danger_at`` colour RATIO and BP values from there on, in the column's unit.
+    ``label_context`` is the catalogue context of ``labels``; ``value_brushes`` colours
+    ENUM values; ``ordered`` sorts ENUM values by their raw value (a severity order)
+    instead of by label.
     """
 
     key: str
@@ -81,6 +88,9 @@ class Column:
     warn_at: float | None = None
     danger_at: float | None = None
     mute_zero: bool = False
+    label_context: str = "Values"
+    value_brushes: Mapping[Any, QBrush] = field(default_factory=dict)
+    ordered: bool = False
 
     def display_key(self) -> str:
         """The frame column to show for the current language."""
@@ -99,7 +109,7 @@ class Column:
 
     @property
     def is_numeric(self) -> bool:
-        return self.kind in (Kind.MONEY, Kind.PRICE, Kind.INT, Kind.RATIO, Kind.BP)
+        return self.kind in (Kind.MONEY, Kind.PRICE, Kind.INT, Kind.RATIO, Kind.BP, Kind.PPM)
 
     def format(self, value: Any) -> str:
         """Display text of one raw value."""
@@ -116,11 +126,13 @@ class Column:
             sign = "-" if value < 0 else ""
             whole, hundredths = divmod(abs(int(value)), 100)
             return f"{sign}{whole:,}.{hundredths:02d}%"
+        if kind == Kind.PPM:
+            return ppm_text(int(value))
         if kind == Kind.DATE:
             return value.isoformat() if isinstance(value, date) else str(value)
         if kind == Kind.ENUM:
             label = self.labels.get(value)
-            return translate("Values", label) if label is not None else str(value)
+            return translate(self.label_context, label) if label is not None else str(value)
         return str(value)
 
     def foreground(self, value: Any) -> QBrush | None:
@@ -137,11 +149,25 @@ class Column:
             if self.warn_at is not None and value >= self.warn_at:
                 return WARNING_BRUSH
         if self.kind == Kind.ENUM:
+            if self.value_brushes:
+                return self.value_brushes.get(value)
             if value == "limit_up":
                 return UP_BRUSH
             if value == "limit_down":
                 return DOWN_BRUSH
         return None
+
+
+def ppm_text(ppm: int) -> str:
+    """A ratio in ppm as "85.37%", floored to the hundredth of a percent: exact integer
+    arithmetic, and a risk ratio just under a level's threshold (799,999 ppm) never
+    shows as the threshold ("80.00%") while its level is still the one below."""
+    if ppm >= RISK_RATIO_UNBOUNDED_PPM:
+        return "∞"
+    hundredths = ppm // 100  # floor, negative values too
+    sign = "-" if hundredths < 0 else ""
+    whole, rest = divmod(abs(hundredths), 100)
+    return f"{sign}{whole:,}.{rest:02d}%"
 
 
 # ------------------------------------------------------------------ shared labels

@@ -12,7 +12,7 @@ frame (``pyarrow.compute``), and resets the model because the set of rows change
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,8 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush
 
 from desktop.models import column_store as cs
 from desktop.models.column_model import (
@@ -32,7 +33,9 @@ from desktop.models.column_model import (
 )
 from desktop.models.columns import Column, Kind, is_missing
 
-__all__ = ["RAW_ROLE", "AnyIndex", "FrameTableModel"]
+__all__ = ["RAW_ROLE", "AnyIndex", "FrameTableModel", "TintedFrameModel"]
+
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
 
 
 class FrameTableModel(ColumnTableModel):
@@ -40,7 +43,8 @@ class FrameTableModel(ColumnTableModel):
 
     ``filter_keys`` are the frame columns matched by ``set_text_filter`` (case
     insensitive substring). ``set_value_filter(key, value)`` keeps rows whose ``key``
-    equals ``value`` (None removes that filter). GUI thread only.
+    equals ``value``, ``set_minimum_filter(key, value)`` those whose numeric ``key`` is
+    at least ``value`` (None removes either filter). GUI thread only.
     """
 
     def __init__(
@@ -57,6 +61,7 @@ class FrameTableModel(ColumnTableModel):
         self._search: Any = None  # lowercase Arrow search keys, built on first use
         self._text = ""
         self._value_filters: dict[str, Any] = {}
+        self._minimum_filters: dict[str, Any] = {}
 
     # ----------------------------------------------------------------- data in
     @property
@@ -75,6 +80,7 @@ class FrameTableModel(ColumnTableModel):
             | {c.key_en for c in self._columns if c.key_en}
             | set(self._filter_keys)
             | set(self._value_filters)
+            | set(self._minimum_filters)
         )
         self._arrays = {k: cs.store(frame[k]) for k in keys if k in frame.columns}
         self._search = None  # built on the first text filter (``_search_keys``)
@@ -123,7 +129,7 @@ class FrameTableModel(ColumnTableModel):
             return values, missing
         if raw.dtype.kind == "f":
             return raw, np.isnan(raw)
-        if spec.kind == Kind.ENUM:
+        if spec.kind == Kind.ENUM and not spec.ordered:
             return np.array([spec.format(v) for v in raw], dtype=object), np.zeros(
                 len(raw), dtype=bool
             )
@@ -139,18 +145,27 @@ class FrameTableModel(ColumnTableModel):
 
     def set_value_filter(self, key: str, value: Any | None) -> None:
         """Keep rows whose column ``key`` equals ``value``; None removes the filter."""
+        self._set_filter(self._value_filters, key, value)
+
+    def set_minimum_filter(self, key: str, value: Any | None) -> None:
+        """Keep rows whose numeric column ``key`` is ``value`` or more (e.g. a risk level
+        "warning or worse"); None removes the filter."""
+        self._set_filter(self._minimum_filters, key, value)
+
+    def _set_filter(self, filters: dict[str, Any], key: str, value: Any | None) -> None:
+        """Set (or with None remove) ``filters[key]`` and filter again if it changed."""
         if value is None:
-            if self._value_filters.pop(key, None) is None:
+            if filters.pop(key, None) is None:
                 return
         else:
             if key not in self._arrays and key in self._frame.columns:
                 self._arrays[key] = cs.store(self._frame[key])
-            self._value_filters[key] = value
+            filters[key] = value
         self._refilter()
 
     def _filter_mask(self) -> npt.NDArray[np.bool_] | None:
         """Source rows passing the filters; None when there is no filter."""
-        if not self._text and not self._value_filters:
+        if not self._text and not self._value_filters and not self._minimum_filters:
             return None
         mask = np.ones(len(self._frame), dtype=bool)
         if self._text:
@@ -159,6 +174,10 @@ class FrameTableModel(ColumnTableModel):
             array = self._arrays.get(key)
             if array is not None:
                 mask &= cs.equals(array, value)
+        for key, value in self._minimum_filters.items():
+            array = self._arrays.get(key)
+            if isinstance(array, np.ndarray):
+                mask &= array >= value
         return mask
 
     def _search_keys(self) -> Any:
@@ -190,3 +209,46 @@ class FrameTableModel(ColumnTableModel):
         """Raw value of frame column ``key`` (shown or not) at ``view_row``."""
         value = self._arrays[key][self.source_row(view_row)]
         return value.item() if isinstance(value, np.generic) else value
+
+
+class TintedFrameModel(FrameTableModel):
+    """A ``FrameTableModel`` that paints cell backgrounds from a flag column.
+
+    ``flag_key`` names a frame column; ``tints`` maps its values to brushes;
+    ``tint_columns`` limits the tint to those column keys (None: the whole row).
+    The brushes reach the screen through ``DataTableView``'s delegate.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        parent: QObject | None = None,
+        *,
+        flag_key: str,
+        tints: Mapping[Any, QBrush],
+        tint_columns: Collection[str] | None = None,
+        filter_keys: Sequence[str] = (),
+    ) -> None:
+        super().__init__(columns, parent, filter_keys=filter_keys)
+        self._flag_key = flag_key
+        self._tints = dict(tints)
+        self._tint_columns = None if tint_columns is None else frozenset(tint_columns)
+        self._flags: list[Any] = []
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        self._flags = frame[self._flag_key].tolist() if self._flag_key in frame else []
+        super().set_frame(frame)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != _BACKGROUND:
+            return super().data(index, role)
+        if not index.isValid() or not self._flags:
+            return None
+        if self._tint_columns is not None and (
+            self.columns[index.column()].key not in self._tint_columns
+        ):
+            return None
+        return self._tints.get(self._flags[self.source_row(index.row())])
+
+    def flag(self, view_row: int) -> Any:
+        return self._flags[self.source_row(view_row)]

@@ -13,7 +13,7 @@ columnar arrays (STYLE B4):
 * ``apply_snapshot()`` emits ``dataChanged`` for at most 16 row ranges
   (``row_ranges``) computed from ``row_version``, with explicit roles. Appended
   position lines are inserted at the end (``beginInsertRows``). A reset happens only
-  when the set of shown rows changes otherwise (a risk filter whose membership moved,
+  when the set of shown rows changes otherwise (a level filter whose membership moved,
   a new engine); ``SnapshotTableView`` keeps the selection and scroll by row key.
 
 GUI thread only.
@@ -23,16 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from core.live.snapshot import RiskSnapshot, Table
-from core.rules.risk_levels import RISK_RATIO_UNBOUNDED_PPM
 from desktop.models.column_model import (
     DISPLAY,
     FOREGROUND,
@@ -50,34 +48,21 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 """Role returning the row key (client code, line number, contract code)."""
 VALUE_ROLES = [DISPLAY, FOREGROUND, _BACKGROUND, RAW_ROLE]
 
-# Row tints (built once, STYLE B4): risk ≥ 100 % red, ≥ 80 % amber.
-DANGER_TINT = QBrush(QColor(192, 57, 43, 46))
-WARNING_TINT = QBrush(QColor(230, 160, 30, 46))
-RISK_WARN_PPM = 800_000
-RISK_DANGER_PPM = 1_000_000
-
-
-class RiskLevel(Enum):
-    """The risk filter of the monitor tables."""
-
-    ALL = "all"
-    WARN = "warn"  # risk ratio ≥ 80 %
-    DANGER = "danger"  # risk ratio ≥ 100 %
-    NEGATIVE = "negative"  # available funds < 0
-
 
 @dataclass(frozen=True)
 class LiveFilter:
-    """What the user asked to see; ``text`` matches client code or name (any case)."""
+    """What the user asked to see; ``text`` matches client code or name (any case);
+    ``min_level``: accounts at that risk level or worse (the snapshot's ``risk_level``
+    codes, ``core.rules.risk_levels``), None for every level."""
 
     text: str = ""
     product: str | None = None
-    risk: RiskLevel = RiskLevel.ALL
+    min_level: int | None = None
 
     @property
     def is_dynamic(self) -> bool:
         """Membership depends on live values (recomputed on every update)."""
-        return self.risk is not RiskLevel.ALL or self.product is not None
+        return self.min_level is not None or self.product is not None
 
 
 # --------------------------------------------------------------------- frames
@@ -205,21 +190,6 @@ class LiveTableSpec:
     row_tint: Callable[[LiveFrame, int], QBrush | None] | None = None
     muted: Callable[[LiveFrame, int], bool] | None = None
     refresh_all: bool = False
-
-
-def risk_tint(ppm: int) -> QBrush | None:
-    if ppm >= RISK_DANGER_PPM:
-        return DANGER_TINT
-    if ppm >= RISK_WARN_PPM:
-        return WARNING_TINT
-    return None
-
-
-def ratio_from_ppm(ppm: Any) -> Any:
-    """ppm → ratio (1.0 = 100 %) for display; the unbounded sentinel becomes inf."""
-    values = np.asarray(ppm)
-    ratio = values / 1_000_000
-    return np.where(values >= RISK_RATIO_UNBOUNDED_PPM, np.inf, ratio)
 
 
 # --------------------------------------------------------------------- the model

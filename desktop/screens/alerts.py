@@ -47,8 +47,7 @@ SEVERITY = {
     "critical": QT_TRANSLATE_NOOP("Values", "Critical"),
 }
 KINDS = {
-    "risk_ratio": QT_TRANSLATE_NOOP("Values", "Risk ratio"),
-    "negative_available": QT_TRANSLATE_NOOP("Values", "Negative available"),
+    "risk_level": QT_TRANSLATE_NOOP("Values", "Risk level"),
     "position_limit": QT_TRANSLATE_NOOP("Values", "Position limit"),
     "limit_lock": QT_TRANSLATE_NOOP("Values", "Limit lock"),
     "receipt_expiry": QT_TRANSLATE_NOOP("Values", "Receipt expiry"),

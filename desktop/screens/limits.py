@@ -19,14 +19,9 @@ from core.services.limits import LimitsRequest, LimitsView, limits_view
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import SIDE_LABELS, Column, Kind
-from desktop.models.frame_table import FrameTableModel
-from desktop.screens.workbench_common import (
-    DANGER_ROW_BRUSH,
-    WARN_ROW_BRUSH,
-    TintedFrameModel,
-    WorkbenchScreen,
-    empty_frame,
-)
+from desktop.models.frame_table import FrameTableModel, TintedFrameModel
+from desktop.palette import DANGER_ROW_BRUSH, WARN_ROW_BRUSH
+from desktop.screens.workbench_common import WorkbenchScreen, empty_frame
 from desktop.screens.workbench_data import percent_text
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo, retranslate_items

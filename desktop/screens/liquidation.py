@@ -20,14 +20,9 @@ from core.services.liquidation import LiquidationRequest, LiquidationView, liqui
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import HEDGE_LABELS, SIDE_LABELS, Column, Kind
-from desktop.models.frame_table import FrameTableModel
-from desktop.screens.workbench_common import (
-    DANGER_ROW_BRUSH,
-    TintedFrameModel,
-    WorkbenchScreen,
-    empty_frame,
-    unverified_names,
-)
+from desktop.models.frame_table import FrameTableModel, TintedFrameModel
+from desktop.palette import DANGER_ROW_BRUSH
+from desktop.screens.workbench_common import WorkbenchScreen, empty_frame, unverified_names
 from desktop.screens.workbench_data import default_params, liquidation_order_list
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo, refill_combo

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Hashable
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
 from core.live import FeedSource, LiveRiskEngine, LiveSettings, Mailbox, RiskSnapshot
 from core.live.feed import Clock, SystemClock
 from core.money import format_yuan
+from core.rules.risk_levels import AT_RISK_LEVELS, LEVEL_NAMES, RiskLevels
 from core.services.monitor import (
     MonitorRequest,
     MonitorStart,
@@ -53,16 +55,16 @@ from core.services.monitor import (
     start_monitor,
 )
 from core.services.store import Reader
+from desktop import palette
 from desktop.context import DesktopContext
 from desktop.feed_runner import FeedRunner, FeedState, PausableClock
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.models.levels import CONTEXT as LEVELS_CONTEXT
+from desktop.models.levels import LEVEL_FILTERS, LEVEL_LABELS
 from desktop.models.snapshot_table import (
-    RISK_DANGER_PPM,
-    RISK_WARN_PPM,
     LiveFilter,
     LiveFrame,
     LiveStatic,
-    RiskLevel,
     SnapshotTableModel,
 )
 from desktop.resources import translations_dir
@@ -110,12 +112,6 @@ SPEEDS: tuple[tuple[str, float | None], ...] = (
     ("5×", 5.0),
     ("10×", 10.0),
     (QT_TRANSLATE_NOOP("Monitor", "max"), None),
-)
-RISK_CHOICES = (
-    (RiskLevel.ALL, QT_TRANSLATE_NOOP("Monitor", "All risk levels")),
-    (RiskLevel.WARN, QT_TRANSLATE_NOOP("Monitor", "Risk ≥ 80 %")),
-    (RiskLevel.DANGER, QT_TRANSLATE_NOOP("Monitor", "Risk ≥ 100 %")),
-    (RiskLevel.NEGATIVE, QT_TRANSLATE_NOOP("Monitor", "Negative available")),
 )
 STATE_LABELS = {
     "running": QT_TRANSLATE_NOOP("Monitor", "running"),
@@ -187,7 +183,7 @@ class MonitorScreen(Screen):
         self._build_filters()
         self._build_tables()
         self._build_charts()
-        self.alerts = AlertBook(ctx, self)
+        self.alerts = AlertBook(ctx, self._settings.risk_levels, self)
         self.alerts_panel = AlertsPanel(self.alerts, ctx.settings, self)
         self.alerts_panel.acknowledge_requested.connect(self.acknowledge)
         self.alerts.changed.connect(self._update_live_status)
@@ -261,8 +257,10 @@ class MonitorScreen(Screen):
         self.product_combo.addItem("", None)
         self.risk_combo = QComboBox()
         self.risk_combo.setObjectName("riskCombo")
-        for level, _label in RISK_CHOICES:
+        for level, _label in LEVEL_FILTERS:
             self.risk_combo.addItem("", level)
+        self.levels_label = QLabel()
+        self.levels_label.setObjectName("levelCounts")
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.filter_edit.textChanged.connect(self._apply_filter)
@@ -286,8 +284,8 @@ class MonitorScreen(Screen):
             view.apply_default_widths([c.spec for c in model.spec.columns])
             restored = view.restore_header()
             if not restored and model is self.accounts_model:
-                # The desk reads the riskiest accounts first.
-                view.sortByColumn(model.column_of("risk_ratio"), Qt.SortOrder.DescendingOrder)
+                # The desk reads the worst level first, the highest ratio within it.
+                view.sortByColumn(model.column_of("risk_level"), Qt.SortOrder.DescendingOrder)
             model.modelReset.connect(self._update_counts)
             model.rowsInserted.connect(self._update_counts)
         self.accounts_view.selectionModel().currentRowChanged.connect(self._on_account_selected)
@@ -297,6 +295,10 @@ class MonitorScreen(Screen):
         self.tabs.addTab(self.accounts_view, "")
         self.tabs.addTab(self.positions_view, "")
         self.tabs.addTab(self.contracts_view, "")
+        # Accounts per level, right of the tabs: the filter row has no room to spare
+        # when the user narrows the tables.
+        self.levels_label.setContentsMargins(0, 0, 6, 0)
+        self.tabs.setCornerWidget(self.levels_label, Qt.Corner.TopRightCorner)
         self.tabs.currentChanged.connect(lambda _i: self._update_counts())
 
     def _build_charts(self) -> None:
@@ -311,7 +313,10 @@ class MonitorScreen(Screen):
         self.contract_combo = QComboBox()
         self.contract_combo.setObjectName("contractCombo")
         self.contract_combo.currentIndexChanged.connect(self._on_contract_changed)
-        self.histogram = HistogramChart(HIST_EDGES, 80.0, 100.0, self)
+        levels = self._settings.risk_levels  # the engine's: bars tinted at its thresholds
+        self.histogram = HistogramChart(
+            HIST_EDGES, levels.warning_ppm / 10_000, levels.forced_close_ppm / 10_000, self
+        )
         self.account_chart = DualAxisChart(HISTORY_POINTS, self)
         self._prices = RingBuffer(HISTORY_POINTS, 1)
 
@@ -577,8 +582,8 @@ class MonitorScreen(Screen):
         self.speed_combo.setItemText(len(SPEEDS) - 1, translate("Monitor", SPEEDS[-1][0]))
         self.filter_edit.setPlaceholderText(translate("Monitor", "Filter by client code or name"))
         self.product_combo.setItemText(0, translate("Monitor", "All products"))
-        for i, (_level, label) in enumerate(RISK_CHOICES):
-            self.risk_combo.setItemText(i, translate("Monitor", label))
+        for i, (_level, label) in enumerate(LEVEL_FILTERS):
+            self.risk_combo.setItemText(i, translate(LEVELS_CONTEXT, label))
         self.tabs.setTabText(0, translate("Monitor", "Accounts"))
         self.tabs.setTabText(1, translate("Monitor", "Positions"))
         self.tabs.setTabText(2, translate("Monitor", "Contracts"))
@@ -591,6 +596,8 @@ class MonitorScreen(Screen):
             ),
         )
         self.equity_chart.set_series_names(
+            # The chart is intraday as a whole (its title and tooltip say so); the short
+            # name keeps the legend on one line. zh: 盘中准备金.
             [translate("Monitor", "Client equity"), translate("Monitor", "Reserve")]
         )
         self.price_chart.set_labels(
@@ -988,11 +995,11 @@ class MonitorScreen(Screen):
         combo.blockSignals(False)
 
     def current_filter(self) -> LiveFilter:
-        risk = self.risk_combo.currentData()
+        level = self.risk_combo.currentData()
         return LiveFilter(
             text=self.filter_edit.text().strip(),
             product=self.product_combo.currentData(),
-            risk=risk if isinstance(risk, RiskLevel) else RiskLevel.ALL,
+            min_level=level if isinstance(level, int) else None,
         )
 
     def _apply_filter(self, *_args: object) -> None:
@@ -1054,22 +1061,23 @@ class MonitorScreen(Screen):
         acc = self._snap.accounts
         if acc.row_count == 0:
             self.summary_label.setText("")
+            self.levels_label.setText("")
             return
-        ppm = acc["risk_ratio_ppm"]
         equity = int(acc["dynamic_equity_fen"].sum())
-        parts = [
-            translate("Monitor", "Client equity %1").replace("%1", format_yuan(equity)),
-            translate("Monitor", "Reserve %1").replace(
-                "%1", format_yuan(self._snap.member.reserve_intraday_fen)
-            ),
-            translate("Monitor", "≥80 %: %1").replace(
-                "%1", f"{int((ppm >= RISK_WARN_PPM).sum()):,}"
-            ),
-            translate("Monitor", "≥100 %: %1").replace(
-                "%1", f"{int((ppm >= RISK_DANGER_PPM).sum()):,}"
-            ),
-        ]
-        self.summary_label.setText("   ".join(parts))
+        lines = [translate("Monitor", "Client equity %1").replace("%1", format_yuan(equity))]
+        start = self._start
+        if start is not None and start.member_code:
+            # Intraday by design: it drifts from the settled figure (Overview) with every
+            # tick and fill, so the settled one stands beside it for reference.
+            member = self._snap.member
+            lines.append(
+                translate("Monitor", "Reserve, intraday %1 · settled %2: %3")
+                .replace("%1", format_yuan(member.reserve_intraday_fen))
+                .replace("%2", start.base_day.isoformat())
+                .replace("%3", format_yuan(member.prior_reserve_fen))
+            )
+        self.summary_label.setText("\n".join(lines))
+        self.levels_label.setText(level_counts_html(acc["risk_level"]))
 
     def live_status(self) -> str:
         """Feed state, data age and unacknowledged alerts, for the status bar."""
@@ -1094,13 +1102,26 @@ class MonitorScreen(Screen):
                 "%1", translate("Monitor", STATE_LABELS.get(state, state))
             )
         )
-        colour = {"running": "#1e8449", "stale": "#c0392b", "failed": "#c0392b"}.get(
-            state, "#7b8794"
+        colour = {"running": palette.GREEN, "stale": palette.RED, "failed": palette.RED}.get(
+            state, palette.MUTED
         )
         self.state_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         if text != self._status_text:
             self._status_text = text
             self.live_status_changed.emit(text)
+
+
+def level_counts_html(levels: Any) -> str:
+    """ "Warning 44 · Margin call 3 · …": accounts per level above normal, each in its
+    level's colour (muted when none)."""
+    counts = RiskLevels.counts(levels)
+    parts = []
+    for level in AT_RISK_LEVELS:
+        n = counts[LEVEL_NAMES[level]]
+        colour = palette.LEVEL_COLOURS[level] if n else palette.MUTED
+        label = escape(translate(LEVELS_CONTEXT, LEVEL_LABELS[level]))
+        parts.append(f'<span style="color:{colour}">{label} {n:,}</span>')
+    return " · ".join(parts)
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> MonitorScreen:

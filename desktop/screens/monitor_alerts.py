@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,13 +37,14 @@ from core.changes import Changes
 from core.errors import RiskDeskError
 from core.live import Acknowledgement, Alert, AlertMonitor, AlertSettings, RiskSnapshot
 from core.live.feed import DCE_TZ
+from core.rules.risk_levels import FORCED_CLOSE, WARNING, RiskLevels
 from core.services.alerts import acknowledge_alerts, store_alerts
+from desktop import palette
 from desktop.alert_text import localized_alert_message
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import DANGER_BRUSH, MUTED_BRUSH, WARNING_BRUSH
-from desktop.models.snapshot_table import DANGER_TINT, WARNING_TINT
-from desktop.screens.monitor_tables import TintDelegate
+from desktop.models.levels import level_tint
 from desktop.settings import UiSettings
 from desktop.widgets.data_table import DataTableView
 
@@ -53,10 +54,21 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 ALERT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-# The accounts table's colours: red = critical, amber = warning; acknowledged rows grey.
-SEVERITY_TINTS = {"critical": DANGER_TINT, "warning": WARNING_TINT}
+# The accounts table's colours: a risk-level alert in its level's tint, others red when
+# critical, amber when a warning; acknowledged rows grey.
+SEVERITY_TINTS = {
+    "critical": palette.LEVEL_TINTS[FORCED_CLOSE],
+    "warning": palette.LEVEL_TINTS[WARNING],
+}
 SEVERITY_BRUSHES = {"critical": DANGER_BRUSH, "warning": WARNING_BRUSH}
-COUNT_COLOURS = {"critical": "#c0392b", "warning": "#b7791f", None: "#7b8794"}
+COUNT_COLOURS = {"critical": palette.RED, "warning": palette.AMBER, None: palette.MUTED}
+
+
+def alert_tint(a: Alert) -> QBrush | None:
+    """Row background of an unacknowledged alert."""
+    if a.risk_level is not None:
+        return level_tint(a.risk_level)
+    return SEVERITY_TINTS.get(a.severity)
 
 
 @cache
@@ -135,7 +147,7 @@ class AlertListModel(QAbstractTableModel):
                 return MUTED_BRUSH
             return SEVERITY_BRUSHES.get(a.severity) if col == 1 else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return SEVERITY_TINTS.get(a.severity) if ack is None else None
+            return alert_tint(a) if ack is None else None
         if role == Qt.ItemDataRole.FontRole and col == 1 and ack is None:
             return _bold()
         if role == ALERT_ID_ROLE:
@@ -189,11 +201,15 @@ class AlertBook(QObject):
 
     changed = Signal()  # new alerts or acknowledgements (GUI thread)
 
-    def __init__(self, ctx: DesktopContext, parent: QObject | None = None) -> None:
+    def __init__(
+        self, ctx: DesktopContext, levels: RiskLevels, parent: QObject | None = None
+    ) -> None:
+        """``levels``: the monitor's ``LiveSettings.risk_levels`` (the engine's)."""
         super().__init__(parent)
         self._ctx = ctx
+        self._levels = levels
         self.model = AlertListModel(self)
-        self.monitor = AlertMonitor(AlertSettings())
+        self.monitor = AlertMonitor(levels, AlertSettings())
         self._day: date | None = None
         self._offset = 0
         self._pending: list[Alert] = []
@@ -210,7 +226,7 @@ class AlertBook(QObject):
         or take ``monitor`` that a worker already ran over the first snapshot, with the
         alerts it ``raised`` there."""
         self.flush()
-        self.monitor = monitor or AlertMonitor(AlertSettings())
+        self.monitor = monitor or AlertMonitor(self._levels, AlertSettings())
         self._day, self._offset = day, id_offset
         self.model.clear()
         if raised:
@@ -291,7 +307,6 @@ class AlertsPanel(QWidget):
         self.view = DataTableView(settings, "monitor_alerts", self)
         self.view.setSortingEnabled(False)
         self.view.setModel(book.model)
-        self.view.setItemDelegate(TintDelegate(self.view))
         for i, width in enumerate((72, 72, 150, 440, 120, 110)):
             self.view.setColumnWidth(i, width)
         self.ack_button.clicked.connect(self._ack_selected)

@@ -11,17 +11,14 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QPainter
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QWidget,
 )
 
 from core.live.snapshot import RiskSnapshot, Table
+from core.rules.risk_levels import RISK_RATIO_UNBOUNDED_PPM
 from core.rules.sides import LONG, SHORT
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import (
@@ -32,18 +29,14 @@ from desktop.models.columns import (
     Column,
     Kind,
 )
+from desktop.models.levels import level_column, level_tint
 from desktop.models.snapshot_table import (
-    RISK_DANGER_PPM,
-    RISK_WARN_PPM,
     LiveColumn,
     LiveFilter,
     LiveFrame,
     LiveTableSpec,
-    RiskLevel,
     Rows,
     SnapshotTableModel,
-    ratio_from_ppm,
-    risk_tint,
 )
 from desktop.settings import UiSettings
 from desktop.widgets.data_table import DataTableView
@@ -53,6 +46,9 @@ SIDE_VALUE_LABELS = {
     SHORT: QT_TRANSLATE_NOOP("Values", "Short"),
 }
 LOCK_NAMES = np.array(["limit_down", "none", "limit_up"], dtype=object)
+RATIO_SPAN = RISK_RATIO_UNBOUNDED_PPM + 1
+"""Risk ratios (ppm, the unbounded one included) lie below this: level × span + ratio
+orders by level, then ratio, in int64."""
 Mask = npt.NDArray[np.bool_]
 
 
@@ -82,6 +78,14 @@ def _sign_brush(value: Any) -> Any:
     return UP_BRUSH if value > 0 else DOWN_BRUSH
 
 
+def _severity(f: LiveFrame, r: Rows) -> Any:
+    """Sort key of the level column: the level, then the risk ratio within it (so a
+    descending sort lists the worst accounts first, as the Overview's at-risk list)."""
+    acc = f.snap.accounts
+    level = np.asarray(acc["risk_level"][r], dtype=np.int64)
+    return level * RATIO_SPAN + np.minimum(acc["risk_ratio_ppm"][r], RATIO_SPAN - 1)
+
+
 def _price_age(f: LiveFrame, r: Rows) -> Any:
     return f.now_ts - f.snap.contracts["price_updated_at"][r]
 
@@ -96,8 +100,9 @@ def _age_text(f: LiveFrame, r: Rows) -> Any:
 
 
 # --------------------------------------------------------------------- accounts
-# Who, then what the desk watches (risk ratio, available funds), then the amounts behind
-# them: risk ratio must be visible without scrolling in a 1366 px window.
+# Who, then what the desk watches (risk level and ratio, available funds), then the
+# amounts behind them: the level and ratio must be visible without scrolling in a
+# 1366 px window.
 ACCOUNT_COLUMNS = (
     LiveColumn(
         _c("client_code", QT_TRANSLATE_NOOP("Columns", "Client code"), Kind.CODE, 92),
@@ -109,17 +114,10 @@ ACCOUNT_COLUMNS = (
         lambda f, r: f.static.client_names[r],
         sort_key=lambda f, r: f.static.name_rank[r],
     ),
+    LiveColumn(level_column(104), _acc("risk_level"), sort_key=_severity),
     LiveColumn(
-        _c(
-            "risk_ratio",
-            QT_TRANSLATE_NOOP("Columns", "Risk ratio (%)"),
-            Kind.RATIO,
-            128,
-            warn_at=RISK_WARN_PPM / 1e6,
-            danger_at=RISK_DANGER_PPM / 1e6,
-        ),
-        lambda f, r: ratio_from_ppm(f.snap.accounts["risk_ratio_ppm"][r]),
-        sort_key=_acc("risk_ratio_ppm"),
+        _c("risk_ratio_ppm", QT_TRANSLATE_NOOP("Columns", "Risk ratio (%)"), Kind.PPM, 110),
+        _acc("risk_ratio_ppm"),
     ),
     LiveColumn(
         _c("available_fen", QT_TRANSLATE_NOOP("Columns", "Available (CNY)"), Kind.MONEY, 130),
@@ -178,12 +176,8 @@ def _account_mask(f: LiveFrame, flt: LiveFilter) -> Mask | None:
         held = np.zeros(acc.row_count, dtype=bool)
         held[pos["account_index"][lines]] = True
         mask = both(held)
-    if flt.risk is RiskLevel.WARN:
-        mask = both(acc["risk_ratio_ppm"] >= RISK_WARN_PPM)
-    elif flt.risk is RiskLevel.DANGER:
-        mask = both(acc["risk_ratio_ppm"] >= RISK_DANGER_PPM)
-    elif flt.risk is RiskLevel.NEGATIVE:
-        mask = both(acc["available_fen"] < 0)
+    if flt.min_level is not None:
+        mask = both(acc["risk_level"] >= flt.min_level)
     return mask
 
 
@@ -192,13 +186,13 @@ def _accounts(s: RiskSnapshot) -> Table:
 
 
 ACCOUNTS = LiveTableSpec(
-    # "_v2": the column order changed, so header states saved for the old one are not
-    # applied to it (widths and moves would land on the wrong columns).
-    name="monitor_accounts_v2",
+    # "_v3": the columns changed (the risk level came in), so header states saved for
+    # the old ones are not applied (widths and moves would land on the wrong columns).
+    name="monitor_accounts_v3",
     table=_accounts,
     columns=ACCOUNT_COLUMNS,
     mask=_account_mask,
-    row_tint=lambda f, r: risk_tint(int(f.snap.accounts["risk_ratio_ppm"][r])),
+    row_tint=lambda f, r: level_tint(int(f.snap.accounts["risk_level"][r])),
 )
 
 
@@ -253,7 +247,7 @@ POSITION_COLUMNS = (
 
 def _position_mask(f: LiveFrame, flt: LiveFilter) -> Mask | None:
     pos = f.snap.positions
-    account_filter = LiveFilter(text=flt.text, risk=flt.risk)
+    account_filter = LiveFilter(text=flt.text, min_level=flt.min_level)
     acc_mask = _account_mask(f, account_filter)
     mask = None if acc_mask is None else acc_mask[pos["account_index"]]
     if flt.product:
@@ -339,34 +333,6 @@ CONTRACTS = LiveTableSpec(
 
 
 # --------------------------------------------------------------------- the view
-class TintDelegate(QStyledItemDelegate):
-    """Paints the model's BackgroundRole brush (row tints) under the cell.
-
-    The application style sheet styles ``QTableView::item``, and Qt's style-sheet style
-    then ignores BackgroundRole; the risk tints (amber ≥ 80 %, red ≥ 100 %, alert
-    severities) are painted here instead. Rows are selected whole, so the per-cell
-    focus frame is left out (as in ``DataTableView``).
-    """
-
-    def initStyleOption(  # noqa: N802 (Qt override)
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        super().initStyleOption(option, index)
-        option.state &= ~QStyle.StateFlag.State_HasFocus
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        brush = index.data(Qt.ItemDataRole.BackgroundRole)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if isinstance(brush, QBrush) and not selected:
-            painter.fillRect(option.rect, brush)
-        super().paint(painter, option, index)
-
-
 class SnapshotTableView(DataTableView):
     """A ``DataTableView`` that keeps selection and scroll position by row key.
 
@@ -378,7 +344,6 @@ class SnapshotTableView(DataTableView):
     def __init__(self, settings: UiSettings, name: str, parent: QWidget | None = None) -> None:
         super().__init__(settings, name, parent)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setItemDelegate(TintDelegate(self))
         # Room for the sort arrow right of right-aligned titles (it overlapped their end).
         self.horizontalHeader().setStyleSheet("QHeaderView::section { padding-right: 18px; }")
         self._saved: tuple[list[Hashable], Hashable | None, Hashable | None] = ([], None, None)

@@ -1,4 +1,9 @@
-"""Overview: the member's key figures of the last trading day and the most at-risk accounts.
+"""Overview: the member's key figures after the last settlement and the accounts at risk.
+
+Every figure here is the settlement's stored one of the last settled day (日终结算后),
+and the screen says so; the live monitor shows the intraday figures from the same start.
+Risk levels are counted per level (``core.rules.risk_levels``) over the same rows as the
+at-risk list, which shows the worst accounts first and says how many there are in all.
 
 On an empty database (a new install) an information banner says so and offers the two
 ways to fill it: the imports screen, or the main window's "Create demo data…".
@@ -15,12 +20,22 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.money import format_yuan
+from core.rules.risk_levels import (
+    DEFICIT,
+    LEVEL_NAMES,
+    MARGIN_CALL,
+    RiskLevels,
+    default_risk_levels,
+)
 from core.services.overview import Overview, OverviewSummary, overview
 from core.services.store import Reader
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
-from desktop.models.columns import LIMIT_LOCK_LABELS, Column, Kind
-from desktop.models.frame_table import FrameTableModel
+from desktop.models.columns import LIMIT_LOCK_LABELS, Column, Kind, ppm_text
+from desktop.models.frame_table import FrameTableModel, TintedFrameModel
+from desktop.models.levels import CONTEXT as LEVELS_CONTEXT
+from desktop.models.levels import LEVEL_LABELS
+from desktop.palette import LEVEL_TINTS, LEVEL_TONES
 from desktop.screens.accounts import ACCOUNT_COLUMNS
 from desktop.screens.base import Screen
 from desktop.widgets.banner import Banner
@@ -32,10 +47,10 @@ AT_RISK_LIMIT = 25
 _AT_RISK_WIDTHS = {
     "client_code": 76,
     "client_name": 120,
+    "risk_level": 56,
     "balance_fen": 116,
-    "margin_fen": 116,
     "available_fen": 110,
-    "risk_ratio": 72,
+    "risk_ratio_ppm": 72,
 }
 AT_RISK_COLUMNS = tuple(
     replace(c, width=_AT_RISK_WIDTHS[c.key]) for c in ACCOUNT_COLUMNS if c.key in _AT_RISK_WIDTHS
@@ -67,19 +82,22 @@ LOCKED_COLUMNS = (
     ),
 )
 
-# (card key, caption) in display order: two rows of five.
+# (card key, caption) in display order: rows of five.
 CARDS = (
-    ("day", QT_TRANSLATE_NOOP("Overview", "Trading day")),
+    ("day", QT_TRANSLATE_NOOP("Overview", "Settled trading day")),
     ("reserve", QT_TRANSLATE_NOOP("Overview", "Settlement reserve (CNY)")),
     ("exchange_margin", QT_TRANSLATE_NOOP("Overview", "Exchange margin (CNY)")),
     ("clients", QT_TRANSLATE_NOOP("Overview", "Clients")),
-    ("at_risk", QT_TRANSLATE_NOOP("Overview", "Accounts at risk")),
+    ("margin_call", QT_TRANSLATE_NOOP("Overview", "Total margin call (CNY)")),
     ("balance", QT_TRANSLATE_NOOP("Overview", "Client balance (CNY)")),
     ("margin", QT_TRANSLATE_NOOP("Overview", "Client margin (CNY)")),
     ("available", QT_TRANSLATE_NOOP("Overview", "Client available funds (CNY)")),
     ("positions", QT_TRANSLATE_NOOP("Overview", "Position lines")),
     ("receipts", QT_TRANSLATE_NOOP("Overview", "Warehouse receipts")),
 )
+LEVEL_CARDS = tuple((f"level_{LEVEL_NAMES[lv]}", lv) for lv in range(len(LEVEL_NAMES)))
+"""One card per risk level (key, level code), captioned with the level's name."""
+CARDS_PER_ROW = 5
 
 
 def load_overview(reader: Reader) -> Overview:
@@ -99,6 +117,8 @@ class OverviewScreen(Screen):
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "main", parent)
         self._summary = OverviewSummary.empty()
+        self._at_risk_total = 0
+        self._levels = default_risk_levels()
         self.title_label = QLabel()
         self.title_label.setObjectName("screenTitle")
         self.subtitle_label = QLabel()
@@ -109,16 +129,19 @@ class OverviewScreen(Screen):
         self.imports_button = self.empty_banner.add_button("openImports")
         self.imports_button.clicked.connect(lambda: self.navigate_requested.emit("imports"))
         self._empty = False
-        self.cards = {key: KpiCard(key) for key, _ in CARDS}
+        keys = [key for key, _ in CARDS] + [key for key, _ in LEVEL_CARDS]
+        self.cards = {key: KpiCard(key) for key in keys}
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(10)
-        for i, (key, _) in enumerate(CARDS):
-            grid.addWidget(self.cards[key], i // 5, i % 5)
+        for i, key in enumerate(keys):
+            grid.addWidget(self.cards[key], i // CARDS_PER_ROW, i % CARDS_PER_ROW)
 
         self.at_risk_title = QLabel()
         self.at_risk_title.setObjectName("sectionTitle")
-        self.at_risk_model = FrameTableModel(AT_RISK_COLUMNS, self)
+        self.at_risk_model = TintedFrameModel(
+            AT_RISK_COLUMNS, self, flag_key="risk_level", tints=LEVEL_TINTS
+        )
         self.at_risk_view = DataTableView(ctx.settings, "overview_at_risk", self)
         self.at_risk_view.setModel(self.at_risk_model)
         self.at_risk_view.setSortingEnabled(False)
@@ -172,6 +195,8 @@ class OverviewScreen(Screen):
     def apply(self, result: Any) -> None:
         assert isinstance(result, Overview)
         self._summary = result.summary
+        self._at_risk_total = result.at_risk_total
+        self._levels = result.risk_levels
         self.at_risk_model.set_frame(result.at_risk)
         self.members_model.set_frame(result.members)
         self.locked_model.set_frame(result.locked)
@@ -191,11 +216,12 @@ class OverviewScreen(Screen):
 
     def retranslate(self) -> None:
         self.title_label.setText(translate("Screens", "Overview"))
-        self.at_risk_title.setText(translate("Overview", "Most at-risk accounts"))
         self.members_title.setText(translate("Overview", "Members"))
         self.locked_title.setText(translate("Overview", "Contracts locked at the limit"))
         for key, caption in CARDS:
             self.cards[key].caption.setText(translate("Overview", caption))
+        for key, level in LEVEL_CARDS:
+            self.cards[key].caption.setText(translate(LEVELS_CONTEXT, LEVEL_LABELS[level]))
         self.at_risk_model.retranslate()
         self.members_model.retranslate()
         self.locked_model.retranslate()
@@ -228,13 +254,26 @@ class OverviewScreen(Screen):
 
     def _fill_cards(self) -> None:
         s = self._summary
+        day = s.trading_day.isoformat() if s.trading_day else "—"
         if not self.is_loading:
+            # Settled figures: say so, the monitor beside shows intraday ones.
             self.subtitle_label.setText(
-                translate("Overview", "Position of the member and its clients after settlement")
+                translate(
+                    "Overview",
+                    "After the settlement of %1 (stored figures; intraday figures: %2)",
+                )
+                .replace("%1", day)
+                .replace("%2", translate("Screens", "Live risk monitor"))
             )
+        self._fill_money_cards(s)
+        self._fill_level_cards(s)
+        self._fill_at_risk_title()
+
+    def _fill_money_cards(self, s: OverviewSummary) -> None:
         money = format_yuan
         c = self.cards
-        c["day"].set_value(s.trading_day.isoformat() if s.trading_day else "—")
+        settled = translate("Overview", "After the day's settlement")
+        c["day"].set_value(s.trading_day.isoformat() if s.trading_day else "—", settled)
         c["reserve"].set_value(
             money(s.reserve_fen) if s.reserve_fen is not None else "—",
             translate("Overview", "Minimum %1").replace("%1", money(s.min_reserve_fen)),
@@ -250,13 +289,10 @@ class OverviewScreen(Screen):
                 "%1", f"{s.accounts_count:,}"
             ),
         )
-        tone = "danger" if s.margin_call_count else ("warning" if s.watch_count else "")
-        c["at_risk"].set_value(
-            f"{s.margin_call_count + s.watch_count:,}",
-            translate("Overview", "%1 at ≥100%, %2 at ≥80%")
-            .replace("%1", f"{s.margin_call_count:,}")
-            .replace("%2", f"{s.watch_count:,}"),
-            tone,
+        c["margin_call"].set_value(
+            money(s.margin_call_fen),
+            translate("Overview", "Available funds below zero, summed"),
+            "danger" if s.margin_call_fen > 0 else "",
         )
         c["balance"].set_value(money(s.client_balance_fen), translate("Overview", "Sum of clients"))
         c["margin"].set_value(money(s.client_margin_fen), translate("Overview", "Sum of clients"))
@@ -273,6 +309,33 @@ class OverviewScreen(Screen):
             f"{s.receipts_count:,}",
             translate("Overview", "%1 tons, not cancelled").replace("%1", f"{s.receipt_tons:,}"),
         )
+
+    def _fill_level_cards(self, s: OverviewSummary) -> None:
+        for key, level in LEVEL_CARDS:
+            n = s.level_counts.get(LEVEL_NAMES[level], 0)
+            self.cards[key].set_value(
+                f"{n:,}", level_condition(level, self._levels), LEVEL_TONES[level] if n else ""
+            )
+
+    def _fill_at_risk_title(self) -> None:
+        shown, total = self.at_risk_model.total_rows, self._at_risk_total
+        if shown < total:
+            text = translate("Overview", "Accounts at warning or worse: the worst %1 of %2")
+        else:
+            text = translate("Overview", "Accounts at warning or worse: %2")
+        self.at_risk_title.setText(text.replace("%1", f"{shown:,}").replace("%2", f"{total:,}"))
+
+
+def level_condition(level: int, levels: RiskLevels) -> str:
+    """When an account is at ``level`` under the setting ``levels`` (a card's note)."""
+    threshold = levels.threshold_ppm(level)
+    if threshold is not None:
+        return translate("Overview", "Risk ratio ≥ %1").replace("%1", ppm_text(threshold))
+    if level == MARGIN_CALL:
+        return translate("Overview", "Available funds < 0")
+    if level == DEFICIT:
+        return translate("Overview", "Equity < 0")
+    return translate("Overview", "Risk ratio < %1").replace("%1", ppm_text(levels.warning_ppm))
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> OverviewScreen:

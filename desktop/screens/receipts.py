@@ -29,13 +29,8 @@ from core.services.receipts import HoldingNode, ReceiptsRequest, ReceiptsView, r
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import CENTER, LEFT, RECEIPT_STATUS_LABELS, RIGHT, Column, Kind
-from desktop.models.frame_table import FrameTableModel
-from desktop.screens.workbench_common import (
-    URGENCY_BRUSHES,
-    TintedFrameModel,
-    WorkbenchScreen,
-    empty_frame,
-)
+from desktop.models.frame_table import FrameTableModel, TintedFrameModel
+from desktop.screens.workbench_common import URGENCY_BRUSHES, WorkbenchScreen, empty_frame
 from desktop.widgets.data_combo import data_combo, refill_combo, retranslate_items
 from desktop.widgets.sections import column, section_title, splitter
 

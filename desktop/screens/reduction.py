@@ -28,14 +28,9 @@ from core.services.reduction import (
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import HEDGE_LABELS, LIMIT_LOCK_LABELS, Column, Kind
-from desktop.models.frame_table import FrameTableModel
-from desktop.screens.workbench_common import (
-    DIFF_BRUSH,
-    TintedFrameModel,
-    WorkbenchScreen,
-    empty_frame,
-    unverified_names,
-)
+from desktop.models.frame_table import FrameTableModel, TintedFrameModel
+from desktop.palette import DIFF_BRUSH
+from desktop.screens.workbench_common import WorkbenchScreen, empty_frame, unverified_names
 from desktop.screens.workbench_data import (
     ROUNDINGS,
     ExplainedPosition,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,7 +23,9 @@ from core.services.store import Reader
 from desktop.context import DesktopContext
 from desktop.i18n import translate
 from desktop.models.columns import Column
-from desktop.models.frame_table import FrameTableModel
+from desktop.models.frame_table import FrameTableModel, TintedFrameModel
+from desktop.models.levels import CONTEXT as LEVELS_CONTEXT
+from desktop.models.levels import LEVEL_FILTERS
 from desktop.screens.base import Screen
 from desktop.widgets.data_table import DataTableView
 
@@ -46,6 +49,11 @@ class TableSpec:
     with its own ``Reader``. ``choice_key`` adds a combo
     box filtering on that frame column (e.g. product), listing its distinct values.
     ``per_day`` says whether the rows belong to one trading day (shown in the subtitle).
+    ``tint_key`` names a frame column whose values ``tints`` maps to row backgrounds;
+    ``level_key`` adds the risk-level filter (``desktop.models.levels.LEVEL_FILTERS``:
+    that level or worse) over that frame column of level codes. ``header_key`` names
+    the saved header layout (default ``key``): a new one when the columns change, so
+    that widths saved for the old columns do not land on the wrong ones.
     """
 
     key: str
@@ -62,6 +70,10 @@ class TableSpec:
     sort_descending: bool = False
     per_day: bool = True
     stretch_key: str | None = None
+    tint_key: str | None = None
+    tints: Mapping[Any, QBrush] = field(default_factory=dict)
+    level_key: str | None = None
+    header_key: str = ""
 
 
 class TableScreen(Screen):
@@ -88,15 +100,33 @@ class TableScreen(Screen):
             self.choice_combo.setObjectName("choiceCombo")
             self.choice_combo.setMinimumWidth(150)
             self.choice_combo.currentIndexChanged.connect(self._on_choice)
+        self.level_combo: QComboBox | None = None
+        if spec.level_key:
+            self.level_combo = QComboBox()
+            self.level_combo.setObjectName("levelCombo")
+            for level, _label in LEVEL_FILTERS:
+                self.level_combo.addItem("", level)
+            self.level_combo.currentIndexChanged.connect(self._on_level)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
 
-        self.model = FrameTableModel(spec.columns, self, filter_keys=spec.filter_keys)
-        self.view = DataTableView(ctx.settings, f"{spec.key}", self)
+        self.model: FrameTableModel = (
+            TintedFrameModel(
+                spec.columns,
+                self,
+                flag_key=spec.tint_key,
+                tints=spec.tints,
+                filter_keys=spec.filter_keys,
+            )
+            if spec.tint_key
+            else FrameTableModel(spec.columns, self, filter_keys=spec.filter_keys)
+        )
+        header_key = spec.header_key or spec.key
+        self.view = DataTableView(ctx.settings, header_key, self)
         self.view.setModel(self.model)
         self.view.apply_default_widths(spec.columns, spec.stretch_key)
         self.view.restore_header()
-        if spec.sort_key and self.ctx.settings.header_state(spec.key) is None:
+        if spec.sort_key and self.ctx.settings.header_state(header_key) is None:
             order = (
                 Qt.SortOrder.DescendingOrder
                 if spec.sort_descending
@@ -114,6 +144,8 @@ class TableScreen(Screen):
         bar.addWidget(self.filter_edit)
         if self.choice_combo is not None:
             bar.addWidget(self.choice_combo)
+        if self.level_combo is not None:
+            bar.addWidget(self.level_combo)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
@@ -144,6 +176,9 @@ class TableScreen(Screen):
         self.filter_edit.setPlaceholderText(translate("Screens", self.spec.filter_placeholder))
         if self.choice_combo is not None and self.choice_combo.count():
             self.choice_combo.setItemText(0, translate("Screens", self.spec.choice_all))
+        if self.level_combo is not None:
+            for i, (_level, label) in enumerate(LEVEL_FILTERS):
+                self.level_combo.setItemText(i, translate(LEVELS_CONTEXT, label))
         self.model.retranslate()
         self._update_subtitle()
         self._update_counts()
@@ -187,6 +222,10 @@ class TableScreen(Screen):
 
     def _on_filter_text(self, text: str) -> None:
         self.model.set_text_filter(text)
+
+    def _on_level(self, _index: int) -> None:
+        if self.level_combo is not None and self.spec.level_key:
+            self.model.set_minimum_filter(self.spec.level_key, self.level_combo.currentData())
 
     def _on_choice(self, _index: int) -> None:
         if self.choice_combo is not None and self.spec.choice_key:

@@ -10,15 +10,15 @@ header layout is saved, and exports written and audited on the write worker
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.changes import Changes
@@ -30,20 +30,15 @@ from core.services.store import Reader
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column
-from desktop.models.frame_table import AnyIndex, FrameTableModel
+from desktop.models.frame_table import FrameTableModel
+from desktop.palette import DANGER_ROW_BRUSH, WARN_ROW_BRUSH
 from desktop.progress_dialog import ProgressDialog
 from desktop.screens.base import Screen
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_table import DataTableView
 from desktop.widgets.params_panel import ParamsPanel
 
-# Built once (STYLE B4).
-DIFF_BRUSH = QBrush(QColor("#fde8b8"))
-"""Cells whose lots differ between the two roundings."""
-WARN_ROW_BRUSH = QBrush(QColor("#fdf3e1"))
-DANGER_ROW_BRUSH = QBrush(QColor("#fbe0dc"))
 URGENCY_BRUSHES = {"soon": WARN_ROW_BRUSH, "past": DANGER_ROW_BRUSH}
-_BACKGROUND = Qt.ItemDataRole.BackgroundRole
 
 EXTRA_LABELS_ZH = {
     "close_side": "平仓方向",
@@ -57,48 +52,6 @@ EXTRA_LABELS_ZH = {
     "allocation_state": "分配状态",
     "id": "编号",
 }
-
-
-class TintedFrameModel(FrameTableModel):
-    """A ``FrameTableModel`` that paints cell backgrounds from a flag column.
-
-    ``flag_key`` names a frame column; ``tints`` maps its values to brushes;
-    ``tint_columns`` limits the tint to those column keys (None: the whole row).
-    """
-
-    def __init__(
-        self,
-        columns: Sequence[Column],
-        parent: QObject | None = None,
-        *,
-        flag_key: str,
-        tints: Mapping[Any, QBrush],
-        tint_columns: Collection[str] | None = None,
-        filter_keys: Sequence[str] = (),
-    ) -> None:
-        super().__init__(columns, parent, filter_keys=filter_keys)
-        self._flag_key = flag_key
-        self._tints = dict(tints)
-        self._tint_columns = None if tint_columns is None else frozenset(tint_columns)
-        self._flags: list[Any] = []
-
-    def set_frame(self, frame: pd.DataFrame) -> None:
-        self._flags = frame[self._flag_key].tolist() if self._flag_key in frame else []
-        super().set_frame(frame)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != _BACKGROUND:
-            return super().data(index, role)
-        if not index.isValid() or not self._flags:
-            return None
-        if self._tint_columns is not None and (
-            self.columns[index.column()].key not in self._tint_columns
-        ):
-            return None
-        return self._tints.get(self._flags[self.source_row(index.row())])
-
-    def flag(self, view_row: int) -> Any:
-        return self._flags[self.source_row(view_row)]
 
 
 def zh_labels() -> dict[str, str] | None:

@@ -32,6 +32,8 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.live.feed import DCE_TZ
+from core.rules.risk_levels import FORCED_CLOSE, WARNING
+from desktop import palette
 
 F64 = npt.NDArray[np.float64]
 WAN = 1_000_000.0
@@ -44,11 +46,11 @@ pg.setConfigOptions(antialias=False, background="w", foreground="#3b4754")
 # Colours and pens built once. Chinese market colours: up/limit-up red, down green.
 EQUITY_COLOUR = "#1f6feb"
 RESERVE_COLOUR = "#d97706"
-RATIO_COLOUR = "#c0392b"
+RATIO_COLOUR = palette.RED
 PRICE_COLOUR = "#1f2937"
-UP_COLOUR = "#c0392b"
-DOWN_COLOUR = "#1e8449"
-MUTED_COLOUR = "#7b8794"
+UP_COLOUR = palette.RED
+DOWN_COLOUR = palette.GREEN
+MUTED_COLOUR = palette.MUTED
 TEXT_COLOUR = "#3b4754"
 _PEN_EQUITY = pg.mkPen(EQUITY_COLOUR, width=1.6)
 _PEN_RESERVE = pg.mkPen(RESERVE_COLOUR, width=1.6)
@@ -59,8 +61,9 @@ _PEN_PRIOR = pg.mkPen(MUTED_COLOUR, width=1, style=Qt.PenStyle.DotLine)
 _PEN_ZERO = pg.mkPen(MUTED_COLOUR, width=1, style=Qt.PenStyle.DotLine)
 _PEN_RATIO = pg.mkPen(RATIO_COLOUR, width=1.4)
 _BRUSH_BARS = pg.mkBrush("#5b8def")
-_BRUSH_WARN = pg.mkBrush("#e0a030")
-_BRUSH_DANGER = pg.mkBrush("#c0392b")
+# Risk-ratio bars in the colours of the ratio levels they reach (warning, forced close).
+_BRUSH_WARN = pg.mkBrush(palette.LEVEL_COLOURS[WARNING])
+_BRUSH_DANGER = pg.mkBrush(palette.LEVEL_COLOURS[FORCED_CLOSE])
 PALETTE = {
     "equity": _PEN_EQUITY,
     "reserve": _PEN_RESERVE,
@@ -579,7 +582,8 @@ class PriceBandChart(_ChartFrame):
 
 
 class HistogramChart(_ChartFrame):
-    """Counts of values in fixed bins; bars at or above the warn/danger edges are tinted."""
+    """Counts of values in fixed bins; bars at or above the warn/danger edges are tinted
+    (the monitor passes its risk levels' warning and forced-close thresholds)."""
 
     def __init__(
         self,

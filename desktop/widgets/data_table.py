@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,14 +22,32 @@ from desktop.settings import UiSettings
 ROW_HEIGHT = 24
 
 
-class _NoFocusFrameDelegate(QStyledItemDelegate):
-    """Rows are selected whole; the per-cell focus frame is noise in a dense table."""
+class TintDelegate(QStyledItemDelegate):
+    """Paints the model's BackgroundRole brush (row tints) under the cell, without the
+    per-cell focus frame (rows are selected whole; the frame is noise in a dense table).
+
+    The application style sheet styles ``QTableView::item``, and Qt's style-sheet style
+    then ignores BackgroundRole: the tints (risk levels, limits, deadlines, differing
+    lots) are painted here instead. A selected row shows the selection, not its tint.
+    """
 
     def initStyleOption(  # noqa: N802 (Qt override)
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().initStyleOption(option, index)
         option.state &= ~QStyle.StateFlag.State_HasFocus
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        brush = index.data(Qt.ItemDataRole.BackgroundRole)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if isinstance(brush, QBrush) and not selected:
+            painter.fillRect(option.rect, brush)
+        super().paint(painter, option, index)
 
 
 class DataTableView(QTableView):
@@ -53,7 +71,7 @@ class DataTableView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setItemDelegate(_NoFocusFrameDelegate(self))
+        self.setItemDelegate(TintDelegate(self))
         vertical = self.verticalHeader()
         vertical.setVisible(False)
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

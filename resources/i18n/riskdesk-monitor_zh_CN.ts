@@ -16,10 +16,6 @@
         <translation>客户权益</translation>
     </message>
     <message>
-        <source>Reserve</source>
-        <translation>准备金</translation>
-    </message>
-    <message>
         <source>Up %1</source>
         <translation>涨停 %1</translation>
     </message>
@@ -86,22 +82,6 @@
     <message>
         <source>max</source>
         <translation>最快</translation>
-    </message>
-    <message>
-        <source>All risk levels</source>
-        <translation>全部风险度</translation>
-    </message>
-    <message>
-        <source>Risk ≥ 80 %</source>
-        <translation>风险度 ≥ 80%</translation>
-    </message>
-    <message>
-        <source>Risk ≥ 100 %</source>
-        <translation>风险度 ≥ 100%</translation>
-    </message>
-    <message>
-        <source>Negative available</source>
-        <translation>可用资金为负</translation>
     </message>
     <message>
         <source>running</source>
@@ -232,18 +212,6 @@
         <translation>客户权益 %1</translation>
     </message>
     <message>
-        <source>Reserve %1</source>
-        <translation>结算准备金 %1</translation>
-    </message>
-    <message>
-        <source>≥80 %: %1</source>
-        <translation>≥80%：%1</translation>
-    </message>
-    <message>
-        <source>≥100 %: %1</source>
-        <translation>≥100%：%1</translation>
-    </message>
-    <message>
         <source>Feed: %1</source>
         <translation>行情：%1</translation>
     </message>
@@ -266,6 +234,14 @@
     <message>
         <source>Acknowledge all</source>
         <translation>全部确认</translation>
+    </message>
+    <message>
+        <source>Reserve, intraday %1 · settled %2: %3</source>
+        <translation>盘中结算准备金 %1 · %2 日终结算后：%3</translation>
+    </message>
+    <message>
+        <source>Reserve</source>
+        <translation>盘中准备金</translation>
     </message>
 </context>
 </TS>

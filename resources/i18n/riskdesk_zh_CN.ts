@@ -458,6 +458,10 @@
         <source>Allocation</source>
         <translation>分配状态</translation>
     </message>
+    <message>
+        <source>Risk level</source>
+        <translation>风险等级</translation>
+    </message>
 </context>
 <context>
     <name>ErrorView</name>
@@ -628,10 +632,6 @@
 <context>
     <name>Overview</name>
     <message>
-        <source>Trading day</source>
-        <translation>交易日</translation>
-    </message>
-    <message>
         <source>Settlement reserve (CNY)</source>
         <translation>结算准备金 (元)</translation>
     </message>
@@ -642,10 +642,6 @@
     <message>
         <source>Clients</source>
         <translation>客户数</translation>
-    </message>
-    <message>
-        <source>Accounts at risk</source>
-        <translation>风险账户</translation>
     </message>
     <message>
         <source>Client balance (CNY)</source>
@@ -676,20 +672,12 @@
         <translation>%1 个账户</translation>
     </message>
     <message>
-        <source>Most at-risk accounts</source>
-        <translation>风险度最高的账户</translation>
-    </message>
-    <message>
         <source>Members</source>
         <translation>会员</translation>
     </message>
     <message>
         <source>Contracts locked at the limit</source>
         <translation>停板合约</translation>
-    </message>
-    <message>
-        <source>Position of the member and its clients after settlement</source>
-        <translation>结算后会员及客户资金状况</translation>
     </message>
     <message>
         <source>Minimum %1</source>
@@ -702,10 +690,6 @@
     <message>
         <source>%1 with a balance that day</source>
         <translation>其中 %1 个当日有结存</translation>
-    </message>
-    <message>
-        <source>%1 at ≥100%, %2 at ≥80%</source>
-        <translation>≥100%：%1 个，≥80%：%2 个</translation>
     </message>
     <message>
         <source>Sum of clients</source>
@@ -731,6 +715,50 @@
         <source>Open %1</source>
         <translation>前往%1</translation>
     </message>
+    <message>
+        <source>Settled trading day</source>
+        <translation>结算日</translation>
+    </message>
+    <message>
+        <source>Total margin call (CNY)</source>
+        <translation>追加保证金合计 (元)</translation>
+    </message>
+    <message>
+        <source>After the settlement of %1 (stored figures; intraday figures: %2)</source>
+        <translation>%1 日终结算后（结算数据；盘中数据见%2）</translation>
+    </message>
+    <message>
+        <source>After the day&apos;s settlement</source>
+        <translation>日终结算后</translation>
+    </message>
+    <message>
+        <source>Available funds below zero, summed</source>
+        <translation>可用资金为负部分合计</translation>
+    </message>
+    <message>
+        <source>Accounts at warning or worse: the worst %1 of %2</source>
+        <translation>警示及以上账户：最严重的 %1 个，共 %2 个</translation>
+    </message>
+    <message>
+        <source>Accounts at warning or worse: %2</source>
+        <translation>警示及以上账户：共 %2 个</translation>
+    </message>
+    <message>
+        <source>Risk ratio ≥ %1</source>
+        <translation>风险度 ≥ %1</translation>
+    </message>
+    <message>
+        <source>Risk ratio &lt; %1</source>
+        <translation>风险度 &lt; %1</translation>
+    </message>
+    <message>
+        <source>Available funds &lt; 0</source>
+        <translation>可用资金 &lt; 0</translation>
+    </message>
+    <message>
+        <source>Equity &lt; 0</source>
+        <translation>客户权益 &lt; 0</translation>
+    </message>
 </context>
 <context>
     <name>ProgressDialog</name>
@@ -747,7 +775,7 @@
     </message>
     <message>
         <source>Client funds after settlement</source>
-        <translation>结算后客户资金</translation>
+        <translation>日终结算后客户资金</translation>
     </message>
     <message>
         <source>Filter by client code or name</source>
@@ -908,14 +936,6 @@
         <translation>严重</translation>
     </message>
     <message>
-        <source>Risk ratio</source>
-        <translation>风险度</translation>
-    </message>
-    <message>
-        <source>Negative available</source>
-        <translation>可用资金为负</translation>
-    </message>
-    <message>
         <source>Position limit</source>
         <translation>持仓限额</translation>
     </message>
@@ -1051,6 +1071,10 @@
         <source>Delivery warehouses</source>
         <translation>交割仓库</translation>
     </message>
+    <message>
+        <source>Risk level</source>
+        <translation>风险等级</translation>
+    </message>
 </context>
 <context>
     <name>Alerts</name>
@@ -1117,6 +1141,45 @@
     <message>
         <source>only the newest %1 alerts are loaded</source>
         <translation>仅加载最近 %1 条预警</translation>
+    </message>
+</context>
+<context>
+    <name>RiskLevels</name>
+    <message>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警示</translation>
+    </message>
+    <message>
+        <source>Margin call</source>
+        <translation>追保</translation>
+    </message>
+    <message>
+        <source>Forced close</source>
+        <translation>强平</translation>
+    </message>
+    <message>
+        <source>Deficit</source>
+        <translation>穿仓</translation>
+    </message>
+    <message>
+        <source>All risk levels</source>
+        <translation>全部风险等级</translation>
+    </message>
+    <message>
+        <source>Warning or worse</source>
+        <translation>警示及以上</translation>
+    </message>
+    <message>
+        <source>Margin call or worse</source>
+        <translation>追保及以上</translation>
+    </message>
+    <message>
+        <source>Forced close or worse</source>
+        <translation>强平及以上</translation>
     </message>
 </context>
 </TS>

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from core.db.engine import Database
 from core.rules.funds import line_margin_fen
+from core.rules.risk_levels import LEVEL_NAMES
 from core.trading_calendar import default_calendar
 from tests.consistency import surfaces as sf
 
@@ -98,7 +99,7 @@ def start_of_day_accounts(case: Case) -> Mismatches:
     """Monitor accounts at the start of L vs the Accounts screen (stored client balance
     of D): equity = dynamic equity = balance, no floating P&L, margin, receipt offset
     used (the pledge quota of D's settlement holds through L, spec 2.c), available funds
-    and risk level."""
+    and risk level (the firm's levels)."""
     out = Mismatches("live monitor accounts at the start of the day vs the Accounts screen")
     mon = sf.monitor(case.db, case.live_day, case.member)
     screen = sf.accounts_screen(case.db, case.settled_day)
@@ -146,17 +147,22 @@ def start_of_day_member(case: Case) -> Mismatches:
 
 def overview_matches_accounts(case: Case) -> Mismatches:
     """The Overview's figures of D = the stored rows (all members): reserve and exchange
-    margin, client balance, margin and available sums, lines and lots; its watch
-    (≥ 80 %) and margin-call (≥ 100 %) counts = the accounts at the monitor's alert
-    levels; the Accounts screen's rows = the stored client balances."""
-    out = Mismatches("Overview and Accounts screen vs stored rows and alert levels")
+    margin, client balance, margin and available sums, total margin call (Σ max(0,
+    −available)), lines and lots; its accounts per risk level = the reference levels of
+    the stored balances (``surfaces.reference_level``, the firm's one setting); the
+    Accounts screen's rows = the stored client balances, and its level of each = the
+    reference level."""
+    out = Mismatches("Overview and Accounts screen vs stored rows and the risk levels")
     day = case.settled_day
     ov = sf.overview(case.db, day)
     screen = sf.accounts_screen(case.db, day)
     balances = sf.stored_balances(case.db, day)
     reserves = [r for r in sf.stored_reserves(case.db) if r.trading_day == day]
     lines = sf.stored_lines(case.db, day)
-    levels = {c: sf.risk_level(b.margin_fen, b.balance_fen) for c, b in balances.items()}
+    levels = {
+        c: sf.reference_level(b.margin_fen, b.balance_fen, b.available_fen)
+        for c, b in balances.items()
+    }
     want = {
         "reserve": sum(r.reserve_fen for r in reserves),
         "exchange margin": sum(r.margin_fen for r in reserves),
@@ -164,8 +170,10 @@ def overview_matches_accounts(case: Case) -> Mismatches:
         "balance": sum(b.balance_fen for b in balances.values()),
         "margin": sum(b.margin_fen for b in balances.values()),
         "available": sum(b.available_fen for b in balances.values()),
-        "watch (≥ 80 %)": sum(v == 1 for v in levels.values()),
-        "margin call (≥ 100 %)": sum(v == 2 for v in levels.values()),
+        "total margin call": sum(max(0, -b.available_fen) for b in balances.values()),
+        "accounts per level": tuple(
+            sum(v == level for v in levels.values()) for level in range(len(LEVEL_NAMES))
+        ),
         "lines": len(lines),
         "lots": sum(s.lots for s in lines.values()),
     }
@@ -179,8 +187,8 @@ def overview_matches_accounts(case: Case) -> Mismatches:
                 ov.client_balance_fen,
                 ov.client_margin_fen,
                 ov.client_available_fen,
-                ov.watch_count,
-                ov.margin_call_count,
+                ov.margin_call_fen,
+                ov.level_counts,
                 ov.positions_count,
                 ov.open_lots,
             ),
@@ -199,6 +207,26 @@ def overview_matches_accounts(case: Case) -> Mismatches:
             (b.balance_fen, b.margin_fen, b.available_fen, b.margin_call_fen),
         )
         out.expect(code, "risk level", r.level, levels[code])
+    return out
+
+
+def risk_levels_agree(case: Case) -> Mismatches:
+    """One risk-level setting on every surface (issue #10 item 1): the Overview's
+    accounts per level = the Accounts screen's levels of D (all members), and for every
+    client of the member the Accounts screen's level of D = the live monitor's level at
+    the start of L (the monitor starts from the settled figures of D)."""
+    out = Mismatches("risk levels: Overview, Accounts screen and live monitor at the start")
+    ov = sf.overview(case.db, case.settled_day)
+    screen = sf.accounts_screen(case.db, case.settled_day)
+    mon = sf.monitor(case.db, case.live_day, case.member)
+    counts = tuple(
+        sum(r.level == level for r in screen.values()) for level in range(len(LEVEL_NAMES))
+    )
+    out.expect("Overview", "accounts per level = the Accounts screen's", ov.level_counts, counts)
+    members = sf.stored_balances(case.db, case.settled_day, case.member)
+    out.same_keys("the monitor", mon.accounts, members)
+    for code in sorted(set(mon.accounts) & set(screen)):
+        out.expect(code, "risk level at the start", mon.accounts[code].level, screen[code].level)
     return out
 
 

@@ -20,7 +20,9 @@ worker builds the templates it needs.
 
 from __future__ import annotations
 
+import importlib
 import itertools
+import pkgutil
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +41,28 @@ from tests.consistency.checks import Case
 from tests.consistency.scenario import MEMBER, Scenario, write_scenario
 
 DEMO_MEMBER = "0101"
+
+
+def _import_local_code() -> None:
+    """Load every module of ``core`` and ``desktop`` before the first draw.
+
+    Hypothesis also draws constants found in the source of the local modules loaded so
+    far (``hypothesis.internal.conjecture.providers._get_local_constants``), so the
+    generated scenarios changed with what other tests had imported: the full suite drew
+    other databases than ``pytest tests/consistency`` (one of them found the liquidation
+    defect noted in test_generated.py). With all local code loaded first, the scenarios
+    depend on the code only, as the module doc promises.
+    """
+    import core
+    import desktop
+
+    for package in (core, desktop):
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            if ".migrations" not in module.name:  # Alembic's env runs only under Alembic
+                importlib.import_module(module.name)
+
+
+_import_local_code()
 
 
 class Backend:

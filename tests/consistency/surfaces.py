@@ -21,6 +21,11 @@ offset values fixed at a settlement, spec 2.c: ``eligible_receipts`` and
 ``base_prices`` of ``core.rules.daily_settlement``). Reading of spec 2.c agreed with the
 lead: the pledge quota fixed at a settlement holds until the next one, so intraday
 figures of day L use the values of the settlement of prev_td(L).
+
+Risk levels: every surface classifies with the firm's one ``RiskLevels`` setting; the
+reference here (``reference_level``) is the level table of ``core.rules.risk_levels``
+written out again in plain integers, so a surface that keeps thresholds of its own, or
+a rule that drifts from its table, shows up.
 """
 
 from __future__ import annotations
@@ -66,7 +71,16 @@ from core.rules import funds
 from core.rules.daily_settlement import DaySettlementParams, base_prices, eligible_receipts
 from core.rules.day_inputs import ACTION_NAMES, DayInputs
 from core.rules.margin_schedule import day_margin_rates
-from core.rules.risk_levels import default_risk_levels
+from core.rules.risk_levels import (
+    DEFICIT,
+    FORCED_CLOSE,
+    LEVEL_NAMES,
+    MARGIN_CALL,
+    NORMAL,
+    WARNING,
+    RiskLevels,
+    default_risk_levels,
+)
 from core.services import settlement as settlement_service
 from core.services.limits import limits_report
 from core.services.liquidation import MarginSource, preview_liquidation
@@ -86,9 +100,8 @@ SIDES = ("long", "short")
 PPM = 1_000_000
 HAIRCUT_PPM = DaySettlementParams().haircut_ppm
 CASH_CAP_PPM = DaySettlementParams().cash_cap_ppm
-WATCH_PPM, CALL_PPM = default_risk_levels().warning_ppm, default_risk_levels().forced_close_ppm
-"""The firm's risk-ratio thresholds (``core.rules.risk_levels``): 80 % warning, 100 %
-forced close; the levels every surface shares."""
+LEVELS = default_risk_levels()
+"""The firm's one risk-level setting (what every surface classifies with)."""
 
 _CLOCK_START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
 
@@ -468,18 +481,22 @@ def pledge_quota_values(db: Database, settled_day: date) -> dict[tuple[str, str]
 # =============================================================================
 
 
-def _level(ratio_ppm: int) -> int:
-    return 2 if ratio_ppm >= CALL_PPM else 1 if ratio_ppm >= WATCH_PPM else 0
-
-
-def risk_level(margin_fen: int, equity_fen: int) -> int:
-    """0 normal, 1 watch, 2 margin call: margin ÷ equity against the alert levels
-    (``WATCH_PPM``, ``CALL_PPM``), in exact integers."""
-    if margin_fen <= 0:
-        return 0
-    if equity_fen <= 0:
-        return 2
-    return _level(margin_fen * PPM // equity_fen)
+def reference_level(
+    margin_fen: int, equity_fen: int, available_fen: int, levels: RiskLevels = LEVELS
+) -> int:
+    """The level table of ``core.rules.risk_levels`` in plain integers (margin ÷ equity,
+    floored ppm): deficit if equity < 0, forced close from the forced-close threshold,
+    margin call if available < 0, warning from the warning threshold, else normal."""
+    assert levels.ratio_definition == "margin_over_equity"
+    unbounded = 10**12 if margin_fen > 0 else 0
+    ratio = margin_fen * PPM // equity_fen if equity_fen > 0 else unbounded
+    if equity_fen < 0:
+        return DEFICIT
+    if ratio >= levels.forced_close_ppm:
+        return FORCED_CLOSE
+    if available_fen < 0:
+        return MARGIN_CALL
+    return WARNING if ratio >= levels.warning_ppm else NORMAL
 
 
 @dataclass(frozen=True)
@@ -497,17 +514,16 @@ def accounts_screen(db: Database, day: date) -> dict[str, AccountsRow]:
     with db.sessions() as s:
         frame = queries.accounts_frame(s, day)
     out: dict[str, AccountsRow] = {}
-    for code, bal, mar, av, call, ratio in zip(
+    for code, bal, mar, av, call, level in zip(
         frame["client_code"],
         frame["balance_fen"],
         frame["margin_fen"],
         frame["available_fen"],
         frame["margin_call_fen"],
-        frame["risk_ratio"],
+        frame["risk_level"],
         strict=True,
     ):
-        level = 2 if ratio >= queries.RISK_CALL else 1 if ratio >= queries.RISK_WARNING else 0
-        out[str(code)] = AccountsRow(int(bal), int(mar), int(av), int(call), level)
+        out[str(code)] = AccountsRow(int(bal), int(mar), int(av), int(call), int(level))
     return out
 
 
@@ -519,8 +535,9 @@ class OverviewFigures:
     client_balance_fen: int
     client_margin_fen: int
     client_available_fen: int
-    watch_count: int
-    margin_call_count: int
+    margin_call_fen: int
+    level_counts: tuple[int, ...]
+    """Accounts per level code (normal … deficit)."""
     positions_count: int
     open_lots: int
 
@@ -537,8 +554,8 @@ def overview(db: Database, day: date) -> OverviewFigures:
         o.client_balance_fen,
         o.client_margin_fen,
         o.client_available_fen,
-        o.watch_count,
-        o.margin_call_count,
+        o.margin_call_fen,
+        tuple(o.level_counts[name] for name in LEVEL_NAMES),
         o.positions_count,
         o.open_lots,
     )
@@ -657,7 +674,7 @@ def monitor(
             int(a["margin_fen"][i]),
             int(a["offset_used_fen"][i]),
             int(a["available_fen"][i]),
-            _level(int(a["risk_ratio_ppm"][i])),
+            int(a["risk_level"][i]),
         )
         for i, code in enumerate(a.keys)
     }

@@ -23,6 +23,7 @@ import core.rules.funds
 from core.db import queries, revisions
 from core.db import risk_queries as rq
 from core.db.engine import open_database
+from core.rules.risk_levels import RiskLevels
 from tests.consistency import checks
 from tests.consistency import surfaces as sf
 from tests.consistency.checks import Case, Mismatches, verify
@@ -65,12 +66,17 @@ def _sql(statement: str) -> Callable[[Case, pytest.MonkeyPatch], None]:
     return corrupt
 
 
+class _OneFenHighBook(core.rules.funds.LineBook):
+    """A line book whose margin formula is one fen high on every line."""
+
+    def margin(self, rows: Any = None, price_fen: Any = None) -> Any:
+        return super().margin(rows, price_fen) + 1
+
+
 def _plus_one_margin(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The live engine's line margins one fen high (its book's margin at S(D−1))."""
-    original = core.rules.funds.LineBook.margin
-    monkeypatch.setattr(
-        core.rules.funds.LineBook, "margin", lambda self, *a, **k: original(self, *a, **k) + 1
-    )
+    """The live engine's line margins one fen high (the engine's book only: the
+    rule function itself is shared with intraday_funds and the settlement)."""
+    monkeypatch.setattr(core.live.engine, "LineBook", _OneFenHighBook)
 
 
 def _plus_one_reference_margin(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,9 +85,10 @@ def _plus_one_reference_margin(case: Case, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(core.rules.funds, "line_margin_fen", lambda *a: original(*a) + 1)
 
 
-def _overview_watch_from_half(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Overview's watch level at 50 % instead of the alert level (80 %)."""
-    monkeypatch.setattr(queries, "RISK_WARNING", 0.5)
+def _overview_warning_from_half(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settled screens (Accounts, Overview) classify with a warning threshold of
+    their own (50 %) instead of the firm's one setting."""
+    monkeypatch.setattr(queries, "default_risk_levels", lambda: RiskLevels(warning_ppm=500_000))
 
 
 def _reduction_drops_a_line(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,9 +126,14 @@ CASES: list[
         _sql("UPDATE reserve_history SET margin_fen = margin_fen + 1 WHERE trading_day = :d2"),
     ),
     (
-        "Overview: the watch level",
+        "Overview: a warning threshold of its own",
         checks.overview_matches_accounts,
-        _overview_watch_from_half,
+        _overview_warning_from_half,
+    ),
+    (
+        "risk levels: the settled screens' threshold apart from the monitor's",
+        checks.risk_levels_agree,
+        _overview_warning_from_half,
     ),
     (
         "replay: a stored position P&L",

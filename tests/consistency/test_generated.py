@@ -86,6 +86,13 @@ def test_overview_equals_accounts_screen_and_stored_rows(
 
 
 @generated_test
+def test_risk_levels_agree_on_overview_accounts_and_monitor(
+    generated: GeneratedDatabases, scenario: Scenario
+) -> None:
+    _run(generated, scenario, checks.risk_levels_agree)
+
+
+@generated_test
 def test_replayed_day_equals_settlement_pnl(
     generated: GeneratedDatabases, scenario: Scenario
 ) -> None:

@@ -33,6 +33,10 @@ def test_overview_equals_accounts_screen_and_stored_rows(demo_case: Case) -> Non
     verify(checks.overview_matches_accounts(demo_case), demo_case)
 
 
+def test_risk_levels_agree_on_overview_accounts_and_monitor(demo_case: Case) -> None:
+    verify(checks.risk_levels_agree(demo_case), demo_case)
+
+
 def test_replayed_day_equals_settlement_pnl(demo_case: Case) -> None:
     verify(checks.replay_pnl(demo_case), demo_case)
 

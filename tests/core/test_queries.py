@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -26,9 +25,29 @@ from core.db.tables import (
     Warehouse,
     WarehouseReceipt,
 )
+from core.rules.risk_levels import (
+    FORCED_CLOSE,
+    NORMAL,
+    RISK_RATIO_UNBOUNDED_PPM,
+    WARNING,
+    RiskLevels,
+    default_risk_levels,
+)
 
 D1 = date(2024, 9, 12)
 D2 = date(2024, 9, 13)
+
+
+def _balance(code: str, balance: int, margin: int, available: int) -> ClientBalance:
+    """A client statement of D2 (fen), its margin call max(0, −available) as stored."""
+    return ClientBalance(
+        client_code=code,
+        trading_day=D2,
+        balance_fen=balance,
+        margin_fen=margin,
+        available_fen=available,
+        margin_call_fen=max(-available, 0),
+    )
 
 
 @pytest.fixture
@@ -68,16 +87,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
         s.flush()
         # balance, margin, available (fen) on D2; C3 has a balance of zero but margin.
         for code, bal, mar in (("C1", 1_000_000, 800_000), ("C2", 500_000, 0), ("C3", 0, 1_000)):
-            s.add(
-                ClientBalance(
-                    client_code=code,
-                    trading_day=D2,
-                    balance_fen=bal,
-                    margin_fen=mar,
-                    available_fen=bal - mar,
-                    margin_call_fen=max(mar - bal, 0),
-                )
-            )
+            s.add(_balance(code, bal, mar, bal - mar))
         s.add(
             ClientBalance(
                 client_code="C1", trading_day=D1, balance_fen=9, margin_fen=0, available_fen=9
@@ -148,6 +158,18 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def every_level(db: Database) -> None:
+    """Two more clients on D2: C4 at a margin call (available < 0 at a 50 % ratio, as a
+    floating-loss deduction leaves it), C5 in deficit (balance < 0)."""
+    with db.sessions.begin() as s:
+        s.add(Client(code="C4", member_code="0101", name="丁"))
+        s.add(Client(code="C5", member_code="0101", name="戊"))
+        s.flush()
+        s.add(_balance("C4", 2_000_000, 1_000_000, -1_000_000))
+        s.add(_balance("C5", -5_000, 0, -5_000))
+
+
+@pytest.fixture
 def session(db: Database) -> Iterator[Session]:
     with db.sessions() as s:
         yield s
@@ -175,15 +197,42 @@ def test_accounts_frame_keeps_fen_exact_and_computes_risk_ratio(session: Session
     assert list(frame["client_code"]) == ["C1", "C2", "C3"]
     assert frame["balance_fen"].dtype == np.int64
     assert frame.loc[0, "available_fen"] == 200_000
-    assert frame.loc[0, "risk_ratio"] == pytest.approx(0.8)
-    assert frame.loc[1, "risk_ratio"] == 0.0
-    assert math.isinf(frame.loc[2, "risk_ratio"])
+    # 800,000 / 1,000,000; no margin; margin on a balance of zero (unbounded)
+    assert frame["risk_ratio_ppm"].tolist() == [800_000, 0, RISK_RATIO_UNBOUNDED_PPM]
+    assert frame["risk_level"].tolist() == [WARNING, NORMAL, FORCED_CLOSE]
     assert frame.loc[2, "margin_call_fen"] == 1_000
 
 
-def test_at_risk_accounts_skip_accounts_without_margin(session: Session) -> None:
-    frame = queries.at_risk_accounts(session, D2, limit=5)
-    assert list(frame["client_code"]) == ["C3", "C1"]
+def test_accounts_frame_level_is_the_settings_classification_of_its_figures(
+    session: Session, every_level: None
+) -> None:
+    for levels in (
+        RiskLevels(),
+        RiskLevels(warning_ppm=500_000, forced_close_ppm=900_000),
+        RiskLevels(ratio_definition="one_minus_available_over_equity"),
+    ):
+        frame = queries.accounts_frame(session, D2, levels)
+        ratio = levels.ratio(frame["margin_fen"], frame["balance_fen"], frame["available_fen"])
+        assert frame["risk_ratio_ppm"].tolist() == ratio.tolist()
+        want = levels.classify(ratio, frame["available_fen"], frame["balance_fen"])
+        assert frame["risk_level"].tolist() == want.tolist()
+    # the shipped setting when none is given
+    assert queries.accounts_frame(session, D2).equals(
+        queries.accounts_frame(session, D2, default_risk_levels())
+    )
+
+
+def test_at_risk_accounts_are_every_account_at_warning_or_worse(session: Session) -> None:
+    frame = queries.at_risk_accounts(queries.accounts_frame(session, D2))
+    assert list(frame["client_code"]) == ["C3", "C1"]  # forced close, then warning
+
+
+def test_at_risk_accounts_order_by_level_then_ratio(session: Session, every_level: None) -> None:
+    accounts = queries.accounts_frame(session, D2)
+    frame = queries.at_risk_accounts(accounts)
+    # C5 deficit; C3 forced close; C4 margin call at 50 %; C1 warning; C2 normal left out
+    assert list(frame["client_code"]) == ["C5", "C3", "C4", "C1"]
+    assert len(frame) == int((accounts["risk_level"] > NORMAL).sum())
 
 
 def test_positions_frame_joins_the_days_settlement_price(session: Session) -> None:
@@ -222,7 +271,15 @@ def test_overview_summary_sums_the_days_figures(session: Session) -> None:
     assert s.client_balance_fen == 1_500_000
     assert s.client_margin_fen == 801_000
     assert s.client_available_fen == 699_000
-    assert (s.margin_call_count, s.watch_count) == (1, 1)
+    assert s.level_counts == {
+        "normal": 1,
+        "warning": 1,
+        "margin_call": 0,
+        "forced_close": 1,
+        "deficit": 0,
+    }
+    assert s.at_risk_count == 2
+    assert s.margin_call_fen == 1_000
     assert (s.positions_count, s.open_lots) == (1, 3)
     assert (s.receipts_count, s.receipt_tons) == (1, 10)
 
@@ -243,9 +300,21 @@ def test_queries_return_no_orm_objects(session: Session) -> None:
     assert session.scalar(select(Client.name).where(Client.code == "C1")) == "甲"
 
 
-def test_risk_ratios_edge_cases() -> None:
-    ratios = queries.risk_ratios(np.array([0, 50, 10, 0]), np.array([0, 100, 0, -5]))
-    assert ratios[0] == 0.0
-    assert ratios[1] == pytest.approx(0.5)
-    assert math.isinf(ratios[2])
-    assert ratios[3] == 0.0
+def test_overview_counts_every_level_on_a_hand_made_book(
+    session: Session, every_level: None
+) -> None:
+    s = queries.overview_summary(session, D2)
+    assert s.level_counts == {
+        "normal": 1,  # C2
+        "warning": 1,  # C1: 80 %
+        "margin_call": 1,  # C4: available −10,000.00 at a 50 % ratio
+        "forced_close": 1,  # C3: margin on a balance of zero
+        "deficit": 1,  # C5: balance −50.00
+    }
+    assert sum(s.level_counts.values()) == s.accounts_count == 5
+    assert s.at_risk_count == 4
+    # Σ max(0, −available) as stored: C3 10.00, C4 10,000.00, C5 50.00
+    assert s.margin_call_fen == 1_000 + 1_000_000 + 5_000
+    frame = queries.accounts_frame(session, D2)
+    assert s.margin_call_fen == int(np.maximum(-frame["available_fen"], 0).sum())
+    assert s.level_counts == RiskLevels.counts(frame["risk_level"])

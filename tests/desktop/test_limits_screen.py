@@ -15,8 +15,8 @@ from core.services.limits import LimitsReport, limits_report
 from core.services.store import open_database
 from core.trading_calendar import default_calendar
 from desktop import i18n
+from desktop.palette import DANGER_ROW_BRUSH, WARN_ROW_BRUSH
 from desktop.screens.limits import LimitsScreen, create
-from desktop.screens.workbench_common import DANGER_ROW_BRUSH, WARN_ROW_BRUSH
 from tests.desktop import test_reduction_screen as shared
 from tests.desktop.test_reduction_screen import column, open_screen, raw, wait_loaded
 

@@ -14,12 +14,18 @@ from sqlalchemy import update
 from core.changes import Changes
 from core.db.tables import ClientBalance
 from core.errors import InputError
+from core.money import format_yuan
 from core.progress import ProgressState
+from core.rules.risk_levels import FORCED_CLOSE, NORMAL
 from core.services.store import url_label
 from desktop import i18n
 from desktop.app import make_excepthook, parse_size, run_gui
 from desktop.context import DesktopContext
 from desktop.main_window import KEY_ROLE, MainWindow
+from desktop.models.levels import LEVEL_FILTERS, LEVEL_LABELS
+from desktop.palette import LEVEL_TEXT_BRUSHES, LEVEL_TINTS
+from desktop.screens import overview as overview_screen
+from desktop.screens.overview import LEVEL_CARDS, OverviewScreen
 from desktop.screens.registry import GROUPS, SCREEN_KEYS, SCREENS
 from desktop.screens.table_screen import TableScreen
 from desktop.settings import UiSettings
@@ -63,11 +69,86 @@ def test_accounts_show_formatted_balances(window: MainWindow, qtbot) -> None:
     assert model.index(row, screen.model.column_of("balance_fen")).data() == "1,234,567.89"
     assert model.index(row, screen.model.column_of("available_fen")).data() == "9.00"
     row4 = _row_of(screen, "C0004")
-    assert model.index(row4, screen.model.column_of("risk_ratio")).data() == "125.00%"
+    assert model.index(row4, screen.model.column_of("risk_ratio_ppm")).data() == "125.00%"
+    assert model.index(row4, screen.model.column_of("risk_level")).data() == "Forced close"
     assert screen.count_label.text() == "12 rows"
     assert DAY.isoformat() in screen.subtitle_label.text()
     assert DAY.isoformat() in window.day_label.text()
     assert window.user_label.text() == "User: tester"
+
+
+def test_accounts_show_the_level_and_filter_by_it(window: MainWindow, qtbot) -> None:
+    screen = _table(window, "accounts", qtbot)
+    assert screen.level_combo is not None
+    model = screen.model
+    level_col = model.column_of("risk_level")
+    ratio_col = model.column_of("risk_ratio_ppm")
+    levels = {
+        model.raw_value(r, "client_code"): model.raw_value(r, "risk_level")
+        for r in range(model.rowCount())
+    }
+    # the sample's ratios (10 % … 108 %, C0004 125 %): several levels, each shown by name
+    assert levels["C0004"] == FORCED_CLOSE
+    assert len(set(levels.values())) >= 3
+    names = {"Normal", "Warning", "Margin call", "Forced close", "Deficit"}
+    background = Qt.ItemDataRole.BackgroundRole
+    for r in range(model.rowCount()):
+        level = model.raw_value(r, "risk_level")
+        assert model.index(r, level_col).data() in names
+        # the row tint and the level text colour are the level's (palette)
+        assert model.index(r, ratio_col).data(background) == LEVEL_TINTS.get(level)
+        foreground = model.index(r, level_col).data(Qt.ItemDataRole.ForegroundRole)
+        assert foreground == LEVEL_TEXT_BRUSHES.get(level)
+    for index, (minimum, _label) in enumerate(LEVEL_FILTERS):
+        screen.level_combo.setCurrentIndex(index)
+        shown = {model.raw_value(r, "client_code") for r in range(model.rowCount())}
+        want = {c for c, lv in levels.items() if minimum is None or lv >= minimum}
+        assert shown == want, minimum
+    screen.level_combo.setCurrentIndex(1)  # warning or worse
+    assert screen.level_combo.currentText() == "Warning or worse"
+    assert screen.count_label.text() == f"{model.rowCount()} of 12 rows"
+    # sorting the level column orders by severity, not by the names' spelling
+    screen.view.sortByColumn(level_col, Qt.SortOrder.DescendingOrder)
+    shown_levels = [model.raw_value(r, "risk_level") for r in range(model.rowCount())]
+    assert shown_levels == sorted(shown_levels, reverse=True)
+    screen.level_combo.setCurrentIndex(0)
+    assert model.rowCount() == 12
+
+
+def test_overview_counts_the_accounts_screens_levels(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accounts = _table(window, "accounts", qtbot)
+    rows = range(accounts.model.rowCount())
+    levels = [accounts.model.raw_value(r, "risk_level") for r in rows]
+    calls = sum(accounts.model.raw_value(r, "margin_call_fen") for r in rows)
+    screen = window.select_screen("main")
+    assert isinstance(screen, OverviewScreen)
+    qtbot.waitUntil(window.is_ready, timeout=10_000)
+    for key, level in LEVEL_CARDS:
+        card = screen.cards[key]
+        assert card.caption.text() == LEVEL_LABELS[level]
+        assert card.value.text() == f"{levels.count(level):,}"
+    assert screen.cards["level_warning"].note.text() == "Risk ratio ≥ 80.00%"
+    assert screen.cards["level_margin_call"].note.text() == "Available funds < 0"
+    assert screen.cards["margin_call"].value.text() == format_yuan(calls)
+    # settled figures, and the screen says so
+    assert screen.subtitle_label.text().startswith(f"After the settlement of {DAY.isoformat()}")
+    assert screen.cards["day"].note.text() == "After the day's settlement"
+    # the at-risk list: every account at warning or worse, the worst first
+    at_risk = sum(level > NORMAL for level in levels)
+    assert screen.at_risk_model.rowCount() == at_risk
+    assert screen.at_risk_title.text() == f"Accounts at warning or worse: {at_risk}"
+    shown = [screen.at_risk_model.raw_value(r, "risk_level") for r in range(at_risk)]
+    assert shown == sorted(shown, reverse=True)
+    assert NORMAL not in shown
+    # a slice says it is one
+    monkeypatch.setattr(overview_screen, "AT_RISK_LIMIT", 2)
+    screen.reload()
+    qtbot.waitUntil(lambda: screen.at_risk_model.rowCount() == 2, timeout=10_000)
+    assert screen.at_risk_title.text() == (
+        f"Accounts at warning or worse: the worst 2 of {at_risk}"
+    )
 
 
 def test_sorting_by_available_funds_is_numeric(window: MainWindow, qtbot) -> None:

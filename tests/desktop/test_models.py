@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from desktop import i18n
 from desktop.models.columns import (
@@ -17,12 +18,15 @@ from desktop.models.columns import (
     Column,
     Kind,
 )
-from desktop.models.frame_table import RAW_ROLE, FrameTableModel
+from desktop.models.frame_table import RAW_ROLE, FrameTableModel, TintedFrameModel
+from desktop.resources import style_sheet
 from desktop.screens.accounts import ACCOUNT_COLUMNS
 from desktop.screens.overview import AT_RISK_COLUMNS, LOCKED_COLUMNS, MEMBER_COLUMNS
 from desktop.screens.positions import POSITION_COLUMNS
 from desktop.screens.prices import PRICE_COLUMNS
 from desktop.screens.receipts import RECEIPT_COLUMNS
+from desktop.settings import UiSettings
+from desktop.widgets.data_table import DataTableView
 
 COLUMNS = (
     Column("code", "Client code", Kind.CODE),
@@ -79,7 +83,8 @@ def test_empty_model_obeys_the_qt_contract(qtmodeltester, qapp: object) -> None:
                 "balance_fen": [1],
                 "margin_fen": [2],
                 "available_fen": [-1],
-                "risk_ratio": [2.0],
+                "risk_ratio_ppm": [2_000_000],
+                "risk_level": [3],
                 "margin_call_fen": [1],
             },
         ),
@@ -92,7 +97,8 @@ def test_empty_model_obeys_the_qt_contract(qtmodeltester, qapp: object) -> None:
                 "balance_fen": [1],
                 "margin_fen": [2],
                 "available_fen": [-1],
-                "risk_ratio": [2.0],
+                "risk_ratio_ppm": [2_000_000],
+                "risk_level": [3],
             },
         ),
         (
@@ -354,3 +360,24 @@ def test_sort_and_filters_survive_a_new_frame(names: FrameTableModel) -> None:
     )
     assert _column_text(names, 0) == ["C5", "C7"]  # still sorted by code, filtered on "c"
     assert names.view_row(0) == -1  # X9 is filtered out
+
+
+def test_row_tints_are_painted_under_the_style_sheet(qtbot, qapp) -> None:
+    # The app's style sheet styles QTableView::item, and Qt's style-sheet style then
+    # ignores BackgroundRole: DataTableView's delegate paints the tints itself.
+    red = QBrush(QColor("#ff0000"))
+    model = TintedFrameModel(COLUMNS[:1], flag_key="flag", tints={True: red})
+    model.set_frame(pd.DataFrame({COLUMNS[0].key: ["C1", "C2"], "flag": [True, False]}))
+    view = DataTableView(UiSettings(), "tint_probe")
+    qtbot.addWidget(view)
+    view.setStyleSheet(style_sheet())
+    view.setModel(model)
+    view.resize(300, 120)
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.viewport().grab().toImage()
+    x = view.columnWidth(0) // 2
+    tinted = image.pixelColor(x, view.rowViewportPosition(0) + 2)
+    plain = image.pixelColor(x, view.rowViewportPosition(1) + 2)
+    assert tinted.name() == "#ff0000"
+    assert plain.name() != "#ff0000"

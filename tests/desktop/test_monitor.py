@@ -15,18 +15,21 @@ from sqlalchemy import select
 
 from core.audit import recent
 from core.db.alert_table import AlertRow
+from core.db.tables import ReserveHistory
 from core.live import FakeClock, FeedEvent, FeedStats, LiveRiskEngine, Mailbox, PriceTick
 from core.live.feed import DCE_TZ, Clock
 from core.live.snapshot import RiskSnapshot
+from core.money import format_yuan
 from desktop.context import DesktopContext
 from desktop.feed_runner import FeedRunner, FeedState
 from desktop.main_window import MainWindow
 from desktop.models.columns import MUTED_BRUSH
-from desktop.models.snapshot_table import DANGER_TINT, WARNING_TINT
+from desktop.palette import LEVEL_TINTS
 from desktop.screens import monitor as monitor_module
 from desktop.screens.monitor import MonitorScreen
+from desktop.screens.monitor_alerts import SEVERITY_TINTS
 from desktop.widgets.charts import ClockAxis, PriceBandChart, TimeSeriesChart
-from tests.desktop.conftest import FIXED_CLIENTS
+from tests.desktop.conftest import DAY, FIXED_CLIENTS
 from tests.desktop.live_fixtures import engine
 
 LOAD_TIMEOUT_MS = 20_000
@@ -79,22 +82,47 @@ def test_monitor_opens_renders_and_updates(qtbot: Any, ctx: DesktopContext) -> N
     screen.select_account("C0004")
     qtbot.waitUntil(lambda: screen.account_chart.point_count() >= 2, timeout=5_000)
 
-    # What the desk reads first is on screen at 1366 px: risk ratio without scrolling.
+    # What the desk reads first is on screen at 1366 px: level and ratio without scrolling.
     keys = [c.key for c in screen.accounts_model.spec.columns]
     assert keys[:6] == [
         "client_code",
         "client_name",
-        "risk_ratio",
+        "risk_level",
+        "risk_ratio_ppm",
         "available_fen",
         "dynamic_equity_fen",
-        "margin_fen",
     ]
-    risk = keys.index("risk_ratio")
+    level, risk = keys.index("risk_level"), keys.index("risk_ratio_ppm")
     view = screen.accounts_view
     assert view.columnViewportPosition(risk) + view.columnWidth(risk) <= view.viewport().width()
     header = view.horizontalHeader()
-    assert header.sortIndicatorSection() == risk  # riskiest first
+    assert header.sortIndicatorSection() == level  # worst level first, then the ratio
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    model = screen.accounts_model
+    # Rows keep their places while values tick; sorting again orders the current values
+    # (no update can come between: the feed reaches the model on this thread's timer).
+    view.sortByColumn(level, Qt.SortOrder.DescendingOrder)
+    shown = [
+        (model.raw_value(r, "risk_level"), model.raw_value(r, "risk_ratio_ppm"))
+        for r in range(model.rowCount())
+    ]
+    assert shown == sorted(shown, reverse=True)
+    # Intraday figures, labelled so, with the settled reserve (the Overview's) beside.
+    with ctx.db.sessions() as session:
+        settled = session.scalar(
+            select(ReserveHistory.reserve_fen).where(ReserveHistory.trading_day == DAY)
+        )
+    equity_line, reserve_line = screen.summary_label.text().splitlines()
+    assert equity_line.startswith("Client equity ")
+    assert reserve_line.startswith("Reserve, intraday ")
+    assert reserve_line.endswith(f" · settled {DAY.isoformat()}: {format_yuan(settled)}")
+    # accounts per level beside the tabs, from the snapshot's levels
+    counts = np.bincount(screen.accounts_model.frame.snap.accounts["risk_level"], minlength=5)
+    text = re.sub(r"<[^>]+>", "", screen.levels_label.text())
+    assert text == (
+        f"Warning {counts[1]} · Margin call {counts[2]} · Forced close {counts[3]}"
+        f" · Deficit {counts[4]}"
+    )
     tables, charts = screen.top_splitter.sizes()
     assert tables > charts * 1.3
     # Time axes read as clock times; equity and reserve start at 0 (change since open).
@@ -121,7 +149,7 @@ def test_alerts_raise_acknowledge_and_are_stored(qtbot: Any, ctx: DesktopContext
     qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_TIMEOUT_MS)
     book = screen.alerts
     accounts = [a.account for a in book.monitor.alerts]
-    assert "C0004" in accounts  # risk 125 % and negative available in the sample data
+    assert "C0004" in accounts  # risk 125 %: forced close in the sample data
     before = book.unacknowledged_count()
     model = book.model
     newest = model.alert_at(0)
@@ -130,7 +158,11 @@ def test_alerts_raise_acknowledge_and_are_stored(qtbot: Any, ctx: DesktopContext
     label = screen.alerts_panel.count_label
     assert label.text() == f"{before:,} of {total:,} unacknowledged"
     background = Qt.ItemDataRole.BackgroundRole
-    tint = {"critical": DANGER_TINT, "warning": WARNING_TINT}[newest.severity]
+    tint = (
+        LEVEL_TINTS[newest.risk_level]
+        if newest.risk_level is not None
+        else SEVERITY_TINTS[newest.severity]
+    )
     assert model.index(0, 3).data(background) == tint
     assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) != MUTED_BRUSH
     screen.alerts_panel.view.selectRow(0)

@@ -10,17 +10,18 @@ from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from core.live import FakeClock, TradeEvent
 from core.money import format_yuan
+from core.rules.risk_levels import DEFICIT, FORCED_CLOSE, MARGIN_CALL, NORMAL, WARNING
 from desktop import i18n
 from desktop.models.columns import MUTED_BRUSH, UP_BRUSH
+from desktop.models.levels import LEVEL_FILTERS
 from desktop.models.snapshot_table import (
-    DANGER_TINT,
     KEY_ROLE,
     RAW_ROLE,
     LiveFilter,
     LiveFrame,
-    RiskLevel,
     SnapshotTableModel,
 )
+from desktop.palette import LEVEL_TEXT_BRUSHES, LEVEL_TINTS
 from desktop.screens.monitor_tables import ACCOUNTS, CONTRACTS, POSITIONS, SnapshotTableView
 from desktop.settings import UiSettings
 from tests.desktop.live_fixtures import engine, static_for, tick
@@ -47,7 +48,7 @@ def test_every_model_obeys_the_qt_contract(qtmodeltester: Any, clock: FakeClock)
         clock.advance(1)
         model.apply_snapshot(LiveFrame(e.apply([tick(clock, "m2501", 301_000)]), static))
         model.sort(2, Qt.SortOrder.DescendingOrder)
-        model.set_filter(LiveFilter(risk=RiskLevel.WARN))
+        model.set_filter(LiveFilter(min_level=WARNING))
         qtmodeltester.check(model)
 
 
@@ -63,7 +64,12 @@ def test_accounts_show_the_engines_figures(clock: FakeClock) -> None:
         for key in ("dynamic_equity_fen", "margin_fen", "available_fen", "floating_pnl_fen"):
             assert _cell(model, row, key) == format_yuan(int(acc[key][row]))
         ppm = int(acc["risk_ratio_ppm"][row])
-        assert _cell(model, row, "risk_ratio") == f"{ppm / 10_000:,.2f}%"
+        # floored to the hundredth of a percent, as the level is decided
+        assert (
+            _cell(model, row, "risk_ratio_ppm") == f"{ppm // 10_000:,}.{ppm % 10_000 // 100:02d}%"
+        )
+        assert _cell(model, row, "risk_level") == "Normal"
+        assert _cell(model, row, "risk_level", RAW_ROLE) == int(acc["risk_level"][row])
     positions = SnapshotTableModel(POSITIONS)
     positions.apply_snapshot(LiveFrame(snap, static))
     pos = snap.positions
@@ -125,23 +131,83 @@ def test_filters_by_text_product_and_risk(clock: FakeClock) -> None:
         "A00009",
         "A00011",
     }
-    model.set_filter(LiveFilter(risk=RiskLevel.NEGATIVE))
-    assert model.rowCount() == 0
+    model.set_filter(LiveFilter(min_level=WARNING))
+    assert model.rowCount() == 0  # every account is normal at the start
     clock.advance(1)
-    # m2501 falls to its lower limit: 2 lots × 10 t × 300 CNY loss = 6,000 CNY per account.
-    snap = e.apply([tick(clock, "m2501", 270_000)])
+    snap = _every_level(e, clock)
     model.apply_snapshot(LiveFrame(snap, static))
-    negative = {
-        str(k)
-        for k, a in zip(snap.accounts.keys, snap.accounts["available_fen"], strict=True)
-        if a < 0
+    assert {model.key_of(r) for r in range(model.rowCount())} == {
+        "A00000",
+        "A00001",
+        "A00004",
+        "A00006",
     }
-    assert {model.key_of(r) for r in range(model.rowCount())} == negative
     positions = SnapshotTableModel(POSITIONS)
     positions.apply_snapshot(LiveFrame(snap, static))
     positions.set_filter(LiveFilter(product="m"))
-    assert positions.rowCount() == 4  # accounts 4, 6, 8 and 10 hold m2501
+    assert positions.rowCount() == 5  # A00000 (opened), 4, 6, 8 and 10 hold m2501
     assert all(_cell(positions, r, "contract_code") == "m2501" for r in range(positions.rowCount()))
+
+
+def _every_level(e: Any, clock: FakeClock) -> Any:
+    """Trades and ticks putting accounts of the 12-account engine at every level:
+    A00000 forced close, A00001 deficit, A00004 warning, A00006 margin call."""
+    now = clock.now()
+    e.apply(
+        [
+            # 9 CNY holding 2,400 CNY of margin: forced close (ratio far above 100 %)
+            TradeEvent("T1", "A00000", "m2501", "long", "open", 1, 300_000, now),
+            # 100 CNY, 1 lot y2501: the fall to 6,900 loses 6,000 CNY: equity < 0, deficit
+            TradeEvent("T2", "A00001", "y2501", "long", "open", 1, 750_000, now),
+            # 18 lots m2501: margin 43,200 on 50,000 + 1,800 floating: 83.4 %, warning
+            TradeEvent("T3", "A00004", "m2501", "long", "open", 16, 300_000, now),
+            # 21 lots m2501: margin 50,400 > cash 50,000 (available < 0) but with 2,100 of
+            # floating profit the ratio is 96.7 %: margin call
+            TradeEvent("T4", "A00006", "m2501", "long", "open", 19, 300_000, now),
+        ]
+    )
+    snap = e.apply([tick(clock, "m2501", 301_000), tick(clock, "y2501", 690_000)])
+    levels = dict(zip(snap.accounts.keys, snap.accounts["risk_level"].tolist(), strict=True))
+    assert {k: v for k, v in levels.items() if v != NORMAL} == {
+        "A00000": FORCED_CLOSE,
+        "A00001": DEFICIT,
+        "A00004": WARNING,
+        "A00006": MARGIN_CALL,
+    }
+    return snap
+
+
+def test_level_filter_shows_exactly_that_level_or_worse(clock: FakeClock) -> None:
+    e = engine(12, clock)
+    static = static_for(e)
+    clock.advance(1)
+    snap = _every_level(e, clock)
+    model = SnapshotTableModel(ACCOUNTS)
+    model.apply_snapshot(LiveFrame(snap, static))
+    level_of = dict(zip(snap.accounts.keys, snap.accounts["risk_level"].tolist(), strict=True))
+    for min_level, _label in LEVEL_FILTERS:
+        model.set_filter(LiveFilter(min_level=min_level))
+        shown = {model.key_of(r) for r in range(model.rowCount())}
+        want = {k for k, v in level_of.items() if min_level is None or v >= min_level}
+        assert shown == want, min_level
+    # the level column names the level in its colour and sorts by severity, then ratio
+    model.set_filter(LiveFilter(min_level=WARNING))
+    model.sort(model.column_of("risk_level"), Qt.SortOrder.DescendingOrder)
+    assert [model.key_of(r) for r in range(4)] == ["A00001", "A00000", "A00006", "A00004"]
+    assert [_cell(model, r, "risk_level") for r in range(4)] == [
+        "Deficit",
+        "Forced close",
+        "Margin call",
+        "Warning",
+    ]
+    foreground = Qt.ItemDataRole.ForegroundRole
+    assert _cell(model, 0, "risk_level", foreground) == LEVEL_TEXT_BRUSHES[DEFICIT]
+    # positions follow the accounts' level filter
+    positions = SnapshotTableModel(POSITIONS)
+    positions.apply_snapshot(LiveFrame(snap, static))
+    positions.set_filter(LiveFilter(min_level=MARGIN_CALL))
+    holders = {_cell(positions, r, "client_code") for r in range(positions.rowCount())}
+    assert holders == {"A00000", "A00001", "A00006"}
 
 
 def test_selection_and_scroll_survive_updates_and_filter_resets(
@@ -168,7 +234,7 @@ def test_selection_and_scroll_survive_updates_and_filter_resets(
     assert view.selected_keys() == ["A00123"]
 
 
-def test_rows_are_tinted_by_risk_and_stale_prices_greyed(clock: FakeClock) -> None:
+def test_rows_are_tinted_by_level_and_stale_prices_greyed(clock: FakeClock) -> None:
     e = engine(8, clock)
     static = static_for(e)
     clock.advance(1)
@@ -179,7 +245,7 @@ def test_rows_are_tinted_by_risk_and_stale_prices_greyed(clock: FakeClock) -> No
     background = Qt.ItemDataRole.BackgroundRole
     row = model.view_row_of_key("A00000")
     assert model.index(row, 0).data(KEY_ROLE) == "A00000"
-    assert model.index(row, 3).data(background) == DANGER_TINT
+    assert model.index(row, 3).data(background) == LEVEL_TINTS[FORCED_CLOSE]
     assert model.index(model.view_row_of_key("A00004"), 3).data(background) is None
     assert model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) is None
     clock.advance(3_600)  # y2501 has not ticked for an hour: stale

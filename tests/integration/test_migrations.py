@@ -274,6 +274,57 @@ def test_open_upgrades_the_first_release_schema(
         db.engine.dispose()
 
 
+def test_alert_kinds_become_risk_levels_and_back(
+    empty_db_url: str, engine_of: Callable[[str], Engine]
+) -> None:
+    # Rows the monitor stored before revision 0005 (two kinds for one setting).
+    engine = engine_of(empty_db_url)
+    migrate.upgrade(engine, "0004")
+    insert = text(
+        "INSERT INTO alert (trading_day, alert_id, raised_at, kind, severity, account, "
+        "threshold_ppm, message) VALUES (:day, :id, :at, :kind, :sev, 'C1', :ppm, :msg)"
+    )
+    old = [
+        (1, "risk_ratio", "warning", 800_000, "risk ratio 81.00 % crossed 80.00 %"),
+        (2, "risk_ratio", "critical", 1_000_000, "risk ratio 124.70 % crossed 100.00 %"),
+        (3, "negative_available", "critical", None, "available funds -1.00 below zero"),
+        (4, "limit_lock", "warning", None, "m2409 locked at its lower limit 3,072.00"),
+    ]
+    at = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        for alert_id, kind, severity, ppm, message in old:
+            conn.execute(
+                insert,
+                {
+                    "day": date(2024, 6, 3),
+                    "id": alert_id,
+                    "at": at,
+                    "kind": kind,
+                    "sev": severity,
+                    "ppm": ppm,
+                    "msg": message,
+                },
+            )
+    read = text(
+        "SELECT kind, risk_level, severity, threshold_ppm, message FROM alert ORDER BY alert_id"
+    )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(read)]
+    # warning, forced close (the shipped 100 % threshold), margin call; others untouched;
+    # severities, thresholds and messages as stored
+    assert rows == [
+        ("risk_level", 1, "warning", 800_000, old[0][4]),
+        ("risk_level", 3, "critical", 1_000_000, old[1][4]),
+        ("risk_level", 2, "critical", None, old[2][4]),
+        ("limit_lock", None, "warning", None, old[3][4]),
+    ]
+    migrate.downgrade(engine, "0004")
+    with engine.connect() as conn:
+        kinds = conn.execute(text("SELECT kind FROM alert ORDER BY alert_id")).scalars().all()
+    assert kinds == [k for _, k, _, _, _ in old]
+
+
 def test_table_modules_list_every_table() -> None:
     # A module declaring tables on Base but missing from migrate.TABLE_MODULES would let
     # the compare test pass while the migrations lack that table.
