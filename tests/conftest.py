@@ -238,3 +238,18 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
     url: str = request.getfixturevalue("pg_fresh_url")
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _trading_calendar_built_on_the_main_thread() -> None:
+    """Build the default trading calendar once, here, before any test.
+
+    Building it silences a third-party deprecation with ``warnings.catch_warnings``,
+    which is not thread-safe: when a test's first use happened on a worker thread (a
+    screen's load), the warning could reach the "error" filter pytest installs around
+    every test and fail it at random. The app builds it once too; only the thread
+    differs.
+    """
+    from core.trading_calendar import default_calendar
+
+    default_calendar()
