@@ -20,7 +20,7 @@ from core.db.tables import Client, ClientBalance, Position
 from core.services.settlement import run_daily_settlement
 from tests.core.test_settlement_service import MEMBER, PREV, D, Y, _build
 
-__all__ = ["D", "MEMBER", "build_notice_db", "copy_db"]
+__all__ = ["MEMBER", "D", "build_notice_db", "copy_db"]
 
 K3_BALANCE = 2_600_000
 K3_MARGIN = 2_608_000
