@@ -31,10 +31,11 @@ K3_DEADLINE = datetime(2024, 5, 13, 1, 0, tzinfo=UTC)  # 09:00 Beijing time
 K3_NAME = "<font size=40>大户</font> & Co"
 
 
-def build_notice_db(path: Path, *, extra_clients: int = 0) -> None:
-    """A settled database at ``path``: K1, K2 (not due), K3 (due) and ``extra_clients``
-    more clients C001… without balances (for notices from given figures)."""
-    db = open_database(f"sqlite:///{path}")
+def build_notice_db(target: Path | str, *, extra_clients: int = 0) -> None:
+    """A settled database (an SQLite file at a path, or a URL): K1, K2 (not due), K3
+    (due) and ``extra_clients`` more clients C001… without balances (for notices from
+    given figures)."""
+    db = open_database(target if isinstance(target, str) else f"sqlite:///{target}")
     with db.sessions.begin() as s:
         _build(s)
         s.add(Client(code="K3", member_code=MEMBER, name=K3_NAME))
