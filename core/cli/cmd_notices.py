@@ -20,6 +20,8 @@ sent (each failure is recorded as "failed" and printed); 2 bad input or settings
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,11 +109,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.set_defaults(func=run_contact)
 
 
-def _open(args: argparse.Namespace) -> Database:
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[Database]:
+    """The database of ``--db``, closed when the command is done."""
     from core.config import resolve_db_url
     from core.services.store import open_database
 
-    return open_database(resolve_db_url(args.db))
+    db = open_database(resolve_db_url(args.db))
+    try:
+        yield db
+    finally:
+        db.engine.dispose()
 
 
 def _line(n: NoticeSummary) -> str:
@@ -132,8 +140,7 @@ def run_generate(args: argparse.Namespace) -> int:
         lang=args.lang,
         channel=args.channel,
     )
-    db = _open(args)
-    try:
+    with _database(args) as db:
         result, _ = generate_notices(db, request, user=current_user())
         for n in result.notices:
             print(_line(n))
@@ -144,8 +151,6 @@ def run_generate(args: argparse.Namespace) -> int:
             numbers = [n.number for n in result.notices]
             paths, _ = export_notice_pdfs(db, numbers, args.out, user=current_user())
             print(f"wrote {len(paths)} PDF file(s) to {args.out}")
-    finally:
-        db.engine.dispose()
     return 0
 
 
@@ -162,8 +167,7 @@ def run_send(args: argparse.Namespace) -> int:
         user=args.smtp_user,
         sender=args.smtp_sender,
     )
-    db = _open(args)
-    try:
+    with _database(args) as db:
         numbers = list(args.numbers)
         member = args.member
         if args.all_generated:
@@ -180,8 +184,6 @@ def run_send(args: argparse.Namespace) -> int:
         sent, _ = send_notices(
             db, numbers, settings, to=args.to, member=member, user=current_user()
         )
-    finally:
-        db.engine.dispose()
     for a in (*sent.attempts, *sent.skipped):
         print(f"{a.number:<14} {a.status:<9} {a.detail}")
     print(f"sent {sent.sent}, failed {sent.failed}, skipped {len(sent.skipped)}")
@@ -199,12 +201,8 @@ def run_list(args: argparse.Namespace) -> int:
         member=args.member,
         limit=args.limit,
     )
-    db = _open(args)
-    try:
-        with db.reader() as reader:
-            rows = list_notices(reader, filt)
-    finally:
-        db.engine.dispose()
+    with _database(args) as db, db.reader() as reader:
+        rows = list_notices(reader, filt)
     head = f"{'number':<14} {'day':<10} {'client':<10} {'amount (yuan)':>16}"
     print(f"{head} status     channel kind")
     for n in rows:
@@ -217,8 +215,7 @@ def run_mark(args: argparse.Namespace) -> int:
     from core.config import current_user
     from core.services.notice_delivery import mark_notice
 
-    db = _open(args)
-    try:
+    with _database(args) as db:
         notice, _ = mark_notice(
             db,
             args.number,
@@ -228,8 +225,6 @@ def run_mark(args: argparse.Namespace) -> int:
             member=args.member,
             user=current_user(),
         )
-    finally:
-        db.engine.dispose()
     print(_line(notice))
     return 0
 
@@ -237,12 +232,8 @@ def run_mark(args: argparse.Namespace) -> int:
 def run_history(args: argparse.Namespace) -> int:
     from core.services.notices import notice_history
 
-    db = _open(args)
-    try:
-        with db.reader() as reader:
-            history = notice_history(reader, args.client)
-    finally:
-        db.engine.dispose()
+    with _database(args) as db, db.reader() as reader:
+        history = notice_history(reader, args.client)
     print(f"client {history.client_code} {history.client_name}")
     print(f"e-mail {history.email or '-'}, phone {history.phone or '-'}")
     for d in history.notices:
@@ -258,13 +249,10 @@ def run_pdf(args: argparse.Namespace) -> int:
     from core.config import current_user
     from core.services.notices import export_notice_pdfs
 
-    db = _open(args)
-    try:
+    with _database(args) as db:
         paths, _ = export_notice_pdfs(
             db, args.numbers, args.out, member=args.member, user=current_user()
         )
-    finally:
-        db.engine.dispose()
     for path in paths:
         print(f"wrote {path}")
     return 0
@@ -274,12 +262,7 @@ def run_contact(args: argparse.Namespace) -> int:
     from core.config import current_user
     from core.services.notice_delivery import set_client_contact
 
-    db = _open(args)
-    try:
-        set_client_contact(
-            db, args.client, email=args.email, phone=args.phone, user=current_user()
-        )
-    finally:
-        db.engine.dispose()
+    with _database(args) as db:
+        set_client_contact(db, args.client, email=args.email, phone=args.phone, user=current_user())
     print(f"contact of {args.client} saved")
     return 0

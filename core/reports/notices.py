@@ -149,14 +149,14 @@ class CloseOrderLine:
 
 
 @dataclass(frozen=True)
-class NoticeDocument:
-    """What one notice states; money in fen, ``deadline_at`` timezone-aware."""
+class NoticeFigures:
+    """What every notice states: its number, whom it calls and the settled figures
+    (money in fen, ``risk_ratio_ppm`` the firm's ratio, ``deadline_at`` timezone-aware)."""
 
     number: str
+    member_code: str
     kind: NoticeKind
     lang: Lang
-    member_code: str
-    member_name: str
     client_code: str
     client_name: str
     trading_day: date
@@ -166,6 +166,13 @@ class NoticeDocument:
     risk_ratio_ppm: int
     call_fen: int
     deadline_at: datetime
+
+
+@dataclass(frozen=True)
+class NoticeDocument(NoticeFigures):
+    """A notice ready to print: its figures, the firm's name and the template."""
+
+    member_name: str
     rule_key: str
     issued_on: date
     """The day the notice was generated (exchange time)."""
@@ -300,6 +307,7 @@ def _story(doc: NoticeDocument) -> list[Any]:
         orders.setStyle(TableStyle([*grid, ("BACKGROUND", (0, 0), (-1, 0), "#eef2f6")]))
         story += [para(text("orders", lang), head), Spacer(1, 1.5 * mm), orders]
     story += [
+        Spacer(1, 3 * mm),
         para(text("how_title", lang), head),
         para(text("how", lang)),
         para(text("basis_title", lang), head),

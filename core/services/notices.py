@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -55,6 +55,7 @@ from core.reports.notices import (
     RULE_KEY,
     CloseOrderLine,
     NoticeDocument,
+    NoticeFigures,
     NoticeKind,
     write_notice_pdfs,
 )
@@ -83,22 +84,10 @@ class ClientFigures:
 
 
 @dataclass(frozen=True)
-class NoticeSummary:
-    """One notice as a list shows it (money in fen, times timezone-aware UTC)."""
+class NoticeSummary(NoticeFigures):
+    """One notice as a list shows it: its figures and where its delivery stands (times
+    timezone-aware UTC)."""
 
-    number: str
-    member_code: str
-    kind: NoticeKind
-    client_code: str
-    client_name: str
-    trading_day: date
-    balance_fen: int
-    margin_fen: int
-    available_fen: int
-    risk_ratio_ppm: int
-    call_fen: int
-    deadline_at: datetime
-    lang: Lang
     channel: NoticeChannel
     status: NoticeStatus
     created_by: str
@@ -614,25 +603,13 @@ def documents_of(session: Session, rows: Sequence[Notice]) -> list[NoticeDocumen
     ):
         members[code] = name
     docs = []
-    for d in _details(session, rows):
+    for row, d in zip(rows, _details(session, rows), strict=True):
         s = d.notice
         docs.append(
             NoticeDocument(
-                number=s.number,
-                kind=s.kind,
-                lang=s.lang,
-                member_code=s.member_code,
+                **{f.name: getattr(s, f.name) for f in fields(NoticeFigures)},
                 member_name=members[s.member_code],
-                client_code=s.client_code,
-                client_name=s.client_name,
-                trading_day=s.trading_day,
-                balance_fen=s.balance_fen,
-                margin_fen=s.margin_fen,
-                available_fen=s.available_fen,
-                risk_ratio_ppm=s.risk_ratio_ppm,
-                call_fen=s.call_fen,
-                deadline_at=s.deadline_at,
-                rule_key=next(n.rule_key for n in rows if n.number == s.number),
+                rule_key=row.rule_key,
                 issued_on=s.created_at.astimezone(EXCHANGE_TZ).date(),
                 close_orders=d.close_orders,
             )
