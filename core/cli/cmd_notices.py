@@ -20,15 +20,13 @@ sent (each failure is recorded as "failed" and printed); 2 bad input or settings
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.services.notices import NoticeSummary
-    from core.services.store import Database
 
+from core.cli.cmd_risk import _database
 from core.cli.cmd_settle import _day
 from core.money import format_yuan
 
@@ -107,19 +105,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.add_argument("--email", metavar="ADDR", help='"" clears it')
     c.add_argument("--phone", metavar="NUMBER", help='"" clears it')
     c.set_defaults(func=run_contact)
-
-
-@contextmanager
-def _database(args: argparse.Namespace) -> Iterator[Database]:
-    """The database of ``--db``, closed when the command is done."""
-    from core.config import resolve_db_url
-    from core.services.store import open_database
-
-    db = open_database(resolve_db_url(args.db))
-    try:
-        yield db
-    finally:
-        db.engine.dispose()
 
 
 def _line(n: NoticeSummary) -> str:
