@@ -28,6 +28,8 @@ class Changes:
     """Settlement prices and limit locks."""
     receipts: bool = False
     """Standard warehouse receipts."""
+    notices: bool = False
+    """Margin-call and forced-close notices, their delivery status and client contacts."""
     audit: bool = False
     """Audit log and import batches."""
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,9 @@ from core.errors import CalendarHorizonError, ConfigError
 from core.resources import resource
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+EXCHANGE_TZ = ZoneInfo("Asia/Shanghai")
+"""Exchange time (Beijing time, UTC+8 all year): sessions, deadlines."""
 
 
 def _to_day(d: date) -> int:

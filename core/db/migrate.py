@@ -39,7 +39,12 @@ log = logging.getLogger(__name__)
 SCRIPT_LOCATION = Path(__file__).resolve().with_name("migrations")
 """Alembic script directory. Tests point it at a copy with an extra revision."""
 
-TABLE_MODULES = ("core.db.tables", "core.db.delivery_tables", "core.db.alert_table")
+TABLE_MODULES = (
+    "core.db.tables",
+    "core.db.delivery_tables",
+    "core.db.alert_table",
+    "core.db.notice_tables",
+)
 """Every module that declares tables on ``Base``: a new one must be listed here, or the
 metadata-compare test (tests/integration/test_migrations.py) fails."""
 

@@ -14,19 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.reports.export import Table, export_frame
-
-CJK_FONT = "STSong-Light"
-_registered: dict[str, bool] = {}
-
-
-def _font() -> str:
-    if not _registered.get(CJK_FONT):
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-        _registered[CJK_FONT] = True
-    return CJK_FONT
+from core.reports.pdf_text import cjk_font, escape_markup
 
 
 def _text(value: Any) -> str:
@@ -67,7 +55,7 @@ def write_pdf_table(
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
 
-    font = _font()
+    font = cjk_font()
     target = Path(path)
     frame = export_frame(data)
     names = [str(c) for c in frame.columns]
@@ -76,8 +64,8 @@ def write_pdf_table(
     rows = [[_text(v) for v in row] for row in frame.itertuples(index=False)]
     title_style = ParagraphStyle("title", fontName=font, fontSize=12, leading=16)
     note_style = ParagraphStyle("note", fontName=font, fontSize=8, leading=11)
-    story: list[Any] = [Paragraph(_escape(title), title_style), Spacer(1, 2 * mm)]
-    story.extend(Paragraph(_escape(line), note_style) for line in notes)
+    story: list[Any] = [Paragraph(escape_markup(title), title_style), Spacer(1, 2 * mm)]
+    story.extend(Paragraph(escape_markup(line), note_style) for line in notes)
     story.append(Spacer(1, 3 * mm))
     table = PdfTable([shown, *rows] if rows else [shown, [""] * len(shown)], repeatRows=1)
     style = [
@@ -103,7 +91,3 @@ def write_pdf_table(
     )
     doc.build(story)
     return target
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -35,6 +35,7 @@ from core.db.tables import (
 )
 from core.errors import InputError
 from core.money import FEN_PER_YUAN, format_yuan
+from core.reports.pdf_text import cjk_font, escape_markup
 from core.rules.risk_levels import default_risk_levels, ratio_text
 
 Lang = Literal["zh", "en"]
@@ -629,18 +630,6 @@ def write_xlsx(lay: Layout, path: Path) -> None:
     wb.save(path)
 
 
-_CJK_FONT = "STSong-Light"
-
-
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    if _CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(_CJK_FONT))
-    return _CJK_FONT
-
-
 def _text(v: Money | str | int) -> str:
     if isinstance(v, Money):
         return format_yuan(v.fen)
@@ -657,7 +646,7 @@ def write_pdf(lay: Layout, path: Path) -> None:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _register_font()
+    font = cjk_font()
     wide = any(len(head) > 6 for _t, head, _r in lay.tables)
     page = landscape(A4) if wide else A4
     doc = SimpleDocTemplate(
@@ -673,7 +662,7 @@ def write_pdf(lay: Layout, path: Path) -> None:
     small = ParagraphStyle("small", fontName=font, fontSize=9, leading=12)
     story: list[object] = [Paragraph(lay.title, title_style), Spacer(1, 3 * mm)]
     for name, value in lay.header:
-        story.append(Paragraph(f"{name}：{value}", small))
+        story.append(Paragraph(escape_markup(f"{name}：{value}"), small))
     story.append(Spacer(1, 4 * mm))
 
     def table(rows: list[list[str]], numeric: list[list[bool]], header: bool) -> Table:

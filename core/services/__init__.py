@@ -31,6 +31,9 @@ module:
 * ``alerts``: ``store_alerts``, ``acknowledge_alerts`` (writes), ``alert_history``
 * ``monitor``: ``start_monitor``, the live day's engine and feed (a read)
 * ``exports``: ``export_table``, ``export_statement`` (audited as ``export.<kind>``)
+* ``notices``: ``generate_notices``, ``export_notice_pdfs`` (writes); ``due_clients``,
+  ``list_notices``, ``notice_detail``, ``notice_history``, ``notice_documents`` (reads)
+* ``notice_delivery``: ``send_notices`` (e-mail), ``mark_notice``, ``set_client_contact``
 """
 
 from __future__ import annotations
