@@ -1,4 +1,4 @@
-"""Tables of margin-call and forced-close notices (issue #11 item 2; migration 0005).
+"""Tables of margin-call and forced-close notices (issue #11 item 2; migration 0006).
 
 ``notice`` holds what a notice states, frozen when it was generated (the figures of the
 settled day, the deadline, the template key), so that the notice can be printed again

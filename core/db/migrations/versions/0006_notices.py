@@ -1,8 +1,8 @@
 """Notices: ``notice``, ``notice_status``, ``notice_counter``, ``notice_close_order``,
 ``client_contact`` (core/db/notice_tables.py, issue #11 item 2).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03
 
 Written out in full, independent of the ORM. ``*_fen``: integer fen; times in UTC.
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | None = None
 depends_on: str | None = None
 
