@@ -286,13 +286,16 @@ def size_forced_closes(
     *,
     include_hedge: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
+    search_max_box: int = SEARCH_MAX_BOX,
 ) -> CloseSizing:
     """The least-over-release close set of every client (module docstring), exact.
 
     ``required_fen``: the release each client needs (``release_required``), one per
     client. Lines with no lots or no margin, and hedge lines unless ``include_hedge``,
-    are not eligible and never close. Vectorised fast path; the rest by branch and
-    bound, at most ``max_nodes`` nodes per client.
+    are not eligible and never close. Vectorised fast path; then books of at most
+    ``search_max_box`` close sets by branch and bound, larger ones by the exact join
+    (``_meet_in_middle``), and books too large for it by branch and bound with at most
+    ``max_nodes`` nodes (status ``budget`` when it stops early).
     """
     required = np.asarray(required_fen, dtype=np.int64)
     if required.shape != (book.n_clients,):
@@ -334,7 +337,7 @@ def size_forced_closes(
                 need = int(group.need[g])
                 box = math.prod(b - a for a, b in runs)
                 joined = None
-                if box > SEARCH_MAX_BOX:  # small books search faster in plain Python
+                if box > search_max_box:  # small books search faster in plain Python
                     joined = _meet_in_middle([rel[a:b] for a, b in runs], need)
                 if joined is not None:
                     close[rows] = joined[0]
