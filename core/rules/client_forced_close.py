@@ -29,14 +29,24 @@ closes and the shortfall is reported.
    grows with k under half-up rounding); lots ≥ ⌈R ÷ the largest one-lot release⌉
    (a lot of a non-linear line releases at most r_i(1) + 1 fen); lines ≥ 1. A
    single-line set meeting both bounds is optimal (it also has the fewest lines, and the
-   first such line in the search order is taken): the fast path's proof.
-4. Otherwise a depth-first branch and bound over the lines in the search order, k from
-   its cover down: every node is pruned when its lower bound (over-release from the
-   lattice of the remaining lines, lots so far + ⌈remaining ÷ largest remaining one-lot
-   release⌉, lines so far + 1) is not below the best set found so far; depth-first
-   visits sets in the tie-break order, so the first best set found is the answer. A
-   node budget (``max_nodes``) bounds the time of a pathological book: then the best
-   set found is returned and marked unproven.
+   first such line in the search order is taken): the fast path's proof. A client with
+   one eligible line is solved by step 2 alone.
+4. Small books (at most ``SEARCH_MAX_BOX`` sets Π (k_cov,i + 1)): a depth-first branch
+   and bound over the lines in the search order, k from its cover down; a node is
+   pruned when its lower bound (over-release from the lattice of the remaining lines,
+   lots so far + ⌈remaining ÷ largest remaining one-lot release⌉, lines so far + 1) is
+   not below the best set found so far. Depth-first visits sets in the tie-break order,
+   so the first best set found is the answer.
+5. Larger books: an exact join (meet in the middle), vectorised over all such clients.
+   The sets of the first lines and of the last lines are each enumerated merged by
+   released sum (of two sets with one sum only the better can be part of the optimum,
+   since the other side adds the same to both), pruned to the sums that can still
+   matter; for each first-side sum s the best completion is the least last-side sum
+   ≥ R − s (one binary search). The tie-break order rides along as the k-vector in mixed
+   radix. Exact; its cost grows with the square root of Π (k_cov,i + 1).
+6. Books whose join sides would exceed ``MITM_MAX_SIDE`` sets: the search of step 4
+   with a node budget (``max_nodes``); the best set found is returned, marked
+   ``budget`` (not proven least). On the large demo this is about one due client in six.
 
 Pure and thread-safe; money int64 fen, exact.
 """
@@ -83,9 +93,9 @@ only eligible line; the best single line proven by the lower bounds; a complete 
 the node budget ran out (best found, not proven)."""
 PROVEN: frozenset[Status] = frozenset(STATUSES[:5])
 
-DEFAULT_MAX_NODES = 5_000
+DEFAULT_MAX_NODES = 1_000
 """Node budget of the plain search when the exact join declines a book (its sides would
-exceed ``MITM_MAX_SIDE``): about 2.5 ms of one core."""
+exceed ``MITM_MAX_SIDE``): about 0.4 ms of one core."""
 SEARCH_MAX_BOX = 4_096
 """Books with at most this many close sets (Π (cover + 1)) are searched in plain Python,
 cheaper than the join's array work at that size."""
@@ -294,7 +304,7 @@ def size_forced_closes(
     client. Lines with no lots or no margin, and hedge lines unless ``include_hedge``,
     are not eligible and never close. Vectorised fast path; then books of at most
     ``search_max_box`` close sets by branch and bound, larger ones by the exact join
-    (``_meet_in_middle``), and books too large for it by branch and bound with at most
+    (``_join``), and books too large for it by branch and bound with at most
     ``max_nodes`` nodes (status ``budget`` when it stops early).
     """
     required = np.asarray(required_fen, dtype=np.int64)
@@ -328,6 +338,7 @@ def size_forced_closes(
         if todo.size:
             rel, rel_list, bounds = group.tables(todo)
             first = 0  # the first line of the current group in ``bounds``
+            joins: list[tuple[int, _Plan]] = []
             for g in todo.tolist():
                 rows = group.rows(g)
                 runs = [
@@ -336,20 +347,21 @@ def size_forced_closes(
                 first += rows.size
                 need = int(group.need[g])
                 box = math.prod(b - a for a, b in runs)
-                joined = None
                 if box > search_max_box:  # small books search faster in plain Python
-                    joined = _meet_in_middle([rel[a:b] for a, b in runs], need)
-                if joined is not None:
-                    close[rows] = joined[0]
-                    nodes[group.client[g]] = joined[1]
-                    continue
+                    plan = _Plan.of([rel[a:b] for a, b in runs], need)
+                    if plan is not None:
+                        joins.append((g, plan))
+                        continue
                 ks, visited, complete = _search(
                     [rel_list[a:b] for a, b in runs], need, group.linear_of(g), max_nodes
                 )
-                close[rows] = ks
+                close[group.rows(g)] = ks
                 nodes[group.client[g]] = visited
                 if not complete:
                     status[group.client[g]] = STATUSES.index("budget")
+            for (g, _), (ks, work) in zip(joins, _join_all([p for _, p in joins]), strict=True):
+                close[group.rows(g)] = ks
+                nodes[group.client[g]] = work
 
     released = np.zeros(n_lines, np.int64)
     closing = close > 0
@@ -600,108 +612,274 @@ def _search(
     return best, visited, complete
 
 
-MITM_MAX_SIDE = 1 << 18
+MITM_MAX_SIDE = 1 << 15
 """Largest enumeration (combinations before pruning) of one side of the exact join."""
+_JOIN_CHUNK = 1 << 22
+"""Combinations (both sides, before pruning) joined in one vectorised pass."""
+_KEY = 1 << 46
+"""Sums are keyed ``item × 2^46 + sum`` in the join: items' sums stay below 2^46 fen."""
+_KEY_ITEMS = 1 << 15
+"""Books per join pass, so that the key stays below 2^62."""
 
 
 @dataclass(frozen=True)
-class _Side:
-    """Close sets of some lines: distinct released sums below the need (ascending, the
-    best set of each sum), and the best set reaching the need (``top_*``, or none)."""
+class _Plan:
+    """One book to join: its tables split into the first lines and the last."""
 
+    tables: list[I64]
+    need: int
+    radix: list[int]
+    weights: list[int]
+    split: int
+
+    @classmethod
+    def of(cls, tables: list[I64], need: int) -> _Plan | None:
+        """The plan, or None when a side would exceed ``MITM_MAX_SIDE`` combinations,
+        the order value would leave int64 or a sum 2^46 fen."""
+        radix = [int(t.size) for t in tables]
+        box = math.prod(radix)
+        if box >= 2**62 or need + sum(int(t[-1]) for t in tables) >= _KEY:
+            return None
+        weights = [math.prod(radix[i + 1 :]) for i in range(len(radix))]
+        # split where the two boxes balance (first: large per-lot margins, few lots)
+        split, left = 0, 1
+        while split < len(radix) and left * radix[split] <= math.isqrt(box) + 1:
+            left *= radix[split]
+            split += 1
+        split = max(split, 1)
+        if left > MITM_MAX_SIDE or box // left > MITM_MAX_SIDE:
+            return None
+        return cls(tables, need, radix, weights, split)
+
+    @property
+    def size(self) -> int:
+        left = math.prod(self.radix[: self.split])
+        return left + math.prod(self.radix) // left
+
+    def decode(self, order: int) -> list[int]:
+        """The k per line of an order value (mixed radix)."""
+        return [(order // w) % r for w, r in zip(self.weights, self.radix, strict=True)]
+
+
+@dataclass
+class _Sets:
+    """Close sets of several books at once: ``item`` (the book), released ``sums``,
+    ``lots``, ``lines``, ``order`` (the k-vector in mixed radix, larger = earlier in the
+    search order). Per book, sums are distinct and ascending."""
+
+    item: I64
     sums: I64
     lots: I64
     lines: I64
     order: I64
-    top: tuple[int, int, int, int] | None
+
+    def take(self, rows: npt.NDArray[np.intp] | I64) -> _Sets:
+        return _Sets(
+            self.item[rows], self.sums[rows], self.lots[rows], self.lines[rows], self.order[rows]
+        )
+
+    def best_per_item(self) -> _Sets:
+        """Each book's best set: least (sum, lots, lines), then the largest order."""
+        key = self.item * _KEY + self.sums
+        ranked = self.take(np.argsort(key))
+        key = ranked.item * _KEY + ranked.sums
+        first = np.flatnonzero(np.r_[True, ranked.item[1:] != ranked.item[:-1]])
+        least = np.repeat(key[first], np.diff(np.r_[first, key.size]))
+        tied = np.flatnonzero(key == least)  # the sets at each book's least sum
+        if tied.size == first.size:
+            return ranked.take(first)
+        t = ranked.take(tied)
+        t = t.take(np.lexsort((-t.order, t.lines, t.lots, t.item)))
+        return t.take(np.flatnonzero(np.r_[True, t.item[1:] != t.item[:-1]]))
+
+    def best_per_sum(self) -> _Sets:
+        """Sorted by (book, sum), keeping the best set of each equal sum (twin lines)."""
+        key = self.item * _KEY + self.sums
+        pick = np.argsort(key)
+        key = key[pick]
+        same = key[1:] == key[:-1]
+        if not same.any():
+            return self.take(pick)
+        involved = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+        sub = self.take(pick[involved])
+        rank = np.lexsort((-sub.order, sub.lines, sub.lots, key[involved]))
+        k = key[involved][rank]
+        winners = involved[rank[np.r_[True, k[1:] != k[:-1]]]]
+        keep = np.ones(key.size, np.bool_)
+        keep[involved] = False
+        keep[winners] = True  # a winner keeps its place: its group shares one key
+        return self.take(pick[keep])
 
 
-def _enumerate(tables: Sequence[I64], weights: Sequence[int], need: int, floor: int) -> _Side:
-    """Every close set of ``tables``' lines, merged by released sum (the best set of a
-    sum kept: fewest lots, fewest lines, largest order value, which is the k-vector in
-    mixed radix: larger = lexicographically larger). Sets reaching ``need`` stop there
-    (adding lots only adds over-release); the best of them is kept apart. Sums below
-    ``floor`` after the last line are dropped (the other side cannot lift them)."""
-    sums = np.zeros(1, np.int64)
-    lots = np.zeros(1, np.int64)
-    lines = np.zeros(1, np.int64)
-    order = np.zeros(1, np.int64)
-    top: tuple[int, int, int, int] | None = None
-    for table, w in zip(tables, weights, strict=True):
-        ks = np.arange(table.size, dtype=np.int64)
-        s = (sums[:, None] + table[None, :]).ravel()
-        lo = (lots[:, None] + ks[None, :]).ravel()
-        li = (lines[:, None] + (ks > 0)[None, :]).ravel()
-        od = (order[:, None] + ks[None, :] * w).ravel()
-        reach = s >= need
+def _better(a: _Sets, b: _Sets) -> npt.NDArray[np.bool_]:
+    """Row-wise: is set a better than set b (least sum, lots, lines, largest order)."""
+    return np.asarray(
+        (a.sums < b.sums)
+        | (
+            (a.sums == b.sums)
+            & (
+                (a.lots < b.lots)
+                | (
+                    (a.lots == b.lots)
+                    & ((a.lines < b.lines) | ((a.lines == b.lines) & (a.order > b.order)))
+                )
+            )
+        ),
+        dtype=np.bool_,
+    )
+
+
+def _enumerate(
+    sides: list[list[I64]], weights: list[list[int]], need: I64, floor: I64
+) -> tuple[_Sets, _Sets]:
+    """Every close set of each book's ``sides[i]`` lines, merged by released sum (the
+    best set of a sum kept), in one vectorised pass over all books. Sets reaching the
+    book's ``need`` stop there (more lots only add over-release); the best of them per
+    book is returned apart (sum −1 where none). A partial sum that cannot reach the
+    book's ``floor`` even with every lot of its lines still to add is dropped (the other
+    side cannot lift it to the need). Returns (sets below the need, best reaching)."""
+    n = len(sides)
+    # books by number of lines, longest first: at step j the books still adding a line
+    # are a prefix, and so are their sets (sorted by book)
+    rank = sorted(range(n), key=lambda i: -len(sides[i]))
+    lengths = [len(sides[i]) for i in rank]
+    need_r, floor_r = need[rank], floor[rank]
+    rest = np.array([sum(int(t[-1]) for t in sides[i]) for i in rank], dtype=np.int64)
+    zero = np.zeros(n, np.int64)
+    cur = _Sets(np.arange(n, dtype=np.int64), zero, zero, zero, zero)
+    top = _Sets(
+        np.arange(n, dtype=np.int64), np.full(n, 2**62), zero.copy(), zero.copy(), zero.copy()
+    )
+    done: list[_Sets] = []
+    for j in range(lengths[0] if n else 0):
+        active = sum(1 for length in lengths if length > j)
+        tables = [sides[i][j] for i in rank[:active]]
+        size = np.array([t.size for t in tables], dtype=np.int64)
+        offset = np.cumsum(size) - size
+        weight = np.array([weights[i][j] for i in rank[:active]], dtype=np.int64)
+        rest[:active] -= np.array([int(t[-1]) for t in tables], dtype=np.int64)
+        flat = np.concatenate(tables)
+        cut = int(np.searchsorted(cur.item, active, side="left"))
+        if cut < cur.item.size:  # books with no line left: finished
+            done.append(cur.take(np.arange(cut, cur.item.size)))
+            cur = cur.take(np.arange(cut))
+        # each set grows by k in [lo, hi] only: below lo it cannot reach the floor, and
+        # hi is the least k reaching the need (more lots only add over-release)
+        owner = np.repeat(np.arange(active, dtype=np.int64), size)
+        keyed = owner * _KEY + flat  # ascending: tables ascend, books in order
+        base = cur.item * _KEY
+        floor_left = np.maximum(floor_r[cur.item] - rest[cur.item] - cur.sums, 0)
+        lo = np.searchsorted(keyed, base + floor_left, side="left") - offset[cur.item]
+        hi = np.minimum(
+            np.searchsorted(keyed, base + need_r[cur.item] - cur.sums, side="left")
+            - offset[cur.item],
+            size[cur.item] - 1,
+        )
+        m = np.maximum(hi - lo + 1, 0)
+        rep = np.repeat(np.arange(cur.item.size), m)
+        k = np.arange(int(m.sum()), dtype=np.int64) - np.repeat(np.cumsum(m) - m, m) + lo[rep]
+        item = cur.item[rep]
+        nxt = _Sets(
+            item,
+            cur.sums[rep] + flat[offset[item] + k],
+            cur.lots[rep] + k,
+            cur.lines[rep] + (k > 0),
+            cur.order[rep] + k * weight[item],
+        )
+        reach = nxt.sums >= need_r[item]
         if reach.any():
-            i = np.flatnonzero(reach)
-            i = i[s[i] == s[i].min()]
-            j = i[np.lexsort((-od[i], li[i], lo[i]))[0]]
-            cand = (int(s[j]), int(lo[j]), int(li[j]), -int(od[j]))
-            if top is None or cand < top:
-                top = cand
-            keep = np.flatnonzero(~reach)
-            s, lo, li, od = s[keep], lo[keep], li[keep], od[keep]
-        pick = np.argsort(s, kind="stable")
-        s, lo, li, od = s[pick], lo[pick], li[pick], od[pick]
-        dup = np.flatnonzero(s[1:] == s[:-1])
-        if dup.size:  # equal sums (rare but for twin lines): the best set first
-            pick = np.lexsort((-od, li, lo, s))
-            s, lo, li, od = s[pick], lo[pick], li[pick], od[pick]
-            first = np.r_[True, s[1:] != s[:-1]]
-            s, lo, li, od = s[first], lo[first], li[first], od[first]
-        sums, lots, lines, order = s, lo, li, od
-    alive = sums >= floor
-    return _Side(sums[alive], lots[alive], lines[alive], order[alive], top)
+            best = nxt.take(np.flatnonzero(reach)).best_per_item()
+            win = _better(best, top.take(best.item))
+            for name in ("sums", "lots", "lines", "order"):
+                getattr(top, name)[best.item[win]] = getattr(best, name)[win]
+        nxt = nxt.take(np.flatnonzero(~reach & (nxt.sums + rest[item] >= floor_r[item])))
+        nxt = nxt.best_per_sum()
+        cur = nxt
+    back = np.array(rank, dtype=np.int64)
+    out = _Sets(
+        *(
+            np.concatenate([getattr(x, f) for x in (cur, *done)])
+            for f in ("item", "sums", "lots", "lines", "order")
+        )
+    )
+    out.item = back[out.item]
+    out = out.take(np.lexsort((out.sums, out.item)))
+    top.item = back[top.item]
+    top = top.take(np.argsort(top.item))
+    top.sums[top.sums == 2**62] = -1
+    return out, top
 
 
-def _meet_in_middle(tables: Sequence[I64], need: int) -> tuple[list[int], int] | None:
-    """The exact optimum by joining the close sets of the first lines with those of the
-    last (each merged by released sum): for every prefix sum s the best completion is
-    the least suffix sum ≥ need − s. None when a side would exceed ``MITM_MAX_SIDE``
-    combinations or the order value would leave int64. Returns (k per line, work)."""
-    radix = [int(t.size) for t in tables]
-    box = math.prod(radix)
-    if box >= 2**62:
-        return None
-    weights = [math.prod(radix[i + 1 :]) for i in range(len(radix))]
-    # split where the two boxes balance (prefix: large per-lot margins, few lots)
-    split, left = 0, 1
-    while split < len(radix) and left * radix[split] <= math.isqrt(box) + 1:
-        left *= radix[split]
-        split += 1
-    split = max(split, 1)
-    if left > MITM_MAX_SIDE or box // left > MITM_MAX_SIDE:
-        return None
-    tops = [int(t[-1]) for t in tables]
-    pre_max, suf_max = sum(tops[:split]), sum(tops[split:])
-    pre = _enumerate(tables[:split], weights[:split], need, need - suf_max)
-    suf = _enumerate(tables[split:], weights[split:], need, need - pre_max)
-    best = pre.top
-    if suf.top is not None:
-        q_sums = np.r_[suf.sums, suf.top[0]]
-        q_lots = np.r_[suf.lots, suf.top[1]]
-        q_lines = np.r_[suf.lines, suf.top[2]]
-        q_order = np.r_[suf.order, -suf.top[3]]
-    else:
-        q_sums, q_lots, q_lines, q_order = suf.sums, suf.lots, suf.lines, suf.order
-    at = np.searchsorted(q_sums, need - pre.sums, side="left")
-    ok = at < q_sums.size
-    if ok.any():
-        i, j = np.flatnonzero(ok), at[ok]
-        total = pre.sums[i] + q_sums[j]
-        lo, li = pre.lots[i] + q_lots[j], pre.lines[i] + q_lines[j]
-        od = pre.order[i] + q_order[j]
-        b = np.lexsort((-od, li, lo, total))[0]
-        cand = (int(total[b]), int(lo[b]), int(li[b]), -int(od[b]))
-        if best is None or cand < best:
-            best = cand
-    if best is None:
-        return None
-    value = -best[3]
-    ks = [(value // w) % r for w, r in zip(weights, radix, strict=True)]
-    return ks, int(pre.sums.size + q_sums.size)
+def _join(plans: list[_Plan]) -> list[tuple[list[int], int]]:
+    """The exact optimum of every planned book: for every set of its first lines with
+    sum s, the best completion is the least sum ≥ need − s among the sets of its last
+    lines (each side merged by sum). Returns (k per line, sets enumerated) per plan."""
+    need = np.array([p.need for p in plans], dtype=np.int64)
+    pre_max = np.array([sum(int(t[-1]) for t in p.tables[: p.split]) for p in plans], np.int64)
+    suf_max = np.array([sum(int(t[-1]) for t in p.tables[p.split :]) for p in plans], np.int64)
+    pre, pre_top = _enumerate(
+        [p.tables[: p.split] for p in plans],
+        [p.weights[: p.split] for p in plans],
+        need,
+        need - suf_max,
+    )
+    suf, suf_top = _enumerate(
+        [p.tables[p.split :] for p in plans],
+        [p.weights[p.split :] for p in plans],
+        need,
+        need - pre_max,
+    )
+    reached = suf_top.take(np.flatnonzero(suf_top.sums >= 0))
+    q = _Sets(
+        *(
+            np.concatenate((getattr(suf, f), getattr(reached, f)))
+            for f in ("item", "sums", "lots", "lines", "order")
+        )
+    )
+    q = q.take(np.lexsort((q.sums, q.item)))
+    q_key = q.item * _KEY + q.sums
+    at = np.searchsorted(q_key, pre.item * _KEY + (need[pre.item] - pre.sums), side="left")
+    ok = at < q_key.size
+    ok[ok] = q.item[at[ok]] == pre.item[ok]
+    i, j = np.flatnonzero(ok), at[ok]
+    joined = _Sets(
+        pre.item[i],
+        pre.sums[i] + q.sums[j],
+        pre.lots[i] + q.lots[j],
+        pre.lines[i] + q.lines[j],
+        pre.order[i] + q.order[j],
+    )
+    own = pre_top.take(np.flatnonzero(pre_top.sums >= 0))
+    both = _Sets(
+        *(
+            np.concatenate((getattr(joined, f), getattr(own, f)))
+            for f in ("item", "sums", "lots", "lines", "order")
+        )
+    )
+    best = both.best_per_item()
+    if best.item.size != len(plans):
+        raise AssertionError("a book to join has no covering set")  # excluded upstream
+    work = np.bincount(pre.item, minlength=len(plans)) + np.bincount(q.item, minlength=len(plans))
+    return [
+        (plans[int(g)].decode(int(o)), int(work[int(g)]))
+        for g, o in zip(best.item.tolist(), best.order.tolist(), strict=True)
+    ]
+
+
+def _join_all(plans: list[_Plan]) -> list[tuple[list[int], int]]:
+    """``_join`` in chunks of at most ``_JOIN_CHUNK`` combinations."""
+    out: list[tuple[list[int], int]] = []
+    chunk: list[_Plan] = []
+    size = 0
+    for plan in plans:
+        if chunk and (size + plan.size > _JOIN_CHUNK or len(chunk) >= _KEY_ITEMS):
+            out += _join(chunk)
+            chunk, size = [], 0
+        chunk.append(plan)
+        size += plan.size
+    if chunk:
+        out += _join(chunk)
+    return out
 
 
 # =============================================================================

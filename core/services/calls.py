@@ -95,7 +95,7 @@ class CallList:
         return int((self.calls["call_fen"] > 0).sum())
 
 
-def _call_list(
+def build_call_list(
     basis: Basis,
     day: date,
     codes: np.ndarray,
@@ -107,6 +107,8 @@ def _call_list(
     request: CallRequest,
     calendar: TradingCalendar | None,
 ) -> CallList:
+    """The call list of clients given as columns (one row each; codes sorted for a
+    stable order): the one rule, then the frame, counts and deadline."""
     levels = request.levels or default_risk_levels()
     settings = request.settings or default_call_settings()
     if not 0 <= request.min_level < len(LEVEL_NAMES):
@@ -163,7 +165,7 @@ def settled_calls(
     frame = client_balances(session, day)
     if frame.empty:
         raise InputError(f"no client balances on {day}: that day is not settled")
-    return _call_list(
+    return build_call_list(
         "settled",
         day,
         frame["client_code"].to_numpy(dtype=object),
@@ -192,7 +194,7 @@ def intraday_calls(
         raise InputError("the live snapshot has no trading day yet")
     acc = snapshot.accounts
     codes = np.asarray(list(acc.keys), dtype=object)
-    return _call_list(
+    return build_call_list(
         "intraday",
         snapshot.trading_day,
         codes,
