@@ -236,7 +236,11 @@ def test_batch_equals_one_client_at_a_time(cases: list[tuple[CloseBook, int]]) -
         np.concatenate([b.hedge for b, _ in cases]),
         n_clients=len(cases),
     )
-    # shuffled line order: the result per line does not depend on it
+    required = [r for _, r in cases]
+    sizing = size_forced_closes(merged, required)
+    assert sizing.close_lots.tolist() == np.concatenate(parts).tolist()
+    # shuffled lines: the same release, lots and lines per client (twin lines may swap:
+    # the last tie-break is the input order)
     perm = np.random.default_rng(len(client)).permutation(len(client))
     shuffled = CloseBook.of(
         merged.client[perm],
@@ -247,10 +251,9 @@ def test_batch_equals_one_client_at_a_time(cases: list[tuple[CloseBook, int]]) -
         merged.hedge[perm],
         n_clients=len(cases),
     )
-    sizing = size_forced_closes(shuffled, [r for _, r in cases])
-    out = np.empty_like(sizing.close_lots)
-    out[perm] = sizing.close_lots
-    assert out.tolist() == np.concatenate(parts).tolist()
+    other = size_forced_closes(shuffled, required)
+    for name in ("released", "lots", "lines", "over_release"):
+        assert getattr(other, name).tolist() == getattr(sizing, name).tolist()
 
 
 def test_cover_window_on_rounding_lines() -> None:
@@ -283,3 +286,39 @@ def test_budget_status_is_reported() -> None:
     assert sizing.status_of(0) == "budget"
     assert int(sizing.released[0]) >= need  # still a covering set
     assert STATUSES.index("budget") == int(sizing.status[0])
+
+
+@st.composite
+def client_batches(draw: st.DrawFn) -> tuple[CloseBook, list[int]]:
+    n_clients = draw(st.integers(1, 5))
+    cols: dict[str, list[int]] = {k: [] for k in ("client", "price", "mult", "lots", "rate")}
+    for c in range(n_clients):
+        for _ in range(draw(st.integers(1, 6))):
+            cols["client"].append(c)
+            cols["price"].append(draw(st.sampled_from(PRICES)) + draw(st.integers(0, 2)))
+            cols["mult"].append(draw(st.sampled_from(MULTS)))
+            cols["lots"].append(draw(st.integers(0, 12)))
+            cols["rate"].append(draw(st.sampled_from(RATES)))
+    book = CloseBook.of(
+        cols["client"],
+        cols["price"],
+        cols["mult"],
+        cols["lots"],
+        cols["rate"],
+        n_clients=n_clients,
+    )
+    full = book.margin()
+    need = [
+        draw(st.integers(1, max(1, int(full[book.client == c].sum())))) for c in range(n_clients)
+    ]
+    return book, need
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=client_batches())
+def test_join_of_many_clients_equals_the_complete_search(case: tuple[CloseBook, list[int]]) -> None:
+    book, need = case
+    joined = size_forced_closes(book, need, search_max_box=0)
+    searched = size_forced_closes(book, need, search_max_box=10**30, max_nodes=10**9)
+    assert joined.close_lots.tolist() == searched.close_lots.tolist()
+    assert all(joined.status_of(c) in PROVEN for c in range(book.n_clients))
