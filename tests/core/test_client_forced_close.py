@@ -322,3 +322,47 @@ def test_join_of_many_clients_equals_the_complete_search(case: tuple[CloseBook, 
     searched = size_forced_closes(book, need, search_max_box=10**30, max_nodes=10**9)
     assert joined.close_lots.tolist() == searched.close_lots.tolist()
     assert all(joined.status_of(c) in PROVEN for c in range(book.n_clients))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case=small_books(),
+    cash=st.integers(-(10**7), 10**8),
+    target=st.integers(100_000, 1_500_000),
+    definition=st.sampled_from(["margin_over_equity", "one_minus_available_over_equity"]),
+    to_available=st.booleans(),
+)
+def test_the_close_set_restores_available_funds_or_the_target(
+    case: tuple[CloseBook, int], cash: int, target: int, definition: str, to_available: bool
+) -> None:
+    """A client whose margin is its lines' margin: after closing the set, available funds
+    are ≥ 0 and the ratio is ≤ the target (what was asked), unless even every line
+    cannot (then every eligible line closes and the shortfall is the rest)."""
+    book, _ = case
+    levels = RiskLevels(ratio_definition=definition)  # type: ignore[arg-type]
+    margin = int(book.margin().sum())
+    equity, available = cash, cash - margin  # no receipts: A = cash − M
+    need = int(
+        release_required(
+            [margin],
+            [equity],
+            [available],
+            to_available=to_available,
+            target_ratio_ppm=target,
+            levels=levels,
+        )[0]
+    )
+    sizing = size_forced_closes(book, [need])
+    released = int(sizing.released[0])
+    if int(sizing.shortfall[0]):
+        assert (sizing.close_lots == book.lots).all()
+        return
+    margin_after = margin - released
+    available_after = available + released
+    if to_available:
+        assert available_after >= 0
+    num_after = margin_after if definition == "margin_over_equity" else equity - available_after
+    if equity > 0:
+        assert num_after * 1_000_000 <= target * equity  # the exact ratio ≤ target
+    else:
+        assert num_after <= 0  # no equity: only closing all the margin reaches a ratio
