@@ -616,8 +616,9 @@ MITM_MAX_SIDE = 1 << 15
 """Largest enumeration (combinations before pruning) of one side of the exact join."""
 _JOIN_CHUNK = 1 << 22
 """Combinations (both sides, before pruning) joined in one vectorised pass."""
-_KEY = 1 << 46
-"""Sums are keyed ``item × 2^46 + sum`` in the join: items' sums stay below 2^46 fen."""
+_KEY_BITS = 46
+_KEY = 1 << _KEY_BITS
+"""Sums are keyed ``book × 2^46 + sum`` in the join: books' sums stay below 2^46 fen."""
 _KEY_ITEMS = 1 << 15
 """Books per join pass, so that the key stays below 2^62."""
 
@@ -638,7 +639,9 @@ class _Plan:
         the order value would leave int64 or a sum 2^46 fen."""
         radix = [int(t.size) for t in tables]
         box = math.prod(radix)
-        if box >= 2**62 or need + sum(int(t[-1]) for t in tables) >= _KEY:
+        if box >= 2**62 or need + sum(int(t[-1]) for t in tables) >= _KEY - 1:
+            return None
+        if sum(radix) * _LINE_SLOTS >= 2**62:  # lots × 2^16 in the packed cost
             return None
         weights = [math.prod(radix[i + 1 :]) for i in range(len(radix))]
         # split where the two boxes balance (first: large per-lot margins, few lots)
@@ -661,49 +664,64 @@ class _Plan:
         return [(order // w) % r for w, r in zip(self.weights, self.radix, strict=True)]
 
 
+_LINE_SLOTS = 1 << 16
+"""Lots and lines closed ride in one int64 cost: lots × 2^16 + lines."""
+
+
 @dataclass
 class _Sets:
-    """Close sets of several books at once: ``item`` (the book), released ``sums``,
-    ``lots``, ``lines``, ``order`` (the k-vector in mixed radix, larger = earlier in the
-    search order). Per book, sums are distinct and ascending."""
+    """Close sets of several books at once, three int64 columns: ``key`` = book × 2^46 +
+    released sum, ``cost`` = lots × 2^16 + lines, ``order`` (the k-vector in mixed
+    radix, larger = earlier in the search order). A smaller (key, cost), then a larger
+    order, is the better set of a book."""
 
-    item: I64
-    sums: I64
-    lots: I64
-    lines: I64
+    key: I64
+    cost: I64
     order: I64
 
+    @property
+    def item(self) -> I64:
+        return self.key >> _KEY_BITS
+
+    @property
+    def sums(self) -> I64:
+        return self.key & (_KEY - 1)
+
     def take(self, rows: npt.NDArray[np.intp] | I64) -> _Sets:
+        return _Sets(self.key[rows], self.cost[rows], self.order[rows])
+
+    @staticmethod
+    def joined(*parts: _Sets) -> _Sets:
         return _Sets(
-            self.item[rows], self.sums[rows], self.lots[rows], self.lines[rows], self.order[rows]
+            np.concatenate([p.key for p in parts]),
+            np.concatenate([p.cost for p in parts]),
+            np.concatenate([p.order for p in parts]),
         )
 
     def best_per_item(self) -> _Sets:
         """Each book's best set: least (sum, lots, lines), then the largest order."""
-        key = self.item * _KEY + self.sums
-        ranked = self.take(np.argsort(key))
-        key = ranked.item * _KEY + ranked.sums
-        first = np.flatnonzero(np.r_[True, ranked.item[1:] != ranked.item[:-1]])
-        least = np.repeat(key[first], np.diff(np.r_[first, key.size]))
-        tied = np.flatnonzero(key == least)  # the sets at each book's least sum
+        ranked = self.take(np.argsort(self.key))
+        item = ranked.item
+        first = np.flatnonzero(np.r_[True, item[1:] != item[:-1]])
+        least = np.repeat(ranked.key[first], np.diff(np.r_[first, item.size]))
+        tied = np.flatnonzero(ranked.key == least)  # the sets at each book's least sum
         if tied.size == first.size:
             return ranked.take(first)
         t = ranked.take(tied)
-        t = t.take(np.lexsort((-t.order, t.lines, t.lots, t.item)))
+        t = t.take(np.lexsort((-t.order, t.cost, t.item)))
         return t.take(np.flatnonzero(np.r_[True, t.item[1:] != t.item[:-1]]))
 
     def best_per_sum(self) -> _Sets:
-        """Sorted by (book, sum), keeping the best set of each equal sum (twin lines)."""
-        key = self.item * _KEY + self.sums
-        pick = np.argsort(key)
-        key = key[pick]
+        """Sorted by key, keeping the best set of each equal sum (twin lines)."""
+        pick = np.argsort(self.key)
+        key = self.key[pick]
         same = key[1:] == key[:-1]
         if not same.any():
             return self.take(pick)
         involved = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
         sub = self.take(pick[involved])
-        rank = np.lexsort((-sub.order, sub.lines, sub.lots, key[involved]))
-        k = key[involved][rank]
+        rank = np.lexsort((-sub.order, sub.cost, sub.key))
+        k = sub.key[rank]
         winners = involved[rank[np.r_[True, k[1:] != k[:-1]]]]
         keep = np.ones(key.size, np.bool_)
         keep[involved] = False
@@ -712,44 +730,36 @@ class _Sets:
 
 
 def _better(a: _Sets, b: _Sets) -> npt.NDArray[np.bool_]:
-    """Row-wise: is set a better than set b (least sum, lots, lines, largest order)."""
+    """Row-wise, for sets of the same book: is a better than b."""
     return np.asarray(
-        (a.sums < b.sums)
-        | (
-            (a.sums == b.sums)
-            & (
-                (a.lots < b.lots)
-                | (
-                    (a.lots == b.lots)
-                    & ((a.lines < b.lines) | ((a.lines == b.lines) & (a.order > b.order)))
-                )
-            )
-        ),
+        (a.key < b.key)
+        | ((a.key == b.key) & ((a.cost < b.cost) | ((a.cost == b.cost) & (a.order > b.order)))),
         dtype=np.bool_,
     )
 
 
 def _enumerate(
     sides: list[list[I64]], weights: list[list[int]], need: I64, floor: I64
-) -> tuple[_Sets, _Sets]:
+) -> tuple[_Sets, _Sets, npt.NDArray[np.bool_]]:
     """Every close set of each book's ``sides[i]`` lines, merged by released sum (the
     best set of a sum kept), in one vectorised pass over all books. Sets reaching the
     book's ``need`` stop there (more lots only add over-release); the best of them per
-    book is returned apart (sum −1 where none). A partial sum that cannot reach the
-    book's ``floor`` even with every lot of its lines still to add is dropped (the other
-    side cannot lift it to the need). Returns (sets below the need, best reaching)."""
+    book is returned apart. A partial sum that cannot reach the book's ``floor`` even
+    with every lot of its lines still to add is dropped (the other side cannot lift it
+    to the need). Returns (sets below the need sorted by key, the best reaching set per
+    book, whether a book has one)."""
     n = len(sides)
     # books by number of lines, longest first: at step j the books still adding a line
-    # are a prefix, and so are their sets (sorted by book)
+    # are a prefix, and so are their sets (sorted by key)
     rank = sorted(range(n), key=lambda i: -len(sides[i]))
     lengths = [len(sides[i]) for i in rank]
-    need_r, floor_r = need[rank], floor[rank]
+    books = np.arange(n, dtype=np.int64) * _KEY
+    threshold = books + need[rank]  # a key at or above it reaches the need
+    lowest = books + floor[rank]
     rest = np.array([sum(int(t[-1]) for t in sides[i]) for i in rank], dtype=np.int64)
     zero = np.zeros(n, np.int64)
-    cur = _Sets(np.arange(n, dtype=np.int64), zero, zero, zero, zero)
-    top = _Sets(
-        np.arange(n, dtype=np.int64), np.full(n, 2**62), zero.copy(), zero.copy(), zero.copy()
-    )
+    cur = _Sets(books.copy(), zero, zero)
+    top = _Sets(books + (_KEY - 1), zero.copy(), zero.copy())  # _KEY − 1: none yet
     done: list[_Sets] = []
     for j in range(lengths[0] if n else 0):
         active = sum(1 for length in lengths if length > j)
@@ -759,55 +769,48 @@ def _enumerate(
         weight = np.array([weights[i][j] for i in rank[:active]], dtype=np.int64)
         rest[:active] -= np.array([int(t[-1]) for t in tables], dtype=np.int64)
         flat = np.concatenate(tables)
-        cut = int(np.searchsorted(cur.item, active, side="left"))
-        if cut < cur.item.size:  # books with no line left: finished
-            done.append(cur.take(np.arange(cut, cur.item.size)))
+        cut = int(np.searchsorted(cur.key, active * _KEY, side="left"))
+        if cut < cur.key.size:  # books with no line left: finished
+            done.append(cur.take(np.arange(cut, cur.key.size)))
             cur = cur.take(np.arange(cut))
         # each set grows by k in [lo, hi] only: below lo it cannot reach the floor, and
         # hi is the least k reaching the need (more lots only add over-release)
-        owner = np.repeat(np.arange(active, dtype=np.int64), size)
-        keyed = owner * _KEY + flat  # ascending: tables ascend, books in order
-        base = cur.item * _KEY
-        floor_left = np.maximum(floor_r[cur.item] - rest[cur.item] - cur.sums, 0)
-        lo = np.searchsorted(keyed, base + floor_left, side="left") - offset[cur.item]
+        keyed = np.repeat(books[:active], size) + flat  # ascending: tables ascend
+        item = cur.item
+        sums = cur.key - books[item]
+        floor_left = np.maximum(lowest[item] - books[item] - rest[item] - sums, 0)
+        lo = np.searchsorted(keyed, books[item] + floor_left, side="left") - offset[item]
         hi = np.minimum(
-            np.searchsorted(keyed, base + need_r[cur.item] - cur.sums, side="left")
-            - offset[cur.item],
-            size[cur.item] - 1,
+            np.searchsorted(keyed, threshold[item] - sums, side="left") - offset[item],
+            size[item] - 1,
         )
         m = np.maximum(hi - lo + 1, 0)
-        rep = np.repeat(np.arange(cur.item.size), m)
+        rep = np.repeat(np.arange(item.size), m)
         k = np.arange(int(m.sum()), dtype=np.int64) - np.repeat(np.cumsum(m) - m, m) + lo[rep]
-        item = cur.item[rep]
+        item = item[rep]
         nxt = _Sets(
-            item,
-            cur.sums[rep] + flat[offset[item] + k],
-            cur.lots[rep] + k,
-            cur.lines[rep] + (k > 0),
+            cur.key[rep] + flat[offset[item] + k],
+            cur.cost[rep] + k * _LINE_SLOTS + (k > 0),
             cur.order[rep] + k * weight[item],
         )
-        reach = nxt.sums >= need_r[item]
+        reach = nxt.key >= threshold[item]
         if reach.any():
             best = nxt.take(np.flatnonzero(reach)).best_per_item()
-            win = _better(best, top.take(best.item))
-            for name in ("sums", "lots", "lines", "order"):
-                getattr(top, name)[best.item[win]] = getattr(best, name)[win]
-        nxt = nxt.take(np.flatnonzero(~reach & (nxt.sums + rest[item] >= floor_r[item])))
-        nxt = nxt.best_per_sum()
-        cur = nxt
-    back = np.array(rank, dtype=np.int64)
-    out = _Sets(
-        *(
-            np.concatenate([getattr(x, f) for x in (cur, *done)])
-            for f in ("item", "sums", "lots", "lines", "order")
-        )
-    )
-    out.item = back[out.item]
-    out = out.take(np.lexsort((out.sums, out.item)))
-    top.item = back[top.item]
-    top = top.take(np.argsort(top.item))
-    top.sums[top.sums == 2**62] = -1
-    return out, top
+            b = best.item
+            win = _better(best, top.take(b))
+            top.key[b[win]] = best.key[win]
+            top.cost[b[win]] = best.cost[win]
+            top.order[b[win]] = best.order[win]
+        alive = ~reach & (nxt.key + rest[item] >= lowest[item])
+        cur = nxt.take(np.flatnonzero(alive)).best_per_sum()
+    back = np.array(rank, dtype=np.int64) * _KEY
+    out = _Sets.joined(cur, *done)
+    out.key = back[out.item] + out.sums
+    out = out.take(np.argsort(out.key))
+    found = top.sums != _KEY - 1
+    top.key = back[top.item] + top.sums
+    order = np.argsort(top.key)
+    return out, top.take(order), found[order]
 
 
 def _join(plans: list[_Plan]) -> list[tuple[list[int], int]]:
@@ -817,49 +820,30 @@ def _join(plans: list[_Plan]) -> list[tuple[list[int], int]]:
     need = np.array([p.need for p in plans], dtype=np.int64)
     pre_max = np.array([sum(int(t[-1]) for t in p.tables[: p.split]) for p in plans], np.int64)
     suf_max = np.array([sum(int(t[-1]) for t in p.tables[p.split :]) for p in plans], np.int64)
-    pre, pre_top = _enumerate(
+    pre, pre_top, pre_found = _enumerate(
         [p.tables[: p.split] for p in plans],
         [p.weights[: p.split] for p in plans],
         need,
         need - suf_max,
     )
-    suf, suf_top = _enumerate(
+    suf, suf_top, suf_found = _enumerate(
         [p.tables[p.split :] for p in plans],
         [p.weights[p.split :] for p in plans],
         need,
         need - pre_max,
     )
-    reached = suf_top.take(np.flatnonzero(suf_top.sums >= 0))
-    q = _Sets(
-        *(
-            np.concatenate((getattr(suf, f), getattr(reached, f)))
-            for f in ("item", "sums", "lots", "lines", "order")
-        )
-    )
-    q = q.take(np.lexsort((q.sums, q.item)))
-    q_key = q.item * _KEY + q.sums
-    at = np.searchsorted(q_key, pre.item * _KEY + (need[pre.item] - pre.sums), side="left")
-    ok = at < q_key.size
-    ok[ok] = q.item[at[ok]] == pre.item[ok]
+    q = _Sets.joined(suf, suf_top.take(np.flatnonzero(suf_found)))
+    q = q.take(np.argsort(q.key))
+    item = pre.item
+    at = np.searchsorted(q.key, item * _KEY + need[item] - pre.sums, side="left")
+    ok = at < q.key.size
+    ok[ok] = q.item[at[ok]] == item[ok]
     i, j = np.flatnonzero(ok), at[ok]
-    joined = _Sets(
-        pre.item[i],
-        pre.sums[i] + q.sums[j],
-        pre.lots[i] + q.lots[j],
-        pre.lines[i] + q.lines[j],
-        pre.order[i] + q.order[j],
-    )
-    own = pre_top.take(np.flatnonzero(pre_top.sums >= 0))
-    both = _Sets(
-        *(
-            np.concatenate((getattr(joined, f), getattr(own, f)))
-            for f in ("item", "sums", "lots", "lines", "order")
-        )
-    )
-    best = both.best_per_item()
-    if best.item.size != len(plans):
+    joined = _Sets(pre.key[i] + q.sums[j], pre.cost[i] + q.cost[j], pre.order[i] + q.order[j])
+    best = _Sets.joined(joined, pre_top.take(np.flatnonzero(pre_found))).best_per_item()
+    if best.key.size != len(plans):
         raise AssertionError("a book to join has no covering set")  # excluded upstream
-    work = np.bincount(pre.item, minlength=len(plans)) + np.bincount(q.item, minlength=len(plans))
+    work = np.bincount(item, minlength=len(plans)) + np.bincount(q.item, minlength=len(plans))
     return [
         (plans[int(g)].decode(int(o)), int(work[int(g)]))
         for g, o in zip(best.item.tolist(), best.order.tolist(), strict=True)
