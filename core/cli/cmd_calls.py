@@ -228,6 +228,8 @@ def run_force_close(args: argparse.Namespace) -> int:
         f"{pv.call_settings.target}; hedge lines "
         + ("eligible" if close_settings.include_hedge else "excluded")
     )
+    if not pv.is_past_deadline():
+        print("note: the deadline has not passed yet: these orders are a preview only")
     for w in pv.warnings:
         print(f"warning: {w}")
     clients = pv.clients.copy()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -160,6 +160,11 @@ class ForcedClosePreview:
     @property
     def released_fen(self) -> int:
         return int(self.clients["released_fen"].sum())
+
+    def is_past_deadline(self, now: datetime | None = None) -> bool:
+        """Has the calls' deadline passed at ``now`` (default: the current time)? Before
+        it the orders are a preview only: the client may still pay."""
+        return (now or datetime.now(UTC)) >= self.deadline
 
     def client_lines(self, client: str) -> pd.DataFrame:
         """The lines of one client (all of them, the orders among them)."""

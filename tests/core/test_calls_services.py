@@ -153,6 +153,8 @@ def test_forced_close_of_every_due_client(db: Database) -> None:
     orders = pv.orders
     assert (orders["one_less_short_fen"] > 0).all()  # no order could lose a lot
     assert pv.close_day == LIVE_DAY
+    assert pv.is_past_deadline(datetime(2026, 11, 20, 21, 0, tzinfo=EXCHANGE_TZ))
+    assert not pv.is_past_deadline(datetime(2026, 11, 20, 20, 59, tzinfo=EXCHANGE_TZ))
     assert (clients["ratio_bp"] >= 10_000).all()
 
 
