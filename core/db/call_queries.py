@@ -4,6 +4,7 @@ without a Row object each, ``core.db.columnar``). Money in int64 fen."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -31,10 +32,24 @@ def latest_balance_day(session: Session) -> date | None:
     return session.scalar(select(func.max(ClientBalance.trading_day)))
 
 
-def client_balances(session: Session, day: date) -> pd.DataFrame:
+def is_settled(session: Session, day: date) -> bool:
+    """Does ``day`` have stored client balances (was it settled)?"""
+    row = select(ClientBalance.client_code).where(ClientBalance.trading_day == day).limit(1)
+    return session.scalar(row) is not None
+
+
+def client_balances(
+    session: Session,
+    day: date,
+    *,
+    clients: Sequence[str] | None = None,
+    short_only: bool = False,
+) -> pd.DataFrame:
     """Every client's stored balance after the settlement of ``day`` (columns
     ``BALANCE_COLUMNS``; balance = 当日结存, available and margin_call as settled), by
-    client code; empty with these columns when the day has none."""
+    client code; empty with these columns when the day has none. ``clients``: only
+    those; ``short_only``: only clients with available funds below zero (a forced
+    close of every due client reads a few thousand rows, not every client)."""
     stmt = (
         select(
             Client.code,
@@ -50,6 +65,10 @@ def client_balances(session: Session, day: date) -> pd.DataFrame:
         .where(ClientBalance.trading_day == day)
         .order_by(Client.code)
     )
+    if clients is not None:
+        stmt = stmt.where(Client.code.in_(list(clients)))
+    if short_only:
+        stmt = stmt.where(ClientBalance.available_fen < 0)
     kinds = ("str", "str", "str", "int", "int", "int", "int", "int")
     columns = fetch_fast(session, stmt, kinds)
     if not len(columns[0]):

@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from core.changes import Changes
-from core.db.call_queries import client_balances, latest_balance_day
+from core.db.call_queries import client_balances, is_settled, latest_balance_day
 from core.db.day_book import day_book
 from core.db.day_inputs import limit_lock_runs, read_adjustments, read_contracts
 from core.db.reader import Reader
@@ -242,9 +242,16 @@ def preview_forced_close(
     if day is None:
         raise InputError("no settled day: run a settlement or 'riskdesk demo' first")
     report(progress, "read balances", 0, 4)
-    balances = client_balances(session, day)
-    if balances.empty:
+    if not is_settled(session, day):
         raise InputError(f"no client balances on {day}: that day is not settled")
+    # Only the rows that can matter: the named clients, or (every due client under the
+    # available-funds target alone) the clients short of funds.
+    balances = client_balances(
+        session,
+        day,
+        clients=req.clients,
+        short_only=req.clients is None and not call_settings.asks_ratio,
+    )
     margin = balances["margin_fen"].to_numpy(dtype=np.int64)
     equity = balances["balance_fen"].to_numpy(dtype=np.int64)
     available = balances["available_fen"].to_numpy(dtype=np.int64)

@@ -185,6 +185,12 @@ def test_a_client_not_due_closes_nothing(db: Database) -> None:
     assert pv.clients.iloc[0]["status"] == "nothing_due"
     with db.reader() as reader, pytest.raises(InputError, match="no balance"):
         preview_forced_close(reader, ForcedCloseRequest(clients=("nobody",)))
+    with db.reader() as reader:  # the prior day: nobody short, nothing to close
+        quiet = preview_forced_close(reader, ForcedCloseRequest(day=date(2026, 11, 19)))
+    assert quiet.clients.empty
+    assert quiet.orders.empty
+    with db.reader() as reader, pytest.raises(InputError, match="not settled"):
+        preview_forced_close(reader, ForcedCloseRequest(day=date(2026, 11, 1)))
 
 
 def test_hedge_lines_excluded_by_setting(db: Database) -> None:
