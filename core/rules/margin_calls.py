@@ -23,24 +23,19 @@ Receipts: with the offset's cash cap (spec 2.c, 4 × cash) binding, a deposit ca
 the offset used as well, so −A is then an upper bound of the least deposit; the call is
 −A all the same, as the settlement stores it (one figure on every surface).
 
-**Deadline.** By default the opening of the next trading day after the day the figures
-belong to (the settled day D, or the live trading day): its night session (21:00 on the
-evening of D, exchange time Asia/Shanghai) when there is one, else its day session
-(09:00). DCE holds a night session the evening before a trading day only when no
-holiday lies between them (the last trading day before a holiday has none, spec 2.0: the
-night session belongs to the next trading day). ``deadline = "day_session"`` skips the
-night session. Times are settings (``[margin_calls]`` in ``resources/risk_params.toml``).
+**Deadline.** The firm's one deadline rule, ``core.rules.call_deadline`` (the margin-call
+notices state the same moment): by default the opening of the next trading day after
+the day the figures belong to (the settled day D, or the live trading day), 09:00
+exchange time (Asia/Shanghai), holidays from the trading calendar.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -48,18 +43,12 @@ import numpy.typing as npt
 from core.errors import ConfigError
 from core.rules.params import load_param_section
 from core.rules.risk_levels import PPM, RiskLevels, default_risk_levels
-from core.trading_calendar import TradingCalendar
 
 I64 = npt.NDArray[np.int64]
 I8 = npt.NDArray[np.int8]
 
-EXCHANGE_TZ = ZoneInfo("Asia/Shanghai")
-"""DCE's clock: deadlines are wall-clock times in Shanghai (no daylight saving)."""
-
 CallTarget = Literal["available", "risk_ratio", "both"]
 CALL_TARGETS: tuple[CallTarget, ...] = ("available", "risk_ratio", "both")
-DeadlineRule = Literal["next_open", "day_session"]
-DEADLINE_RULES: tuple[DeadlineRule, ...] = ("next_open", "day_session")
 
 
 @dataclass(frozen=True)
@@ -68,22 +57,15 @@ class CallSettings:
 
     ``target``: what the call restores (module docstring). ``target_ratio_ppm``: the
     ratio the ``risk_ratio`` target restores; None = the warning threshold of the risk
-    levels in use. ``deadline``: ``next_open`` (the next trading day's first session,
-    night session included) or ``day_session``; ``night_open`` / ``day_open`` are the
-    session opening times in exchange time.
+    levels in use. (The deadline is ``core.rules.call_deadline``.)
     """
 
     target: CallTarget = "available"
     target_ratio_ppm: int | None = None
-    deadline: DeadlineRule = "next_open"
-    night_open: time = time(21, 0)
-    day_open: time = time(9, 0)
 
     def __post_init__(self) -> None:
         if self.target not in CALL_TARGETS:
             raise ValueError(f"unknown call target {self.target!r}")
-        if self.deadline not in DEADLINE_RULES:
-            raise ValueError(f"unknown deadline rule {self.deadline!r}")
         if self.target_ratio_ppm is not None and self.target_ratio_ppm <= 0:
             raise ValueError("a target risk ratio must be positive")
 
@@ -165,8 +147,7 @@ def margin_calls(
     margin = np.asarray(margin_fen, dtype=np.int64)
     equity = np.asarray(equity_fen, dtype=np.int64)
     available = np.asarray(available_fen, dtype=np.int64)
-    ratio = lv.ratio(margin, equity, available)
-    level = lv.classify(ratio, available, equity)
+    ratio, level = lv.assess(margin, equity, available)
     zero = np.zeros(margin.shape, np.int64)
     to_available = call_to_available(available) if st.asks_available else zero
     to_ratio = (
@@ -175,28 +156,6 @@ def margin_calls(
         else zero
     )
     return CallArrays(ratio, level, to_available, to_ratio, np.maximum(to_available, to_ratio))
-
-
-def call_deadline(day: date, calendar: TradingCalendar, settings: CallSettings) -> datetime:
-    """When a call made on the figures of trading day ``day`` falls due (Asia/Shanghai).
-
-    The opening of T = next_td(day): its night session on the evening of ``day`` when the
-    setting counts it and no holiday lies between ``day`` and T (only a weekend), else
-    T's day session. Raises CalendarHorizonError past the calendar.
-    """
-    nxt = calendar.next_td(day)
-    gap = (nxt - day).days
-    only_weekend = all((day + timedelta(days=i)).weekday() >= 5 for i in range(1, gap))
-    if settings.deadline == "next_open" and only_weekend:
-        return datetime.combine(day, settings.night_open, tzinfo=EXCHANGE_TZ)
-    return datetime.combine(nxt, settings.day_open, tzinfo=EXCHANGE_TZ)
-
-
-def _time(value: object, key: str) -> time:
-    try:
-        return time.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError(f"risk_params.toml: margin_calls.{key}: {value!r} is not HH:MM") from None
 
 
 def load_call_settings(path: Path | None = None) -> CallSettings:
@@ -220,11 +179,6 @@ def load_call_settings(path: Path | None = None) -> CallSettings:
                 f"risk_params.toml: margin_calls.target_ratio: {raw!r} has more than six decimals"
             )
         kwargs["target_ratio_ppm"] = int(ppm)
-    if "deadline" in sec:
-        kwargs["deadline"] = sec["deadline"][0]
-    for key in ("night_open", "day_open"):
-        if key in sec:
-            kwargs[key] = _time(sec[key][0], key)
     try:
         return CallSettings(**kwargs)  # type: ignore[arg-type]
     except ValueError as exc:

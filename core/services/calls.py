@@ -21,12 +21,8 @@ from core.db.call_queries import client_balances, latest_balance_day
 from core.db.reader import Reader
 from core.errors import InputError
 from core.live.snapshot import RiskSnapshot
-from core.rules.margin_calls import (
-    CallSettings,
-    call_deadline,
-    default_call_settings,
-    margin_calls,
-)
+from core.rules.call_deadline import CallDeadline, default_call_deadline
+from core.rules.margin_calls import CallSettings, default_call_settings, margin_calls
 from core.rules.risk_levels import (
     LEVEL_NAMES,
     MARGIN_CALL,
@@ -60,11 +56,14 @@ to call (the larger)."""
 @dataclass(frozen=True)
 class CallRequest:
     """What to list: clients at ``min_level`` or worse (default margin call); the day
-    (settled lists; None = the last settled day); the setting (None = the shipped one)."""
+    (settled lists; None = the last settled day); the settings (None = the shipped
+    ones: the call target, the deadline rule of ``core.rules.call_deadline``, the
+    risk levels)."""
 
     day: date | None = None
     min_level: int = MARGIN_CALL
     settings: CallSettings | None = None
+    deadline: CallDeadline | None = None
     levels: RiskLevels | None = None
 
 
@@ -138,7 +137,9 @@ def build_call_list(
     return CallList(
         basis=basis,
         trading_day=day,
-        deadline=call_deadline(day, calendar or default_calendar(), settings),
+        deadline=(request.deadline or default_call_deadline()).due_at(
+            day, calendar or default_calendar()
+        ),
         settings=settings,
         levels=levels,
         min_level=request.min_level,

@@ -36,6 +36,7 @@ from core.db.risk_queries import day_prices_frame
 from core.errors import InputError
 from core.money import ratio_bp
 from core.progress import ProgressState
+from core.rules.call_deadline import CallDeadline, default_call_deadline
 from core.rules.client_forced_close import (
     STATUSES,
     Alternative,
@@ -51,7 +52,7 @@ from core.rules.client_forced_close import (
     size_forced_closes,
 )
 from core.rules.firm import firm_margin_addon_ppm
-from core.rules.margin_calls import CallSettings, call_deadline, default_call_settings
+from core.rules.margin_calls import CallSettings, default_call_settings
 from core.rules.margin_schedule import day_margin_rates
 from core.rules.risk_levels import RiskLevels, default_risk_levels
 from core.rules.sides import SIDE_NAMES
@@ -116,13 +117,15 @@ CLOSE_SIDE = {"long": "sell", "short": "buy"}
 class ForcedCloseRequest:
     """What to preview: the settled day D (None = the last settled day); ``clients``
     (None = every client with a release to make); the target (None = the call
-    setting's: available funds, a ratio or both); hedge lines (None = the setting)."""
+    setting's: available funds, a ratio or both); hedge lines (None = the setting); the
+    deadline rule (None = ``core.rules.call_deadline``'s setting)."""
 
     day: date | None = None
     clients: tuple[str, ...] | None = None
     call_settings: CallSettings | None = None
     close_settings: CloseSettings | None = None
     levels: RiskLevels | None = None
+    deadline: CallDeadline | None = None
 
 
 @dataclass(frozen=True)
@@ -363,7 +366,7 @@ def preview_forced_close(
     return ForcedClosePreview(
         trading_day=day,
         close_day=cal.next_td(day),
-        deadline=call_deadline(day, cal, call_settings),
+        deadline=(req.deadline or default_call_deadline()).due_at(day, cal),
         call_settings=call_settings,
         close_settings=close_settings,
         levels=levels,

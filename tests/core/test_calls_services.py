@@ -19,7 +19,7 @@ from core.db.call_queries import client_balances
 from core.db.day_inputs import read_live_day
 from core.errors import InputError
 from core.live.engine import LiveRiskEngine
-from core.rules.margin_calls import EXCHANGE_TZ, CallSettings
+from core.rules.margin_calls import CallSettings
 from core.rules.risk_levels import FORCED_CLOSE, MARGIN_CALL, default_risk_levels
 from core.services.calls import CallRequest, intraday_calls, settled_calls
 from core.services.demo import create_demo_data
@@ -32,7 +32,7 @@ from core.services.forced_close import (
     review_edits,
 )
 from core.services.store import Database, open_database
-from core.trading_calendar import default_calendar
+from core.trading_calendar import EXCHANGE_TZ, default_calendar
 
 DAY = date(2026, 11, 20)
 LIVE_DAY = date(2026, 11, 23)
@@ -81,7 +81,7 @@ def test_settled_calls_equal_the_stored_figures(db: Database) -> None:
     assert calls.counts == levels.counts(level)
     assert sum(calls.counts.values()) == calls.accounts == 500
     assert calls.called == 12
-    assert calls.deadline == datetime(2026, 11, 20, 21, 0, tzinfo=EXCHANGE_TZ)
+    assert calls.deadline == datetime(2026, 11, 23, 9, 0, tzinfo=EXCHANGE_TZ)
     # most severe first, then the largest call
     assert calls.calls["call_fen"].iloc[0] == calls.calls["call_fen"].max()
 
@@ -129,7 +129,7 @@ def test_intraday_calls_equal_the_snapshot(db: Database) -> None:
     assert (frame["level"].to_numpy() == acc["risk_level"]).all()
     assert (frame["call_fen"].to_numpy() == np.maximum(-acc["available_fen"], 0)).all()
     assert (frame["equity_fen"].to_numpy() == acc["dynamic_equity_fen"]).all()
-    assert calls.deadline == datetime(2026, 11, 23, 21, 0, tzinfo=EXCHANGE_TZ)
+    assert calls.deadline == datetime(2026, 11, 24, 9, 0, tzinfo=EXCHANGE_TZ)
     assert calls.basis == "intraday"
     assert calls.trading_day == LIVE_DAY
 
@@ -153,8 +153,8 @@ def test_forced_close_of_every_due_client(db: Database) -> None:
     orders = pv.orders
     assert (orders["one_less_short_fen"] > 0).all()  # no order could lose a lot
     assert pv.close_day == LIVE_DAY
-    assert pv.is_past_deadline(datetime(2026, 11, 20, 21, 0, tzinfo=EXCHANGE_TZ))
-    assert not pv.is_past_deadline(datetime(2026, 11, 20, 20, 59, tzinfo=EXCHANGE_TZ))
+    assert pv.is_past_deadline(datetime(2026, 11, 23, 9, 0, tzinfo=EXCHANGE_TZ))
+    assert not pv.is_past_deadline(datetime(2026, 11, 23, 8, 59, tzinfo=EXCHANGE_TZ))
     assert (clients["ratio_bp"] >= 10_000).all()
 
 
@@ -259,7 +259,7 @@ def test_calls_command(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["--db", url, "calls", "--day", "2026-11-20", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "total call 248,109.37" in text
-    assert "deadline: 2026-11-20T21:00:00+08:00" in text
+    assert "deadline: 2026-11-23T09:00:00+08:00" in text
     assert "10000378" in text
     assert "965.12" in text
     with out.open(encoding="utf-8-sig", newline="") as f:

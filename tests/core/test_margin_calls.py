@@ -3,7 +3,7 @@ properties of the vectorised rule."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import numpy as np
 import pytest
@@ -11,16 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import ConfigError
+from core.rules.call_deadline import CallDeadline
 from core.rules.margin_calls import (
-    EXCHANGE_TZ,
     CallSettings,
-    call_deadline,
     call_to_ratio,
     load_call_settings,
     margin_calls,
 )
 from core.rules.risk_levels import DEFICIT, FORCED_CLOSE, MARGIN_CALL, WARNING, RiskLevels
-from core.trading_calendar import default_calendar
+from core.trading_calendar import EXCHANGE_TZ, default_calendar
 
 LEVELS = RiskLevels(warning_ppm=800_000, forced_close_ppm=1_000_000)
 
@@ -61,39 +60,25 @@ def test_levels_come_from_the_one_setting() -> None:
 
 
 def test_deadline_is_the_next_opening_in_shanghai() -> None:
+    """The call list's deadline is the one rule of the notices (core.rules.call_deadline)."""
     cal = default_calendar()
-    st_ = CallSettings()
-    # Friday 2026-11-20: the night session of Monday 11-23 opens on Friday evening
-    assert call_deadline(date(2026, 11, 20), cal, st_) == datetime(
-        2026, 11, 20, 21, 0, tzinfo=EXCHANGE_TZ
-    )
-    # before the National Day holiday there is no night session: Oct 8 at 09:00
-    assert call_deadline(date(2026, 9, 30), cal, st_) == datetime(
-        2026, 10, 8, 9, 0, tzinfo=EXCHANGE_TZ
-    )
-    day_only = CallSettings(deadline="day_session", day_open=time(8, 55))
-    assert call_deadline(date(2026, 11, 20), cal, day_only) == datetime(
-        2026, 11, 23, 8, 55, tzinfo=EXCHANGE_TZ
-    )
-    assert call_deadline(date(2026, 11, 20), cal, st_).utcoffset().total_seconds() == 8 * 3600
+    rule = CallDeadline()
+    # Friday 2026-11-20: due when Monday 11-23 opens
+    assert rule.due_at(date(2026, 11, 20), cal) == datetime(2026, 11, 23, 9, 0, tzinfo=EXCHANGE_TZ)
+    # before the National Day holiday: the first trading day after it
+    assert rule.due_at(date(2026, 9, 30), cal) == datetime(2026, 10, 8, 9, 0, tzinfo=EXCHANGE_TZ)
+    assert rule.due_at(date(2026, 11, 20), cal).utcoffset().total_seconds() == 8 * 3600
 
 
 def test_settings_file(tmp_path) -> None:
     path = tmp_path / "p.toml"
     path.write_text(
         '[margin_calls.target]\nvalue = "both"\nverified = true\n'
-        '[margin_calls.target_ratio]\nvalue = "0.75"\nverified = true\n'
-        '[margin_calls.deadline]\nvalue = "day_session"\nverified = true\n'
-        '[margin_calls.day_open]\nvalue = "08:59"\nverified = true\n',
+        '[margin_calls.target_ratio]\nvalue = "0.75"\nverified = true\n',
         encoding="utf-8",
     )
     s = load_call_settings(path)
-    assert (s.target, s.target_ratio_ppm, s.deadline, s.day_open) == (
-        "both",
-        750_000,
-        "day_session",
-        time(8, 59),
-    )
+    assert (s.target, s.target_ratio_ppm) == ("both", 750_000)
     bad = tmp_path / "bad.toml"  # another file: parameter files are read once per path
     bad.write_text('[margin_calls.target]\nvalue = "all"\nverified = true\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="margin_calls"):
