@@ -17,7 +17,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from core.db.call_queries import client_balances, latest_balance_day
+from core.db.call_queries import latest_balance_day
+from core.db.queries import accounts_frame
 from core.db.reader import Reader
 from core.errors import InputError
 from core.live.snapshot import RiskSnapshot
@@ -154,7 +155,8 @@ def settled_calls(
     reader: Reader, request: CallRequest | None = None, calendar: TradingCalendar | None = None
 ) -> CallList:
     """The call list after the settlement of ``request.day`` (default: the last settled
-    day), from the stored client balances: equity = the day's balance, available = the
+    day), from the stored client balances as the Accounts screen reads them
+    (``core.db.queries.accounts_frame``): equity = the day's balance, available = the
     stored available funds. Due before the next trading day opens (the setting). A read.
     Raises InputError when no day is settled or the day has no balances.
     """
@@ -163,7 +165,8 @@ def settled_calls(
     day = req.day or latest_balance_day(session)
     if day is None:
         raise InputError("no settled day: run a settlement or 'riskdesk demo' first")
-    frame = client_balances(session, day)
+    # the Accounts screen's frame: the call list lists the very figures it shows
+    frame = accounts_frame(session, day, req.levels)
     if frame.empty:
         raise InputError(f"no client balances on {day}: that day is not settled")
     return build_call_list(

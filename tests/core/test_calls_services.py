@@ -17,6 +17,7 @@ from core import audit
 from core.cli import main
 from core.db.call_queries import client_balances
 from core.db.day_inputs import read_live_day
+from core.db.queries import accounts_frame
 from core.errors import InputError
 from core.live.engine import LiveRiskEngine
 from core.rules.margin_calls import CallSettings
@@ -66,6 +67,7 @@ def test_settled_calls_equal_the_stored_figures(db: Database) -> None:
     with db.reader() as reader:
         calls = settled_calls(reader, CallRequest(day=DAY))
         stored = client_balances(reader.session, DAY)
+        accounts = accounts_frame(reader.session, DAY).set_index("client_code")
     levels = default_risk_levels()
     ratio = levels.ratio(stored["margin_fen"], stored["balance_fen"], stored["available_fen"])
     level = levels.classify(ratio, stored["available_fen"], stored["balance_fen"])
@@ -78,6 +80,9 @@ def test_settled_calls_equal_the_stored_figures(db: Database) -> None:
     # the call to available funds is the settlement's own required top-up, to the fen
     assert (listed["call_fen"] == due.loc[listed.index, "margin_call_fen"]).all()
     assert calls.total_call_fen == int(stored["margin_call_fen"].sum())
+    # the Accounts screen's level and ratio, account by account
+    assert (listed["level"] == accounts.loc[listed.index, "risk_level"]).all()
+    assert (listed["risk_ratio_ppm"] == accounts.loc[listed.index, "risk_ratio_ppm"]).all()
     assert calls.counts == levels.counts(level)
     assert sum(calls.counts.values()) == calls.accounts == 500
     assert calls.called == 12
