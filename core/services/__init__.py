@@ -34,6 +34,9 @@ module:
 * ``notices``: ``generate_notices``, ``export_notice_pdfs`` (writes); ``due_clients``,
   ``list_notices``, ``notice_detail``, ``notice_history``, ``notice_documents`` (reads)
 * ``notice_delivery``: ``send_notices`` (e-mail), ``mark_notice``, ``set_client_contact``
+* ``calls``: ``settled_calls``, ``intraday_calls`` (margin calls, reads)
+* ``forced_close``: ``preview_forced_close`` (read), ``review_edits``, ``export_orders``
+  (audited)
 """
 
 from __future__ import annotations
