@@ -13,7 +13,11 @@ class AppBus(QObject):
     it can skip its own refresh (Anki's ``operation_did_execute``).
     ``database_opened(url: str)``: another database is now in ``DesktopContext.db``;
     followed by ``changes_applied(Changes.everything(), None)``.
+    ``client_requested(client: str, day: datetime.date | None)``: the user asked to see
+    one client (double-click or "Open client" on any account anywhere); the main window
+    answers by showing the client panel, for ``day`` or the latest settled day.
     """
 
     changes_applied = Signal(object, object)
     database_opened = Signal(str)
+    client_requested = Signal(str, object)
