@@ -115,12 +115,9 @@ def _settings(args: argparse.Namespace) -> CallSettings:
 
 
 def _ratio_text(ppm: int) -> str:
-    from core.money import bp_to_str
-    from core.rules.risk_levels import RISK_RATIO_UNBOUNDED_PPM
+    from core.rules.risk_levels import ratio_text
 
-    if ppm >= RISK_RATIO_UNBOUNDED_PPM:
-        return "unbounded"
-    return bp_to_str((ppm + 50) // 100)
+    return ratio_text(ppm, "unbounded")
 
 
 def _print(table: pd.DataFrame, title: str | None = None) -> None:

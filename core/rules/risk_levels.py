@@ -88,14 +88,21 @@ def risk_ratio_ppm(
     return np.where(pos, ratio, np.where(num > 0, RISK_RATIO_UNBOUNDED_PPM, 0)).astype(np.int64)
 
 
-def ratio_text(ratio_ppm: int) -> str:
-    """A risk ratio for reports: percent with two decimals (half up from ppm), "—" when
-    unbounded (margin held without positive equity)."""
+def ratio_text(ratio_ppm: int, unbounded: str = "—") -> str:
+    """A risk ratio as "1,085.37%": the one text of a ratio on every surface (screens,
+    statements, notices, the command line).
+
+    Floored to the hundredth of a percent with integer arithmetic, so a ratio just under
+    a level's threshold (799,999 ppm) never shows as the threshold ("80.00%") while its
+    level is still the one below. ``unbounded`` is shown for margin held without positive
+    equity (``RISK_RATIO_UNBOUNDED_PPM``).
+    """
     if ratio_ppm >= RISK_RATIO_UNBOUNDED_PPM:
-        return "—"
-    hundredths = (ratio_ppm + 50) // 100 if ratio_ppm >= 0 else -((-ratio_ppm + 50) // 100)
-    whole, frac = divmod(abs(hundredths), 100)
-    return f"{'-' if hundredths < 0 else ''}{whole}.{frac:02d}%"
+        return unbounded
+    hundredths = ratio_ppm // 100  # floor, negative values too
+    sign = "-" if hundredths < 0 else ""
+    whole, rest = divmod(abs(hundredths), 100)
+    return f"{sign}{whole:,}.{rest:02d}%"
 
 
 @dataclass(frozen=True)

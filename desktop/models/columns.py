@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 
 from core.money import format_yuan
-from core.rules.risk_levels import RISK_RATIO_UNBOUNDED_PPM
+from core.rules.risk_levels import ratio_text
 from desktop import palette
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 
@@ -159,15 +159,9 @@ class Column:
 
 
 def ppm_text(ppm: int) -> str:
-    """A ratio in ppm as "85.37%", floored to the hundredth of a percent: exact integer
-    arithmetic, and a risk ratio just under a level's threshold (799,999 ppm) never
-    shows as the threshold ("80.00%") while its level is still the one below."""
-    if ppm >= RISK_RATIO_UNBOUNDED_PPM:
-        return "∞"
-    hundredths = ppm // 100  # floor, negative values too
-    sign = "-" if hundredths < 0 else ""
-    whole, rest = divmod(abs(hundredths), 100)
-    return f"{sign}{whole:,}.{rest:02d}%"
+    """A ratio in ppm as the rules write it (``core.rules.risk_levels.ratio_text``), "∞"
+    when unbounded."""
+    return ratio_text(ppm, "∞")
 
 
 # ------------------------------------------------------------------ shared labels

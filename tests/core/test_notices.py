@@ -120,7 +120,7 @@ def test_the_pdf_shows_the_figures_and_the_escaped_name(db: Database, tmp_path: 
         "26,000.00 元",
         "26,080.00 元",
         "-80.00 元",
-        "100.31%",
+        "100.30%",  # 26,080.00 ÷ 26,000.00 = 100.3077 %, floored as on every surface
         "80.00 元",
         "2024年5月13日 09:00（北京时间）",
         "按照期货经纪合同约定及相关规定",
