@@ -27,7 +27,6 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from core.live.feed import DCE_TZ
 from core.live.snapshot import RiskSnapshot, Table
 from core.money import format_yuan
 from core.rules.risk_levels import (
@@ -37,6 +36,7 @@ from core.rules.risk_levels import (
     RISK_RATIO_UNBOUNDED_PPM,
     RiskLevels,
 )
+from core.trading_calendar import EXCHANGE_TZ
 
 AlertKind = Literal["risk_level", "position_limit", "limit_lock", "receipt_expiry"]
 Severity = Literal["warning", "critical"]
@@ -285,7 +285,7 @@ class AlertMonitor:
             due = (
                 deadline
                 if isinstance(deadline, datetime)
-                else datetime.combine(deadline, time(15, 0), tzinfo=DCE_TZ)
+                else datetime.combine(deadline, time(15, 0), tzinfo=EXCHANGE_TZ)
             )
             key = (receipt, due)
             if key in self._receipts_seen or due - at > self.settings.receipt_warn_before:

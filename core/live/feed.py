@@ -19,12 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
-from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
 
-DCE_TZ = ZoneInfo("Asia/Shanghai")
-"""Exchange time zone; naive timestamps in replay files are read in it."""
 
 Side = Literal["long", "short"]
 Action = Literal["open", "close"]

@@ -28,7 +28,6 @@ from typing import Any
 
 from core.errors import ConfigError
 from core.live.feed import (
-    DCE_TZ,
     Action,
     Clock,
     ContractDay,
@@ -41,6 +40,7 @@ from core.live.feed import (
     validate_event,
 )
 from core.money import parse_decimal
+from core.trading_calendar import EXCHANGE_TZ
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ Row = Mapping[str, Any]
 
 def _parse_at(text: str) -> datetime:
     at = datetime.fromisoformat(text.strip())
-    return at if at.tzinfo is not None else at.replace(tzinfo=DCE_TZ)
+    return at if at.tzinfo is not None else at.replace(tzinfo=EXCHANGE_TZ)
 
 
 def _parse_fen(text: str) -> int:

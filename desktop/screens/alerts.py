@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.live.feed import DCE_TZ
 from core.services.alerts import alert_history
 from core.services.store import Reader
+from core.trading_calendar import EXCHANGE_TZ
 from desktop.alert_text import localized_alert_messages
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
@@ -86,7 +86,7 @@ def local_times(values: Sequence[Any] | npt.NDArray[Any]) -> npt.NDArray[Any]:
     if len(distinct) == 0:
         return np.empty(0, dtype=object)
     utc = pd.to_datetime(pd.Series(distinct, dtype=object), utc=True)
-    wall = utc.dt.tz_convert(DCE_TZ).dt.tz_localize(None).to_numpy()
+    wall = utc.dt.tz_convert(EXCHANGE_TZ).dt.tz_localize(None).to_numpy()
     # datetime64[s] drops the fraction of a second as strftime("%S") does.
     text = np.strings.replace(
         np.datetime_as_string(wall.astype("datetime64[s]"), unit="s"), "T", " "

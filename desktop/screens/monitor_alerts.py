@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from core.changes import Changes
 from core.errors import RiskDeskError
 from core.live import Acknowledgement, Alert, AlertMonitor, AlertSettings, RiskSnapshot
-from core.live.feed import DCE_TZ
 from core.rules.risk_levels import FORCED_CLOSE, WARNING, RiskLevels
 from core.services.alerts import acknowledge_alerts, store_alerts
+from core.trading_calendar import EXCHANGE_TZ
 from desktop import palette
 from desktop.alert_text import localized_alert_message
 from desktop.context import DesktopContext
@@ -96,7 +96,7 @@ SEVERITY_LABELS = {
 def local_time(at: datetime | None, with_date: bool = False) -> str:
     if at is None:
         return ""
-    local = at.astimezone(DCE_TZ)
+    local = at.astimezone(EXCHANGE_TZ)
     return local.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
 
 

@@ -31,8 +31,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from core.live.feed import DCE_TZ
 from core.rules.risk_levels import FORCED_CLOSE, WARNING
+from core.trading_calendar import EXCHANGE_TZ
 from desktop import palette
 
 F64 = npt.NDArray[np.float64]
@@ -164,7 +164,7 @@ class ClockAxis(pg.AxisItem):
     Ticks fall on whole seconds, minutes or hours, as many as fit without overlap.
     """
 
-    def __init__(self, orientation: str = "bottom", tz: tzinfo = DCE_TZ, **kw: Any) -> None:
+    def __init__(self, orientation: str = "bottom", tz: tzinfo = EXCHANGE_TZ, **kw: Any) -> None:
         super().__init__(orientation, **kw)
         self.enableAutoSIPrefix(False)
         self._tz = tz

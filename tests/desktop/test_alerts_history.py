@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from core.db.alert_table import AlertRow
 from core.live import Acknowledgement, Alert
-from core.live.feed import DCE_TZ
 from core.services.alerts import acknowledge_alerts, store_alerts
+from core.trading_calendar import EXCHANGE_TZ
 from desktop import i18n
 from desktop.alert_text import localized_alert_message, localized_alert_messages
 from desktop.context import DesktopContext
@@ -247,7 +247,7 @@ def _reference_local(at: Any) -> str:
     ts = pd.Timestamp(at)
     if ts.tzinfo is None:
         ts = ts.tz_localize("UTC")
-    return str(ts.tz_convert(DCE_TZ).strftime("%Y-%m-%d %H:%M:%S"))
+    return str(ts.tz_convert(EXCHANGE_TZ).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def test_local_times_match_the_per_value_formatting() -> None:

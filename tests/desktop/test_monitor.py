@@ -17,9 +17,10 @@ from core.audit import recent
 from core.db.alert_table import AlertRow
 from core.db.tables import ReserveHistory
 from core.live import FakeClock, FeedEvent, FeedStats, LiveRiskEngine, Mailbox, PriceTick
-from core.live.feed import DCE_TZ, Clock
+from core.live.feed import Clock
 from core.live.snapshot import RiskSnapshot
 from core.money import format_yuan
+from core.trading_calendar import EXCHANGE_TZ
 from desktop.context import DesktopContext
 from desktop.feed_runner import FeedRunner, FeedState
 from desktop.main_window import MainWindow
@@ -286,7 +287,7 @@ def test_monitor_remembers_its_splitters(qtbot: Any, ctx: DesktopContext) -> Non
 
 def test_clock_axis_ticks_fall_on_the_exchange_clock(qapp: object) -> None:
     axis = ClockAxis()
-    t0 = datetime(2026, 11, 23, 9, 0, 7, tzinfo=DCE_TZ).timestamp()
+    t0 = datetime(2026, 11, 23, 9, 0, 7, tzinfo=EXCHANGE_TZ).timestamp()
     (spacing, values), *_ = axis.tickValues(t0, t0 + 90, 200)
     assert spacing in (15.0, 30.0)
     assert values
