@@ -32,6 +32,12 @@ def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="user-interface language (default: last used, else zh)",
     )
     p.add_argument(
+        "--client",
+        metavar="CODE",
+        default=None,
+        help="open the client panel of CODE after its latest settlement",
+    )
+    p.add_argument(
         "--size",
         default=None,
         metavar="WxH",
