@@ -246,7 +246,9 @@ def run_gui(args: argparse.Namespace) -> int:
         if size is not None:
             window.resize(*size)
         if client := getattr(args, "client", None):
-            window.show_client(client)
+            panel = window.show_client(client)
+            if tab := getattr(args, "client_tab", None):
+                panel.select_tab(tab)
         if screenshot is not None:
             window.set_save_on_close(False)
             code = take_screenshot(window, screenshot)

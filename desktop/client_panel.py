@@ -113,7 +113,7 @@ class PanelColumn(Column):
 
 POSITION_COLUMNS = (
     Column("contract", QT_TRANSLATE_NOOP("Columns", "Contract"), Kind.CODE, 78),
-    Column("position", QT_TRANSLATE_NOOP("Columns", "Position"), Kind.TEXT, 100),
+    Column("position", QT_TRANSLATE_NOOP("Columns", "Position"), Kind.TEXT, 116),
     Column("lots", QT_TRANSLATE_NOOP("Columns", "Lots"), Kind.INT, 44),
     PanelColumn(
         "formula",
@@ -260,6 +260,11 @@ HEDGE_SHORT = {
     False: QT_TRANSLATE_NOOP("Values", "Spec."),
     True: QT_TRANSLATE_NOOP("Values", "Hedge"),
 }
+
+
+def labelled(label: str, text: str) -> str:
+    """ "label: text" with the UI language's colon."""
+    return translate("ClientPanel", "%1: %2").replace("%1", label).replace("%2", text)
 
 
 def position_text(line: MarginLine) -> str:
@@ -703,7 +708,7 @@ class ClientPanel(QDockWidget):
             return
         key = rows[row].key if row is not None and 0 <= row < len(rows) else "available"
         self.term_why.setText(
-            f"<b>{translate(CONTEXT, TERM_LABELS[key])}</b>: {term_explanation(key, d)}"
+            labelled(f"<b>{translate(CONTEXT, TERM_LABELS[key])}</b>", term_explanation(key, d))
         )
 
     def _fill_positions(self, d: ClientDetail) -> None:
@@ -742,8 +747,8 @@ class ClientPanel(QDockWidget):
             source = self.positions_model.source_row(view_row)
         line = d.lines[source]
         text = (
-            f"<b>{line.contract} {position_text(line)}</b>: {margin_formula(line)}<br>"
-            f"{step_text(line.step, line.addon_ppm)}<br>{considered_text(line.step)}"
+            labelled(f"<b>{line.contract} {position_text(line)}</b>", margin_formula(line))
+            + f"<br>{step_text(line.step, line.addon_ppm)}<br>{considered_text(line.step)}"
         )
         if line.addon_ppm:
             text += " " + translate(
@@ -992,7 +997,7 @@ class ClientPanel(QDockWidget):
 
     # ----------------------------------------------------------------- language
     def retranslate(self) -> None:
-        self.setWindowTitle(translate("ClientPanel", "Client"))
+        self.setWindowTitle(translate("ClientPanel", "Client details"))
         self.day_caption.setText(translate("ClientPanel", "Settled day"))
         self.copy_button.setText(translate("ClientPanel", "Copy"))
         self.copy_button.setToolTip(

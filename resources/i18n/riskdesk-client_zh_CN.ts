@@ -116,6 +116,10 @@
         <translation>追加保证金</translation>
     </message>
     <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -232,8 +236,8 @@
         <translation>%1 日终结算后</translation>
     </message>
     <message>
-        <source>Client</source>
-        <translation>客户</translation>
+        <source>Client details</source>
+        <translation>客户详情</translation>
     </message>
     <message>
         <source>Settled day</source>
@@ -553,7 +557,7 @@
     </message>
     <message>
         <source>max(0, −available), due %1</source>
-        <translation>max(0, −可用资金)，%1 前到账</translation>
+        <translation>max(0,−可用资金)，%1前</translation>
     </message>
     <message>
         <source>The balance stored by the settlement of %1.</source>

@@ -329,7 +329,7 @@ def test_the_panel_speaks_chinese(demo_ctx: DesktopContext, qtbot: Any) -> None:
     window.set_language("zh")
     qtbot.waitUntil(lambda: funds_cell(panel, "available", 1) == "可用资金", timeout=5_000)
     assert panel.tabs.tabText(0) == "资金"
-    assert panel.windowTitle() == "客户"
+    assert panel.windowTitle() == "客户详情"
     assert funds_cell(panel, "prior_balance", 1) == "上日结存"
     assert panel.fact_captions["available"].text() == "可用资金"
     model = panel.positions_model
