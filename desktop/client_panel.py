@@ -617,36 +617,40 @@ class ClientPanel(QDockWidget):
             label.setStyleSheet(f"color: {brush.color().name()};" if brush is not None else "")
 
     def _show_banner(self, d: ClientDetail) -> None:
-        differ = d.funds.differences()
-        lines_differ = [
-            ln.contract for ln in d.lines if ln.exchange_margin_fen != ln.stored_margin_fen
-        ]
-        if differ or lines_differ:
-            names = ", ".join(translate(CONTEXT, TERM_LABELS[t.key]) for t in differ)
-            text = translate(
-                "ClientPanel",
-                "Recomputed from the stored inputs, %1 differ from what the settlement of %2 "
-                "stored (an input changed after it, or the day was imported rather than "
-                "settled from the prior balance): both are shown.",
-            )
-            what = names or translate("ClientPanel", "line margins")  # only lines differ
-            if not d.lines_agree and names:
-                what += translate("ClientPanel", ", ") + translate("ClientPanel", "line margins")
+        differ = [translate(CONTEXT, TERM_LABELS[t.key]) for t in d.funds.differences()]
+        if not d.lines_agree:
+            differ.append(translate("ClientPanel", "line margins"))
+        if differ:
             self.banner.set_message(
-                text.replace("%1", what).replace("%2", d.day.isoformat()), "warning"
+                translate(
+                    "ClientPanel",
+                    "Recomputed from the stored inputs, %1 differ from what the settlement of "
+                    "%2 stored (an input changed after it, or the day was imported rather than "
+                    "settled from the prior balance): both are shown.",
+                )
+                .replace("%1", translate("ClientPanel", ", ").join(differ))
+                .replace("%2", d.day.isoformat()),
+                "warning",
             )
-        elif d.requested_day is not None and d.requested_day != d.day:
-            self.banner.set_message(
+            return
+        notes = []
+        if d.requested_day is not None and d.requested_day != d.day:
+            notes.append(
                 translate(
                     "ClientPanel",
                     "%1 is not settled for this client: the settlement of %2 is shown.",
                 )
                 .replace("%1", d.requested_day.isoformat())
-                .replace("%2", d.day.isoformat()),
-                "info",
+                .replace("%2", d.day.isoformat())
             )
-        else:
-            self.banner.clear()
+        # the rules' own notes (a Q3 month, a receipt not counted …), as core wrote them
+        if d.warnings:
+            notes.append(
+                translate("ClientPanel", "Notes of the rules: %1").replace(
+                    "%1", "; ".join(d.warnings)
+                )
+            )
+        self.banner.set_message("<br>".join(notes), "info")
 
     def _fill_funds(self, d: ClientDetail) -> None:
         f = d.funds

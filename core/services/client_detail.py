@@ -468,8 +468,6 @@ def client_detail(
         top_up_fen=int(call_to_available(st.reserve_fen)),
         stored_call_fen=stored.margin_call_fen,
     )
-    if not funds.has_prior_balance and prev_day in days:
-        warnings.append(f"no balance on {prev_day.isoformat()}")
     return ClientDetail(
         facts=facts,
         day=day,

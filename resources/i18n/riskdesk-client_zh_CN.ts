@@ -148,6 +148,10 @@
         <translation>该客户 %1 无结算数据：显示 %2 的结算。</translation>
     </message>
     <message>
+        <source>Notes of the rules: %1</source>
+        <translation>规则说明：%1</translation>
+    </message>
+    <message>
         <source>No open positions after this settlement.</source>
         <translation>本次结算后无持仓。</translation>
     </message>

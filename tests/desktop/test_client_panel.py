@@ -251,6 +251,18 @@ def test_double_click_on_a_live_monitor_account(demo_ctx: DesktopContext, qtbot:
     assert panel.detail is not None
     assert panel.detail.day == DAY
     assert panel.fact_values["available"].text() == stored[code]
+    # an account's alert in the monitor's alert list opens its client too
+    alerts = screen.alerts_panel.view
+    qtbot.waitUntil(lambda: alerts.model().rowCount() > 0, timeout=LOAD_MS)
+    link = alerts.client_link
+    assert link is not None
+    row = next(
+        r for r in range(alerts.model().rowCount()) if link.client_of_row(r) not in (None, code)
+    )
+    account = link.client_of_row(row)
+    assert account is not None
+    double_click(qtbot, alerts, row)
+    shown_panel(window, qtbot, account)
 
 
 def test_an_account_alert_opens_the_settlement_before_its_day(
