@@ -245,6 +245,10 @@ def run_gui(args: argparse.Namespace) -> int:
         window = MainWindow(ctx, getattr(args, "screen", None) or DEFAULT_SCREEN)
         if size is not None:
             window.resize(*size)
+        if client := getattr(args, "client", None):
+            panel = window.show_client(client)
+            if tab := getattr(args, "client_tab", None):
+                panel.select_tab(tab)
         if screenshot is not None:
             window.set_save_on_close(False)
             code = take_screenshot(window, screenshot)

@@ -10,6 +10,9 @@ from pathlib import Path
 from core.cli import main as core_main
 from desktop.screens.registry import SCREEN_KEYS  # Qt-free
 
+CLIENT_TABS = ("funds", "positions", "offset", "calls", "notices", "alerts")
+"""The client panel's tabs (``desktop.client_panel.TABS``; kept here, Qt-free)."""
+
 
 def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("gui", help="open the desktop window")
@@ -30,6 +33,18 @@ def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         choices=("zh", "en"),
         default=None,
         help="user-interface language (default: last used, else zh)",
+    )
+    p.add_argument(
+        "--client",
+        metavar="CODE",
+        default=None,
+        help="open the client panel of CODE after its latest settlement",
+    )
+    p.add_argument(
+        "--client-tab",
+        choices=CLIENT_TABS,
+        default=None,
+        help="the client panel's tab to show (with --client)",
     )
     p.add_argument(
         "--size",

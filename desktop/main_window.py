@@ -33,6 +33,8 @@ from core.services.day_tables import latest_day, warm_up
 from core.services.demo import DemoOutcome, create_demo
 from core.services.store import Database, Reader, database_name, open_database, url_label
 from desktop import demo_action, i18n
+from desktop.client_panel import DEFAULT_WIDTH as CLIENT_PANEL_WIDTH
+from desktop.client_panel import ClientPanel
 from desktop.context import DesktopContext
 from desktop.i18n import translate
 from desktop.resources import app_icon, icon
@@ -163,6 +165,9 @@ class MainWindow(QMainWindow):
         self.nav.currentItemChanged.connect(self._on_nav_changed)
         ctx.bus.database_opened.connect(self._on_database_opened)
         ctx.bus.changes_applied.connect(self._on_changes)
+        self.client_panel: ClientPanel | None = None
+        """The client panel dock, made on the first ``client_requested``."""
+        ctx.bus.client_requested.connect(self.show_client)
         self._db_day: date | None = None
 
         self.resize(DEFAULT_SIZE)
@@ -260,10 +265,30 @@ class MainWindow(QMainWindow):
         return page
 
     def is_ready(self) -> bool:
-        """The current screen has its data and no background task is pending."""
+        """The current screen (and the client panel, when open) has its data and no
+        background task is pending."""
         page = self.stack.currentWidget()
         loaded = page.is_loaded if isinstance(page, Screen) else True
+        panel = self.client_panel
+        if panel is not None and panel.isVisible():
+            loaded = loaded and panel.is_loaded
         return loaded and self.ctx.tasks.is_idle
+
+    # ----------------------------------------------------------------- client panel
+    def show_client(self, code: str, day: object = None) -> ClientPanel:
+        """Show the client panel of ``code`` after the settlement of ``day`` (None: its
+        latest), docked right of the current screen, which stays as it was."""
+        panel = self.client_panel
+        if panel is None:
+            panel = ClientPanel(self.ctx, self)
+            if not self.restoreDockWidget(panel):
+                self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+                self.resizeDocks([panel], [CLIENT_PANEL_WIDTH], Qt.Orientation.Horizontal)
+            self.client_panel = panel
+        panel.show_client(code, day if isinstance(day, date) else None)
+        panel.show()
+        panel.raise_()
+        return panel
 
     # ----------------------------------------------------------------- menus
     def _build_menus(self) -> None:

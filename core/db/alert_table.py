@@ -1,4 +1,5 @@
-"""Table ``alert``: live alerts and their acknowledgements (migrations 0002, 0004, 0005).
+"""Table ``alert``: live alerts and their acknowledgements (migrations 0002, 0004, 0005,
+0007).
 
 Kept out of ``core/db/tables.py`` as the monitor's own table; it shares
 ``Base.metadata``, so ``create_all`` and Alembic autogenerate see it once imported.
@@ -19,8 +20,12 @@ class AlertRow(Base):
     """One alert raised by the live monitor on a trading day."""
 
     __tablename__ = "alert"
-    # The history screen reads the newest alerts: day, time, id descending (rev. 0004).
-    __table_args__ = (Index("ix_alert_day_time", "trading_day", "raised_at", "alert_id"),)
+    # The history screen reads the newest alerts: day, time, id descending (rev. 0004);
+    # the client panel one account's (rev. 0007).
+    __table_args__ = (
+        Index("ix_alert_day_time", "trading_day", "raised_at", "alert_id"),
+        Index("ix_alert_account", "account", "trading_day"),
+    )
 
     trading_day: Mapped[date] = mapped_column(Date, primary_key=True)
     alert_id: Mapped[int] = mapped_column(Integer, primary_key=True)

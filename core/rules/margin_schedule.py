@@ -134,14 +134,49 @@ class ContractMargin:
 
 
 @dataclass(frozen=True)
+class RateCandidate:
+    """One standard ``rate_settle`` weighed (spec 2.b: the highest applies).
+
+    ``source``: ``contract_minimum``, ``general``, ``hedge_general``, ``schedule``,
+    ``limit_lock`` or ``adhoc``. ``since``: a schedule period's first trading day (its
+    rate applies from the settlement of the trading day before, R19) or the settlement
+    an exchange notice applies from. ``step``: the schedule step (month and n-th
+    trading day); ``lock``/``lock_step``: the limit-locked day and its limit and
+    minimum rate; ``until``: the last settlement of a notice (None: until further
+    notice).
+    """
+
+    source: str
+    rate: Decimal
+    since: date | None = None
+    step: ScheduleStep | None = None
+    lock: LimitLock | None = None
+    lock_step: LimitLockStep | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
 class RateDecision:
-    """The rate of one settlement (or one day's opens) and which standard set it."""
+    """The rate of one settlement (or one day's opens) and which standard set it.
+
+    ``candidates`` lists every standard weighed, in the order ``rate_settle`` weighs
+    them (ties keep the earlier one); the one that set the rate is ``chosen``.
+    """
 
     day: date
     rate: Decimal
     source: str
     step_start: date | None = None
     warnings: tuple[str, ...] = field(default=())
+    candidates: tuple[RateCandidate, ...] = field(default=())
+
+    @property
+    def chosen(self) -> RateCandidate | None:
+        """The candidate that set the rate (None for a decision built without them)."""
+        for cand in self.candidates:
+            if cand.source == self.source and cand.rate == self.rate:
+                return cand
+        return None
 
 
 # --------------------------------------------------------------------------- loading
@@ -307,41 +342,46 @@ def rate_settle(
     starts = step_starts(cm.schedule, cm.delivery_year, cm.delivery_month, cal)
     if ltd is not None and d == ltd:
         probe = max(probe, max(s.start for s in starts))
-    active = [s for s in starts if s.start <= probe]
+    # steps start in increasing order (validated), so the active ones are a prefix
+    active = [(s, st) for s, st in zip(starts, cm.schedule.steps, strict=True) if s.start <= probe]
     warnings = tuple(s.warning for s in starts if s.warning and s.start <= probe)
 
     general = cm.general_rate
     if hedge and cm.hedge_general_rate is not None:
         general = cm.hedge_general_rate
-    candidates: list[tuple[Decimal, str, date | None]] = [
-        (cm.contract_minimum, "contract_minimum", None),
-        (
-            general,
-            "hedge_general" if hedge and cm.hedge_general_rate else "general",
-            None,
-        ),
+    candidates: list[RateCandidate] = [
+        RateCandidate("contract_minimum", cm.contract_minimum),
+        RateCandidate("hedge_general" if hedge and cm.hedge_general_rate else "general", general),
     ]
     if active:
-        step = active[-1]
-        candidates.append((step.rate, "schedule", step.start))
+        start, step = active[-1]
+        candidates.append(RateCandidate("schedule", start.rate, since=start.start, step=step))
     for lock in cm.limit_locks:
         if lock.day == d:
+            lock_step = limit_lock_step(lock.base_limit, lock.consecutive)
             candidates.append(
-                (
-                    limit_lock_step(lock.base_limit, lock.consecutive).min_rate,
-                    "limit_lock",
-                    None,
-                )
+                RateCandidate("limit_lock", lock_step.min_rate, lock=lock, lock_step=lock_step)
             )
     for adhoc in cm.adhoc:
         if adhoc.applies(d, hedge=hedge, side=side):
-            candidates.append((adhoc.rate, "adhoc", None))
+            candidates.append(
+                RateCandidate(
+                    "adhoc", adhoc.rate, since=adhoc.from_settlement, until=adhoc.until_settlement
+                )
+            )
     # Highest standard wins; ties keep the earlier (more basic) source for the trace.
     best = candidates[0]
     for cand in candidates[1:]:
-        if cand[0] > best[0]:
+        if cand.rate > best.rate:
             best = cand
-    return RateDecision(day=d, rate=best[0], source=best[1], step_start=best[2], warnings=warnings)
+    return RateDecision(
+        day=d,
+        rate=best.rate,
+        source=best.source,
+        step_start=best.since if best.source == "schedule" else None,
+        warnings=warnings,
+        candidates=tuple(candidates),
+    )
 
 
 def rate_open(
@@ -357,13 +397,7 @@ def rate_open(
     if not cal.is_trading_day(d):
         raise ValueError(f"{d.isoformat()} is not a trading day")
     prev = rate_settle(cm, cal.prev_td(d), hedge=hedge, side=side, cal=cal)
-    return RateDecision(
-        day=d,
-        rate=prev.rate,
-        source=prev.source,
-        step_start=prev.step_start,
-        warnings=prev.warnings,
-    )
+    return replace(prev, day=d)
 
 
 def contract_margin_for(
@@ -462,7 +496,9 @@ class DayRates:
 
     ``problems`` maps a contract index to why it has no rate (unknown product, a day
     after its last trading day, a calendar that does not reach next_td(day)); those
-    pairs are absent from ``ppm``. ``sources`` says which standard set each rate.
+    pairs are absent from ``ppm``. ``sources`` says which standard set each rate;
+    ``decisions`` holds each pair's whole ``RateDecision`` (every standard weighed),
+    for the surfaces that explain a rate.
     """
 
     day: date
@@ -471,6 +507,7 @@ class DayRates:
     sources: Mapping[tuple[int, bool], str]
     warnings: tuple[str, ...]
     problems: Mapping[int, str]
+    decisions: Mapping[tuple[int, bool], RateDecision] = field(default_factory=dict)
 
     def rate(self, contract: int, hedge: bool) -> int:
         """The rate in ppm; KeyError when the pair has none (see ``problems``)."""
@@ -529,6 +566,7 @@ def day_margin_rates(
     )
     ppm: dict[tuple[int, bool], int] = {}
     sources: dict[tuple[int, bool], str] = {}
+    decisions: dict[tuple[int, bool], RateDecision] = {}
     warnings: list[str] = []
     problems: dict[int, str] = {}
     built: dict[int, ContractMargin] = {}
@@ -555,6 +593,7 @@ def day_margin_rates(
             continue
         ppm[(k, hedge)] = rate_to_ppm(decision.rate)
         sources[(k, hedge)] = decision.source
+        decisions[(k, hedge)] = decision
         warnings.extend(
             f"{terms.code}: {w}" for w in decision.warnings if f"{terms.code}: {w}" not in warnings
         )
@@ -565,4 +604,5 @@ def day_margin_rates(
         sources=sources,
         warnings=tuple(warnings),
         problems=problems,
+        decisions=decisions,
     )

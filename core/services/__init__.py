@@ -37,6 +37,8 @@ module:
 * ``calls``: ``settled_calls``, ``intraday_calls`` (margin calls, reads)
 * ``forced_close``: ``preview_forced_close`` (read), ``review_edits``, ``export_orders``
   (audited)
+* ``client_detail``: ``client_detail`` (read): one client after one settlement, every
+  figure with its rule (the client panel)
 """
 
 from __future__ import annotations

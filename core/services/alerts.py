@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
@@ -186,3 +186,44 @@ def alert_history(reader: Reader, limit: int, audit_limit: int) -> AlertHistory:
         columns = [column[:limit] for column in columns]
     entries = tuple(audit.recent(reader.session, limit=audit_limit))
     return AlertHistory(dict(zip(HISTORY_FIELDS, columns, strict=True)), more, entries)
+
+
+@dataclass(frozen=True)
+class ClientAlert:
+    """One stored alert of an account (times as stored, UTC)."""
+
+    trading_day: date
+    alert_id: int
+    raised_at: datetime
+    kind: str
+    severity: str
+    message: str
+    contract: str | None
+    receipt: str | None
+    risk_level: int | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+
+def client_alerts(reader: Reader, client_code: str, limit: int = 500) -> tuple[ClientAlert, ...]:
+    """The newest ``limit`` stored alerts of account ``client_code``, newest first (by
+    day, time and id), through ``ix_alert_account``. A read."""
+    rows = reader.session.execute(
+        select(
+            AlertRow.trading_day,
+            AlertRow.alert_id,
+            AlertRow.raised_at,
+            AlertRow.kind,
+            AlertRow.severity,
+            AlertRow.message,
+            AlertRow.contract,
+            AlertRow.receipt,
+            AlertRow.risk_level,
+            AlertRow.acknowledged_by,
+            AlertRow.acknowledged_at,
+        )
+        .where(AlertRow.account == client_code)
+        .order_by(AlertRow.trading_day.desc(), AlertRow.raised_at.desc(), AlertRow.alert_id.desc())
+        .limit(limit)
+    ).all()
+    return tuple(ClientAlert(*r) for r in rows)

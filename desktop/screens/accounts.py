@@ -47,6 +47,7 @@ SPEC = TableSpec(
     tints=palette.LEVEL_TINTS,
     level_key="risk_level",
     header_key="accounts_v2",  # the risk level column came in
+    client_key="client_code",
 )
 
 

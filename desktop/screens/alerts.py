@@ -141,8 +141,9 @@ def load_alerts(reader: Reader, language: str = "en") -> AlertsData:
             "is_acked": pd.Series(is_acked, dtype=bool),
             "acknowledged_by": _objects(acked_by),
             "acked": _objects(local_times(c["acknowledged_at"])),
+            "account": _objects(c["account"]),
         },
-        columns=[c.key for c in ALERT_COLUMNS],
+        columns=[*(c.key for c in ALERT_COLUMNS), "account"],
     )
     entries = history.audit
     log = pd.DataFrame(
@@ -243,7 +244,7 @@ class AlertsScreen(Screen):
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "alerts", parent)
         self._day: date | None = None
-        self._alerts = pd.DataFrame(columns=[c.key for c in ALERT_COLUMNS])
+        self._alerts = pd.DataFrame(columns=[*(c.key for c in ALERT_COLUMNS), "account"])
         self._stored_messages: npt.NDArray[Any] = np.empty(0, dtype=object)
         self._alerts_language = current_language()
         self._more_alerts = False
@@ -255,13 +256,21 @@ class AlertsScreen(Screen):
             ctx,
             "alert_history",
             ALERT_COLUMNS,
-            ("subject", "message", "acknowledged_by", "kind"),
+            ("subject", "message", "acknowledged_by", "kind", "account"),
             "is_acked",
             "message",
             self,
         )
         self.audit = _Section(
             ctx, "audit_log", AUDIT_COLUMNS, ("user", "action", "detail"), "action", "detail", self
+        )
+        # An account's alert opens the client panel of the settlement before that day.
+        history = self.history.model
+        self.history.view.link_clients(
+            lambda row: history.raw_value(row, "account"),
+            lambda code: ctx.bus.client_requested.emit(
+                code, history.raw_value(self.history.view.currentIndex().row(), "trading_day")
+            ),
         )
         self.history.choice.addItem("", None)
         self.audit.choice.addItem("", None)

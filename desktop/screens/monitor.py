@@ -87,6 +87,7 @@ from desktop.widgets.charts import (
     RingBuffer,
     TimeSeriesChart,
 )
+from desktop.widgets.client_link import client_column
 
 UPDATE_INTERVAL_MS = 250
 """GUI refresh period: tables, charts and alerts update at this rate, whatever the feed."""
@@ -186,6 +187,9 @@ class MonitorScreen(Screen):
         self.alerts = AlertBook(ctx, self._settings.risk_levels, self)
         self.alerts_panel = AlertsPanel(self.alerts, ctx.settings, self)
         self.alerts_panel.acknowledge_requested.connect(self.acknowledge)
+        self.alerts_panel.client_requested.connect(
+            lambda code: ctx.bus.client_requested.emit(code, None)
+        )
         self.alerts.changed.connect(self._update_live_status)
         self._layout()
 
@@ -289,6 +293,13 @@ class MonitorScreen(Screen):
             model.modelReset.connect(self._update_counts)
             model.rowsInserted.connect(self._update_counts)
         self.accounts_view.selectionModel().currentRowChanged.connect(self._on_account_selected)
+        for view, model in (
+            (self.accounts_view, self.accounts_model),
+            (self.positions_view, self.positions_model),
+        ):  # the prior settlement's panel: the day this monitor started from
+            view.link_clients(
+                client_column(model), lambda code: self.ctx.bus.client_requested.emit(code, None)
+            )
         self.contracts_view.selectionModel().currentRowChanged.connect(self._on_contract_row)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("monitorTabs")

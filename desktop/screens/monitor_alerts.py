@@ -291,6 +291,8 @@ class AlertsPanel(QWidget):
     """Title, unacknowledged count, the alert list and the Acknowledge buttons."""
 
     acknowledge_requested = Signal(list)  # alert ids
+    client_requested = Signal(str)
+    """An account alert's client was asked for (double-click, Enter, "Open client")."""
 
     def __init__(
         self, book: AlertBook, settings: UiSettings, parent: QWidget | None = None
@@ -309,6 +311,9 @@ class AlertsPanel(QWidget):
         self.view.setModel(book.model)
         for i, width in enumerate((72, 72, 150, 440, 120, 110)):
             self.view.setColumnWidth(i, width)
+        self.view.link_clients(
+            lambda row: book.model.alert_at(row).account, self.client_requested.emit
+        )
         self.ack_button.clicked.connect(self._ack_selected)
         self.ack_all_button.clicked.connect(self._ack_all)
         book.changed.connect(self._update_count)

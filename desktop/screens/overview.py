@@ -39,6 +39,7 @@ from desktop.palette import LEVEL_TINTS, LEVEL_TONES
 from desktop.screens.accounts import ACCOUNT_COLUMNS
 from desktop.screens.base import Screen
 from desktop.widgets.banner import Banner
+from desktop.widgets.client_link import client_column
 from desktop.widgets.data_table import DataTableView
 from desktop.widgets.kpi_card import KpiCard
 
@@ -146,6 +147,10 @@ class OverviewScreen(Screen):
         self.at_risk_view.setModel(self.at_risk_model)
         self.at_risk_view.setSortingEnabled(False)
         self.at_risk_view.fit_columns(AT_RISK_COLUMNS, "client_name")
+        self.at_risk_view.link_clients(
+            client_column(self.at_risk_model),
+            lambda code: ctx.bus.client_requested.emit(code, self._summary.trading_day),
+        )
         self.members_title = QLabel()
         self.members_title.setObjectName("sectionTitle")
         self.members_model = FrameTableModel(MEMBER_COLUMNS, self)

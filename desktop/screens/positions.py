@@ -36,6 +36,7 @@ SPEC = TableSpec(
     choice_all=QT_TRANSLATE_NOOP("Screens", "All products"),
     watched=("clients", "positions", "prices"),
     stretch_key="client_name",
+    client_key="client_code",
 )
 
 

@@ -54,6 +54,8 @@ class TableSpec:
     that level or worse) over that frame column of level codes. ``header_key`` names
     the saved header layout (default ``key``): a new one when the columns change, so
     that widths saved for the old columns do not land on the wrong ones.
+    ``client_key`` names the frame column of the row's client: double-click, Enter and
+    "Open client" then ask for the client panel (``AppBus.client_requested``).
     """
 
     key: str
@@ -74,6 +76,7 @@ class TableSpec:
     tints: Mapping[Any, QBrush] = field(default_factory=dict)
     level_key: str | None = None
     header_key: str = ""
+    client_key: str | None = None
 
 
 class TableScreen(Screen):
@@ -134,6 +137,12 @@ class TableScreen(Screen):
             )
             self.view.sortByColumn(self.model.column_of(spec.sort_key), order)
         self.model.modelReset.connect(self._update_counts)
+        if spec.client_key:
+            key = spec.client_key
+            self.view.link_clients(
+                lambda row: self.model.raw_value(row, key),
+                lambda code: ctx.bus.client_requested.emit(code, self._day),
+            )
 
         head = QHBoxLayout()
         head.addWidget(self.title_label)

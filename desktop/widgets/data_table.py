@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QPainter
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.models.columns import Column
 from desktop.settings import UiSettings
+from desktop.widgets.client_link import ClientLink, link_clients
 
 ROW_HEIGHT = 24
 
@@ -60,6 +61,8 @@ class DataTableView(QTableView):
         super().__init__(parent)
         self._settings = settings
         self._name = name
+        self.client_link: ClientLink | None = None
+        """Set by ``link_clients``: the row's client opens the client panel."""
         self.setObjectName(f"table_{name}")
         self.setSortingEnabled(True)
         self.setAlternatingRowColors(True)
@@ -113,6 +116,13 @@ class DataTableView(QTableView):
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(i, mode)
+
+    def link_clients(
+        self, client_at: Callable[[int], str | None], open_client: Callable[[str], None]
+    ) -> None:
+        """Double-click, Enter and "Open client" on a row open the row's client
+        (``client_at(view_row)``; ``desktop.widgets.client_link``)."""
+        self.client_link = link_clients(self, client_at, open_client)
 
     def restore_header(self) -> bool:
         state = self._settings.header_state(self._name)

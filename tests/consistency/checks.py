@@ -604,6 +604,77 @@ def funds_conserved(case: Case, day: date) -> Mismatches:
     return out
 
 
+# =============================================================================
+# The client panel (issue #11 item 5)
+# =============================================================================
+
+
+def client_panel(case: Case) -> Mismatches:
+    """The client panel of every client after the settlement of D vs the Accounts
+    screen's row and the stored settlement, to the fen: balance, margin, receipt offset
+    used and available funds = the stored client statement; risk ratio and level = the
+    Accounts screen's; the required top-up = the stored margin call; its lines = the
+    stored lines (same keys, exchange margin = the stored line margin), their client
+    margins summing to the stored margin; and its breakdown adds up: prior balance +
+    the signed flows = balance, balance − margin + offset used = available."""
+    out = Mismatches("client panel vs the Accounts screen and the stored settlement")
+    day = case.settled_day
+    panel = sf.client_panel(case.db, day)
+    screen = sf.accounts_screen(case.db, day)
+    stored = sf.stored_balances(case.db, day)
+    lines = sf.stored_lines(case.db, day)
+    out.same_keys("the client panel", panel, stored)
+    sign = {"": 1, "+": 1, "−": -1}
+    for code in sorted(set(panel) & set(stored)):
+        p, r, b = panel[code], screen[code], stored[code]
+        t = p.terms
+        out.expect(code, "day shown", p.day, day)
+        out.expect(
+            code,
+            "balance, margin, offset used, available",
+            (t["balance"], t["margin"], t["offset_used"], t["available"]),
+            (b.balance_fen, b.margin_fen, b.offset_fen, b.available_fen),
+        )
+        out.expect(
+            code,
+            "Accounts screen row",
+            (t["balance"], t["margin"], t["available"], p.top_up_fen, p.level),
+            (r.balance_fen, r.margin_fen, r.available_fen, r.margin_call_fen, r.level),
+        )
+        out.expect(
+            code,
+            "risk ratio",
+            p.risk_ratio_ppm,
+            sf.LEVELS.ratio(b.margin_fen, b.balance_fen, b.available_fen).item(),
+        )
+        out.expect(code, "stored margin call", p.stored_call_fen, b.margin_call_fen)
+        out.expect(code, "differences reported", p.differences, ())
+        flows = [k for k in p.terms if k not in ("balance", "margin", "offset_used", "available")]
+        out.expect(
+            code,
+            "prior balance ± flows = balance",
+            sum(sign[p.ops[k]] * t[k] for k in flows),
+            t["balance"],
+        )
+        out.expect(
+            code,
+            "balance − margin + offset used = available",
+            t["balance"] - t["margin"] + t["offset_used"],
+            t["available"],
+        )
+        cap = p.offset_cap_fen
+        want_offset = p.offset_uncapped_fen if cap is None else min(p.offset_uncapped_fen, cap)
+        out.expect(code, "offset used = min(Σ per product, cap)", t["offset_used"], want_offset)
+        mine = {k: v for k, v in lines.items() if k[0] == code}
+        out.same_keys(f"{code}'s panel lines", p.lines, mine)
+        for key in sorted(set(p.lines) & set(mine)):
+            _client, exchange, stored_line = p.lines[key]
+            out.expect(key, "exchange margin = stored line", exchange, mine[key].margin_fen)
+            out.expect(key, "stored line as read", stored_line, mine[key].margin_fen)
+        out.expect(code, "Σ line margins", sum(v[0] for v in p.lines.values()), t["margin"])
+    return out
+
+
 def verify(found: Mismatches, case: Case, *, allow_empty: bool = False) -> None:
     """Fail with the differences (and fail a check that compared nothing, unless
     ``allow_empty``: a population that an example may not have)."""

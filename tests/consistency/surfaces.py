@@ -477,6 +477,73 @@ def pledge_quota_values(db: Database, settled_day: date) -> dict[tuple[str, str]
 
 
 # =============================================================================
+# The client panel (issue #11 item 5)
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class PanelClient:
+    """The client panel's figures of one client after the settlement of a day."""
+
+    day: date
+    terms: dict[str, int]
+    """Each funds term (``core.services.client_detail.TERM_KEYS``) as the panel shows it."""
+    ops: dict[str, str]
+    """How each term enters the breakdown ("", "+", "−", "=")."""
+    differences: tuple[str, ...]
+    """Terms the panel reports as differing from the stored row."""
+    risk_ratio_ppm: int
+    level: int
+    top_up_fen: int
+    stored_call_fen: int
+    offset_cap_fen: int | None
+    offset_uncapped_fen: int
+    lines: dict[LineKey, tuple[int, int, int]]
+    """Per line (client rate margin, exchange rate margin, stored margin) in fen."""
+    raised: dict[LineKey, str]
+    """Lines whose rate step is above the general rate: the step's reason."""
+
+
+@read_once
+def client_panel(db: Database, day: date, member: str | None = None) -> dict[str, PanelClient]:
+    """The client panel (``core.services.client_detail``) of every client with a balance
+    on ``day`` (of ``member``), as the desktop asks for it: one client, one day."""
+    from core.services.client_detail import ClientDetailRequest, client_detail
+
+    out: dict[str, PanelClient] = {}
+    with db.reader() as reader:
+        for code in sorted(stored_balances(db, day, member)):
+            d = client_detail(reader, ClientDetailRequest(code, day))
+            terms = d.funds.terms()
+            out[code] = PanelClient(
+                day=d.day,
+                terms={t.key: t.value_fen for t in terms},
+                ops={t.key: t.op for t in terms},
+                differences=tuple(t.key for t in d.funds.differences()),
+                risk_ratio_ppm=d.funds.risk_ratio_ppm,
+                level=d.funds.risk_level,
+                top_up_fen=d.call.top_up_fen,
+                stored_call_fen=d.call.stored_call_fen,
+                offset_cap_fen=d.funds.offset_cap_fen,
+                offset_uncapped_fen=d.funds.offset_uncapped_fen,
+                lines={
+                    (code, ln.contract, ln.side, ln.hedge): (
+                        ln.margin_fen,
+                        ln.exchange_margin_fen,
+                        ln.stored_margin_fen,
+                    )
+                    for ln in d.lines
+                },
+                raised={
+                    (code, ln.contract, ln.side, ln.hedge): ln.step.reason
+                    for ln in d.lines
+                    if ln.step.is_raised
+                },
+            )
+    return out
+
+
+# =============================================================================
 # Accounts and Overview screens
 # =============================================================================
 

@@ -24,6 +24,7 @@ from core.db import queries, revisions
 from core.db import risk_queries as rq
 from core.db.engine import open_database
 from core.rules.risk_levels import RiskLevels
+from core.services import client_detail as client_detail_service
 from tests.consistency import checks
 from tests.consistency import surfaces as sf
 from tests.consistency.checks import Case, Mismatches, verify
@@ -100,6 +101,12 @@ def _reduction_drops_a_line(case: Case, monkeypatch: pytest.MonkeyPatch) -> None
         return frame.iloc[:-1] if len(frame) else frame
 
     monkeypatch.setattr(rq, "contract_positions", fewer)
+
+
+def _panel_margin_plus_one(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client panel's line margins one fen high (its own call of the rule)."""
+    original = client_detail_service.line_margin
+    monkeypatch.setattr(client_detail_service, "line_margin", lambda *a: original(*a) + 1)
 
 
 L2601_SHORT = "trading_day = :d2 AND contract_code = 'l2601' AND client_code = '10000003'"
@@ -185,6 +192,24 @@ CASES: list[
             "UPDATE reserve_history SET reserve_fen = reserve_fen + 1, cash_fen = cash_fen + 1 "
             "WHERE trading_day = :d1"
         ),
+    ),
+    (
+        "client panel: a stored available funds",
+        checks.client_panel,
+        _sql(
+            "UPDATE client_balance SET available_fen = available_fen + 1 "
+            "WHERE trading_day = :d2 AND client_code = '10000003'"
+        ),
+    ),
+    (
+        "client panel: its line margins",
+        checks.client_panel,
+        _panel_margin_plus_one,
+    ),
+    (
+        "client panel: the Accounts screen's own threshold",
+        checks.client_panel,
+        _overview_warning_from_half,
     ),
     (
         "funds conserved: a client's fees",

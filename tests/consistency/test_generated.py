@@ -162,3 +162,10 @@ def test_funds_conserved_between_lines_clients_and_member(
     with generated.case(scenario) as case:
         for day in (case.prev_day, case.settled_day):
             verify(checks.funds_conserved(case, day), case)
+
+
+@generated_test
+def test_client_panel_equals_accounts_screen_and_stored_settlement(
+    generated: GeneratedDatabases, scenario: Scenario
+) -> None:
+    _run(generated, scenario, checks.client_panel)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.consistency import checks
+from tests.consistency import surfaces as sf
 from tests.consistency.checks import Case, verify
 
 pytestmark = [pytest.mark.consistency, pytest.mark.xdist_group("demo")]
@@ -80,3 +81,21 @@ def test_funds_conserved_between_lines_clients_and_member(demo_case: Case) -> No
 def test_funds_conserved_on_the_prior_day(demo_case: Case) -> None:
     # the demo generator once wrote member fees for a day without client fees or trades
     verify(checks.funds_conserved(demo_case, demo_case.prev_day), demo_case)
+
+
+def test_client_panel_equals_accounts_screen_and_stored_settlement(demo_case: Case) -> None:
+    verify(checks.client_panel(demo_case), demo_case)
+
+
+def test_client_panel_explains_the_raised_rate_steps_of_the_demo(demo_case: Case) -> None:
+    # D = 2026-11-20: m2701 locked limit-down for the third day (lock step 12 %); the
+    # December contracts in their month-before-delivery step (10 %, from the 15th trading
+    # day of November = 11-20, charged from the settlement of 11-19); jd2611 in its
+    # delivery month (20 %). The panel names each; a line at its general rate is not
+    # raised.
+    panel = sf.client_panel(demo_case.db, demo_case.settled_day)
+    reasons = {key[1]: reason for p in panel.values() for key, reason in p.raised.items()}
+    assert reasons["m2701"] == "limit_lock"
+    assert reasons["jd2611"] == "schedule"
+    assert reasons["y2612"] == "schedule"
+    assert "c2701" not in reasons
