@@ -122,6 +122,11 @@ class LiquidationReport:
         return self.preview.required_fen > 0
 
     @property
+    def releasable_fen(self) -> int:
+        """What the clients' margin can release of their shares: Σ min(release, margin)."""
+        return int(self.clients["releasable_fen"].sum())
+
+    @property
     def released_ratio_bp(self) -> int | None:
         """What the chosen lots release ÷ required, basis points (None: nothing required)."""
         pv = self.preview
