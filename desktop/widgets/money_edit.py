@@ -1,8 +1,8 @@
 """A field for a yuan amount that the user replaces rather than appends to.
 
-A what-if figure is typed anew each time: focusing the field (click or Tab) selects
-its text, so what is typed replaces the old value instead of being appended to it
-("25,184,002.28-5000000"). ``parse_money`` reads what people type: separators, a
+A what-if figure is typed anew each time: focusing the field (click or Tab) and
+pressing Enter select its text, so what is typed next replaces the old value instead
+of being appended to it ("25,184,002.28-5000000"). ``parse_money`` reads what people type: separators, a
 full-width or typographic minus, full-width digits from a Chinese input method.
 """
 
@@ -30,12 +30,15 @@ def parse_money(text: str) -> int | None:
 
 
 class MoneyEdit(QLineEdit):
-    """A line edit that selects its text when it gains focus (see the module doc)."""
+    """A line edit that selects its text when it gains focus and after Enter (see the
+    module doc)."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setClearButtonEnabled(True)
+        # Enter takes the value: the next figure typed replaces it too.
+        self.returnPressed.connect(self.selectAll)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
