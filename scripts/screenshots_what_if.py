@@ -21,9 +21,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(url: str, out: Path) -> int:
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import Qt  # noqa: TID251 (a desktop tool)
+    from PySide6.QtTest import QTest  # noqa: TID251
+    from PySide6.QtWidgets import QApplication  # noqa: TID251
 
     from core.config import AppConfig
     from core.db.engine import open_database

@@ -2,8 +2,9 @@
 
 A what-if figure is typed anew each time: focusing the field (click or Tab) and
 pressing Enter select its text, so what is typed next replaces the old value instead
-of being appended to it ("25,184,002.28-5000000"). ``parse_money`` reads what people type: separators, a
-full-width or typographic minus, full-width digits from a Chinese input method.
+of being appended to it ("25,184,002.28-5000000"). ``parse_money`` reads what people
+type: separators, a full-width or typographic minus, full-width digits from a Chinese
+input method.
 """
 
 from __future__ import annotations
