@@ -33,7 +33,7 @@ from core.rules.forced_liquidation import (
     preview_forced_liquidation,
 )
 from core.rules.funds import line_margin
-from core.rules.liquidation_methods import LOTS_METHODS, LotsMethod, Requirement
+from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS, LotsMethod, Requirement
 from core.rules.margin_schedule import day_margin_rates
 from core.rules.sides import side_codes
 from core.services._common import report, resolve_price_day
@@ -87,8 +87,9 @@ class LiquidationReport:
     """Result of ``preview_liquidation``; money in fen.
 
     ``lines`` (``LINE_COLUMNS``) and ``clients`` (``CLIENT_COLUMNS``) follow the chosen
-    requirement and lots method; ``scenarios`` (``SCENARIO_COLUMNS``) shows both
-    requirement readings × both lots methods (ratio: a 28-digit Decimal).
+    requirement and lots method; ``scenarios`` (``SCENARIO_COLUMNS``) shows every lot
+    method for both requirement readings, or for the chosen one (``both_requirements``)
+    (ratio: a 28-digit Decimal).
     ``opening_banned``: R26, from the trigger (reserve + deposit < 0) until the reserve
     is back to ``min_reserve_fen`` (a stored ban holds while below the minimum).
     ``warn_above_bp``: released ÷ required above this is flagged (``is_over``); the
@@ -248,6 +249,7 @@ def preview_liquidation(
     margin_source: MarginSource = "stored",
     params: LiquidationParams | None = None,
     close_settings: CloseSettings | None = None,
+    both_requirements: bool = True,
     progress: ProgressState | None = None,
 ) -> LiquidationReport:
     """Preview the forced liquidation of ``member``'s clients after ``day`` (spec 2.f).
@@ -257,8 +259,10 @@ def preview_liquidation(
     lot is the line's margin ÷ lots (half up to the fen): the stored line margin or, with
     ``margin_source="recomputed"``, S(D) × mult × lots × rate_settle(D) again. ``deposit_fen`` is a
     what-if top-up. ``close_settings`` holds the warning threshold of released ÷
-    required (default: the firm's ``[client_forced_close]`` setting). A read: nothing
-    is written, no audit entry either. Raises InputError for an unknown member, no
+    required (default: the firm's ``[client_forced_close]`` setting).
+    ``both_requirements=False`` compares the lot methods for the chosen requirement
+    only (half the work on a million lines; the desk's screen shows no more). A read:
+    nothing is written, no audit entry either. Raises InputError for an unknown member, no
     reserve, no positions or a negative deposit.
     """
     session = reader.session
@@ -313,7 +317,8 @@ def preview_liquidation(
     warn_above_bp = (close_settings or default_close_settings()).warn_above_bp
     scenarios = []
     chosen: LiquidationPreview | None = None
-    for req in ("to_zero", "to_min_reserve"):
+    readings = REQUIREMENTS if both_requirements else (p.requirement,)
+    for req in readings:
         for method in LOTS_METHODS:
             pv = preview_forced_liquidation(
                 book,
@@ -474,6 +479,7 @@ def liquidation_view(
             deposit_fen=request.deposit_fen,
             requirement=request.requirement,
             lots_method=request.lots_method,
+            both_requirements=False,
             progress=progress,
         )
     except InputError as exc:
