@@ -76,7 +76,8 @@ def main(url: str, out: Path) -> int:
         QTest.keyClicks(liquidation.deposit_edit, "1,500,000.00")
         QTest.keyClick(liquidation.deposit_edit, Qt.Key.Key_Return)
         settle(window)
-        liquidation.methods_view.setFocus()
+        for edit in (liquidation.reserve_edit, liquidation.deposit_edit):
+            edit.deselect()  # Enter selected it for the next figure
         window.grab().save(str(out / f"liquidation_what_if_{lang}.png"), "PNG")
 
         close = window.select_screen("forced_close")

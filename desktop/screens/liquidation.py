@@ -64,14 +64,14 @@ MEMBER_COLUMNS = (
 )
 CLIENT_COLUMNS = (
     Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 82),
-    Column("margin_fen", QT_TRANSLATE_NOOP("Columns", "Trading margin (CNY)"), Kind.MONEY, 146),
-    Column("release_fen", QT_TRANSLATE_NOOP("Columns", "To release (CNY)"), Kind.MONEY, 120),
-    Column("releasable_fen", QT_TRANSLATE_NOOP("Columns", "Can release (CNY)"), Kind.MONEY, 124),
+    Column("margin_fen", QT_TRANSLATE_NOOP("Columns", "Trading margin (CNY)"), Kind.MONEY, 142),
+    Column("release_fen", QT_TRANSLATE_NOOP("Columns", "To release (CNY)"), Kind.MONEY, 116),
+    Column("releasable_fen", QT_TRANSLATE_NOOP("Columns", "Can release (CNY)"), Kind.MONEY, 120),
     Column(
         "shortfall_fen",
         QT_TRANSLATE_NOOP("Columns", "Shortfall (CNY)"),
         Kind.MONEY,
-        108,
+        104,
         mute_zero=True,
     ),
     Column("released_fen", QT_TRANSLATE_NOOP("Columns", "Released by lots (CNY)"), Kind.MONEY, 152),
