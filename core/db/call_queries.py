@@ -32,6 +32,20 @@ def latest_balance_day(session: Session) -> date | None:
     return session.scalar(select(func.max(ClientBalance.trading_day)))
 
 
+def settled_days(session: Session, limit: int = 250) -> tuple[date, ...]:
+    """The days with stored client balances, newest first (at most ``limit``): one
+    index lookup per day (``max(trading_day) < d``), not a scan of every balance row
+    (100,000 clients × days)."""
+    days: list[date] = []
+    newest = latest_balance_day(session)
+    while newest is not None and len(days) < limit:
+        days.append(newest)
+        newest = session.scalar(
+            select(func.max(ClientBalance.trading_day)).where(ClientBalance.trading_day < newest)
+        )
+    return tuple(days)
+
+
 def is_settled(session: Session, day: date) -> bool:
     """Does ``day`` have stored client balances (was it settled)?"""
     row = select(ClientBalance.client_code).where(ClientBalance.trading_day == day).limit(1)

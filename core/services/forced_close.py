@@ -17,8 +17,8 @@ the line carries during T) and sizes the least-over-release close set with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from core.changes import Changes
-from core.db.call_queries import client_balances, is_settled, latest_balance_day
+from core.db.call_queries import client_balances, is_settled, latest_balance_day, settled_days
 from core.db.day_book import day_book
 from core.db.day_inputs import limit_lock_runs, read_adjustments, read_contracts
 from core.db.reader import Reader
@@ -192,6 +192,49 @@ class ForcedClosePreview:
             one,
             int(self.sizing.required_fen[c]),
             include_hedge=self.close_settings.include_hedge,
+        )
+
+    def only(self, clients: Sequence[str]) -> ForcedClosePreview:
+        """This preview restricted to ``clients`` (same figures: each client's set is
+        sized on its own), in this preview's order. For reviewing one client's hand
+        edits (``review_edits``) without recomputing a batch. Raises InputError for a
+        client not in the preview."""
+        position = {c: i for i, c in enumerate(self.clients["client_code"].tolist())}
+        missing = [c for c in clients if c not in position]
+        if missing:
+            raise InputError(f"client {', '.join(missing[:10])} is not in this preview")
+        keep = np.array(sorted({position[c] for c in clients}), dtype=np.int64)
+        renumber = np.full(self.book.n_clients, -1, np.int64)
+        renumber[keep] = np.arange(keep.size, dtype=np.int64)
+        rows = np.flatnonzero(renumber[self.book.client] >= 0)
+        b, s = self.book, self.sizing
+        book = CloseBook(
+            client=renumber[b.client[rows]],
+            price_fen=b.price_fen[rows],
+            multiplier=b.multiplier[rows],
+            lots=b.lots[rows],
+            rate_ppm=b.rate_ppm[rows],
+            hedge=b.hedge[rows],
+            n_clients=int(keep.size),
+        )
+        sizing = CloseSizing(
+            close_lots=s.close_lots[rows],
+            released_fen=s.released_fen[rows],
+            eligible=s.eligible[rows],
+            required_fen=s.required_fen[keep],
+            released=s.released[keep],
+            over_release=s.over_release[keep],
+            lots=s.lots[keep],
+            lines=s.lines[keep],
+            status=s.status[keep],
+            nodes=s.nodes[keep],
+        )
+        return replace(
+            self,
+            lines=self.lines.iloc[rows].reset_index(drop=True),
+            clients=self.clients.iloc[keep].reset_index(drop=True),
+            book=book,
+            sizing=sizing,
         )
 
 
@@ -376,6 +419,37 @@ def preview_forced_close(
         sizing=sizing,
         warnings=tuple(warnings),
     )
+
+
+@dataclass(frozen=True)
+class ForcedCloseView:
+    """What the desk's forced-close screen shows: the settled days it can choose
+    (newest first), the previewed day and its preview, or why there is none."""
+
+    day: date | None
+    days: tuple[date, ...]
+    preview: ForcedClosePreview | None = None
+    error: str = ""
+
+
+def forced_close_view(
+    reader: Reader,
+    request: ForcedCloseRequest | None = None,
+    progress: ProgressState | None = None,
+) -> ForcedCloseView:
+    """The settled days and the preview of ``request`` (a read). An input problem (an
+    unknown client, a missing price or rate) comes back as ``error``, not raised."""
+    req = request or ForcedCloseRequest()
+    days = settled_days(reader.session)
+    if not days:
+        return ForcedCloseView(
+            None, (), error="no settled day: run a settlement or 'riskdesk demo' first"
+        )
+    try:
+        preview = preview_forced_close(reader, req, progress=progress)
+    except InputError as exc:
+        return ForcedCloseView(req.day or days[0], days, error=str(exc))
+    return ForcedCloseView(preview.trading_day, days, preview)
 
 
 # ============================================================== hand edits

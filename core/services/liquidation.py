@@ -22,8 +22,9 @@ from core.db.columnar import codes_of
 from core.db.day_inputs import limit_lock_runs, read_adjustments, read_contracts
 from core.db.reader import Reader
 from core.errors import InputError
-from core.money import fen_to_str, half_up_div
+from core.money import bp_to_str, fen_to_str, half_up_div, ratio_bp
 from core.progress import ProgressState
+from core.rules.client_forced_close import CloseSettings, default_close_settings
 from core.rules.forced_liquidation import (
     LiquidationParams,
     LiquidationPreview,
@@ -32,7 +33,7 @@ from core.rules.forced_liquidation import (
     preview_forced_liquidation,
 )
 from core.rules.funds import line_margin
-from core.rules.liquidation_methods import LOTS_METHODS, LotsMethod, Requirement
+from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS, LotsMethod, Requirement
 from core.rules.margin_schedule import day_margin_rates
 from core.rules.sides import side_codes
 from core.services._common import report, resolve_price_day
@@ -50,7 +51,18 @@ LINE_COLUMNS = (
     "close_lots",
     "released_fen",
 )
-CLIENT_COLUMNS = ("client_code", "margin_fen", "release_fen", "released_fen", "close_lots")
+CLIENT_COLUMNS = (
+    "client_code",
+    "margin_fen",
+    "release_fen",
+    "releasable_fen",
+    "shortfall_fen",
+    "released_fen",
+    "close_lots",
+)
+"""Per client: trading margin, the pro-rata release (not capped, spec 2.f), what its
+margin can release of it (min(release, margin)), the rest it cannot (release −
+releasable), what the chosen lots release, and the lots."""
 SCENARIO_COLUMNS = (
     "requirement",
     "lots_method",
@@ -59,8 +71,15 @@ SCENARIO_COLUMNS = (
     "release_fen",
     "released_fen",
     "close_lots",
+    "lines",
+    "released_ratio_bp",
+    "over_release_fen",
+    "is_over",
     "shortfall_fen",
 )
+"""One row per requirement reading × lots method: released ÷ required in basis points
+(None when nothing is required), over-release = released − required (negative: the
+lots cannot cover it), is_over above the firm's warning threshold (``warn_above_bp``)."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +87,14 @@ class LiquidationReport:
     """Result of ``preview_liquidation``; money in fen.
 
     ``lines`` (``LINE_COLUMNS``) and ``clients`` (``CLIENT_COLUMNS``) follow the chosen
-    requirement and lots method; ``scenarios`` (``SCENARIO_COLUMNS``) shows both
-    requirement readings × both lots methods (ratio: a 28-digit Decimal).
+    requirement and lots method; ``scenarios`` (``SCENARIO_COLUMNS``) shows every lot
+    method for both requirement readings, or for the chosen one (``both_requirements``)
+    (ratio: a 28-digit Decimal).
     ``opening_banned``: R26, from the trigger (reserve + deposit < 0) until the reserve
     is back to ``min_reserve_fen`` (a stored ban holds while below the minimum).
+    ``warn_above_bp``: released ÷ required above this is flagged (``is_over``); the
+    firm's one threshold, shared with the client forced close
+    (``[client_forced_close] warn_above``).
     """
 
     member: str
@@ -89,6 +112,7 @@ class LiquidationReport:
     opening_banned: bool
     below_min_reserve: bool
     warnings: tuple[str, ...]
+    warn_above_bp: int
 
     @property
     def unverified(self) -> tuple[str, ...]:
@@ -97,6 +121,29 @@ class LiquidationReport:
     @property
     def is_triggered(self) -> bool:
         return self.preview.required_fen > 0
+
+    @property
+    def releasable_fen(self) -> int:
+        """What the clients' margin can release of their shares: Σ min(release, margin)."""
+        return int(self.clients["releasable_fen"].sum())
+
+    @property
+    def released_ratio_bp(self) -> int | None:
+        """What the chosen lots release ÷ required, basis points (None: nothing required)."""
+        pv = self.preview
+        return _released_ratio_bp(pv.total_released_fen, pv.required_fen)
+
+    @property
+    def over_release_fen(self) -> int:
+        """Released − required (0 when nothing is required; negative: a shortfall)."""
+        pv = self.preview
+        return pv.total_released_fen - pv.required_fen if pv.required_fen > 0 else 0
+
+    @property
+    def is_over(self) -> bool:
+        """Do the lots release more than ``warn_above_bp`` of the requirement?"""
+        ratio = self.released_ratio_bp
+        return ratio is not None and ratio > self.warn_above_bp
 
     def summary_lines(self) -> list[str]:
         p, pv = self.params, self.preview
@@ -111,7 +158,12 @@ class LiquidationReport:
             f"ratio {pv.ratio_decimal()}",
             f"lots method {p.lots_method}: release {fen_to_str(pv.total_release_fen)}, "
             f"released by closing lots {fen_to_str(pv.total_released_fen)}, lots "
-            f"{int(pv.line_lots.sum())}",
+            f"{int(pv.line_lots.sum())}"
+            + (
+                ""
+                if self.released_ratio_bp is None
+                else f", released / required {bp_to_str(self.released_ratio_bp)}"
+            ),
             "opening banned: "
             + ("yes" if self.opening_banned else "no")
             + (
@@ -122,10 +174,19 @@ class LiquidationReport:
         ]
         if not self.is_triggered:
             out.append("no liquidation: the reserve is not below zero")
+        if self.is_over and self.released_ratio_bp is not None:
+            out.append(
+                f"warning: the lots release {bp_to_str(self.released_ratio_bp)} of the "
+                f"requirement (above {bp_to_str(self.warn_above_bp)})"
+            )
         if pv.shortfall_fen:
             out.append(f"SHORTFALL: client margin cannot cover {fen_to_str(pv.shortfall_fen)}")
         out.extend(f"warning: {w}" for w in self.warnings)
         return out
+
+
+def _released_ratio_bp(released_fen: int, required_fen: int) -> int | None:
+    return ratio_bp(released_fen, required_fen) if required_fen > 0 else None
 
 
 def _member(session: Session, member: str | None) -> rq.MemberInfo:
@@ -187,6 +248,8 @@ def preview_liquidation(
     lots_method: LotsMethod | None = None,
     margin_source: MarginSource = "stored",
     params: LiquidationParams | None = None,
+    close_settings: CloseSettings | None = None,
+    both_requirements: bool = True,
     progress: ProgressState | None = None,
 ) -> LiquidationReport:
     """Preview the forced liquidation of ``member``'s clients after ``day`` (spec 2.f).
@@ -195,8 +258,12 @@ def preview_liquidation(
     settlement prices; ``reserve_fen`` to the reserve history of that day. Margin per
     lot is the line's margin ÷ lots (half up to the fen): the stored line margin or, with
     ``margin_source="recomputed"``, S(D) × mult × lots × rate_settle(D) again. ``deposit_fen`` is a
-    what-if top-up. A read: nothing is written, no audit entry either. Raises
-    InputError for an unknown member, no reserve, no positions or a negative deposit.
+    what-if top-up. ``close_settings`` holds the warning threshold of released ÷
+    required (default: the firm's ``[client_forced_close]`` setting).
+    ``both_requirements=False`` compares the lot methods for the chosen requirement
+    only (half the work on a million lines; the desk's screen shows no more). A read:
+    nothing is written, no audit entry either. Raises InputError for an unknown member, no
+    reserve, no positions or a negative deposit.
     """
     session = reader.session
     info = _member(session, member)
@@ -247,9 +314,11 @@ def preview_liquidation(
         margin_per_lot_fen=per_lot.astype(np.int64),
     )
     report(progress, "compute", 1, 3)
+    warn_above_bp = (close_settings or default_close_settings()).warn_above_bp
     scenarios = []
     chosen: LiquidationPreview | None = None
-    for req in ("to_zero", "to_min_reserve"):
+    readings = REQUIREMENTS if both_requirements else (p.requirement,)
+    for req in readings:
         for method in LOTS_METHODS:
             pv = preview_forced_liquidation(
                 book,
@@ -260,6 +329,7 @@ def preview_liquidation(
             )
             if req == p.requirement and method == p.lots_method:
                 chosen = pv
+            ratio = _released_ratio_bp(pv.total_released_fen, pv.required_fen)
             scenarios.append(
                 {
                     "requirement": req,
@@ -269,6 +339,12 @@ def preview_liquidation(
                     "release_fen": pv.total_release_fen,
                     "released_fen": pv.total_released_fen,
                     "close_lots": int(pv.line_lots.sum()),
+                    "lines": int(np.count_nonzero(pv.line_lots)),
+                    "released_ratio_bp": ratio,
+                    "over_release_fen": (
+                        pv.total_released_fen - pv.required_fen if pv.required_fen > 0 else 0
+                    ),
+                    "is_over": ratio is not None and ratio > warn_above_bp,
                     "shortfall_fen": pv.shortfall_fen,
                 }
             )
@@ -294,11 +370,14 @@ def preview_liquidation(
     lots_by_client = np.bincount(
         book.client, weights=chosen.line_lots, minlength=len(clients)
     ).astype(np.int64)
+    releasable = np.minimum(chosen.release, chosen.client_margin)
     client_frame = pd.DataFrame(
         {
             "client_code": list(book.clients),
             "margin_fen": chosen.client_margin,
             "release_fen": chosen.release,
+            "releasable_fen": releasable,
+            "shortfall_fen": chosen.release - releasable,
             "released_fen": released_by_client,
             "close_lots": lots_by_client,
         },
@@ -317,10 +396,13 @@ def preview_liquidation(
         preview=chosen,
         lines=line_frame,
         clients=client_frame,
-        scenarios=pd.DataFrame(scenarios, columns=list(SCENARIO_COLUMNS)),
+        scenarios=pd.DataFrame(scenarios, columns=list(SCENARIO_COLUMNS)).astype(
+            {"released_ratio_bp": "Int64"}
+        ),
         opening_banned=chosen.opening_banned or (stored_ban and chosen.below_min_reserve),
         below_min_reserve=chosen.below_min_reserve,
         warnings=tuple(warnings),
+        warn_above_bp=warn_above_bp,
     )
     report(progress, "done", 3, 3)
     return result
@@ -397,6 +479,7 @@ def liquidation_view(
             deposit_fen=request.deposit_fen,
             requirement=request.requirement,
             lots_method=request.lots_method,
+            both_requirements=False,
             progress=progress,
         )
     except InputError as exc:

@@ -1,32 +1,43 @@
 """Forced liquidation workbench (强行平仓): members below zero, clients' release and lots,
-what-if deposit, opening ban, order list for the trading desk.
+what-if deposit, opening ban, the lot methods compared, order list for the trading desk.
 
-Figures come from ``core.services.liquidation.preview_liquidation``; typing a what-if
-deposit (or an assumed reserve) recomputes on a worker after a short pause.
+Figures come from ``core.services.liquidation.preview_liquidation`` (every lot method
+in one read, on a worker): released ÷ required and the over-release of each method,
+what the clients' margin can release and the shortfall, the warning above the firm's
+threshold (``is_over``, the one ``[client_forced_close] warn_above``). Typing a what-if
+deposit (or an assumed reserve) recomputes after a short pause, Enter at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
-from core.money import format_yuan, parse_yuan
+from core.money import bp_to_str, format_yuan
 from core.rules.forced_liquidation import LiquidationParams
 from core.rules.liquidation_methods import LotsMethod, Requirement
-from core.services.liquidation import LiquidationRequest, LiquidationView, liquidation_view
+from core.services.liquidation import (
+    LiquidationReport,
+    LiquidationRequest,
+    LiquidationView,
+    liquidation_view,
+)
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import HEDGE_LABELS, SIDE_LABELS, Column, Kind
 from desktop.models.frame_table import FrameTableModel, TintedFrameModel
-from desktop.palette import DANGER_ROW_BRUSH
+from desktop.palette import DANGER_ROW_BRUSH, DIFF_BRUSH, RED
 from desktop.screens.workbench_common import WorkbenchScreen, empty_frame, unverified_names
 from desktop.screens.workbench_data import default_params, liquidation_order_list
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo, refill_combo
+from desktop.widgets.data_table import ROW_HEIGHT
 from desktop.widgets.facts_panel import FactsPanel
+from desktop.widgets.money_edit import MoneyEdit, parse_money
 from desktop.widgets.params_panel import ParamsPanel, ParamSpec
 from desktop.widgets.sections import column, section_title, splitter
 
@@ -51,12 +62,45 @@ MEMBER_COLUMNS = (
     ),
 )
 CLIENT_COLUMNS = (
-    Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 84),
-    Column("margin_fen", QT_TRANSLATE_NOOP("Columns", "Trading margin (CNY)"), Kind.MONEY, 150),
-    Column("release_fen", QT_TRANSLATE_NOOP("Columns", "To release (CNY)"), Kind.MONEY, 150),
-    Column("released_fen", QT_TRANSLATE_NOOP("Columns", "Released by lots (CNY)"), Kind.MONEY, 170),
-    Column("close_lots", QT_TRANSLATE_NOOP("Columns", "Lots to close"), Kind.INT, 100),
+    Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 82),
+    Column("margin_fen", QT_TRANSLATE_NOOP("Columns", "Trading margin (CNY)"), Kind.MONEY, 142),
+    Column("release_fen", QT_TRANSLATE_NOOP("Columns", "To release (CNY)"), Kind.MONEY, 116),
+    Column("releasable_fen", QT_TRANSLATE_NOOP("Columns", "Can release (CNY)"), Kind.MONEY, 120),
+    Column(
+        "shortfall_fen",
+        QT_TRANSLATE_NOOP("Columns", "Shortfall (CNY)"),
+        Kind.MONEY,
+        104,
+        mute_zero=True,
+    ),
+    Column("released_fen", QT_TRANSLATE_NOOP("Columns", "Released by lots (CNY)"), Kind.MONEY, 152),
+    Column("close_lots", QT_TRANSLATE_NOOP("Columns", "Lots"), Kind.INT, 46),
 )
+REQUIREMENT_LABELS = {
+    "to_zero": QT_TRANSLATE_NOOP("Params", "Back to zero"),
+    "to_min_reserve": QT_TRANSLATE_NOOP("Params", "Back to the minimum reserve"),
+}
+METHOD_LABELS = {
+    "largest_remainder": QT_TRANSLATE_NOOP("Params", "Largest remainder (least over-release)"),
+    "same_ratio": QT_TRANSLATE_NOOP("Params", "Same ratio on every line"),
+    "fewest_lots": QT_TRANSLATE_NOOP("Params", "Fewest lots per client"),
+}
+METHOD_COLUMNS = (
+    Column(
+        "lots_method",
+        QT_TRANSLATE_NOOP("Columns", "Lots method"),
+        Kind.ENUM,
+        230,
+        labels=METHOD_LABELS,
+        label_context="Params",
+    ),
+    Column("lines", QT_TRANSLATE_NOOP("Columns", "Lines"), Kind.INT, 64),
+    Column("close_lots", QT_TRANSLATE_NOOP("Columns", "Lots"), Kind.INT, 64),
+    Column("released_fen", QT_TRANSLATE_NOOP("Columns", "Released (CNY)"), Kind.MONEY, 150),
+    Column("released_ratio_bp", QT_TRANSLATE_NOOP("Columns", "Released ÷ required"), Kind.BP, 146),
+    Column("over_release_fen", QT_TRANSLATE_NOOP("Columns", "Over-release (CNY)"), Kind.MONEY, 150),
+)
+"""The lot methods side by side for the chosen requirement (``scenarios``)."""
 ORDER_COLUMNS = (
     Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 80),
     Column("contract_code", QT_TRANSLATE_NOOP("Columns", "Contract"), Kind.CODE, 80),
@@ -78,11 +122,14 @@ FACTS = (
     ("min_reserve", QT_TRANSLATE_NOOP("Liquidation", "Minimum reserve (CNY)")),
     ("required", QT_TRANSLATE_NOOP("Liquidation", "Required (CNY)")),
     ("margin", QT_TRANSLATE_NOOP("Liquidation", "Clients' trading margin (CNY)")),
-    ("ratio", QT_TRANSLATE_NOOP("Liquidation", "Ratio")),
+    ("ratio", QT_TRANSLATE_NOOP("Liquidation", "Ratio (required ÷ margin)")),
     ("release", QT_TRANSLATE_NOOP("Liquidation", "To release (CNY)")),
-    ("released", QT_TRANSLATE_NOOP("Liquidation", "Released by lots (CNY)")),
-    ("lots", QT_TRANSLATE_NOOP("Liquidation", "Lots to close")),
+    ("releasable", QT_TRANSLATE_NOOP("Liquidation", "Can release (CNY)")),
     ("shortfall", QT_TRANSLATE_NOOP("Liquidation", "Shortfall (CNY)")),
+    ("released", QT_TRANSLATE_NOOP("Liquidation", "Released by lots (CNY)")),
+    ("released_ratio", QT_TRANSLATE_NOOP("Liquidation", "Released ÷ required")),
+    ("over", QT_TRANSLATE_NOOP("Liquidation", "Over-release (CNY)")),
+    ("lots", QT_TRANSLATE_NOOP("Liquidation", "Lots to close")),
 )
 PARAM_NAMES = {
     "requirement": QT_TRANSLATE_NOOP("Liquidation", "requirement reading"),
@@ -100,10 +147,7 @@ def liquidation_param_specs(p: LiquidationParams) -> list[ParamSpec]:
             "choice",
             p.requirement,
             "requirement" not in unverified,
-            choices=(
-                ("to_zero", QT_TRANSLATE_NOOP("Params", "Back to zero")),
-                ("to_min_reserve", QT_TRANSLATE_NOOP("Params", "Back to the minimum reserve")),
-            ),
+            choices=tuple(REQUIREMENT_LABELS.items()),
         ),
         ParamSpec(
             "lots_method",
@@ -111,24 +155,9 @@ def liquidation_param_specs(p: LiquidationParams) -> list[ParamSpec]:
             "choice",
             p.lots_method,
             "lots_method" not in unverified,
-            choices=(
-                (
-                    "largest_remainder",
-                    QT_TRANSLATE_NOOP("Params", "Largest remainder (least over-release)"),
-                ),
-                ("same_ratio", QT_TRANSLATE_NOOP("Params", "Same ratio on every line")),
-                ("fewest_lots", QT_TRANSLATE_NOOP("Params", "Fewest lots per client")),
-            ),
+            choices=tuple(METHOD_LABELS.items()),
         ),
     ]
-
-
-def parse_money(text: str) -> int | None:
-    """Typed yuan ("1,000,000.50") as fen; None for an empty field. ValueError otherwise."""
-    cleaned = text.replace(",", "").replace("，", "").replace(" ", "")
-    if not cleaned:
-        return None
-    return int(parse_yuan(cleaned))
 
 
 class LiquidationScreen(WorkbenchScreen):
@@ -146,6 +175,8 @@ class LiquidationScreen(WorkbenchScreen):
         self._request = LiquidationRequest()
         self.ban_banner = Banner("liquidation_ban", self)
         self.root.insertWidget(1, self.ban_banner)
+        self.over_banner = Banner("liquidation_over", self)
+        self.root.insertWidget(2, self.over_banner)
 
         self.member_label = QLabel()
         self.member_combo = data_combo("memberCombo")
@@ -153,20 +184,20 @@ class LiquidationScreen(WorkbenchScreen):
         self.member_combo.activated.connect(lambda _i: self.recompute())
         self.assume_check = QCheckBox()
         self.assume_check.setObjectName("assumeReserve")
-        self.reserve_edit = QLineEdit()
-        self.reserve_edit.setObjectName("reserveEdit")
+        # The assumed reserve starts empty (the stored one is its placeholder): what the
+        # user types is the whole value, never appended to a pre-filled figure.
+        self.reserve_edit = MoneyEdit("reserveEdit")
         self.reserve_edit.setEnabled(False)
         self.reserve_edit.setMaximumWidth(150)
         self.assume_check.toggled.connect(self._on_assume)
         self.deposit_label = QLabel()
-        self.deposit_edit = QLineEdit()
-        self.deposit_edit.setObjectName("depositEdit")
+        self.deposit_edit = MoneyEdit("depositEdit")
         self.deposit_edit.setMaximumWidth(150)
-        self.deposit_edit.setClearButtonEnabled(True)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recompute)
-        self.deposit_edit.textEdited.connect(lambda _t: self._debounce.start())
-        self.reserve_edit.textEdited.connect(lambda _t: self._debounce.start())
+        for edit in (self.deposit_edit, self.reserve_edit):
+            edit.textEdited.connect(lambda _t: self._debounce.start())
+            edit.returnPressed.connect(self.recompute)
         self.add_toolbar(
             self.member_label,
             self.member_combo,
@@ -186,8 +217,8 @@ class LiquidationScreen(WorkbenchScreen):
         self.figures = FactsPanel("liquidationFigures", (key for key, _ in FACTS))
         self.facts = self.figures.facts
         left = column(self.params, self.figures, spacing=8)
-        left.setMinimumWidth(270)
-        left.setMaximumWidth(310)
+        left.setMinimumWidth(280)
+        left.setMaximumWidth(290)
 
         self.members_title = section_title()
         self.members_model = TintedFrameModel(
@@ -197,18 +228,47 @@ class LiquidationScreen(WorkbenchScreen):
             "liquidation_members", self.members_model, "member_name", fit=True
         )
         self.members_view.setMaximumHeight(84)
+        self.methods_title = section_title()
+        self.methods_model = TintedFrameModel(
+            METHOD_COLUMNS,
+            self,
+            flag_key="tint",
+            tints={"chosen": DIFF_BRUSH, "over": DANGER_ROW_BRUSH},
+        )
+        self.methods_view = self.add_table(
+            "liquidation_methods", self.methods_model, "lots_method", fit=True
+        )
+        self.methods_view.setSortingEnabled(False)
+        view = self.methods_view  # one row per lot method, no more
+        view.setFixedHeight(
+            view.horizontalHeader().sizeHint().height()
+            + len(METHOD_LABELS) * ROW_HEIGHT
+            + 2 * view.frameWidth()
+        )
         self.clients_title = section_title()
         self.clients_model = FrameTableModel(CLIENT_COLUMNS, self)
         self.clients_view = self.add_table("liquidation_clients", self.clients_model)
         self.orders_title = section_title()
         self.orders_model = FrameTableModel(ORDER_COLUMNS, self)
         self.orders_view = self.add_table("liquidation_orders", self.orders_model)
+        for view, model in (
+            (self.clients_view, self.clients_model),
+            (self.orders_view, self.orders_model),
+        ):
+            view.link_clients(_client_of(model), self._open_client)
         lower = splitter(
             Qt.Orientation.Vertical,
             column(self.clients_title, self.clients_view),
             column(self.orders_title, self.orders_view),
         )
-        right = column(self.members_title, self.members_view, lower, spacing=6)
+        right = column(
+            self.members_title,
+            self.members_view,
+            self.methods_title,
+            self.methods_view,
+            lower,
+            spacing=6,
+        )
         self.root.addWidget(splitter(Qt.Orientation.Horizontal, left, right, stretch=(0, 1)), 1)
         self.retranslate()
 
@@ -245,8 +305,10 @@ class LiquidationScreen(WorkbenchScreen):
 
     def _on_assume(self, checked: bool) -> None:
         self.reserve_edit.setEnabled(checked)
-        if checked and not self.reserve_edit.text() and self._data and self._data.report:
-            self.reserve_edit.setText(format_yuan(self._data.report.reserve_fen))
+        if checked:
+            self.reserve_edit.setFocus()  # selects it: typing replaces
+        else:
+            self.reserve_edit.clear()  # a later tick starts from the stored reserve again
         self.recompute()
 
     def apply_result(self, result: Any) -> None:
@@ -266,7 +328,25 @@ class LiquidationScreen(WorkbenchScreen):
             report.clients if report is not None else empty_frame(CLIENT_COLUMNS)
         )
         self.orders_model.set_frame(result.orders)
+        self.methods_model.set_frame(self._methods_frame(report))
+        stored = result.members.loc[result.members["member_code"] == result.member, "reserve_fen"]
+        self.reserve_edit.setPlaceholderText(
+            format_yuan(int(stored.iloc[0])) if len(stored) and pd.notna(stored.iloc[0]) else ""
+        )
         self._update_texts()
+
+    @staticmethod
+    def _methods_frame(report: LiquidationReport | None) -> pd.DataFrame:
+        """The scenarios of the chosen requirement, one per lot method; the chosen method
+        tinted, a method above the warning threshold in red."""
+        if report is None:
+            return empty_frame(METHOD_COLUMNS, "tint")
+        scen = report.scenarios
+        rows = scen[scen["requirement"] == report.params.requirement].reset_index(drop=True)
+        tint = pd.Series(None, index=rows.index, dtype=object)
+        tint[rows["lots_method"] == report.params.lots_method] = "chosen"
+        tint[rows["is_over"].astype(bool)] = "over"
+        return rows.assign(tint=tint)
 
     # ----------------------------------------------------------------- display
     def _update_texts(self) -> None:
@@ -285,9 +365,16 @@ class LiquidationScreen(WorkbenchScreen):
                     "margin": format_yuan(pv.total_margin_fen),
                     "ratio": f"{pv.ratio_decimal(8)}",
                     "release": format_yuan(pv.total_release_fen),
-                    "released": format_yuan(pv.total_released_fen),
-                    "lots": f"{int(pv.line_lots.sum()):,}",
+                    "releasable": format_yuan(report.releasable_fen),
                     "shortfall": format_yuan(pv.shortfall_fen),
+                    "released": format_yuan(pv.total_released_fen),
+                    "released_ratio": (
+                        "—"
+                        if report.released_ratio_bp is None
+                        else bp_to_str(report.released_ratio_bp)
+                    ),
+                    "over": format_yuan(report.over_release_fen),
+                    "lots": f"{int(pv.line_lots.sum()):,}",
                 }
             )
             red = {"reserve"} if report.reserve_fen < 0 else set()
@@ -295,7 +382,24 @@ class LiquidationScreen(WorkbenchScreen):
                 red.add("required")
             if pv.shortfall_fen > 0:
                 red.add("shortfall")
-        self.figures.show_values(values, dict.fromkeys(red, "color: #c0392b; font-weight: 600;"))
+            if report.is_over:
+                red |= {"released_ratio", "over"}
+        self.figures.show_values(values, dict.fromkeys(red, f"color: {RED}; font-weight: 600;"))
+        if report is not None and report.is_over and report.released_ratio_bp is not None:
+            self.over_banner.set_message(
+                translate(
+                    "Liquidation",
+                    "The lots release %1 of the requirement (above %2): over-release %3 "
+                    "CNY. Closing more than the shortfall needs exposes the firm to the "
+                    "clients' losses; compare the lot methods below.",
+                )
+                .replace("%1", bp_to_str(report.released_ratio_bp))
+                .replace("%2", bp_to_str(report.warn_above_bp))
+                .replace("%3", format_yuan(report.over_release_fen)),
+                "warning",
+            )
+        else:
+            self.over_banner.set_message("")
         if report is not None and report.opening_banned:
             self.ban_banner.set_message(
                 translate(
@@ -329,6 +433,14 @@ class LiquidationScreen(WorkbenchScreen):
             self.banner.set_message("")
         lines = 0 if data is None else len(data.orders)
         self.members_title.setText(translate("Liquidation", "Members and their latest reserve"))
+        self.methods_title.setText(
+            translate("Liquidation", "Lot methods compared (requirement: %1)").replace(
+                "%1",
+                "—"
+                if report is None
+                else translate("Params", REQUIREMENT_LABELS[report.params.requirement]),
+            )
+        )
         self.clients_title.setText(
             translate("Liquidation", "Clients: %1").replace(
                 "%1", f"{self.clients_model.rowCount():,}"
@@ -340,6 +452,9 @@ class LiquidationScreen(WorkbenchScreen):
             )
         )
         self.update_subtitle()
+
+    def _open_client(self, code: str) -> None:
+        self.ctx.bus.client_requested.emit(code, self._day)
 
     def describe(self) -> str:
         data = self._data
@@ -382,6 +497,11 @@ class LiquidationScreen(WorkbenchScreen):
         )
         notes = [self.subtitle_label.text(), self.ban_banner.text(), self.banner.text()]
         return frame, title, [n for n in notes if n]
+
+
+def _client_of(model: FrameTableModel) -> Callable[[int], str | None]:
+    """The client code of a view row of ``model`` (``DataTableView.link_clients``)."""
+    return lambda row: str(model.raw_value(row, "client_code"))
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> LiquidationScreen:

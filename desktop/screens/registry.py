@@ -108,6 +108,13 @@ SCREENS: tuple[ScreenSpec, ...] = (
         group="risk",
     ),
     ScreenSpec(
+        "forced_close",
+        QT_TRANSLATE_NOOP("Screens", "Client forced close"),
+        "forced_close",
+        factory="desktop.screens.forced_close:create",
+        group="risk",
+    ),
+    ScreenSpec(
         "limits",
         QT_TRANSLATE_NOOP("Screens", "Position limits"),
         "limits",

@@ -170,10 +170,6 @@
         <translation>客户交易保证金 (元)</translation>
     </message>
     <message>
-        <source>Ratio</source>
-        <translation>强平比例</translation>
-    </message>
-    <message>
         <source>To release (CNY)</source>
         <translation>应释放保证金 (元)</translation>
     </message>
@@ -268,6 +264,30 @@
     <message>
         <source>Forced liquidation order list, member %1</source>
         <translation>强行平仓指令单，会员 %1</translation>
+    </message>
+    <message>
+        <source>Ratio (required ÷ margin)</source>
+        <translation>比例（应追加÷保证金）</translation>
+    </message>
+    <message>
+        <source>Can release (CNY)</source>
+        <translation>可释放 (元)</translation>
+    </message>
+    <message>
+        <source>Released ÷ required</source>
+        <translation>释放 ÷ 应追加</translation>
+    </message>
+    <message>
+        <source>Over-release (CNY)</source>
+        <translation>超额释放 (元)</translation>
+    </message>
+    <message>
+        <source>The lots release %1 of the requirement (above %2): over-release %3 CNY. Closing more than the shortfall needs exposes the firm to the clients&apos; losses; compare the lot methods below.</source>
+        <translation>平仓释放为应追加的 %1（超过 %2）：超额释放 %3 元。平仓超过缺口所需会使公司承担客户损失的风险；请对比下方各手数算法。</translation>
+    </message>
+    <message>
+        <source>Lot methods compared (requirement: %1)</source>
+        <translation>手数算法对比（追加口径：%1）</translation>
     </message>
 </context>
 <context>

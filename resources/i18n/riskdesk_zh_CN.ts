@@ -462,6 +462,50 @@
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
+    <message>
+        <source>Required (CNY)</source>
+        <translation>应释放 (元)</translation>
+    </message>
+    <message>
+        <source>Released ÷ required</source>
+        <translation>释放 ÷ 应释放</translation>
+    </message>
+    <message>
+        <source>Over-release (CNY)</source>
+        <translation>超额释放 (元)</translation>
+    </message>
+    <message>
+        <source>Shortfall (CNY)</source>
+        <translation>缺口 (元)</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Lots held</source>
+        <translation>持仓手数</translation>
+    </message>
+    <message>
+        <source>Margin per lot (CNY)</source>
+        <translation>每手保证金 (元)</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>Can release (CNY)</source>
+        <translation>可释放 (元)</translation>
+    </message>
+    <message>
+        <source>Lots method</source>
+        <translation>手数算法</translation>
+    </message>
 </context>
 <context>
     <name>ErrorView</name>
@@ -848,6 +892,10 @@
     <message>
         <source>Alerts</source>
         <translation>风险预警</translation>
+    </message>
+    <message>
+        <source>Client forced close</source>
+        <translation>强平单</translation>
     </message>
 </context>
 <context>

@@ -199,3 +199,69 @@ def test_largest_remainder_releases_less_than_one_lot_too_much(book, deficit) ->
     if given.size:
         # the release exceeds the requirement by less than one lot's margin (spec 2.f)
         assert res.total_released_fen - required < int(given.max())
+
+
+def _largest_remainder_by_full_sort(book: MarginBook, required: int, total: int) -> list[int]:
+    """The rule of spec 2.f written out: every line ranked (Python tuples), extra lots
+    down the ranking until the requirement is met."""
+    mpl, lots = book.margin_per_lot_fen.tolist(), book.lots.tolist()
+    floor = [n * required // total if m > 0 else 0 for n, m in zip(lots, mpl, strict=True)]
+    need = required - sum(f * m for f, m in zip(floor, mpl, strict=True))
+    out = list(floor)
+    if need <= 0:
+        return out
+    order = sorted(
+        (i for i in range(len(lots)) if mpl[i] > 0 and lots[i] * required % total),
+        key=lambda i: (
+            -(lots[i] * required % total),
+            -mpl[i],
+            book.clients[int(book.client[i])],
+            book.contracts[int(book.contract[i])],
+            int(book.side[i]),
+            i,
+        ),
+    )
+    for i in order:
+        out[i] += 1
+        need -= mpl[i]
+        if need <= 0:
+            break
+    return out
+
+
+@st.composite
+def tied_books(draw: st.DrawFn) -> MarginBook:
+    """Few distinct lots and margins, so that many lines tie on the remainder."""
+    n = draw(st.integers(1, 40))
+    lines = [
+        MarginLine(
+            f"C{draw(st.integers(0, 1))}",
+            f"k{draw(st.integers(0, 1))}",
+            draw(st.sampled_from(["long", "short"])),
+            draw(st.sampled_from([1, 2, 3])),
+            draw(st.sampled_from([0, 100, 250])),
+        )
+        for _ in range(n)
+    ]
+    return margin_book_from_lines(lines)  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    book=st.one_of(margin_books(), tied_books()),
+    share=st.fractions(min_value=0, max_value=1),
+    first_pool=st.integers(1, 5),
+)
+def test_largest_remainder_ranks_only_the_head_yet_agrees(book, share, first_pool) -> None:  # type: ignore[no-untyped-def]
+    """Ranking only the lines with the largest remainders (the pool grown until their
+    margins cover the need) gives the full ranking's lots, ties included."""
+    from core.rules.forced_liquidation import _largest_remainder_lots
+
+    total = int((book.lots * book.margin_per_lot_fen).sum())
+    if total == 0:
+        return
+    required = max(1, int(total * share))
+    if required >= total:
+        return
+    got = _largest_remainder_lots(book, required, total, first_pool=first_pool)
+    assert got.tolist() == _largest_remainder_by_full_sort(book, required, total)

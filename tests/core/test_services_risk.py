@@ -29,6 +29,7 @@ from core.db.tables import (
     WarehouseReceipt,
 )
 from core.errors import InputError
+from core.money import ratio_bp
 from core.services import delivery, limits, liquidation, receipts, reduction
 from core.services.store import Database, Reader, open_database
 from core.trading_calendar import default_calendar
@@ -439,6 +440,53 @@ def test_liquidation_reproduces_spec_2f(reader: Reader) -> None:
     assert scen.loc[("to_zero", "fewest_lots"), "released_fen"] >= 60_000_000
     assert "min_reserve" in result.unverified
     assert audit.recent(reader.session, 10) == []  # a preview is a read: no audit entry
+
+
+def test_liquidation_methods_compared_with_released_over_required(reader: Reader) -> None:
+    """Spec 2.f example, required 600,000.00: largest remainder releases 600,780.00
+    (100.13 %, over by 780.00, less than one lot of the last line given one: jm at
+    13,500.00); same ratio 620,340.00 (103.39 %); neither above the firm's 110 %."""
+    result = liquidation.preview_liquidation(reader, MEMBER_B, DAY)
+    scen = result.scenarios.set_index(["requirement", "lots_method"]).loc["to_zero"]
+    lr, same = scen.loc["largest_remainder"], scen.loc["same_ratio"]
+    assert (lr["released_fen"], lr["released_ratio_bp"], lr["over_release_fen"]) == (
+        60_078_000,
+        10_013,
+        78_000,
+    )
+    assert (lr["close_lots"], lr["lines"]) == (27 + 20 + 15 + 41 + 8, 5)
+    assert lr["over_release_fen"] < 1_350_000
+    assert (same["released_fen"], same["released_ratio_bp"], same["over_release_fen"]) == (
+        62_034_000,
+        10_339,
+        2_034_000,
+    )
+    assert not scen["is_over"].any()
+    assert result.released_ratio_bp == 10_013
+    assert result.over_release_fen == 78_000
+    assert result.warn_above_bp == 11_000  # the firm's one threshold ([client_forced_close])
+    assert not result.is_over
+    # a ratio below one: every client's share can be released in full
+    clients = result.clients.set_index("client_code")
+    assert (clients["releasable_fen"] == clients["release_fen"]).all()
+    assert (clients["shortfall_fen"] == 0).all()
+
+
+def test_liquidation_release_beyond_the_margin_shows_the_shortfall(reader: Reader) -> None:
+    """A reserve of −20,000,000.00 against 11,664,400.00 of margin: ratio > 1, each
+    client's share stays uncapped (spec 2.f); what its margin can release and the rest
+    are shown beside it; every line closes."""
+    result = liquidation.preview_liquidation(reader, MEMBER_B, DAY, reserve_fen=-2_000_000_000)
+    clients = result.clients.set_index("client_code")
+    assert clients.loc["C2", "margin_fen"] == 210_600_000
+    # 2,106,000.00 × 20,000,000.00 ÷ 11,664,400.00 = 3,610,987.2775…, rounded up
+    assert clients.loc["C2", "release_fen"] == 361_098_728
+    assert clients.loc["C2", "releasable_fen"] == 210_600_000
+    assert clients.loc["C2", "shortfall_fen"] == 361_098_728 - 210_600_000
+    assert result.preview.shortfall_fen == 2_000_000_000 - 1_166_440_000
+    assert (result.lines["close_lots"] == result.lines["lots"]).all()
+    assert result.released_ratio_bp == ratio_bp(1_166_440_000, 2_000_000_000)
+    assert result.over_release_fen == 1_166_440_000 - 2_000_000_000
 
 
 def test_liquidation_deposit_and_given_reserve(reader: Reader) -> None:

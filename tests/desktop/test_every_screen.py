@@ -16,7 +16,7 @@ from tests.desktop.test_reduction_screen import demo_ctx, demo_template, demo_ur
 
 __all__ = ["demo_ctx", "demo_template", "demo_url"]  # fixtures shared with that module
 
-WORKBENCHES = {"reduction", "liquidation", "limits", "receipts", "delivery"}
+WORKBENCHES = {"reduction", "liquidation", "forced_close", "limits", "receipts", "delivery"}
 
 
 @pytest.fixture

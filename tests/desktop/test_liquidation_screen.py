@@ -6,14 +6,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 
 from core.audit import recent
 from core.db import risk_queries as rq
 from core.db.engine import open_database
-from core.money import format_yuan
+from core.money import bp_to_str, format_yuan, ratio_bp
+from core.services.liquidation import preview_liquidation
 from desktop import i18n
 from desktop.screens.liquidation import LiquidationScreen, create
 from tests.desktop import test_reduction_screen as shared
+from tests.desktop.test_forced_close_screen import double_click
 from tests.desktop.test_reduction_screen import open_screen, raw, wait_loaded
 
 # The demo database fixtures are shared with the reduction tests (one build per session).
@@ -130,3 +135,171 @@ def test_smoke_in_both_languages(demo_ctx, qtbot, lang: str) -> None:  # type: i
     assert screen.facts["reserve"][0].text() == (
         "结算准备金 (元)" if lang == "zh" else "Settlement reserve (CNY)"
     )
+
+
+# ------------------------------------------------------------------ issue #11
+def _service_report(demo_ctx, reserve_fen: int, deposit_fen: int, method: str | None = None):  # type: ignore[no-untyped-def]
+    with demo_ctx.db.reader() as reader:
+        return preview_liquidation(
+            reader, "0101", reserve_fen=reserve_fen, deposit_fen=deposit_fen, lots_method=method
+        )
+
+
+def _type(qtbot, edit, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Click into the field (which selects what it holds; it stays selected after an
+    Enter there), type, press Enter. A character QTest cannot type (the minus sign
+    U+2212) arrives as the key event an input method sends: no key code, the
+    character as its text."""
+    if not edit.hasFocus():
+        qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: edit.hasFocus() and edit.selectedText() == edit.text())
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(edit, ch)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch)
+                QApplication.sendEvent(edit, event)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_typed_reserve_replaces_and_enter_recomputes(
+    screen: LiquidationScreen, demo_ctx, qtbot, qtmodeltester
+) -> None:  # type: ignore[no-untyped-def]
+    # Ticking starts from an empty field (the stored reserve is only the placeholder),
+    # focused: what is typed is the whole value.
+    qtbot.mouseClick(screen.assume_check, Qt.MouseButton.LeftButton)
+    wait_loaded(screen, demo_ctx, qtbot)
+    assert screen.reserve_edit.text() == ""
+    assert screen.reserve_edit.placeholderText() == "25,184,002.28"
+    _type(qtbot, screen.reserve_edit, "−5,000,000.00")  # typographic minus, as in documents
+    # Enter recomputed at once: no pause, a load under way
+    assert not screen._debounce.isActive()
+    assert screen.is_loading
+    wait_loaded(screen, demo_ctx, qtbot)
+    assert _fact(screen, "required") == "5,000,000.00"
+    _type(qtbot, screen.deposit_edit, "1,500,000.00")
+    assert screen.is_loading
+    wait_loaded(screen, demo_ctx, qtbot)
+    assert _fact(screen, "required") == "3,500,000.00"
+    assert _fact(screen, "reserve") == "-5,000,000.00"
+
+    # released ÷ required and the over-release, as the service computes them
+    report = _service_report(demo_ctx, -500_000_000, 150_000_000)
+    pv = report.preview
+    assert report.params.lots_method == "largest_remainder"  # the spec's default (2.f)
+    assert _fact(screen, "released") == format_yuan(pv.total_released_fen)
+    assert _fact(screen, "released_ratio") == bp_to_str(
+        ratio_bp(pv.total_released_fen, 350_000_000)
+    )
+    assert _fact(screen, "over") == format_yuan(pv.total_released_fen - 350_000_000)
+    # what the clients' margin can release and the shortfall beside the release
+    assert _fact(screen, "release") == format_yuan(pv.total_release_fen)
+    assert _fact(screen, "releasable") == format_yuan(report.releasable_fen)
+    assert _fact(screen, "shortfall") == "0.00"
+    clients = screen.clients_model
+    assert clients.column_of("releasable_fen") == clients.column_of("release_fen") + 1
+    assert clients.column_of("shortfall_fen") == clients.column_of("release_fen") + 2
+
+    # the lot methods side by side, each from the one service
+    methods = screen.methods_model
+    assert raw(methods, "lots_method") == ["largest_remainder", "same_ratio", "fewest_lots"]
+    assert "Back to zero" in screen.methods_title.text()
+    scen = report.scenarios.set_index(["requirement", "lots_method"]).loc["to_zero"]
+    for r, method in enumerate(raw(methods, "lots_method")):
+        assert methods.index(r, methods.column_of("released_fen")).data() == format_yuan(
+            int(scen.loc[method, "released_fen"])
+        )
+        assert methods.index(r, methods.column_of("over_release_fen")).data() == format_yuan(
+            int(scen.loc[method, "over_release_fen"])
+        )
+        assert (
+            methods.index(r, methods.column_of("lines")).data() == f"{scen.loc[method, 'lines']:,}"
+        )
+    over = dict(zip(raw(methods, "lots_method"), raw(methods, "over_release_fen"), strict=True))
+    # largest remainder: over by less than one lot's margin of a line given one (spec 2.f)
+    lines = report.lines
+    closed = lines[lines["close_lots"] > 0]
+    assert 0 <= over["largest_remainder"] < int(closed["margin_per_lot_fen"].max())
+    assert over["largest_remainder"] < over["fewest_lots"] < over["same_ratio"]
+    # the chosen method tinted; the two far above 110 % in red, with no banner for
+    # the chosen one (100.14 %)
+    assert methods.flag(0) == "chosen"
+    assert methods.flag(1) == methods.flag(2) == "over"
+    assert not screen.over_banner.isVisible()
+
+    # a second value typed into the field replaces the first
+    _type(qtbot, screen.reserve_edit, "-6000000")
+    assert screen.reserve_edit.text() == "-6000000"
+    wait_loaded(screen, demo_ctx, qtbot)
+    assert _fact(screen, "required") == "4,500,000.00"
+    qtmodeltester.check(methods)
+
+
+def test_warning_above_the_threshold_and_shortfall(
+    screen: LiquidationScreen, demo_ctx, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    screen.assume_check.setChecked(True)
+    _type(qtbot, screen.reserve_edit, "-3,500,000.00")
+    wait_loaded(screen, demo_ctx, qtbot)
+    combo = screen.params.editors["lots_method"]
+    combo.setCurrentIndex(combo.findData("same_ratio"))
+    wait_loaded(screen, demo_ctx, qtbot)
+    report = _service_report(demo_ctx, -350_000_000, 0, "same_ratio")
+    assert report.is_over
+    ratio = bp_to_str(report.released_ratio_bp)
+    assert ratio == "610.78%"
+    banner = screen.over_banner
+    assert banner.isVisible()
+    assert banner.tone == "warning"
+    assert f"release {ratio} of the requirement (above 110.00%)" in banner.text()
+    assert screen.facts["released_ratio"][1].styleSheet()  # in red
+    assert screen.methods_model.flag(1) == "over"  # same ratio: chosen, and above
+
+    # a reserve beyond every client's margin: shares above the margin, the shortfall
+    _type(qtbot, screen.reserve_edit, "-500,000,000.00")
+    wait_loaded(screen, demo_ctx, qtbot)
+    short = _service_report(demo_ctx, -50_000_000_000, 0, "same_ratio")
+    assert _fact(screen, "shortfall") == format_yuan(short.preview.shortfall_fen)
+    assert short.preview.shortfall_fen == 50_000_000_000 - short.preview.total_margin_fen
+    assert screen.facts["shortfall"][1].styleSheet()
+    assert _fact(screen, "releasable") == format_yuan(short.preview.total_margin_fen)
+    clients = screen.clients_model
+    row = 0
+    release = clients.raw_value(row, "release_fen")
+    assert clients.raw_value(row, "releasable_fen") == clients.raw_value(row, "margin_fen")
+    assert (
+        clients.raw_value(row, "shortfall_fen")
+        == release - clients.raw_value(row, "margin_fen")
+        > 0
+    )
+
+
+def test_bad_amount_names_the_field(screen: LiquidationScreen, demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    _type(qtbot, screen.deposit_edit, "1.234")
+    assert "Amounts" in screen.error_banner.text()
+    assert not screen.is_loading
+
+
+def test_double_click_a_client_opens_it(screen: LiquidationScreen, demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    screen.assume_check.setChecked(True)
+    _type(qtbot, screen.reserve_edit, "-1,000,000.00")
+    wait_loaded(screen, demo_ctx, qtbot)
+    view = screen.orders_view
+    index = screen.orders_model.index(0, 0)
+    code = screen.orders_model.raw_value(0, "client_code")
+    with qtbot.waitSignal(demo_ctx.bus.client_requested, timeout=5_000) as signal:
+        double_click(qtbot, view, index)
+    assert signal.args == [code, date(2026, 11, 20)]
+
+
+def test_new_figures_in_chinese(demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    i18n.set_language("zh")
+    screen = open_screen(create, demo_ctx, qtbot)
+    assert screen.facts["released_ratio"][0].text() == "释放 ÷ 应追加"
+    assert screen.facts["releasable"][0].text() == "可释放 (元)"
+    assert screen.methods_title.text() == "手数算法对比（追加口径：补足至零）"
+    model = screen.methods_model
+    header = model.headerData(model.column_of("over_release_fen"), Qt.Orientation.Horizontal)
+    assert header == "超额释放 (元)"
+    assert model.index(0, 0).data() == "最大余数法（超额释放最少）"
