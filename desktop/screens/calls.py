@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from html import escape
 from typing import Any
 
 import numpy as np
@@ -44,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.changes import Changes
-from core.errors import RiskDeskError
+from core.errors import InputError
 from core.money import format_yuan
 from core.progress import ProgressState
 from core.rules.margin_calls import CALL_TARGETS, CallSettings, default_call_settings
@@ -70,6 +69,7 @@ from desktop.models.levels import CONTEXT as LEVELS_CONTEXT
 from desktop.models.levels import LEVEL_FILTERS, LEVEL_LABELS, level_column
 from desktop.screens import notice_actions
 from desktop.screens.base import Screen
+from desktop.screens.notice_actions import html_text
 from desktop.screens.notice_dialogs import GenerateChoice, GenerateDialog
 from desktop.screens.notice_text import CONTEXT as NOTICES_CONTEXT
 from desktop.screens.notice_text import KIND_LABELS, STATUS_BRUSHES, STATUS_LABELS
@@ -245,7 +245,9 @@ class CallsScreen(Screen):
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.installEventFilter(self)
         self.model.modelReset.connect(self._update_counts)
-        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        selection = self.view.selectionModel()
+        selection.selectionChanged.connect(lambda *_: self._update_actions())
+        selection.currentRowChanged.connect(lambda *_: self._update_actions())
         self.filter_edit.textChanged.connect(self.model.set_text_filter)
         self.level_combo.currentIndexChanged.connect(lambda _i: self._request_reload())
 
@@ -467,10 +469,11 @@ class CallsScreen(Screen):
         self.ratio_edit.setEnabled(target != "available")
         try:
             ratio = parse_target_ratio(self.ratio_edit.text())
-        except RiskDeskError as exc:
+        except InputError as exc:
             # the list stays as it was: only a valid setting is applied
             self.banner.set_message(
-                translate("Calls", "Target ratio: %1").replace("%1", escape(str(exc))), "danger"
+                translate("Calls", "Target ratio: %1").replace("%1", html_text(exc.message)),
+                "danger",
             )
             return
         self.banner.clear()
@@ -510,7 +513,7 @@ class CallsScreen(Screen):
         self._update_counts()
         self._update_actions()
         if self._error:
-            self.banner.set_message(escape(self._error), "danger")
+            self.banner.set_message(html_text(self._error), "danger")
 
     def _update_subtitle(self) -> None:
         if self.is_loading:
@@ -541,7 +544,7 @@ class CallsScreen(Screen):
         for level in range(len(LEVEL_NAMES)):
             n = calls.counts.get(LEVEL_NAMES[level], 0)
             colour = palette.LEVEL_COLOURS.get(level, palette.MUTED) if n else palette.MUTED
-            label = escape(translate(LEVELS_CONTEXT, LEVEL_LABELS[level]))
+            label = html_text(translate(LEVELS_CONTEXT, LEVEL_LABELS[level]))
             parts.append(f'<span style="color:{colour}">{label} {n:,}</span>')
         listed = (
             translate("Calls", "Listed %1 · to call %2 · total to call %3 CNY")
@@ -552,9 +555,9 @@ class CallsScreen(Screen):
         accounts = translate("Calls", "Accounts per level (%1 in all):").replace(
             "%1", f"{calls.accounts:,}"
         )
-        text = f"{escape(accounts)} {' · '.join(parts)}&nbsp;&nbsp;&nbsp;&nbsp;{listed}"
+        text = f"{html_text(accounts)} {' · '.join(parts)}&nbsp;&nbsp;&nbsp;&nbsp;{listed}"
         if calls.settings.target != "available":
-            text += "&nbsp;&nbsp;·&nbsp;&nbsp;" + escape(
+            text += "&nbsp;&nbsp;·&nbsp;&nbsp;" + html_text(
                 translate(
                     "Calls",
                     "Notices ask for the settlement's amount (available funds back to zero)",
@@ -714,7 +717,7 @@ class CallsScreen(Screen):
         result = outcome.value
         if result is None:
             if outcome.refused:
-                self.result_banner.set_message(escape(outcome.message), "danger")
+                self.result_banner.set_message(html_text(outcome.message), "danger")
             return
         numbers = [n.number for n in result.notices]
         shown = ", ".join(numbers[:4]) + (" …" if len(numbers) > 4 else "")
@@ -730,7 +733,7 @@ class CallsScreen(Screen):
             text += " " + translate("Calls", "%1 client(s) left out.").replace(
                 "%1", f"{left_out:,}"
             )
-        self.result_banner.set_message(escape(text), "success" if numbers else "warning")
+        self.result_banner.set_message(html_text(text), "success" if numbers else "warning")
 
     # ----------------------------------------------------------------- send
     def ask_send(self) -> QMessageBox | None:

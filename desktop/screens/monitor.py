@@ -851,6 +851,10 @@ class MonitorScreen(Screen):
             self.contracts_model.apply_snapshot(self._frame(self._snap))
         if self._ticks % HISTOGRAM_EVERY == 0 and not self._hidden_behind():
             self._update_histogram()
+        if self._snap.seq != self._calls_snap.seq and self._ticks - self._calls_tick >= CALLS_EVERY:
+            # at most once a second, and always up to the last snapshot when the feed rests
+            self._calls_tick = self._ticks
+            self._update_calls(self._snap)
         if self._ticks % ALERT_FLUSH_EVERY == 0:
             self.alerts.flush()
         self._update_live_status()
@@ -862,8 +866,9 @@ class MonitorScreen(Screen):
         """Show ``snap`` now (what the timer does with the mailbox's newest snapshot),
         its intraday call card included."""
         self._updates += 1
-        self._calls_tick = self._ticks - CALLS_EVERY
         self._show(snap, fresh=False)
+        self._calls_tick = self._ticks
+        self._update_calls(snap)
 
     def _hidden_behind(self) -> bool:
         """Another screen is in front: the engine and the alerts go on, but tables and
@@ -883,7 +888,7 @@ class MonitorScreen(Screen):
         if fresh:
             self._update_histogram()
         self._update_summary()
-        if fresh or self._ticks - self._calls_tick >= CALLS_EVERY:
+        if fresh:
             self._calls_tick = self._ticks
             self._update_calls(snap)
 
@@ -1142,6 +1147,11 @@ class MonitorScreen(Screen):
     def calls(self) -> CallList | None:
         """The intraday call list behind the card (None before a live day)."""
         return self._calls
+
+    @property
+    def calls_snapshot(self) -> RiskSnapshot:
+        """The snapshot the card's list was made from (what ``ctx.live`` holds)."""
+        return self._calls_snap
 
     def _update_call_card(self) -> None:
         calls, card = self._calls, self.call_card

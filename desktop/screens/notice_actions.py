@@ -27,6 +27,13 @@ from desktop.screens.ops_outcome import OpOutcome, StageNamedProgress, capture
 from desktop.tasks import run_op
 from desktop.widgets.banner import Banner
 
+
+def html_text(text: str) -> str:
+    """``text`` for a rich-text label (a banner): markup characters escaped, quotes
+    kept as they are."""
+    return escape(text, quote=False)
+
+
 STAGES = {
     "notices": QT_TRANSLATE_NOOP("Notices", "Numbering and storing the notices"),
     "send": QT_TRANSLATE_NOOP("Notices", "Sending e-mails"),
@@ -53,7 +60,7 @@ def ask_send(
         smtp = smtp_settings()
     except RiskDeskError as exc:
         banner.set_message(
-            escape(translate("Notices", "E-mail is not set up: %1").replace("%1", str(exc))),
+            html_text(translate("Notices", "E-mail is not set up: %1").replace("%1", str(exc))),
             "danger",
         )
         return None
@@ -103,7 +110,7 @@ def send(
         report = outcome.value
         if report is None:
             if outcome.refused:
-                banner.set_message(escape(outcome.message), "danger")
+                banner.set_message(html_text(outcome.message), "danger")
             return
         banner.set_message(*send_report_text(report))
         if on_done is not None:
@@ -121,7 +128,7 @@ def send_report_text(report: SendReport) -> tuple[str, str]:
         .replace("%3", f"{len(report.skipped):,}")
     )
     failures = [f"{a.number}: {a.detail}" for a in report.attempts if a.status == "failed"]
-    lines = [escape(text)] + [escape(f) for f in failures[:5]]
+    lines = [html_text(text)] + [html_text(f) for f in failures[:5]]
     if len(failures) > 5:
         lines.append("…")
     return "<br>".join(lines), "danger" if failures else "success"
@@ -131,6 +138,6 @@ def outcome_message(outcome: OpOutcome[Any], banner: Banner) -> bool:
     """Show a refused op's message in ``banner``; True when the op succeeded."""
     if outcome.value is None:
         if outcome.refused:
-            banner.set_message(escape(outcome.message), "danger")
+            banner.set_message(html_text(outcome.message), "danger")
         return False
     return True

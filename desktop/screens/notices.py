@@ -24,7 +24,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +67,7 @@ from desktop.models.frame_table import FrameTableModel
 from desktop.screens import notice_actions
 from desktop.screens.alerts import local_times
 from desktop.screens.base import Screen
+from desktop.screens.notice_actions import html_text
 from desktop.screens.notice_dialogs import ContactChoice, ContactDialog, MarkChoice, MarkDialog
 from desktop.screens.notice_text import (
     CHANNEL_LABELS,
@@ -390,7 +390,7 @@ class NoticesScreen(Screen):
                 self._on_current(QModelIndex(), QModelIndex())
         if not result.table.days:
             self.banner.set_message(
-                escape(
+                html_text(
                     translate(
                         "Notices", "No notice yet: generate notices on the %1 screen."
                     ).replace("%1", translate("Screens", "Margin calls"))
@@ -603,7 +603,7 @@ class NoticesScreen(Screen):
         run_query(self.ctx, load, done, owner=self, on_failure=self._show_failure)
 
     def _show_failure(self, exc: RiskDeskError) -> None:
-        self.banner.set_message(escape(str(exc)), "danger")
+        self.banner.set_message(html_text(str(exc)), "danger")
 
     # ----------------------------------------------------------------- drill-down
     def open_client(self) -> None:
@@ -648,7 +648,7 @@ class NoticesScreen(Screen):
         ]
         if not allowed:
             self.banner.set_message(
-                escape(
+                html_text(
                     translate(
                         "Notices",
                         "No status can follow for all of these notices: a confirmed notice "
@@ -700,7 +700,7 @@ class NoticesScreen(Screen):
         text = translate("Notices", "Recorded for %1 notice(s).").replace(
             "%1", f"{len(result.marked):,}"
         )
-        lines = [escape(text)] + [escape(f"{n}: {why}") for n, why in result.refused[:5]]
+        lines = [html_text(text)] + [html_text(f"{n}: {why}") for n, why in result.refused[:5]]
         self.banner.set_message("<br>".join(lines), "danger" if result.refused else "success")
 
     # ----------------------------------------------------------------- send
@@ -711,7 +711,7 @@ class NoticesScreen(Screen):
         ready = [n for n, s in zip(numbers, statuses, strict=True) if can_move(s, "sent")]  # type: ignore[arg-type]
         if not ready:
             self.banner.set_message(
-                escape(translate("Notices", "These notices were sent already.")), "warning"
+                html_text(translate("Notices", "These notices were sent already.")), "warning"
             )
             return None
         notes = []
@@ -745,7 +745,7 @@ class NoticesScreen(Screen):
             self.opened.append(path)
             if not open_file(path):
                 self.banner.set_message(
-                    escape(translate("Notices", "No PDF viewer opened %1").replace("%1", path)),
+                    html_text(translate("Notices", "No PDF viewer opened %1").replace("%1", path)),
                     "warning",
                 )
 
@@ -773,7 +773,7 @@ class NoticesScreen(Screen):
             if notice_actions.outcome_message(outcome, self.banner):
                 paths = outcome.value or []
                 self.banner.set_message(
-                    escape(
+                    html_text(
                         translate("Notices", "Wrote %1 PDF file(s) to %2")
                         .replace("%1", f"{len(paths):,}")
                         .replace("%2", str(folder))
@@ -810,10 +810,10 @@ class NoticesScreen(Screen):
 
         def done(outcome: OpOutcome[None]) -> None:
             if outcome.refused:
-                self.banner.set_message(escape(outcome.message), "danger")
+                self.banner.set_message(html_text(outcome.message), "danger")
             elif outcome.succeeded:
                 self.banner.set_message(
-                    escape(translate("Notices", "Contact of %1 saved.").replace("%1", client)),
+                    html_text(translate("Notices", "Contact of %1 saved.").replace("%1", client)),
                     "success",
                 )
 
