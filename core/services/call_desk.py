@@ -83,6 +83,12 @@ class CallView:
     live_as_of: datetime | None = None
 
 
+def settled_days(reader: Reader) -> tuple[date, ...]:
+    """The settled days (with stored client balances), newest first; empty on a new
+    database."""
+    return tuple(balance_days(reader.session))
+
+
 def settled_call_view(
     reader: Reader, request: CallRequest | None = None, calendar: TradingCalendar | None = None
 ) -> CallView:
@@ -362,4 +368,5 @@ __all__ = [
     "notices_to_send",
     "parse_target_ratio",
     "settled_call_view",
+    "settled_days",
 ]

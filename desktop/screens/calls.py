@@ -55,6 +55,7 @@ from core.services.call_desk import (
     notices_to_send,
     parse_target_ratio,
     settled_call_view,
+    settled_days,
 )
 from core.services.calls import CallRequest
 from core.services.notices import GenerateRequest, GenerateResult, generate_notices
@@ -332,7 +333,12 @@ class CallsScreen(Screen):
         )
         live = self.ctx.live.latest() if self._basis == "intraday" else None
         if live is None:
-            return lambda reader: shape(settled_call_view(reader, request))
+
+            def settled(reader: Reader) -> CallsData | None:
+                # a new database has nothing settled: the screen says so, no error box
+                return shape(settled_call_view(reader, request)) if settled_days(reader) else None
+
+            return settled
         intraday = replace(request, day=None)
         snapshot, names = live.snapshot, live.client_names
         member, base = live.member_code, live.base_day
@@ -346,6 +352,9 @@ class CallsScreen(Screen):
         return load
 
     def apply(self, result: Any) -> None:
+        if result is None:
+            self._show_nothing_settled()
+            return
         assert isinstance(result, CallsData)
         self._data = result
         self._error = ""
@@ -360,11 +369,28 @@ class CallsScreen(Screen):
         self._update_texts()
 
     def load_failed(self, exc: Exception) -> None:
-        # no settled day, a day without balances: said on the screen, not in a box
+        # a day without balances, a bad request: said on the screen, not in a box
         self._data = None
         self._error = str(exc)
-        self.model.set_frame(pd.DataFrame(columns=[c.key for c in CALL_COLUMNS] + ["risk_level"]))
+        self.model.set_frame(pd.DataFrame(columns=[c.key for c in CALL_COLUMNS]))
         self._update_texts()
+
+    def _show_nothing_settled(self) -> None:
+        self._data = None
+        self._error = ""
+        self.model.set_frame(pd.DataFrame(columns=[c.key for c in CALL_COLUMNS]))
+        self._fill_days(())
+        self._update_texts()
+        self.banner.set_message(
+            html_text(
+                translate(
+                    "Calls",
+                    "No settled day yet: margin calls are listed after the daily settlement "
+                    "(%1), or intraday from the live risk monitor.",
+                ).replace("%1", translate("Screens", "Daily settlement"))
+            ),
+            "info",
+        )
 
     def loading_started(self) -> None:
         self.subtitle_label.setText(translate("Calls", "Loading…"))

@@ -183,6 +183,10 @@
         <source>For</source>
         <translation>对象</translation>
     </message>
+    <message>
+        <source>No settled day yet: margin calls are listed after the daily settlement (%1), or intraday from the live risk monitor.</source>
+        <translation>尚无结算日：追保名单在日终结算（%1）后列出，或从实时风险监控列出盘中名单。</translation>
+    </message>
 </context>
 <context>
     <name>Notices</name>

@@ -349,3 +349,21 @@ def test_e_mail_that_is_not_set_up_is_said_and_nothing_is_sent(
         "E-mail is not set up: settings: notices.smtp.host is required (text)"
     )
     assert cell(screen, row_of(screen, "10000032"), "notice_status") == "Generated"
+
+
+def test_a_new_database_says_nothing_is_settled(tmp_path: Path, qtbot: Any) -> None:
+    from tests.desktop.test_empty_database import _context
+
+    ctx = _context(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    try:
+        screen = open_screen(create, ctx, qtbot)
+        assert screen.model.rowCount() == 0
+        assert screen.banner.tone == "info"
+        assert plain(screen.banner.text()) == (
+            "No settled day yet: margin calls are listed after the daily settlement "
+            "(Daily settlement), or intraday from the live risk monitor."
+        )
+        assert not screen.generate_button.isEnabled()
+        assert not screen.send_button.isEnabled()
+    finally:
+        ctx.close()
