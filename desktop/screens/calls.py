@@ -47,7 +47,13 @@ from core.errors import InputError
 from core.money import format_yuan
 from core.progress import ProgressState
 from core.rules.margin_calls import CALL_TARGETS, CallSettings, default_call_settings
-from core.rules.risk_levels import LEVEL_NAMES, MARGIN_CALL, NORMAL, default_risk_levels
+from core.rules.risk_levels import (
+    FORCED_CLOSE,
+    LEVEL_NAMES,
+    MARGIN_CALL,
+    NORMAL,
+    default_risk_levels,
+)
 from core.services.call_desk import (
     CallView,
     intraday_call_view,
@@ -207,6 +213,7 @@ class CallsScreen(Screen):
         self.ratio_edit.setMaximumWidth(90)
         if self._settings.target_ratio_ppm is not None:
             self.ratio_edit.setText(ppm_text(self._settings.target_ratio_ppm).rstrip("%"))
+        self.ratio_edit.setEnabled(self._settings.target != "available")
         self.refresh_button = QPushButton()
         self.refresh_button.setObjectName("refreshButton")
         self.refresh_button.setShortcut(QKeySequence("Ctrl+R"))
@@ -696,8 +703,6 @@ class CallsScreen(Screen):
 
     def _all_forced_close(self) -> bool:
         """The selection is at forced close or worse: the forced-close notice first."""
-        from core.rules.risk_levels import FORCED_CLOSE
-
         codes = set(self.selected_clients())
         if not codes or self._data is None:
             return False

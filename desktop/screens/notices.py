@@ -291,7 +291,7 @@ class NoticesScreen(Screen):
         self.export_button.clicked.connect(self.ask_export)
         self.contact_button.clicked.connect(self.ask_contact)
         self.client_button.clicked.connect(self.open_client)
-        self.actions_ = {
+        self._actions = {
             "mark": QAction(self),
             "send": QAction(self),
             "pdf": QAction(self),
@@ -307,7 +307,7 @@ class NoticesScreen(Screen):
             ("contact", self.ask_contact),
             ("client", self.open_client),
         ):
-            self.actions_[key].triggered.connect(slot)
+            self._actions[key].triggered.connect(slot)
 
     def _layout(self) -> None:
         head = QHBoxLayout()
@@ -451,7 +451,7 @@ class NoticesScreen(Screen):
         }
         for key, text in texts.items():
             buttons[key].setText(text)
-            self.actions_[key].setText(text)
+            self._actions[key].setText(text)
         self.mark_button.setToolTip(
             translate(
                 "Notices",
@@ -559,7 +559,7 @@ class NoticesScreen(Screen):
         }
         for key, on in enabled.items():
             buttons[key].setEnabled(on)
-            self.actions_[key].setEnabled(on)
+            self._actions[key].setEnabled(on)
 
     def _update_history_title(self) -> None:
         number = self._current("number")
@@ -629,7 +629,7 @@ class NoticesScreen(Screen):
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         for key in ("client", "mark", "send", "pdf", "export", "contact"):
-            menu.addAction(self.actions_[key])
+            menu.addAction(self._actions[key])
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     # ----------------------------------------------------------------- mark
