@@ -34,7 +34,7 @@ from core.live.snapshot import RiskSnapshot
 from core.money import parse_decimal
 from core.reports.notices import NoticeKind
 from core.rules.notice_status import can_move
-from core.rules.risk_levels import PPM
+from core.rules.risk_levels import FORCED_CLOSE, PPM
 from core.services.calls import CallList, CallRequest, intraday_calls, settled_calls
 from core.services.notices import (
     ClientFigures,
@@ -254,6 +254,16 @@ def notice_selection(
     return NoticeSelection(kind, tuple(due), tuple(not_due), tuple(noticed))
 
 
+def proposed_kind(rows: pd.DataFrame, clients: Sequence[str]) -> NoticeKind:
+    """The notice a dialog proposes for the picked ``clients``: the forced-close notice
+    when every one of them is at forced close or worse (``core.rules.risk_levels``),
+    else the margin call. The desk may choose the other."""
+    picked = rows.loc[rows["client_code"].isin(list(clients)), "level"]
+    if len(picked) and bool((picked >= FORCED_CLOSE).all()):
+        return "forced_close"
+    return "margin_call"
+
+
 @dataclass(frozen=True)
 class SendSelection:
     """Of the clients picked on a call list: the ``numbers`` of their notices an e-mail
@@ -367,6 +377,7 @@ __all__ = [
     "notices_table",
     "notices_to_send",
     "parse_target_ratio",
+    "proposed_kind",
     "settled_call_view",
     "settled_days",
 ]

@@ -48,7 +48,6 @@ from core.money import format_yuan
 from core.progress import ProgressState
 from core.rules.margin_calls import CALL_TARGETS, CallSettings, default_call_settings
 from core.rules.risk_levels import (
-    FORCED_CLOSE,
     LEVEL_NAMES,
     MARGIN_CALL,
     NORMAL,
@@ -60,6 +59,7 @@ from core.services.call_desk import (
     notice_selection,
     notices_to_send,
     parse_target_ratio,
+    proposed_kind,
     settled_call_view,
     settled_days,
 )
@@ -691,7 +691,7 @@ class CallsScreen(Screen):
                 ).replace("%1", f"{len(sel.noticed):,}")
             return text, bool(sel.due)
 
-        kind = "forced_close" if self._all_forced_close() else "margin_call"
+        kind = proposed_kind(rows, self.selected_clients())
         dialog = GenerateDialog(
             self, len(self.selected_clients()), self.model.rowCount(), describe, kind=kind
         )
@@ -700,15 +700,6 @@ class CallsScreen(Screen):
         self.generate_dialog = dialog
         dialog.open()
         return dialog
-
-    def _all_forced_close(self) -> bool:
-        """The selection is at forced close or worse: the forced-close notice first."""
-        codes = set(self.selected_clients())
-        if not codes or self._data is None:
-            return False
-        frame = self._data.frame
-        levels = frame.loc[frame["client_code"].isin(codes), "level"]
-        return bool(len(levels)) and bool((levels >= FORCED_CLOSE).all())
 
     def generate(self, choice: GenerateChoice) -> None:
         """Generate ``choice``'s notices for the clients core's selection allows."""

@@ -18,6 +18,7 @@ from core.services.call_desk import (
     notices_table,
     notices_to_send,
     parse_target_ratio,
+    proposed_kind,
     settled_call_view,
 )
 from core.services.calls import CallRequest, settled_calls
@@ -153,3 +154,13 @@ def test_a_bad_target_ratio_names_the_field(text: str, message: str | None) -> N
     with pytest.raises(InputError, match=message) as err:
         parse_target_ratio(text)
     assert err.value.field == "target ratio"
+
+
+def test_the_forced_close_notice_is_proposed_when_every_pick_is_at_forced_close(
+    db: Database,
+) -> None:
+    with db.reader() as r:
+        rows = settled_call_view(r, CallRequest(min_level=NORMAL)).rows
+    assert proposed_kind(rows, ["K3"]) == "forced_close"  # ratio 100.30 %: forced close
+    assert proposed_kind(rows, ["K3", "K1"]) == "margin_call"
+    assert proposed_kind(rows, []) == "margin_call"
