@@ -320,8 +320,9 @@ class OverviewScreen(Screen):
         )
 
     def _fill_call_card(self) -> None:
-        """The settled call list's total and its clients per level (``calls.settled``'s
-        computation over the Overview's rows: the Margin calls screen's figures)."""
+        """The settled call list's total and its clients per level: the computation of
+        ``core.services.calls.settled_calls`` over the Overview's own rows, so the Margin
+        calls screen lists what the card sums (tests/consistency holds them equal)."""
         card, calls = self.cards["margin_call"], self._calls
         if calls is None:
             card.set_value("—", translate("Overview", "No settled day yet"))
