@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.config import AppConfig
 from core.services.store import Database
 from desktop.bus import AppBus
+from desktop.live_link import LiveLink
 from desktop.settings import UiSettings
 from desktop.tasks import TaskManager
 
 
 @dataclass
 class DesktopContext:
-    """Database, background tasks, signals, UI settings and configuration of one window.
+    """Database, background tasks, signals, UI settings and configuration of one window,
+    and ``live``: what the live monitor shows (``desktop.live_link``).
 
     ``db`` is replaced when the user opens another database (``replace_database``);
     screens therefore read ``ctx.db`` when they start a query, never keep their own copy.
@@ -24,6 +26,7 @@ class DesktopContext:
     bus: AppBus
     settings: UiSettings
     config: AppConfig
+    live: LiveLink = field(default_factory=LiveLink)
 
     def replace_database(self, db: Database) -> None:
         """Switch to ``db`` and announce it; the old engine is disposed. GUI thread only."""

@@ -212,6 +212,18 @@ class MainWindow(QMainWindow):
             self._show(key)
         return self._pages[key]
 
+    def navigate(self, target: str) -> QWidget:
+        """Show the screen ``target`` names: ``"key"``, or ``"key:argument"`` where the
+        argument goes to the screen's ``navigate_to`` first (e.g. ``"calls:intraday"``,
+        ``"notices:client=10000370"``: a link from one screen to a view of another)."""
+        key, _, argument = target.partition(":")
+        if argument:
+            page = self.page(key)
+            navigate_to = getattr(page, "navigate_to", None)
+            if callable(navigate_to):
+                navigate_to(argument)
+        return self.select_screen(key)
+
     def _on_nav_changed(self, current: QListWidgetItem | None, _prev: object) -> None:
         if current is not None:
             key = current.data(KEY_ROLE)
@@ -241,7 +253,7 @@ class MainWindow(QMainWindow):
             # Empty-database hints (overview, live monitor): a screen to open, demo data.
             navigate = getattr(page, "navigate_requested", None)
             if navigate is not None:
-                navigate.connect(self.select_screen)
+                navigate.connect(self.navigate)
             demo = getattr(page, "demo_requested", None)
             if demo is not None:
                 demo.connect(self.create_demo_data)

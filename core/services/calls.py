@@ -169,6 +169,20 @@ def settled_calls(
     frame = accounts_frame(session, day, req.levels)
     if frame.empty:
         raise InputError(f"no client balances on {day}: that day is not settled")
+    return calls_from_accounts(day, frame, req, calendar)
+
+
+def calls_from_accounts(
+    day: date,
+    frame: pd.DataFrame,
+    request: CallRequest | None = None,
+    calendar: TradingCalendar | None = None,
+) -> CallList:
+    """The settled call list of ``day`` from its Accounts frame
+    (``core.db.queries.accounts_frame``, read with the same risk levels): what
+    ``settled_calls`` does after its read. The Overview, which reads that frame already,
+    calls it so that its call card and the call list are one computation."""
+    req = request or CallRequest()
     return build_call_list(
         "settled",
         day,

@@ -11,6 +11,7 @@ from core.db import queries
 from core.db.queries import OverviewSummary
 from core.db.reader import Reader
 from core.rules.risk_levels import RiskLevels, default_risk_levels
+from core.services.calls import CallList, CallRequest, calls_from_accounts
 
 __all__ = ["Overview", "OverviewSummary", "is_database_empty", "overview"]
 
@@ -23,7 +24,9 @@ class Overview:
     showing a slice says so: never a silent top-N); ``members``
     (``queries.members_frame``); ``locked``: contracts closing at the limit on the last
     price day; ``empty``: no client and no position at all; ``risk_levels``: the
-    setting the accounts were classified with (its thresholds name the levels)."""
+    setting the accounts were classified with (its thresholds name the levels);
+    ``calls``: the settled call list of the day (``core.services.calls``, the Margin
+    calls screen's list under the shipped settings), None without balances."""
 
     summary: OverviewSummary
     at_risk: pd.DataFrame
@@ -32,6 +35,7 @@ class Overview:
     locked: pd.DataFrame
     empty: bool = False
     risk_levels: RiskLevels = field(default_factory=default_risk_levels)
+    calls: CallList | None = None
 
 
 def overview(reader: Reader, at_risk_limit: int) -> Overview:
@@ -53,6 +57,10 @@ def overview(reader: Reader, at_risk_limit: int) -> Overview:
         ),
         empty=queries.holds_no_book(session),
         risk_levels=levels,
+        # the call card: the call list's own computation over the same rows
+        calls=None
+        if day is None or accounts.empty
+        else calls_from_accounts(day, accounts, CallRequest(day=day, levels=levels)),
     )
 
 

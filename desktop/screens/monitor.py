@@ -47,6 +47,7 @@ from core.live import FeedSource, LiveRiskEngine, LiveSettings, Mailbox, RiskSna
 from core.live.feed import Clock, SystemClock
 from core.money import format_yuan
 from core.rules.risk_levels import AT_RISK_LEVELS, LEVEL_NAMES, RiskLevels
+from core.services.calls import CallList, intraday_calls
 from core.services.monitor import (
     MonitorRequest,
     MonitorStart,
@@ -59,6 +60,7 @@ from desktop import palette
 from desktop.context import DesktopContext
 from desktop.feed_runner import FeedRunner, FeedState, PausableClock
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.live_link import LiveView
 from desktop.models.levels import CONTEXT as LEVELS_CONTEXT
 from desktop.models.levels import LEVEL_FILTERS, LEVEL_LABELS
 from desktop.models.snapshot_table import (
@@ -88,10 +90,13 @@ from desktop.widgets.charts import (
     TimeSeriesChart,
 )
 from desktop.widgets.client_link import client_column
+from desktop.widgets.elided_label import ElidedLabel
+from desktop.widgets.kpi_card import LinkCard
 
 UPDATE_INTERVAL_MS = 250
 """GUI refresh period: tables, charts and alerts update at this rate, whatever the feed."""
 HISTOGRAM_EVERY = 4  # ticks between histogram updates (1 s)
+CALLS_EVERY = 4  # ticks between intraday call-card updates (1 s): 100,000 accounts
 ALERT_FLUSH_EVERY = 8  # ticks between alert writes (2 s)
 HISTORY_POINTS = 14_400  # one hour at 4 updates per second per series
 READY_UPDATES = 2
@@ -178,6 +183,9 @@ class MonitorScreen(Screen):
         self._shutdown_done = False
         self._window_hooked = False
         self._empty = False
+        self._calls: CallList | None = None
+        self._calls_snap = RiskSnapshot.empty()
+        self._calls_tick = -CALLS_EVERY
 
         self._build_empty_banner()
         self._build_toolbar()
@@ -209,7 +217,8 @@ class MonitorScreen(Screen):
     def _build_toolbar(self) -> None:
         self.title_label = QLabel()
         self.title_label.setObjectName("screenTitle")
-        self.subtitle_label = QLabel()
+        # Elided: the title row also holds the call card and the feed's problems.
+        self.subtitle_label = ElidedLabel()
         self.subtitle_label.setObjectName("screenSubtitle")
         self.source_label = QLabel()
         self.source_combo = QComboBox()
@@ -242,6 +251,13 @@ class MonitorScreen(Screen):
         self.summary_label = QLabel()
         self.summary_label.setObjectName("countLabel")
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The intraday call list in short (the Margin calls screen's, on this snapshot).
+        self.call_card = LinkCard("intraday_calls")
+        self.call_card.clicked.connect(lambda: self.navigate_requested.emit("calls:intraday"))
+        self.call_card.hide()
+        # Data problems of the feed: a risk officer must see them, not find them in a log.
+        self.feed_problems = QLabel()
+        self.feed_problems.setObjectName("feedProblems")
 
         self.source_combo.currentIndexChanged.connect(self._on_source_changed)
         self.seed_spin.editingFinished.connect(self._on_seed_changed)
@@ -336,6 +352,10 @@ class MonitorScreen(Screen):
         head.addWidget(self.title_label)
         head.addSpacing(10)
         head.addWidget(self.subtitle_label, 1, Qt.AlignmentFlag.AlignBottom)
+        head.addWidget(self.call_card)
+        head.addSpacing(8)
+        head.addWidget(self.feed_problems)
+        head.addSpacing(8)
         head.addWidget(self.busy)
         head.addWidget(self.state_label)
 
@@ -482,6 +502,7 @@ class MonitorScreen(Screen):
         self._prices = RingBuffer(HISTORY_POINTS, max(len(result.engine.contracts), 1))
         self._fill_products()
         self._fill_contracts()
+        self._calls_tick = -CALLS_EVERY
         self._show(result.first, fresh=True)
         if not self.accounts_view.currentIndex().isValid() and result.first.accounts.row_count:
             riskiest = int(np.argmax(result.first.accounts["risk_ratio_ppm"]))
@@ -510,6 +531,9 @@ class MonitorScreen(Screen):
         self._fill_products()
         self._fill_contracts()
         self._update_summary()
+        self._calls = None
+        self._update_call_card()
+        self.ctx.live.clear()
         self.busy.hide()
         self._state = "stopped"
         self._show_empty_hint()
@@ -643,6 +667,7 @@ class MonitorScreen(Screen):
         self._update_subtitle()
         self._update_counts()
         self._update_summary()
+        self._update_call_card()
         self._update_live_status()
 
     # ----------------------------------------------------------------- feed control
@@ -776,6 +801,7 @@ class MonitorScreen(Screen):
             self._state = state.value
         self._update_buttons()
         self._update_live_status()
+        self._publish()
 
     def _on_runner_failed(self, message: str) -> None:
         self._error = message
@@ -788,6 +814,7 @@ class MonitorScreen(Screen):
         self._shutdown_done = True
         self.timer.stop()
         self._stop_runner()
+        self.ctx.live.clear()
         with contextlib.suppress(RuntimeError):  # the task manager is already shut down
             self.alerts.flush()
 
@@ -835,6 +862,10 @@ class MonitorScreen(Screen):
             self.contracts_model.apply_snapshot(self._frame(self._snap))
         if self._ticks % HISTOGRAM_EVERY == 0 and not self._hidden_behind():
             self._update_histogram()
+        if self._snap.seq != self._calls_snap.seq and self._ticks - self._calls_tick >= CALLS_EVERY:
+            # at most once a second, and always up to the last snapshot when the feed rests
+            self._calls_tick = self._ticks
+            self._update_calls(self._snap)
         if self._ticks % ALERT_FLUSH_EVERY == 0:
             self.alerts.flush()
         self._update_live_status()
@@ -843,9 +874,12 @@ class MonitorScreen(Screen):
         return LiveFrame(snap, self._static, self._clock.now().timestamp())
 
     def apply_snapshot(self, snap: RiskSnapshot) -> None:
-        """Show ``snap`` now (what the timer does with the mailbox's newest snapshot)."""
+        """Show ``snap`` now (what the timer does with the mailbox's newest snapshot),
+        its intraday call card included."""
         self._updates += 1
         self._show(snap, fresh=False)
+        self._calls_tick = self._ticks
+        self._update_calls(snap)
 
     def _hidden_behind(self) -> bool:
         """Another screen is in front: the engine and the alerts go on, but tables and
@@ -865,6 +899,9 @@ class MonitorScreen(Screen):
         if fresh:
             self._update_histogram()
         self._update_summary()
+        if fresh:
+            self._calls_tick = self._ticks
+            self._update_calls(snap)
 
     def _catch_up(self) -> None:
         """Shown again: bring tables and charts to the newest snapshot at once."""
@@ -1090,6 +1127,107 @@ class MonitorScreen(Screen):
         self.summary_label.setText("\n".join(lines))
         self.levels_label.setText(level_counts_html(acc["risk_level"]))
 
+    # ----------------------------------------------------------------- intraday calls
+    def _update_calls(self, snap: RiskSnapshot) -> None:
+        """The intraday call list of ``snap`` (``core.services.calls.intraday_calls``):
+        the card shows its total and clients per level, and ``ctx.live`` gets the very
+        snapshot, so the Margin calls screen lists what the card sums."""
+        if snap.trading_day is None or snap.accounts.row_count == 0:
+            return
+        self._calls = intraday_calls(snap)
+        self._calls_snap = snap
+        self._update_call_card()
+        self._publish()
+
+    def _publish(self) -> None:
+        start, calls = self._start, self._calls
+        if start is None or calls is None:
+            return
+        runner = self._runner
+        self.ctx.live.publish(
+            LiveView(
+                snapshot=self._calls_snap,
+                client_names=start.client_names,
+                member_code=start.member_code,
+                base_day=start.base_day,
+                running=runner is not None and runner.is_alive,
+            )
+        )
+
+    @property
+    def calls(self) -> CallList | None:
+        """The intraday call list behind the card (None before a live day)."""
+        return self._calls
+
+    @property
+    def calls_snapshot(self) -> RiskSnapshot:
+        """The snapshot the card's list was made from (what ``ctx.live`` holds)."""
+        return self._calls_snap
+
+    def _update_call_card(self) -> None:
+        calls, card = self._calls, self.call_card
+        card.setVisible(calls is not None)
+        if calls is None:
+            return
+        card.caption.setText(translate("Monitor", "Intraday calls (CNY)"))
+        by_level = [
+            f"{translate(LEVELS_CONTEXT, LEVEL_LABELS[lv])} {calls.counts[LEVEL_NAMES[lv]]:,}"
+            for lv in range(calls.min_level, len(LEVEL_NAMES))
+            if calls.counts.get(LEVEL_NAMES[lv], 0)
+        ]
+        note = (
+            translate("Monitor", "%1 clients: %2")
+            .replace("%1", f"{len(calls.calls):,}")
+            .replace("%2", " · ".join(by_level))
+            if len(calls.calls)
+            else translate("Monitor", "No client to call")
+        )
+        card.set_value(
+            format_yuan(calls.total_call_fen), note, "danger" if len(calls.calls) else ""
+        )
+        card.set_clickable(
+            translate("Monitor", "Open %1 on this snapshot (%2)")
+            .replace("%1", translate("Screens", "Margin calls"))
+            .replace("%2", calls.trading_day.isoformat())
+        )
+
+    def _update_feed_problems(self) -> None:
+        """Rejected events (malformed or outside the limits at the source, refused by
+        the engine) and out-of-order ticks of the live day, red when there are any."""
+        malformed, out_of_limit, refused, late = self.feed_problem_counts
+        rejected = malformed + out_of_limit + refused
+        self.feed_problems.setText(
+            translate("Monitor", "Rejected %1 · Out of order %2")
+            .replace("%1", f"{rejected:,}")
+            .replace("%2", f"{late:,}")
+        )
+        self.feed_problems.setToolTip(
+            translate(
+                "Monitor",
+                "Feed events not applied today: malformed %1, outside the price limits %2, "
+                "refused by the engine %3 (unknown code, implausible fill, closing more "
+                "than held). Out-of-order ticks %4: older than the price already shown, "
+                "dropped.",
+            )
+            .replace("%1", f"{malformed:,}")
+            .replace("%2", f"{out_of_limit:,}")
+            .replace("%3", f"{refused:,}")
+            .replace("%4", f"{late:,}")
+        )
+        colour = palette.RED if rejected or late else palette.MUTED
+        self.feed_problems.setStyleSheet(f"color: {colour};")
+
+    @property
+    def feed_problem_counts(self) -> tuple[int, int, int, int]:
+        """(malformed, outside the limits, refused by the engine, out of order)."""
+        stats = self._start.source.stats() if self._start is not None else None
+        return (
+            stats.malformed if stats else 0,
+            stats.out_of_limit if stats else 0,
+            self._snap.rejected_events,
+            self._snap.out_of_order_ticks,
+        )
+
     def live_status(self) -> str:
         """Feed state, data age and unacknowledged alerts, for the status bar."""
         state = translate("Monitor", STATE_LABELS.get(self.feed_state, self.feed_state))
@@ -1106,6 +1244,7 @@ class MonitorScreen(Screen):
         )
 
     def _update_live_status(self) -> None:
+        self._update_feed_problems()
         text = self.live_status()
         state = self.feed_state
         self.state_label.setText(

@@ -27,6 +27,7 @@ from core.rules.risk_levels import (
     RiskLevels,
     default_risk_levels,
 )
+from core.services.calls import CallList
 from core.services.overview import Overview, OverviewSummary, overview
 from core.services.store import Reader
 from desktop.context import DesktopContext
@@ -132,6 +133,12 @@ class OverviewScreen(Screen):
         self._empty = False
         keys = [key for key, _ in CARDS] + [key for key, _ in LEVEL_CARDS]
         self.cards = {key: KpiCard(key) for key in keys}
+        self._calls: CallList | None = None
+        # The call card is the Margin calls screen's list in short: a click opens it.
+        self.cards["margin_call"].note.setWordWrap(True)
+        self.cards["margin_call"].clicked.connect(
+            lambda: self.navigate_requested.emit("calls:settled")
+        )
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(10)
@@ -202,6 +209,7 @@ class OverviewScreen(Screen):
         self._summary = result.summary
         self._at_risk_total = result.at_risk_total
         self._levels = result.risk_levels
+        self._calls = result.calls
         self.at_risk_model.set_frame(result.at_risk)
         self.members_model.set_frame(result.members)
         self.locked_model.set_frame(result.locked)
@@ -227,6 +235,11 @@ class OverviewScreen(Screen):
             self.cards[key].caption.setText(translate("Overview", caption))
         for key, level in LEVEL_CARDS:
             self.cards[key].caption.setText(translate(LEVELS_CONTEXT, LEVEL_LABELS[level]))
+        self.cards["margin_call"].set_clickable(
+            translate("Overview", "Open %1: every client to call").replace(
+                "%1", translate("Screens", "Margin calls")
+            )
+        )
         self.at_risk_model.retranslate()
         self.members_model.retranslate()
         self.locked_model.retranslate()
@@ -294,11 +307,7 @@ class OverviewScreen(Screen):
                 "%1", f"{s.accounts_count:,}"
             ),
         )
-        c["margin_call"].set_value(
-            money(s.margin_call_fen),
-            translate("Overview", "Available funds below zero, summed"),
-            "danger" if s.margin_call_fen > 0 else "",
-        )
+        self._fill_call_card()
         c["balance"].set_value(money(s.client_balance_fen), translate("Overview", "Sum of clients"))
         c["margin"].set_value(money(s.client_margin_fen), translate("Overview", "Sum of clients"))
         c["available"].set_value(
@@ -314,6 +323,36 @@ class OverviewScreen(Screen):
             f"{s.receipts_count:,}",
             translate("Overview", "%1 tons, not cancelled").replace("%1", f"{s.receipt_tons:,}"),
         )
+
+    def _fill_call_card(self) -> None:
+        """The settled call list's total and its clients per level: the computation of
+        ``core.services.calls.settled_calls`` over the Overview's own rows, so the Margin
+        calls screen lists what the card sums (tests/consistency holds them equal)."""
+        card, calls = self.cards["margin_call"], self._calls
+        if calls is None:
+            card.set_value("—", translate("Overview", "No settled day yet"))
+            return
+        listed = len(calls.calls)
+        by_level = [
+            f"{translate(LEVELS_CONTEXT, LEVEL_LABELS[lv])} {calls.counts[LEVEL_NAMES[lv]]:,}"
+            for lv in range(calls.min_level, len(LEVEL_NAMES))
+            if calls.counts.get(LEVEL_NAMES[lv], 0)
+        ]
+        note = (
+            translate("Overview", "%1 clients: %2")
+            .replace("%1", f"{listed:,}")
+            .replace("%2", " · ".join(by_level))
+            if listed
+            else translate("Overview", "No client to call")
+        )
+        card.set_value(
+            format_yuan(calls.total_call_fen), note, "danger" if calls.total_call_fen else ""
+        )
+
+    @property
+    def calls(self) -> CallList | None:
+        """The call list behind the call card (tests compare it with the call screen's)."""
+        return self._calls
 
     def _fill_level_cards(self, s: OverviewSummary) -> None:
         for key, level in LEVEL_CARDS:

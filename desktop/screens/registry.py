@@ -94,6 +94,20 @@ SCREENS: tuple[ScreenSpec, ...] = (
         group="clearing",
     ),
     ScreenSpec(
+        "calls",
+        QT_TRANSLATE_NOOP("Screens", "Margin calls"),
+        "calls",
+        factory="desktop.screens.calls:create",
+        group="risk",
+    ),
+    ScreenSpec(
+        "notices",
+        QT_TRANSLATE_NOOP("Screens", "Notices"),
+        "notices",
+        factory="desktop.screens.notices:create",
+        group="risk",
+    ),
+    ScreenSpec(
         "reduction",
         QT_TRANSLATE_NOOP("Screens", "Forced reduction"),
         "reduction",

@@ -243,5 +243,29 @@
         <source>Reserve</source>
         <translation>盘中准备金</translation>
     </message>
+    <message>
+        <source>Intraday calls (CNY)</source>
+        <translation>盘中追保 (元)</translation>
+    </message>
+    <message>
+        <source>%1 clients: %2</source>
+        <translation>%1 户：%2</translation>
+    </message>
+    <message>
+        <source>No client to call</source>
+        <translation>无需追保</translation>
+    </message>
+    <message>
+        <source>Open %1 on this snapshot (%2)</source>
+        <translation>按此快照打开%1（%2）</translation>
+    </message>
+    <message>
+        <source>Rejected %1 · Out of order %2</source>
+        <translation>异常数据 %1 · 乱序行情 %2</translation>
+    </message>
+    <message>
+        <source>Feed events not applied today: malformed %1, outside the price limits %2, refused by the engine %3 (unknown code, implausible fill, closing more than held). Out-of-order ticks %4: older than the price already shown, dropped.</source>
+        <translation>今日未采用的行情事件：格式错误 %1，超出涨跌停板 %2，引擎拒绝 %3（代码未知、成交不合理、平仓超过持仓）。乱序行情 %4：早于已显示的价格，已丢弃。</translation>
+    </message>
 </context>
 </TS>

@@ -506,6 +506,34 @@
         <source>Lots method</source>
         <translation>手数算法</translation>
     </message>
+    <message>
+        <source>Equity (CNY)</source>
+        <translation>客户权益 (元)</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>追加期限</translation>
+    </message>
+    <message>
+        <source>Notice no.</source>
+        <translation>通知书编号</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>送达方式</translation>
+    </message>
+    <message>
+        <source>Created at</source>
+        <translation>生成时间</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>通知书</translation>
+    </message>
+    <message>
+        <source>To call (CNY)</source>
+        <translation>应追加 (元)</translation>
+    </message>
 </context>
 <context>
     <name>ErrorView</name>
@@ -776,10 +804,6 @@
         <translation>日终结算后</translation>
     </message>
     <message>
-        <source>Available funds below zero, summed</source>
-        <translation>可用资金为负部分合计</translation>
-    </message>
-    <message>
         <source>Accounts at warning or worse: the worst %1 of %2</source>
         <translation>警示及以上账户：最严重的 %1 个，共 %2 个</translation>
     </message>
@@ -802,6 +826,22 @@
     <message>
         <source>Equity &lt; 0</source>
         <translation>客户权益 &lt; 0</translation>
+    </message>
+    <message>
+        <source>Open %1: every client to call</source>
+        <translation>打开%1：全部追保客户</translation>
+    </message>
+    <message>
+        <source>No settled day yet</source>
+        <translation>尚无结算日</translation>
+    </message>
+    <message>
+        <source>%1 clients: %2</source>
+        <translation>%1 户：%2</translation>
+    </message>
+    <message>
+        <source>No client to call</source>
+        <translation>无需追保</translation>
     </message>
 </context>
 <context>
@@ -896,6 +936,14 @@
     <message>
         <source>Client forced close</source>
         <translation>强平单</translation>
+    </message>
+    <message>
+        <source>Margin calls</source>
+        <translation>追加保证金</translation>
+    </message>
+    <message>
+        <source>Notices</source>
+        <translation>通知书</translation>
     </message>
 </context>
 <context>

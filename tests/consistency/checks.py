@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from core.db.engine import Database
 from core.rules.funds import line_margin_fen
-from core.rules.risk_levels import LEVEL_NAMES
+from core.rules.risk_levels import LEVEL_NAMES, MARGIN_CALL
 from core.trading_calendar import default_calendar
 from tests.consistency import surfaces as sf
 
@@ -227,6 +227,54 @@ def risk_levels_agree(case: Case) -> Mismatches:
     out.same_keys("the monitor", mon.accounts, members)
     for code in sorted(set(mon.accounts) & set(screen)):
         out.expect(code, "risk level at the start", mon.accounts[code].level, screen[code].level)
+    return out
+
+
+def call_card_equals_call_list(case: Case) -> Mismatches:
+    """Margin calls (issue #11 item 1) on their surfaces, to the fen: the Overview's call
+    card = the Margin calls screen's list of D (total, accounts per level, every listed
+    client's level and amount); under the shipped target (available funds back to ≥ 0)
+    the list is exactly the clients at margin call or worse by the reference levels, each
+    called for the settlement's stored margin call, the total Σ max(0, −available); and
+    the live monitor's intraday list at the start of L = the settled list of D for the
+    member's clients (the monitor starts from D's figures)."""
+    out = Mismatches("call card and call list: Overview, Margin calls screen, monitor")
+    day = case.settled_day
+    card, listed = sf.call_card(case.db, day), sf.call_list(case.db, day)
+    out.expect("Overview card", "total to call", card.total_call_fen, listed.total_call_fen)
+    out.expect("Overview card", "accounts per level", card.counts, listed.counts)
+    out.same_keys("the Overview's call list", card.calls, listed.calls)
+    for code in sorted(set(card.calls) & set(listed.calls)):
+        out.expect(code, "card: level, call", card.calls[code], listed.calls[code])
+    balances = sf.stored_balances(case.db, day)
+    due = {
+        c: b
+        for c, b in balances.items()
+        if sf.reference_level(b.margin_fen, b.balance_fen, b.available_fen) >= MARGIN_CALL
+    }
+    out.same_keys("the call list (reference levels)", listed.calls, due)
+    for code in sorted(set(listed.calls) & set(due)):
+        out.expect(
+            code, "call = stored margin call", listed.calls[code][1], due[code].margin_call_fen
+        )
+    out.expect(
+        "call list",
+        "total = Σ max(0, −available)",
+        listed.total_call_fen,
+        sum(max(0, -b.available_fen) for b in balances.values()),
+    )
+    mon = sf.monitor_call_list(case.db, case.live_day, case.member)
+    members = sf.member_clients(case.db, case.member)
+    settled_member = {c: v for c, v in listed.calls.items() if c in members}
+    out.same_keys("the monitor's intraday list at the start", mon.calls, settled_member)
+    for code in sorted(set(mon.calls) & set(settled_member)):
+        out.expect(code, "start of day: level, call", mon.calls[code], settled_member[code])
+    out.expect(
+        "monitor card",
+        "total at the start",
+        mon.total_call_fen,
+        sum(x for _lv, x in settled_member.values()),
+    )
     return out
 
 

@@ -82,8 +82,10 @@ from core.rules.risk_levels import (
     default_risk_levels,
 )
 from core.services import settlement as settlement_service
+from core.services.calls import CallList, CallRequest, intraday_calls, settled_calls
 from core.services.limits import limits_report
 from core.services.liquidation import MarginSource, preview_liquidation
+from core.services.overview import overview as overview_service
 from core.services.reduction import preview_reduction
 from core.trading_calendar import TradingCalendar, default_calendar
 
@@ -626,6 +628,70 @@ def overview(db: Database, day: date) -> OverviewFigures:
         o.positions_count,
         o.open_lots,
     )
+
+
+# =============================================================================
+# Margin calls: the call list, the Overview's call card, the monitor's intraday list
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class CallFigures:
+    """A call list in plain integers: total, accounts per level code, and per listed
+    client (level, amount to call)."""
+
+    total_call_fen: int
+    counts: tuple[int, ...]
+    calls: dict[str, tuple[int, int]]
+
+
+def _call_figures(calls: CallList) -> CallFigures:
+    frame = calls.calls
+    return CallFigures(
+        calls.total_call_fen,
+        tuple(calls.counts[name] for name in LEVEL_NAMES),
+        {
+            str(c): (int(lv), int(x))
+            for c, lv, x in zip(
+                frame["client_code"], frame["level"], frame["call_fen"], strict=True
+            )
+        },
+    )
+
+
+@read_once
+def call_list(db: Database, day: date) -> CallFigures:
+    """The Margin calls screen's list of ``day`` (``core.services.calls.settled_calls``)."""
+    with db.reader() as r:
+        return _call_figures(settled_calls(r, CallRequest(day=day)))
+
+
+@read_once
+def call_card(db: Database, day: date) -> CallFigures:
+    """The Overview's call card: the list the Overview service computes over its own
+    read of the day (``core.services.overview.overview(...).calls``). ``day`` must be
+    the last settled day (the Overview shows that one)."""
+    with db.reader() as r:
+        calls = overview_service(r, 1).calls
+    assert calls is not None, "the Overview shows no call list"
+    assert calls.trading_day == day, "the Overview shows another day"
+    return _call_figures(calls)
+
+
+@read_once
+def monitor_call_list(db: Database, live_day: date, member: str) -> CallFigures:
+    """The live monitor's call card at the start of ``live_day`` (no tick, no trade):
+    ``intraday_calls`` on the engine's first snapshot, as the monitor computes it."""
+    with db.reader() as r:
+        inputs = read_live_day(r.session, live_day, _cal())
+    engine = LiveRiskEngine.from_day_inputs(
+        inputs,
+        member_code=member,
+        settings=LiveSettings(),
+        clock=FakeClock(_CLOCK_START),
+        calendar=_cal(),
+    )
+    return _call_figures(intraday_calls(engine.snapshot()))
 
 
 # =============================================================================

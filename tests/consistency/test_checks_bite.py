@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import text
 
 import core.live.engine
 import core.rules.funds
+import core.services.overview
 from core.db import queries, revisions
 from core.db import risk_queries as rq
 from core.db.engine import open_database
@@ -109,6 +111,17 @@ def _panel_margin_plus_one(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(client_detail_service, "line_margin", lambda *a: original(*a) + 1)
 
 
+def _card_one_fen_high(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Overview's call card sums one fen more than the list it shows."""
+    original = core.services.overview.calls_from_accounts
+
+    def high(*args: Any, **kwargs: Any) -> Any:
+        calls = original(*args, **kwargs)
+        return replace(calls, total_call_fen=calls.total_call_fen + 1)
+
+    monkeypatch.setattr(core.services.overview, "calls_from_accounts", high)
+
+
 L2601_SHORT = "trading_day = :d2 AND contract_code = 'l2601' AND client_code = '10000003'"
 
 CASES: list[
@@ -141,6 +154,11 @@ CASES: list[
         "risk levels: the settled screens' threshold apart from the monitor's",
         checks.risk_levels_agree,
         _overview_warning_from_half,
+    ),
+    (
+        "call card: the Overview's total one fen high",
+        checks.call_card_equals_call_list,
+        _card_one_fen_high,
     ),
     (
         "replay: a stored position P&L",

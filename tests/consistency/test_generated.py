@@ -72,6 +72,13 @@ def test_start_of_day_accounts_equal_accounts_screen(
 
 
 @generated_test
+def test_call_card_equals_the_call_list_and_the_monitor_start(
+    generated: GeneratedDatabases, scenario: Scenario
+) -> None:
+    _run(generated, scenario, checks.call_card_equals_call_list)
+
+
+@generated_test
 def test_start_of_day_member_reserve_equals_stored(
     generated: GeneratedDatabases, scenario: Scenario
 ) -> None:

@@ -38,6 +38,10 @@ def test_risk_levels_agree_on_overview_accounts_and_monitor(demo_case: Case) -> 
     verify(checks.risk_levels_agree(demo_case), demo_case)
 
 
+def test_call_card_equals_the_call_list_and_the_monitor_start(demo_case: Case) -> None:
+    verify(checks.call_card_equals_call_list(demo_case), demo_case)
+
+
 def test_replayed_day_equals_settlement_pnl(demo_case: Case) -> None:
     verify(checks.replay_pnl(demo_case), demo_case)
 
