@@ -119,8 +119,8 @@ def run_check(args: argparse.Namespace) -> int:
     print(f"database  {mask_url(url)}")
     try:
         engine = make_engine(url, create=False)
-    except DatabaseFaultError as exc:  # not even a database: nothing more to check
-        print(f"FAIL  sqlite integrity: cannot be opened ({exc.reason}); restore a backup")
+    except DatabaseFaultError as exc:  # damaged where SQLite reads first: check it raw
+        print(f"FAIL  sqlite integrity: {_raw_integrity(url, exc.reason)}; restore a backup")
         return 1
     results: list[tuple[str, bool, str]] = []
 
@@ -173,6 +173,27 @@ def run_check(args: argparse.Namespace) -> int:
     for name, ok, detail in results:
         print(f"{'ok  ' if ok else 'FAIL'}  {name}: {detail}")
     return 0 if all(ok for _, ok, _ in results) else 1
+
+
+def _raw_integrity(url: str, reason: str) -> str:
+    """What SQLite's integrity check says of a file too damaged to open the usual way
+    (no WAL switch, no schema read); ``reason`` when even that cannot run."""
+    import sqlite3
+    from urllib.parse import quote
+
+    from sqlalchemy.engine import make_url
+
+    from core.safe_text import escape_controls
+
+    path = make_url(url).database or ""
+    try:
+        with sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True) as conn:
+            found = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(10)")]
+    except sqlite3.Error as exc:
+        return escape_controls(str(exc) or reason, one_line=True)
+    problems = [line.strip() for text in found for line in text.splitlines()]
+    problems = [p for p in problems if p and p != "ok" and not p.startswith("*** in database")]
+    return escape_controls(f"damaged: {'; '.join(problems) or reason}", one_line=True)
 
 
 def run_revision(args: argparse.Namespace) -> int:

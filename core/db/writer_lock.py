@@ -38,7 +38,7 @@ PG_WRITER_KEY = 0x5249534B57524954  # "RISKWRIT"; the migrations' lock is anothe
 """PostgreSQL advisory lock key of the writer lock (per database)."""
 
 SQLITE_DEFAULT_BUSY_MS = 5000  # pysqlite's default timeout, restored after the wait
-_APP_PREFIX = "riskdesk-writer"
+_APP_PREFIX = "rdw"  # application_name "rdw|<start>|<pid>|<user>|<what>" (base-36 numbers)
 _APP_NAME_MAX = 63  # PostgreSQL truncates application_name to NAMEDATALEN - 1 bytes
 UNKNOWN_HOLDER = "another process is writing to the database"
 
@@ -245,10 +245,24 @@ def _pg_holder(conn: Connection) -> str:
 
 
 def _app_name(me: WriterInfo) -> str:
-    user = me.user.encode("ascii", "replace").decode()[:16].replace("|", "/")
+    """The holder's description in 63 ASCII bytes (PostgreSQL's limit; it turns other
+    characters into "?"): numbers in base 36, the user cut to 12 characters, the
+    description cut with "..." when it does not fit."""
+    user = me.user.encode("ascii", "replace").decode()[:12].replace("|", "/")
     what = me.what.encode("ascii", "replace").decode()
-    started = int(me.started.timestamp())
-    return f"{_APP_PREFIX}|{started}|{me.pid}|{user}|{what}"[:_APP_NAME_MAX]
+    head = f"{_APP_PREFIX}|{_base36(int(me.started.timestamp()))}|{_base36(me.pid)}|{user}|"
+    room = _APP_NAME_MAX - len(head)
+    return head + (what if len(what) <= room else what[: room - 3] + "...")
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
 
 
 def _parse_app_name(name: str | None) -> WriterInfo | None:
@@ -256,8 +270,8 @@ def _parse_app_name(name: str | None) -> WriterInfo | None:
     if len(parts) != 5 or parts[0] != _APP_PREFIX:
         return None
     try:
-        started = datetime.fromtimestamp(int(parts[1]), tz=UTC)
-        pid = int(parts[2])
+        started = datetime.fromtimestamp(int(parts[1], 36), tz=UTC)
+        pid = int(parts[2], 36)
     except ValueError:
         return None
     return WriterInfo(what=parts[4], user=parts[3], pid=pid, host="", started=started)

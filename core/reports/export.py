@@ -174,7 +174,8 @@ def write_table(
     if fmt == "csv":
         safe = frame.map(csv_cell)  # a new frame: the cells as written
         safe.columns = [csv_cell(str(c)) for c in frame.columns]
-        safe.to_csv(target, index=False, encoding="utf-8-sig")
+        # CRLF (RFC 4180): a cell holding a carriage return is then quoted too.
+        safe.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     elif fmt == "json":
         rows = [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False)]
         target.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
