@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         read_only = ""
         if self.ctx.db.read_only:
-            read_only = " (" + translate("Faults", "read-only") + ")"
+            read_only = " " + translate("Faults", "(read-only)")
         self.db_label.setText(
             translate("MainWindow", "Database: %1").replace("%1", url_label(self.ctx.db.url))
             + read_only

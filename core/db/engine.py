@@ -305,6 +305,8 @@ def sqlite_access(path: Path) -> SqliteAccess:
         return "rw"
     if folder_writable or shm.exists():
         return "ro"
+    if wal.exists() and wal.stat().st_size > 0:
+        return "ro"  # immutable would silently skip committed pages still in the WAL
     return "immutable"
 
 

@@ -4,6 +4,10 @@
 <context>
     <name>Faults</name>
     <message>
+        <source>(read-only)</source>
+        <translation>（只读）</translation>
+    </message>
+    <message>
         <source>Another writer is using the database.</source>
         <translation>另一个写入操作正在使用数据库。</translation>
     </message>
@@ -46,10 +50,6 @@
     <message>
         <source>Waiting for another writer: %1</source>
         <translation>正在等待另一个写入操作完成：%1</translation>
-    </message>
-    <message>
-        <source>read-only</source>
-        <translation>只读</translation>
     </message>
 </context>
 </TS>

@@ -68,7 +68,7 @@ def read_only_ctx(
     context.close()
 
 
-@pytest.mark.parametrize(("lang", "mark"), [("en", " (read-only)"), ("zh", " (只读)")])
+@pytest.mark.parametrize(("lang", "mark"), [("en", " (read-only)"), ("zh", " （只读）")])
 def test_a_read_only_database_is_labelled(
     read_only_ctx: DesktopContext, qtbot, lang: str, mark: str
 ) -> None:
