@@ -4,7 +4,13 @@ from __future__ import annotations
 
 
 class RiskDeskError(Exception):
-    """Base class for expected failures that the user can act on."""
+    """Base class for expected failures that the user can act on.
+
+    ``exit_code`` is the command line's exit status for it: 2 bad input or usage (the
+    default), 1 an operation that could not be done now (``DatabaseFaultError``).
+    """
+
+    exit_code = 2
 
 
 class InputError(RiskDeskError):
@@ -69,3 +75,27 @@ class CalendarHorizonError(RiskDeskError):
 
 class OperationCancelledError(RiskDeskError):
     """The user cancelled a long operation; its transaction was rolled back."""
+
+
+class DatabaseFaultError(RiskDeskError):
+    """The database cannot do what was asked: damaged, full, read-only, unreachable or
+    busy with another writer. The message is one line naming the database (password
+    hidden) without SQL or row data, and says whether anything was written. ``kind``:
+    "busy", "full", "damaged", "read-only", "io", "duplicate" or "connection"
+    (``core.db.faults``); ``reason`` the driver's own words, when there are any."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, kind: str = "", reason: str = "") -> None:
+        self.kind = kind
+        self.reason = reason or message
+        super().__init__(message)
+
+
+class WriterBusyError(DatabaseFaultError):
+    """Another writer (a settlement, an import, ...) holds the database's write lock and
+    did not finish within the wait; nothing was written. ``holder`` describes it."""
+
+    def __init__(self, message: str, holder: str = "") -> None:
+        self.holder = holder
+        super().__init__(message, "busy")

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
-import logging.handlers
 import os
 import sys
+import threading
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-
-log = logging.getLogger("riskdesk.desktop")
 
 SCREENSHOT_TIMEOUT_S = 30.0
 FONT_FAMILIES = (
@@ -33,7 +29,6 @@ FONT_FAMILIES = (
     "DejaVu Sans",
 )
 FONT_POINT_SIZE = 9
-ENV_LOG_DIR = "RISKDESK_LOG_DIR"
 
 
 def version() -> str:
@@ -59,60 +54,43 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def configure_logging() -> Path | None:
-    """Log to stderr (warnings) and to a rotating file; returns the file path."""
-    root = logging.getLogger("riskdesk")
-    if getattr(root, "_riskdesk_configured", False):
-        return getattr(root, "_riskdesk_log_file", None)
-    root.setLevel(logging.INFO)
-    stderr = logging.StreamHandler()
-    stderr.setLevel(logging.WARNING)
-    stderr.setFormatter(logging.Formatter("riskdesk: %(levelname)s: %(message)s"))
-    root.addHandler(stderr)
-    path: Path | None = None
-    try:
-        import platformdirs
+def configure_logging() -> Path:
+    """The log file and one-line warnings on stderr (``core.logfile``); its path."""
+    from core.logfile import configure_logging as configure
 
-        folder = Path(
-            os.environ.get(ENV_LOG_DIR) or platformdirs.user_log_dir("RiskDesk", appauthor=False)
-        )
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "riskdesk.log"
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s")
-        )
-        root.addHandler(handler)
-    except OSError as exc:
-        root.warning("cannot write the log file: %s", exc)
-    root._riskdesk_configured = True  # type: ignore[attr-defined]
-    root._riskdesk_log_file = path  # type: ignore[attr-defined]
-    return path
+    return configure()
 
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
 
 def make_excepthook(interactive: bool, on_error: Callable[[], None] | None = None) -> ExceptHook:
-    """A sys.excepthook that logs every unexpected exception and shows it in a dialog.
+    """A sys.excepthook that logs every unexpected exception and tells the user where.
 
-    Nothing is swallowed: the full traceback goes to the log (and stderr); on the GUI
-    thread of an interactive run a critical dialog shows it too. ``on_error`` is called
-    after logging (screenshot runs use it to exit with status 1).
+    Nothing is swallowed: the full traceback goes to the log file (``core.logfile.
+    record_crash``); stderr gets one line with the file's path, and on the GUI thread of
+    an interactive run a dialog says what happened and where the details are — never
+    the traceback itself. ``on_error`` is called after logging (screenshot runs use it
+    to exit with status 1).
     """
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        from core.logfile import crash_summary, record_crash
+
+        if exc.__traceback__ is None and tb is not None:
+            exc = exc.with_traceback(tb)
+        path = record_crash(exc, "the window")
+        sys.stderr.write(
+            f"riskdesk: unexpected error ({crash_summary(exc)}); the details are in {path}\n"
+        )
         if on_error is not None:
             on_error()
         if not interactive:
             return
-        from PySide6.QtCore import QThread
+        from PySide6.QtCore import Qt, QThread
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         from desktop.i18n import translate
@@ -121,17 +99,40 @@ def make_excepthook(interactive: bool, on_error: Callable[[], None] | None = Non
         if app is None or QThread.currentThread() is not app.thread():
             return
         box = QMessageBox(QApplication.activeWindow())
+        box.setObjectName("unexpectedError")
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle(translate("App", "Unexpected error"))
         box.setText(
             translate(
-                "App",
-                "RiskDesk hit an unexpected error. The details are in the log; please report them.",
-            )
-            + f"\n\n{exc_type.__name__}: {exc}"
+                "Faults",
+                "RiskDesk hit an unexpected error (%1). Nothing more was done; the details "
+                "are in the log file:",
+            ).replace("%1", crash_summary(exc))
         )
-        box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
+        box.setInformativeText(
+            str(path) + "\n\n" + translate("Faults", "Please send that file with your report.")
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.exec()
+
+    return hook
+
+
+def make_thread_excepthook() -> Callable[[threading.ExceptHookArgs], object]:
+    """threading.excepthook: an error that ends a worker thread goes to the log file and
+    one stderr line, as on the GUI thread (no dialog: not the GUI thread)."""
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+            return
+        from core.logfile import crash_summary, record_crash
+
+        name = args.thread.name if args.thread is not None else "a thread"
+        path = record_crash(args.exc_value, f"thread {name}")
+        sys.stderr.write(
+            f"riskdesk: unexpected error in {name} ({crash_summary(args.exc_value)}); "
+            f"the details are in {path}\n"
+        )
 
     return hook
 
@@ -196,9 +197,11 @@ def freeze_startup_objects() -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window on the database of ``args.db`` (see the module docstring)."""
-    from core.config import AppConfig
-    from core.errors import ConfigError
+    from core.cli.support import write_wait
+    from core.config import ENV_DB_URL, AppConfig
+    from core.errors import ConfigError, DatabaseFaultError
     from core.services.store import open_database
+    from desktop.tasks import report_wait
 
     configure_logging()
     screenshot: Path | None = getattr(args, "screenshot", None)
@@ -229,16 +232,25 @@ def run_gui(args: argparse.Namespace) -> int:
             QMessageBox.critical(None, i18n.translate("App", "RiskDesk"), message)
         return 2
 
+    # The per-user database is made on first start; a --db or $RISKDESK_DB_URL that
+    # names no file is a mistake to report, not a new empty database.
+    default_db = getattr(args, "db", None) is None and not os.environ.get(ENV_DB_URL)
     try:
         size = parse_size(args.size) if getattr(args, "size", None) else None
         config = AppConfig.from_args(getattr(args, "db", None))
-        db = open_database(config.db_url)
-    except ConfigError as exc:
+        db = open_database(
+            config.db_url,
+            new_file=default_db,
+            write_wait_s=write_wait(args),
+            on_wait=report_wait,
+        )
+    except (ConfigError, DatabaseFaultError) as exc:
         return fail(str(exc))
 
     errors: list[int] = []
-    previous_hook = sys.excepthook
+    previous_hook, previous_thread_hook = sys.excepthook, threading.excepthook
     sys.excepthook = make_excepthook(interactive and not offscreen, lambda: errors.append(1))
+    threading.excepthook = make_thread_excepthook()
     tasks = TaskManager()
     ctx = DesktopContext(db=db, tasks=tasks, bus=AppBus(), settings=settings, config=config)
     try:
@@ -260,7 +272,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return int(app.exec())
     finally:
         ctx.close()
-        sys.excepthook = previous_hook
+        sys.excepthook, threading.excepthook = previous_hook, previous_thread_hook
 
 
 def take_screenshot(window: object, path: Path, timeout_s: float = SCREENSHOT_TIMEOUT_S) -> int:

@@ -41,7 +41,7 @@ from desktop.resources import app_icon, icon
 from desktop.screens.base import Screen
 from desktop.screens.ops_outcome import StageNamedProgress
 from desktop.screens.registry import DEFAULT_SCREEN, GROUPS, SCREENS, ScreenSpec, screen_spec
-from desktop.tasks import run_op, run_query
+from desktop.tasks import report_wait, run_op, run_query
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 NAV_WIDTH = 200
@@ -395,14 +395,19 @@ class MainWindow(QMainWindow):
                 ).replace("%1", str(target)),
             )
             return
-        self.open_database(f"sqlite:///{target}")
+        self.open_database(f"sqlite:///{target}", new_file=True)
 
-    def open_database(self, url: str) -> None:
-        """Open ``url`` on the write worker, then switch every screen to it."""
+    def open_database(self, url: str, *, new_file: bool = False) -> None:
+        """Open ``url`` on the write worker, then switch every screen to it.
+
+        Only File → New database (``new_file``) may create a missing SQLite file; a
+        file the user cannot write opens read-only (the status bar says so)."""
+        wait_s = self.ctx.db.write_wait_s
 
         def op(progress: ProgressState) -> tuple[Database, Changes]:
             progress.report(translate("MainWindow", "Opening database"), 0, None)
-            return open_database(url), Changes.none()
+            db = open_database(url, new_file=new_file, write_wait_s=wait_s, on_wait=report_wait)
+            return db, Changes.none()
 
         run_op(
             self.ctx,
@@ -504,10 +509,17 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         page = self.stack.currentWidget()
+        read_only = ""
+        if self.ctx.db.read_only:
+            read_only = " " + translate("Faults", "(read-only)")
         self.db_label.setText(
             translate("MainWindow", "Database: %1").replace("%1", url_label(self.ctx.db.url))
+            + read_only
         )
-        self.db_label.setToolTip(url_label(self.ctx.db.url))
+        tip = url_label(self.ctx.db.url)
+        if self.ctx.db.read_only:
+            tip += "\n" + translate("Faults", "Opened read-only: it can be viewed, not changed.")
+        self.db_label.setToolTip(tip)
         day = page.trading_day() if isinstance(page, Screen) else None
         day = day or self._db_day
         self.day_label.setText(
@@ -522,7 +534,7 @@ class MainWindow(QMainWindow):
             translate("MainWindow", "User: %1").replace("%1", self.ctx.config.user)
         )
         name = database_name(self.ctx.db.url)
-        self.setWindowTitle(f"{translate('MainWindow', 'RiskDesk')} — {name}")
+        self.setWindowTitle(f"{translate('MainWindow', 'RiskDesk')} — {name}{read_only}")
 
     def _set_live_status(self, text: str) -> None:
         """Feed state, data age and unacknowledged alerts of the live monitor."""

@@ -34,6 +34,20 @@ T = TypeVar("T")
 THREAD_PREFIX = "riskdesk-"
 """Worker thread names start with this; tests fail if such a thread outlives a test."""
 
+_running = threading.local()  # the ProgressState of the op running on this worker
+
+
+def report_wait(message: str) -> None:
+    """``Database.on_wait`` of the window: the write that waits for another writer (a
+    settlement or import from another process) says so in its progress dialog. Called
+    on the write worker by the write door; the dialog's Cancel stops the wait."""
+    from desktop.i18n import translate
+
+    progress: ProgressState | None = getattr(_running, "progress", None)
+    if progress is not None:
+        text = translate("Faults", "Waiting for another writer: %1").replace("%1", message)
+        progress.report(text, 0, None)
+
 
 class TaskManager(QObject):
     """Runs callables off the GUI thread and calls back on the GUI thread.
@@ -185,7 +199,14 @@ def run_op(
         on_success(result)
         ctx.bus.changes_applied.emit(changes, parent)
 
-    return ctx.tasks.submit(lambda: op(progress), done, writes=True)
+    def job() -> tuple[T, Changes]:
+        _running.progress = progress
+        try:
+            return op(progress)
+        finally:
+            _running.progress = None
+
+    return ctx.tasks.submit(job, done, writes=True)
 
 
 def _is_widget(obj: object) -> bool:

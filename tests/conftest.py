@@ -253,3 +253,16 @@ def _trading_calendar_built_on_the_main_thread() -> None:
     from core.trading_calendar import default_calendar
 
     default_calendar()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _log_file_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The log file (``core.logfile``) of in-process commands goes to the session's temp
+    folder, never the developer's own log folder (tests that need their own set it)."""
+    previous = os.environ.get("RISKDESK_LOG_DIR")
+    os.environ["RISKDESK_LOG_DIR"] = str(tmp_path_factory.mktemp("logs"))
+    yield
+    if previous is None:
+        os.environ.pop("RISKDESK_LOG_DIR", None)
+    else:
+        os.environ["RISKDESK_LOG_DIR"] = previous

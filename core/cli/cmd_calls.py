@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.cli.cmd_risk import _check_out, _database, _day, _read
+from core.cli.support import out_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,7 +72,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="list clients at this level or worse (default margin_call)",
     )
     _target_options(p)
-    p.add_argument("--out", type=Path, metavar="FILE", help="also write the list (.csv, .xlsx)")
+    p.add_argument("--out", type=out_file, metavar="FILE", help="also write the list (.csv, .xlsx)")
     p.set_defaults(func=run_calls)
 
     p = sub.add_parser(
@@ -96,7 +97,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "hedge, close_lots) to recompute and, with --out, to write instead",
     )
     p.add_argument(
-        "--out", type=Path, metavar="FILE", help="write the order list (.csv, .xlsx), audited"
+        "--out", type=out_file, metavar="FILE", help="write the order list (.csv, .xlsx), audited"
     )
     p.set_defaults(func=run_force_close)
 

@@ -8,6 +8,7 @@ when a check fails; errors opening the database exit with 2 (see ``core.cli``).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,53 +102,98 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """Each check on its own line; a check that cannot run (a damaged file) is a FAIL
+    with the database's reason, never a traceback."""
+    from sqlalchemy import Connection
+    from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import Session
 
     from core.config import resolve_db_url
     from core.db.engine import make_engine, mask_url
-    from core.db.migrate import SchemaState, schema_diffs
+    from core.db.faults import driver_reason, sqlite_integrity
+    from core.db.migrate import SchemaState, schema_diffs, schema_status
     from core.db.reference_load import pending_reference_changes
+    from core.errors import DatabaseFaultError
 
     url = resolve_db_url(args.db)
-    engine = make_engine(url, create=False)
-    results: list[tuple[str, bool, str]] = []
+    print(f"database  {mask_url(url)}")
     try:
-        status = _status(engine)
-        current = status.state is SchemaState.CURRENT
-        results.append(("schema revision", current, f"{status.current_label}, {status.state}"))
-        with engine.connect() as conn:
-            if current:
-                diffs = schema_diffs(conn)
-                detail = "; ".join(str(d) for d in diffs[:5]) or "tables match this version"
-                results.append(("schema tables", not diffs, detail))
-                with Session(bind=conn) as session:
-                    pending = pending_reference_changes(session)
-                results.append(
-                    (
-                        "product table",
-                        pending == 0,
-                        "matches products.toml"
-                        if not pending
-                        else f"{pending} products differ; run 'riskdesk db upgrade'",
-                    )
-                )
-            if conn.dialect.name == "sqlite":
-                integrity = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
-                results.append(("sqlite integrity", integrity == ["ok"], "; ".join(integrity)))
-                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                results.append(
-                    (
-                        "foreign keys",
-                        not broken,
-                        f"{len(broken)} broken references" if broken else "all references resolve",
-                    )
-                )
+        engine = make_engine(url, create=False)
+    except DatabaseFaultError as exc:  # damaged where SQLite reads first: check it raw
+        print(f"FAIL  sqlite integrity: {_raw_integrity(url, exc.reason)}; restore a backup")
+        return 1
+    results: list[tuple[str, bool, str]] = []
+
+    def check(name: str, run: Callable[[Connection], tuple[bool, str]]) -> None:
+        try:
+            with engine.connect() as conn:
+                ok, detail = run(conn)
+        except DBAPIError as exc:
+            ok, detail = False, f"cannot be checked: {driver_reason(exc)}"
+        results.append((name, ok, detail))
+
+    def integrity(conn: Connection) -> tuple[bool, str]:
+        problems = sqlite_integrity(conn, quick=False, limit=10)
+        if not problems:
+            return True, "ok"
+        return False, f"damaged: {'; '.join(problems)}; restore a backup"
+
+    def foreign_keys(conn: Connection) -> tuple[bool, str]:
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        return (
+            not broken,
+            f"{len(broken)} broken references" if broken else "all references resolve",
+        )
+
+    def revision(conn: Connection) -> tuple[bool, str]:
+        status = schema_status(conn)
+        return status.state is SchemaState.CURRENT, f"{status.current_label}, {status.state}"
+
+    def tables(conn: Connection) -> tuple[bool, str]:
+        diffs = schema_diffs(conn)
+        return not diffs, "; ".join(str(d) for d in diffs[:5]) or "tables match this version"
+
+    def products(conn: Connection) -> tuple[bool, str]:
+        with Session(bind=conn) as session:
+            pending = pending_reference_changes(session)
+        if pending:
+            return False, f"{pending} products differ; run 'riskdesk db upgrade'"
+        return True, "matches products.toml"
+
+    try:
+        if engine.dialect.name == "sqlite":
+            check("sqlite integrity", integrity)  # first: the other checks read the file
+            check("foreign keys", foreign_keys)
+        check("schema revision", revision)
+        if results[-1][1]:
+            check("schema tables", tables)
+            check("product table", products)
     finally:
         engine.dispose()
-    print(f"database  {mask_url(url)}")
     for name, ok, detail in results:
         print(f"{'ok  ' if ok else 'FAIL'}  {name}: {detail}")
     return 0 if all(ok for _, ok, _ in results) else 1
+
+
+def _raw_integrity(url: str, reason: str) -> str:
+    """What SQLite's integrity check says of a file too damaged to open the usual way
+    (no WAL switch, no schema read); ``reason`` when even that cannot run."""
+    import sqlite3
+    from urllib.parse import quote
+
+    from sqlalchemy.engine import make_url
+
+    from core.safe_text import escape_controls
+
+    path = make_url(url).database or ""
+    try:
+        with sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True) as conn:
+            found = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(10)")]
+    except sqlite3.Error as exc:
+        return escape_controls(str(exc) or reason, one_line=True)
+    problems = [line.strip() for text in found for line in text.splitlines()]
+    problems = [p for p in problems if p and p != "ok" and not p.startswith("*** in database")]
+    return escape_controls(f"damaged: {'; '.join(problems) or reason}", one_line=True)
 
 
 def run_revision(args: argparse.Namespace) -> int:

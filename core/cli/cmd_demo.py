@@ -68,14 +68,13 @@ class _Printer:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.config import resolve_db_url
+    from core.cli.support import open_cli_database
     from core.demo import DEFAULT_SEED, has_demo_data
     from core.demo.generator import DEMO_MEMBER_CODE, MIN_RESERVE_FEN
     from core.money import format_yuan
     from core.services.demo import create_demo_data
-    from core.services.store import open_database
 
-    db = open_database(resolve_db_url(args.db))
+    db = open_cli_database(args, new_file=not args.check)  # demo makes a new database
     try:
         if args.check:
             present = has_demo_data(db)

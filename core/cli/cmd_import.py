@@ -46,12 +46,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.config import current_user, resolve_db_url
+    from core.cli.support import open_cli_database
+    from core.config import current_user
     from core.errors import ValidationErrors
     from core.services.imports import import_file
-    from core.services.store import open_database
 
-    db = open_database(resolve_db_url(args.db))
+    db = open_cli_database(args)
     try:
         result, _ = import_file(db, args.kind, args.file, user=current_user(), dry_run=args.dry_run)
     except ValidationErrors as exc:

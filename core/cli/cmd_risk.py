@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from fractions import Fraction
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from core.cli.support import out_file
 from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def _code_lots(text: str) -> list[tuple[str, int]]:
 def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out",
-        type=Path,
+        type=out_file,
         metavar="FILE",
         help="also write the table to FILE (.csv, .json or .xlsx)",
     )
@@ -190,10 +190,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 @contextmanager
 def _database(args: argparse.Namespace) -> Iterator[Database]:
     """The database of ``--db``, closed afterwards."""
-    from core.config import resolve_db_url
-    from core.services.store import open_database
+    from core.cli.support import open_cli_database
 
-    db = open_database(resolve_db_url(args.db))
+    db = open_cli_database(args)
     try:
         yield db
     finally:

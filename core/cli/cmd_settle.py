@@ -53,11 +53,11 @@ class _StderrProgress(ProgressState):
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.config import current_user, resolve_db_url
-    from core.db.engine import open_database
+    from core.cli.support import open_cli_database
+    from core.config import current_user
     from core.services.settlement import SettlementRefusedError, run_daily_settlement
 
-    db = open_database(resolve_db_url(args.db))
+    db = open_cli_database(args)
     printer = _StderrProgress()
     try:
         result, _changes = run_daily_settlement(

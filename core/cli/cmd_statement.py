@@ -10,9 +10,9 @@ settled, unsupported file type).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from core.cli.cmd_settle import _day
+from core.cli.support import out_file
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,13 +32,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="member code (optional when the database has one settled member)",
     )
     p.add_argument("--date", type=_day, required=True, metavar="YYYY-MM-DD", dest="day")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx|FILE.pdf")
+    p.add_argument("--out", type=out_file, required=True, metavar="FILE.xlsx|FILE.pdf")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="labels (default zh)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.config import current_user, resolve_db_url
+    from core.cli.support import open_cli_database
+    from core.config import current_user
     from core.services.exports import export_statement
     from core.services.settlement_history import (
         ClientStatement,
@@ -46,9 +47,8 @@ def run(args: argparse.Namespace) -> int:
         client_statement,
         member_statement,
     )
-    from core.services.store import open_database
 
-    db = open_database(resolve_db_url(args.db))
+    db = open_cli_database(args)
     try:
         with db.reader() as reader:
             statement: ClientStatement | MemberStatement

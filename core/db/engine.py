@@ -15,12 +15,17 @@ names the URL with its password masked.
 from __future__ import annotations
 
 import logging
+import os
 import re
-from collections.abc import Iterator
+import sqlite3
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -48,16 +53,31 @@ SQLITE_QUERY_ONLY = "riskdesk_sqlite_query_only"
 """Pool-record flag: a ``Reader`` switched ``PRAGMA query_only`` on for this connection;
 it is switched off when the connection is checked in."""
 
+DEFAULT_WRITE_WAIT_S = 30.0
+"""Seconds a write waits for another writer before it is refused (``RISKDESK_WRITE_WAIT``,
+``riskdesk --wait``)."""
+
 _USERINFO_RE = re.compile(r"(://[^:/@]*:)[^@]*@")
+_READ_ONLY: weakref.WeakSet[Engine] = weakref.WeakSet()
+SqliteAccess = Literal["rw", "ro", "immutable"]
 
 
 @dataclass(frozen=True)
 class Database:
-    """An open database: ``sessions.begin()`` gives one transaction per user action."""
+    """An open database: ``sessions.begin()`` gives one transaction per user action.
+
+    ``read_only``: opened for viewing only (an SQLite file or folder the user cannot
+    write); the write door refuses every write. ``write_wait_s`` and ``on_wait``: how
+    long a write waits for another writer, and who is told that it waits
+    (``core.db.writer_lock``).
+    """
 
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    read_only: bool = False
+    write_wait_s: float = DEFAULT_WRITE_WAIT_S
+    on_wait: Callable[[str], None] | None = None
 
     @property
     def day_books(self) -> DayBookCache | None:
@@ -70,11 +90,22 @@ class Database:
     @contextmanager
     def reader(self) -> Iterator[Reader]:
         """A read-only ``Reader`` for one query: its own session, writes refused
-        (``core.db.reader``). Any thread; the session closes when the block ends."""
+        (``core.db.reader``). Any thread; the session closes when the block ends.
+
+        A database fault while reading (a damaged file, a lost connection) is raised as
+        a one-line ``DatabaseFaultError`` (``core.db.faults``).
+        """
+        from core.db.faults import database_fault
         from core.db.reader import open_reader
 
-        with open_reader(self.sessions) as reader:
-            yield reader
+        try:
+            with open_reader(self.sessions) as reader:
+                yield reader
+        except DBAPIError as exc:
+            fault = database_fault(exc, self.masked_url)
+            if fault is None:
+                raise
+            raise fault from None
 
     @property
     def masked_url(self) -> str:
@@ -153,20 +184,28 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     """An Engine for ``url`` that has connected once (so a bad URL fails here).
 
     SQLite: foreign keys on, WAL journal, and real transactions (SQLAlchemy emits BEGIN,
-    so DDL and SAVEPOINTs are transactional); the file's folder is created when
-    ``create`` is true, and a missing file is an error when it is false.
+    so DDL and SAVEPOINTs are transactional); the file and its folder are created when
+    ``create`` is true, and a missing file is an error ("no database at PATH") when it
+    is false. A file the user cannot write (or in a folder they cannot write, which WAL
+    needs) is opened read-only (``is_read_only``): SQLite's ``mode=ro``, or
+    ``immutable=1`` when not even the shared-memory file can be made.
     PostgreSQL: psycopg 3, a connect timeout, and pre-ping for a long-running GUI.
     Raises ConfigError naming the URL (password masked). Does not touch the schema.
     """
     parsed = normalize_url(url)
     where = mask_url(parsed)
     kwargs: dict[str, Any] = {}
+    access: SqliteAccess = "rw"
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False}
         if is_memory_sqlite(parsed):
             kwargs["poolclass"] = StaticPool  # one database for all threads, not per thread
         else:
-            _check_sqlite_path(Path(str(parsed.database)), where, create=create)
+            path = Path(str(parsed.database))
+            _check_sqlite_path(path, where, create=create)
+            access = sqlite_access(path)
+            if access != "rw":
+                kwargs["creator"] = partial(_connect_read_only, path, access)
     else:
         connect_args: dict[str, Any] = {"application_name": "riskdesk"}
         if "connect_timeout" not in parsed.query:
@@ -178,41 +217,104 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
         raise ConfigError(f"database URL {where!r}: driver not available ({exc})") from None
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "connect", partial(_sqlite_on_connect, read_only=access != "rw"))
         event.listen(engine, "begin", _sqlite_on_begin)
         event.listen(engine, "checkin", _sqlite_on_checkin)
+        if access != "rw":
+            _READ_ONLY.add(engine)
     try:
         with engine.connect():
             pass
     except DBAPIError as exc:
         engine.dispose()
+        from core.db.faults import database_fault
+
+        fault = database_fault(exc, where)
+        if fault is not None and fault.kind == "damaged":
+            raise fault from None  # "run riskdesk db check", not a bad URL
         raise ConfigError(f"cannot open database {where}: {db_error_reason(exc, parsed)}") from None
     return engine
 
 
-def open_database(url: str, *, create: bool = True) -> Database:
+def open_database(
+    url: str,
+    *,
+    create: bool = True,
+    new_file: bool = True,
+    write_wait_s: float = DEFAULT_WRITE_WAIT_S,
+    on_wait: Callable[[str], None] | None = None,
+) -> Database:
     """Open the database at ``url``, bringing its schema to this version of RiskDesk.
 
     With ``create`` (the default) an empty database gets the schema, an older one is
     upgraded to the newest migration, and the product table is synced from
     resources/products.toml. Without it nothing is written, and the schema must
-    already be current. Raises ConfigError, naming the URL with its password masked,
-    when the URL is malformed, the server cannot be reached or refuses the login, the
-    database was written by a newer RiskDesk, or (without ``create``) it is not current.
+    already be current. ``new_file`` false: a missing SQLite file is refused ("no
+    database at PATH") instead of created — only ``riskdesk demo``, ``db upgrade`` and
+    File → New database create one. A file the user cannot write opens read-only
+    (``Database.read_only``; its schema must be current). ``write_wait_s`` and
+    ``on_wait`` go to ``Database``. Raises ConfigError, naming the URL with its
+    password masked, when the URL is malformed, the server cannot be reached or
+    refuses the login, the database was written by a newer RiskDesk, or (without
+    ``create``, or read-only) it is not current.
     May be called from any thread; it blocks while connecting and migrating.
     """
     from core.db.migrate import prepare_schema
 
-    engine = make_engine(url, create=create)
+    engine = make_engine(url, create=create and new_file)
+    read_only = is_read_only(engine)
     try:
-        prepare_schema(engine, write=create)
+        prepare_schema(engine, write=create and not read_only, read_only=read_only)
     except BaseException:
         engine.dispose()
         raise
     from core.db.day_book import CACHE_KEY, DayBookCache
 
     sessions = sessionmaker(engine, expire_on_commit=False, info={CACHE_KEY: DayBookCache()})
-    return Database(url=url, engine=engine, sessions=sessions)
+    return Database(
+        url=url,
+        engine=engine,
+        sessions=sessions,
+        read_only=read_only,
+        write_wait_s=write_wait_s,
+        on_wait=on_wait,
+    )
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether ``engine`` opened its SQLite file read-only (``make_engine``)."""
+    return engine in _READ_ONLY
+
+
+def sqlite_access(path: Path) -> SqliteAccess:
+    """How an existing SQLite file can be opened by this user: "rw"; "ro" (the file or
+    its folder cannot be written, but the WAL shared-memory file exists or can be
+    made); "immutable" (nothing can be written beside it).
+
+    WAL needs the ``-wal`` and ``-shm`` files beside the database, so a writable file in
+    a folder the user cannot write is read-only too unless both already exist and are
+    writable.
+    """
+    if not path.exists():
+        return "rw"
+    folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if os.access(path, os.W_OK) and (
+        folder_writable or all(p.exists() and os.access(p, os.W_OK) for p in (wal, shm))
+    ):
+        return "rw"
+    if folder_writable or shm.exists():
+        return "ro"
+    if wal.exists() and wal.stat().st_size > 0:
+        return "ro"  # immutable would silently skip committed pages still in the WAL
+    return "immutable"
+
+
+def _connect_read_only(path: Path, access: SqliteAccess) -> sqlite3.Connection:
+    # SQLite URI filename: the path percent-encoded, then the read-only parameters.
+    mode = "mode=ro" if access == "ro" else "mode=ro&immutable=1"
+    uri = f"file:{quote(str(path.resolve()))}?{mode}"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
 def db_error_reason(exc: DBAPIError, url: URL | None = None) -> str:
@@ -230,7 +332,11 @@ def _check_sqlite_path(path: Path, where: str, *, create: bool) -> None:
     if path.exists():
         return
     if not create:
-        raise ConfigError(f"cannot open database {where}: no such file {path}")
+        raise ConfigError(
+            f"no database at {path}: nothing was created; create one with 'riskdesk db "
+            "upgrade' or 'riskdesk demo' (in the window: File → New database), or check "
+            "the path"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -240,13 +346,16 @@ def _check_sqlite_path(path: Path, where: str, *, create: bool) -> None:
         ) from None
 
 
-def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any, *, read_only: bool = False) -> None:
     # Let SQLAlchemy emit BEGIN (see _sqlite_on_begin): pysqlite's legacy mode runs DDL
     # and SAVEPOINT outside the transaction, so a failed migration would be half done.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     try:
         cur.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
+        if read_only:
+            cur.execute("PRAGMA query_only=ON")  # switching to WAL would be a write
+            return
         cur.execute("PRAGMA journal_mode=WAL")  # GUI reads while a worker writes
         cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; no fsync per commit
     finally:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from core.db.base import Base
 from core.db.engine import SQLITE_BEGIN_IMMEDIATE, db_error_reason, mask_url
+from core.db.faults import database_fault
 from core.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -143,12 +144,13 @@ def schema_diffs(connection: Connection) -> list[Any]:
     return list(compare_metadata(ctx, metadata))
 
 
-def prepare_schema(engine: Engine, *, write: bool = True) -> SchemaStatus:
+def prepare_schema(engine: Engine, *, write: bool = True, read_only: bool = False) -> SchemaStatus:
     """Bring the schema to head and sync the product table (``open_database``'s work).
 
     A first read-only pass returns at once when nothing is to be done, so that opening
     a current database takes no write lock. Returns the status found before any change.
-    With ``write`` false, raises ConfigError unless the schema is already current.
+    With ``write`` false, raises ConfigError unless the schema is already current (for
+    a ``read_only`` file the message says it cannot be upgraded because it is read-only).
     """
     from core.db.reference_load import load_reference_data, pending_reference_changes
 
@@ -162,6 +164,12 @@ def prepare_schema(engine: Engine, *, write: bool = True) -> SchemaStatus:
                 with Session(bind=conn) as session:
                     if pending_reference_changes(session) == 0:
                         return before
+        if read_only and before.state is not SchemaState.CURRENT:
+            raise ConfigError(
+                f"database {where} is read-only (opened for viewing) and its schema is "
+                f"{before.state} (revision {before.current_label}, this RiskDesk "
+                f"{before.head}): it cannot be upgraded; open a writable copy"
+            )
         _refuse(before, where, write=write)
         with _write_transaction(engine) as conn:
             status = schema_status(conn)  # again: another process may have upgraded
@@ -176,6 +184,9 @@ def prepare_schema(engine: Engine, *, write: bool = True) -> SchemaStatus:
                     load.updated,
                 )
     except DBAPIError as exc:
+        fault = database_fault(exc, where)
+        if fault is not None and fault.kind != "duplicate":
+            raise fault from None  # damaged, full, busy, ...: one line with what to do
         raise ConfigError(
             f"database {where}: schema check or upgrade failed, nothing was changed: "
             f"{db_error_reason(exc, engine.url)}"

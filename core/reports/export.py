@@ -6,6 +6,8 @@ points) as percentages with two decimals (``bp_to_str``) renamed ``…_pct``; ne
 passes through a float.
 Dates become ISO strings, missing values empty (CSV, XLSX, text) or null (JSON).
 Optional column labels (``LABELS_ZH`` for Chinese headers) replace the column names.
+Text that a spreadsheet would run as a formula (a code ``=1+1``) is written as text
+(``core.reports.cells``); the terminal table shows control characters escaped.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import pandas as pd
 
 from core.errors import InputError
 from core.money import bp_to_str, fen_to_str
+from core.reports.cells import append_row, csv_cell
+from core.safe_text import escape_controls
 
 Table = pd.DataFrame | Sequence[Mapping[str, Any]]
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
@@ -159,14 +163,19 @@ def write_table(
 
     CSV: UTF-8 with BOM (so that Excel shows Chinese labels), one header row. JSON: a
     list of row objects (UTF-8, money as strings). XLSX: one sheet, money as text
-    cells so that no spreadsheet rounds them. Raises InputError for an unknown suffix
-    and OSError for an unwritable path.
+    cells so that no spreadsheet rounds them. In CSV and XLSX, text that a spreadsheet
+    would evaluate (``=…``, ``+…``, ``-…``, ``@…``, tab, CR) is written as text
+    (``core.reports.cells``); JSON keeps every value as it is. Raises InputError for
+    an unknown suffix and OSError for an unwritable path.
     """
     target = Path(path)
     fmt = table_format(target)
     frame = export_frame(data, labels)
     if fmt == "csv":
-        frame.to_csv(target, index=False, encoding="utf-8-sig")
+        safe = frame.map(csv_cell)  # a new frame: the cells as written
+        safe.columns = [csv_cell(str(c)) for c in frame.columns]
+        # CRLF (RFC 4180): a cell holding a carriage return is then quoted too.
+        safe.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     elif fmt == "json":
         rows = [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False)]
         target.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -181,9 +190,9 @@ def _write_xlsx(frame: pd.DataFrame, target: Path, sheet: str) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
-    ws.append([str(c) for c in frame.columns])
+    append_row(ws, [str(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
-        ws.append(list(row))
+        append_row(ws, row)
     for i, column in enumerate(frame.columns, start=1):
         width = max([_width(str(column))] + [_width(str(v)) for v in frame[column].tolist()[:200]])
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(width + 2, 60)
@@ -221,7 +230,18 @@ def format_table(
     names = labels or {}
     headers = [names.get(str(c), str(c)) for c in frame.columns]
     cells = [
-        ["" if v is None else ("yes" if v is True else "no" if v is False else str(v)) for v in row]
+        [
+            ""
+            if v is None
+            else (
+                "yes"
+                if v is True
+                else "no"
+                if v is False
+                else escape_controls(str(v), one_line=True)
+            )
+            for v in row
+        ]
         for row in shown.itertuples(index=False)
     ]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]

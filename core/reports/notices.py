@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from core.money import format_yuan
-from core.reports.pdf_text import cjk_font, escape_markup
+from core.reports.pdf_text import cjk_font, paragraph
 from core.reports.statements import Lang
 from core.rules.risk_levels import ratio_text
 from core.rules.sides import SideName
@@ -272,7 +272,7 @@ def _story(doc: NoticeDocument) -> list[Any]:
     cell = ParagraphStyle("cell", parent=base, fontSize=10, leading=13)
 
     def para(value: str, style: ParagraphStyle = base) -> Paragraph:
-        return Paragraph(escape_markup(value), style)
+        return paragraph(value, style)
 
     grid = [
         ("FONTNAME", (0, 0), (-1, -1), font),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.reports.export import Table, export_frame
-from core.reports.pdf_text import cjk_font, escape_markup
+from core.reports.pdf_text import cjk_font, paragraph
 
 
 def _text(value: Any) -> str:
@@ -52,7 +52,7 @@ def write_pdf_table(
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
 
     font = cjk_font()
@@ -64,8 +64,8 @@ def write_pdf_table(
     rows = [[_text(v) for v in row] for row in frame.itertuples(index=False)]
     title_style = ParagraphStyle("title", fontName=font, fontSize=12, leading=16)
     note_style = ParagraphStyle("note", fontName=font, fontSize=8, leading=11)
-    story: list[Any] = [Paragraph(escape_markup(title), title_style), Spacer(1, 2 * mm)]
-    story.extend(Paragraph(escape_markup(line), note_style) for line in notes)
+    story: list[Any] = [paragraph(title, title_style), Spacer(1, 2 * mm)]
+    story.extend(paragraph(line, note_style) for line in notes)
     story.append(Spacer(1, 3 * mm))
     table = PdfTable([shown, *rows] if rows else [shown, [""] * len(shown)], repeatRows=1)
     style = [

@@ -35,7 +35,8 @@ from core.db.tables import (
 )
 from core.errors import InputError
 from core.money import FEN_PER_YUAN, format_yuan
-from core.reports.pdf_text import cjk_font, escape_markup
+from core.reports.cells import append_row
+from core.reports.pdf_text import cjk_font, paragraph
 from core.rules.risk_levels import default_risk_levels, ratio_text
 
 Lang = Literal["zh", "en"]
@@ -597,15 +598,14 @@ def write_xlsx(lay: Layout, path: Path) -> None:
     ws.title = "statement"
     bold = Font(bold=True)
     right = Alignment(horizontal="right")
-    ws.append([lay.title])
+    append_row(ws, [lay.title])
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     for name, value in lay.header:
-        ws.append([name, value])
+        append_row(ws, [name, value])
     ws.append([])
 
     def put(row: Sequence[Money | str | int]) -> None:
-        ws.append([_yuan(v.fen) if isinstance(v, Money) else v for v in row])
-        r = ws.max_row
+        r = append_row(ws, [_yuan(v.fen) if isinstance(v, Money) else v for v in row])
         for i, v in enumerate(row, start=1):
             cell = ws.cell(row=r, column=i)
             if isinstance(v, Money):
@@ -617,9 +617,9 @@ def write_xlsx(lay: Layout, path: Path) -> None:
         put((item, amount))
     for title, head, rows in lay.tables:
         ws.append([])
-        ws.append([title])
+        append_row(ws, [title])
         ws.cell(row=ws.max_row, column=1).font = bold
-        ws.append(list(head))
+        append_row(ws, head)
         for c in range(1, len(head) + 1):
             ws.cell(row=ws.max_row, column=c).font = bold
         for row in rows:
@@ -644,7 +644,7 @@ def write_pdf(lay: Layout, path: Path) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = cjk_font()
     wide = any(len(head) > 6 for _t, head, _r in lay.tables)
@@ -660,9 +660,9 @@ def write_pdf(lay: Layout, path: Path) -> None:
     )
     title_style = ParagraphStyle("title", fontName=font, fontSize=15, leading=20)
     small = ParagraphStyle("small", fontName=font, fontSize=9, leading=12)
-    story: list[object] = [Paragraph(lay.title, title_style), Spacer(1, 3 * mm)]
+    story: list[object] = [paragraph(lay.title, title_style), Spacer(1, 3 * mm)]
     for name, value in lay.header:
-        story.append(Paragraph(escape_markup(f"{name}：{value}"), small))
+        story.append(paragraph(f"{name}：{value}", small))
     story.append(Spacer(1, 4 * mm))
 
     def table(rows: list[list[str]], numeric: list[list[bool]], header: bool) -> Table:
@@ -690,10 +690,10 @@ def write_pdf(lay: Layout, path: Path) -> None:
     story.append(table(rows, flags, header=False))
     for title, head, body in lay.tables:
         story.append(Spacer(1, 5 * mm))
-        story.append(Paragraph(title, small))
+        story.append(paragraph(title, small))
         story.append(Spacer(1, 1.5 * mm))
         if not body:
-            story.append(Paragraph(LABELS["none"][0] + " / " + LABELS["none"][1], small))
+            story.append(paragraph(LABELS["none"][0] + " / " + LABELS["none"][1], small))
             continue
         t_rows = [list(head)] + [[_text(v) for v in row] for row in body]
         t_flags = [[False] * len(head)] + [

@@ -46,7 +46,7 @@ def create_demo_data(
         counts = write_demo(session.connection(), data, progress)
         return Written(counts, Changes.everything(), demo_audit_detail(data, counts))
 
-    counts, changes = write(db, AUDIT_ACTION, work, user=user, prepare=bulk_load)
+    counts, changes = write(db, AUDIT_ACTION, work, user=user, prepare=bulk_load, bulk=True)
     summary = DemoSummary(
         scale=scale,
         seed=seed,

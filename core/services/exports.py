@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from core.changes import Changes
-from core.errors import InputError
+from core.errors import DatabaseFaultError, InputError
 from core.reports.export import write_table
 from core.reports.pdf_table import write_pdf_table
 from core.reports.statements import ClientStatement, Lang, MemberStatement, write_statement
@@ -56,7 +56,7 @@ def export_table(
             )
         return write_table(export.frame, path, labels=export.labels, sheet=export.sheet)
 
-    return _audited(db, export.kind, len(export.frame), write_file, user)
+    return _audited(db, export.kind, len(export.frame), path, write_file, user)
 
 
 def export_statement(
@@ -78,25 +78,36 @@ def export_statement(
     else:
         kind, whose = "member_statement", {"member": statement.member_code}
     detail = {**whose, "day": statement.day.isoformat()}
-    return _audited(db, kind, 1, lambda: write_statement(statement, path, lang), user, detail)
+    return _audited(db, kind, 1, path, lambda: write_statement(statement, path, lang), user, detail)
 
 
 def _audited(
     db: Database,
     kind: str,
     rows: int,
+    path: Path,
     write_file: Callable[[], Path],
     user: str | None,
     about: Mapping[str, object] | None = None,
 ) -> tuple[Path, Changes]:
+    if db.read_only:  # the export could not be audited: write no file either
+        raise DatabaseFaultError(
+            f"database {db.masked_url} is read-only (opened for viewing only): an export "
+            "is recorded in its audit log, so none can be made; no file was written",
+            "read-only",
+        )
     try:
         written = write_file()
     except OSError as exc:  # a file the user cannot write: say so, not a crash
-        where = exc.filename or "file"
+        where = exc.filename or path
         raise InputError(f"{where}: cannot write: {exc.strerror or exc}") from None
     detail = {"kind": kind, "rows": rows, "file": written.name, **(about or {})}
 
     def work(_session: Session) -> Written[Path]:
         return Written(written, Changes.none(), detail)
 
-    return write(db, f"export.{kind}", work, user=user)
+    try:
+        return write(db, f"export.{kind}", work, user=user)
+    except BaseException:
+        written.unlink(missing_ok=True)  # every export is audited: none without its entry
+        raise

@@ -94,7 +94,15 @@ def import_file(
         result, detail = store_file(session, plan(session), user=user, progress=progress)
         return Written(result, changes_of(result), detail)
 
-    return write(db, f"{AUDIT_ACTION}.{file.layout.kind}", work, user=user[:64])
+    kind_name = file.layout.kind
+    return write(
+        db,
+        f"{AUDIT_ACTION}.{kind_name}",
+        work,
+        user=user[:64],
+        what=f"import of {kind_name} ({path.name})",
+        bulk=True,
+    )
 
 
 @dataclass(frozen=True)

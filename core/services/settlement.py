@@ -324,4 +324,6 @@ def run_daily_settlement(
         changed = Changes(members=True, balances=True, positions=True)
         return Written(summary(inputs, result), changed, detail)
 
-    return write(db, AUDIT_ACTION, work, user=user)
+    return write(
+        db, AUDIT_ACTION, work, user=user, what=f"settlement of {day.isoformat()}", bulk=True
+    )

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.errors import InputError, RiskDeskError, ValidationErrors
-from desktop.i18n import translate
+from core.errors import DatabaseFaultError, InputError, RiskDeskError, ValidationErrors
+from desktop.i18n import QT_TRANSLATE_NOOP, translate
+
+FAULT_HEADLINES = {
+    "busy": QT_TRANSLATE_NOOP("Faults", "Another writer is using the database."),
+    "full": QT_TRANSLATE_NOOP("Faults", "The database is full."),
+    "damaged": QT_TRANSLATE_NOOP("Faults", "The database is damaged."),
+    "read-only": QT_TRANSLATE_NOOP("Faults", "The database is read-only."),
+    "io": QT_TRANSLATE_NOOP("Faults", "The database file cannot be read or written."),
+    "duplicate": QT_TRANSLATE_NOOP("Faults", "Another writer stored the same data meanwhile."),
+    "connection": QT_TRANSLATE_NOOP("Faults", "The connection to the database was lost."),
+}
+"""A translated first line per ``DatabaseFaultError.kind``; the core's message follows."""
 
 
 def error_details(exc: RiskDeskError) -> str:
@@ -31,6 +42,9 @@ def show_error(parent: QWidget | None, exc: RiskDeskError, title: str | None = N
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title or translate("ErrorView", "RiskDesk"))
     box.setText(str(exc) if not isinstance(exc, InputError) else exc.message)
+    if isinstance(exc, DatabaseFaultError) and exc.kind in FAULT_HEADLINES:
+        box.setText(translate("Faults", FAULT_HEADLINES[exc.kind]))
+        box.setInformativeText(str(exc))
     details = error_details(exc)
     if details:
         box.setDetailedText(details)

@@ -8,10 +8,6 @@
         <translation>意外错误</translation>
     </message>
     <message>
-        <source>RiskDesk hit an unexpected error. The details are in the log; please report them.</source>
-        <translation>RiskDesk 发生意外错误。详细信息已写入日志，请反馈给技术支持。</translation>
-    </message>
-    <message>
         <source>RiskDesk</source>
         <translation>RiskDesk 风控台</translation>
     </message>

@@ -167,6 +167,7 @@ def test_bad_input_exits_2(
 
 def test_no_prices_at_all_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    assert main(["--db", empty, "db", "upgrade"]) == 0  # only db upgrade and demo create
     assert main(["--db", empty, "limits"]) == 2
     assert "no settlement prices" in capsys.readouterr().err
 

@@ -494,6 +494,10 @@ def test_refuses_a_database_with_another_member(tmp_path: Path) -> None:
 
 def test_cli_check_and_create(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = _url(tmp_path / "cli.sqlite")
+    assert cli_main(["--db", url, "demo", "--check"]) == 2  # a check creates nothing
+    assert "no database at" in capsys.readouterr().err
+    assert not (tmp_path / "cli.sqlite").exists()
+    assert cli_main(["--db", url, "db", "upgrade"]) == 0
     assert cli_main(["--db", url, "demo", "--check"]) == 1
     assert cli_main(["--db", url, "demo", "--scale", "small", "--seed", "11"]) == 0
     out = capsys.readouterr().out

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, select, text
 
 from core.db.engine import mask_url, normalize_url, open_database
 from core.db.tables import Member
-from core.errors import ConfigError
+from core.errors import ConfigError, DatabaseFaultError
 
 SECRET = "s3cret-Pw"
 
@@ -98,9 +98,10 @@ def test_sqlite_ddl_is_transactional(tmp_path: Path) -> None:
 
 def test_sqlite_missing_file_without_create_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "absent.sqlite"
-    with pytest.raises(ConfigError, match="no such file"):
-        open_database(f"sqlite:///{path}", create=False)
-    assert not path.exists()
+    for kwargs in ({"create": False}, {"new_file": False}):
+        with pytest.raises(ConfigError, match=r"no database at .*absent\.sqlite: nothing was"):
+            open_database(f"sqlite:///{path}", **kwargs)  # type: ignore[arg-type]
+        assert not path.exists()
 
 
 def test_sqlite_folder_is_an_error(tmp_path: Path) -> None:
@@ -118,7 +119,7 @@ def test_sqlite_unusable_folder_is_an_error(tmp_path: Path) -> None:
 def test_sqlite_non_database_file_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite"
     path.write_bytes(b"this is not an SQLite database, just some text" * 100)
-    with pytest.raises(ConfigError, match="not a database"):
+    with pytest.raises(DatabaseFaultError, match="is not an SQLite database, or is damaged"):
         open_database(f"sqlite:///{path}")
 
 
