@@ -33,8 +33,8 @@ from core.rules.risk_levels import (
     AT_RISK_LEVELS,
     LEVEL_NAMES,
     MARGIN_CALL,
-    RISK_RATIO_UNBOUNDED_PPM,
     RiskLevels,
+    ratio_text,
 )
 from core.trading_calendar import EXCHANGE_TZ
 
@@ -84,12 +84,10 @@ class AlertSettings:
 
 
 def _pct(ppm: int) -> str:
-    """ppm as a percentage with two decimals, floored as the ratio itself is (an
-    account at 79.999 % is not shown at "80.00 %", the warning threshold)."""
-    if ppm >= RISK_RATIO_UNBOUNDED_PPM:
-        return "∞ %"
-    sign, ppm = ("-", -ppm) if ppm < 0 else ("", ppm)
-    return f"{sign}{ppm // 10_000}.{ppm % 10_000 // 100:02d} %"
+    """The ratio's one text (``ratio_text``, floored) in the stored alert format "84.60 %"
+    (a space before the sign: desktop/alert_text.py reads stored messages in that form)."""
+    text = ratio_text(ppm, "∞%")
+    return f"{text[:-1]} %"
 
 
 def level_words(level: int) -> str:
