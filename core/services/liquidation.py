@@ -22,7 +22,7 @@ from core.db.columnar import codes_of
 from core.db.day_inputs import limit_lock_runs, read_adjustments, read_contracts
 from core.db.reader import Reader
 from core.errors import InputError
-from core.money import fen_to_str, half_up_div
+from core.money import exact_sum, fen_to_str, group_sum, half_up_div
 from core.progress import ProgressState
 from core.rules.forced_liquidation import (
     LiquidationParams,
@@ -111,7 +111,7 @@ class LiquidationReport:
             f"ratio {pv.ratio_decimal()}",
             f"lots method {p.lots_method}: release {fen_to_str(pv.total_release_fen)}, "
             f"released by closing lots {fen_to_str(pv.total_released_fen)}, lots "
-            f"{int(pv.line_lots.sum())}",
+            f"{exact_sum(pv.line_lots)}",
             "opening banned: "
             + ("yes" if self.opening_banned else "no")
             + (
@@ -268,7 +268,7 @@ def preview_liquidation(
                     "ratio": pv.ratio_decimal(),
                     "release_fen": pv.total_release_fen,
                     "released_fen": pv.total_released_fen,
-                    "close_lots": int(pv.line_lots.sum()),
+                    "close_lots": exact_sum(pv.line_lots),
                     "shortfall_fen": pv.shortfall_fen,
                 }
             )
@@ -288,12 +288,8 @@ def preview_liquidation(
         columns=list(LINE_COLUMNS),
         copy=False,  # fresh arrays: no 2-D consolidation copy of a million lines
     )
-    released_by_client = np.bincount(
-        book.client, weights=chosen.line_released, minlength=len(clients)
-    ).astype(np.int64)
-    lots_by_client = np.bincount(
-        book.client, weights=chosen.line_lots, minlength=len(clients)
-    ).astype(np.int64)
+    released_by_client = group_sum(book.client, chosen.line_released, len(clients), "release")
+    lots_by_client = group_sum(book.client, chosen.line_lots, len(clients), "lots")
     client_frame = pd.DataFrame(
         {
             "client_code": list(book.clients),
