@@ -3,6 +3,7 @@ plausibility limits (core/rules/plausibility.py) and the settlement's bound rule
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from core.db.engine import Database
+from core.db.engine import Database, open_database
 from core.db.tables import Position, SettlementPrice
 from core.errors import ConfigError
 from core.money import (
@@ -30,7 +31,18 @@ from core.rules.plausibility import (
     load_plausibility,
 )
 from core.services.settlement import SettlementRefusedError, run_daily_settlement
-from tests.core.test_settlement_service import PREV, D, _counts, db  # noqa: F401 (fixture)
+from tests.core.test_settlement_service import PREV, D, _build, _counts
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """The worked example 2.d of tests/core/test_settlement_service.py."""
+    database = open_database(f"sqlite:///{tmp_path / 'settle.sqlite'}")
+    with database.sessions.begin() as s:
+        _build(s)
+    yield database
+    database.engine.dispose()
+
 
 I64_MAX = 2**63 - 1
 big = st.integers(-(2**63), I64_MAX)
@@ -119,7 +131,7 @@ def test_limit_arithmetic_hand_checked() -> None:
 
 
 # --------------------------------------------------------------------- the settlement
-def test_twenty_huge_lines_are_refused_naming_client_and_contract(db: Database) -> None:  # noqa: F811
+def test_twenty_huge_lines_are_refused_naming_client_and_contract(db: Database) -> None:
     """The issue's reproduction: 20 lines of 4,000,000,000,000 lots reached the stored
     positions some other way (an old import); the settlement commits nothing."""
     huge = 4_000_000_000_000
@@ -160,7 +172,7 @@ def test_twenty_huge_lines_are_refused_naming_client_and_contract(db: Database) 
     assert _counts(db) == (0, 0, 0)
 
 
-def test_bound_rule_refuses_a_book_of_plausible_lines_too_big_to_sum(db: Database) -> None:  # noqa: F811
+def test_bound_rule_refuses_a_book_of_plausible_lines_too_big_to_sum(db: Database) -> None:
     """Each line within the limits, the book beyond 2^59 fen: refused before any sum."""
     with db.sessions.begin() as s:
         s.execute(
@@ -212,7 +224,7 @@ def test_bound_rule_refuses_a_book_of_plausible_lines_too_big_to_sum(db: Databas
 
 
 def test_engine_refusal_behind_the_checks_names_client_and_contract(
-    db: Database,  # noqa: F811
+    db: Database,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Without the plausibility checks the engine's own guards still refuse (never a
