@@ -57,6 +57,7 @@ class MoneyOverflowError(RiskDeskError):
 
 _CENT = Decimal("0.01")
 _MONEY_RE = re.compile(r"^[+-]?\d+(\.\d{1,2})?$")
+_MONEY_DIGITS = 30
 
 
 def round_half_up_fen(yuan: Decimal) -> Fen:
@@ -76,9 +77,14 @@ def parse_yuan(text: str) -> Fen:
     in exponent notation): money never goes through binary floating point.
     """
     s = text.strip()
-    if not _MONEY_RE.match(s):
+    m = _MONEY_RE.match(s)
+    if not m:
         raise ValueError(f"not a money amount with at most two decimals: {text!r}")
-    return Fen(int(Decimal(s) * FEN_PER_YUAN))
+    whole = s.lstrip("+-").split(".", 1)[0]
+    if len(whole) > _MONEY_DIGITS:  # exact integers, and no 4,300-digit conversion
+        raise ValueError(f"not a plausible money amount ({len(whole)} digits): {text[:40]!r}")
+    fen = int(whole) * FEN_PER_YUAN + int((m.group(1) or ".")[1:].ljust(2, "0"))
+    return Fen(-fen if s.startswith("-") else fen)
 
 
 def parse_decimal(text: str) -> Decimal:

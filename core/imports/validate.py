@@ -539,7 +539,8 @@ def _check_member_of(
     party: _Parsed, member: _Parsed, refs: ReferenceData, errors: RowErrors
 ) -> None:
     """A client (or receipt holder) must belong to the row's member."""
-    codes, uniques = pd.factorize(np.where(party.ok, party.values, ""))
+    # empty optional cells hold None, which factorize codes as -1 (not a valid index)
+    codes, uniques = pd.factorize(np.where(party.ok & ~party.empty, party.values, ""))
     owner_u = np.array([refs.client_members.get(str(u), "") for u in uniques], dtype=object)
     owner = owner_u[codes]
     is_member_itself = party.values == member.values

@@ -355,13 +355,8 @@ def integer_maximum(column: Column, limits: PlausibilityLimits) -> int:
     if column.limit == "lots":
         return limits.max_lots
     if column.limit == "tons":
-        return limits.max_lots * TONS_PER_LOT_CAP
+        return limits.max_tons
     return limits.max_open_interest
-
-
-TONS_PER_LOT_CAP = 1_000
-"""A receipt's tons are at most max_lots × this (DCE's largest lot is 100 t); the
-receipt's own lots then bound them closely (``PlausibilityLimits.tons_range``)."""
 
 
 def parser_for(

@@ -58,6 +58,12 @@ class PlausibilityLimits:
     receipt_tons_tolerance_ppm: int = 100_000
     earliest_date: date = date(1990, 1, 1)
 
+    @property
+    def max_tons(self) -> int:
+        """Tons of a receipt or a holding: max_lots × 1,000 (DCE's largest lot is 100 t;
+        an import also holds a receipt's tons to its own lots, ``tons_range``)."""
+        return self.max_lots * 1_000
+
     def fee_ceiling_fen(
         self, lots: npt.ArrayLike, price_fen: npt.ArrayLike, multiplier: npt.ArrayLike
     ) -> I64:
