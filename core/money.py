@@ -6,11 +6,14 @@ half up (ROUND_HALF_UP); totals are sums of rounded lines. The only exception is
 liquidation, where each client's release is rounded *up* (``ceil_fen``) so that the total
 released never falls short of the requirement (spec 2.f).
 
-Vectorised code keeps fen in ``numpy.int64`` (enough for 9.2e16 fen = 9.2e14 yuan) and
+Vectorised code keeps fen in ``numpy.int64`` (enough for 9.2e18 fen = 9.2e16 yuan) and
 uses ``half_up_div`` for exact integer division with the same rounding rule. int64 must
-never wrap: ``mul_half_up`` forms products in exact Python integers for the rows whose
-bound could overflow, and ``group_sum`` refuses (``MoneyOverflowError``) a sum that
-could leave int64 instead of returning a wrapped one.
+never wrap (issue #13): ``mul_half_up`` forms products in exact Python integers for the
+rows whose bound could overflow; ``group_sum``, ``row_sums``, ``add_fen``, ``add_into``
+and ``checked_fen`` refuse (``MoneyOverflowError``, naming the row or group) a sum that
+could leave int64 instead of returning a wrapped one; ``exact_sum`` gives a total as an
+exact Python int. The values that reach them are held to the plausibility limits of
+``core.rules.plausibility`` first (docs/money-engine.md, "int64 bounds").
 """
 
 from __future__ import annotations
