@@ -29,7 +29,7 @@ from core.cli import main as cli_main
 from core.errors import CaseError
 from core.money import fen_to_str, parse_yuan
 from core.rules.plausibility import default_plausibility
-from tests.fuzz.conftest import FUZZ
+from tests.fuzz.profile import FUZZ
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec"
 CASE_FILES = sorted([*SPEC.glob("cases/*.json"), *SPEC.glob("cases-next/*.json")])

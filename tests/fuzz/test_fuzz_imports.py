@@ -29,7 +29,7 @@ from core.imports import KINDS, LAYOUTS, ImportInputError
 from core.resources import resources_dir
 from core.services.imports import import_file
 from tests.core.test_imports import add_reference_rows, copy_db
-from tests.fuzz.conftest import FUZZ
+from tests.fuzz.profile import FUZZ
 
 SAMPLES = resources_dir() / "samples"
 HOSTILE = (
