@@ -155,6 +155,9 @@ def run_forced_reduction(inp: CaseReader, params: CaseReader, explain: Explain) 
 @register("forced-liquidation")
 def run_forced_liquidation(inp: CaseReader, params: CaseReader, explain: Explain) -> dict[str, Any]:
     base = default_liquidation_params()
+    min_reserve = params.money("min_reserve") if params.has("min_reserve") else base.min_reserve_fen
+    if min_reserve < 0:  # before LiquidationParams, which refuses it without a path
+        raise params.fail("must not be negative", "min_reserve")
     p = LiquidationParams(
         requirement=cast(
             Requirement,
@@ -164,13 +167,9 @@ def run_forced_liquidation(inp: CaseReader, params: CaseReader, explain: Explain
             LotsMethod,
             params.choice("lots_method", LOTS_METHODS, base.lots_method),
         ),
-        min_reserve_fen=(
-            params.money("min_reserve") if params.has("min_reserve") else base.min_reserve_fen
-        ),
+        min_reserve_fen=min_reserve,
         unverified=base.unverified,
     )
-    if p.min_reserve_fen < 0:
-        raise params.fail("must not be negative", "min_reserve")
     member = inp.str("member")
     reserve = inp.money("reserve")
     deposit = inp.money("deposit") if inp.has("deposit") else 0

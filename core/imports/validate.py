@@ -358,8 +358,8 @@ def validate_table(
 def _whose(parsed: dict[str, _Parsed]) -> Callable[[int], dict[str, str]] | None:
     """The client and contract of a row, from the columns parsed so far (the layouts
     put them before the numbers)."""
-    client = parsed.get("client") or parsed.get("holder") or parsed.get("seller")
-    contract = parsed.get("contract") or parsed.get("product")
+    client = parsed.get("client") or parsed.get("seller")
+    contract = parsed.get("contract")
     if client is None or contract is None:
         return None
 

@@ -252,3 +252,13 @@ def test_receipt_produced_may_be_null_but_not_missing() -> None:
     with pytest.raises(CaseError) as info:
         run_case(doc)
     assert info.value.path == "input.receipts[0].produced"
+
+
+def test_negative_min_reserve_parameter_names_its_path() -> None:
+    """Found by the fuzz suite: the parameter was refused by LiquidationParams with a bare
+    ValueError (a traceback) before its own check could name it."""
+    doc = _doc("2f-forced-liquidation-to-zero.json")
+    doc["params"]["min_reserve"] = "-600000.00"
+    with pytest.raises(CaseError) as info:
+        run_case(doc)
+    assert (info.value.path, info.value.message) == ("params.min_reserve", "must not be negative")
