@@ -50,7 +50,7 @@ class PlausibilityLimits:
     max_open_interest: int = 1_000_000_000
     max_price_fen: int = 100_000_000
     max_amount_fen: int = 100_000_000_000_000
-    max_multiplier: int = 10_000
+    max_multiplier: int = 1_000
     price_band_multiple: int = 3
     price_ratio: Fraction = Fraction(5)
     max_fee_per_lot_fen: int = 10_000
