@@ -6,11 +6,14 @@ half up (ROUND_HALF_UP); totals are sums of rounded lines. The only exception is
 liquidation, where each client's release is rounded *up* (``ceil_fen``) so that the total
 released never falls short of the requirement (spec 2.f).
 
-Vectorised code keeps fen in ``numpy.int64`` (enough for 9.2e16 fen = 9.2e14 yuan) and
+Vectorised code keeps fen in ``numpy.int64`` (enough for 9.2e18 fen = 9.2e16 yuan) and
 uses ``half_up_div`` for exact integer division with the same rounding rule. int64 must
-never wrap: ``mul_half_up`` forms products in exact Python integers for the rows whose
-bound could overflow, and ``group_sum`` refuses (``MoneyOverflowError``) a sum that
-could leave int64 instead of returning a wrapped one.
+never wrap (issue #13): ``mul_half_up`` forms products in exact Python integers for the
+rows whose bound could overflow; ``group_sum``, ``row_sums``, ``add_fen``, ``add_into``
+and ``checked_fen`` refuse (``MoneyOverflowError``, naming the row or group) a sum that
+could leave int64 instead of returning a wrapped one; ``exact_sum`` gives a total as an
+exact Python int. The values that reach them are held to the plausibility limits of
+``core.rules.plausibility`` first (docs/money-engine.md, "int64 bounds").
 """
 
 from __future__ import annotations
@@ -38,11 +41,26 @@ _FLOAT_EXACT = 2**53
 
 
 class MoneyOverflowError(RiskDeskError):
-    """A money amount or sum could leave int64; nothing was computed from it."""
+    """A money amount or sum could leave int64; nothing was computed from it.
+
+    ``what`` names the figure; ``row`` is the index of the element (a line, an account:
+    the caller's array order) whose product or sum would not fit, where one is known, so
+    that a caller can name the client and contract behind it (the rules only see
+    indices). ``group`` is the key of a grouped sum (``group_sum``) that could overflow.
+    """
+
+    def __init__(
+        self, message: str, *, what: str = "", row: int | None = None, group: int | None = None
+    ) -> None:
+        self.what = what
+        self.row = row
+        self.group = group
+        super().__init__(message)
 
 
 _CENT = Decimal("0.01")
 _MONEY_RE = re.compile(r"^[+-]?\d+(\.\d{1,2})?$")
+_MONEY_DIGITS = 30
 
 
 def round_half_up_fen(yuan: Decimal) -> Fen:
@@ -62,9 +80,14 @@ def parse_yuan(text: str) -> Fen:
     in exponent notation): money never goes through binary floating point.
     """
     s = text.strip()
-    if not _MONEY_RE.match(s):
+    m = _MONEY_RE.match(s)
+    if not m:
         raise ValueError(f"not a money amount with at most two decimals: {text!r}")
-    return Fen(int(Decimal(s) * FEN_PER_YUAN))
+    whole = s.lstrip("+-").split(".", 1)[0]
+    if len(whole) > _MONEY_DIGITS:  # exact integers, and no 4,300-digit conversion
+        raise ValueError(f"not a plausible money amount ({len(whole)} digits): {text[:40]!r}")
+    fen = int(whole) * FEN_PER_YUAN + int((m.group(1) or ".")[1:].ljust(2, "0"))
+    return Fen(-fen if s.startswith("-") else fen)
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -182,7 +205,9 @@ def mul_half_up(factors: Sequence[npt.ArrayLike], den: int) -> I64:
         q += 2 * r >= den
         value = q if num >= 0 else -q
         if abs(value) >= 2**63:
-            raise MoneyOverflowError(f"row {i}: money line {value} fen exceeds int64")
+            raise MoneyOverflowError(
+                f"row {i}: money line {value} fen exceeds int64", what="money line", row=i
+            )
         out[i] = value
     return out
 
@@ -195,16 +220,38 @@ def max_abs(values: npt.NDArray[np.int64]) -> int:
 
 
 def check_sum_bound(values: npt.ArrayLike, what: str, groups: npt.ArrayLike | None = None) -> None:
-    """Raise MoneyOverflowError if a sum of ``values`` (per group) could leave int64."""
+    """Raise MoneyOverflowError if a sum of ``values`` (per group) could leave int64.
+
+    The bound is the real magnitude Σ|v| (per group), estimated in float64 with 2^62 as
+    the limit, so the float's relative error (≤ n × 2^-53) cannot hide a wrap. With
+    ``groups`` the error names the first group (``MoneyOverflowError.group``) and its
+    largest element (``row``).
+    """
     v = np.asarray(values, dtype=np.int64)
     if not v.size or max_abs(v) * v.size < INT64_SAFE:
         return
-    if groups is not None:
-        # float64 estimate of each group's magnitude; 2^62 leaves room for its error
-        mags = np.bincount(np.asarray(groups, dtype=np.int64), weights=np.abs(v).astype(np.float64))
-        if mags.max() < 2.0**62:
+    mag = np.abs(v.astype(np.float64))
+    if groups is None:
+        if float(mag.sum()) < 2.0**62:
             return
-    raise MoneyOverflowError(f"{what}: a sum of {v.size} lines could exceed int64")
+        raise MoneyOverflowError(
+            f"{what}: a sum of {v.size} lines could exceed int64",
+            what=what,
+            row=int(np.argmax(mag)),
+        )
+    g = np.asarray(groups, dtype=np.int64)
+    mags = np.bincount(g, weights=mag)
+    if mags.max() < 2.0**62:
+        return
+    group = int(np.argmax(mags >= 2.0**62))
+    members = np.flatnonzero(g == group)
+    row = int(members[np.argmax(mag[members])])
+    raise MoneyOverflowError(
+        f"{what}: a sum of {members.size} lines could exceed int64",
+        what=what,
+        row=row,
+        group=group,
+    )
 
 
 def group_sum(keys: npt.ArrayLike, values: npt.ArrayLike, n: int, what: str = "sum") -> I64:
@@ -237,7 +284,92 @@ def add_into(target: npt.NDArray[np.int64], keys: npt.ArrayLike, values: npt.Arr
     if not v.size:
         return
     k = np.asarray(keys, dtype=np.int64)
+    check_add_into(target, k, v)
+    np.add.at(target, k, v)
+
+
+def check_add_into(
+    target: npt.NDArray[np.int64], keys: npt.ArrayLike, values: npt.ArrayLike
+) -> None:
+    """The check of ``add_into`` alone (MoneyOverflowError), for callers that must
+    refuse before they change anything."""
+    v = np.asarray(values, dtype=np.int64)
+    if not v.size:
+        return
+    k = np.asarray(keys, dtype=np.int64)
     check_sum_bound(v, "running total")
     if max_abs(target[k]) + max_abs(v) * v.size >= 2**63:
-        raise MoneyOverflowError("running total: a sum could exceed int64")
-    np.add.at(target, k, v)
+        raise MoneyOverflowError("running total: a sum could exceed int64", what="running total")
+
+
+def exact_sum(values: npt.ArrayLike) -> int:
+    """Σ values as an exact Python int: never wraps.
+
+    int64 when the sum is provably inside it (max |v| × n < 2^62, one pass), else the
+    exact sum of Python integers (slow, only for data far outside every real book).
+    Use it for totals that are shown or compared, not stored in an int64 column (a
+    total stored needs ``checked_fen``).
+    """
+    v = np.asarray(values, dtype=np.int64)
+    if not v.size:
+        return 0
+    if max_abs(v) * v.size < INT64_SAFE:
+        return int(v.sum())
+    return sum(v.ravel().tolist())
+
+
+def checked_fen(value: int, what: str) -> int:
+    """``value`` if it fits int64 (a BigInteger column, an int64 array), else
+    MoneyOverflowError naming ``what``."""
+    if not -(2**63) <= value < 2**63:
+        raise MoneyOverflowError(f"{what}: {value} fen exceeds int64", what=what)
+    return value
+
+
+def row_sums(matrix: npt.ArrayLike, what: str) -> I64:
+    """Σ over the last axis of an int64 matrix (an account's products), never wrapping.
+
+    MoneyOverflowError naming the first row (``row``) whose sum could leave int64.
+    """
+    m = np.asarray(matrix, dtype=np.int64)
+    if not m.size or max_abs(m) * m.shape[-1] < INT64_SAFE:
+        return np.asarray(m.sum(axis=-1), dtype=np.int64)
+    mags = np.abs(m.astype(np.float64)).sum(axis=-1)
+    if mags.max() >= 2.0**62:
+        row = int(np.argmax(np.ravel(mags) >= 2.0**62))
+        raise MoneyOverflowError(f"{what}: row {row} could exceed int64", what=what, row=row)
+    return np.asarray(m.sum(axis=-1), dtype=np.int64)
+
+
+def add_fen(terms: Sequence[tuple[int, npt.ArrayLike]], what: str) -> I64:
+    """Element-wise Σ sign × term of int64 arrays (signs ±1), never wrapping.
+
+    One int64 pass when Σ max |term| < 2^62 (a scan per term); otherwise the rows that
+    could leave that range are summed in Python integers and a result outside int64 is
+    refused (MoneyOverflowError naming its ``row``). Scalars broadcast.
+    """
+    arrays = [(sign, np.asarray(t, dtype=np.int64)) for sign, t in terms]
+    shape = np.broadcast_shapes(*(a.shape for _, a in arrays))
+    bound = sum(max_abs(np.atleast_1d(a)) for _, a in arrays)
+    if bound < INT64_SAFE:
+        out = np.zeros(shape, dtype=np.int64)
+        for sign, a in arrays:
+            out = out + a if sign > 0 else out - a
+        return np.asarray(out, dtype=np.int64)
+    full = [(sign, np.broadcast_to(a, shape).ravel()) for sign, a in arrays]
+    est = np.zeros(int(np.prod(shape)), dtype=np.float64)
+    for _, a in full:
+        est += np.abs(a.astype(np.float64))
+    risky = est >= INT64_SAFE / 4
+    flat = np.zeros(est.size, dtype=np.int64)
+    safe = ~risky
+    for sign, a in full:
+        flat[safe] = flat[safe] + a[safe] if sign > 0 else flat[safe] - a[safe]
+    for i in np.flatnonzero(risky).tolist():
+        total = sum(sign * int(a[i]) for sign, a in full)
+        if not -(2**63) <= total < 2**63:
+            raise MoneyOverflowError(
+                f"{what}: row {i}: {total} fen exceeds int64", what=what, row=i
+            )
+        flat[i] = total
+    return flat.reshape(shape)

@@ -216,12 +216,95 @@ MESSAGE_TEXTS: dict[str, str] = {
         "ValidationErrors",
         "cannot change a match whose receipts are already allocated to warehouses, got '{value}'",
     ),
+    "too_large": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "too large: must be at most {maximum}, got '{value}'",
+    ),
+    "code_characters": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must use only letters A-Z, digits 0-9 and - _ . (starting with a "
+        "letter or a digit), got '{value}' ({character} at position {position})",
+    ),
+    "text_control": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must not contain control characters or line breaks, got {character} at "
+        "position {position}",
+    ),
+    "unknown_case": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "unknown {what}: codes are case-sensitive and the {what} table has "
+        "'{other}', got '{value}'",
+    ),
+    "case_collision": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "differs only in letter case from the stored {what} '{other}'; codes "
+        "are case-sensitive, so this would be a second {what}, got '{value}'",
+    ),
+    "case_collision_row": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "differs only in letter case from '{other}' on row {first_row}; codes "
+        "are case-sensitive, so this would be a second {what}, got '{value}'",
+    ),
+    "date_future": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must not be after today ({today}), got '{value}'",
+    ),
+    "date_too_early": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must not be before {earliest}, got '{value}'",
+    ),
+    "outside_band": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must lie within the limit prices of {contract} on {day} ({lower} to "
+        "{upper}), got '{value}'",
+    ),
+    "outside_derived_band": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must lie within {multiple} price limits of {contract}'s settlement "
+        "price {reference} on {reference_day} ({lower} to {upper}), got "
+        "'{value}'",
+    ),
+    "price_ratio": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must lie within {ratio} times {contract}'s settlement price "
+        "{reference} on {reference_day} ({lower} to {upper}), got '{value}'",
+    ),
+    "fee_too_large": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must not exceed {maximum} for {lots} lot(s) at {price} (lots x "
+        "{per_lot} + {share} of the value), got '{value}'",
+    ),
+    "traded_at_window": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must fall within the sessions of trading day {day} ({from_day} 00:00 "
+        "to {day} 23:59:59, Beijing time), got '{value}'",
+    ),
+    "lock_not_at_limit": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "a {lock} close needs the settlement price at the {side} limit price "
+        "{limit}, got settlement price {settlement}",
+    ),
+    "receipt_tons": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "must be {low} to {high} tons for {lots} lot(s) of {product} ({unit} t "
+        "a lot), got '{value}'",
+    ),
+    "tick_leaves_prices_off": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "a tick of {tick} yuan leaves {count} distinct stored price(s) of "
+        "{contract} off the tick (e.g. the {price_kind} {price}), got '{value}'",
+    ),
+    "too_large_line": QT_TRANSLATE_NOOP(
+        "ValidationErrors",
+        "too large for client {client} in {contract}: must be at most {maximum}, got '{value}'",
+    ),
 }
 """Message code → catalogue entry: the core's English template, except where that is a
 bare "{detail}" (a text the core passes on), which gets a source text of its own."""
 OWN_SOURCES = frozenset({"beyond_calendar", "invalid_value"})
 
-# Parameters holding a word of a fixed English vocabulary (``weekday``).
+# Parameters holding a word of a fixed English vocabulary (``weekday``, ``what``,
+# ``price_kind``).
 WORDS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("ValidationErrors", "Monday"),
     QT_TRANSLATE_NOOP("ValidationErrors", "Tuesday"),
@@ -230,8 +313,20 @@ WORDS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("ValidationErrors", "Friday"),
     QT_TRANSLATE_NOOP("ValidationErrors", "Saturday"),
     QT_TRANSLATE_NOOP("ValidationErrors", "Sunday"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "client"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "member"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "warehouse"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "holder"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "contract"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "product"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "settlement price"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "upper limit"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "lower limit"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "trade price"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "closing order price"),
+    QT_TRANSLATE_NOOP("ValidationErrors", "delivery price"),
 )
-_WORD_PARAMS = ("weekday",)
+_WORD_PARAMS = ("weekday", "what", "price_kind")
 
 # Punctuation and the place of an error ("file, row 3, field 'lots': message").
 LIST_SEPARATOR = QT_TRANSLATE_NOOP("ValidationErrors", ", ")

@@ -7,12 +7,14 @@ JSON path of a bad value) and an ``Explain`` trace, and returns the output docum
 
 from __future__ import annotations
 
+import decimal
 import importlib
 from collections.abc import Callable
 from typing import Any
 
 from core.calc.reader import CaseReader, Explain
 from core.errors import CaseError
+from core.money import MoneyOverflowError
 
 Runner = Callable[[CaseReader, CaseReader, Explain], dict[str, Any]]
 _RUNNERS: dict[str, Runner] = {}
@@ -51,4 +53,20 @@ def run_case(doc: object, explain: Explain | None = None) -> dict[str, Any]:
     if "input" not in doc:
         raise CaseError("input", "missing")
     trace = explain if explain is not None else Explain()
-    return _RUNNERS[kind](CaseReader(doc["input"], "input"), CaseReader(params, "params"), trace)
+    try:
+        return _RUNNERS[kind](
+            CaseReader(doc["input"], "input"), CaseReader(params, "params"), trace
+        )
+    except (MoneyOverflowError, OverflowError, decimal.InvalidOperation, decimal.Overflow) as exc:
+        # Every value is held to its plausibility limit with its path first; this only
+        # turns a figure the limits did not foresee into exit 2 rather than a traceback.
+        raise CaseError("input", f"too large to compute exactly: {exc}") from None
+    except CaseError as exc:
+        if exc.message.isprintable():
+            raise
+        # a message quoting the case's own text: one line, no terminal escapes
+        raise CaseError(exc.path, _printable(exc.message)) from None
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)

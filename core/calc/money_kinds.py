@@ -23,6 +23,7 @@ from core.rules.funds import (
     Trade,
     client_funds,
 )
+from core.rules.plausibility import default_plausibility
 from core.rules.settlement import (
     DEFAULT_MIN_RESERVE_FEN,
     ConversionError,
@@ -44,16 +45,23 @@ def _rate_str(rate: Decimal) -> str:
 
 
 def _price(node: CaseReader, key: str) -> Decimal:
-    return node.decimal(key, positive=True)
+    return node.price(key)
 
 
 def _read_trades(line: CaseReader, actions: tuple[str, ...]) -> tuple[Trade, ...]:
+    """A line's trades; open and close need their ``fee`` (the money charged), a
+    delivery has none (its fee is charged per ton at settlement, spec 2.k)."""
     trades = []
-    for tr in line.items("trades", []):
+    for tr in line.items("trades"):
         action = tr.choice("action", actions)
         lots = tr.lots("lots")
         price = _price(tr, "price")
-        fee = tr.money("fee", "0.00") if action != "deliver" else 0
+        if action == "deliver":
+            if tr.has("fee") and tr.money("fee") != 0:
+                raise tr.fail("must be absent: a delivery carries no trade fee", "fee")
+            fee = 0
+        else:
+            fee = tr.money("fee")
         if fee < 0:
             raise tr.fail(f"must not be negative, got {fen_to_str(fee)}", "fee")
         trades.append(Trade(action, lots, price, fee))
@@ -64,7 +72,7 @@ def _read_lines(inp: CaseReader, *, settlement: bool) -> list[PositionLine]:
     actions = ("open", "close", "deliver") if settlement else ("open", "close")
     out = []
     for ln in inp.items("lines"):
-        mult = ln.int("multiplier", minimum=1)
+        mult = ln.int("multiplier", minimum=1, maximum=default_plausibility().max_multiplier)
         side = ln.choice("side", _SIDES)
         rate = ln.decimal("rate", non_negative=True)
         if rate > 1:
@@ -88,9 +96,10 @@ def _read_lines(inp: CaseReader, *, settlement: bool) -> list[PositionLine]:
 
 
 def _read_receipts(inp: CaseReader) -> list[Receipt]:
+    tons = default_plausibility().max_tons
     return [
-        Receipt(r.str("product"), r.lots("tons"), _price(r, "base_price"))
-        for r in inp.items("receipts", [])
+        Receipt(r.str("product"), r.lots("tons", maximum=tons), _price(r, "base_price"))
+        for r in inp.items("receipts")
     ]
 
 
@@ -107,8 +116,10 @@ def _cash_cap(params: CaseReader) -> Decimal | None:
     return None if params.child("cash_cap_multiple", 4).value is None else Decimal(4)
 
 
-def _non_negative_money(node: CaseReader, key: str, default: str = "0.00") -> int:
-    value = node.money(key, default)
+def _non_negative_money(node: CaseReader, key: str, default: str | None = None) -> int:
+    """A money amount ≥ 0; required unless a ``default`` is given (only for the extras
+    this program accepts beyond the case format, e.g. ``frozen``)."""
+    value = node.money(key) if default is None else node.money(key, default)
     if value < 0:
         raise node.fail(f"must not be negative, got {fen_to_str(value)}", key)
     return value
@@ -141,14 +152,14 @@ def run_margin_schedule(inp: CaseReader, params: CaseReader, explain: Explain) -
         code = parse_contract_code(contract)
     except ValueError as exc:
         raise CaseError(inp.child("contract").path, str(exc)) from None
-    product_code = inp.str("product", code.product)
+    product_code = inp.str("product")
     products = default_products()
     if product_code not in products:
         raise inp.fail(f"unknown product {product_code!r}", "product")
     if product_code != code.product:
         raise inp.fail(f"contract {contract} is not of product {product_code}", "product")
     product = products[product_code]
-    dm_node = inp.child("delivery_month", f"{code.year:04d}-{code.month:02d}")
+    dm_node = inp.child("delivery_month")
     try:
         dm = date.fromisoformat(f"{dm_node.value}-01") if isinstance(dm_node.value, str) else None
     except ValueError:
@@ -249,7 +260,7 @@ def run_client_funds(inp: CaseReader, params: CaseReader, explain: Explain) -> d
     balance = inp.money("balance")
     deposits = _non_negative_money(inp, "deposits")
     withdrawals = _non_negative_money(inp, "withdrawals")
-    frozen = _non_negative_money(inp, "frozen")
+    frozen = _non_negative_money(inp, "frozen", "0.00")  # an extra of this program
     lines = _read_lines(inp, settlement=False)
     receipts = _read_receipts(inp)
     fp = FundsParams(
@@ -354,7 +365,7 @@ def run_member_settlement(inp: CaseReader, params: CaseReader, explain: Explain)
     lines = _read_lines(inp, settlement=True)
     receipts = _read_receipts(inp)
     payments = []
-    for node in inp.items("delivery_payments", []):
+    for node in inp.items("delivery_payments"):
         if not isinstance(node.value, str):
             raise CaseError(node.path, f"must be a money string, got {node.value!r}")
         try:
@@ -364,8 +375,8 @@ def run_member_settlement(inp: CaseReader, params: CaseReader, explain: Explain)
         except ValueError as exc:
             raise CaseError(node.path, str(exc)) from None
     extra = [
-        ExtraFee(w.str("type"), 0, _non_negative_money(w, "amount", "0.00"))
-        for w in inp.items("waived_fees", [])
+        ExtraFee(w.str("type"), 0, _non_negative_money(w, "amount"))
+        for w in inp.items("waived_fees")
     ]
     convs_nodes = inp.items("hedge_conversions", [])
     convs = []

@@ -1,4 +1,10 @@
-"""Typed access to a JSON case document that names the JSON path of every bad value."""
+"""Typed access to a JSON case document that names the JSON path of every bad value.
+
+Every number is held to the plausibility limits (``core.rules.plausibility``, issue
+#13): lots, prices, money and decimals beyond them are refused here, with their path,
+before a rule computes anything; the engines' own overflow guards stay behind as a
+second line.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import CaseError
-from core.money import Fen, parse_decimal, parse_yuan
+from core.money import FEN_PER_YUAN, Fen, format_yuan, parse_decimal, parse_yuan
+from core.rules.plausibility import default_plausibility
 
 _MISSING = object()
+DECIMAL_LIMIT = Decimal(10**12)
+"""Largest magnitude of a decimal (a price, a rate, a ratio, a parameter)."""
+DECIMAL_PLACES = 12
+"""Most decimal places a decimal may carry (no 10^-400 thresholds to compute with)."""
 
 
 class Explain:
@@ -86,6 +97,7 @@ class CaseReader:
         default: Any = _MISSING,
         *,
         minimum: builtins.int | None = None,
+        maximum: builtins.int | None = None,
     ) -> builtins.int:
         node = self.child(key, default)
         v = node.value
@@ -93,16 +105,25 @@ class CaseReader:
             raise CaseError(node.path, f"must be an integer, got {_short(v)}")
         if minimum is not None and v < minimum:
             raise CaseError(node.path, f"must be an integer >= {minimum}, got {v}")
+        if maximum is not None and v > maximum:
+            raise CaseError(node.path, f"too large: must be at most {maximum:,}, got {_short(v)}")
         return v
 
-    def lots(self, key: builtins.str, default: Any = _MISSING) -> builtins.int:
+    def lots(
+        self, key: builtins.str, default: Any = _MISSING, *, maximum: builtins.int | None = None
+    ) -> builtins.int:
+        """Lots (or tons, open interest: ``maximum``), 0 … max_lots by default."""
         node = self.child(key, default)
         v = node.value
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise CaseError(node.path, f"must be a non-negative integer, got {_short(v)}")
+        cap = default_plausibility().max_lots if maximum is None else maximum
+        if v > cap:
+            raise CaseError(node.path, f"too large: must be at most {cap:,}, got {_short(v)}")
         return v
 
     def money(self, key: builtins.str, default: Any = _MISSING) -> Fen:
+        """A money string within ± max_amount."""
         node = self.child(key, default)
         if not isinstance(node.value, str):
             raise CaseError(
@@ -110,9 +131,21 @@ class CaseReader:
                 f'must be a money string like "1234.50", got {_short(node.value)}',
             )
         try:
-            return parse_yuan(node.value)
+            fen = parse_yuan(node.value)
         except ValueError as exc:
             raise CaseError(node.path, str(exc)) from None
+        cap = default_plausibility().max_amount_fen
+        if abs(fen) > cap:
+            raise CaseError(
+                node.path,
+                f"too large: must be within ±{format_yuan(cap)}, got {_short(node.value)}",
+            )
+        return fen
+
+    def price(self, key: builtins.str, default: Any = _MISSING) -> Decimal:
+        """A price in yuan: > 0 and at most max_price."""
+        cap = Decimal(default_plausibility().max_price_fen) / FEN_PER_YUAN
+        return self.decimal(key, default, positive=True, maximum=cap, what="a price")
 
     def decimal(
         self,
@@ -121,19 +154,31 @@ class CaseReader:
         *,
         positive: builtins.bool = False,
         non_negative: builtins.bool = False,
+        maximum: Decimal = DECIMAL_LIMIT,
+        what: builtins.str = "",
     ) -> Decimal:
+        """A decimal string (or integer) within ±``maximum`` and ``DECIMAL_PLACES``."""
         node = self.child(key, default)
         v = node.value
         if isinstance(v, bool) or not isinstance(v, (str, int)):
             raise CaseError(node.path, f"must be a decimal string, got {_short(v)}")
         try:
-            d = parse_decimal(str(v))
+            d = parse_decimal(v if isinstance(v, str) else f"{v}" if abs(v) < 10**30 else "inf")
         except ValueError as exc:
             raise CaseError(node.path, str(exc)) from None
         if positive and d <= 0:
-            raise CaseError(node.path, f"must be positive, got {v}")
+            raise CaseError(node.path, f"must be positive, got {_short(v)}")
         if non_negative and d < 0:
-            raise CaseError(node.path, f"must not be negative, got {v}")
+            raise CaseError(node.path, f"must not be negative, got {_short(v)}")
+        if abs(d) > maximum:
+            bound = (
+                f"{what} must be at most {maximum:,.2f}" if what else f"must be within ±{maximum:,}"
+            )
+            raise CaseError(node.path, f"too large: {bound}, got {_short(v)}")
+        if d and d.normalize().as_tuple().exponent < -DECIMAL_PLACES:  # type: ignore[operator]
+            raise CaseError(
+                node.path, f"must have at most {DECIMAL_PLACES} decimal places, got {_short(v)}"
+            )
         return d
 
     def optional_decimal(self, key: builtins.str) -> Decimal | None:
@@ -164,5 +209,12 @@ class CaseReader:
 def _short(v: Any) -> builtins.str:
     import json
 
-    s = json.dumps(v, ensure_ascii=False)
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**60:
+        return f"an integer of {len(str(abs(v))) if abs(v) < 10**4000 else 'over 4,000'} digits"
+    try:
+        s = json.dumps(v, ensure_ascii=False)
+    except ValueError:  # nested huge integers
+        s = repr(type(v).__name__)
+    # A message is one line on a terminal: no C1 controls, line separators or escapes.
+    s = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in s)
     return s if len(s) <= 60 else s[:57] + "..."

@@ -9,7 +9,7 @@ from typing import Any, Literal, cast
 from core.calc import register
 from core.calc.reader import CaseReader, Explain
 from core.errors import CalendarHorizonError, CaseError
-from core.money import fen_to_str
+from core.money import MoneyOverflowError, fen_to_str
 from core.rules.delivery_allocation import allocate_delivery
 from core.rules.forced_liquidation import (
     LiquidationParams,
@@ -31,6 +31,7 @@ from core.rules.forced_reduction import (
     price_to_fen,
 )
 from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS, LotsMethod, Requirement
+from core.rules.plausibility import default_plausibility
 from core.rules.position_limits import (
     AccountPosition,
     Party,
@@ -55,7 +56,7 @@ def _fraction_param(params: CaseReader, key: str, default: Fraction) -> Fraction
 
 
 def _price_fen(node: CaseReader, key: str) -> int:
-    price = node.decimal(key, positive=True)
+    price = node.price(key)
     try:
         return price_to_fen(price)
     except ValueError as exc:
@@ -95,7 +96,7 @@ def run_forced_reduction(inp: CaseReader, params: CaseReader, explain: Explain) 
     except ValueError as exc:
         raise CaseError(params.path, str(exc)) from None
     contract = inp.str("contract")
-    multiplier = inp.int("multiplier", minimum=1)
+    multiplier = inp.int("multiplier", minimum=1, maximum=default_plausibility().max_multiplier)
     settle = _price_fen(inp, "settlement_price")
     locked = inp.choice("locked", ("limit_down", "limit_up"))
     d0: D0Valuation | None = None
@@ -108,26 +109,29 @@ def run_forced_reduction(inp: CaseReader, params: CaseReader, explain: Explain) 
                 client=node.str("client"),
                 side=cast(Side, node.choice("side", _SIDES)),
                 lots=node.lots("lots"),
-                open_price=node.decimal("open_price", positive=True),
+                open_price=node.price("open_price"),
                 hedge=node.bool("hedge", False),
                 open_day=node.date("open_day") if p.pnl_method == "d0_settlement" else None,
             )
         )
         _price_fen(node, "open_price")
-    orders = [(o.str("client"), o.lots("lots")) for o in inp.items("closing_orders", [])]
+    orders = [(o.str("client"), o.lots("lots")) for o in inp.items("closing_orders")]
     book = book_from_lines(lines, extra_clients=[c for c, _ in orders])
     index = {c: i for i, c in enumerate(book.clients)}
-    res = preview_forced_reduction(
-        book,
-        [index[c] for c, _ in orders],
-        [n for _, n in orders],
-        settlement_fen=settle,
-        multiplier=multiplier,
-        locked=locked,
-        params=p,
-        contract=contract,
-        d0=d0,
-    )
+    try:
+        res = preview_forced_reduction(
+            book,
+            [index[c] for c, _ in orders],
+            [n for _, n in orders],
+            settlement_fen=settle,
+            multiplier=multiplier,
+            locked=locked,
+            params=p,
+            contract=contract,
+            d0=d0,
+        )
+    except MoneyOverflowError as exc:  # behind the limits of every value: the book's sums
+        raise CaseError(inp.path + ".positions", str(exc)) from None
     for line in res.explain_lines():
         explain(line)
     return {
@@ -151,6 +155,9 @@ def run_forced_reduction(inp: CaseReader, params: CaseReader, explain: Explain) 
 @register("forced-liquidation")
 def run_forced_liquidation(inp: CaseReader, params: CaseReader, explain: Explain) -> dict[str, Any]:
     base = default_liquidation_params()
+    min_reserve = params.money("min_reserve") if params.has("min_reserve") else base.min_reserve_fen
+    if min_reserve < 0:  # before LiquidationParams, which refuses it without a path
+        raise params.fail("must not be negative", "min_reserve")
     p = LiquidationParams(
         requirement=cast(
             Requirement,
@@ -160,14 +167,10 @@ def run_forced_liquidation(inp: CaseReader, params: CaseReader, explain: Explain
             LotsMethod,
             params.choice("lots_method", LOTS_METHODS, base.lots_method),
         ),
-        min_reserve_fen=(
-            params.money("min_reserve") if params.has("min_reserve") else base.min_reserve_fen
-        ),
+        min_reserve_fen=min_reserve,
         unverified=base.unverified,
     )
-    if p.min_reserve_fen < 0:
-        raise params.fail("must not be negative", "min_reserve")
-    member = inp.str("member") if inp.has("member") else ""
+    member = inp.str("member")
     reserve = inp.money("reserve")
     deposit = inp.money("deposit") if inp.has("deposit") else 0
     if deposit < 0:
@@ -186,13 +189,17 @@ def run_forced_liquidation(inp: CaseReader, params: CaseReader, explain: Explain
                 margin_per_lot_fen=mpl,
             )
         )
-    res = preview_forced_liquidation(
-        margin_book_from_lines(lines),
-        reserve,
-        params=p,
-        deposit_fen=deposit,
-        member=member,
-    )
+    try:
+        res = preview_forced_liquidation(
+            margin_book_from_lines(lines),
+            reserve,
+            params=p,
+            deposit_fen=deposit,
+            member=member,
+        )
+    except MoneyOverflowError as exc:  # the member's total margin beyond exact int64
+        where = f"{inp.path}.lines" + (f"[{exc.row}]" if exc.row is not None else "")
+        raise CaseError(where, str(exc)) from None
     for line in res.explain_lines():
         explain(line)
     return {
@@ -232,7 +239,7 @@ def run_position_limit(inp: CaseReader, params: CaseReader, explain: Explain) ->
     product = inp.str("product")
     period = inp.choice("period", tuple(x.value for x in Period))
     party = inp.choice("party", tuple(x.value for x in Party))
-    oi = inp.lots("single_side_oi")
+    oi = inp.lots("single_side_oi", maximum=default_plausibility().max_open_interest)
     version = params.str("version", "seed")
     found = position_limit(product, period, party, oi, version=version)
     if found.rule is None:
@@ -242,9 +249,9 @@ def run_position_limit(inp: CaseReader, params: CaseReader, explain: Explain) ->
             a.str("account"),
             cast(Side, a.choice("side", _SIDES)),
             a.lots("speculative_lots"),
-            a.lots("hedge_lots", 0),
+            a.lots("hedge_lots"),
         )
-        for a in inp.items("accounts", [])
+        for a in inp.items("accounts")
     ]
     rows = excess_report(accounts, found.limit)
     rule = found.rule
@@ -292,7 +299,8 @@ def run_receipt_expiry(inp: CaseReader, params: CaseReader, explain: Explain) ->
     today = inp.date("today")
     receipts = []
     for node in inp.items("receipts"):
-        produced = node.date("produced") if node.has("produced") else None
+        # ``produced`` may be null (unknown) but not left out: a missing key is a typo
+        produced = node.date("produced") if node.child("produced").value is not None else None
         registered = node.date("registered")
         if produced is not None and produced > registered:
             raise node.fail("must not be after the registration date", "produced")

@@ -30,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"{name}: cannot read: {exc.strerror}", file=sys.stderr)
         return 2
+    except UnicodeDecodeError as exc:
+        print(f"{name}: not UTF-8 text (byte {exc.start})", file=sys.stderr)
+        return 2
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -37,6 +40,12 @@ def run(args: argparse.Namespace) -> int:
             f"{name}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}",
             file=sys.stderr,
         )
+        return 2
+    except ValueError:  # an integer literal of thousands of digits (Python's str limit)
+        print(f"{name}: not a usable case: a number has too many digits", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print(f"{name}: not a usable case: arrays or objects nested too deeply", file=sys.stderr)
         return 2
     trace = Explain()
     try:

@@ -42,6 +42,7 @@ from core.db.tables import (
     Warehouse,
     WarehouseReceipt,
 )
+from core.money import exact_sum
 from core.rules.risk_levels import LEVEL_NAMES, NORMAL, RiskLevels, default_risk_levels
 from core.rules.sides import SIDE_NAMES
 
@@ -197,10 +198,10 @@ def overview_summary(
         reserve_fen=int(reserve) if reserve_count else None,
         exchange_margin_fen=int(ex_margin) if reserve_count else None,
         accounts_count=len(balances),
-        client_balance_fen=int(balances["balance_fen"].sum()),
-        client_margin_fen=int(balances["margin_fen"].sum()),
-        client_available_fen=int(balances["available_fen"].sum()),
-        margin_call_fen=int(balances["margin_call_fen"].sum()),
+        client_balance_fen=exact_sum(balances["balance_fen"]),
+        client_margin_fen=exact_sum(balances["margin_fen"]),
+        client_available_fen=exact_sum(balances["available_fen"]),
+        margin_call_fen=exact_sum(balances["margin_call_fen"]),
         level_counts=level_counts(balances),
         positions_count=int(positions_count),
         open_lots=int(open_lots),

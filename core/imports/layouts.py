@@ -210,6 +210,11 @@ class Column:
 
     ``minimum`` bounds INTEGER columns (in units) and MONEY columns (in fen); prices are
     always > 0 and on the contract's tick. ``max_length`` bounds CODE and TEXT cells.
+    ``limit`` names the plausibility limit above which a number is "too large"
+    (``core.rules.plausibility``): "lots", "tons", "price" (a MONEY column holding a
+    price); other INTEGER columns take ``max_open_interest``, other MONEY columns
+    ``max_amount``, PRICE columns ``max_price``. ``past_only`` dates may not lie after
+    today.
     """
 
     name: str
@@ -221,6 +226,8 @@ class Column:
     aliases: tuple[str, ...] = ()
     minimum: int | None = None
     max_length: int | None = None
+    limit: str = ""
+    past_only: bool = False
 
     def type_text(self) -> str:
         """The type as the docs state it."""
@@ -375,7 +382,9 @@ def _hedge() -> Column:
 
 
 def _lots(meaning: str, minimum: int, aliases: tuple[str, ...] = ("手数",)) -> Column:
-    return Column("lots", ValueType.INTEGER, True, meaning, "10", "lots", aliases, minimum)
+    return Column(
+        "lots", ValueType.INTEGER, True, meaning, "10", "lots", aliases, minimum, limit="lots"
+    )
 
 
 def _price(
@@ -503,10 +512,11 @@ CLIENTS = Layout(
             "opened_on",
             ValueType.DATE,
             False,
-            "Account opening date",
+            "Account opening date (not after today)",
             "2019-11-27",
             "opened_on",
             ("开户日期", "开户日", "开户时间"),
+            past_only=True,
         ),
     ),
     key=("client",),
@@ -555,11 +565,13 @@ CONTRACTS = Layout(
             "tick",
             ValueType.MONEY,
             False,
-            "Minimum price step in yuan (empty = the product's tick)",
+            "Minimum price step in yuan (empty = the product's tick; a change must leave "
+            "the stored prices on the tick)",
             "1",
             "tick_fen",
             ("最小变动价位", "最小变动单位", "变动价位"),
             1,
+            limit="price",
         ),
         Column(
             "price_limit",
@@ -687,6 +699,7 @@ POSITIONS = Layout(
             "today_lots",
             ("今仓", "今仓手数", "今日开仓"),
             0,
+            limit="lots",
         ),
         _price(
             "open_price",
@@ -708,7 +721,7 @@ POSITIONS = Layout(
     ),
     key=("trading_day", "client", "contract", "side", "hedge"),
     scope="trading_day",
-    uses=("clients", "contracts"),
+    uses=("clients", "contracts", "settlement-prices"),
     buy_sell="position",
 )
 
@@ -768,7 +781,7 @@ TRADES = Layout(
     ),
     key=("trading_day", "trade_no"),
     scope="trading_day",
-    uses=("clients", "contracts"),
+    uses=("clients", "contracts", "settlement-prices"),
     buy_sell="action",
 )
 
@@ -943,11 +956,12 @@ RECEIPTS = Layout(
             "tons",
             ValueType.INTEGER,
             True,
-            "Tons of goods",
+            "Tons of goods (lots × the product's tons a lot, within the tolerance)",
             "100",
             "tons",
             ("吨数", "重量"),
             1,
+            limit="tons",
         ),
         Column(
             "production_date",
@@ -957,15 +971,17 @@ RECEIPTS = Layout(
             "2026-10-20",
             "production_date",
             ("生产日期",),
+            past_only=True,
         ),
         Column(
             "registration_date",
             ValueType.DATE,
             True,
-            "Registration date",
+            "Registration date (not after today)",
             "2026-11-02",
             "registration_date",
             ("注册日期", "注册日"),
+            past_only=True,
         ),
         Column(
             "status",
@@ -1019,7 +1035,7 @@ CLOSING_ORDERS = Layout(
     ),
     key=("trading_day", "order_no"),
     scope="trading_day",
-    uses=("clients", "contracts"),
+    uses=("clients", "contracts", "settlement-prices"),
     buy_sell="closing",
     notes="Unfilled limit-price closing orders standing at the close, for the forced "
     "reduction preview (spec 2.e).",
@@ -1129,6 +1145,7 @@ EFP = Layout(
             "price_fen",
             ("协议价", "协议价格", "期转现价格", "价格"),
             1,
+            limit="price",
         ),
         Column(
             "kind",
@@ -1144,7 +1161,7 @@ EFP = Layout(
     scope="approved_day",
     day="approved_day",
     parties=("long_client", "short_client"),
-    uses=("clients", "contracts"),
+    uses=("clients", "contracts", "settlement-prices"),
     derived=("fee_fen", "waived_fen"),
     unique_in_db=False,
     notes="Approved exchange-for-physicals (spec 2.j). The EFP fee per party and its "
@@ -1160,9 +1177,9 @@ LAYOUTS: dict[str, Layout] = {
         CLIENTS,
         CONTRACTS,
         WAREHOUSES,
+        SETTLEMENT_PRICES,
         POSITIONS,
         TRADES,
-        SETTLEMENT_PRICES,
         FUND_MOVEMENTS,
         RECEIPTS,
         CLOSING_ORDERS,
@@ -1171,7 +1188,8 @@ LAYOUTS: dict[str, Layout] = {
     )
 }
 KINDS: tuple[str, ...] = tuple(LAYOUTS)
-"""In dependency order: reference data first, then what names it."""
+"""In dependency order: reference data first, then what names it (settlement prices
+before the positions, trades, orders and EFP whose prices are judged against them)."""
 REFERENCE_KINDS: tuple[str, ...] = ("members", "clients", "contracts", "warehouses")
 
 

@@ -7,8 +7,11 @@ and a test there fails when a code has no translation). The English text is what
 CLI prints; ``ImportInputError.message`` is exactly that text.
 
 Parameters are plain strings. A few name things a front end may word itself:
-``column`` is a layout column name, ``weekday`` an English weekday name, and ``pairs``
-(duplicate keys) holds the (column name, value) pairs rendered in ``{key}``.
+``column`` is a layout column name, ``weekday`` an English weekday name, ``what`` the
+kind of a code (client, member, warehouse, holder, contract, product), ``price_kind``
+the kind of a stored price (settlement price, upper limit, lower limit, trade price,
+closing order price, delivery price), and ``pairs`` (duplicate keys) holds the (column
+name, value) pairs rendered in ``{key}``.
 """
 
 from __future__ import annotations
@@ -61,6 +64,31 @@ TEMPLATES: dict[str, str] = {
     "unknown_warehouse": "unknown warehouse (not in the warehouse table), got '{value}'",
     "unknown_holder": "unknown holder (neither a client nor a member code), got '{value}'",
     "invalid_value": "{detail}",
+    # plausibility (values, plausible; limits of [plausibility] in risk_params.toml)
+    "too_large": "too large: must be at most {maximum}, got '{value}'",
+    "too_large_line": (
+        "too large for client {client} in {contract}: must be at most {maximum}, got '{value}'"
+    ),
+    "code_characters": (
+        "must use only letters A-Z, digits 0-9 and - _ . (starting with a letter or a "
+        "digit), got '{value}' ({character} at position {position})"
+    ),
+    "text_control": (
+        "must not contain control characters or line breaks, got {character} at position {position}"
+    ),
+    "unknown_case": (
+        "unknown {what}: codes are case-sensitive and the {what} table has '{other}', got '{value}'"
+    ),
+    "case_collision": (
+        "differs only in letter case from the stored {what} '{other}'; codes are "
+        "case-sensitive, so this would be a second {what}, got '{value}'"
+    ),
+    "case_collision_row": (
+        "differs only in letter case from '{other}' on row {first_row}; codes are "
+        "case-sensitive, so this would be a second {what}, got '{value}'"
+    ),
+    "date_future": "must not be after today ({today}), got '{value}'",
+    "date_too_early": "must not be before {earliest}, got '{value}'",
     # reference data (values, validate, derive, upsert)
     "individual": "must be 1 (individual) or 0 (institution), got '{value}'",
     "contract_code": "must be a contract code: product letters + YYMM such as m2701, got '{value}'",
@@ -100,6 +128,34 @@ TEMPLATES: dict[str, str] = {
         "must not be after the registration date ({registered}), got '{value}'"
     ),
     "duplicate_key": "duplicate key ({key}): already on row {first_row}",
+    "outside_band": (
+        "must lie within the limit prices of {contract} on {day} ({lower} to {upper}), "
+        "got '{value}'"
+    ),
+    "outside_derived_band": (
+        "must lie within {multiple} price limits of {contract}'s settlement price "
+        "{reference} on {reference_day} ({lower} to {upper}), got '{value}'"
+    ),
+    "price_ratio": (
+        "must lie within {ratio} times {contract}'s settlement price {reference} on "
+        "{reference_day} ({lower} to {upper}), got '{value}'"
+    ),
+    "fee_too_large": (
+        "must not exceed {maximum} for {lots} lot(s) at {price} (lots x {per_lot} + "
+        "{share} of the value), got '{value}'"
+    ),
+    "traded_at_window": (
+        "must fall within the sessions of trading day {day} ({from_day} 00:00 to {day} "
+        "23:59:59, Beijing time), got '{value}'"
+    ),
+    "lock_not_at_limit": (
+        "a {lock} close needs the settlement price at the {side} limit price {limit}, "
+        "got settlement price {settlement}"
+    ),
+    "receipt_tons": (
+        "must be {low} to {high} tons for {lots} lot(s) of {product} ({unit} t a lot), "
+        "got '{value}'"
+    ),
     # delivery matches and EFP (validate, derive)
     "same_client": "must be a different client from the other party, got '{value}' for both",
     "individual_delivery": (
@@ -123,6 +179,10 @@ TEMPLATES: dict[str, str] = {
     ),
     "allocated_match": (
         "cannot change a match whose receipts are already allocated to warehouses, got '{value}'"
+    ),
+    "tick_leaves_prices_off": (
+        "a tick of {tick} yuan leaves {count} distinct stored price(s) of {contract} off "
+        "the tick (e.g. the {price_kind} {price}), got '{value}'"
     ),
 }
 

@@ -4,9 +4,10 @@ the fee schedule."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,43 @@ from core.imports.layouts import Layout, ValueType
 from core.reference.products import Product as ProductFacts
 from core.reference.products import default_products
 from core.rules.fees import FeeSchedule, default_fee_schedule
+from core.rules.plausibility import PlausibilityLimits, default_plausibility
+from core.trading_calendar import EXCHANGE_TZ
+
+
+@dataclass(frozen=True)
+class StoredPrice:
+    """A stored settlement price row: the day, S (fen) and the limit prices (fen, None
+    where not stored)."""
+
+    day: date
+    settle_fen: int
+    upper_fen: int | None
+    lower_fen: int | None
+
+
+@dataclass(frozen=True)
+class PriceHistory:
+    """The stored settlement prices of each contract, by day (what the plausibility of a
+    file's prices is judged against)."""
+
+    rows: Mapping[str, tuple[StoredPrice, ...]] = field(default_factory=dict)
+
+    def on(self, contract: str, day: date) -> StoredPrice | None:
+        """The row of ``day`` itself."""
+        found = self.before(contract, day, inclusive=True)
+        return found if found is not None and found.day == day else None
+
+    def before(self, contract: str, day: date, *, inclusive: bool = False) -> StoredPrice | None:
+        """The latest row before ``day`` (or on it, ``inclusive``)."""
+        rows = self.rows.get(contract, ())
+        find = bisect.bisect_right if inclusive else bisect.bisect_left
+        at = find(rows, day, key=lambda r: r.day)
+        return rows[at - 1] if at else None
+
+
+PRICE_KINDS = ("positions", "trades", "closing-orders", "efp")
+"""Kinds whose prices are judged against the stored settlement prices."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +68,9 @@ class ReferenceData:
     prices (fen) by (contract, day) from the first day of each contract's delivery month
     and ``fees`` the fee schedule: these three are loaded only for the layouts that
     need them (``load_reference``), as are ``product_facts``, the product rules of
-    ``resources/products.toml`` a contract import derives from.
+    ``resources/products.toml`` a contract import derives from, and ``prices``, the
+    stored settlement prices the plausibility of prices is judged against
+    (``core.imports.plausible``).
     """
 
     contract_ticks: dict[str, int]
@@ -45,6 +85,14 @@ class ReferenceData:
     delivery_prices: dict[tuple[str, date], int] = field(default_factory=dict)
     fees: FeeSchedule | None = None
     product_facts: Mapping[str, ProductFacts] = field(default_factory=dict)
+    limits: PlausibilityLimits = field(default_factory=default_plausibility)
+    today: date | None = None
+    """The last day a date of the past may name (None: not checked)."""
+    prices: PriceHistory = field(default_factory=PriceHistory)
+    contract_limits: dict[str, int] = field(default_factory=dict)
+    """Price limit (ppm) of each contract."""
+    product_units: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """(multiplier, tons a lot) of each product."""
 
     def known(self) -> dict[ValueType, frozenset[str]]:
         return {
@@ -77,7 +125,8 @@ def load_reference(session: Session, layout: Layout | None = None) -> ReferenceD
     life: dict[str, tuple[date | None, date | None]] = {}
     delivery: dict[str, tuple[date, date | None]] = {}
     products: dict[str, str] = {}
-    for code, product, tick, month, listed, last_trading, last_delivery in session.execute(
+    limits: dict[str, int] = {}
+    for code, product, tick, month, listed, last_trading, last_delivery, limit in session.execute(
         select(
             Contract.code,
             Contract.product_code,
@@ -86,12 +135,14 @@ def load_reference(session: Session, layout: Layout | None = None) -> ReferenceD
             Contract.listing_date,
             Contract.last_trading_day,
             Contract.last_delivery_day,
+            Contract.price_limit_ppm,
         )
     ):
         ticks[code] = int(tick)
         life[code] = (listed, last_delivery or last_trading)
         delivery[code] = (month, last_trading)
         products[code] = str(product)
+        limits[code] = int(limit)
     clients: dict[str, str] = {
         str(code): str(member)
         for code, member in session.execute(select(Client.code, Client.member_code))
@@ -119,4 +170,38 @@ def load_reference(session: Session, layout: Layout | None = None) -> ReferenceD
         delivery_prices=_delivery_prices(session) if "price_fen" in derived else {},
         fees=default_fee_schedule() if "fee_fen" in derived else None,
         product_facts=default_products() if new_contracts else {},
+        today=datetime.now(EXCHANGE_TZ).date(),
+        prices=_price_history(session)
+        if layout is not None and layout.kind in PRICE_KINDS
+        else PriceHistory(),
+        contract_limits=limits,
+        product_units={
+            str(code): (int(mult), int(unit))
+            for code, mult, unit in session.execute(
+                select(Product.code, Product.multiplier, Product.unit_tons)
+            )
+        },
     )
+
+
+def _price_history(session: Session) -> PriceHistory:
+    """Every stored settlement price by contract and day (a few hundred rows a trading
+    day)."""
+    out: dict[str, list[StoredPrice]] = {}
+    stmt = select(
+        SettlementPrice.contract_code,
+        SettlementPrice.trading_day,
+        SettlementPrice.settlement_fen,
+        SettlementPrice.upper_limit_fen,
+        SettlementPrice.lower_limit_fen,
+    ).order_by(SettlementPrice.contract_code, SettlementPrice.trading_day)
+    for code, day, settle, upper, lower in session.execute(stmt):
+        out.setdefault(str(code), []).append(
+            StoredPrice(
+                day,
+                int(settle),
+                int(upper) if upper is not None else None,
+                int(lower) if lower is not None else None,
+            )
+        )
+    return PriceHistory({code: tuple(rows) for code, rows in out.items()})

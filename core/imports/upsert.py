@@ -30,6 +30,8 @@ from sqlalchemy import Executable, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.db import revisions
+from core.db.delivery_tables import DeliveryMatch
+from core.db.tables import ClosingOrder, SettlementPrice, Trade
 from core.errors import InputError
 from core.imports.layouts import Layout
 from core.imports.messages import Message, message
@@ -69,7 +71,11 @@ class UpsertPlan:
 def checks_stored_rows(layout: Layout) -> bool:
     """Whether the stored rows can refuse a file row of ``layout`` (so a validation
     plans the upsert too): keys stored twice, locked rows, a trading code taken."""
-    return not layout.unique_in_db or layout.locked is not None or layout.kind == "clients"
+    return (
+        not layout.unique_in_db
+        or layout.locked is not None
+        or layout.kind in ("clients", "contracts")
+    )
 
 
 def _table(layout: Layout) -> Table:
@@ -216,6 +222,8 @@ def plan_upsert(
     side: tuple[SideWrite, ...] = ()
     if layout.kind == "clients":
         side = (plan_trading_codes(session, valid, errors),)
+    if layout.kind == "contracts" and "tick_fen" in changed_by:
+        _refuse_ticks_off_stored_prices(session, valid, i_match[changed_by["tick_fen"]], errors)
 
     columns = {c: frame[c].to_numpy() for c in frame.columns}
     upd_i = i_match[changed]
@@ -292,6 +300,64 @@ def _refuse_locked(
             return message("allocated_match", value=shown)
 
         errors.add(mask, order, header, locked, (name,))
+
+
+def _stored_prices(session: Session, codes: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """Distinct stored prices of ``codes`` that must lie on the tick: settlement and limit
+    prices, trade, closing-order and delivery prices (average open prices need not);
+    contract → [(what, fen)]."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    columns = (
+        ("settlement price", SettlementPrice.contract_code, SettlementPrice.settlement_fen),
+        ("upper limit", SettlementPrice.contract_code, SettlementPrice.upper_limit_fen),
+        ("lower limit", SettlementPrice.contract_code, SettlementPrice.lower_limit_fen),
+        ("trade price", Trade.contract_code, Trade.price_fen),
+        ("closing order price", ClosingOrder.contract_code, ClosingOrder.price_fen),
+        ("delivery price", DeliveryMatch.contract_code, DeliveryMatch.price_fen),
+    )
+    for start in range(0, len(codes), IN_CHUNK):
+        chunk = codes[start : start + IN_CHUNK]
+        for what, code_col, price_col in columns:
+            stmt = select(code_col, price_col).where(code_col.in_(chunk)).distinct()
+            for code, fen in session.execute(stmt):
+                if fen is not None:
+                    out.setdefault(str(code), []).append((what, int(fen)))
+    return out
+
+
+def _refuse_ticks_off_stored_prices(
+    session: Session, valid: ValidRows, rows: IntArray, errors: RowErrors
+) -> None:
+    """A changed tick must keep every stored price of the contract on the tick (spec
+    Q22: a tick changed by notice applies to the contract's prices from then on)."""
+    frame = valid.frame
+    codes = frame["code"].to_numpy(dtype=object)
+    ticks = frame["tick_fen"].to_numpy(dtype=object)
+    stored = _stored_prices(session, sorted({str(codes[i]) for i in rows.tolist()}))
+    off: dict[int, tuple[int, str, int]] = {}
+    for i in rows.tolist():
+        tick = int(ticks[i])
+        bad = [(what, fen) for what, fen in stored.get(str(codes[i]), []) if fen % tick]
+        if bad:
+            what, fen = min(bad, key=lambda b: (b[1], b[0]))
+            off[i] = (len(bad), what, fen)
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[list(off)] = True
+    header, order = _field(valid, "tick")
+
+    def off_tick(i: int) -> Message:
+        count, what, fen = off[i]
+        return message(
+            "tick_leaves_prices_off",
+            tick=fen_to_str(int(ticks[i])),
+            count=count,
+            contract=codes[i],
+            price_kind=what,
+            price=fen_to_str(fen),
+            value=fen_to_str(int(ticks[i])),
+        )
+
+    errors.add(mask, order, header, off_tick, ("tick",))
 
 
 def _records(columns: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ each is an ``ImportInputError`` carrying its message code and parameters
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -24,6 +25,7 @@ from core.errors import InputError
 from core.imports.derive import derive
 from core.imports.layouts import Column, Layout, ValueType, normalise_header
 from core.imports.messages import CellError, ImportInputError, Message, message
+from core.imports.plausible import plausibility_problems
 from core.imports.reader import RawTable
 from core.imports.reference import ReferenceData
 from core.imports.values import Parser, parser_for
@@ -215,15 +217,21 @@ def _parse_column(
     text: ObjArray,
     parser: Parser,
     errors: RowErrors,
+    whose: Callable[[int], dict[str, str]] | None = None,
 ) -> _Parsed:
+    """Parse one column's distinct values; ``whose(i)`` names the client and contract of
+    row ``i`` for a value too large (a lot count of 4,000,000,000,000 is worth naming)."""
     codes, uniques = pd.factorize(text)
     n_unique = len(uniques)
     values_u = np.empty(n_unique, dtype=object)
     message_u: list[Message | None] = [None] * n_unique
     empty_u = np.zeros(n_unique, dtype=bool)
     default = _EMPTY_DEFAULTS.get(column.type)
+    normalise = column.type is not ValueType.TEXT  # free text is kept as written
     for k, raw_cell in enumerate(uniques):
         cell = str(raw_cell).strip()
+        if normalise:  # NFKC: full-width digits and letters are the ASCII ones
+            cell = unicodedata.normalize("NFKC", cell).strip()
         if cell == "":
             empty_u[k] = True
             if column.required:
@@ -242,6 +250,10 @@ def _parse_column(
     def cell_message(i: int) -> Message:
         found = message_u[int(codes[i])]
         assert found is not None
+        if found.code == "too_large" and whose is not None:
+            named = whose(i)
+            if named:
+                return Message("too_large_line", {**found.params, **named})
         return found
 
     errors.add(bad, order, field, cell_message, (column.name,))
@@ -283,8 +295,9 @@ def validate_table(
             raw.headers[pos],
             layout.columns.index(c),
             text,
-            parser_for(c, calendar, known, refs.product_facts),
+            parser_for(c, calendar, known, refs.product_facts, refs.limits, refs.today),
             errors,
+            _whose(parsed),
         )
     if progress is not None:
         progress("validate", len(present), len(present))
@@ -294,7 +307,8 @@ def validate_table(
     _check_contract_life(layout, parsed, refs, errors)
     _check_rules(layout, parsed, refs, errors)
     derived = derive(layout, parsed, refs, calendar)
-    for problem in derived.problems:
+    plausible = plausibility_problems(layout, parsed, refs, calendar, raw.rows)
+    for problem in [*derived.problems, *plausible]:
         p = parsed.get(problem.column)
         order = layout.columns.index(layout.column(problem.column))
         field = p.field if p is not None else problem.column
@@ -339,6 +353,22 @@ def validate_table(
         ),
         [],
     )
+
+
+def _whose(parsed: dict[str, _Parsed]) -> Callable[[int], dict[str, str]] | None:
+    """The client and contract of a row, from the columns parsed so far (the layouts
+    put them before the numbers)."""
+    client = parsed.get("client") or parsed.get("seller")
+    contract = parsed.get("contract")
+    if client is None or contract is None:
+        return None
+
+    def named(i: int) -> dict[str, str]:
+        if not (client.ok[i] and contract.ok[i]):
+            return {}
+        return {"client": str(client.values[i]), "contract": str(contract.values[i])}
+
+    return named
 
 
 # ------------------------------------------------------------------ cross-field rules
@@ -509,7 +539,8 @@ def _check_member_of(
     party: _Parsed, member: _Parsed, refs: ReferenceData, errors: RowErrors
 ) -> None:
     """A client (or receipt holder) must belong to the row's member."""
-    codes, uniques = pd.factorize(np.where(party.ok, party.values, ""))
+    # empty optional cells hold None, which factorize codes as -1 (not a valid index)
+    codes, uniques = pd.factorize(np.where(party.ok & ~party.empty, party.values, ""))
     owner_u = np.array([refs.client_members.get(str(u), "") for u in uniques], dtype=object)
     owner = owner_u[codes]
     is_member_itself = party.values == member.values

@@ -27,7 +27,7 @@ indexes so a tick touches its own lines, and incremental account sums.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -49,7 +49,7 @@ from core.live.feed import (
     trade_problem,
 )
 from core.live.snapshot import Column, MemberFigures, RiskSnapshot, Table, frozen_copy
-from core.money import add_into, group_sum
+from core.money import add_into, exact_sum, group_sum, row_sums
 from core.rules.daily_settlement import pledge_quota
 from core.rules.day_inputs import ACTION_CLOSE, ACTION_OPEN, DayInputs
 from core.rules.firm import firm_margin_addon_ppm
@@ -349,7 +349,7 @@ class LiveRiskEngine:
             self._offset_value = ov.copy() if n_acc else np.zeros((1, n_prod), np.int64)
         self._margin_ap = np.zeros((max(n_acc, 1), n_prod), dtype=np.int64)
         self._add_to(self._margin_ap, acct, self._book.product[:n], margin)
-        self._acc_margin = self._margin_ap.sum(axis=1)
+        self._acc_margin = row_sums(self._margin_ap, "account margin")
         self._acc_float = np.zeros(max(n_acc, 1), dtype=np.int64)
         self._acc_loss = np.zeros(max(n_acc, 1), dtype=np.int64)  # Σ min(float, 0)
         self._offset_used = np.zeros(max(n_acc, 1), dtype=np.int64)
@@ -365,8 +365,9 @@ class LiveRiskEngine:
 
         # ----- member (spec 2.c member formula): exchange-rate margins
         self._member_base = member or MemberFigures()
-        self._member_margin_p = np.zeros(n_prod, dtype=np.int64)
-        np.add.at(self._member_margin_p, self._book.product[:n], exch_margin)
+        self._member_margin_p = group_sum(
+            self._book.product[:n], exch_margin, n_prod, "member margin"
+        )
         # Without a pledge quota (a book built by hand) the prior offset is carried.
         self._member_quota = (
             None
@@ -375,7 +376,7 @@ class LiveRiskEngine:
         )
         if not self._member_base.prior_margin_fen:
             self._member_base = replace(
-                self._member_base, prior_margin_fen=int(self._member_margin_p.sum())
+                self._member_base, prior_margin_fen=exact_sum(self._member_margin_p)
             )
         self._member_close_pnl = 0
         self._member_fees = 0
@@ -732,7 +733,7 @@ class LiveRiskEngine:
             self._position_keys = range(n)
         na = self._n_acc
         book, lines = self._book, self._lines
-        work_a = {
+        work_a: dict[str, Callable[[], npt.NDArray[Any]]] = {
             "equity_cash_fen": lambda: self._equity[:na],
             "floating_pnl_fen": lambda: self._acc_float[:na],
             "dynamic_equity_fen": lambda: self._dyn[:na],
@@ -1040,7 +1041,7 @@ class LiveRiskEngine:
 
     def _member_figures(self) -> MemberFigures:
         base = self._member_base
-        margin = int(self._member_margin_p.sum())
+        margin = exact_sum(self._member_margin_p)
         prior_cash = base.prior_reserve_fen + base.prior_margin_fen - base.prior_offset_fen
         cash = (
             prior_cash

@@ -14,6 +14,8 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from core.money import MoneyOverflowError, exact_sum
+
 Int64Array = npt.NDArray[np.int64]
 
 # Products target × w must stay below this to be exact in int64 (2**62 leaves headroom).
@@ -62,11 +64,13 @@ def _checked(weights: npt.ArrayLike, target: int) -> tuple[Int64Array, int]:
         raise ValueError(f"target must not be negative, got {target}")
     if w.size and int(w.min()) < 0:
         raise ValueError("weights must not be negative")
-    total = int(w.sum()) if w.size else 0
+    total = exact_sum(w)
     if target > 0 and total == 0:
         raise ValueError("cannot allocate a positive target over zero total weight")
     if w.size and target * int(w.max()) >= _INT64_SAFE:
-        raise OverflowError("target × weight exceeds the exact int64 range")
+        raise MoneyOverflowError(
+            "target × weight exceeds the exact int64 range", what="target × weight"
+        )
     return w, total
 
 
@@ -92,11 +96,11 @@ def largest_remainder(
     ``tie_rank`` (earlier input / declaration time, then code; default: array order).
     Allocations sum exactly to ``target`` and never exceed ``ceil`` of the raw share.
     Raises ValueError for negative weights or target, or a positive target over zero
-    weight; OverflowError if ``target × weight`` leaves the exact int64 range.
+    weight; MoneyOverflowError if ``target × weight`` leaves the exact int64 range.
     """
     w, total = _checked(weights, target)
     floor, rem = _split(w, target, total)
-    left = target - int(floor.sum())
+    left = target - exact_sum(floor)
     step = np.zeros_like(w)
     if left > 0:
         rank = (

@@ -65,7 +65,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.errors import ConfigError
-from core.money import ratio_bp
+from core.money import exact_sum, group_sum, ratio_bp
 from core.rules.forced_liquidation import (
     LiquidationParams,
     MarginBook,
@@ -318,8 +318,7 @@ def size_forced_closes(
     status = np.full(n_c, STATUSES.index("searched"), np.int8)
     nodes = np.zeros(n_c, np.int64)
 
-    total = np.zeros(n_c, np.int64)
-    np.add.at(total, book.client[eligible], full[eligible])
+    total = group_sum(book.client[eligible], full[eligible], n_c, "client margin")
     nothing = required <= 0
     everything = ~nothing & (total <= required)
     status[nothing] = STATUSES.index("nothing_due")
@@ -367,10 +366,8 @@ def size_forced_closes(
     closing = close > 0
     if closing.any():
         released[closing] = (full - book.margin(book.lots - close))[closing]
-    per_client = np.zeros(n_c, np.int64)
-    np.add.at(per_client, book.client, released)
-    lots = np.zeros(n_c, np.int64)
-    np.add.at(lots, book.client, close)
+    per_client = group_sum(book.client, released, n_c, "release")
+    lots = group_sum(book.client, close, n_c, "lots")
     lines = np.bincount(book.client[closing], minlength=n_c).astype(np.int64)
     over = np.where(nothing, 0, per_client - np.maximum(required, 0)).astype(np.int64)
     return CloseSizing(
@@ -897,7 +894,7 @@ def review_orders(
     """Recompute what ``close_lots`` (one per line of ``book``, one client) release and
     flag a list that falls short or releases more than ``warn_above_bp`` of the
     requirement. ValueError for lots outside [0, n] (``CloseBook.released``)."""
-    released = int(book.released(close_lots).sum())
+    released = exact_sum(book.released(close_lots))
     ratio = ratio_bp(released, required_fen) if required_fen > 0 else None
     return OrderReview(
         required_fen=required_fen,
@@ -960,13 +957,13 @@ def alternatives(
 
     def add(method: str, ks: npt.ArrayLike) -> None:
         k = np.where(eligible, np.asarray(ks, dtype=np.int64), 0)
-        released = int(book.released(k).sum())
+        released = exact_sum(book.released(k))
         out.append(
             Alternative(
                 method,
                 tuple(int(x) for x in k),
                 released,
-                int(k.sum()),
+                exact_sum(k),
                 int((k > 0).sum()),
                 released >= required_fen,
             )

@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 
 from core.errors import CalendarHorizonError, InputError, ValidationErrors
-from core.money import format_yuan, group_sum, mul_half_up
+from core.money import MoneyOverflowError, format_yuan, group_sum, mul_half_up
 from core.rules.day_inputs import (
     ACTION_DELIVER,
     I64,
@@ -40,6 +40,7 @@ from core.rules.funds import (
     offset_value_matrix,
 )
 from core.rules.margin_schedule import PPM, day_margin_rates
+from core.rules.plausibility import day_problems, largest_line
 from core.rules.receipt_expiry import Receipt as ExpiryReceipt
 from core.rules.receipt_expiry import is_offset_eligible
 from core.rules.settlement import (
@@ -295,15 +296,12 @@ def settle_day(
 ) -> DaySettlement:
     """Settle every client and member of ``inputs`` (pure; no database).
 
-    Raises SettlementRefusedError listing every problem found (missing or off-tick
-    settlement prices, missing prior data, no margin rate, impossible closes).
+    Raises SettlementRefusedError listing every problem found (implausible stored
+    values and a book beyond the bound rule, ``core.rules.plausibility``; missing or
+    off-tick settlement prices, missing prior data, no margin rate, impossible closes).
     """
     day = inputs.day
     problems: list[InputError] = []
-    warnings: list[str] = []
-    n_k = len(inputs.contracts)
-    n_c = len(inputs.clients)
-    n_p = len(inputs.products)
     steps = 5
 
     def step(i: int) -> None:
@@ -319,6 +317,44 @@ def settle_day(
                 "and no client balances: settle or import it first",
             )
         )
+    # ---- implausible stored values and the bound rule (issue #13): refused before any
+    # int64 arithmetic, naming the client, the contract and the field
+    for bad in day_problems(inputs):
+        who = ", ".join(x for x in (f"client {bad.client}" if bad.client else "", bad.field) if x)
+        problems.append(problem(day, f"{who}: {bad.message}", bad.contract))
+    if problems:
+        raise SettlementRefusedError(day, problems)
+    try:
+        return _settle(inputs, params, cal, step)
+    except MoneyOverflowError as exc:
+        # Unreachable when the bound rule holds; a refusal still beats a wrapped figure.
+        client, contract, lots = largest_line(inputs)
+        raise SettlementRefusedError(
+            day,
+            [
+                problem(
+                    day,
+                    f"client {client}, {exc.what or 'money'}: {exc} (the largest line holds "
+                    f"{lots:,} lots)",
+                    contract,
+                )
+            ],
+        ) from None
+
+
+def _settle(
+    inputs: DayInputs,
+    params: DaySettlementParams,
+    cal: TradingCalendar,
+    step: Callable[[int], None],
+) -> DaySettlement:
+    """``settle_day`` once the inputs passed the plausibility checks."""
+    day = inputs.day
+    problems: list[InputError] = []
+    warnings: list[str] = []
+    n_k = len(inputs.contracts)
+    n_c = len(inputs.clients)
+    n_p = len(inputs.products)
 
     # ---- position lines: prior lines ∪ traded lines ∪ hedge-conversion targets
     pos_keys = line_keys(

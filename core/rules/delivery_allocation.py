@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from core.rules.plausibility import default_plausibility
+
 EXACT_LIMIT = 20
 """Largest number of items (after equal pairs) solved exactly by the subset DP."""
 
@@ -76,6 +78,7 @@ _Item = tuple[str, int]
 
 def _validate(items: Sequence[_Item], what: str) -> list[_Item]:
     seen: set[str] = set()
+    max_lots = default_plausibility().max_lots
     for i, (code, lots) in enumerate(items):
         if not code:
             raise ValueError(f"{what}[{i}]: code must not be empty")
@@ -84,6 +87,10 @@ def _validate(items: Sequence[_Item], what: str) -> list[_Item]:
         seen.add(code)
         if isinstance(lots, bool) or not isinstance(lots, int) or lots < 0:
             raise ValueError(f"{what}[{i}]: lots must be a non-negative integer, got {lots!r}")
+        if lots > max_lots:  # the subset sums below are int64 ([plausibility] max_lots)
+            raise ValueError(
+                f"{what}[{i}]: too large: must be at most {max_lots:,} lots, got {lots}"
+            )
     return sorted(items)
 
 

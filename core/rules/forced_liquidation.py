@@ -29,7 +29,15 @@ import numpy as np
 import numpy.typing as npt
 
 from core.errors import ConfigError
-from core.money import fen_to_str, parse_yuan
+from core.money import (
+    INT64_SAFE,
+    MoneyOverflowError,
+    exact_sum,
+    fen_to_str,
+    group_sum,
+    mul_half_up,
+    parse_yuan,
+)
 from core.rules.forced_reduction import pct_to_decimal
 from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS, LotsMethod, Requirement
 from core.rules.params import load_param_section
@@ -149,14 +157,6 @@ def _ceil_mul_div(a: Int64Array, num: int, den: int) -> Int64Array:
     return np.asarray(-((-obj * num) // den), dtype=np.int64)
 
 
-def _group_sum(key: Int64Array, values: Int64Array, size: int) -> Int64Array:
-    out = np.zeros(size, dtype=np.int64)
-    if values.size and float(np.abs(values).sum(dtype=np.float64)) < 2.0**52:
-        return np.bincount(key, weights=values, minlength=size).astype(np.int64)
-    np.add.at(out, key, values)
-    return out
-
-
 @dataclass(frozen=True)
 class LiquidationPreview:
     """Result of ``preview_forced_liquidation``; money in fen.
@@ -190,11 +190,11 @@ class LiquidationPreview:
 
     @property
     def total_release_fen(self) -> int:
-        return int(self.release.sum())
+        return exact_sum(self.release)
 
     @property
     def total_released_fen(self) -> int:
-        return int(self.line_released.sum())
+        return exact_sum(self.line_released)
 
     def ratio_decimal(self, digits: int = 28) -> Decimal:
         return pct_to_decimal(self.ratio, digits)
@@ -289,18 +289,19 @@ def preview_forced_liquidation(
         raise ValueError("a what-if deposit must not be negative")
     reserve = reserve_fen + deposit_fen
     nclients = len(book.clients)
-    line_margin_max = int(book.lots.max(initial=0)) * int(book.margin_per_lot_fen.max(initial=0))
-    if line_margin_max * max(1, book.lots.size) >= _SAFE:
-        raise OverflowError("total margin exceeds the exact int64 range")
-    line_margin = book.lots * book.margin_per_lot_fen
-    client_margin = _group_sum(book.client, line_margin, nclients)
-    total = int(client_margin.sum())
+    client_margin, total = _margins(book)
     if reserve >= 0:
         required = 0
     elif p.requirement == "to_zero":
         required = -reserve
     else:
         required = p.min_reserve_fen - reserve
+    if required >= INT64_SAFE:  # every release, lot count and product below needs int64
+        raise MoneyOverflowError(
+            f"member {member}: a release of {fen_to_str(required)} lies beyond the exact "
+            "int64 range",
+            what="required",
+        )
     ratio = Fraction(required, total) if total else Fraction(0)
     if required == 0 or total == 0:
         release = np.zeros(nclients, dtype=np.int64)
@@ -310,7 +311,8 @@ def preview_forced_liquidation(
         if p.lots_method == "largest_remainder":
             lots = _largest_remainder_lots(book, required, total)
         elif p.lots_method == "same_ratio":
-            lots = np.minimum(book.lots, _ceil_mul_div(book.lots, required, total))
+            # min(n, ceil(n × r)) = n for r ≥ 1: the ratio capped at 1 keeps n × r in int64
+            lots = np.minimum(book.lots, _ceil_mul_div(book.lots, min(required, total), total))
         else:
             lots = _fewest_lots(book, release)
         lots = np.where(book.margin_per_lot_fen > 0, lots, 0).astype(np.int64)
@@ -332,6 +334,39 @@ def preview_forced_liquidation(
         below_min_reserve=reserve < p.min_reserve_fen,
         shortfall_fen=max(0, required - total),
     )
+
+
+def _margins(book: MarginBook) -> tuple[Int64Array, int]:
+    """Client margins (Σ lots × margin per lot) and their total, exact.
+
+    The real sums decide, not a bound: MoneyOverflowError naming the client (and
+    ``row``, the line) only when the total margin itself reaches 2^62, where the lot
+    and release arithmetic could leave int64.
+    """
+    try:
+        line_margin = mul_half_up((book.lots, book.margin_per_lot_fen), 1)
+        client_margin = group_sum(book.client, line_margin, len(book.clients), "client margin")
+    except MoneyOverflowError as exc:
+        row = exc.row if exc.row is not None else 0
+        raise MoneyOverflowError(
+            f"client {book.clients[int(book.client[row])]}, contract "
+            f"{book.contracts[int(book.contract[row])]}: margin of {int(book.lots[row]):,} "
+            f"lots at {fen_to_str(int(book.margin_per_lot_fen[row]))} a lot lies beyond the "
+            "exact int64 range",
+            what="margin",
+            row=row,
+        ) from None
+    total = exact_sum(client_margin)
+    if total >= INT64_SAFE:
+        row = int(np.argmax(line_margin))
+        raise MoneyOverflowError(
+            f"the member's total margin {fen_to_str(total)} lies beyond the exact int64 "
+            f"range (largest line: client {book.clients[int(book.client[row])]}, contract "
+            f"{book.contracts[int(book.contract[row])]})",
+            what="margin",
+            row=row,
+        )
+    return client_margin, total
 
 
 LR_FIRST_POOL = 4_096

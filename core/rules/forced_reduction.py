@@ -24,12 +24,13 @@ from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from core.errors import ConfigError
+from core.money import MoneyOverflowError, exact_sum, group_sum, mul_half_up
 from core.rules.allocation import ProRataShares, half_up_shares, largest_remainder
 from core.rules.params import load_param_section
 from core.rules.sides import LONG, side_codes, sign_of
@@ -40,7 +41,6 @@ Rounding = Literal["largest_remainder", "half_up"]
 PnlMethod = Literal["open_price", "d0_settlement"]
 
 _SAFE = 2**62
-_FLOAT_EXACT = 2**53
 _EPOCH = date(1970, 1, 1)
 
 
@@ -565,15 +565,15 @@ def _note(p: ReductionPreview, key: int, role: str, net: int, pnl: int) -> str:
 # ---------------------------------------------------------------- computation
 
 
-def _group_sum(key: Int64Array, values: Int64Array, size: int) -> Int64Array:
-    """Exact per-key sums: float bincount when every partial sum is below 2**53."""
-    if values.size == 0:
-        return np.zeros(size, dtype=np.int64)
-    if int(np.abs(values).sum(dtype=np.float64)) < _FLOAT_EXACT // 2:
-        return np.bincount(key, weights=values, minlength=size).astype(np.int64)
-    out = np.zeros(size, dtype=np.int64)
-    np.add.at(out, key, values)
-    return out
+def _beyond_int64(
+    book: PositionBook, contract: str, exc: MoneyOverflowError, client: int
+) -> MoneyOverflowError:
+    return MoneyOverflowError(
+        f"client {book.clients[client]}: the {exc.what or 'position P&L'} of "
+        f"{contract or 'the contract'} lies beyond the exact int64 range",
+        what=exc.what,
+        row=exc.row,
+    )
 
 
 def _first_index(key: Int64Array, size: int, n: int) -> Int64Array:
@@ -619,7 +619,8 @@ def preview_forced_reduction(
     ``params.tier_bounds`` (inclusive lower bounds), hedges last; each tier is
     allocated pro rata by
     ``params.rounding``. Pure and thread-safe. Raises ValueError for bad input and
-    OverflowError if the integers would leave the exact int64 range.
+    MoneyOverflowError (naming the client) if a net position's P&L or value would leave
+    int64; comparisons beyond it fall back to exact Python integers.
     """
     p = params or default_reduction_params()
     lock = LockDirection(locked)
@@ -641,32 +642,34 @@ def preview_forced_reduction(
         if d0 is None or book.open_day is None:
             raise ValueError("the D0 method needs D0, S(D0) and every line's open day")
         price = np.where(book.open_day <= (d0.d0 - _EPOCH).days, np.int64(d0.settlement_fen), price)
-    diff = np.int64(settlement_fen) - price
-    max_line = int(np.abs(diff).max(initial=0)) * multiplier * int(book.lots.max(initial=0))
-    if max_line * max(1, book.lots.size) >= _SAFE:
-        raise OverflowError("position P&L exceeds the exact int64 range")
     sign = sign_of(book.side)
-    line_pnl = diff * np.int64(multiplier) * book.lots * sign
     nkeys = 2 * nclients
     key = 2 * book.client + book.hedge.astype(np.int64)
-    long_lots = _group_sum(key, np.where(book.side == LONG, book.lots, 0), nkeys)
-    short_lots = _group_sum(key, np.where(book.side == LONG, 0, book.lots), nkeys)
-    pnl = _group_sum(key, line_pnl, nkeys)
+    try:
+        diff = np.int64(settlement_fen) - price
+        line_pnl = mul_half_up((diff, np.full(diff.shape, multiplier), book.lots, sign), 1)
+        long_lots = group_sum(key, np.where(book.side == LONG, book.lots, 0), nkeys, "lots")
+        short_lots = group_sum(key, np.where(book.side == LONG, 0, book.lots), nkeys, "lots")
+        pnl = group_sum(key, line_pnl, nkeys, "position P&L")
+    except MoneyOverflowError as exc:  # ``row`` is a line of the book
+        raise _beyond_int64(book, contract, exc, int(book.client[exc.row or 0])) from None
     net_signed = long_lots - short_lots
     net = np.abs(net_signed)
+    try:  # denominator of unit_pnl_pct, in fen: net × mult × S
+        den = mul_half_up((net, np.full(nkeys, multiplier), np.full(nkeys, settlement_fen)), 1)
+    except MoneyOverflowError as exc:  # ``row`` is a net position: client × 2 + hedge
+        raise _beyond_int64(book, contract, exc, (exc.row or 0) // 2) from None
     net_long = net_signed > 0
     losing_long = lock is LockDirection.LIMIT_DOWN
     on_losing = (net > 0) & (net_long == losing_long)
     on_winning = (net > 0) & (net_long != losing_long)
-
-    # Denominator of unit_pnl_pct, in fen: net × mult × S.
-    den = net * np.int64(multiplier * settlement_fen)
     bound = max(int(np.abs(pnl).max(initial=0)), int(den.max(initial=0)))
 
-    def sides(num: int, dnm: int) -> tuple[Int64Array, Int64Array]:
-        # pnl/den vs num/dnm (den, dnm > 0) ⟺ pnl × dnm vs den × num
+    def sides(num: int, dnm: int) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        # pnl/den vs num/dnm (den, dnm > 0) ⟺ pnl × dnm vs den × num; exact Python
+        # integers where int64 could overflow
         if bound * max(abs(num), dnm, 1) >= _SAFE:
-            raise OverflowError("threshold comparison exceeds the exact int64 range")
+            return pnl.astype(object) * dnm, den.astype(object) * num
         return pnl * np.int64(dnm), den * np.int64(num)
 
     def at_most(num: int, dnm: int) -> BoolArray:
@@ -678,7 +681,7 @@ def preview_forced_reduction(
         return np.asarray(a < b)
 
     # ---- declared quantities
-    orders_per_client = _group_sum(oc, ol, nclients)
+    orders_per_client = group_sum(oc, ol, nclients, "closing order lots")
     spec_key = 2 * np.arange(nclients, dtype=np.int64)
     use_spec = on_losing[spec_key]
     target_key = np.where(use_spec, spec_key, spec_key + 1)
@@ -709,7 +712,7 @@ def preview_forced_reduction(
     filled = np.zeros(nkeys, dtype=np.int64)
     reduced = np.zeros(nkeys, dtype=np.int64)
     remaining = declared.copy()
-    r_total = int(declared.sum())
+    r_total = exact_sum(declared)
     steps: list[TierStep] = []
     decl_keys = np.flatnonzero(declared)
     decl_rank = _tie_rank(first_order[decl_keys], code_rank[decl_keys])
@@ -719,7 +722,7 @@ def preview_forced_reduction(
         if r_total <= 0:
             break
         tkeys = np.flatnonzero(tier == t)
-        q_t = int(net[tkeys].sum())
+        q_t = exact_sum(net[tkeys])
         if q_t == 0:
             continue
         if q_t >= r_total:
@@ -739,7 +742,7 @@ def preview_forced_reduction(
             remaining[decl_keys] -= sh.lots
             steps.append(TierStep(t, q_t, r_total, "declared", decl_keys.copy(), sh))
             r_total -= q_t
-    unfilled = int(remaining.sum())
+    unfilled = exact_sum(remaining)
     return ReductionPreview(
         clients=book.clients,
         contract=contract,
@@ -756,7 +759,7 @@ def preview_forced_reduction(
         tier=tier,
         steps=tuple(steps),
         unfilled=unfilled,
-        overshoot=int(reduced.sum()) - int(filled.sum()),
+        overshoot=exact_sum(reduced) - exact_sum(filled),
         orders=orders,
     )
 

@@ -36,11 +36,16 @@ from core.errors import RiskDeskError
 from core.money import (
     INT64_SAFE,
     Fen,
+    add_fen,
+    add_into,
+    check_add_into,
+    check_sum_bound,
     group_sum,
     half_up_div,
     max_abs,
     mul_half_up,
     round_half_up_fen,
+    row_sums,
 )
 from core.rules.day_inputs import ACTION_CLOSE, ACTION_DELIVER, ACTION_OPEN
 from core.rules.margin_schedule import PPM
@@ -495,7 +500,7 @@ def offset_used(
     """
     margin = np.asarray(margin_by_product, dtype=np.int64)
     value = np.asarray(offset_value, dtype=np.int64)
-    used = np.minimum(value, margin).clip(min=0).sum(axis=-1).astype(np.int64)
+    used = row_sums(np.minimum(value, margin).clip(min=0), "receipt offset used")
     if cash_cap_ppm is not None:
         used = np.minimum(used, offset_cap(cash_fen, cash_cap_ppm))
     return np.asarray(used, dtype=np.int64)
@@ -522,12 +527,16 @@ def available_funds(
     identity. ``floating_loss_fen`` is ≥ 0 and only non-zero under the firm option
     "deduct floating losses intraday" (Q9).
     """
-    return (
-        np.asarray(cash_fen, dtype=np.int64)
-        - (np.asarray(margin_fen, dtype=np.int64) - np.asarray(offset_used_fen, dtype=np.int64))
-        - np.asarray(frozen_fen, dtype=np.int64)
-        - np.asarray(floating_loss_fen, dtype=np.int64)
-    ).astype(np.int64)
+    return add_fen(
+        (
+            (1, cash_fen),
+            (-1, margin_fen),
+            (1, offset_used_fen),
+            (-1, frozen_fen),
+            (-1, floating_loss_fen),
+        ),
+        "available funds",
+    )
 
 
 def offset_value_matrix(
@@ -866,13 +875,15 @@ class AccountBook:
     def equity_cash(self, idx: npt.ArrayLike | None = None) -> I64:
         """balance + deposits − withdrawals + close P&L − fees (spec 2.c equity_cash)."""
         sl: Any = slice(None) if idx is None else idx
-        return np.asarray(
-            self.balance[sl]
-            + self.deposits[sl]
-            - self.withdrawals[sl]
-            + self.close_pnl[sl]
-            - self.fees[sl],
-            dtype=np.int64,
+        return add_fen(
+            (
+                (1, self.balance[sl]),
+                (1, self.deposits[sl]),
+                (-1, self.withdrawals[sl]),
+                (1, self.close_pnl[sl]),
+                (-1, self.fees[sl]),
+            ),
+            "equity cash",
         )
 
 
@@ -982,6 +993,7 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
     qo = np.lexsort((q_sub, q_group, q_line))
     q_line, q_group, q_lots = q_line[qo], q_group[qo], q_lots[qo]
     q_basis, q_created, q_src = q_basis[qo], q_created[qo], q_src[qo]
+    check_sum_bound(q_lots, "lots of a line's queue")  # lots, not fen: the cumsum below
     q_end = np.cumsum(q_lots)
     q_start = q_end - q_lots
     # every touched line has its historic element first, so line starts are well defined
@@ -1031,12 +1043,28 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
             ),
             1,
         )
-        np.add.at(c_pnl, k, seg)
-        np.add.at(consumed, j, length)
+        c_pnl = group_sum(k, seg, c_row.size, "close P&L")
+        np.add.at(consumed, j, length)  # Σ ≤ the queue's lots, bounded above
 
-    # ---- commit (no exception past this point) ----
+    # ---- what the batch leaves: lots, today's cost, P&L per trade (may still refuse) ----
     left = q_lots - consumed
     hist_el = q_group == 0
+    today_el = ~hist_el
+    t_left = np.zeros(touched.size, dtype=np.int64)
+    lt = np.searchsorted(touched, q_line[today_el])
+    np.add.at(t_left, lt, left[today_el])  # Σ ≤ the queue's lots, bounded above
+    t_cost = group_sum(
+        lt, mul_half_up((left[today_el], q_basis[today_el]), 1), touched.size, "open cost"
+    )
+    pnl_sorted = np.zeros(n_tr, dtype=np.int64)
+    pnl_sorted[np.flatnonzero(is_close)] = c_pnl
+    trade_pnl = np.zeros(n_tr, dtype=np.int64)
+    trade_pnl[o] = pnl_sorted
+    acc = book.account[rows]
+    check_add_into(accounts.close_pnl, acc, trade_pnl)
+    check_add_into(accounts.fees, acc, batch.fee_fen)
+
+    # ---- commit (no exception past this point) ----
     book.hist_lots[q_line[hist_el]] = left[hist_el]
     ex_el = q_group == 1
     book.ol_lots[q_src[ex_el]] = left[ex_el]
@@ -1047,23 +1075,11 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
     book.ol_price = np.concatenate((book.ol_price, q_basis[new_el]))
     book.ol_seq = np.concatenate((book.ol_seq, book.next_seq + t_seq[open_idx]))
     book.next_seq += n_tr
-    today_el = ~hist_el
-    t_left = np.zeros(touched.size, dtype=np.int64)
-    t_cost = np.zeros(touched.size, dtype=np.int64)
-    lt = np.searchsorted(touched, q_line[today_el])
-    np.add.at(t_left, lt, left[today_el])
-    np.add.at(t_cost, lt, left[today_el] * q_basis[today_el])
     book.today_lots[touched] = t_left
     book.today_cost[touched] = t_cost
     book.raise_bounds(touched)
-
-    pnl_sorted = np.zeros(n_tr, dtype=np.int64)
-    pnl_sorted[np.flatnonzero(is_close)] = c_pnl
-    trade_pnl = np.zeros(n_tr, dtype=np.int64)
-    trade_pnl[o] = pnl_sorted
-    acc = book.account[rows]
-    np.add.at(accounts.close_pnl, acc, trade_pnl)
-    np.add.at(accounts.fees, acc, batch.fee_fen)
+    add_into(accounts.close_pnl, acc, trade_pnl)  # checked above: cannot raise
+    add_into(accounts.fees, acc, batch.fee_fen)
     if book.ol_line.size > 4 * max(int(book.ol_lots.astype(np.bool_).sum()), 1024):
         book.compact_open_queue()
     return TradeBatchResult(trade_pnl, np.unique(acc), touched)
@@ -1106,14 +1122,16 @@ def intraday_funds(
     rows = np.arange(book.n, dtype=np.int64) if only is None else book.rows_of_accounts(ids)
     sel = None if only is None else ids
     margin_ap = by_account_product(book, rows, book.margin(rows), sel)
-    margin = margin_ap.sum(axis=1).astype(np.int64)
+    margin = row_sums(margin_ap, "margin")
     equity = accounts.equity_cash(ids)
     used = offset_used(margin_ap, offset_value[ids], equity, cash_cap_ppm)
     if deduct_floating_loss:
         losses = np.where(
             book.has_last[rows], np.minimum(book.marks(book.last_fen[rows], rows), 0), 0
         )
-        floating_loss = -by_account_product(book, rows, losses.astype(np.int64), sel).sum(axis=1)
+        floating_loss = -row_sums(
+            by_account_product(book, rows, losses.astype(np.int64), sel), "floating loss"
+        )
     else:
         floating_loss = np.zeros_like(margin)
     return FundsArrays(

@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.errors import RiskDeskError
+from core.money import add_fen, checked_fen, exact_sum, row_sums
 from core.rules.day_inputs import ACTION_CLOSE, ACTION_OPEN
 from core.rules.fees import FeeLine
 from core.rules.funds import (
@@ -421,9 +422,12 @@ def member_settlement(
         + delivery_fen
         + other_fen,
     )
-    margin = int(margin_p.sum())
+    # Stored as int64 (reserve_history): refused, never wrapped, if a figure leaves it.
+    who = f"member {member_code}" if member_code else "member"
+    cash = checked_fen(cash, f"{who} cash")
+    margin = checked_fen(exact_sum(margin_p), f"{who} margin")
     offset = int(offset_used(margin_p, value_p, cash, cash_cap_ppm))
-    reserve = int(available_funds(cash, margin, offset))
+    reserve = int(available_funds(cash, margin, offset))  # add_fen: refuses past int64
     cap = None if cash_cap_ppm is None else int(offset_cap(cash, cash_cap_ppm))
     return MemberSettlement(
         prior_reserve_fen=prior_reserve_fen,
@@ -598,15 +602,17 @@ def settle_book(
     margin_line = line_margin(s_row, book.multiplier, book.lots(), r_row)
     margin_ap = by_account_product(book, rows, margin_line)
     pos_ap = by_account_product(book, rows, book.marks(s_row))
-    margin = margin_ap.sum(axis=1).astype(np.int64)
-    position_pnl = pos_ap.sum(axis=1).astype(np.int64)
+    margin = row_sums(margin_ap, "margin")
+    position_pnl = row_sums(pos_ap, "position P&L")
     delivery = (
         np.zeros(n_acc, np.int64)
         if delivery_fen is None
         else np.asarray(delivery_fen, dtype=np.int64)
     )
     other = np.zeros(n_acc, np.int64) if other_fen is None else np.asarray(other_fen, np.int64)
-    cash = (accounts.equity_cash() + position_pnl + delivery + other).astype(np.int64)
+    cash = add_fen(
+        ((1, accounts.equity_cash()), (1, position_pnl), (1, delivery), (1, other)), "cash"
+    )
     offset = offset_used(margin_ap, offset_value, cash, cash_cap_ppm)
     reserve = available_funds(cash, margin, offset)
     min_res = np.broadcast_to(np.asarray(min_reserve_fen, dtype=np.int64), (n_acc,))
@@ -624,8 +630,8 @@ def settle_book(
         fees=accounts.fees.copy(),
         reserve=reserve,
         margin_line=margin_line,
-        interest_base=np.maximum(reserve - offset, 0).astype(np.int64),
-        margin_call=np.maximum(min_res - reserve, 0).astype(np.int64),
+        interest_base=np.maximum(add_fen(((1, reserve), (-1, offset)), "interest base"), 0),
+        margin_call=np.maximum(add_fen(((1, min_res), (-1, reserve)), "margin call"), 0),
         opening_banned=(reserve < 0) | (banned_before & (reserve < min_res)),
         transfer_restricted=reserve < 0,
         converted_lots=converted,

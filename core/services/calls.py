@@ -22,6 +22,7 @@ from core.db.queries import accounts_frame
 from core.db.reader import Reader
 from core.errors import InputError
 from core.live.snapshot import RiskSnapshot
+from core.money import exact_sum
 from core.rules.call_deadline import CallDeadline, default_call_deadline
 from core.rules.margin_calls import CallSettings, default_call_settings, margin_calls
 from core.rules.risk_levels import (
@@ -147,7 +148,7 @@ def build_call_list(
         calls=frame.reset_index(drop=True),
         counts=levels.counts(arrays.level),
         accounts=int(margin.size),
-        total_call_fen=int(arrays.call_fen[rows].sum()),
+        total_call_fen=exact_sum(arrays.call_fen[rows]),
     )
 
 

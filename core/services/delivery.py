@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ from core.db import risk_queries as rq
 from core.db.delivery_tables import DeliveryMatch, EfpRecord
 from core.db.reader import Reader
 from core.errors import CalendarHorizonError, InputError
-from core.money import fen_to_str
+from core.money import check_sum_bound, fen_to_str
 from core.progress import ProgressState
 from core.rules.delivery_allocation import DeliveryAllocation, allocate_delivery
 from core.rules.fees import FeeLine, FeeSchedule, default_fee_schedule
@@ -194,6 +195,7 @@ def _allocate(
     matches = rq.seller_matches(session, d, seller, contract)
     if matches.empty:
         raise InputError(f"no delivery matches for seller {seller!r} in {contract} on {d}")
+    check_sum_bound(matches["lots"].to_numpy(np.int64), "matched lots")  # groupby sums wrap
     buyers = [
         (str(b), int(n)) for b, n in matches.groupby("buyer_code", sort=True)["lots"].sum().items()
     ]
@@ -212,6 +214,7 @@ def _allocate(
             f"seller {seller!r}: receipts past their cancellation deadline cannot be "
             f"delivered (spec 2.i): {', '.join(overdue)}"
         )
+    check_sum_bound(usable["lots"].to_numpy(np.int64), "receipt lots")
     warehouses = [
         (str(w), int(n))
         for w, n in usable.groupby("warehouse_code", sort=True)["lots"].sum().items()

@@ -34,7 +34,7 @@ from core.db.day_inputs import limit_lock_runs, read_adjustments, read_contracts
 from core.db.reader import Reader
 from core.db.risk_queries import day_prices_frame
 from core.errors import InputError
-from core.money import ratio_bp
+from core.money import check_sum_bound, exact_sum, ratio_bp
 from core.progress import ProgressState
 from core.rules.call_deadline import CallDeadline, default_call_deadline
 from core.rules.client_forced_close import (
@@ -158,11 +158,11 @@ class ForcedClosePreview:
 
     @property
     def required_fen(self) -> int:
-        return int(self.clients["required_fen"].sum())
+        return exact_sum(self.clients["required_fen"].to_numpy(np.int64))
 
     @property
     def released_fen(self) -> int:
-        return int(self.clients["released_fen"].sum())
+        return exact_sum(self.clients["released_fen"].to_numpy(np.int64))
 
     def is_past_deadline(self, now: datetime | None = None) -> bool:
         """Has the calls' deadline passed at ``now`` (default: the current time)? Before
@@ -561,6 +561,7 @@ def order_table(preview: ForcedClosePreview, orders: pd.DataFrame | None = None)
     ``EditedOrders.lines`` for an edited list)."""
     lines = preview.lines if orders is None else orders
     lines = lines[lines["close_lots"] > 0]
+    check_sum_bound(lines["released_fen"].to_numpy(np.int64), "release")  # a groupby sum wraps
     per_client = lines.groupby("client_code", sort=False)["released_fen"].sum()
     clients = preview.clients.set_index("client_code")
     out = pd.DataFrame(

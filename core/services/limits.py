@@ -21,7 +21,7 @@ from core.db import risk_queries as rq
 from core.db.columnar import coded
 from core.db.reader import Reader
 from core.errors import CalendarHorizonError, InputError
-from core.money import bp_to_str, ratio_bp
+from core.money import bp_to_str, exact_sum, ratio_bp
 from core.progress import ProgressState
 from core.rules.position_limits import (
     WARN_LEVEL,
@@ -407,7 +407,7 @@ def check_pre_trade(
     individual = rq.client_is_individual(session, client)
     if individual is None:
         raise InputError(f"unknown client {client!r}")
-    held = int(mine["speculative_lots"].sum())
+    held = exact_sum(mine["speculative_lots"].to_numpy(np.int64))
     period = _period(day, info.delivery_month, cal)
     if period is None:
         raise InputError(f"{contract}: the limit period on {day} lies beyond the calendar")

@@ -22,7 +22,7 @@ from core.db.columnar import codes_of
 from core.db.day_inputs import limit_lock_runs, read_adjustments, read_contracts
 from core.db.reader import Reader
 from core.errors import InputError
-from core.money import bp_to_str, fen_to_str, half_up_div, ratio_bp
+from core.money import bp_to_str, exact_sum, fen_to_str, group_sum, half_up_div, ratio_bp
 from core.progress import ProgressState
 from core.rules.client_forced_close import CloseSettings, default_close_settings
 from core.rules.forced_liquidation import (
@@ -158,7 +158,7 @@ class LiquidationReport:
             f"ratio {pv.ratio_decimal()}",
             f"lots method {p.lots_method}: release {fen_to_str(pv.total_release_fen)}, "
             f"released by closing lots {fen_to_str(pv.total_released_fen)}, lots "
-            f"{int(pv.line_lots.sum())}"
+            f"{exact_sum(pv.line_lots)}"
             + (
                 ""
                 if self.released_ratio_bp is None
@@ -338,7 +338,7 @@ def preview_liquidation(
                     "ratio": pv.ratio_decimal(),
                     "release_fen": pv.total_release_fen,
                     "released_fen": pv.total_released_fen,
-                    "close_lots": int(pv.line_lots.sum()),
+                    "close_lots": exact_sum(pv.line_lots),
                     "lines": int(np.count_nonzero(pv.line_lots)),
                     "released_ratio_bp": ratio,
                     "over_release_fen": (
@@ -364,12 +364,8 @@ def preview_liquidation(
         columns=list(LINE_COLUMNS),
         copy=False,  # fresh arrays: no 2-D consolidation copy of a million lines
     )
-    released_by_client = np.bincount(
-        book.client, weights=chosen.line_released, minlength=len(clients)
-    ).astype(np.int64)
-    lots_by_client = np.bincount(
-        book.client, weights=chosen.line_lots, minlength=len(clients)
-    ).astype(np.int64)
+    released_by_client = group_sum(book.client, chosen.line_released, len(clients), "release")
+    lots_by_client = group_sum(book.client, chosen.line_lots, len(clients), "lots")
     releasable = np.minimum(chosen.release, chosen.client_margin)
     client_frame = pd.DataFrame(
         {

@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from core.db import risk_queries as rq
 from core.db.reader import Reader
 from core.errors import CalendarHorizonError, InputError
+from core.money import check_sum_bound, exact_sum
 from core.progress import ProgressState
 from core.rules.receipt_expiry import (
     DeadlineStatus,
@@ -135,7 +137,7 @@ class ReceiptsReport:
     def summary_lines(self) -> list[str]:
         lines = [
             f"warehouse receipts on {self.trading_day} (rule version {self.version})",
-            f"receipts {len(self.receipts)}, tons {int(self.receipts['tons'].sum())}; "
+            f"receipts {len(self.receipts)}, tons {exact_sum(self.receipts['tons'])}; "
             f"expiring within {self.expiring_days} trading days: {len(self.expiring)}; "
             f"registrations blocked: {len(self.blocked)}",
         ]
@@ -309,6 +311,8 @@ def receipts_report(
 
 def _holdings(detail: pd.DataFrame) -> pd.DataFrame:
     keys = ["product_code", "warehouse_code", "holder_code", "status"]
+    for name in ("lots", "tons"):  # a groupby sum would wrap silently
+        check_sum_bound(detail[name].to_numpy(np.int64), name)
     grouped = detail.groupby(keys, sort=True)
     out = grouped.agg(
         receipts=("receipt_no", "count"),
@@ -433,8 +437,8 @@ def receipts_view(
         receipts,
         {d: int(n) for d, n in deadlines.items() if isinstance(d, date)},
         holders,
-        int(receipts["tons"].sum()),
-        int(receipts["lots"].sum()),
+        exact_sum(receipts["tons"]),
+        exact_sum(receipts["lots"]),
         "",
     )
 

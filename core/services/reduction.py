@@ -22,7 +22,7 @@ from core.db import queries
 from core.db import risk_queries as rq
 from core.db.reader import Reader
 from core.errors import CalendarHorizonError, InputError
-from core.money import bp_to_str, fen_to_str, ratio_bp
+from core.money import bp_to_str, exact_sum, fen_to_str, ratio_bp
 from core.progress import ProgressState
 from core.rules.forced_reduction import (
     LockDirection,
@@ -116,15 +116,15 @@ class ReductionReport:
 
     @property
     def declared_lots(self) -> int:
-        return int(self.preview.declared.sum())
+        return exact_sum(self.preview.declared)
 
     @property
     def filled_lots(self) -> int:
-        return int(self.preview.filled.sum())
+        return exact_sum(self.preview.filled)
 
     @property
     def reduced_lots(self) -> int:
-        return int(self.preview.reduced.sum())
+        return exact_sum(self.preview.reduced)
 
     @property
     def unfilled_lots(self) -> int:
@@ -159,7 +159,7 @@ class ReductionReport:
             f"declared {self.declared_lots}, filled {self.filled_lots}, counterparty "
             f"closed {self.reduced_lots}, unfilled {self.unfilled_lots}",
             f"half-up (old rule, comparison only): counterparty closed "
-            f"{int(self.half_up.reduced.sum())}, overshoot {self.overshoot_half_up}",
+            f"{exact_sum(self.half_up.reduced)}, overshoot {self.overshoot_half_up}",
             f"status: {self.status}",
         ]
 
@@ -494,9 +494,9 @@ class ReductionTotals:
     @classmethod
     def of(cls, p: ReductionPreview) -> ReductionTotals:
         return cls(
-            declared=int(p.declared.sum()),
-            filled=int(p.filled.sum()),
-            reduced=int(p.reduced.sum()),
+            declared=exact_sum(p.declared),
+            filled=exact_sum(p.filled),
+            reduced=exact_sum(p.reduced),
             unfilled=int(p.unfilled),
             overshoot=int(p.overshoot),
         )

@@ -28,7 +28,7 @@ from core.db.engine import Database
 from core.db.settlement_queries import AUDIT_ACTION
 from core.db.tables import ClientBalance, Position, ReserveHistory
 from core.errors import CalendarHorizonError
-from core.money import format_yuan
+from core.money import exact_sum, format_yuan
 from core.progress import ProgressState
 from core.rules.daily_settlement import (
     DaySettlement,
@@ -287,7 +287,7 @@ def run_daily_settlement(
             clients_settled=int(settled.size),
             position_lines=int((result.line_lots > 0).sum()),
             trades=int(inputs.tr_client.size),
-            total_client_margin_fen=int(result.client["margin_fen"][settled].sum()),
+            total_client_margin_fen=exact_sum(result.client["margin_fen"][settled]),
             client_margin_calls=int((result.client["margin_call_fen"][settled] > 0).sum()),
             members=tuple(result.members),
             conversions=tuple(result.conversions),

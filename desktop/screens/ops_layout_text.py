@@ -78,10 +78,12 @@ LAYOUT_TEXTS: tuple[str, ...] = (
         "Client code, or the member code for the member's own receipts (a client must belong to the member)",
     ),
     QT_TRANSLATE_NOOP("ImportLayouts", "Receipt lots"),
-    QT_TRANSLATE_NOOP("ImportLayouts", "Tons of goods"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts", "Tons of goods (lots × the product's tons a lot, within the tolerance)"
+    ),
     QT_TRANSLATE_NOOP("ImportLayouts", "date YYYY-MM-DD"),
     QT_TRANSLATE_NOOP("ImportLayouts", "Production date (≤ registration date)"),
-    QT_TRANSLATE_NOOP("ImportLayouts", "Registration date"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Registration date (not after today)"),
     QT_TRANSLATE_NOOP("ImportLayouts", "held / margin / delivery / cancelled"),
     QT_TRANSLATE_NOOP("ImportLayouts", "held / margin / delivery / cancelled (empty = held)"),
     QT_TRANSLATE_NOOP("ImportLayouts", "Date of the last status change"),
@@ -136,7 +138,7 @@ LAYOUT_TEXTS: tuple[str, ...] = (
         "ImportLayouts",
         "1 for an individual (natural person: no delivery, individual position limits), 0 for an institution",
     ),
-    QT_TRANSLATE_NOOP("ImportLayouts", "Account opening date"),
+    QT_TRANSLATE_NOOP("ImportLayouts", "Account opening date (not after today)"),
     QT_TRANSLATE_NOOP("ImportLayouts", "product code + YYMM"),
     QT_TRANSLATE_NOOP(
         "ImportLayouts",
@@ -149,7 +151,10 @@ LAYOUT_TEXTS: tuple[str, ...] = (
         "ImportLayouts",
         "First trading day (empty = the trading day after the last trading day of the same month's contract a year earlier)",
     ),
-    QT_TRANSLATE_NOOP("ImportLayouts", "Minimum price step in yuan (empty = the product's tick)"),
+    QT_TRANSLATE_NOOP(
+        "ImportLayouts",
+        "Minimum price step in yuan (empty = the product's tick; a change must leave the stored prices on the tick)",
+    ),
     QT_TRANSLATE_NOOP("ImportLayouts", "rate, 0.07 or 7%, > 0 and ≤ 1"),
     QT_TRANSLATE_NOOP(
         "ImportLayouts",

@@ -216,8 +216,8 @@
         <translation>仓单手数</translation>
     </message>
     <message>
-        <source>Tons of goods</source>
-        <translation>货物吨数</translation>
+        <source>Tons of goods (lots × the product&apos;s tons a lot, within the tolerance)</source>
+        <translation>货物吨数（手数 × 品种每手吨数，在容差之内）</translation>
     </message>
     <message>
         <source>date YYYY-MM-DD</source>
@@ -228,8 +228,8 @@
         <translation>生产日期（≤ 注册日期）</translation>
     </message>
     <message>
-        <source>Registration date</source>
-        <translation>注册日期</translation>
+        <source>Registration date (not after today)</source>
+        <translation>注册日期（不晚于今天）</translation>
     </message>
     <message>
         <source>held / margin / delivery / cancelled</source>
@@ -348,8 +348,8 @@
         <translation>1 = 自然人客户（不得参与交割，适用自然人持仓限额），0 = 机构客户</translation>
     </message>
     <message>
-        <source>Account opening date</source>
-        <translation>开户日期</translation>
+        <source>Account opening date (not after today)</source>
+        <translation>开户日期（不晚于今天）</translation>
     </message>
     <message>
         <source>product code + YYMM</source>
@@ -368,8 +368,8 @@
         <translation>上市首日（空 = 上一年同月合约最后交易日的下一个交易日）</translation>
     </message>
     <message>
-        <source>Minimum price step in yuan (empty = the product&apos;s tick)</source>
-        <translation>最小变动价位（元）（空 = 品种的最小变动价位）</translation>
+        <source>Minimum price step in yuan (empty = the product&apos;s tick; a change must leave the stored prices on the tick)</source>
+        <translation>最小变动价位（元）（空 = 品种的最小变动价位；修改后已存的价格须仍在价位上）</translation>
     </message>
     <message>
         <source>rate, 0.07 or 7%, &gt; 0 and ≤ 1</source>
@@ -1184,6 +1184,122 @@ A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets
     <message>
         <source>the trading code &apos;{value}&apos; (member code + client code) belongs to client {client}</source>
         <translation>交易编码“{value}”（会员号 + 客户号）已属于客户 {client}</translation>
+    </message>
+    <message>
+        <source>too large: must be at most {maximum}, got &apos;{value}&apos;</source>
+        <translation>数值过大：应不超过 {maximum}，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must use only letters A-Z, digits 0-9 and - _ . (starting with a letter or a digit), got &apos;{value}&apos; ({character} at position {position})</source>
+        <translation>只能使用字母 A-Z、数字 0-9 和 - _ .（首字符为字母或数字），实际为“{value}”（第 {position} 个字符 {character}）</translation>
+    </message>
+    <message>
+        <source>must not contain control characters or line breaks, got {character} at position {position}</source>
+        <translation>不得包含控制字符或换行符，第 {position} 个字符为 {character}</translation>
+    </message>
+    <message>
+        <source>unknown {what}: codes are case-sensitive and the {what} table has &apos;{other}&apos;, got &apos;{value}&apos;</source>
+        <translation>未知{what}：代码区分大小写，{what}表中为“{other}”，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>differs only in letter case from the stored {what} &apos;{other}&apos;; codes are case-sensitive, so this would be a second {what}, got &apos;{value}&apos;</source>
+        <translation>与已存的{what}“{other}”仅大小写不同；代码区分大小写，这将成为另一个{what}，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>differs only in letter case from &apos;{other}&apos; on row {first_row}; codes are case-sensitive, so this would be a second {what}, got &apos;{value}&apos;</source>
+        <translation>与第 {first_row} 行的“{other}”仅大小写不同；代码区分大小写，这将成为另一个{what}，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must not be after today ({today}), got &apos;{value}&apos;</source>
+        <translation>不得晚于今天（{today}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must not be before {earliest}, got &apos;{value}&apos;</source>
+        <translation>不得早于 {earliest}，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must lie within the limit prices of {contract} on {day} ({lower} to {upper}), got &apos;{value}&apos;</source>
+        <translation>应在 {contract} 于 {day} 的涨跌停价之间（{lower} 至 {upper}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must lie within {multiple} price limits of {contract}&apos;s settlement price {reference} on {reference_day} ({lower} to {upper}), got &apos;{value}&apos;</source>
+        <translation>应在 {contract} 于 {reference_day} 的结算价 {reference} 上下 {multiple} 个涨跌停板幅度之内（{lower} 至 {upper}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must lie within {ratio} times {contract}&apos;s settlement price {reference} on {reference_day} ({lower} to {upper}), got &apos;{value}&apos;</source>
+        <translation>应在 {contract} 于 {reference_day} 的结算价 {reference} 的 {ratio} 倍范围之内（{lower} 至 {upper}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must not exceed {maximum} for {lots} lot(s) at {price} (lots x {per_lot} + {share} of the value), got &apos;{value}&apos;</source>
+        <translation>{lots} 手、价格 {price} 的手续费不得超过 {maximum}（手数 × {per_lot} + 成交金额的 {share}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>must fall within the sessions of trading day {day} ({from_day} 00:00 to {day} 23:59:59, Beijing time), got &apos;{value}&apos;</source>
+        <translation>应在交易日 {day} 的交易时段内（北京时间 {from_day} 00:00 至 {day} 23:59:59），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>a {lock} close needs the settlement price at the {side} limit price {limit}, got settlement price {settlement}</source>
+        <translation>单边市的结算价应等于停板价 {limit}，实际结算价为 {settlement}</translation>
+    </message>
+    <message>
+        <source>must be {low} to {high} tons for {lots} lot(s) of {product} ({unit} t a lot), got &apos;{value}&apos;</source>
+        <translation>{lots} 手 {product}（每手 {unit} 吨）应为 {low} 至 {high} 吨，实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>a tick of {tick} yuan leaves {count} distinct stored price(s) of {contract} off the tick (e.g. the {price_kind} {price}), got &apos;{value}&apos;</source>
+        <translation>最小变动价位 {tick} 元将使 {contract} 已存的 {count} 个不同价格不在最小变动价位上（如{price_kind} {price}），实际为“{value}”</translation>
+    </message>
+    <message>
+        <source>client</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>holder</source>
+        <translation>持有人</translation>
+    </message>
+    <message>
+        <source>contract</source>
+        <translation>合约</translation>
+    </message>
+    <message>
+        <source>product</source>
+        <translation>品种</translation>
+    </message>
+    <message>
+        <source>settlement price</source>
+        <translation>结算价</translation>
+    </message>
+    <message>
+        <source>upper limit</source>
+        <translation>涨停价</translation>
+    </message>
+    <message>
+        <source>lower limit</source>
+        <translation>跌停价</translation>
+    </message>
+    <message>
+        <source>trade price</source>
+        <translation>成交价</translation>
+    </message>
+    <message>
+        <source>closing order price</source>
+        <translation>平仓委托价</translation>
+    </message>
+    <message>
+        <source>delivery price</source>
+        <translation>交割结算价</translation>
+    </message>
+    <message>
+        <source>too large for client {client} in {contract}: must be at most {maximum}, got &apos;{value}&apos;</source>
+        <translation>客户 {client} 在 {contract} 的数值过大：应不超过 {maximum}，实际为“{value}”</translation>
     </message>
 </context>
 </TS>

@@ -1300,6 +1300,8 @@ def member_settlement_case(db: Database, day: date, member: str) -> dict[str, An
             "prior_offset": _yuan(prior.offset_fen),
             "deposits": _yuan(dep),
             "withdrawals": _yuan(wd),
+            "delivery_payments": [],  # none in the generated scenarios (delivery_fen 0)
+            "waived_fees": [],
             "lines": lines,
             "receipts": [
                 {"product": r.product, "tons": r.tons, "base_price": _yuan(base[r.product][1])}

@@ -74,6 +74,7 @@ BAD = [
         _doc(
             "forced-liquidation",
             {
+                "member": "0101",
                 "reserve": "-1.00",
                 "lines": [
                     {
@@ -90,7 +91,7 @@ BAD = [
         id="liquidation-negative-lots",
     ),
     pytest.param(
-        _doc("forced-liquidation", {"reserve": "-1.005", "lines": []}),
+        _doc("forced-liquidation", {"member": "0101", "reserve": "-1.005", "lines": []}),
         "input.reserve",
         id="liquidation-three-decimals",
     ),
@@ -232,6 +233,7 @@ def test_liquidation_with_nonnegative_reserve_closes_nothing() -> None:
         _doc(
             "forced-liquidation",
             {
+                "member": "0101",
                 "reserve": "10.00",
                 "lines": [
                     {
@@ -259,7 +261,9 @@ def test_position_limit_current_m_is_flagged_unverified() -> None:
                 "period": "delivery",
                 "party": "client",
                 "single_side_oi": 5,
-                "accounts": [{"account": "K", "side": "short", "speculative_lots": 3000}],
+                "accounts": [
+                    {"account": "K", "side": "short", "speculative_lots": 3000, "hedge_lots": 0}
+                ],
             },
             {"version": "current"},
         )

@@ -845,7 +845,7 @@ position_rows = st.lists(
         st.booleans(),
         st.integers(0, 10**6),
         st.integers(0, 10**6),
-        st.integers(1, 10**6),  # price in ticks
+        st.integers(1, 5 * 10**5),  # price in ticks (y2701's 2.00: up to the plausible 1e6 yuan)
         st.integers(0, 10**12),  # margin fen
         st.integers(0, 2),  # text style of the numbers
     ),

@@ -56,6 +56,30 @@ PARAMS = {
     "registered": "2026-11-02",
     "key": "trading_day=2026-11-20, order_no=O1",
     "first_row": "2",
+    "maximum": "10,000,000",
+    "character": "U+200B ZERO WIDTH SPACE",
+    "what": "client",
+    "other": "ABC01",
+    "today": "2026-12-03",
+    "earliest": "1990-01-01",
+    "lower": "2079.00",
+    "upper": "2297.00",
+    "multiple": "3",
+    "reference": "2188.00",
+    "reference_day": "2026-11-19",
+    "ratio": "5",
+    "price": "3015.00",
+    "per_lot": "100.00",
+    "share": "1%",
+    "from_day": "2026-11-19",
+    "lock": "limit_up",
+    "side": "upper",
+    "limit": "3186.00",
+    "low": "90",
+    "high": "110",
+    "product": "m",
+    "unit": "10",
+    "price_kind": "settlement price",
 }
 PAIRS = (("trading_day", "2026-11-20"), ("order_no", "O1"))
 
@@ -157,7 +181,7 @@ def test_every_message_in_chinese_with_its_figures(code: str, chinese: None) -> 
     assert text != error.message
     assert CJK.search(text), text
     translated = i18n.translate(it.CONTEXT, it.MESSAGE_TEXTS[code])
-    for name in _placeholders(translated) - {"column", "weekday", "key"}:
+    for name in _placeholders(translated) - {"column", "weekday", "key", "what", "price_kind"}:
         assert error.msg.params[name] in text, (name, text)
 
 
@@ -251,3 +275,10 @@ def test_model_shows_and_sorts_the_translated_texts(chinese: None, qtmodeltester
     model.sort(2)  # lots before trading_day
     assert model.index(0, 2).data() == "lots"
     assert model.index(0, 3).data() == "must be a trading day, got 'x-41' (a Saturday)"
+
+
+def test_code_and_price_kinds_are_worded_in_chinese(chinese: None) -> None:
+    assert it.message_text(_problem("unknown_case")) == (
+        "未知客户：代码区分大小写，客户表中为“ABC01”，实际为“x-41”"
+    )
+    assert "如结算价 3015.00" in it.message_text(_problem("tick_leaves_prices_off"))

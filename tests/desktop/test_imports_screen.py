@@ -169,10 +169,10 @@ def test_bad_file_lists_every_error_and_imports_nothing(
         encoding="utf-8",
     )
     before = _counts(demo_ctx)
-    screen.add_files([samples / "trades.csv", bad])
+    screen.add_files([samples / "fund-movements.csv", bad])
     outcome = _click(screen, screen.import_button, qtbot)
     assert outcome.value.failed
-    assert _counts(demo_ctx) == before  # trades.csv was valid, but nothing was imported
+    assert _counts(demo_ctx) == before  # fund-movements.csv was valid; nothing was imported
     assert screen.banner.tone == "danger"
     assert "Nothing was imported" in screen.banner.text()
     model = screen.errors_view.error_model
@@ -185,7 +185,7 @@ def test_bad_file_lists_every_error_and_imports_nothing(
     assert ("positions_bad.csv", "3", "contract") in cells
     assert "zz9999" in cells[("positions_bad.csv", "3", "contract")]
     statuses = {e.path.name: e.status for e in screen.files_model.entries}
-    assert statuses == {"trades.csv": "skipped", "positions_bad.csv": "invalid"}
+    assert statuses == {"fund-movements.csv": "skipped", "positions_bad.csv": "invalid"}
     assert "2 error(s)" in _row(screen, 1)[2]
 
     # sortable and copyable
