@@ -36,8 +36,6 @@ FEN_PER_YUAN = 100
 INT64_SAFE = 2**62
 """Bound below which a product or a sum of int64 values is formed without overflow
 checks (half of int64's range leaves room for one addition)."""
-_FLOAT_EXACT = 2**53
-"""float64 adds integers exactly while every partial sum stays below this."""
 
 
 class MoneyOverflowError(RiskDeskError):
@@ -257,17 +255,14 @@ def check_sum_bound(values: npt.ArrayLike, what: str, groups: npt.ArrayLike | No
 def group_sum(keys: npt.ArrayLike, values: npt.ArrayLike, n: int, what: str = "sum") -> I64:
     """Σ values per key in ``range(n)``, exact int64 (MoneyOverflowError, never a wrap).
 
-    Uses ``np.bincount`` (fast on many values) when every partial sum is provably below
-    2^53, where float64 adds integers exactly; otherwise, and for a few values into many
-    keys, ``np.add.at`` in int64 after the bound check.
+    ``np.add.at`` in int64 after the bound check: since numpy 1.25 it is faster than a
+    float ``np.bincount`` (measured 3.5 ms against 12.6 ms for a million lines into
+    100,000 clients), and exact whatever the magnitudes.
     """
     k = np.asarray(keys, dtype=np.int64)
     v = np.asarray(values, dtype=np.int64)
     if not v.size:
         return np.zeros(n, dtype=np.int64)
-    top = max_abs(v)
-    if top * v.size < _FLOAT_EXACT and v.size * 8 >= n:
-        return np.rint(np.bincount(k, weights=v, minlength=n)).astype(np.int64)
     check_sum_bound(v, what, k)
     out = np.zeros(n, dtype=np.int64)
     np.add.at(out, k, v)

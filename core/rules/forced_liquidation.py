@@ -390,7 +390,9 @@ def _largest_remainder_lots(
     Only the head of the order is needed: the lines whose remainder is at least the
     ``first_pool``-th largest (ties included) are ranked; every other line has a
     smaller remainder and ranks after all of them, so when their margins reach the
-    need the answer is the full ranking's. Otherwise the pool grows fourfold.
+    need the answer is the full ranking's. Otherwise (a deep cut, e.g. a ratio that
+    leaves most lines a floor of zero) one sort by remainder finds the least
+    remainder whose lines reach the need, and only those lines are ranked.
     """
     mpl = book.margin_per_lot_fen
     has_margin = mpl > 0
@@ -422,18 +424,19 @@ def _largest_remainder_lots(
         gained = np.cumsum(mpl[ranked])
     else:
         rem = remainder[candidates]
-        pool_size = first_pool
-        while True:
-            if pool_size < candidates.size:
-                cut = candidates.size - pool_size
-                pool = candidates[rem >= np.partition(rem, cut)[cut]]
-            else:
-                pool = candidates
+        pool = candidates
+        if first_pool < candidates.size:
+            cut = candidates.size - first_pool
+            pool = candidates[rem >= np.partition(rem, cut)[cut]]
+        ranked = _rank_lines(book, pool, remainder)
+        gained = np.cumsum(mpl[ranked])
+        if pool.size < candidates.size and not (gained.size and int(gained[-1]) >= need):
+            by_rem = np.argsort(-rem)  # ties in any order: the cut below takes them all
+            reach = np.cumsum(mpl[candidates[by_rem]])
+            k = min(int(np.searchsorted(reach, need, side="left")), by_rem.size - 1)
+            pool = candidates[rem >= rem[by_rem[k]]]
             ranked = _rank_lines(book, pool, remainder)
             gained = np.cumsum(mpl[ranked])
-            if pool.size == candidates.size or (gained.size and int(gained[-1]) >= need):
-                break
-            pool_size *= 4
     take = int(np.searchsorted(gained, need, side="left"))  # first prefix reaching ``need``
     out = floor.copy()
     out[ranked[: take + 1]] += 1
@@ -442,32 +445,37 @@ def _largest_remainder_lots(
 
 def _rank_lines(book: MarginBook, lines: Int64Array, remainder: Int64Array) -> Int64Array:
     """``lines`` in the largest-remainder order: remainder descending, margin per lot
-    descending, client, contract, side ascending, input order. Codes are ranked among
-    these lines only (their order is the same as among all codes)."""
+    descending, client, contract, side ascending, input order (``lines`` ascending and
+    the sort stable). Codes are ranked among these lines only (their order is the same
+    as among all codes); client, contract and side form one key when it fits int64."""
     client_rank = _subset_rank(book.clients, book.client[lines])
     contract_rank = _subset_rank(book.contracts, book.contract[lines])
-    order = np.lexsort(
-        (
-            lines,
-            book.side[lines],  # "long" (0) sorts before "short" (1)
-            contract_rank,
-            client_rank,
-            -book.margin_per_lot_fen[lines],
-            -remainder[lines],
-        )
-    )
+    side = book.side[lines]  # "long" (0) sorts before "short" (1)
+    mpl = book.margin_per_lot_fen[lines]
+    n_contracts = int(contract_rank.max(initial=0)) + 1
+    n_ties = (int(client_rank.max(initial=0)) + 1) * n_contracts * 2
+    top = int(mpl.max(initial=0))
+    if (top + 1) * n_ties < _SAFE:  # margin per lot and the ties as one key: two sorts
+        tie = (client_rank * n_contracts + contract_rank) * 2 + side
+        order = np.lexsort(((top - mpl) * np.int64(n_ties) + tie, -remainder[lines]))
+    else:
+        order = np.lexsort((side, contract_rank, client_rank, -mpl, -remainder[lines]))
     return lines[order].astype(np.int64)
 
 
 def _subset_rank(codes: Sequence[str], index: Int64Array) -> Int64Array:
     """For each entry of ``index`` (into ``codes``), the rank of its code among the
     codes ``index`` uses."""
-    used, inverse = np.unique(index, return_inverse=True)
+    present = np.zeros(len(codes), dtype=np.bool_)
+    present[index] = True
+    used = np.flatnonzero(present)  # sorted, as np.unique would give, without a sort
     rank = np.empty(used.size, dtype=np.int64)
     rank[np.argsort(np.asarray([codes[i] for i in used.tolist()], dtype=object), kind="stable")] = (
         np.arange(used.size)
     )
-    return rank[inverse.reshape(-1)]
+    lookup = np.empty(len(codes), dtype=np.int64)
+    lookup[used] = rank
+    return lookup[index]
 
 
 def _mul_exact(a: Int64Array, k: int) -> Int64Array:
