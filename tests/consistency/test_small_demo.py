@@ -103,3 +103,19 @@ def test_client_panel_explains_the_raised_rate_steps_of_the_demo(demo_case: Case
     assert reasons["jd2611"] == "schedule"
     assert reasons["y2612"] == "schedule"
     assert "c2701" not in reasons
+
+
+def test_the_runner_checks_any_database_and_reports_by_exit_code(
+    demo_case: Case, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ``python -m tests.consistency.run`` is how the large demo is checked (docs/consistency.md)
+    from tests.consistency import run
+
+    assert run.main(["--db", demo_case.db.url, "--check", "start_of_day_member"]) == 0
+    out = capsys.readouterr().out
+    assert "start_of_day_member" in out
+    assert " ok" in out
+    assert (
+        run.main(["--db", demo_case.db.url, "--member", "9999", "--check", "start_of_day_member"])
+        != 0
+    )
