@@ -56,6 +56,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -402,7 +403,7 @@ def _size_hard(
         put(g, ks, visited, complete)
 
     first = 0  # the first line of the current group in ``bounds``
-    capped: list[tuple[int, _Plan, _Plan | None, list[tuple[int, int]]]] = []
+    capped: list[tuple[int, _Plan, list[tuple[int, int]]]] = []
     exact: list[tuple[int, _Plan]] = []
     for g in todo.tolist():
         n = int(group.end[g] - group.start[g])
@@ -417,27 +418,36 @@ def _size_hard(
         cut = None
         if plan is None and lots_slack >= 0 and all(group.linear_of(g)):
             cut = _Plan.capped(tabs, need, lots_slack)
-        if cut is not None:
-            capped.append((g, cut, plan, runs))
-        elif plan is not None:
+        if plan is not None:
             exact.append((g, plan))
+        elif cut is not None:
+            capped.append((g, cut, runs))
         else:
             tree(g, runs)
-    for (g, cut, plan, runs), res in zip(
-        capped, _join_all([c for _, c, _, _ in capped]), strict=True
-    ):
-        if res is not None and cut.proves(res[0]):
-            put(g, res[0], res[1], proven=True)
-        elif plan is not None:
-            exact.append((g, plan))
-        elif res is not None:
-            put(g, res[0], res[1], proven=False)
-        else:  # the capped join gave up (side limit, or no set within the cap)
-            tree(g, runs)
-    for (g, _), res in zip(exact, _join_all([p for _, p in exact]), strict=True):
+    # both joins in one batch (its chunks run on two threads)
+    results = _join_all([c for _, c, _ in capped] + [p for _, p in exact])
+    for (g, _), res in zip(exact, results[len(capped) :], strict=True):
         if res is None:
             raise AssertionError("an exact join gave up")  # only capped plans give up
         put(g, res[0], res[1], proven=True)
+    slack = lots_slack
+    while capped:
+        retry: list[tuple[int, _Plan, list[tuple[int, int]]]] = []
+        for (g, cut, runs), res in zip(capped, results, strict=False):
+            if res is not None:
+                put(g, res[0], res[1], proven=cut.proves(res[0]))
+                continue
+            # gave up (side limit, or no set within the cap): a smaller cap, then the
+            # node-budget search
+            smaller = None
+            if slack:
+                smaller = _Plan.capped([rel[a:b] for a, b in runs], cut.need, slack // 2)
+            if smaller is None:
+                tree(g, runs)
+            else:
+                retry.append((g, smaller, runs))
+        capped, slack = retry, slack // 2
+        results = _join_all([c for _, c, _ in capped])
 
 
 @dataclass(frozen=True)
@@ -670,7 +680,9 @@ CAPPED_SIDE_LIMIT = 1 << 13
 the node-budget search instead."""
 MITM_MAX_SIDE = 1 << 15
 """Largest enumeration (combinations before pruning) of one side of the exact join."""
-_JOIN_CHUNK = 1 << 22
+JOIN_THREADS = 2
+"""Join chunks run at once (the target machine has two cores)."""
+_JOIN_CHUNK = 1 << 21
 """Combinations (both sides, before pruning) joined in one vectorised pass."""
 _KEY_BITS = 46
 _KEY = 1 << _KEY_BITS
@@ -829,6 +841,8 @@ class _Sets:
 
     def best_per_item(self) -> _Sets:
         """Each book's best set: least (sum, lots, lines), then the largest order."""
+        if not self.key.size:
+            return self
         ranked = self.take(np.argsort(self.key))
         item = ranked.item
         first = np.flatnonzero(np.r_[True, item[1:] != item[:-1]])
@@ -843,10 +857,7 @@ class _Sets:
     def best_per_sum(self, rows: npt.NDArray[np.intp] | None = None) -> _Sets:
         """Sorted by key, keeping the best set of each equal sum (twin lines); of the
         sets ``rows`` only when given (one gather instead of two)."""
-        if rows is None:
-            pick = np.argsort(self.key)
-        else:
-            pick = rows[np.argsort(self.key[rows])]
+        pick = np.argsort(self.key) if rows is None else rows[np.argsort(self.key[rows])]
         key = self.key[pick]
         same = key[1:] == key[:-1]
         if not same.any():
@@ -929,6 +940,21 @@ def _enumerate(
             np.searchsorted(keyed, threshold[item] - sums, side="left") - offset[item],
             size[item] - 1,
         )
+        if any_cap:
+            lo, hi = _capped_range(
+                item,
+                sums,
+                cur.cost >> _LINE_BITS,
+                lo,
+                hi,
+                caps,
+                steps,
+                rank,
+                active,
+                j,
+                threshold - books,
+                np.where(size > 1, flat[np.minimum(offset + 1, flat.size - 1)], 0),
+            )
         m = np.maximum(hi - lo + 1, 0)
         rep = np.repeat(np.arange(item.size), m)
         k = np.arange(int(m.sum()), dtype=np.int64) - np.repeat(np.cumsum(m) - m, m) + lo[rep]
@@ -969,6 +995,39 @@ def _enumerate(
     failed = np.zeros(n, np.bool_)
     failed[np.array(rank, dtype=np.int64)] = given_up
     return out, top.take(order), found[order], failed
+
+
+def _capped_range(
+    item: I64,
+    sums: I64,
+    lots: I64,
+    lo: I64,
+    hi: I64,
+    caps: I64,
+    steps: list[Sequence[int]],
+    rank: list[int],
+    active: int,
+    j: int,
+    need: I64,
+    unit: I64,
+) -> tuple[I64, I64]:
+    """The k of line j that keep a partial set of a capped book (``_enumerate``) alive,
+    before generating them: the lines of a capped plan release k × u exactly, so the
+    prune s + k × u + (cap − l − k) × step ≥ need is linear in k (a lower bound on k
+    when u > step, the first side; an upper bound when u < step, the last side), and
+    k ≤ cap − l."""
+    step = np.array([steps[i][j] if steps[i] else 0 for i in rank[:active]], np.int64)
+    capped = caps[item] >= 0
+    room = caps[item] - lots
+    u, st = unit[item], step[item]
+    short = need[item] - sums - room * st  # what k × (u − step) must make up
+    gain = u - st
+    k_lo = np.where(gain > 0, -(-short // np.maximum(gain, 1)), 0)
+    k_hi = np.where(gain < 0, (-short) // np.maximum(-gain, 1), room)
+    k_hi = np.where((gain == 0) & (short > 0), -1, k_hi)
+    lo = np.where(capped, np.maximum(lo, np.maximum(k_lo, 0)), lo)
+    hi = np.where(capped, np.minimum(hi, np.minimum(k_hi, room)), hi)
+    return lo, hi
 
 
 def _join(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
@@ -1018,19 +1077,26 @@ def _join(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
 
 
 def _join_all(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
-    """``_join`` in chunks of at most ``_JOIN_CHUNK`` combinations."""
-    out: list[tuple[list[int], int] | None] = []
+    """``_join`` in chunks of at most ``_JOIN_CHUNK`` combinations, two chunks at a time
+    (numpy sorts and gathers without the GIL; each chunk's result is its own, so the
+    answer does not depend on the threads)."""
+    chunks: list[list[_Plan]] = []
     chunk: list[_Plan] = []
     size = 0
     for plan in plans:
         if chunk and (size + plan.size > _JOIN_CHUNK or len(chunk) >= _KEY_ITEMS):
-            out += _join(chunk)
+            chunks.append(chunk)
             chunk, size = [], 0
         chunk.append(plan)
         size += plan.size
     if chunk:
-        out += _join(chunk)
-    return out
+        chunks.append(chunk)
+    if len(chunks) > 1 and JOIN_THREADS > 1:
+        with ThreadPoolExecutor(max_workers=JOIN_THREADS) as pool:
+            parts = list(pool.map(_join, chunks))
+    else:
+        parts = [_join(c) for c in chunks]
+    return [r for part in parts for r in part]
 
 
 # =============================================================================
