@@ -303,6 +303,7 @@ def size_forced_closes(
     max_nodes: int = DEFAULT_MAX_NODES,
     search_max_box: int = SEARCH_MAX_BOX,
     lots_slack: int = DEFAULT_LOTS_SLACK,
+    join_max_side: int | None = None,
 ) -> CloseSizing:
     """The least-over-release close set of every client (module docstring), exact.
 
@@ -310,8 +311,11 @@ def size_forced_closes(
     client. Lines with no lots or no margin, and hedge lines unless ``include_hedge``,
     are not eligible and never close. Vectorised fast path; then books of at most
     ``search_max_box`` close sets by branch and bound, larger ones by the exact join
-    (``_join``), and books too large for it by branch and bound with at most
-    ``max_nodes`` nodes (status ``budget`` when it stops early).
+    (``_join``, sides of at most ``join_max_side`` sets, default ``MITM_MAX_SIDE``),
+    books too large for it whose lines all release linearly by the join capped at
+    ⌈R ÷ u_1⌉ + ``lots_slack`` lots (``_Plan.capped``: status ``searched`` when
+    ``_Plan.proves`` its set least, else ``budget``), and the rest by branch and bound
+    with at most ``max_nodes`` nodes (status ``budget`` when it stops early).
     """
     required = np.asarray(required_fen, dtype=np.int64)
     if required.shape != (book.n_clients,):
@@ -342,7 +346,10 @@ def size_forced_closes(
         done = group.fast_path(close, status)
         todo = np.flatnonzero(~done)
         if todo.size:
-            _size_hard(group, todo, close, status, nodes, max_nodes, search_max_box, lots_slack)
+            side = MITM_MAX_SIDE if join_max_side is None else join_max_side
+            _size_hard(
+                group, todo, close, status, nodes, max_nodes, search_max_box, lots_slack, side
+            )
 
     released = np.zeros(n_lines, np.int64)
     closing = close > 0
@@ -377,6 +384,7 @@ def _size_hard(
     max_nodes: int,
     search_max_box: int,
     lots_slack: int,
+    join_max_side: int,
 ) -> None:
     """Size the groups the fast path left (module docstring, steps 4–6) into ``close``,
     ``status`` and ``nodes``.
@@ -414,7 +422,7 @@ def _size_hard(
             tree(g, runs)  # small books search faster in plain Python
             continue
         tabs = [rel[a:b] for a, b in runs]
-        plan = _Plan.of(tabs, need)
+        plan = _Plan.of(tabs, need, join_max_side)
         cut = None
         if plan is None and lots_slack >= 0 and all(group.linear_of(g)):
             cut = _Plan.capped(tabs, need, lots_slack)
@@ -712,7 +720,7 @@ class _Plan:
     the per-lot margins), and the least release of a set of more than ``cap`` lots."""
 
     @classmethod
-    def of(cls, tables: list[I64], need: int) -> _Plan | None:
+    def of(cls, tables: list[I64], need: int, max_side: int = MITM_MAX_SIDE) -> _Plan | None:
         """The plan, or None when a side would exceed ``MITM_MAX_SIDE`` combinations,
         the order value would leave int64 or a sum 2^46 fen."""
         radix = [int(t.size) for t in tables]
@@ -728,7 +736,7 @@ class _Plan:
             left *= radix[split]
             split += 1
         split = max(split, 1)
-        if left > MITM_MAX_SIDE or box // left > MITM_MAX_SIDE:
+        if left > max_side or box // left > max_side:
             return None
         return cls(tables, need, radix, weights, split)
 
