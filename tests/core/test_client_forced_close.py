@@ -384,7 +384,9 @@ def _key(book: CloseBook, need: int, ks: list[int]) -> tuple[int, int, int]:
 
 
 def test_capped_join_within_and_beyond_its_cap() -> None:
-    forced = {"search_max_box": 0, "join_max_side": 0}  # neither plain search nor join
+    # neither the complete plain search nor the exact join; the node-budget search
+    # stops at its first set (three A, 30.00)
+    forced = {"search_max_box": 0, "join_max_side": 0, "max_nodes": 0}
     tight = size_forced_closes(CAPPED, [2_200], lots_slack=0, **forced)
     assert tight.close_lots.tolist() == [2, 1]  # the best of at most 3 lots, 23.00
     assert tight.status_of(0) == "budget"  # a set of more lots might release less
@@ -400,7 +402,9 @@ def test_capped_join_proves_when_more_lots_release_more() -> None:
     # least 3 lots. Of 3 lots the least release above it is two of 9.00 and one of 8.01,
     # 26.01 (over 0.51); any 4 lots release at least 4 × 8.01 = 32.04 > 26.01.
     book = CloseBook.of([0, 0, 0], [10_000, 9_000, 8_010], [1, 1, 1], [3, 3, 3], [100_000] * 3)
-    sizing = size_forced_closes(book, [2_550], lots_slack=0, search_max_box=0, join_max_side=0)
+    sizing = size_forced_closes(
+        book, [2_550], lots_slack=0, search_max_box=0, join_max_side=0, max_nodes=0
+    )
     assert sizing.close_lots.tolist() == _oracle(book, 2_550) == [0, 2, 1]
     assert int(sizing.over_release[0]) == 51
     assert sizing.status_of(0) == "searched"
@@ -432,7 +436,9 @@ def test_capped_join_is_the_least_set_wherever_it_says_proven(
     """Proven means equal to the exhaustive enumeration (any pruning or proof error
     shows here); best found means a covering set never better than the least."""
     book, need = case
-    sizing = size_forced_closes(book, [need], lots_slack=slack, search_max_box=0, join_max_side=0)
+    sizing = size_forced_closes(
+        book, [need], lots_slack=slack, search_max_box=0, join_max_side=0, max_nodes=0
+    )
     got = sizing.close_lots.tolist()
     best = _oracle(book, need)
     if sizing.status_of(0) in PROVEN:
@@ -441,3 +447,21 @@ def test_capped_join_is_the_least_set_wherever_it_says_proven(
         assert sizing.status_of(0) == "budget"
         assert int(sizing.released[0]) >= need
         assert _key(book, need, got) >= _key(book, need, best)
+
+
+def test_capped_join_only_after_the_node_budget_search_and_never_worse() -> None:
+    """The node-budget search runs first: when it completes the book is proven by it
+    (the capped join at 3 lots would not prove its 23.00); when it stops and the capped
+    join cannot prove its set either, the client stays best found."""
+    forced = {"search_max_box": 0, "join_max_side": 0}
+    done = size_forced_closes(CAPPED, [2_200], lots_slack=0, **forced)
+    assert done.close_lots.tolist() == [1, 4]  # 22.00, the least
+    assert done.status_of(0) == "searched"
+    # 40.00 a lot (1 lot) and 3.00 a lot (20 lots); required 39.00: the search's first set
+    # is the one A (40.00, over 1.00); the capped join at 1 lot finds only that one too
+    # (13 B = 39.00 is beyond the cap), so the search's set stays, unproven
+    book = CloseBook.of([0, 0], [40_000, 3_000], [1, 1], [1, 20], [100_000, 100_000])
+    kept = size_forced_closes(book, [3_900], lots_slack=0, max_nodes=0, **forced)
+    assert kept.close_lots.tolist() == [1, 0]
+    assert kept.status_of(0) == "budget"
+    assert _oracle(book, 3_900) == [0, 13]
