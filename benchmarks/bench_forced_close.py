@@ -3,12 +3,15 @@
 Target: ≤ 1 s for 5,000 due clients (about 0.2 ms per typical client). Prints, per data
 set, the median time of the sizing (``size_forced_closes``: every due client's least
 over-release close set), how each client's set was found (fast path, plain search,
-exact join, or budget = best found, not proven), the lots and over-release. Data sets:
+exact or capped join, or budget = best found, not proven, with the over-release those
+leave), the lots and over-release. Data sets:
 synthetic books of 5,000 due clients, "typical" (short of 0.1-3 % of their margin: a few
 lots) and "heavy" (0.2-15 %, as the demo's due clients); with ``--db URL`` also the
 whole preview (reads included) of every due client of a settled database (e.g. the
 large demo: build it with bench_demo_large.py). No asserts (STYLE B10).
-Run: .venv/bin/python benchmarks/bench_forced_close.py [--db URL]
+``--lots-slack N`` turns on the capped join (``size_forced_closes(lots_slack=N)``, off by
+default) to compare its proofs and cost.
+Run: .venv/bin/python benchmarks/bench_forced_close.py [--db URL] [--lots-slack N]
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 import numpy as np
 
 from core.rules.client_forced_close import (
+    DEFAULT_LOTS_SLACK,
     PROVEN,
     STATUSES,
     CloseBook,
@@ -64,7 +68,9 @@ def synthetic(low: float, high: float, seed: int = 7) -> tuple[CloseBook, np.nda
     return book, (total * rng.uniform(low, high, CLIENTS)).astype(np.int64)
 
 
-def describe(sizing: CloseSizing, seconds: list[float], clients: int) -> None:
+def describe(
+    sizing: CloseSizing, seconds: list[float], clients: int, cpu: list[float] | None = None
+) -> None:
     med = statistics.median(seconds)
     counts = {s: int((sizing.status == i).sum()) for i, s in enumerate(STATUSES)}
     proven = sum(v for s, v in counts.items() if s in PROVEN)
@@ -74,32 +80,45 @@ def describe(sizing: CloseSizing, seconds: list[float], clients: int) -> None:
         f"  sizing median {med:.3f} s for {clients:,} clients "
         f"({med / max(clients, 1) * 1e3:.3f} ms each; target {TARGET_S} s for 5,000)"
     )
+    if cpu:
+        print(f"  sizing CPU median {statistics.median(cpu):.3f} s (both threads)")
     print(f"  how: {counts}; proven least {proven / max(clients, 1):.1%}")
+    budget = sizing.status == STATUSES.index("budget")
+    if budget.any():
+        left = sizing.over_release[budget]
+        print(
+            f"  best found, not proven: {int(budget.sum()):,} clients "
+            f"({budget.mean():.1%}); their over-release median {np.median(left) / 100:.2f}, "
+            f"p90 {np.percentile(left, 90) / 100:.2f}, total {left.sum() / 100:,.2f} yuan"
+        )
     print(
         f"  lots per client mean {sizing.lots[need].mean():.2f}; over-release ÷ required "
         f"median {np.median(over):.4%}, p99 {np.percentile(over, 99):.4%}"
     )
 
 
-def bench(book: CloseBook, required: np.ndarray) -> None:
-    seconds = []
+def bench(book: CloseBook, required: np.ndarray, lots_slack: int = DEFAULT_LOTS_SLACK) -> None:
+    seconds, cpu = [], []
     sizing = None
     for _ in range(RUNS):
-        t0 = time.perf_counter()
-        sizing = size_forced_closes(book, required)
+        t0, c0 = time.perf_counter(), time.process_time()
+        sizing = size_forced_closes(book, required, lots_slack=lots_slack)
         seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     assert sizing is not None
-    describe(sizing, seconds, book.n_clients)
+    describe(sizing, seconds, book.n_clients, cpu)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", help="a settled database URL (e.g. the large demo)")
+    parser.add_argument("--lots-slack", type=int, default=DEFAULT_LOTS_SLACK)
     args = parser.parse_args()
+    print(f"lots_slack {args.lots_slack} ({'capped join off' if args.lots_slack < 0 else 'on'})")
     for name, low, high in (("typical", 0.001, 0.03), ("heavy", 0.002, 0.15)):
         book, required = synthetic(low, high)
         print(f"synthetic {name}: {CLIENTS:,} due clients, {len(book):,} lines")
-        bench(book, required)
+        bench(book, required, args.lots_slack)
     if args.db:
         from core.services.forced_close import preview_forced_close
         from core.services.store import open_database
@@ -119,7 +138,7 @@ def main() -> None:
             f"  whole preview (reads, rates, sizing, tables) median "
             f"{statistics.median(previews):.3f} s"
         )
-        bench(pv.book, pv.sizing.required_fen)
+        bench(pv.book, pv.sizing.required_fen, args.lots_slack)
 
 
 if __name__ == "__main__":

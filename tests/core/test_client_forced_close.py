@@ -366,3 +366,102 @@ def test_the_close_set_restores_available_funds_or_the_target(
         assert num_after * 1_000_000 <= target * equity  # the exact ratio ≤ target
     else:
         assert num_after <= 0  # no equity: only closing all the margin reaches a ratio
+
+
+# ------------------------------------------------------- the join capped in lots
+# Two linear lines: A 10.00 a lot (9 lots), B 3.00 a lot (9 lots); required 22.00. The
+# least lots is ⌈22 ÷ 10⌉ = 3. Every release is a multiple of 1.00, so no set releases
+# less than 22.00 + 0: one A and four B (22.00, 5 lots) is the least. Within 3 lots the
+# best is two A and one B (23.00). Capped at 3 + 2 = 5 lots, the last side keeps four B
+# (12.00, 4 lots) only because 12.00 + (5 − 4) × 10.00 reaches 22.00 exactly: a prune
+# that dropped that boundary would miss the least set.
+CAPPED = CloseBook.of([0, 0], [10_000, 3_000], [1, 1], [9, 9], [100_000, 100_000])
+
+
+def _key(book: CloseBook, need: int, ks: list[int]) -> tuple[int, int, int]:
+    released = int(book.released(np.array(ks, np.int64)).sum())
+    return released - need, sum(ks), sum(1 for k in ks if k)
+
+
+def test_capped_join_within_and_beyond_its_cap() -> None:
+    # neither the complete plain search nor the exact join; the node-budget search
+    # stops at its first set (three A, 30.00)
+    forced = {"search_max_box": 0, "join_max_side": 0, "max_nodes": 0}
+    tight = size_forced_closes(CAPPED, [2_200], lots_slack=0, **forced)
+    assert tight.close_lots.tolist() == [2, 1]  # the best of at most 3 lots, 23.00
+    assert tight.status_of(0) == "budget"  # a set of more lots might release less
+    wide = size_forced_closes(CAPPED, [2_200], lots_slack=2, **forced)
+    assert wide.close_lots.tolist() == [1, 4] == _oracle(CAPPED, 2_200)
+    assert int(wide.over_release[0]) == 0
+    assert wide.status_of(0) == "searched"  # the lattice's least over-release, 5 lots
+
+
+def test_capped_join_proves_when_more_lots_release_more() -> None:
+    """Every set of more lots than the cap releases more than the one found."""
+    # 10.00, 9.00 and 8.01 a lot (gcd 0.01: the lattice bound is 0); required 25.50, at
+    # least 3 lots. Of 3 lots the least release above it is two of 9.00 and one of 8.01,
+    # 26.01 (over 0.51); any 4 lots release at least 4 × 8.01 = 32.04 > 26.01.
+    book = CloseBook.of([0, 0, 0], [10_000, 9_000, 8_010], [1, 1, 1], [3, 3, 3], [100_000] * 3)
+    sizing = size_forced_closes(
+        book, [2_550], lots_slack=0, search_max_box=0, join_max_side=0, max_nodes=0
+    )
+    assert sizing.close_lots.tolist() == _oracle(book, 2_550) == [0, 2, 1]
+    assert int(sizing.over_release[0]) == 51
+    assert sizing.status_of(0) == "searched"
+
+
+@st.composite
+def linear_books(draw: st.DrawFn) -> tuple[CloseBook, int]:
+    """Books whose lines release exactly k × u (price in whole yuan, rate in whole
+    percent), with twin lines and common factors."""
+    n = draw(st.integers(2, 4))
+    book = CloseBook.of(
+        client=[0] * n,
+        price_fen=[100 * draw(st.sampled_from([25, 31, 40, 47, 64, 96])) for _ in range(n)],
+        multiplier=[draw(st.sampled_from([1, 5, 10])) for _ in range(n)],
+        lots=[draw(st.integers(0, 7)) for _ in range(n)],
+        rate_ppm=[10_000 * draw(st.sampled_from([5, 8, 12])) for _ in range(n)],
+        hedge=[False] * n,
+    )
+    total = int(book.margin().sum())
+    return book, draw(st.integers(1, max(1, total)))
+
+
+@pytest.mark.parametrize("slack", [0, 1, 3])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=linear_books())
+def test_capped_join_is_the_least_set_wherever_it_says_proven(
+    slack: int, case: tuple[CloseBook, int]
+) -> None:
+    """Proven means equal to the exhaustive enumeration (any pruning or proof error
+    shows here); best found means a covering set never better than the least."""
+    book, need = case
+    sizing = size_forced_closes(
+        book, [need], lots_slack=slack, search_max_box=0, join_max_side=0, max_nodes=0
+    )
+    got = sizing.close_lots.tolist()
+    best = _oracle(book, need)
+    if sizing.status_of(0) in PROVEN:
+        assert got == best
+    else:
+        assert sizing.status_of(0) == "budget"
+        assert int(sizing.released[0]) >= need
+        assert _key(book, need, got) >= _key(book, need, best)
+
+
+def test_capped_join_only_after_the_node_budget_search_and_never_worse() -> None:
+    """The node-budget search runs first: when it completes the book is proven by it
+    (the capped join at 3 lots would not prove its 23.00); when it stops and the capped
+    join cannot prove its set either, the client stays best found."""
+    forced = {"search_max_box": 0, "join_max_side": 0}
+    done = size_forced_closes(CAPPED, [2_200], lots_slack=0, **forced)
+    assert done.close_lots.tolist() == [1, 4]  # 22.00, the least
+    assert done.status_of(0) == "searched"
+    # 40.00 a lot (1 lot) and 3.00 a lot (20 lots); required 39.00: the search's first set
+    # is the one A (40.00, over 1.00); the capped join at 1 lot finds only that one too
+    # (13 B = 39.00 is beyond the cap), so the search's set stays, unproven
+    book = CloseBook.of([0, 0], [40_000, 3_000], [1, 1], [1, 20], [100_000, 100_000])
+    kept = size_forced_closes(book, [3_900], lots_slack=0, max_nodes=0, **forced)
+    assert kept.close_lots.tolist() == [1, 0]
+    assert kept.status_of(0) == "budget"
+    assert _oracle(book, 3_900) == [0, 13]
