@@ -4,16 +4,26 @@ Each test below looks at the differences themselves (which lines are on one side
 only, which field differs, by how much) and at what both statements print; none
 recomputes a figure. Causes, in the order they are tried:
 
-| code | when |
-|---|---|
-| ``split_trade`` | fills on one side only whose lots add up to one fill on the other (same contract, side, open/close, flag, price) |
-| ``missing_trade`` | a fill on one side only; account, line and close differences of exactly its lots, fee or close P&L |
-| ``hedge_flag`` | the same line on both sides under opposite spec/hedge flags (or a fill's flag differs); the client's margin difference |
-| ``deposit_day`` | a movement on one side only that the other books on another day (same client, kind, amount); the account's transfers, balance, equity, available funds off by it |
-| ``fee_waiver`` | the fee difference equals the fee RiskDesk waived (seed rules S01–S05: delivery, EFP, receipt fees) |
-| ``other_exchange_margin`` | a margin difference on lines of an exchange that charges the larger side (SHFE, INE: ``core.rules.exchange_margin``), or of exactly the smaller sides |
-| ``open_price_basis`` | the same lots with another average open price, or another close P&L of lots opened that day (average vs first-in-first-out open price) |
-| ``rounding`` | a money difference of at most one fen per line (or one basis point of risk degree) |
+Codes:
+
+* ``split_trade``: fills on one side only whose lots add up to one fill on the other
+  (same contract, side, open/close, flag, price).
+* ``missing_trade``: a fill on one side only; account, line and close differences of
+  exactly its lots, fee or close P&L.
+* ``hedge_flag``: the same line on both sides under opposite spec/hedge flags (or a
+  fill's flag differs); the client's margin difference.
+* ``deposit_day``: a movement on one side only that the other books on another day
+  (same client, kind, amount); the account's transfers, balance, equity, available
+  funds off by it.
+* ``fee_waiver``: the fee difference equals the fee RiskDesk waived (seed rules
+  S01–S05: delivery, EFP, receipt fees).
+* ``other_exchange_margin``: a margin difference on lines of an exchange that charges
+  the larger side (SHFE, INE: ``core.rules.exchange_margin``), or of exactly the
+  smaller sides.
+* ``open_price_basis``: the same lots with another average open price, or another
+  close P&L of lots opened that day (average vs first-in-first-out open price).
+* ``rounding``: a money difference of at most one fen per line (or one basis point of
+  risk degree).
 
 Anything else keeps an empty cause: both values are shown, nothing is guessed.
 """
@@ -23,9 +33,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import cast
 
 import pandas as pd
 
+from core.money import format_yuan
 from core.reconcile.compare import Reconciliation
 from core.reconcile.statements import StatementFrames
 from core.rules.exchange_margin import margin_rule
@@ -61,7 +73,7 @@ def classify(
     d = d.copy()
     cause = d["cause"].tolist()
     detail = d["cause_detail"].tolist()
-    rows = d.to_dict("records")
+    rows = cast(list[dict[str, object]], d.to_dict("records"))
 
     def mark(i: int, code: str, text: str = "") -> None:
         if not cause[i]:
@@ -103,7 +115,8 @@ def _summary_value(df: pd.DataFrame, fld: str) -> dict[tuple[str, object], int]:
 def _index_trades(df: pd.DataFrame) -> dict[tuple[str, object, str], dict[str, object]]:
     if not len(df):
         return {}
-    return {(str(r["client"]), r["day"], str(r["trade_no"])): r for r in df.to_dict("records")}
+    records = cast(list[dict[str, object]], df.to_dict("records"))
+    return {(str(r["client"]), r["day"], str(r["trade_no"])): r for r in records}
 
 
 def _only(r: dict[str, object]) -> str:
@@ -202,9 +215,11 @@ def _touches(r: dict[str, object], net: dict[tuple[object, object, object], int]
         return False
     contract, side, flag = key[0], key[1], key[2] == "hedge"
     return any(
-        k[0] == contract and {0: "long", 1: "short"}.get(int(k[1])) == side and bool(k[2]) == flag
+        k[0] == contract
+        and {0: "long", 1: "short"}.get(int(cast(int, k[1]))) == side
+        and bool(k[2]) == flag
         for k in net
-    )  # type: ignore[call-overload]
+    )
 
 
 def _hedge(
@@ -268,13 +283,16 @@ def _deposits(
         ki = str(rows[i]["key"]).split(" ")
         for j in only:
             kj = str(rows[j]["key"]).split(" ")
-            if j != i and _only(rows[j]) != _only(rows[i]) and ki[1] == kj[1]:
-                if (rows[i]["counter"] or rows[i]["riskdesk"]) == (
-                    rows[j]["counter"] or rows[j]["riskdesk"]
-                ):
-                    on_c = ki[0] if _only(rows[i]) == "counter" else kj[0]
-                    on_r = kj[0] if _only(rows[i]) == "counter" else ki[0]
-                    mark(i, "deposit_day", f"the counter books it on {on_c}, RiskDesk on {on_r}")
+            if (
+                j != i
+                and _only(rows[j]) != _only(rows[i])
+                and ki[1] == kj[1]
+                and (rows[i]["counter"] or rows[i]["riskdesk"])
+                == (rows[j]["counter"] or rows[j]["riskdesk"])
+            ):
+                on_c = ki[0] if _only(rows[i]) == "counter" else kj[0]
+                on_r = kj[0] if _only(rows[i]) == "counter" else ki[0]
+                mark(i, "deposit_day", f"the counter books it on {on_c}, RiskDesk on {on_r}")
     # RiskDesk books it on another day (or the counter does, in another file)
     if movements is not None and isinstance(day, date):
         book = movements([client], day - timedelta(days=15), day + timedelta(days=15))
@@ -300,13 +318,17 @@ def _deposits(
             if other:
                 mark(i, "deposit_day", f"the counter books it on {other[0].isoformat()}")
     for i in only:
-        a = rows[i]["counter"] if _only(rows[i]) == "counter" else rows[i]["riskdesk"]
-        amounts.add(int(a))  # type: ignore[call-overload]
+        amt = rows[i]["counter"] if _only(rows[i]) == "counter" else rows[i]["riskdesk"]
+        amounts.add(int(cast(int, amt)))
     for i in idx:
         r = rows[i]
-        if r["section"] == "summary" and r["field"] in ("transfers", *_ACCOUNT_CASCADE):
-            if r["difference"] is not None and abs(int(r["difference"])) in amounts:  # type: ignore[call-overload]
-                mark(i, "deposit_day", "a deposit or withdrawal booked on another day")
+        if (
+            r["section"] == "summary"
+            and r["field"] in ("transfers", *_ACCOUNT_CASCADE)
+            and r["difference"] is not None
+            and abs(int(cast(int, r["difference"]))) in amounts
+        ):
+            mark(i, "deposit_day", "a deposit or withdrawal booked on another day")
 
 
 def _fee_waiver(
@@ -328,7 +350,8 @@ def _fee_waiver(
             mark(
                 i,
                 "fee_waiver",
-                f"RiskDesk waived {waived / 100:.2f} of fees (seed rules S01–S05) that the counter charged",
+                f"RiskDesk waived {format_yuan(waived)} of fees (seed rules S01–S05) "
+                "that the counter charged",
             )
 
 

@@ -43,8 +43,9 @@ DIFF_COLUMNS = (
 )
 """Columns of ``Reconciliation.differences``. ``counter`` / ``riskdesk`` are the two
 values (None where that side has no such line), ``difference`` counter − RiskDesk
-(None when one is missing or the field is not a number); ``unit``: fen, lots, fen
-(prices, per unit), bp (risk degree), code, text."""
+(None when one is missing or the field is not a number); ``unit``: fen, lots, milli
+(prices: thousandths of a yuan, as counters print them; kept exact, never a float),
+bp (risk degree), code, text."""
 
 SIDE_NAME = {0: "long", 1: "short"}
 ACTION_NAME = {0: "open", 1: "close", 2: "deliver"}
@@ -244,26 +245,15 @@ def _positions(c: pd.DataFrame, r: pd.DataFrame) -> pd.DataFrame:
     for fld, unit, a, b in (
         ("lots", "lots", m["lots_c"], m["lots_r"]),
         ("open_price", "fen", avg_c, avg_r),
-        ("prev_settle", "fen", m["prev_settle_milli_c"] / 10, m["prev_settle_milli_r"] / 10),
-        ("settle", "fen", m["settle_milli_c"] / 10, m["settle_milli_r"] / 10),
+        ("prev_settle", "milli", m["prev_settle_milli_c"], m["prev_settle_milli_r"]),
+        ("settle", "milli", m["settle_milli_c"], m["settle_milli_r"]),
         ("position_pnl", "fen", m["mtm_fen_c"], m["mtm_fen_r"]),
         ("margin", "fen", m["margin_fen_c"], m["margin_fen_r"]),
     ):
-        a = a.astype("Int64") if fld not in ("prev_settle", "settle") else _int(a)
-        b = b.astype("Int64") if fld not in ("prev_settle", "settle") else _int(b)
+        a, b = a.astype("Int64"), b.astype("Int64")
         mask = both & a.notna() & b.notna() & (a != b).fillna(False)
         parts.append(_frame(m, "positions", key, fld, unit, a, b, mask))
     return pd.concat(parts, ignore_index=True)
-
-
-def _int(s: pd.Series) -> pd.Series:
-    """Prices in fen from milli-yuan /10 (exact for whole fen; otherwise kept to 0.1)."""
-    out = s.astype("Float64")
-    whole = (out % 1 == 0).fillna(True)
-    res = pd.Series(pd.NA, index=s.index, dtype="object")
-    res[whole & out.notna()] = out[whole & out.notna()].astype("Int64").astype(object)
-    res[~whole & out.notna()] = out[~whole & out.notna()].astype(object)
-    return res
 
 
 def _only(m: pd.DataFrame, section: str, key: pd.Series, fld: str, unit: str) -> pd.DataFrame:
@@ -312,15 +302,13 @@ def _trades(c: pd.DataFrame, r: pd.DataFrame) -> pd.DataFrame:
         ("side", "code", "side"),
         ("action", "code", "action"),
         ("hedge", "code", "hedge"),
-        ("price", "fen", "price_milli"),
+        ("price", "milli", "price_milli"),
         ("lots", "lots", "lots"),
         ("fee", "fen", "fee_fen"),
         ("close_pnl", "fen", "pnl_fen"),
     ):
         a, b = m[f"{col}_c"], m[f"{col}_r"]
-        if col == "price_milli":
-            a, b = _int(a / 10), _int(b / 10)
-        elif col == "side":
+        if col == "side":
             a, b = a.map(SIDE_NAME), b.map(SIDE_NAME)
         elif col == "action":
             a, b = a.map(ACTION_NAME), b.map(ACTION_NAME)
@@ -407,7 +395,7 @@ def compare(counter: StatementFrames, riskdesk: StatementFrames) -> Reconciliati
     ]
     if len(counter["members"]) or len(riskdesk["members"]):
         parts.append(_members(counter["members"], riskdesk["members"]))
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for client, day in sorted(c_st - r_st):
         rows.append((day, client, "statement", "", "statement", "text", "present", None))
     for client, day in sorted(r_st - c_st):

@@ -18,6 +18,7 @@ Errors name the file, the line and the field (``StatementFormatError``).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sys
@@ -191,7 +192,7 @@ def split_points(path: Path, parts: int) -> list[tuple[int, int, int]]:
     line_no = 1
     with path.open("rb") as f:
         prev = 0
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in itertools.pairwise(cuts):
             f.seek(prev)
             line_no += f.read(a - prev).count(b"\n")
             prev = a
@@ -299,7 +300,7 @@ def fixed(text: str, places: int) -> int:
     neg = s.startswith("-")
     if neg or s.startswith("+"):
         s = s[1:]
-    whole, dot, frac = s.partition(".")
+    whole, _dot, frac = s.partition(".")
     if not whole and not frac:
         raise ValueError(f"not a number: {text!r}")
     if len(frac) > places:
@@ -308,7 +309,8 @@ def fixed(text: str, places: int) -> int:
         frac = frac[:places]
     if not (whole or "0").isdigit() or (frac and not frac.isdigit()):
         raise ValueError(f"not a number: {text!r}")
-    value = int(whole or "0") * 10**places + (int(frac.ljust(places, "0")) if places else 0)
+    scale: int = 10**places
+    value = int(whole or "0") * scale + (int(frac.ljust(places, "0")) if places else 0)
     return -value if neg else value
 
 
@@ -369,7 +371,7 @@ class CtpParser:
             return
         if s[0] == "-" and not s.strip("-"):
             return
-        if s.startswith("客户号") or s.startswith("Client ID"):
+        if s.startswith(("客户号", "Client ID")):
             self._close_statement()
             self._start_line = self.line_no
             for key, value in self._pairs(s):

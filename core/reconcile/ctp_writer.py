@@ -344,7 +344,8 @@ def _accum(positions: pd.DataFrame, contracts: Mapping[str, ContractInfo]) -> li
     settle = positions["settle_milli"].to_numpy(np.int64) // 10
     zero = np.zeros(len(positions), np.int64)
     sign = sign_of(positions["side"].to_numpy(np.int64))
-    return mark_to_market(settle, zero, zero, lots, cost_fen, mult, sign).tolist()
+    pnl: list[int] = mark_to_market(settle, zero, zero, lots, cost_fen, mult, sign).tolist()
+    return pnl
 
 
 def _statement(
@@ -630,7 +631,7 @@ def _deposits(dep: dict[str, list[object]], client: str) -> list[str]:
         rows.append(
             t.row(
                 [
-                    f"{on:%Y%m%d}",  # type: ignore[str-format]
+                    f"{on:%Y%m%d}",
                     "银期入金" if is_dep else "银期出金",
                     yuan(amount) if is_dep else "0.00",
                     "0.00" if is_dep else yuan(amount),

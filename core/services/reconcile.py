@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -36,15 +37,17 @@ from core.db import reconcile_queries as rq
 from core.db.day_book import day_book
 from core.db.day_inputs import read_day_inputs
 from core.errors import InputError
+from core.money import bp_to_str, fen_to_str
 from core.progress import ProgressState
 from core.reconcile.causes import classify
 from core.reconcile.compare import Reconciliation, compare
 from core.reconcile.ctp_text import cpu_parts, read_ctp_file, split_points
 from core.reconcile.ctp_writer import ContractInfo, write_ctp_file
-from core.reconcile.statements import StatementFrames, StatementRows
+from core.reconcile.statements import StatementFrames
 from core.reference.products import default_products
 from core.rules.daily_settlement import DaySettlementParams, SettlementRefusedError, settle_day
 from core.rules.risk_levels import RISK_RATIO_UNBOUNDED_PPM, default_risk_levels
+from core.services.exports import TableExport, export_table
 from core.services.store import Database, Reader, Written, write
 from core.trading_calendar import default_calendar
 
@@ -92,7 +95,6 @@ def riskdesk_side(
         for c in inputs.contracts
     }
     warnings: list[str] = []
-    rows = StatementRows()
     clients = list(balances.clients)
     v = balances.values
     k_codes = [c.code for c in inputs.contracts]
@@ -349,13 +351,14 @@ def _read_part(path: Path, start: int, end: int, line: int) -> StatementFrames:
 
 
 def _read_other(path: Path) -> StatementFrames:
-    if path.suffix.lower() == ".csv":
-        from core.reconcile.member_csv import read_member_csv
-
-        return read_member_csv(path)
-    from core.reconcile.cfmmc_xls import read_cfmmc
-
-    return read_cfmmc(path)
+    # Not built yet (issue #15): no public CFMMC sample to build the reader against, and
+    # the member CSV layout is still to be defined. Refused by name rather than misread.
+    what = "member settlement CSV" if path.suffix.lower() == ".csv" else "CFMMC .xls/.xlsx"
+    raise InputError(
+        f"{path.name}: {what} statements are not read yet; give CTP statement text",
+        source=str(path),
+        field="file",
+    )
 
 
 def file_digest(path: Path) -> str:
@@ -420,7 +423,6 @@ def reconcile(
     results: list[Reconciliation] = []
     warnings: list[str] = []
     names: dict[str, str] = dict(counter.names)
-    members = counter["members"]
     for i, d in enumerate(days):
         stage(f"compare {d.isoformat()}")
         if progress is not None:
@@ -429,22 +431,8 @@ def reconcile(
         with db.reader() as reader:
             side = riskdesk_side(reader, d, params)
             r_frames = side.frames
-            if len(members):
-                from core.services.reconcile_member import member_side
-
-                r_frames = member_side(reader, d, r_frames, sorted(set(members["member"])))
-            one_clients = {c for c, _d, _s in one.statements}
-            if len(one["members"]) and not one_clients:
-                r_frames = StatementFrames(r_frames.tables, (), r_frames.names)
             rec = compare(one, r_frames)
-            session = reader.session
-            rec = classify(
-                rec,
-                one,
-                r_frames,
-                lambda cl, a, b: rq.movements_between(session, cl, a, b),
-                d,
-            )
+            rec = classify(rec, one, r_frames, partial(rq.movements_between, reader.session), d)
         results.append(rec)
         warnings += side.warnings
     if progress is not None:
@@ -505,3 +493,84 @@ def write_riskdesk_statements(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+# --------------------------------------------------------------------- the report
+BREAK_COLUMNS = (
+    "day",
+    "client",
+    "name",
+    "section",
+    "key",
+    "field",
+    "counter",
+    "riskdesk",
+    "difference",
+    "cause",
+    "cause_detail",
+)
+"""Columns of ``breaks_frame``: what the command line prints and exports, and what the
+Reconciliation screen lists."""
+
+
+def value_text(value: object, unit: str) -> str:
+    """One compared value as the counter prints it: fen and milli-yuan as exact yuan
+    strings (2 and 3 decimals), basis points as a percentage, lots and codes as they
+    are; "" for a value on the other side only."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        return ""
+    if unit == "fen":
+        return fen_to_str(int(value))  # type: ignore[call-overload]
+    if unit == "milli":
+        n = int(value)  # type: ignore[call-overload]
+        sign = "-" if n < 0 else ""
+        whole, milli = divmod(abs(n), 1000)
+        return f"{sign}{whole}.{milli:03d}"
+    if unit == "bp":
+        return bp_to_str(int(value))  # type: ignore[call-overload]
+    return str(value)
+
+
+def breaks_frame(run: ReconcileRun) -> pd.DataFrame:
+    """The run's differences as the report shows them (``BREAK_COLUMNS``; values as
+    text in their unit, ``value_text``), ordered by day, client and section."""
+    d = run.result.differences
+    if not len(d):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in BREAK_COLUMNS})
+    units = d["unit"].tolist()
+    return pd.DataFrame(
+        {
+            "day": [x.isoformat() if isinstance(x, date) else str(x) for x in d["day"]],
+            "client": d["client"].astype(str).tolist(),
+            "name": [run.names.get(str(c), "") for c in d["client"]],
+            "section": d["section"].tolist(),
+            "key": d["key"].astype(str).tolist(),
+            "field": d["field"].tolist(),
+            "counter": [value_text(v, u) for v, u in zip(d["counter"], units, strict=True)],
+            "riskdesk": [value_text(v, u) for v, u in zip(d["riskdesk"], units, strict=True)],
+            "difference": [value_text(v, u) for v, u in zip(d["difference"], units, strict=True)],
+            "cause": d["cause"].fillna("").tolist(),
+            "cause_detail": d["cause_detail"].fillna("").tolist(),
+        },
+        columns=list(BREAK_COLUMNS),
+        dtype=object,
+    )
+
+
+def export_breaks(
+    db: Database, run: ReconcileRun, path: Path, *, user: str | None = None
+) -> tuple[Path, Changes]:
+    """The run's differences written to ``path`` (.csv, .xlsx, .json, .pdf) through the
+    one export door (audited as ``export.reconciliation_breaks``)."""
+    return export_table(
+        db,
+        TableExport(
+            "reconciliation_breaks",
+            breaks_frame(run),
+            title="Reconciliation breaks",
+            notes=(run.result.summary_line(),),
+            sheet="breaks",
+        ),
+        path,
+        user=user,
+    )
