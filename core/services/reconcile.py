@@ -544,7 +544,11 @@ def breaks_frame(run: ReconcileRun) -> pd.DataFrame:
             "client": d["client"].astype(str).tolist(),
             "name": [run.names.get(str(c), "") for c in d["client"]],
             "section": d["section"].tolist(),
-            "key": d["key"].astype(str).tolist(),
+            # a summary line's key is its field: shown once
+            "key": [
+                "" if s == "summary" else str(k)
+                for s, k in zip(d["section"], d["key"], strict=True)
+            ],
             "field": d["field"].tolist(),
             "counter": [value_text(v, u) for v, u in zip(d["counter"], units, strict=True)],
             "riskdesk": [value_text(v, u) for v, u in zip(d["riskdesk"], units, strict=True)],

@@ -113,34 +113,34 @@ CARDS = (
 )
 
 BREAK_COLUMNS = (
-    Column("day", QT_TRANSLATE_NOOP("Columns", "Trading day"), Kind.TEXT, 92),
-    Column("client", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 86),
-    Column("name", QT_TRANSLATE_NOOP("Columns", "Client name"), Kind.TEXT, 110),
+    Column("day", QT_TRANSLATE_NOOP("Columns", "Trading day"), Kind.TEXT, 96),
+    Column("client", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 80),
+    Column("name", QT_TRANSLATE_NOOP("Columns", "Client name"), Kind.TEXT, 92),
     Column(
         "section",
         QT_TRANSLATE_NOOP("Columns", "Section"),
         Kind.ENUM,
-        96,
+        124,
         labels=SECTION_LABELS,
         label_context=CONTEXT,
     ),
-    Column("key", QT_TRANSLATE_NOOP("Columns", "Line"), Kind.CODE, 150),
+    Column("key", QT_TRANSLATE_NOOP("Columns", "Line"), Kind.CODE, 92),
     Column(
         "field",
         QT_TRANSLATE_NOOP("Columns", "Field"),
         Kind.ENUM,
-        110,
+        132,
         labels=FIELD_LABELS,
         label_context=CONTEXT,
     ),
-    Column("counter", QT_TRANSLATE_NOOP("Columns", "Counter"), Kind.CODE, 110),
-    Column("riskdesk", QT_TRANSLATE_NOOP("Columns", "RiskDesk"), Kind.CODE, 110),
-    Column("difference", QT_TRANSLATE_NOOP("Columns", "Difference"), Kind.CODE, 100),
+    Column("counter", QT_TRANSLATE_NOOP("Columns", "Counter"), Kind.CODE, 92),
+    Column("riskdesk", QT_TRANSLATE_NOOP("Columns", "RiskDesk"), Kind.CODE, 92),
+    Column("difference", QT_TRANSLATE_NOOP("Columns", "Difference"), Kind.CODE, 84),
     Column(
         "cause",
         QT_TRANSLATE_NOOP("Columns", "Likely cause"),
         Kind.ENUM,
-        150,
+        140,
         labels=CAUSE_LABELS,
         label_context=CONTEXT,
         value_brushes={"": palette.MUTED_BRUSH},
@@ -189,6 +189,7 @@ class ReconcileScreen(Screen):
         self.day_label = QLabel()
         self.day_combo = QComboBox()
         self.day_combo.setObjectName("dayCombo")
+        self.day_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.run_button = QPushButton()
         self.run_button.setObjectName("reconcileButton")
         self.run_button.setDefault(True)
