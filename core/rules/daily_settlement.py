@@ -31,6 +31,7 @@ from core.rules.fees import FeeSchedule, default_fee_schedule
 from core.rules.firm import firm_margin_addon_ppm
 from core.rules.funds import (
     AccountBook,
+    ClosePieces,
     LineBook,
     OverCloseError,
     TradeBatch,
@@ -129,6 +130,15 @@ class DaySettlement:
     members: list[MemberSettlement]
     conversions: list[ConversionResult]
     warnings: list[str] = field(default_factory=list)
+    line_client_margin_fen: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    """The line's margin at the client rate (exchange rate + the firm's add-on): the
+    terms of the client's margin in use."""
+    line_position_pnl_fen: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    """The line's position P&L at S(D) (Σ per client = the client's position P&L)."""
+    trade_pnl_fen: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Close P&L of each of D's trades (``inputs.tr_*`` order; 0 for opens)."""
+    close_pieces: ClosePieces = field(default_factory=ClosePieces.empty)
+    """The closes' first-in-first-out pieces; ``trade`` indexes ``inputs.tr_*``."""
 
 
 # =============================================================================
@@ -463,7 +473,7 @@ def _settle(
         tr_line, inputs.tr_action, inputs.tr_lots, inputs.tr_price_fen, inputs.tr_fee_fen
     )
     try:
-        apply_trades(book, accounts, batch)
+        applied = apply_trades(book, accounts, batch)
     except OverCloseError as exc:
         li = int(tr_line[exc.trade])
         raise SettlementRefusedError(
@@ -581,6 +591,10 @@ def _settle(
         members=members,
         conversions=conversions,
         warnings=warnings,
+        line_client_margin_fen=st.margin_line,
+        line_position_pnl_fen=st.position_pnl_line,
+        trade_pnl_fen=applied.trade_pnl_fen,
+        close_pieces=applied.pieces,
     )
 
 

@@ -919,12 +919,34 @@ class TradeBatch:
 
 
 @dataclass(frozen=True)
+class ClosePieces:
+    """The first-in-first-out pieces of a batch's closes (one per close trade × queue
+    element it consumed): the trade's batch position, the lots, the basis (S(prev) for
+    historic lots, else the open price), whether the lots were historic and the piece's
+    P&L in fen (Σ pieces of a trade = its ``trade_pnl_fen``). What a counter statement's
+    closed-position lines (平仓明细) list; the reconciliation compares them."""
+
+    trade: I64
+    lots: I64
+    basis_fen: I64
+    historic: npt.NDArray[np.bool_]
+    pnl_fen: I64
+
+    @classmethod
+    def empty(cls) -> ClosePieces:
+        z = np.zeros(0, np.int64)
+        return cls(z, z, z, np.zeros(0, np.bool_), z)
+
+
+@dataclass(frozen=True)
 class TradeBatchResult:
-    """Close P&L per trade (fen, 0 for opens, batch order); accounts and lines touched."""
+    """Close P&L per trade (fen, 0 for opens, batch order); accounts and lines touched;
+    the closes' first-in-first-out pieces."""
 
     trade_pnl_fen: I64
     touched_accounts: I64
     touched_lines: I64
+    pieces: ClosePieces = field(default_factory=ClosePieces.empty)
 
 
 def _segment_starts(keys: I64) -> I64:
@@ -955,7 +977,7 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
     n_tr = batch.line.shape[0]
     if n_tr == 0:
         empty = np.zeros(0, np.int64)
-        return TradeBatchResult(empty, empty, empty)
+        return TradeBatchResult(empty, empty, empty, ClosePieces.empty())
     if (batch.lots < 0).any():
         raise ValueError(f"trade {int(np.flatnonzero(batch.lots < 0)[0])}: negative lots")
     if not np.isin(batch.action, (ACTION_OPEN, ACTION_CLOSE, ACTION_DELIVER)).all():
@@ -1007,6 +1029,7 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
     c_lots, c_price = t_lots[is_close], t_price[is_close]
     c_pnl = np.zeros(c_row.size, dtype=np.int64)
     consumed = np.zeros(q_lots.size, dtype=np.int64)
+    pieces = ClosePieces.empty()
     if c_row.size:
         li = np.searchsorted(touched, c_row)
         cum = np.cumsum(c_lots)
@@ -1045,6 +1068,7 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
         )
         c_pnl = group_sum(k, seg, c_row.size, "close P&L")
         np.add.at(consumed, j, length)  # Σ ≤ the queue's lots, bounded above
+        pieces = ClosePieces(c_seq[k], length, q_basis[j], q_group[j] == 0, seg)
 
     # ---- what the batch leaves: lots, today's cost, P&L per trade (may still refuse) ----
     left = q_lots - consumed
@@ -1082,7 +1106,7 @@ def apply_trades(book: LineBook, accounts: AccountBook, batch: TradeBatch) -> Tr
     add_into(accounts.fees, acc, batch.fee_fen)
     if book.ol_line.size > 4 * max(int(book.ol_lots.astype(np.bool_).sum()), 1024):
         book.compact_open_queue()
-    return TradeBatchResult(trade_pnl, np.unique(acc), touched)
+    return TradeBatchResult(trade_pnl, np.unique(acc), touched, pieces)
 
 
 @dataclass(frozen=True)

@@ -541,6 +541,9 @@ class SettlementArrays:
     reserve: I64
     margin_line: I64
     """Each line's margin at S(D) and the settlement rate (book row order)."""
+    position_pnl_line: I64
+    """Each line's position P&L marked to S(D) (book row order; Σ per account =
+    ``position_pnl``)."""
     interest_base: I64
     margin_call: I64
     opening_banned: npt.NDArray[np.bool_]
@@ -601,7 +604,8 @@ def settle_book(
     rows = np.arange(book.n, dtype=np.int64)
     margin_line = line_margin(s_row, book.multiplier, book.lots(), r_row)
     margin_ap = by_account_product(book, rows, margin_line)
-    pos_ap = by_account_product(book, rows, book.marks(s_row))
+    marks = book.marks(s_row)
+    pos_ap = by_account_product(book, rows, marks)
     margin = row_sums(margin_ap, "margin")
     position_pnl = row_sums(pos_ap, "position P&L")
     delivery = (
@@ -630,6 +634,7 @@ def settle_book(
         fees=accounts.fees.copy(),
         reserve=reserve,
         margin_line=margin_line,
+        position_pnl_line=marks,
         interest_base=np.maximum(add_fen(((1, reserve), (-1, offset)), "interest base"), 0),
         margin_call=np.maximum(add_fen(((1, min_res), (-1, reserve)), "margin call"), 0),
         opening_banned=(reserve < 0) | (banned_before & (reserve < min_res)),

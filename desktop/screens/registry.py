@@ -143,6 +143,13 @@ SCREENS: tuple[ScreenSpec, ...] = (
         group="risk",
     ),
     ScreenSpec(
+        "reconcile",
+        QT_TRANSLATE_NOOP("Screens", "Reconciliation"),
+        "reconcile",
+        factory="desktop.screens.reconcile:create",
+        group="clearing",
+    ),
+    ScreenSpec(
         "imports",
         QT_TRANSLATE_NOOP("Screens", "Imports"),
         "imports",

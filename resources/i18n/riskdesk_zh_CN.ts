@@ -530,6 +530,34 @@
         <source>To call (CNY)</source>
         <translation>应追加 (元)</translation>
     </message>
+    <message>
+        <source>Section</source>
+        <translation>部分</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>明细</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>柜台</translation>
+    </message>
+    <message>
+        <source>RiskDesk</source>
+        <translation>RiskDesk</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差额</translation>
+    </message>
+    <message>
+        <source>Likely cause</source>
+        <translation>可能原因</translation>
+    </message>
 </context>
 <context>
     <name>ErrorView</name>
@@ -940,6 +968,10 @@
     <message>
         <source>Notices</source>
         <translation>通知书</translation>
+    </message>
+    <message>
+        <source>Reconciliation</source>
+        <translation>对账</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,476 @@
+"""Reconciliation (对账): the counter's (CTP) statements against RiskDesk's settlement.
+
+The user picks statement files and a day (or every day the files hold) and presses
+Reconcile; ``core.services.reconcile.reconcile`` reads, compares with 0 fen tolerance
+and audits the run on the write worker, with progress. The screen shows the summary
+(statements matched, differing, only on one side, differences) and every difference with
+both values, its size and its likely cause; double-click, Enter or "Open client" on a
+row opens the client panel of that client and day. Export writes the differences
+through the one export door. Nothing here compares or formats a figure: the values
+arrive as the service's text (``breaks_frame``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.changes import Changes
+from core.errors import RiskDeskError
+from core.progress import ProgressState
+from core.services.call_desk import settled_days
+from core.services.reconcile import ReconcileRun, breaks_frame, export_breaks, reconcile
+from core.services.store import Reader
+from desktop import palette
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.models.columns import Column, Kind
+from desktop.models.frame_table import FrameTableModel
+from desktop.screens.base import Screen
+from desktop.screens.ops_outcome import OpOutcome, StageNamedProgress, capture
+from desktop.tasks import run_op
+from desktop.widgets.banner import Banner
+from desktop.widgets.data_combo import data_combo
+from desktop.widgets.data_table import DataTableView
+from desktop.widgets.elided_label import ElidedLabel
+from desktop.widgets.kpi_card import KpiCard
+
+CONTEXT = "Reconcile"
+ALL = "all"
+
+SECTION_LABELS = {
+    ALL: QT_TRANSLATE_NOOP("Reconcile", "All sections"),
+    "statement": QT_TRANSLATE_NOOP("Reconcile", "Statement"),
+    "summary": QT_TRANSLATE_NOOP("Reconcile", "Account summary"),
+    "positions": QT_TRANSLATE_NOOP("Reconcile", "Positions"),
+    "closed": QT_TRANSLATE_NOOP("Reconcile", "Closed lines"),
+    "trades": QT_TRANSLATE_NOOP("Reconcile", "Trades"),
+    "deposits": QT_TRANSLATE_NOOP("Reconcile", "Deposits"),
+    "member": QT_TRANSLATE_NOOP("Reconcile", "Member"),
+}
+FIELD_LABELS = {
+    "statement": QT_TRANSLATE_NOOP("Reconcile", "Statement"),
+    "prior_balance": QT_TRANSLATE_NOOP("Reconcile", "Balance b/f"),
+    "transfers": QT_TRANSLATE_NOOP("Reconcile", "Deposit/withdrawal"),
+    "close_pnl": QT_TRANSLATE_NOOP("Reconcile", "Realized P/L"),
+    "position_pnl": QT_TRANSLATE_NOOP("Reconcile", "MTM P/L"),
+    "fees": QT_TRANSLATE_NOOP("Reconcile", "Commission"),
+    "fee": QT_TRANSLATE_NOOP("Reconcile", "Commission"),
+    "delivery": QT_TRANSLATE_NOOP("Reconcile", "Delivery"),
+    "balance": QT_TRANSLATE_NOOP("Reconcile", "Balance c/f"),
+    "equity": QT_TRANSLATE_NOOP("Reconcile", "Client equity"),
+    "offset": QT_TRANSLATE_NOOP("Reconcile", "Pledge amount"),
+    "margin": QT_TRANSLATE_NOOP("Reconcile", "Margin occupied"),
+    "available": QT_TRANSLATE_NOOP("Reconcile", "Fund available"),
+    "risk_ratio_bp": QT_TRANSLATE_NOOP("Reconcile", "Risk degree"),
+    "margin_call": QT_TRANSLATE_NOOP("Reconcile", "Margin call"),
+    "waived": QT_TRANSLATE_NOOP("Reconcile", "Fees waived"),
+    "lots": QT_TRANSLATE_NOOP("Reconcile", "Lots"),
+    "open_price": QT_TRANSLATE_NOOP("Reconcile", "Average open price"),
+    "prev_settle": QT_TRANSLATE_NOOP("Reconcile", "Prior settlement price"),
+    "settle": QT_TRANSLATE_NOOP("Reconcile", "Settlement price"),
+    "contract": QT_TRANSLATE_NOOP("Reconcile", "Contract"),
+    "side": QT_TRANSLATE_NOOP("Reconcile", "Buy/sell"),
+    "action": QT_TRANSLATE_NOOP("Reconcile", "Open/close"),
+    "hedge": QT_TRANSLATE_NOOP("Reconcile", "Spec/hedge"),
+    "price": QT_TRANSLATE_NOOP("Reconcile", "Price"),
+    "amount": QT_TRANSLATE_NOOP("Reconcile", "Amount"),
+}
+CAUSE_LABELS = {
+    "": QT_TRANSLATE_NOOP("Reconcile", "—"),
+    "split_trade": QT_TRANSLATE_NOOP("Reconcile", "Trade split"),
+    "missing_trade": QT_TRANSLATE_NOOP("Reconcile", "Trade on one side only"),
+    "hedge_flag": QT_TRANSLATE_NOOP("Reconcile", "Hedge flag"),
+    "deposit_day": QT_TRANSLATE_NOOP("Reconcile", "Deposit on another day"),
+    "fee_waiver": QT_TRANSLATE_NOOP("Reconcile", "Fee waiver (S01–S05)"),
+    "other_exchange_margin": QT_TRANSLATE_NOOP("Reconcile", "Another exchange's margin rule"),
+    "open_price_basis": QT_TRANSLATE_NOOP("Reconcile", "Average vs FIFO open price"),
+    "rounding": QT_TRANSLATE_NOOP("Reconcile", "Rounding"),
+}
+CARDS = (
+    ("matched", QT_TRANSLATE_NOOP("Reconcile", "Statements matched")),
+    ("differing", QT_TRANSLATE_NOOP("Reconcile", "Statements differing")),
+    ("only_counter", QT_TRANSLATE_NOOP("Reconcile", "Only in the files")),
+    ("only_riskdesk", QT_TRANSLATE_NOOP("Reconcile", "Only in RiskDesk")),
+    ("differences", QT_TRANSLATE_NOOP("Reconcile", "Differences")),
+)
+
+BREAK_COLUMNS = (
+    Column("day", QT_TRANSLATE_NOOP("Columns", "Trading day"), Kind.TEXT, 96),
+    Column("client", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 80),
+    Column("name", QT_TRANSLATE_NOOP("Columns", "Client name"), Kind.TEXT, 92),
+    Column(
+        "section",
+        QT_TRANSLATE_NOOP("Columns", "Section"),
+        Kind.ENUM,
+        124,
+        labels=SECTION_LABELS,
+        label_context=CONTEXT,
+    ),
+    Column("key", QT_TRANSLATE_NOOP("Columns", "Line"), Kind.CODE, 92),
+    Column(
+        "field",
+        QT_TRANSLATE_NOOP("Columns", "Field"),
+        Kind.ENUM,
+        132,
+        labels=FIELD_LABELS,
+        label_context=CONTEXT,
+    ),
+    Column("counter", QT_TRANSLATE_NOOP("Columns", "Counter"), Kind.CODE, 92),
+    Column("riskdesk", QT_TRANSLATE_NOOP("Columns", "RiskDesk"), Kind.CODE, 92),
+    Column("difference", QT_TRANSLATE_NOOP("Columns", "Difference"), Kind.CODE, 84),
+    Column(
+        "cause",
+        QT_TRANSLATE_NOOP("Columns", "Likely cause"),
+        Kind.ENUM,
+        140,
+        labels=CAUSE_LABELS,
+        label_context=CONTEXT,
+        value_brushes={"": palette.MUTED_BRUSH},
+    ),
+    Column("cause_detail", QT_TRANSLATE_NOOP("Columns", "Detail"), Kind.TEXT, 220),
+)
+
+
+class BreaksModel(FrameTableModel):
+    """The differences of a run; values are the service's exact text, right-aligned."""
+
+    _RIGHT = frozenset({"counter", "riskdesk", "difference"})
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and index.isValid()
+            and self.columns[index.column()].key in self._RIGHT
+        ):
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return super().data(index, role)
+
+
+class ReconcileScreen(Screen):
+    """Files and day above, the summary cards, then the differences."""
+
+    watched = ("balances",)
+    finished = Signal()
+    """A run's result is shown (tests and the screenshot wait on it)."""
+
+    def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "reconcile", parent)
+        self._files: list[Path] = []
+        self._days: tuple[date, ...] = ()
+        self.run_result: ReconcileRun | None = None
+        self.title_label = QLabel()
+        self.title_label.setObjectName("screenTitle")
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setObjectName("screenSubtitle")
+        self.subtitle_label.setWordWrap(True)
+        self.files_button = QPushButton()
+        self.files_button.setObjectName("chooseFiles")
+        self.files_button.clicked.connect(self.choose_files)
+        self.files_label = ElidedLabel()
+        self.files_label.setObjectName("filesLabel")
+        self.day_label = QLabel()
+        self.day_combo = QComboBox()
+        self.day_combo.setObjectName("dayCombo")
+        self.day_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.run_button = QPushButton()
+        self.run_button.setObjectName("reconcileButton")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run)
+        self.export_button = QPushButton()
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(self.choose_export)
+        self.banner = Banner("reconcile", self)
+        self.cards = {key: KpiCard(key) for key, _ in CARDS}
+        self.model = BreaksModel(
+            BREAK_COLUMNS, self, filter_keys=("client", "name", "key", "field", "cause")
+        )
+        self.section_combo = data_combo("sectionCombo", SECTION_LABELS)
+        self.section_combo.activated.connect(self._filter_section)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("filterEdit")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._filter_text)
+        self.count_label = QLabel()
+        self.view = DataTableView(ctx.settings, "reconcile_breaks", self)
+        self.view.setModel(self.model)
+        self.view.apply_default_widths(BREAK_COLUMNS, stretch_key="cause_detail")
+        self.view.link_clients(self._client_at, self._open_client)
+        self._build_layout()
+        self._update_state()
+        self.retranslate()
+
+    def _build_layout(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(16, 12, 16, 12)
+        root.setSpacing(8)
+        root.addWidget(self.title_label)
+        root.addWidget(self.subtitle_label)
+        bar = QHBoxLayout()
+        bar.addWidget(self.files_button)
+        bar.addWidget(self.files_label, 1)
+        bar.addWidget(self.day_label)
+        bar.addWidget(self.day_combo)
+        bar.addWidget(self.run_button)
+        bar.addWidget(self.export_button)
+        root.addLayout(bar)
+        root.addWidget(self.banner)
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        for i, (key, _) in enumerate(CARDS):
+            grid.addWidget(self.cards[key], 0, i)
+        root.addLayout(grid)
+        filters = QHBoxLayout()
+        filters.addWidget(self.section_combo)
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.count_label)
+        root.addLayout(filters)
+        root.addWidget(self.view, 1)
+
+    # ----------------------------------------------------------------- loading
+    def build_query(self) -> Callable[[Reader], Any]:
+        return settled_days
+
+    def apply(self, result: Any) -> None:
+        self._days = tuple(result)
+        current = self.day_combo.currentData()
+        self.day_combo.clear()
+        self.day_combo.addItem(translate("Reconcile", "Every day in the files"), None)
+        for d in reversed(self._days):
+            self.day_combo.addItem(d.isoformat(), d)
+        index = self._day_index(current) if current is not None else 0
+        self.day_combo.setCurrentIndex(max(index, 0))
+
+    def _day_index(self, day: object) -> int:
+        # by value: PySide6's findData does not compare dates by value
+        return next(
+            (i for i in range(self.day_combo.count()) if self.day_combo.itemData(i) == day), -1
+        )
+
+    def trading_day(self) -> date | None:
+        day = self.day_combo.currentData()
+        return day if isinstance(day, date) else None
+
+    def status_text(self) -> str:
+        if self.run_result is None:
+            return ""
+        return (
+            translate("Reconcile", "%1 of %2 differences")
+            .replace("%1", f"{self.model.rowCount():,}")
+            .replace("%2", f"{self.model.total_rows:,}")
+        )
+
+    # ----------------------------------------------------------------- files
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            translate("Reconcile", "Choose the counter's statement files"),
+            "",
+            translate("Reconcile", "Settlement statements (*.txt *.log *.out);;All files (*)"),
+        )
+        if paths:
+            self.set_files([Path(p) for p in paths])
+
+    def set_files(self, paths: list[Path]) -> None:
+        self._files = list(paths)
+        self._update_state()
+
+    def set_day(self, day: date | None) -> bool:
+        """Select ``day`` (None: every day in the files); False if it is not settled."""
+        index = self._day_index(day) if day is not None else 0
+        if index < 0:
+            return False
+        self.day_combo.setCurrentIndex(index)
+        return True
+
+    # ----------------------------------------------------------------- the run
+    def run(self) -> None:
+        if not self._files:
+            self.banner.set_message(
+                translate("Reconcile", "Choose the counter's statement files first."), "warning"
+            )
+            return
+        db, user, files = self.ctx.db, self.ctx.config.user, list(self._files)
+        day = self.trading_day()
+        stages = {
+            "read": translate("Reconcile", "Reading statements"),
+            "compare": translate("Reconcile", "Comparing with RiskDesk's settlement"),
+        }
+
+        def op(progress: ProgressState) -> tuple[tuple[ReconcileRun, pd.DataFrame], Changes]:
+            shown = StageNamedProgress(progress, stages)
+            run, changes = reconcile(db, files, day=day, user=user, progress=shown)
+            return (run, breaks_frame(run)), changes
+
+        self.banner.set_message(translate("Reconcile", "Reconciling…"), "info")
+        self.run_button.setEnabled(False)
+        run_op(self.ctx, self, translate("Reconcile", "Reconciling"), capture(op), self._done)
+
+    def _done(self, outcome: OpOutcome[tuple[ReconcileRun, pd.DataFrame]]) -> None:
+        if outcome.value is None:
+            self.banner.set_message(
+                translate("Reconcile", "Cancelled: nothing was recorded.")
+                if outcome.cancelled
+                else outcome.message,
+                "warning" if outcome.cancelled else "danger",
+            )
+            self._update_state()
+            self.finished.emit()
+            return
+        self._show(*outcome.value)
+
+    def _show(self, run: ReconcileRun, frame: pd.DataFrame) -> None:
+        self.run_result = run
+        self.model.set_frame(frame)
+        days = run.result.days
+        totals = {
+            "matched": sum(d.matched for d in days),
+            "differing": sum(d.differing for d in days),
+            "only_counter": sum(d.only_counter for d in days),
+            "only_riskdesk": sum(d.only_riskdesk for d in days),
+            "differences": run.result.total_differences,
+        }
+        for key, value in totals.items():
+            tone = "danger" if value and key != "matched" else ""
+            self.cards[key].set_value(f"{value:,}", "", tone)
+        day_text = ", ".join(d.day.isoformat() for d in days)
+        if run.result.total_differences:
+            self.banner.set_message(
+                translate(
+                    "Reconcile", "Breaks found on %1: every difference is listed below."
+                ).replace("%1", day_text)
+                + self._warnings(run),
+                "danger",
+            )
+        else:
+            self.banner.set_message(
+                translate("Reconcile", "%1 statements of %2 agree with RiskDesk to the fen.")
+                .replace("%1", f"{run.statements_read:,}")
+                .replace("%2", day_text)
+                + self._warnings(run),
+                "success",
+            )
+        self._update_state()
+        self.status_changed.emit()
+        self.finished.emit()
+
+    @staticmethod
+    def _warnings(run: ReconcileRun) -> str:
+        return "".join("\n" + w for w in run.warnings)
+
+    def _update_state(self) -> None:
+        self.run_button.setEnabled(bool(self._files))
+        self.export_button.setEnabled(self.run_result is not None and self.model.total_rows > 0)
+        self.files_label.setText(
+            "; ".join(p.name for p in self._files)
+            if self._files
+            else translate("Reconcile", "No statement files chosen")
+        )
+        if self.run_result is not None:
+            self.count_label.setText(self.status_text())
+
+    def _filter_text(self, text: str) -> None:
+        self.model.set_text_filter(text)
+        self._update_state()
+
+    def _filter_section(self) -> None:
+        value = self.section_combo.currentData()
+        self.model.set_value_filter("section", None if value == ALL else value)
+        self._update_state()
+
+    # ----------------------------------------------------------------- drill-down
+    def _client_at(self, row: int) -> str | None:
+        code = self.model.raw_value(row, "client")
+        return str(code) if code else None
+
+    def _open_client(self, code: str) -> None:
+        row = self.view.currentIndex().row()
+        text = self.model.raw_value(row, "day") if row >= 0 else None
+        try:
+            day: date | None = date.fromisoformat(str(text)) if text else None
+        except ValueError:
+            day = None
+        self.ctx.bus.client_requested.emit(code, day)
+
+    # ----------------------------------------------------------------- export
+    def choose_export(self) -> None:
+        if self.run_result is None:
+            return
+        start = str(Path.home() / "reconciliation_breaks.xlsx")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            translate("Reconcile", "Export the differences"),
+            start,
+            translate("Reconcile", "Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"),
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        run = self.run_result
+        if run is None:
+            return
+        db, user = self.ctx.db, self.ctx.config.user
+
+        def done(future: Future[tuple[Path, Changes]]) -> None:
+            try:
+                written, changes = future.result()
+            except RiskDeskError as exc:
+                self.banner.set_message(str(exc), "danger")
+                return
+            self.banner.set_message(
+                translate("Reconcile", "Exported %1").replace("%1", str(written)), "success"
+            )
+            self.ctx.bus.changes_applied.emit(changes, self)
+
+        self.ctx.tasks.submit(
+            lambda: export_breaks(db, run, path, user=user), done, writes=True, owner=self
+        )
+
+    # ----------------------------------------------------------------- language
+    def retranslate(self) -> None:
+        self.title_label.setText(translate("Screens", "Reconciliation"))
+        self.subtitle_label.setText(
+            translate(
+                "Reconcile",
+                "The counter's (CTP) settlement statements against RiskDesk's settlement, "
+                "field by field and line by line, to the fen.",
+            )
+        )
+        self.files_button.setText(translate("Reconcile", "Statement files…"))
+        self.day_label.setText(translate("Reconcile", "Day"))
+        if self.day_combo.count():
+            self.day_combo.setItemText(0, translate("Reconcile", "Every day in the files"))
+        self.run_button.setText(translate("Reconcile", "Reconcile"))
+        self.export_button.setText(translate("Reconcile", "Export…"))
+        for key, caption in CARDS:
+            self.cards[key].caption.setText(translate("Reconcile", caption))
+        for i in range(self.section_combo.count()):
+            value = str(self.section_combo.itemData(i))
+            self.section_combo.setItemText(i, translate("Reconcile", SECTION_LABELS[value]))
+        self.filter_edit.setPlaceholderText(
+            translate("Reconcile", "Filter by client, line, field or cause")
+        )
+        self.model.retranslate()
+        self._update_state()
+
+
+def create(ctx: DesktopContext, parent: QWidget | None = None) -> ReconcileScreen:
+    return ReconcileScreen(ctx, parent)
