@@ -328,7 +328,7 @@ def _reduce(
     lots_all = pd_.book.lots()
     sel = np.flatnonzero((pd_.line_contract == k) & (lots_all > 0))
     clients_idx, local = np.unique(pd_.line_client[sel], return_inverse=True)
-    codes = tuple(inputs.clients[int(i)] for i in clients_idx)
+    codes = tuple(np.asarray(inputs.clients, dtype=object)[clients_idx].tolist())
     book = PositionBook(
         clients=codes,
         client=local.astype(np.int64),
@@ -416,7 +416,7 @@ def _liquidate(
             )
             cl_idx, local = np.unique(ds.line_client[sel], return_inverse=True)
             book = MarginBook(
-                clients=tuple(inputs.clients[int(i)] for i in cl_idx),
+                clients=tuple(np.asarray(inputs.clients, dtype=object)[cl_idx].tolist()),
                 contracts=tuple(c.code for c in inputs.contracts),
                 client=local.astype(np.int64),
                 contract=ds.line_contract[sel].astype(np.int64),
@@ -438,8 +438,11 @@ def _liquidate(
                     lots=int(lots.sum()),
                     shortfall_fen=p.shortfall_fen,
                     clients=tuple(
-                        (book.clients[i], int(per_client[i]))
-                        for i in np.flatnonzero(per_client).tolist()
+                        zip(
+                            np.asarray(book.clients, dtype=object)[per_client > 0].tolist(),
+                            per_client[per_client > 0].tolist(),
+                            strict=True,
+                        )
                     ),
                 )
             )
@@ -757,8 +760,10 @@ def run_scenario(
     return StressResult(
         scenario=scenario,
         base_day=base_day,
-        clients=[start.clients[int(i)] for i in clients],
-        client_member=[start.members[int(start.client_member[int(i)])] for i in clients],
+        clients=np.asarray(start.clients, dtype=object)[clients].tolist(),
+        client_member=np.asarray(start.members, dtype=object)[
+            start.client_member[clients]
+        ].tolist(),
         contracts=[c.code for c in start.contracts],
         start_equity_fen=start_equity,
         days=out_days,

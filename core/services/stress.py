@@ -25,7 +25,8 @@ from core.db.call_queries import latest_balance_day
 from core.db.day_inputs import read_day_inputs
 from core.db.reader import Reader
 from core.errors import CalendarHorizonError, InputError
-from core.rules.daily_settlement import DaySettlementParams
+from core.progress import ProgressState
+from core.rules.daily_settlement import DaySettlementParams, SettlementRefusedError
 from core.rules.risk_levels import DEFICIT, FORCED_CLOSE, LEVEL_NAMES, MARGIN_CALL, RiskLevels
 from core.rules.stress_run import StressResult, run_scenario
 from core.rules.stress_scenario import Scenario, library_scenarios
@@ -225,3 +226,40 @@ def client_path(result: StressResult, client: str) -> pd.DataFrame:
             for d in result.days
         ]
     )
+
+
+@dataclass(frozen=True)
+class StressView:
+    """What the Stress screen shows: the base day, the run (None before the first Run)
+    and its tables; ``error`` a one-line reason the run could not be made."""
+
+    day: date | None
+    result: StressResult | None
+    days: pd.DataFrame
+    clients: pd.DataFrame
+    error: str = ""
+
+
+def stress_view(
+    reader: Reader, request: StressRequest | None, progress: ProgressState | None = None
+) -> StressView:
+    """The screen's load: the base day alone (``request`` None, fast) or the run."""
+    base = latest_balance_day(reader.session)
+    if request is None:
+        return StressView(base, None, pd.DataFrame(columns=list(DAY_COLUMNS)), pd.DataFrame())
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress.report("stress", done, total)
+
+    try:
+        result = run_stress(reader, request, report=report)
+    except (InputError, SettlementRefusedError) as exc:
+        return StressView(
+            request.base_day or base,
+            None,
+            pd.DataFrame(columns=list(DAY_COLUMNS)),
+            pd.DataFrame(columns=list(CLIENT_COLUMNS)),
+            str(exc),
+        )
+    return StressView(result.base_day, result, day_table(result), client_table(result))
