@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from core.errors import CalendarHorizonError
 from core.reference.products import Product
+from core.rules import price_limits
 from core.rules.day_inputs import ContractTerms, RateAdjustment
 from core.rules.margin_schedule import (
     day_margin_rates,
@@ -272,9 +273,9 @@ def settlement_rates(
 
 
 def limit_prices(prior_ticks: I64, limit_ppm: I64) -> tuple[I64, I64]:
-    """Upper and lower limit in ticks, rounded to the tick towards the prior settlement."""
-    upper = (prior_ticks * (PPM + limit_ppm)) // PPM
-    lower = -((-(prior_ticks * (PPM - limit_ppm))) // PPM)
+    """Upper and lower limit in ticks, rounded to the tick towards the prior settlement
+    (``core.rules.price_limits.limit_prices`` on a one-tick grid)."""
+    lower, upper = price_limits.limit_prices(prior_ticks, limit_ppm, 1)
     return upper, lower
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
 
+from core.rules import price_limits
+
 log = logging.getLogger(__name__)
 
 
@@ -230,16 +232,12 @@ class ContractDay:
 
 
 def limit_prices(prior_settlement_fen: int, limit_ppm: int, tick_fen: int) -> tuple[int, int]:
-    """(lower, upper) limit prices from the prior settlement, spec 2.b / Q4.
-
-    The band prior × (1 ± limit) is rounded to the tick *towards* the prior settlement
-    (upper down, lower up), so limit prices stay inside the band. Use exchange-published
-    limit prices instead whenever they are available.
+    """(lower, upper) limit prices from the prior settlement, spec 2.b / Q4: the one rule
+    ``core.rules.price_limits.limit_prices`` (rounded to the tick towards the prior
+    settlement). Use exchange-published limit prices instead whenever they are available.
     """
-    band = prior_settlement_fen * limit_ppm // 1_000_000  # floor: inside the band
-    upper = (prior_settlement_fen + band) // tick_fen * tick_fen
-    lower = -(-(prior_settlement_fen - band) // tick_fen) * tick_fen
-    return lower, upper
+    lower, upper = price_limits.limit_prices(prior_settlement_fen, limit_ppm, tick_fen)
+    return int(lower), int(upper)
 
 
 def validate_event(

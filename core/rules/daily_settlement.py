@@ -13,6 +13,7 @@ rules say they coincide (docs/architecture.md).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ import numpy as np
 from core.errors import CalendarHorizonError, InputError, ValidationErrors
 from core.money import MoneyOverflowError, format_yuan, group_sum, mul_half_up
 from core.rules.day_inputs import (
+    ACTION_CLOSE,
     ACTION_DELIVER,
     I64,
     DayInputs,
@@ -35,12 +37,13 @@ from core.rules.funds import (
     LineBook,
     OverCloseError,
     TradeBatch,
+    TradeBatchResult,
     apply_trades,
     average_open_price,
     line_margin,
     offset_value_matrix,
 )
-from core.rules.margin_schedule import PPM, day_margin_rates
+from core.rules.margin_schedule import PPM, DayRates, day_margin_rates
 from core.rules.plausibility import day_problems, largest_line
 from core.rules.receipt_expiry import Receipt as ExpiryReceipt
 from core.rules.receipt_expiry import is_offset_eligible
@@ -266,17 +269,23 @@ def line_keys(client: I64, contract: I64, side: I64, hedge: Bools, n_contracts: 
 
 
 def _check_prices(
-    inputs: DayInputs, line_contract: I64, hist_lots: I64, problems: list[InputError]
+    inputs: DayInputs,
+    settle_fen: I64,
+    line_contract: I64,
+    hist_lots: I64,
+    problems: list[InputError],
 ) -> None:
-    """Every held or traded contract needs S(D) on the tick; historic lots S(prev)."""
+    """Every held or traded contract needs S(D) (``settle_fen``) on the tick; historic
+    lots S(prev)."""
     day = inputs.day
     needed = np.zeros(len(inputs.contracts), np.bool_)
     needed[line_contract] = True
     hist_needed = np.zeros(len(inputs.contracts), np.bool_)
-    hist_needed[line_contract[hist_lots > 0]] = True
+    if hist_lots.size:
+        hist_needed[line_contract[hist_lots > 0]] = True
     for k in np.flatnonzero(needed).tolist():
         c = inputs.contracts[k]
-        s = int(inputs.settle_fen[k])
+        s = int(settle_fen[k])
         if s <= 0:
             problems.append(problem(day, f"no settlement price for {day.isoformat()}", c.code))
         elif s % c.tick_fen:
@@ -298,17 +307,88 @@ def _check_prices(
             )
 
 
-def settle_day(
+def sorted_unique(values: I64) -> I64:
+    """The distinct values in ascending order, like ``np.unique``.
+
+    A carried book's line keys arrive sorted and distinct (the prior settlement wrote
+    them in key order), so that case costs one comparison pass; otherwise one sort.
+    (numpy 2's hashing ``unique`` took 0.2 s per call on a million keys.)
+    """
+    if values.size < 2 or bool((values[1:] > values[:-1]).all()):
+        return values
+    ordered = np.sort(values)
+    keep = np.empty(ordered.size, np.bool_)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+@dataclass(eq=False)
+class PreparedDay:
+    """A day's client book after its trades, before the prices of its settlement.
+
+    ``prepare_day`` builds it; ``settle_prepared`` finishes the settlement at a vector
+    of settlement prices and a set of margin rates, as often as asked (the stress
+    scenarios settle one prepared day at many prices). Line order: sorted line keys.
+    """
+
+    inputs: DayInputs
+    params: DaySettlementParams
+    cal: TradingCalendar
+    line_client: I64
+    line_contract: I64
+    line_side: I64
+    line_hedge: Bools
+    prev_open: I64
+    pairs: frozenset[tuple[int, bool]]
+    """(contract index, hedge) of every line: the rates the settlement needs."""
+    rates: DayRates
+    """rate_settle(D) of ``pairs`` from the inputs' lock runs and notices."""
+    settled: I64
+    member_active: Bools
+    quota: PledgeQuota
+    book: LineBook
+    accounts: AccountBook
+    waived: I64
+    delivery: I64
+    spec_line: I64
+    hedge_line: I64
+    hq_idx: I64
+    addon: int
+    warnings: list[str]
+    applied: TradeBatchResult
+    """The day's trades as applied (close P&L per trade, FIFO pieces); forced closes
+    added by ``apply_closes`` are not in it."""
+    _open_price: I64 | None = None
+
+    @property
+    def n_lines(self) -> int:
+        return int(self.line_client.size)
+
+    def apply_closes(self, line: I64, lots: I64, price_fen: I64) -> None:
+        """Close ``lots`` of book ``line`` at ``price_fen`` without fee (forced orders:
+        a forced reduction at D3's limit price, a forced liquidation), first in first
+        out after the day's trades (``apply_trades``); before ``settle_prepared``.
+        Raises OverCloseError when a line holds fewer lots."""
+        if not line.size:
+            return
+        batch = TradeBatch.of(line, np.full(line.size, ACTION_CLOSE), lots, price_fen)
+        apply_trades(self.book, self.accounts, batch)
+        self._open_price = None
+
+
+def prepare_day(
     inputs: DayInputs,
     params: DaySettlementParams,
     cal: TradingCalendar,
     report: Callable[[int, int], None] | None = None,
-) -> DaySettlement:
-    """Settle every client and member of ``inputs`` (pure; no database).
+) -> PreparedDay:
+    """Check ``inputs`` and apply the day's trades to its client book (pure).
 
     Raises SettlementRefusedError listing every problem found (implausible stored
     values and a book beyond the bound rule, ``core.rules.plausibility``; missing or
-    off-tick settlement prices, missing prior data, no margin rate, impossible closes).
+    off-tick settlement prices of ``inputs.settle_fen``, missing prior data, no margin
+    rate, impossible closes).
     """
     day = inputs.day
     problems: list[InputError] = []
@@ -335,36 +415,32 @@ def settle_day(
     if problems:
         raise SettlementRefusedError(day, problems)
     try:
-        return _settle(inputs, params, cal, step)
+        return _prepare(inputs, params, cal, step)
     except MoneyOverflowError as exc:
-        # Unreachable when the bound rule holds; a refusal still beats a wrapped figure.
-        client, contract, lots = largest_line(inputs)
-        raise SettlementRefusedError(
-            day,
-            [
-                problem(
-                    day,
-                    f"client {client}, {exc.what or 'money'}: {exc} (the largest line holds "
-                    f"{lots:,} lots)",
-                    contract,
-                )
-            ],
-        ) from None
+        raise _overflow_refusal(inputs, exc) from None
 
 
-def _settle(
+def _overflow_refusal(inputs: DayInputs, exc: MoneyOverflowError) -> SettlementRefusedError:
+    """Unreachable when the bound rule holds; a refusal still beats a wrapped figure."""
+    client, contract, lots = largest_line(inputs)
+    message = (
+        f"client {client}, {exc.what or 'money'}: {exc} (the largest line holds {lots:,} lots)"
+    )
+    return SettlementRefusedError(inputs.day, [problem(inputs.day, message, contract)])
+
+
+def _prepare(
     inputs: DayInputs,
     params: DaySettlementParams,
     cal: TradingCalendar,
     step: Callable[[int], None],
-) -> DaySettlement:
-    """``settle_day`` once the inputs passed the plausibility checks."""
+) -> PreparedDay:
+    """``prepare_day`` once the inputs passed the plausibility checks."""
     day = inputs.day
     problems: list[InputError] = []
     warnings: list[str] = []
     n_k = len(inputs.contracts)
     n_c = len(inputs.clients)
-    n_p = len(inputs.products)
 
     # ---- position lines: prior lines ∪ traded lines ∪ hedge-conversion targets
     pos_keys = line_keys(
@@ -378,9 +454,14 @@ def _settle(
         np.zeros(inputs.hq_client.size, np.bool_),
         n_k,
     )
-    have = np.unique(np.concatenate((pos_keys, tr_keys)))
-    hq_ok = np.isin(hq_spec, have)
-    keys = np.unique(np.concatenate((have, hq_spec[hq_ok] + 1)))
+    have = sorted_unique(np.concatenate((pos_keys, tr_keys)) if tr_keys.size else pos_keys)
+    if hq_spec.size:
+        at = np.minimum(np.searchsorted(have, hq_spec), max(have.size - 1, 0))
+        hq_ok = (have[at] == hq_spec) if have.size else np.zeros(hq_spec.size, np.bool_)
+        keys = sorted_unique(np.concatenate((have, hq_spec[hq_ok] + 1)))
+    else:
+        hq_ok = np.zeros(0, np.bool_)
+        keys = have
     line_hedge = (keys % 2).astype(np.bool_)
     line_side = (keys // 2) % 2
     line_contract = (keys // 4) % n_k
@@ -391,8 +472,9 @@ def _settle(
     prev_open = np.zeros(n_lines, np.int64)
     prev_open[pos_line] = inputs.pos_open_price_fen
     tr_line = np.searchsorted(keys, tr_keys)
-    _check_prices(inputs, line_contract, hist_lots, problems)
-    pairs = {(int(k), bool(h)) for k, h in zip(line_contract, line_hedge, strict=True)}
+    _check_prices(inputs, inputs.settle_fen, line_contract, hist_lots, problems)
+    pair_codes = np.flatnonzero(np.bincount(line_contract * 2 + line_hedge, minlength=2 * n_k))
+    pairs = frozenset((int(c) // 2, bool(c % 2)) for c in pair_codes.tolist())
     rates = day_margin_rates(
         inputs.contracts,
         day,
@@ -452,8 +534,6 @@ def _settle(
 
     # ---- the client book
     mult = np.array([c.multiplier for c in inputs.contracts], np.int64)
-    rate_line = rates.line_rates(line_contract, line_hedge)
-    settle_line = inputs.settle_fen[line_contract]
     addon = params.addon_ppm()
     book = LineBook.from_arrays(
         account=line_client,
@@ -461,10 +541,11 @@ def _settle(
         multiplier=mult[line_contract],
         side=line_side,
         prior_fen=np.maximum(inputs.prior_settle_fen[line_contract], 0),
-        rate_ppm=rate_line + addon,  # client rate = exchange rate + the firm's add-on (2.a)
+        # the open rate: rate_settle(D) is applied at settlement (settle_prepared)
+        rate_ppm=np.zeros(n_lines, np.int64),
         hist_lots=hist_lots,
         n_accounts=n_c,
-        n_products=n_p,
+        n_products=len(inputs.products),
     )
     accounts = AccountBook.zeros(n_c)
     accounts.balance = inputs.prior_balance_fen.copy()
@@ -513,21 +594,86 @@ def _settle(
     hq_idx = np.flatnonzero(hq_ok)
     spec_line = np.searchsorted(keys, hq_spec[hq_idx])
     hedge_line = np.searchsorted(keys, hq_spec[hq_idx] + 1)
+    return PreparedDay(
+        inputs=inputs,
+        params=params,
+        cal=cal,
+        line_client=line_client,
+        line_contract=line_contract,
+        line_side=line_side,
+        line_hedge=line_hedge,
+        prev_open=prev_open,
+        pairs=pairs,
+        rates=rates,
+        settled=settled,
+        member_active=member_active,
+        quota=quota,
+        book=book,
+        accounts=accounts,
+        waived=waived,
+        delivery=delivery,
+        spec_line=spec_line.astype(np.int64),
+        hedge_line=hedge_line.astype(np.int64),
+        hq_idx=hq_idx.astype(np.int64),
+        addon=addon,
+        warnings=warnings,
+        applied=applied,
+    )
+
+
+def settle_prepared(
+    prepared: PreparedDay,
+    settle_fen: I64 | None = None,
+    rates: DayRates | None = None,
+    report: Callable[[int, int], None] | None = None,
+) -> DaySettlement:
+    """Finish a prepared day's settlement at ``settle_fen`` (S(D) per contract; default
+    the inputs') and ``rates`` (rate_settle(D); default the inputs').
+
+    The prepared book is not changed, so one prepared day can be settled at many price
+    vectors (a book with hedge conversions is copied first: they convert at S(D)).
+    Raises SettlementRefusedError for a held contract without a valid price or a line
+    without a rate.
+    """
+    pd_ = prepared
+    inputs, day = pd_.inputs, pd_.inputs.day
+    prices = inputs.settle_fen if settle_fen is None else np.asarray(settle_fen, np.int64)
+    day_rates = pd_.rates if rates is None else rates
+    if settle_fen is not None:
+        problems: list[InputError] = []
+        # the prior prices were checked by prepare_day
+        _check_prices(inputs, prices, pd_.line_contract, np.zeros(0, np.int64), problems)
+        if problems:
+            raise SettlementRefusedError(day, problems)
+    try:
+        rate_line = day_rates.line_rates(pd_.line_contract, pd_.line_hedge)
+    except KeyError as exc:
+        k = int(exc.args[0][0])
+        why = day_rates.problems.get(k, "no rate given")
+        raise SettlementRefusedError(
+            day, [problem(day, f"no settlement margin rate: {why}", inputs.contracts[k].code)]
+        ) from None
+    book, accounts = pd_.book, pd_.accounts
+    converting = pd_.spec_line.size > 0
+    if converting:  # conversions change the book at S(D): keep the prepared one intact
+        book, accounts = copy.deepcopy(book), copy.deepcopy(accounts)
+    settle_line = prices[pd_.line_contract]
+    addon = pd_.addon
     st = settle_book(
         book,
         accounts,
         settle_line,
-        rate_line + addon,
-        quota.client,
-        delivery_fen=delivery,
-        conversion_spec_line=spec_line,
-        conversion_hedge_line=hedge_line,
-        conversion_quota=inputs.hq_lots[hq_idx],
-        cash_cap_ppm=params.cash_cap_ppm,
+        rate_line + addon,  # client rate = exchange rate + the firm's add-on (2.a)
+        pd_.quota.client,
+        delivery_fen=pd_.delivery,
+        conversion_spec_line=pd_.spec_line,
+        conversion_hedge_line=pd_.hedge_line,
+        conversion_quota=inputs.hq_lots[pd_.hq_idx],
+        cash_cap_ppm=pd_.params.cash_cap_ppm,
         min_reserve_fen=0,  # a client's call is max(0, −available)
     )
     converted = np.zeros(inputs.hq_client.size, np.int64)
-    converted[hq_idx] = st.converted_lots
+    converted[pd_.hq_idx] = st.converted_lots
     conversions = [
         ConversionResult(
             contract=inputs.contracts[int(inputs.hq_contract[q])].code,
@@ -538,30 +684,45 @@ def _settle(
         )
         for q in range(inputs.hq_client.size)
     ]
-    step(3)
+    if report is not None:
+        report(3, 5)
 
     # ---- per line: lots, the exchange's margin at S(D), FIFO average open price
     line_lots = book.lots()
-    line_margin_fen = line_margin(settle_line, book.multiplier, line_lots, rate_line)
-    open_price = average_open_price(book.hist_lots, prev_open, book.today_lots, book.today_cost)
+    line_margin_fen = (
+        st.margin_line  # the same line_margin at the same rate
+        if addon == 0
+        else line_margin(settle_line, book.multiplier, line_lots, rate_line)
+    )
+    if converting:
+        open_price = average_open_price(
+            book.hist_lots, pd_.prev_open, book.today_lots, book.today_cost
+        )
+    else:  # independent of S(D): computed once per prepared day
+        if pd_._open_price is None:
+            pd_._open_price = average_open_price(
+                book.hist_lots, pd_.prev_open, book.today_lots, book.today_cost
+            )
+        open_price = pd_._open_price
 
     # ---- members: exchange view aggregated from the client lines (docs/settlement.md)
     members = _members(
         inputs,
-        settled,
-        member_active,
-        line_client,
-        line_contract,
+        pd_.settled,
+        pd_.member_active,
+        pd_.line_client,
+        pd_.line_contract,
         line_margin_fen,
         st.close_pnl,
         st.position_pnl,
         st.fees,
-        waived,
-        delivery,
-        quota.member,
-        params.cash_cap_ppm,
+        pd_.waived,
+        pd_.delivery,
+        pd_.quota.member,
+        pd_.params.cash_cap_ppm,
     )
-    step(4)
+    if report is not None:
+        report(4, 5)
     client = {
         "balance_fen": st.cash,
         "deposits_fen": accounts.deposits,
@@ -569,33 +730,55 @@ def _settle(
         "close_pnl_fen": st.close_pnl,
         "position_pnl_fen": st.position_pnl,
         "fees_fen": st.fees,
-        "waived_fen": waived,
-        "delivery_fen": delivery,
+        "waived_fen": pd_.waived,
+        "delivery_fen": pd_.delivery,
         "margin_fen": st.margin,
         "offset_fen": st.offset,
         "available_fen": st.reserve,
         "margin_call_fen": st.margin_call,
     }
-    step(5)
+    if report is not None:
+        report(5, 5)
     return DaySettlement(
-        line_client=line_client,
-        line_contract=line_contract,
-        line_side=line_side,
-        line_hedge=line_hedge,
+        line_client=pd_.line_client,
+        line_contract=pd_.line_contract,
+        line_side=pd_.line_side,
+        line_hedge=pd_.line_hedge,
         line_lots=line_lots,
         line_today_lots=book.today_lots.copy(),
         line_open_price_fen=open_price,
         line_margin_fen=line_margin_fen,
-        settled_clients=settled,
+        settled_clients=pd_.settled,
         client=client,
         members=members,
         conversions=conversions,
-        warnings=warnings,
+        warnings=list(pd_.warnings),
         line_client_margin_fen=st.margin_line,
         line_position_pnl_fen=st.position_pnl_line,
-        trade_pnl_fen=applied.trade_pnl_fen,
-        close_pieces=applied.pieces,
+        trade_pnl_fen=pd_.applied.trade_pnl_fen,
+        close_pieces=pd_.applied.pieces,
     )
+
+
+def settle_day(
+    inputs: DayInputs,
+    params: DaySettlementParams,
+    cal: TradingCalendar,
+    report: Callable[[int, int], None] | None = None,
+) -> DaySettlement:
+    """Settle every client and member of ``inputs`` (pure; no database).
+
+    ``prepare_day`` (checks, the client book, the day's trades, fees, deliveries) then
+    ``settle_prepared`` at the inputs' settlement prices and rates. Raises
+    SettlementRefusedError listing every problem found (implausible stored values, the
+    bound rule, missing or off-tick settlement prices, missing prior data, no margin
+    rate, impossible closes).
+    """
+    prepared = prepare_day(inputs, params, cal, report)
+    try:
+        return settle_prepared(prepared, report=report)
+    except MoneyOverflowError as exc:
+        raise _overflow_refusal(inputs, exc) from None
 
 
 def _members(

@@ -129,6 +129,13 @@ SCREENS: tuple[ScreenSpec, ...] = (
         group="risk",
     ),
     ScreenSpec(
+        "stress",
+        QT_TRANSLATE_NOOP("Screens", "Stress scenarios"),
+        "stress",
+        factory="desktop.screens.stress:create",
+        group="risk",
+    ),
+    ScreenSpec(
         "limits",
         QT_TRANSLATE_NOOP("Screens", "Position limits"),
         "limits",

@@ -558,6 +558,38 @@
         <source>Likely cause</source>
         <translation>可能原因</translation>
     </message>
+    <message>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警示</translation>
+    </message>
+    <message>
+        <source>Margin call</source>
+        <translation>追保</translation>
+    </message>
+    <message>
+        <source>Forced close</source>
+        <translation>强平</translation>
+    </message>
+    <message>
+        <source>Deficit</source>
+        <translation>穿仓</translation>
+    </message>
+    <message>
+        <source>Worst level</source>
+        <translation>最差风险等级</translation>
+    </message>
+    <message>
+        <source>Loss (CNY)</source>
+        <translation>亏损 (元)</translation>
+    </message>
+    <message>
+        <source>First margin call</source>
+        <translation>首次追保日</translation>
+    </message>
 </context>
 <context>
     <name>ErrorView</name>
@@ -972,6 +1004,10 @@
     <message>
         <source>Reconciliation</source>
         <translation>对账</translation>
+    </message>
+    <message>
+        <source>Stress scenarios</source>
+        <translation>压力测试</translation>
     </message>
 </context>
 <context>

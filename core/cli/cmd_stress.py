@@ -1,0 +1,133 @@
+"""``riskdesk stress``: a stress scenario chained over the stored book (issue 16).
+
+Runs a scenario of the starter library (``--scenario NAME``, ``--list`` shows them) or
+a TOML file (``--file``) after the last settled day (or ``--base-day``): per day the
+accounts per risk level, the total margin call, the members' reserve, the lots reduced
+(2.e) and liquidated (2.f); then the clients with the largest losses, or one client's
+path (``--client``). ``--out FILE.csv|.xlsx`` writes the per-client table (audited).
+A read: nothing else is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.cli.cmd_risk import _check_out, _database, _day, _read
+from core.cli.support import out_file
+
+if TYPE_CHECKING:
+    from core.rules.stress_scenario import Scenario
+
+MAX_ROWS = 20
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "stress",
+        help="a stress scenario day by day: lock steps, reduction, liquidation chained",
+        description="Settle a scenario of price moves, margin changes and deposits day by "
+        "day over the whole stored book, with the DCE rules' consequences: the limit-lock "
+        "margin steps (2.b), the forced reduction after a third lock day (2.e) and the "
+        "forced liquidation of a member whose reserve falls below zero (2.f).",
+    )
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--scenario", metavar="NAME", help="a scenario of the starter library")
+    what.add_argument("--file", type=Path, metavar="FILE", help="a scenario TOML file")
+    what.add_argument("--list", action="store_true", help="list the starter library")
+    p.add_argument("--base-day", type=_day, help="settled day to start from (default: the last)")
+    p.add_argument("--client", metavar="CODE", help="print this client's path day by day")
+    p.add_argument(
+        "--out", type=out_file, metavar="FILE", help="write the per-client table (.csv, .xlsx)"
+    )
+    p.set_defaults(func=run_stress_cmd)
+
+
+def _scenario(args: argparse.Namespace) -> Scenario:
+    from core.errors import InputError
+    from core.rules.stress_scenario import library_scenarios, load_scenario
+
+    if args.file is not None:
+        return load_scenario(args.file)
+    library = library_scenarios()
+    for s in library:
+        if args.scenario in (s.name, s.title_zh):
+            return s
+    names = "; ".join(s.name for s in library)
+    raise InputError(f"no scenario {args.scenario!r} in the library ({names})", field="--scenario")
+
+
+def run_stress_cmd(args: argparse.Namespace) -> int:
+    from core.money import format_yuan
+    from core.reports.export import format_table
+    from core.rules.risk_levels import LEVEL_NAMES, ratio_text
+    from core.services.stress import (
+        StressRequest,
+        client_path,
+        client_table,
+        day_table,
+        run_stress,
+    )
+
+    if args.list:
+        from core.rules.stress_scenario import library_scenarios
+
+        for s in library_scenarios():
+            print(f"{s.name}  ({s.title_zh}; {len(s.days)} days)")
+            if s.description:
+                print(f"    {s.description}")
+        return 0
+    _check_out(args)
+    scenario = _scenario(args)
+    result = _read(args, lambda r: run_stress(r, StressRequest(scenario, args.base_day)))
+    print(
+        f"scenario {scenario.name!r}: {len(result.days)} day(s) after {result.base_day}, "
+        f"{len(result.clients)} clients"
+    )
+    days = day_table(result)
+    shown = days.rename(columns={f"level_{n}": n for n in LEVEL_NAMES})
+    print(format_table(shown))
+    for d in result.days:
+        for red in d.reductions:
+            print(
+                f"{d.day} forced reduction {red.contract} at {format_yuan(red.price_fen)}: "
+                f"declared {red.declared_lots}, filled {red.filled_lots}, reduced "
+                f"{red.reduced_lots}, unfilled {red.unfilled_lots}"
+                + ("" if red.applied else " (not applied)")
+            )
+        for liq in d.liquidations_decided:
+            print(
+                f"{d.day} member {liq.member} reserve {format_yuan(liq.reserve_fen)}: forced "
+                f"liquidation of {liq.lots} lots next day, releasing "
+                f"{format_yuan(liq.released_fen)} of {format_yuan(liq.required_fen)}"
+                + (f", short {format_yuan(liq.shortfall_fen)}" if liq.shortfall_fen else "")
+            )
+    for w in result.warnings[:5]:
+        print(f"warning: {w}")
+    table = client_table(result)
+    if args.client:
+        one = client_path(result, args.client)
+        one["ratio"] = [ratio_text(int(x), "unbounded") for x in one.pop("ratio_ppm")]
+        one["level"] = [LEVEL_NAMES[int(x)] for x in one["level"]]
+        print(format_table(one, title=f"client {args.client}"))
+    else:
+        top = table.sort_values(["loss_fen", "client_code"], ascending=[False, True])
+        top = top.assign(
+            worst_level=[LEVEL_NAMES[int(x)] for x in top["worst_level"]],
+            end_level=[LEVEL_NAMES[int(x)] for x in top["end_level"]],
+        ).drop(columns=["end_ratio_ppm"])
+        print(format_table(top, max_rows=MAX_ROWS, title="largest losses"))
+    if args.out is not None:
+        from core.config import current_user
+        from core.services.exports import TableExport, export_table
+
+        with _database(args) as db:
+            path, _ = export_table(
+                db,
+                TableExport("stress", table, sheet="clients"),
+                args.out,
+                user=current_user(),
+            )
+        print(f"written {len(table)} rows to {path}")
+    return 0

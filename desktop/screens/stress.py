@@ -1,0 +1,416 @@
+"""Stress scenarios (压力测试, issue 16): a scenario edited as rows, run day by day.
+
+The editor holds one row per day and target (``core.rules.stress_scenario.ScenarioRow``:
+day, product/contract/``*`` or a depositing client, price move, margin change,
+deposit); a scenario of the starter library fills it. Run (Ctrl+R) reads the rows
+(a bad cell: a message naming its row and column, nothing run) and runs the chain
+``core.services.stress.stress_view`` on a worker with progress and Cancel. The results
+are two tables: per day (accounts per risk level, the call, the reserve, lots reduced
+and liquidated) and per client (worst level first, then the loss), whose rows open the
+client panel. Opening the screen runs nothing (a run over the whole book takes seconds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from core.errors import InputError
+from core.rules.stress_scenario import (
+    ROW_FIELDS,
+    Scenario,
+    ScenarioRow,
+    library_scenarios,
+    scenario_from_rows,
+    scenario_rows,
+)
+from core.services.stress import StressRequest, StressView, stress_view
+from desktop.context import DesktopContext
+from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
+from desktop.models.columns import Column, Kind
+from desktop.models.frame_table import FrameTableModel, TintedFrameModel
+from desktop.models.levels import LEVEL_LABELS, level_column, level_tint
+from desktop.screens.workbench_common import WorkbenchScreen, empty_frame
+from desktop.widgets.data_combo import data_combo
+from desktop.widgets.sections import column, section_title, splitter
+
+CONTEXT = "Stress"
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+EDITOR_HEADERS = {
+    "day": QT_TRANSLATE_NOOP("Stress", "Day"),
+    "target": QT_TRANSLATE_NOOP("Stress", "Applies to"),
+    "price": QT_TRANSLATE_NOOP("Stress", "Price move"),
+    "margin": QT_TRANSLATE_NOOP("Stress", "Margin change"),
+    "deposit": QT_TRANSLATE_NOOP("Stress", "Deposit (CNY)"),
+}
+EDITOR_TIPS = {
+    "target": QT_TRANSLATE_NOOP(
+        "Stress",
+        "* for every product, a product (m), a contract (m2701); for a deposit a "
+        "client code or member:CODE",
+    ),
+    "price": QT_TRANSLATE_NOOP("Stress", "limit_down, limit_up (跌停 / 涨停), -20 ticks or -3%"),
+    "margin": QT_TRANSLATE_NOOP(
+        "Stress", "+5 (points above the rules' rate) or 15% (a new rate from that day)"
+    ),
+}
+
+DAY_COLUMNS = (
+    Column("day", QT_TRANSLATE_NOOP("Columns", "Trading day"), Kind.DATE, 96),
+    Column("locked", QT_TRANSLATE_NOOP("Columns", "Limit lock"), Kind.TEXT, 100),
+    Column("level_normal", QT_TRANSLATE_NOOP("Columns", "Normal"), Kind.INT, 64),
+    Column("level_warning", QT_TRANSLATE_NOOP("Columns", "Warning"), Kind.INT, 68),
+    Column("level_margin_call", QT_TRANSLATE_NOOP("Columns", "Margin call"), Kind.INT, 80),
+    Column("level_forced_close", QT_TRANSLATE_NOOP("Columns", "Forced close"), Kind.INT, 96),
+    Column("level_deficit", QT_TRANSLATE_NOOP("Columns", "Deficit"), Kind.INT, 64),
+    Column("total_call_fen", QT_TRANSLATE_NOOP("Columns", "To call (CNY)"), Kind.MONEY, 124),
+    Column("reserve_fen", QT_TRANSLATE_NOOP("Columns", "Reserve (CNY)"), Kind.MONEY, 130),
+    Column("reduced_lots", QT_TRANSLATE_NOOP("Columns", "Reduced"), Kind.INT, 70, mute_zero=True),
+    Column(
+        "liquidated_lots",
+        QT_TRANSLATE_NOOP("Columns", "Lots to close"),
+        Kind.INT,
+        80,
+        mute_zero=True,
+        tooltip=QT_TRANSLATE_NOOP("Stress", "Lots of the forced liquidation closed that day"),
+    ),
+)
+
+CLIENT_COLUMNS = (
+    Column("client_code", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 90),
+    Column("member_code", QT_TRANSLATE_NOOP("Columns", "Member"), Kind.CODE, 72),
+    replace(level_column(), header=QT_TRANSLATE_NOOP("Columns", "Worst level")),
+    Column("loss_fen", QT_TRANSLATE_NOOP("Columns", "Loss (CNY)"), Kind.MONEY, 130),
+    Column("end_equity_fen", QT_TRANSLATE_NOOP("Columns", "Equity (CNY)"), Kind.MONEY, 130),
+    Column("end_margin_fen", QT_TRANSLATE_NOOP("Columns", "Margin (CNY)"), Kind.MONEY, 130),
+    Column("end_available_fen", QT_TRANSLATE_NOOP("Columns", "Available (CNY)"), Kind.MONEY, 130),
+    Column("end_ratio_ppm", QT_TRANSLATE_NOOP("Columns", "Risk ratio"), Kind.PPM, 84),
+    Column("shortfall_fen", QT_TRANSLATE_NOOP("Columns", "Shortfall (CNY)"), Kind.MONEY, 120),
+    Column("first_margin_call", QT_TRANSLATE_NOOP("Columns", "First margin call"), Kind.DATE, 110),
+)
+"""Per client: the worst level and the loss over the scenario, the figures of its last
+day, the first day at margin call or worse."""
+
+
+def _worst(level: Any) -> str:
+    return translate("RiskLevels", LEVEL_LABELS.get(int(level), ""))
+
+
+class ScenarioRowsModel(QAbstractTableModel):
+    """The scenario editor: editable text rows (``ScenarioRow`` fields)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[list[str]] = []
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(ROW_FIELDS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = EDITOR_TIPS.get(ROW_FIELDS[index.column()])
+            return translate(CONTEXT, tip) if tip else None
+        return None
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        self._rows[index.row()][index.column()] = str(value).strip()
+        self.dataChanged.emit(index, index, [role])
+        return True
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.isValid() else base
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return translate(CONTEXT, EDITOR_HEADERS[ROW_FIELDS[section]])
+        return section + 1
+
+    def set_rows(self, rows: list[ScenarioRow]) -> None:
+        self.beginResetModel()
+        self._rows = [[getattr(r, f) for f in ROW_FIELDS] for r in rows]
+        self.endResetModel()
+
+    def rows(self) -> list[ScenarioRow]:
+        return [ScenarioRow(*r) for r in self._rows]
+
+    def add_row(self) -> int:
+        last = self._rows[-1][0] if self._rows else "1"
+        at = len(self._rows)
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._rows.append([last, "*", "", "", ""])
+        self.endInsertRows()
+        return at
+
+    def remove_row(self, row: int) -> None:
+        if 0 <= row < len(self._rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+
+
+class StressScreen(WorkbenchScreen):
+    """Scenario editor, Run on a worker, per-day and per-client results."""
+
+    watched = ("positions", "prices", "balances", "reference", "clients")
+    title_source = QT_TRANSLATE_NOOP("Screens", "Stress scenarios")
+    export_kind = "stress"
+    progress_source = QT_TRANSLATE_NOOP("Stress", "Settling the scenario day by day…")
+
+    def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "stress", stress_view, parent)
+        self._data: StressView | None = None
+        self._scenario: Scenario | None = None
+        self._library = library_scenarios()
+        self.scenario_label = QLabel()
+        self.scenario_combo = data_combo("scenarioCombo", range(len(self._library)))
+        self.scenario_combo.activated.connect(self._on_library)
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("addRowButton")
+        self.add_button.clicked.connect(self._add_row)
+        self.remove_button = QPushButton()
+        self.remove_button.setObjectName("removeRowButton")
+        self.remove_button.clicked.connect(self._remove_row)
+        self.add_toolbar(
+            self.scenario_label,
+            self.scenario_combo,
+            8,
+            self.add_button,
+            self.remove_button,
+        )
+
+        self.editor_title = section_title(word_wrap=True)
+        self.editor_model = ScenarioRowsModel(self)
+        self.editor_view = QTableView(self)
+        self.editor_view.setObjectName("scenarioEditor")
+        self.editor_view.setModel(self.editor_model)
+        self.editor_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.editor_view.horizontalHeader()
+        for i, width in enumerate((40, 84, 100, 104, 110)):
+            self.editor_view.setColumnWidth(i, width)
+        header.setStretchLastSection(True)
+        self.editor_view.verticalHeader().setVisible(False)
+
+        self.days_title = section_title()
+        self.days_model = FrameTableModel(DAY_COLUMNS, self)
+        self.days_view = self.add_table("stress_days", self.days_model, "locked")
+        self.clients_title = section_title()
+        self.clients_model = TintedFrameModel(
+            CLIENT_COLUMNS,
+            self,
+            flag_key="risk_level",
+            tints={lv: b for lv in LEVEL_LABELS if (b := level_tint(lv)) is not None},
+            filter_keys=("client_code",),
+        )
+        self.clients_view = self.add_table("stress_clients", self.clients_model)
+        self.clients_view.link_clients(
+            lambda row: str(self.clients_model.raw_value(row, "client_code")), self._open_client
+        )
+        top = splitter(
+            Qt.Orientation.Horizontal,
+            column(self.editor_title, self.editor_view),
+            column(self.days_title, self.days_view),
+            stretch=(0, 1),
+        )
+        top.setSizes([460, 880])  # the editor's five columns in full
+        split = splitter(
+            Qt.Orientation.Vertical,
+            top,
+            column(self.clients_title, self.clients_view),
+            stretch=(2, 3),
+        )
+        self.root.addWidget(split, 1)
+        if self._library:
+            self._load_scenario(self._library[0])
+        self.retranslate()
+
+    # ----------------------------------------------------------------- editing
+    def _load_scenario(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+        self.editor_model.set_rows(scenario_rows(scenario))
+
+    def _on_library(self, index: int) -> None:
+        self._load_scenario(self._library[int(self.scenario_combo.itemData(index))])
+        self._update_texts()
+
+    def _add_row(self) -> None:
+        row = self.editor_model.add_row()
+        self.editor_view.setCurrentIndex(self.editor_model.index(row, 2))
+
+    def _remove_row(self) -> None:
+        self.editor_model.remove_row(self.editor_view.currentIndex().row())
+
+    def scenario_from_editor(self) -> Scenario:
+        """The edited scenario; InputError naming the row and column of a bad cell."""
+        base = self._scenario
+        return scenario_from_rows(
+            base.name if base is not None else "custom",
+            self.editor_model.rows(),
+            description=base.description if base is not None else "",
+            title_zh=base.title_zh if base is not None else "",
+            template=base,
+        )
+
+    # ----------------------------------------------------------------- running
+    def recompute(self) -> None:
+        """Run the edited scenario (Ctrl+R); a bad cell is named and nothing runs."""
+        try:
+            scenario = self.scenario_from_editor()
+        except InputError as exc:
+            self.set_error(_cell_error(exc))
+            return
+        self.set_error("")
+        self._request = StressRequest(scenario)
+        self.reload()
+
+    def apply_result(self, result: Any) -> None:
+        assert isinstance(result, StressView)
+        self._data = result
+        self.days_model.set_frame(result.days if len(result.days) else empty_frame(DAY_COLUMNS))
+        clients = result.clients
+        if len(clients):
+            clients = clients.assign(risk_level=clients["worst_level"]).sort_values(
+                ["worst_level", "loss_fen", "client_code"], ascending=[False, False, True]
+            )
+            self.clients_model.set_frame(clients)
+        else:
+            self.clients_model.set_frame(empty_frame(CLIENT_COLUMNS, "worst_level"))
+        self._update_texts()
+
+    def _open_client(self, code: str) -> None:
+        self.ctx.bus.client_requested.emit(code, self._day)
+
+    # ----------------------------------------------------------------- texts
+    def _update_texts(self) -> None:
+        data = self._data
+        scenario = self._scenario
+        title = scenario.title(current_language()) if scenario is not None else ""
+        self.editor_title.setText(translate("Stress", "Scenario: %1").replace("%1", title))
+        result = data.result if data is not None else None
+        if result is None:
+            self.days_title.setText(
+                translate("Stress", "Per day: press Run (Ctrl+R) to run the scenario")
+            )
+            self.clients_title.setText(translate("Stress", "Clients"))
+            self.banner.set_message("")
+        else:
+            self.days_title.setText(
+                translate("Stress", "Per day after %1: %2 days, %3 clients")
+                .replace("%1", result.base_day.isoformat())
+                .replace("%2", str(len(result.days)))
+                .replace("%3", f"{len(result.clients):,}")
+            )
+            self.clients_title.setText(
+                translate(
+                    "Stress", "Clients, worst level first: %1 at margin call or worse"
+                ).replace("%1", f"{int((data.clients['worst_level'] >= 2).sum()):,}")
+                if data is not None
+                else ""
+            )
+            self.banner.set_message(
+                _events(result), "info" if not _liquidated(result) else "warning"
+            )
+        self.update_subtitle()
+
+    def describe(self) -> str:
+        scenario = self._scenario
+        if scenario is None:
+            return ""
+        return translate("Stress", "Base: the last settled day; %1 day(s)").replace(
+            "%1", str(len(scenario.days))
+        )
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.scenario_label.setText(translate("Stress", "Scenario"))
+        lang = current_language()
+        for i, s in enumerate(self._library):
+            self.scenario_combo.setItemText(i, s.title(lang))
+        self.add_button.setText(translate("Stress", "Add row"))
+        self.remove_button.setText(translate("Stress", "Remove row"))
+        self.recompute_button.setText(translate("Stress", "Run (Ctrl+R)"))
+        self.editor_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ROW_FIELDS) - 1)
+        self._update_texts()
+
+    def status_text(self) -> str:
+        return translate("Stress", "%1 clients shown").replace(
+            "%1", f"{self.clients_model.rowCount():,}"
+        )
+
+    def export_request(self) -> tuple[pd.DataFrame, str, list[str]] | None:
+        data = self._data
+        if data is None or data.result is None:
+            return None
+        frame = data.clients.assign(
+            worst_level=[_worst(x) for x in data.clients["worst_level"]],
+            end_level=[_worst(x) for x in data.clients["end_level"]],
+        )
+        title = translate("Screens", "Stress scenarios")
+        notes = [self.editor_title.text(), self.days_title.text(), self.banner.text()]
+        return frame, title, [n for n in notes if n]
+
+
+def _liquidated(result: Any) -> bool:
+    return any(d.liquidations_decided for d in result.days)
+
+
+def _events(result: Any) -> str:
+    """The chain's consequences in one line: reductions, liquidations, opening bans."""
+    parts: list[str] = []
+    for d in result.days:
+        reduced = [f"{r.contract} {r.filled_lots:,}" for r in d.reductions if r.filled_lots]
+        if reduced:
+            parts.append(
+                translate("Stress", "%1 forced reduction (lots): %2")
+                .replace("%1", d.day.isoformat())
+                .replace("%2", ", ".join(reduced))
+            )
+        for x in d.liquidations_decided:
+            parts.append(
+                translate(
+                    "Stress", "%1 member %2 below zero: %3 lots liquidated next day, opening banned"
+                )
+                .replace("%1", d.day.isoformat())
+                .replace("%2", x.member)
+                .replace("%3", f"{x.lots:,}")
+            )
+    return "; ".join(parts)
+
+
+def _cell_error(exc: InputError) -> str:
+    """A bad editor cell: the row and the column in the UI language."""
+    column_name = translate(CONTEXT, EDITOR_HEADERS.get(exc.field or "", exc.field or ""))
+    where = (
+        translate("Stress", "Row %1, %2")
+        .replace("%1", str(exc.row or "—"))
+        .replace("%2", column_name)
+    )
+    return f"{where}: {exc.message}"
+
+
+def create(ctx: DesktopContext, parent: QWidget | None = None) -> StressScreen:
+    return StressScreen(ctx, parent)

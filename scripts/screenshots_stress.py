@@ -1,0 +1,79 @@
+"""Screenshots of the Stress scenarios screen after a run (issue 16), zh and en.
+
+The screen runs nothing when it opens (a run over the whole book takes seconds), so
+``scripts/screenshots`` shows its editor only; this script runs the first scenario of
+the starter library ("m: three limit-down days"). Usage (from the repository root, a
+small demo database built first):
+
+    .venv/bin/python scripts/screenshots_stress.py sqlite:///demo.sqlite docs/screenshots
+
+Writes ``stress_run_<lang>.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main(url: str, out: Path) -> int:
+    from PySide6.QtWidgets import QApplication  # noqa: TID251 (a desktop tool)
+
+    from core.config import AppConfig
+    from core.db.engine import open_database
+    from desktop import i18n
+    from desktop.app import _prepare_application, apply_look
+    from desktop.bus import AppBus
+    from desktop.context import DesktopContext
+    from desktop.main_window import MainWindow
+    from desktop.screens.stress import StressScreen
+    from desktop.settings import UiSettings
+    from desktop.tasks import TaskManager
+
+    app = _prepare_application(True)
+    apply_look(app)
+    config = AppConfig.from_args(url)
+    ctx = DesktopContext(
+        db=open_database(config.db_url),
+        tasks=TaskManager(),
+        bus=AppBus(),
+        settings=UiSettings(),
+        config=config,
+    )
+
+    def settle(window: MainWindow) -> None:
+        end = time.monotonic() + 120
+        ready = 0
+        while time.monotonic() < end and ready < 5:
+            app.processEvents()
+            ready = ready + 1 if window.is_ready() else 0
+            time.sleep(0.02)
+
+    out.mkdir(parents=True, exist_ok=True)
+    for lang in ("zh", "en"):
+        i18n.set_language(lang)
+        window = MainWindow(ctx, "main")
+        window.set_save_on_close(False)
+        window.resize(1366, 768)
+        window.show()
+        settle(window)
+        screen = window.select_screen("stress")
+        assert isinstance(screen, StressScreen)
+        settle(window)
+        screen.recompute()
+        settle(window)
+        window.grab().save(str(out / f"stress_run_{lang}.png"), "PNG")
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    ctx.close()
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], Path(sys.argv[2])))
