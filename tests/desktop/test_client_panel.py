@@ -166,7 +166,8 @@ def test_enter_and_the_context_menu_action_open_the_current_row(
     link = view.client_link
     assert link is not None
     assert link.action in view.actions()
-    assert view.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    menu = view.context_menu(view.visualRect(view.currentIndex()).center())
+    assert menu.actions()[0] is link.action  # first in the table's own menu
     assert link.action.text() == "Open client"
     link.action.trigger()
     shown_panel(window, qtbot, sixth)
