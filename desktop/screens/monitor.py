@@ -98,6 +98,7 @@ UPDATE_INTERVAL_MS = 250
 HISTOGRAM_EVERY = 4  # ticks between histogram updates (1 s)
 CALLS_EVERY = 4  # ticks between intraday call-card updates (1 s): 100,000 accounts
 ALERT_FLUSH_EVERY = 8  # ticks between alert writes (2 s)
+RESORT_EVERY = 4  # ticks between re-sorts of the table shown (1 s): rows hold still to read
 HISTORY_POINTS = 14_400  # one hour at 4 updates per second per series
 READY_UPDATES = 2
 HIDDEN_BATCH_S = 1.0  # behind another screen: one engine batch (and snapshot) a second
@@ -230,6 +231,7 @@ class MonitorScreen(Screen):
         self.seed_spin.setRange(0, 999_999)
         value = _seed_settings().value(KEY_SEED, 1)
         self.seed_spin.setValue(int(str(value)) if str(value).isdigit() else 1)
+        self._seed = self.seed_spin.value()
         self.files_button = QPushButton()
         self.speed_label = QLabel()
         self.speed_combo = QComboBox()
@@ -302,6 +304,7 @@ class MonitorScreen(Screen):
         ):
             view.set_snapshot_model(model)
             view.apply_default_widths([c.spec for c in model.spec.columns])
+            view.freeze_first_column()  # the code in view however far right it scrolls
             restored = view.restore_header()
             if not restored and model is self.accounts_model:
                 # The desk reads the worst level first, the highest ratio within it.
@@ -756,7 +759,11 @@ class MonitorScreen(Screen):
         self.restart()
 
     def _on_seed_changed(self) -> None:
-        _seed_settings().setValue(KEY_SEED, self.seed_spin.value())
+        seed = self.seed_spin.value()
+        if seed == self._seed:
+            return  # editingFinished also comes when the field merely loses the focus
+        self._seed = seed
+        _seed_settings().setValue(KEY_SEED, seed)
         if self._start is not None and self.source_choice().kind == "simulated":
             self.restart()
 
@@ -862,6 +869,8 @@ class MonitorScreen(Screen):
             self.contracts_model.apply_snapshot(self._frame(self._snap))
         if self._ticks % HISTOGRAM_EVERY == 0 and not self._hidden_behind():
             self._update_histogram()
+        if self._ticks % RESORT_EVERY == 0 and not self._hidden_behind():
+            self._resort_shown()
         if self._snap.seq != self._calls_snap.seq and self._ticks - self._calls_tick >= CALLS_EVERY:
             # at most once a second, and always up to the last snapshot when the feed rests
             self._calls_tick = self._ticks
@@ -869,6 +878,15 @@ class MonitorScreen(Screen):
         if self._ticks % ALERT_FLUSH_EVERY == 0:
             self.alerts.flush()
         self._update_live_status()
+
+    def _resort_shown(self) -> None:
+        """Keep the sort while values tick: the table on screen goes back in order of
+        its sort column, stably (ties keep their places) and with its selection, on a
+        throttle so that a row does not jump under the reader's eye at every tick."""
+        shown = self.tabs.currentWidget()
+        for view in (self.accounts_view, self.positions_view, self.contracts_view):
+            if view is shown:
+                view.snapshot_model().resort()
 
     def _frame(self, snap: RiskSnapshot) -> LiveFrame:
         return LiveFrame(snap, self._static, self._clock.now().timestamp())

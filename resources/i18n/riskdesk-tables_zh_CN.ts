@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlertDesk</name>
+    <message>
+        <source>Account / contract</source>
+        <translation>账户 / 合约</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Latest</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <source>Latest message</source>
+        <translation>最近消息</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>日盘</translation>
+    </message>
+    <message>
+        <source>night</source>
+        <translation>夜盘</translation>
+    </message>
+    <message>
+        <source>%1 night</source>
+        <translation>%1 夜盘</translation>
+    </message>
+    <message>
+        <source>%1 exchange time; trading day %2, %3 session</source>
+        <translation>交易所时间 %1；交易日 %2，%3</translation>
+    </message>
+    <message>
+        <source>%1 new critical alerts</source>
+        <translation>%1 条新的严重预警</translation>
+    </message>
+    <message>
+        <source>By account</source>
+        <translation>按账户</translation>
+    </message>
+    <message>
+        <source>Snoozed</source>
+        <translation>已静音</translation>
+    </message>
+    <message>
+        <source>Snooze %1 min</source>
+        <translation>静音 %1 分钟</translation>
+    </message>
+    <message>
+        <source>No sound or desktop notification for new critical alerts for %1 minutes; the alerts are still listed.</source>
+        <translation>%1 分钟内新的严重预警不发声、不弹出桌面通知；预警仍照常列出。</translation>
+    </message>
+</context>
+<context>
     <name>DeskTools</name>
     <message>
         <source>Chinese: red up and profit</source>

@@ -253,6 +253,7 @@ def test_double_click_on_a_live_monitor_account(demo_ctx: DesktopContext, qtbot:
     assert panel.detail.day == DAY
     assert panel.fact_values["available"].text() == stored[code]
     # an account's alert in the monitor's alert list opens its client too
+    screen.alerts_panel.set_grouped(False)  # the list, newest first
     alerts = screen.alerts_panel.view
     qtbot.waitUntil(lambda: alerts.model().rowCount() > 0, timeout=LOAD_MS)
     link = alerts.client_link
