@@ -5,6 +5,9 @@
   which takes the arrow keys, and Enter there moves into the screen's table, where
   Enter drills down (``ClientLink``); Ctrl+K or Ctrl+F finds a client anywhere and opens
   the client panel (``widgets.client_search``).
+* **Panels** (View → Panels): the live monitor's charts and alerts into docks of the
+  window (``widgets.panel_dock``), floatable onto a second screen; closing a dock puts
+  the panel back.
 * **Colours** (View → Colours): the colour convention of prices and P&L,
   ``desktop.palette``: Chinese (red up, profit) by default or international (green up).
   Saved in ``UiSettings.colour_convention``; every table, statement and chart repaints.
@@ -33,6 +36,10 @@ CONVENTION_LABELS = {
 }
 
 
+DOCK_LABELS = {
+    "charts": QT_TRANSLATE_NOOP("DeskTools", "Monitor charts in their own window"),
+    "alerts": QT_TRANSLATE_NOOP("DeskTools", "Monitor alerts in their own window"),
+}
 SCREEN_KEYS = 9
 """Ctrl+1 … Ctrl+9."""
 FIND_KEYS = (QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F"))
@@ -46,6 +53,7 @@ class DeskTools(QObject):
         super().__init__(window)
         self.window = window
         self.client_search: ClientSearchDialog | None = None
+        self._docks_linked = False
         self._build_keys()
         settings = window.ctx.settings
         palette.set_convention(settings.colour_convention)
@@ -88,6 +96,37 @@ class DeskTools(QObject):
             self.screen_actions.append(action)
         window.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         window.nav.installEventFilter(self)
+        # Monitor panels into docks: a desk with two screens floats them onto the other.
+        self.docks_menu = QMenu(window)
+        self.docks_menu.setObjectName("docksMenu")
+        menu.insertMenu(first, self.docks_menu)
+        self.dock_actions: dict[str, QAction] = {}
+        for key in DOCK_LABELS:
+            action = QAction(window, checkable=True)
+            action.setObjectName(f"dock_{key}")
+            action.toggled.connect(lambda on, key=key: self.set_docked(key, on))
+            self.docks_menu.addAction(action)
+            self.dock_actions[key] = action
+
+    def set_docked(self, key: str, docked: bool) -> None:
+        """The live monitor's panel ``key`` into a dock of the window, or back."""
+        page = self.window.page("monitor")
+        set_docked = getattr(page, "set_docked", None)
+        if not callable(set_docked):
+            return
+        if docked:
+            self.window.select_screen("monitor")
+        if not self._docks_linked:
+            self._docks_linked = True
+            page.docks_changed.connect(self._sync_docks)  # type: ignore[attr-defined]
+        set_docked(key, docked)
+
+    def _sync_docks(self, _key: str) -> None:
+        docks = getattr(self.window.page("monitor"), "docks", {})
+        for key, action in self.dock_actions.items():
+            action.blockSignals(True)
+            action.setChecked(key in docks)
+            action.blockSignals(False)
 
     def screen_keys(self) -> list[str]:
         """The screens in the navigation's order."""
@@ -154,6 +193,9 @@ class DeskTools(QObject):
     def retranslate(self) -> None:
         self.find_action.setText(translate("DeskTools", "&Find a client…"))
         self.nav_action.setText(translate("DeskTools", "Go to the &navigation"))
+        self.docks_menu.setTitle(translate("DeskTools", "&Panels"))
+        for key, action in self.dock_actions.items():
+            action.setText(translate("DeskTools", DOCK_LABELS[key]))
         for key, action in zip(self.screen_keys(), self.screen_actions, strict=False):
             item = self.window._nav_item(key)
             if item is not None:

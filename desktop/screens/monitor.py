@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -92,6 +93,7 @@ from desktop.widgets.charts import (
 from desktop.widgets.client_link import client_column
 from desktop.widgets.elided_label import ElidedLabel
 from desktop.widgets.kpi_card import LinkCard
+from desktop.widgets.panel_dock import PanelDock
 
 UPDATE_INTERVAL_MS = 250
 """GUI refresh period: tables, charts and alerts update at this rate, whatever the feed."""
@@ -149,6 +151,7 @@ class MonitorScreen(Screen):
     live_status_changed = Signal(str)  # the status-bar text: feed state, age, alerts
     navigate_requested = Signal(str)  # the empty-database banner: show a screen (its key)
     demo_requested = Signal()  # the empty-database banner: "Create demo data…"
+    docks_changed = Signal(str)  # a panel went into a dock or back (its key)
 
     def __init__(
         self,
@@ -202,6 +205,8 @@ class MonitorScreen(Screen):
         self.alerts.changed.connect(self._update_live_status)
         self._layout()
 
+        self.docks: dict[str, PanelDock] = {}
+        """Panels moved into docks of the main window (``set_docked``)."""
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._on_tick)
@@ -408,7 +413,8 @@ class MonitorScreen(Screen):
         self.contract_combo.setMinimumContentsLength(6)
         price_layout.addLayout(price_head)
         price_layout.addWidget(self.price_chart, 1)
-        charts = QWidget()
+        self.charts_panel = charts = QWidget()
+        charts.setObjectName("monitorCharts")
         charts.setMinimumWidth(260)
         grid = QGridLayout(charts)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -878,6 +884,33 @@ class MonitorScreen(Screen):
         if self._ticks % ALERT_FLUSH_EVERY == 0:
             self.alerts.flush()
         self._update_live_status()
+
+    # ----------------------------------------------------------------- docks
+    def set_docked(self, key: str, docked: bool) -> PanelDock | None:
+        """Move the panel ``key`` ("charts" or "alerts") into a dock of the main window
+        (a desk with two screens floats it onto the other) or back; the dock or None."""
+        panel, splitter = {
+            "charts": (self.charts_panel, self.top_splitter),
+            "alerts": (self.alerts_panel, self.splitter),
+        }[key]
+        dock = self.docks.get(key)
+        if not docked:
+            if dock is not None:
+                dock.restore()
+            return None
+        window = self.window()
+        if dock is not None or not isinstance(window, QMainWindow):
+            return dock
+        title = {
+            "charts": translate("DeskTools", "Live monitor: charts"),
+            "alerts": translate("DeskTools", "Live monitor: alerts"),
+        }[key]
+        dock = PanelDock(key, title, panel, splitter, window)
+        dock.returned.connect(lambda k: self.docks.pop(k, None))
+        dock.returned.connect(self.docks_changed.emit)
+        self.docks[key] = dock
+        self.docks_changed.emit(key)
+        return dock
 
     def _resort_shown(self) -> None:
         """Keep the sort while values tick: the table on screen goes back in order of

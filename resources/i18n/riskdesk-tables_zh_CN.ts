@@ -110,6 +110,26 @@
         <source>First %1 matches: type more to narrow.</source>
         <translation>前 %1 个匹配：继续输入以缩小范围。</translation>
     </message>
+    <message>
+        <source>Monitor charts in their own window</source>
+        <translation>监控图表单独成窗</translation>
+    </message>
+    <message>
+        <source>Monitor alerts in their own window</source>
+        <translation>监控预警单独成窗</translation>
+    </message>
+    <message>
+        <source>&amp;Panels</source>
+        <translation>面板(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Live monitor: charts</source>
+        <translation>实时风险监控：图表</translation>
+    </message>
+    <message>
+        <source>Live monitor: alerts</source>
+        <translation>实时风险监控：预警</translation>
+    </message>
 </context>
 <context>
     <name>TableTools</name>
