@@ -45,7 +45,7 @@ GROUP_HEADERS = (
     QT_TRANSLATE_NOOP("AlertDesk", "Latest"),
     QT_TRANSLATE_NOOP("AlertDesk", "Latest message"),
 )
-GROUP_WIDTHS = (150, 56, 62, 56, 96, 420)
+GROUP_WIDTHS = (150, 56, 62, 56, 116, 420)
 
 
 def alert_time(at: datetime | None) -> tuple[str, str]:
