@@ -8,6 +8,10 @@
 * **Panels** (View → Panels): the live monitor's charts and alerts into docks of the
   window (``widgets.panel_dock``), floatable onto a second screen; closing a dock puts
   the panel back.
+* **Window layouts** (View → Window layouts): the window's docks (which monitor panels
+  are out, where, floating), splitters and geometry saved under a name
+  (``UiSettings.window_layouts``) and applied from the menu: a two-screen desk and a
+  laptop layout, each one click away.
 * **Colours** (View → Colours): the colour convention of prices and P&L,
   ``desktop.palette``: Chinese (red up, profit) by default or international (green up).
   Saved in ``UiSettings.colour_convention``; every table, statement and chart repaints.
@@ -15,11 +19,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import base64
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMenu, QWidget
 
 from desktop import palette
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
@@ -107,6 +113,10 @@ class DeskTools(QObject):
             action.toggled.connect(lambda on, key=key: self.set_docked(key, on))
             self.docks_menu.addAction(action)
             self.dock_actions[key] = action
+        self.layouts_menu = QMenu(window)
+        self.layouts_menu.setObjectName("windowLayoutsMenu")
+        self.layouts_menu.aboutToShow.connect(self._fill_layouts_menu)
+        menu.insertMenu(first, self.layouts_menu)
 
     def set_docked(self, key: str, docked: bool) -> None:
         """The live monitor's panel ``key`` into a dock of the window, or back."""
@@ -120,6 +130,87 @@ class DeskTools(QObject):
             self._docks_linked = True
             page.docks_changed.connect(self._sync_docks)  # type: ignore[attr-defined]
         set_docked(key, docked)
+
+    # ----------------------------------------------------------------- window layouts
+    def window_layout(self) -> dict[str, Any]:
+        """What a named window layout keeps: the docked monitor panels, the window's
+        state (docks' places), its geometry and the navigation splitter."""
+        window = self.window
+
+        def b64(data: QByteArray) -> str:
+            return base64.b64encode(bytes(data.data())).decode("ascii")
+
+        docks = sorted(getattr(window.pages().get("monitor"), "docks", {}))
+        return {
+            "docks": docks,
+            "state": b64(window.saveState()),
+            "geometry": b64(window.saveGeometry()),
+            "splitter": b64(window.splitter.saveState()),
+        }
+
+    def save_window_layout(self, name: str) -> None:
+        """Save the window's layout as ``name`` (replacing one of that name)."""
+        name = name.strip()
+        if not name:
+            raise ValueError("a window layout needs a name")
+        settings = self.window.ctx.settings
+        layouts = settings.window_layouts()
+        layouts[name] = self.window_layout()
+        settings.set_window_layouts(layouts)
+
+    def apply_window_layout(self, name: str) -> bool:
+        """Apply the window layout ``name``; False when there is none."""
+        data = self.window.ctx.settings.window_layouts().get(name)
+        if not isinstance(data, dict):
+            return False
+        docks = data.get("docks")
+        wanted = {k for k in docks if k in DOCK_LABELS} if isinstance(docks, list) else set()
+        current = set(getattr(self.window.pages().get("monitor"), "docks", {}))
+        for key in DOCK_LABELS:
+            if (key in wanted) != (key in current):
+                self.set_docked(key, key in wanted)
+        raw = {k: _bytes(data.get(k)) for k in ("geometry", "state", "splitter")}
+        if raw["geometry"] is not None:
+            self.window.restoreGeometry(raw["geometry"])
+        if raw["state"] is not None:
+            self.window.restoreState(raw["state"])
+        if raw["splitter"] is not None:
+            self.window.splitter.restoreState(raw["splitter"])
+        return True
+
+    def delete_window_layout(self, name: str) -> None:
+        settings = self.window.ctx.settings
+        layouts = settings.window_layouts()
+        if layouts.pop(name, None) is not None:
+            settings.set_window_layouts(layouts)
+
+    def ask_save_window_layout(self) -> None:
+        name, ok = QInputDialog.getText(
+            self.window,
+            translate("DeskTools", "Save window layout"),
+            translate("DeskTools", "Name of this window layout (panels, docks, sizes):"),
+        )
+        if ok and name.strip():
+            self.save_window_layout(name)
+
+    def _fill_layouts_menu(self) -> None:
+        menu = self.layouts_menu
+        menu.clear()
+        names = sorted(self.window.ctx.settings.window_layouts())
+        for name in names:
+            action = menu.addAction(name)
+            action.setObjectName(f"windowLayout:{name}")
+            action.triggered.connect(partial(self.apply_window_layout, name))
+        if names:
+            menu.addSeparator()
+        save = menu.addAction(translate("DeskTools", "Save window layout as…"))
+        save.setObjectName("saveWindowLayout")
+        save.triggered.connect(self.ask_save_window_layout)
+        if names:
+            delete = menu.addMenu(translate("DeskTools", "Delete window layout"))
+            for name in names:
+                action = delete.addAction(name)
+                action.triggered.connect(partial(self.delete_window_layout, name))
 
     def _sync_docks(self, _key: str) -> None:
         docks = getattr(self.window.page("monitor"), "docks", {})
@@ -194,6 +285,7 @@ class DeskTools(QObject):
         self.find_action.setText(translate("DeskTools", "&Find a client…"))
         self.nav_action.setText(translate("DeskTools", "Go to the &navigation"))
         self.docks_menu.setTitle(translate("DeskTools", "&Panels"))
+        self.layouts_menu.setTitle(translate("DeskTools", "&Window layouts"))
         for key, action in self.dock_actions.items():
             action.setText(translate("DeskTools", DOCK_LABELS[key]))
         for key, action in zip(self.screen_keys(), self.screen_actions, strict=False):
@@ -209,3 +301,14 @@ class DeskTools(QObject):
         for name, action in self.colour_actions.items():
             action.setText(translate("DeskTools", CONVENTION_LABELS[name]))
             action.setChecked(name == current)
+
+
+def _bytes(value: object) -> QByteArray | None:
+    """A base64 text of a saved layout as bytes; None when it is not one (a damaged or
+    hand-edited settings file must not break the window)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return QByteArray(base64.b64decode(value.encode("ascii"), validate=True))
+    except ValueError:
+        return None

@@ -261,6 +261,10 @@ class MainWindow(QMainWindow):
                 demo.connect(self.create_demo_data)
         return self._pages[key]
 
+    def pages(self) -> dict[str, QWidget]:
+        """The pages opened so far, by screen key."""
+        return dict(self._pages)
+
     def _create_page(self, spec: ScreenSpec) -> QWidget:
         module_name, _, function = spec.factory.partition(":")
         factory = getattr(importlib.import_module(module_name), function)

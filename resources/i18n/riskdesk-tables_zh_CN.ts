@@ -130,6 +130,26 @@
         <source>Live monitor: alerts</source>
         <translation>实时风险监控：预警</translation>
     </message>
+    <message>
+        <source>Save window layout</source>
+        <translation>保存窗口布局</translation>
+    </message>
+    <message>
+        <source>Name of this window layout (panels, docks, sizes):</source>
+        <translation>窗口布局名称（面板、停靠位置、尺寸）：</translation>
+    </message>
+    <message>
+        <source>Save window layout as…</source>
+        <translation>窗口布局另存为…</translation>
+    </message>
+    <message>
+        <source>Delete window layout</source>
+        <translation>删除窗口布局</translation>
+    </message>
+    <message>
+        <source>&amp;Window layouts</source>
+        <translation>窗口布局(&amp;W)</translation>
+    </message>
 </context>
 <context>
     <name>TableTools</name>

@@ -110,6 +110,15 @@ def open_window(ctx: DesktopContext, qtbot: Any) -> MainWindow:
     return window
 
 
+def settle(window: MainWindow, qtbot: Any) -> None:
+    """Wait for the screen's work; the window active again (offscreen, a progress
+    dialog that closed does not hand the activation back, and a click then gives no
+    focus)."""
+    qtbot.waitUntil(window.is_ready, timeout=LOAD_MS)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=LOAD_MS)
+
+
 def test_job_a_accounts_at_100_percent_and_why_in_half_the_actions(
     demo_ctx: DesktopContext, qtbot: Any
 ) -> None:
@@ -159,14 +168,15 @@ def test_job_b_liquidation_what_if_deposit_and_export(
     screen = window.current_page()
     assert isinstance(screen, LiquidationScreen)
     clicks.click(screen.assume_check)
-    qtbot.waitUntil(window.is_ready, timeout=LOAD_MS)
+    settle(window, qtbot)
     clicks.click(screen.reserve_edit)
-    qtbot.waitUntil(screen.reserve_edit.hasFocus)
+    qtbot.waitUntil(screen.reserve_edit.hasFocus, timeout=LOAD_MS)
     clicks.type(screen.reserve_edit, "-5000000")
     clicks.key(screen.reserve_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.facts["required"][1].text() == "5,000,000.00", timeout=LOAD_MS)
+    settle(window, qtbot)
     clicks.click(screen.deposit_edit)
-    qtbot.waitUntil(screen.deposit_edit.hasFocus)
+    qtbot.waitUntil(screen.deposit_edit.hasFocus, timeout=LOAD_MS)
     clicks.type(screen.deposit_edit, "1500000")
     qtbot.waitUntil(lambda: screen.facts["required"][1].text() == "3,500,000.00", timeout=LOAD_MS)
     qtbot.waitUntil(window.is_ready, timeout=LOAD_MS)

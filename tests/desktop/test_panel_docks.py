@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget
 from desktop.context import DesktopContext
 from desktop.main_window import MainWindow
 from desktop.screens.monitor import MonitorScreen
+from desktop.settings import UiSettings
 
 LOAD_MS = 20_000
 
@@ -48,6 +49,41 @@ def test_monitor_panels_go_into_docks_float_and_come_back(ctx: DesktopContext, q
     tools.dock_actions["charts"].trigger()  # unchecks: back into the splitter
     assert "charts" not in screen.docks
     assert screen.top_splitter.indexOf(screen.charts_panel) == 1
+    window.close()
+    assert screen.runner is not None
+    qtbot.waitUntil(lambda: not screen.runner.is_alive, timeout=LOAD_MS)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_named_window_layout_brings_back_its_docked_panels(
+    ctx: DesktopContext, qtbot: Any
+) -> None:
+    window = MainWindow(ctx, "monitor")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    screen = window.current_page()
+    assert isinstance(screen, MonitorScreen)
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_MS)
+    tools = window.desk_tools
+    tools.set_docked("alerts", True)
+    tools.save_window_layout("Two screens")
+    tools.set_docked("alerts", False)
+    tools.save_window_layout("Laptop")
+    assert screen.splitter.indexOf(screen.alerts_panel) == 1
+    assert tools.apply_window_layout("Two screens")
+    assert screen.docks["alerts"].widget() is screen.alerts_panel
+    assert tools.dock_actions["alerts"].isChecked()
+    assert tools.apply_window_layout("Laptop")
+    assert "alerts" not in screen.docks
+    assert not tools.apply_window_layout("No such layout")
+    # In the user's settings, listed in the menu.
+    assert sorted(UiSettings().window_layouts()) == ["Laptop", "Two screens"]
+    tools.layouts_menu.aboutToShow.emit()
+    names = [a.objectName() for a in tools.layouts_menu.actions()]
+    assert names[:2] == ["windowLayout:Laptop", "windowLayout:Two screens"]
+    tools.delete_window_layout("Laptop")
+    assert list(UiSettings().window_layouts()) == ["Two screens"]
     window.close()
     assert screen.runner is not None
     qtbot.waitUntil(lambda: not screen.runner.is_alive, timeout=LOAD_MS)
