@@ -87,6 +87,7 @@ from desktop.models.levels import LEVEL_LABELS
 from desktop.models.text_table import TextRow, TextTableModel
 from desktop.screens.alerts import KINDS as ALERT_KINDS
 from desktop.screens.alerts import SEVERITY, local_times
+from desktop.table_export import connect_exports
 from desktop.tasks import run_query
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_table import DataTableView
@@ -249,10 +250,10 @@ def _objects(values: list[Any]) -> pd.Series:
 
 
 def _money_brush(fen: int, *, pnl: bool = False) -> QBrush | None:
-    """Red for a profit and green for a loss (Chinese convention) on P&L; elsewhere a
-    negative amount is red (danger)."""
+    """P&L in the colour of its sign in the user's convention (Chinese: red for a
+    profit, green for a loss); elsewhere a negative amount is red (danger)."""
     if pnl:
-        return palette.RED_BRUSH if fen > 0 else palette.GREEN_BRUSH if fen < 0 else None
+        return palette.sign_brush(fen)
     return palette.RED_BRUSH if fen < 0 else None
 
 
@@ -440,7 +441,11 @@ class ClientPanel(QDockWidget):
         copy = QShortcut(QKeySequence.StandardKey.Copy, body)
         copy.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         copy.activated.connect(self.copy_to_clipboard)
+        connect_exports(ctx, self, self._export_title)
         self.retranslate()
+
+    def _export_title(self) -> str:
+        return f"{translate('ClientPanel', 'Client details')} {self._code}"
 
     # ----------------------------------------------------------------- building
     def _text_view(self, name: str, model: TextTableModel, *, wrap: bool) -> DataTableView:

@@ -36,6 +36,7 @@ from desktop import demo_action, i18n
 from desktop.client_panel import DEFAULT_WIDTH as CLIENT_PANEL_WIDTH
 from desktop.client_panel import ClientPanel
 from desktop.context import DesktopContext
+from desktop.desk_tools import DeskTools
 from desktop.i18n import translate
 from desktop.resources import app_icon, icon
 from desktop.screens.base import Screen
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self._build_menus()
+        self.desk_tools = DeskTools(self)
         self._build_status_bar()
         self.nav.currentItemChanged.connect(self._on_nav_changed)
         ctx.bus.database_opened.connect(self._on_database_opened)
@@ -258,6 +260,10 @@ class MainWindow(QMainWindow):
             if demo is not None:
                 demo.connect(self.create_demo_data)
         return self._pages[key]
+
+    def pages(self) -> dict[str, QWidget]:
+        """The pages opened so far, by screen key."""
+        return dict(self._pages)
 
     def _create_page(self, spec: ScreenSpec) -> QWidget:
         module_name, _, function = spec.factory.partition(":")
@@ -569,6 +575,7 @@ class MainWindow(QMainWindow):
         self.reload_action.setText(translate("MainWindow", "&Reload"))
         self.help_menu.setTitle(translate("MainWindow", "&Help"))
         self.about_action.setText(translate("MainWindow", "&About RiskDesk"))
+        self.desk_tools.retranslate()
         current = i18n.current_language()
         for lang, action in self.language_actions.items():
             action.setChecked(lang == current)

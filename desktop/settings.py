@@ -7,9 +7,13 @@ with ``QSettings.setPath`` (tests/desktop/conftest.py).
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from PySide6.QtCore import QByteArray, QSettings
 
 from desktop.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from desktop.palette import CONVENTIONS, DEFAULT_CONVENTION
 
 ORGANIZATION = "RiskDesk"
 APPLICATION = "RiskDesk"
@@ -19,6 +23,9 @@ KEY_GEOMETRY = "main_window/geometry"
 KEY_WINDOW_STATE = "main_window/state"
 KEY_SPLITTER = "main_window/splitter"
 KEY_HEADER_PREFIX = "headers/"
+KEY_COLOURS = "ui/colours"
+KEY_TABLE_LAYOUTS_PREFIX = "table_layouts/"
+KEY_WINDOW_LAYOUTS = "main_window/layouts"
 
 
 class UiSettings:
@@ -44,6 +51,19 @@ class UiSettings:
         if value not in LANGUAGES:
             raise ValueError(f"unknown language {value!r}")
         self._s.setValue(KEY_LANGUAGE, value)
+
+    # ----------------------------------------------------------------- colours
+    @property
+    def colour_convention(self) -> str:
+        """``desktop.palette`` convention of prices and P&L (Chinese red-up by default)."""
+        value = self._s.value(KEY_COLOURS, DEFAULT_CONVENTION)
+        return value if isinstance(value, str) and value in CONVENTIONS else DEFAULT_CONVENTION
+
+    @colour_convention.setter
+    def colour_convention(self, value: str) -> None:
+        if value not in CONVENTIONS:
+            raise ValueError(f"unknown colour convention {value!r}")
+        self._s.setValue(KEY_COLOURS, value)
 
     # ----------------------------------------------------------------- layout
     def _bytes(self, key: str) -> QByteArray | None:
@@ -80,6 +100,31 @@ class UiSettings:
 
     def set_header_state(self, table: str, state: QByteArray) -> None:
         self._s.setValue(KEY_HEADER_PREFIX + table, state)
+
+    # ----------------------------------------------------------------- named layouts
+    def _json(self, key: str) -> dict[str, Any]:
+        value = self._s.value(key)
+        if not isinstance(value, str) or not value:
+            return {}
+        try:
+            data = json.loads(value)
+        except ValueError:
+            return {}  # a hand-edited or damaged file: no layouts rather than a crash
+        return data if isinstance(data, dict) else {}
+
+    def table_layouts(self, table: str) -> dict[str, Any]:
+        """The named layouts of the table ``table``: name → what the table saved."""
+        return self._json(KEY_TABLE_LAYOUTS_PREFIX + table)
+
+    def set_table_layouts(self, table: str, layouts: dict[str, Any]) -> None:
+        self._s.setValue(KEY_TABLE_LAYOUTS_PREFIX + table, json.dumps(layouts, ensure_ascii=False))
+
+    def window_layouts(self) -> dict[str, Any]:
+        """The named window layouts (docks, panels, splitters): name → state."""
+        return self._json(KEY_WINDOW_LAYOUTS)
+
+    def set_window_layouts(self, layouts: dict[str, Any]) -> None:
+        self._s.setValue(KEY_WINDOW_LAYOUTS, json.dumps(layouts, ensure_ascii=False))
 
     def sync(self) -> None:
         self._s.sync()

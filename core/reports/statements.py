@@ -420,9 +420,12 @@ Cell = str | int | Decimal | None
 
 @dataclass(frozen=True)
 class Money:
-    """A money cell (fen); shown as yuan with two decimals and separators."""
+    """A money cell (fen); shown as yuan with two decimals and separators. ``pnl``
+    marks a profit or loss (close, position and floating P&L), which a screen colours
+    by its sign rather than as a negative amount."""
 
     fen: int
+    pnl: bool = False
 
 
 @dataclass(frozen=True)
@@ -452,8 +455,8 @@ def _client_layout(s: ClientStatement, lang: Lang) -> Layout:
         (label("prior_balance", lang), Money(s.prior_balance_fen)),
         (label("deposits", lang), Money(s.deposits_fen)),
         (label("withdrawals", lang), Money(s.withdrawals_fen)),
-        (label("close_pnl", lang), Money(s.close_pnl_fen)),
-        (label("position_pnl", lang), Money(s.position_pnl_fen)),
+        (label("close_pnl", lang), Money(s.close_pnl_fen, pnl=True)),
+        (label("position_pnl", lang), Money(s.position_pnl_fen, pnl=True)),
         (label("fees", lang), Money(s.fees_fen)),
         (label("waived", lang), Money(s.waived_fen)),
         (label("delivery", lang), Money(s.delivery_fen)),
@@ -489,7 +492,7 @@ def _client_layout(s: ClientStatement, lang: Lang) -> Layout:
             p.today_lots,
             Money(p.open_price_fen),
             Money(p.settlement_fen),
-            Money(p.floating_pnl_fen),
+            Money(p.floating_pnl_fen, pnl=True),
             Money(p.margin_fen),
         )
         for p in s.positions
@@ -535,8 +538,8 @@ def _member_layout(s: MemberStatement, lang: Lang) -> Layout:
         (label("today_offset", lang), Money(s.offset_fen)),
         (label("deposits", lang), Money(s.deposits_fen)),
         (label("withdrawals", lang), Money(s.withdrawals_fen)),
-        (label("close_pnl_member", lang), Money(s.close_pnl_fen)),
-        (label("position_pnl", lang), Money(s.position_pnl_fen)),
+        (label("close_pnl_member", lang), Money(s.close_pnl_fen, pnl=True)),
+        (label("position_pnl", lang), Money(s.position_pnl_fen, pnl=True)),
     ]
     for f in s.fees:
         name = label(f"fee_{f.fee_type}", lang)

@@ -30,7 +30,8 @@ class TableExport:
     """A table to export. ``kind`` names it in the audit action ``export.<kind>``
     (``liquidation_orders``, ``limits``, …); ``title`` and ``notes`` head a PDF;
     ``labels`` rename columns (``core.reports.export.LABELS_ZH``); ``sheet`` names the
-    XLSX sheet."""
+    XLSX sheet; ``about`` adds to the audit entry's detail (e.g. which table, which
+    rows)."""
 
     kind: str
     frame: pd.DataFrame
@@ -38,6 +39,7 @@ class TableExport:
     notes: tuple[str, ...] = ()
     labels: Mapping[str, str] | None = None
     sheet: str = "report"
+    about: Mapping[str, object] | None = None
 
 
 def export_table(
@@ -56,7 +58,7 @@ def export_table(
             )
         return write_table(export.frame, path, labels=export.labels, sheet=export.sheet)
 
-    return _audited(db, export.kind, len(export.frame), path, write_file, user)
+    return _audited(db, export.kind, len(export.frame), path, write_file, user, export.about)
 
 
 def export_statement(

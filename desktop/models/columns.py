@@ -25,13 +25,11 @@ from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 
 MISSING = "—"
 
-# desktop.palette's brushes by their role here. Chinese market colours: red is
-# up/danger, green is down.
+# desktop.palette's brushes by their role here. Danger is red in both colour
+# conventions; up/down (prices, P&L) follow the user's convention (``palette.sign_brush``).
 NEGATIVE_BRUSH = palette.RED_BRUSH
 DANGER_BRUSH = palette.RED_BRUSH
 WARNING_BRUSH = palette.AMBER_BRUSH
-UP_BRUSH = palette.RED_BRUSH
-DOWN_BRUSH = palette.GREEN_BRUSH
 MUTED_BRUSH = palette.MUTED_BRUSH
 
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -75,7 +73,9 @@ class Column:
     and ``danger_at`` colour RATIO and BP values from there on, in the column's unit.
     ``label_context`` is the catalogue context of ``labels``; ``value_brushes`` colours
     ENUM values; ``ordered`` sorts ENUM values by their raw value (a severity order)
-    instead of by label.
+    instead of by label. ``signed`` marks a P&L or a change: coloured by its sign in the
+    user's colour convention (``palette.sign_brush``: Chinese red for a profit or a rise)
+    instead of red for any negative amount.
     """
 
     key: str
@@ -91,6 +91,7 @@ class Column:
     label_context: str = "Values"
     value_brushes: Mapping[Any, QBrush] = field(default_factory=dict)
     ordered: bool = False
+    signed: bool = False
 
     def display_key(self) -> str:
         """The frame column to show for the current language."""
@@ -110,6 +111,17 @@ class Column:
     @property
     def is_numeric(self) -> bool:
         return self.kind in (Kind.MONEY, Kind.PRICE, Kind.INT, Kind.RATIO, Kind.BP, Kind.PPM)
+
+    def plain(self, value: Any) -> str:
+        """Text of one raw value for the clipboard and exports: as shown, but numbers
+        without thousands separators, so that a spreadsheet reads them as numbers."""
+        if is_missing(value):
+            return ""
+        if self.kind in (Kind.MONEY, Kind.PRICE):
+            return format_yuan(int(value), separators=False)
+        if self.kind == Kind.INT:
+            return str(int(value))
+        return self.format(value).replace(",", "") if self.is_numeric else self.format(value)
 
     def format(self, value: Any) -> str:
         """Display text of one raw value."""
@@ -139,6 +151,8 @@ class Column:
         """Text colour of one raw value, or None for the default."""
         if is_missing(value):
             return MUTED_BRUSH
+        if self.signed:
+            return palette.sign_brush(value)
         if self.kind == Kind.MONEY and int(value) < 0:
             return NEGATIVE_BRUSH
         if self.mute_zero and value == 0:
@@ -152,9 +166,9 @@ class Column:
             if self.value_brushes:
                 return self.value_brushes.get(value)
             if value == "limit_up":
-                return UP_BRUSH
+                return palette.up_brush()
             if value == "limit_down":
-                return DOWN_BRUSH
+                return palette.down_brush()
         return None
 
 

@@ -86,6 +86,7 @@ class FrameTableModel(ColumnTableModel):
         self._search = None  # built on the first text filter (``_search_keys``)
         self._resort()
         self._mask = self._filter_mask()
+        self._col_mask = self._column_mask()
         self._set_shown()
         self.endResetModel()
 
@@ -94,6 +95,11 @@ class FrameTableModel(ColumnTableModel):
         spec = self._columns[column]
         array = self._arrays.get(spec.key if raw else spec.display_key())
         return ABSENT if array is None else array[source_row]
+
+    def _filter_array(self, column: int) -> cs.Stored | None:
+        # Text columns by what is shown (the English name in English), others raw.
+        spec = self._columns[column]
+        return self._arrays.get(spec.display_key() if spec.kind == Kind.TEXT else spec.key)
 
     # ----------------------------------------------------------------- sorting
     def _sort_values(self, column: int) -> SortKeys:

@@ -161,13 +161,14 @@ class LiveColumn:
     """A ``Column`` (header, kind, format) plus how to read it from a ``LiveFrame``.
 
     ``sort_key`` gives a cheaper numeric key for sorting (e.g. the account index
-    instead of the client code string); ``brush`` overrides the column's foreground.
+    instead of the client code string); ``brush`` overrides the column's foreground
+    from the row (a last price coloured by its change on the prior settlement).
     """
 
     spec: Column
     get: Getter
     sort_key: Getter | None = None
-    brush: Callable[[Any], QBrush | None] | None = None
+    brush: Callable[[LiveFrame, int], QBrush | None] | None = None
 
     @property
     def key(self) -> str:
@@ -235,7 +236,7 @@ class SnapshotTableModel(ColumnTableModel):
             return MUTED_BRUSH
         live = self._live[column]
         if live.brush is not None:
-            return live.brush(value)
+            return live.brush(self._frame, source_row)
         return live.spec.foreground(value)
 
     # ----------------------------------------------------------------- snapshots
@@ -271,17 +272,19 @@ class SnapshotTableModel(ColumnTableModel):
         self._frame, self._table = frame, table
         if appended:
             self._perm = np.concatenate([self._perm, np.arange(n_old, n_new, dtype=np.int64)])
-        if self._filter.is_dynamic or appended:
-            mask = self._spec.mask(frame, self._filter)
-            old_mask = self._mask
-            if old_mask is not None and mask is not None:
-                moved = not np.array_equal(mask[:n_old], old_mask)
+        if self._filter.is_dynamic or self._column_filters or appended:
+            # Membership may follow live values: a level filter, a column range.
+            old_mask = _both(self._mask, self._col_mask)
+            mask, col_mask = self._spec.mask(frame, self._filter), self._column_mask()
+            new_mask = _both(mask, col_mask)
+            if old_mask is not None and new_mask is not None:
+                moved = not np.array_equal(new_mask[:n_old], old_mask)
             else:
-                moved = (old_mask is None) != (mask is None)
+                moved = (old_mask is None) != (new_mask is None)
             if moved:
                 self._reset_to(frame)
                 return
-            self._mask = mask
+            self._mask, self._col_mask = mask, col_mask
         if appended:
             shown = len(self._shown)
             self._set_shown()
@@ -337,6 +340,7 @@ class SnapshotTableModel(ColumnTableModel):
         self._table = self._spec.table(frame.snap)
         self._resort()
         self._mask = self._spec.mask(frame, self._filter)
+        self._col_mask = self._column_mask()
         self._set_shown()
         self.endResetModel()
         self.last_ranges = []
@@ -349,13 +353,20 @@ class SnapshotTableModel(ColumnTableModel):
         elif len(changed_sources) == 0 or n == 0:
             self.last_ranges = []
             return
-        elif len(changed_sources) >= n and self._mask is None:
+        elif len(changed_sources) >= n and self.passing_mask() is None:
             self.last_ranges = [(0, n - 1)]
         else:
             position = self._positions()
             self.last_ranges = row_ranges(position[changed_sources], self._max_ranges)
         for first, last in self.last_ranges:
             self.dataChanged.emit(self.index(first, 0), self.index(last, right), VALUE_ROLES)
+
+    def _filter_array(self, column: int) -> npt.NDArray[Any] | None:
+        n = self._table.row_count
+        if n == 0:
+            return None
+        values = np.asarray(self._live[column].get(self._frame, slice(None)))
+        return values if len(values) == n else None
 
     def _sort_values(self, column: int) -> SortKeys | None:
         live = self._live[column]
@@ -381,3 +392,12 @@ class SnapshotTableModel(ColumnTableModel):
         else:
             missing = np.zeros(n, dtype=bool)
         return values, missing
+
+
+def _both(
+    a: npt.NDArray[np.bool_] | None, b: npt.NDArray[np.bool_] | None
+) -> npt.NDArray[np.bool_] | None:
+    """Rows passing both masks (None: no mask)."""
+    if a is None:
+        return b
+    return a if b is None else a & b

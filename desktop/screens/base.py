@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QWidget
 
 from core.changes import Changes
 from desktop.context import DesktopContext
+from desktop.i18n import translate
+from desktop.screens.registry import screen_spec
+from desktop.table_export import connect_exports
 from desktop.tasks import run_query
 from desktop.widgets.data_table import DataTableView
 
@@ -62,6 +65,15 @@ class Screen(QWidget):
 
     def trading_day(self) -> date | None:
         return None
+
+    def export_title(self) -> str:
+        """The title of a table exported from this screen's context menus."""
+        try:
+            title = translate("Screens", screen_spec(self.key).title)
+        except KeyError:
+            title = self.key
+        day = self.trading_day()
+        return f"{title} {day.isoformat()}" if day else title
 
     def save_state(self) -> None:
         """Store UI state in ``ctx.settings``: every table's header layout (widths,
@@ -129,6 +141,7 @@ class Screen(QWidget):
         if not self._tables_restored:  # after the subclass set its default widths
             self._tables_restored = True
             self._restore_tables()
+            connect_exports(self.ctx, self, self.export_title)
         if self._stale and not self._loading:
             self.reload()
 

@@ -28,14 +28,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -248,8 +247,6 @@ class CallsScreen(Screen):
         if not self.view.restore_header():
             # the service's order: worst level first, the largest call within it
             self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.installEventFilter(self)
         self.model.modelReset.connect(self._update_counts)
@@ -280,6 +277,10 @@ class CallsScreen(Screen):
         self.generate_action.triggered.connect(self.ask_generate)
         self.send_action = QAction(self)
         self.send_action.triggered.connect(self.ask_send)
+        # First in the table's context menu, above its copy, export and filters.
+        self.view.add_row_actions(
+            [self.open_client_action, self.history_action, self.generate_action, self.send_action]
+        )
 
     def _layout(self) -> None:
         head = QHBoxLayout()
@@ -653,17 +654,6 @@ class CallsScreen(Screen):
             self.open_client()
             return True
         return super().eventFilter(watched, event)
-
-    def _context_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        for action in (
-            self.open_client_action,
-            self.history_action,
-            self.generate_action,
-            self.send_action,
-        ):
-            menu.addAction(action)
-        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     # ----------------------------------------------------------------- generate
     def _scope(self, scope: str) -> list[str]:

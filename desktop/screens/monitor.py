@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -92,12 +93,14 @@ from desktop.widgets.charts import (
 from desktop.widgets.client_link import client_column
 from desktop.widgets.elided_label import ElidedLabel
 from desktop.widgets.kpi_card import LinkCard
+from desktop.widgets.panel_dock import PanelDock
 
 UPDATE_INTERVAL_MS = 250
 """GUI refresh period: tables, charts and alerts update at this rate, whatever the feed."""
 HISTOGRAM_EVERY = 4  # ticks between histogram updates (1 s)
 CALLS_EVERY = 4  # ticks between intraday call-card updates (1 s): 100,000 accounts
 ALERT_FLUSH_EVERY = 8  # ticks between alert writes (2 s)
+RESORT_EVERY = 4  # ticks between re-sorts of the table shown (1 s): rows hold still to read
 HISTORY_POINTS = 14_400  # one hour at 4 updates per second per series
 READY_UPDATES = 2
 HIDDEN_BATCH_S = 1.0  # behind another screen: one engine batch (and snapshot) a second
@@ -148,6 +151,7 @@ class MonitorScreen(Screen):
     live_status_changed = Signal(str)  # the status-bar text: feed state, age, alerts
     navigate_requested = Signal(str)  # the empty-database banner: show a screen (its key)
     demo_requested = Signal()  # the empty-database banner: "Create demo data…"
+    docks_changed = Signal(str)  # a panel went into a dock or back (its key)
 
     def __init__(
         self,
@@ -201,6 +205,8 @@ class MonitorScreen(Screen):
         self.alerts.changed.connect(self._update_live_status)
         self._layout()
 
+        self.docks: dict[str, PanelDock] = {}
+        """Panels moved into docks of the main window (``set_docked``)."""
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._on_tick)
@@ -230,6 +236,7 @@ class MonitorScreen(Screen):
         self.seed_spin.setRange(0, 999_999)
         value = _seed_settings().value(KEY_SEED, 1)
         self.seed_spin.setValue(int(str(value)) if str(value).isdigit() else 1)
+        self._seed = self.seed_spin.value()
         self.files_button = QPushButton()
         self.speed_label = QLabel()
         self.speed_combo = QComboBox()
@@ -302,6 +309,7 @@ class MonitorScreen(Screen):
         ):
             view.set_snapshot_model(model)
             view.apply_default_widths([c.spec for c in model.spec.columns])
+            view.freeze_first_column()  # the code in view however far right it scrolls
             restored = view.restore_header()
             if not restored and model is self.accounts_model:
                 # The desk reads the worst level first, the highest ratio within it.
@@ -405,7 +413,8 @@ class MonitorScreen(Screen):
         self.contract_combo.setMinimumContentsLength(6)
         price_layout.addLayout(price_head)
         price_layout.addWidget(self.price_chart, 1)
-        charts = QWidget()
+        self.charts_panel = charts = QWidget()
+        charts.setObjectName("monitorCharts")
         charts.setMinimumWidth(260)
         grid = QGridLayout(charts)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -756,7 +765,11 @@ class MonitorScreen(Screen):
         self.restart()
 
     def _on_seed_changed(self) -> None:
-        _seed_settings().setValue(KEY_SEED, self.seed_spin.value())
+        seed = self.seed_spin.value()
+        if seed == self._seed:
+            return  # editingFinished also comes when the field merely loses the focus
+        self._seed = seed
+        _seed_settings().setValue(KEY_SEED, seed)
         if self._start is not None and self.source_choice().kind == "simulated":
             self.restart()
 
@@ -862,6 +875,8 @@ class MonitorScreen(Screen):
             self.contracts_model.apply_snapshot(self._frame(self._snap))
         if self._ticks % HISTOGRAM_EVERY == 0 and not self._hidden_behind():
             self._update_histogram()
+        if self._ticks % RESORT_EVERY == 0 and not self._hidden_behind():
+            self._resort_shown()
         if self._snap.seq != self._calls_snap.seq and self._ticks - self._calls_tick >= CALLS_EVERY:
             # at most once a second, and always up to the last snapshot when the feed rests
             self._calls_tick = self._ticks
@@ -869,6 +884,42 @@ class MonitorScreen(Screen):
         if self._ticks % ALERT_FLUSH_EVERY == 0:
             self.alerts.flush()
         self._update_live_status()
+
+    # ----------------------------------------------------------------- docks
+    def set_docked(self, key: str, docked: bool) -> PanelDock | None:
+        """Move the panel ``key`` ("charts" or "alerts") into a dock of the main window
+        (a desk with two screens floats it onto the other) or back; the dock or None."""
+        panel, splitter = {
+            "charts": (self.charts_panel, self.top_splitter),
+            "alerts": (self.alerts_panel, self.splitter),
+        }[key]
+        dock = self.docks.get(key)
+        if not docked:
+            if dock is not None:
+                dock.restore()
+            return None
+        window = self.window()
+        if dock is not None or not isinstance(window, QMainWindow):
+            return dock
+        title = {
+            "charts": translate("DeskTools", "Live monitor: charts"),
+            "alerts": translate("DeskTools", "Live monitor: alerts"),
+        }[key]
+        dock = PanelDock(key, title, panel, splitter, window)
+        dock.returned.connect(lambda k: self.docks.pop(k, None))
+        dock.returned.connect(self.docks_changed.emit)
+        self.docks[key] = dock
+        self.docks_changed.emit(key)
+        return dock
+
+    def _resort_shown(self) -> None:
+        """Keep the sort while values tick: the table on screen goes back in order of
+        its sort column, stably (ties keep their places) and with its selection, on a
+        throttle so that a row does not jump under the reader's eye at every tick."""
+        shown = self.tabs.currentWidget()
+        for view in (self.accounts_view, self.positions_view, self.contracts_view):
+            if view is shown:
+                view.snapshot_model().resort()
 
     def _frame(self, snap: RiskSnapshot) -> LiveFrame:
         return LiveFrame(snap, self._static, self._clock.now().timestamp())

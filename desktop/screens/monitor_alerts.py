@@ -26,9 +26,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
 from core.changes import Changes
 from core.errors import RiskDeskError
 from core.live import Acknowledgement, Alert, AlertMonitor, AlertSettings, RiskSnapshot
+from core.live.alert_groups import AlertGroups
 from core.rules.risk_levels import FORCED_CLOSE, WARNING, RiskLevels
 from core.services.alerts import acknowledge_alerts, store_alerts
 from core.trading_calendar import EXCHANGE_TZ
@@ -45,6 +48,13 @@ from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import DANGER_BRUSH, MUTED_BRUSH, WARNING_BRUSH
 from desktop.models.levels import level_tint
+from desktop.screens.alert_desk import (
+    GROUP_WIDTHS,
+    SNOOZE_MINUTES,
+    AlertGroupModel,
+    AlertNotifier,
+    alert_time,
+)
 from desktop.settings import UiSettings
 from desktop.widgets.data_table import DataTableView
 
@@ -130,7 +140,7 @@ class AlertListModel(QAbstractTableModel):
         ack = self._acks.get(a.alert_id)
         if role == _DISPLAY:
             if col == 0:
-                return local_time(a.at)
+                return alert_time(a.at)[0]
             if col == 1:
                 return translate("Alerts", SEVERITY_LABELS[a.severity])
             if col == 2:
@@ -142,6 +152,8 @@ class AlertListModel(QAbstractTableModel):
             return local_time(ack.at) if ack else ""
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
             return a.message
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return alert_time(a.at)[1]
         if role == Qt.ItemDataRole.ForegroundRole:
             if ack is not None:
                 return MUTED_BRUSH
@@ -200,6 +212,7 @@ class AlertBook(QObject):
     """Evaluates snapshots, keeps the list model, persists alerts and acknowledgements."""
 
     changed = Signal()  # new alerts or acknowledgements (GUI thread)
+    raised = Signal(list)  # the alerts an evaluation raised (for the notifier)
 
     def __init__(
         self, ctx: DesktopContext, levels: RiskLevels, parent: QObject | None = None
@@ -209,6 +222,8 @@ class AlertBook(QObject):
         self._ctx = ctx
         self._levels = levels
         self.model = AlertListModel(self)
+        self.groups = AlertGroups()
+        """The alerts by account (or contract, receipt) with their counts."""
         self.monitor = AlertMonitor(levels, AlertSettings())
         self._day: date | None = None
         self._offset = 0
@@ -229,8 +244,10 @@ class AlertBook(QObject):
         self.monitor = monitor or AlertMonitor(self._levels, AlertSettings())
         self._day, self._offset = day, id_offset
         self.model.clear()
+        self.groups.clear()
         if raised:
             self.model.add(list(raised))
+            self.groups.add(raised)
             self._pending.extend(raised)
         self.changed.emit()
 
@@ -238,8 +255,10 @@ class AlertBook(QObject):
         new = self.monitor.evaluate(snap)
         if new:
             self.model.add(new)
+            self.groups.add(new)
             self._pending.extend(new)
             self.changed.emit()
+            self.raised.emit(new)
         return new
 
     def unacknowledged_count(self) -> int:
@@ -252,6 +271,7 @@ class AlertBook(QObject):
         if not fresh:
             return
         self.model.set_acknowledged(fresh)
+        self.groups.acknowledge(a.alert_id for a in fresh)
         self.changed.emit()
         self.flush(fresh, user)
 
@@ -288,7 +308,8 @@ class AlertBook(QObject):
 
 
 class AlertsPanel(QWidget):
-    """Title, unacknowledged count, the alert list and the Acknowledge buttons."""
+    """Title, unacknowledged count, the alerts by account (or the list, newest first),
+    the Acknowledge buttons and the snooze of their sound and tray notification."""
 
     acknowledge_requested = Signal(list)  # alert ids
     client_requested = Signal(str)
@@ -303,38 +324,106 @@ class AlertsPanel(QWidget):
         self.title.setObjectName("sectionTitle")
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
+        self.group_check = QCheckBox()
+        self.group_check.setObjectName("groupAlerts")
+        self.group_check.setChecked(True)
+        self.snooze_button = QPushButton()
+        self.snooze_button.setObjectName("snoozeAlerts")
+        self.snooze_button.setCheckable(True)
         self.ack_button = QPushButton()
         self.ack_button.setObjectName("ackButton")
         self.ack_all_button = QPushButton()
         self.view = DataTableView(settings, "monitor_alerts", self)
         self.view.setSortingEnabled(False)
         self.view.setModel(book.model)
-        for i, width in enumerate((72, 72, 150, 440, 120, 110)):
+        for i, width in enumerate((112, 72, 150, 440, 120, 110)):  # "21:05:03 night"
             self.view.setColumnWidth(i, width)
         self.view.link_clients(
             lambda row: book.model.alert_at(row).account, self.client_requested.emit
         )
+        self.group_model = AlertGroupModel(book.groups, alert_text, self)
+        self.group_view = DataTableView(settings, "monitor_alert_groups", self)
+        self.group_view.setSortingEnabled(False)
+        self.group_view.setModel(self.group_model)
+        for i, width in enumerate(GROUP_WIDTHS):
+            self.group_view.setColumnWidth(i, width)
+        self.group_view.link_clients(self._account_of_group, self.client_requested.emit)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.group_view)
+        self.stack.addWidget(self.view)
+        self.notifier = AlertNotifier(self)
+        book.raised.connect(self.notifier.raised)
+        self.group_check.toggled.connect(self.set_grouped)
+        self.snooze_button.toggled.connect(self._on_snooze)
         self.ack_button.clicked.connect(self._ack_selected)
         self.ack_all_button.clicked.connect(self._ack_all)
         book.changed.connect(self._update_count)
+        book.changed.connect(self._refresh_groups)
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addWidget(self.count_label)
         head.addStretch(1)
+        head.addWidget(self.group_check)
+        head.addWidget(self.snooze_button)
         head.addWidget(self.ack_button)
         head.addWidget(self.ack_all_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(head)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.stack, 1)
+        self.retranslate()
+        self._refresh_groups()
+
+    # ----------------------------------------------------------------- grouping
+    @property
+    def grouped(self) -> bool:
+        return self.stack.currentWidget() is self.group_view
+
+    def set_grouped(self, grouped: bool) -> None:
+        """Show the alerts by account (counts) or as the list, newest first."""
+        self.group_check.setChecked(grouped)
+        self.stack.setCurrentWidget(self.group_view if grouped else self.view)
+        self._refresh_groups()
+
+    def current_view(self) -> DataTableView:
+        return self.group_view if self.grouped else self.view
+
+    def _account_of_group(self, row: int) -> str | None:
+        group = self.group_model.group_at(row)
+        return group.key if group.is_account else None
+
+    def _refresh_groups(self) -> None:
+        """Re-order the groups (only while they are shown), the selection kept."""
+        if not self.grouped:
+            return
+        view = self.group_view
+        current = view.currentIndex()
+        key = self.group_model.group_at(current.row()).key if current.isValid() else None
+        self.group_model.refresh()
+        if key is not None and (row := self.group_model.row_of(key)) >= 0:
+            view.selectRow(row)
+
+    # ----------------------------------------------------------------- snooze
+    def _on_snooze(self, checked: bool) -> None:
+        if checked:
+            self.notifier.snooze(SNOOZE_MINUTES)
+        else:
+            self.notifier.wake()
         self.retranslate()
 
+    # ----------------------------------------------------------------- acknowledge
     def _ack_selected(self) -> None:
-        ids = [
-            int(self.book.model.data(i, ALERT_ID_ROLE))
-            for i in self.view.selectionModel().selectedRows()
-        ]
+        if self.grouped:
+            rows = sorted({i.row() for i in self.group_view.selectionModel().selectedRows()})
+            ids = [
+                i for r in rows for i in self.book.groups.open_ids(self.group_model.group_at(r).key)
+            ]
+        else:
+            ids = [
+                int(self.book.model.data(i, ALERT_ID_ROLE))
+                for i in self.view.selectionModel().selectedRows()
+            ]
         if ids:
             self.acknowledge_requested.emit(ids)
 
@@ -367,5 +456,19 @@ class AlertsPanel(QWidget):
         self.title.setText(translate("Monitor", "Alerts"))
         self.ack_button.setText(translate("Monitor", "Acknowledge"))
         self.ack_all_button.setText(translate("Monitor", "Acknowledge all"))
+        self.group_check.setText(translate("AlertDesk", "By account"))
+        self.snooze_button.setText(
+            translate("AlertDesk", "Snoozed")
+            if self.snooze_button.isChecked()
+            else translate("AlertDesk", "Snooze %1 min").replace("%1", str(SNOOZE_MINUTES))
+        )
+        self.snooze_button.setToolTip(
+            translate(
+                "AlertDesk",
+                "No sound or desktop notification for new critical alerts for %1 minutes;"
+                " the alerts are still listed.",
+            ).replace("%1", str(SNOOZE_MINUTES))
+        )
+        self.group_model.retranslate()
         self.book.model.retranslate()
         self._update_count()

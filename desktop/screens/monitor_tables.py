@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
 from core.live.snapshot import RiskSnapshot, Table
 from core.rules.risk_levels import RISK_RATIO_UNBOUNDED_PPM
 from core.rules.sides import LONG, SHORT
+from desktop import palette
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import (
-    DOWN_BRUSH,
     HEDGE_LABELS,
     LIMIT_LOCK_LABELS,
-    UP_BRUSH,
     Column,
     Kind,
 )
@@ -72,10 +71,20 @@ def _line_contract(name: str) -> Any:
     return lambda f, r: f.snap.contracts[name][f.snap.positions["contract_index"][r]]
 
 
-def _sign_brush(value: Any) -> Any:
-    if value is None or value == 0:
-        return None
-    return UP_BRUSH if value > 0 else DOWN_BRUSH
+def _change(f: LiveFrame, r: Rows) -> Any:
+    """Last price − prior settlement of contract rows ``r`` (fen)."""
+    con = f.snap.contracts
+    return con["last_price_fen"][r] - con["prior_settlement_fen"][r]
+
+
+def _contract_move(f: LiveFrame, r: int) -> Any:
+    """A contract's last price in the colour of its change (the quote board's way)."""
+    return palette.sign_brush(int(_change(f, r)))
+
+
+def _line_move(f: LiveFrame, r: int) -> Any:
+    """A position line's last price in the colour of its contract's change."""
+    return _contract_move(f, int(f.snap.positions["contract_index"][r]))
 
 
 def _severity(f: LiveFrame, r: Rows) -> Any:
@@ -142,7 +151,13 @@ ACCOUNT_COLUMNS = (
         _acc("margin_fen"),
     ),
     LiveColumn(
-        _c("floating_pnl_fen", QT_TRANSLATE_NOOP("Columns", "Floating P&L (CNY)"), Kind.MONEY, 140),
+        _c(
+            "floating_pnl_fen",
+            QT_TRANSLATE_NOOP("Columns", "Floating P&L (CNY)"),
+            Kind.MONEY,
+            140,
+            signed=True,
+        ),
         _acc("floating_pnl_fen"),
     ),
     LiveColumn(
@@ -224,6 +239,7 @@ POSITION_COLUMNS = (
     LiveColumn(
         _c("last_price_fen", QT_TRANSLATE_NOOP("Columns", "Last price (CNY)"), Kind.PRICE, 120),
         _line_contract("last_price_fen"),
+        brush=_line_move,
     ),
     LiveColumn(
         _c(
@@ -235,7 +251,13 @@ POSITION_COLUMNS = (
         _line_contract("prior_settlement_fen"),
     ),
     LiveColumn(
-        _c("floating_pnl_fen", QT_TRANSLATE_NOOP("Columns", "Floating P&L (CNY)"), Kind.MONEY, 140),
+        _c(
+            "floating_pnl_fen",
+            QT_TRANSLATE_NOOP("Columns", "Floating P&L (CNY)"),
+            Kind.MONEY,
+            140,
+            signed=True,
+        ),
         _pos("floating_pnl_fen"),
     ),
     LiveColumn(
@@ -278,13 +300,17 @@ CONTRACT_COLUMNS = (
     LiveColumn(
         _c("last_price_fen", QT_TRANSLATE_NOOP("Columns", "Last price (CNY)"), Kind.PRICE, 120),
         _con("last_price_fen"),
+        brush=_contract_move,
     ),
     LiveColumn(
-        _c("change_fen", QT_TRANSLATE_NOOP("Columns", "Change (CNY)"), Kind.PRICE, 100),
-        lambda f, r: (
-            f.snap.contracts["last_price_fen"][r] - f.snap.contracts["prior_settlement_fen"][r]
+        _c(
+            "change_fen",
+            QT_TRANSLATE_NOOP("Columns", "Change (CNY)"),
+            Kind.PRICE,
+            100,
+            signed=True,
         ),
-        brush=_sign_brush,
+        _change,
     ),
     LiveColumn(
         _c("to_upper_fen", QT_TRANSLATE_NOOP("Columns", "To limit up (CNY)"), Kind.PRICE, 130),

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -224,8 +223,10 @@ class NoticesScreen(Screen):
         self.view.apply_default_widths(NOTICE_COLUMNS, "client_name")
         if not self.view.restore_header():
             self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._context_menu)
+        # First in the table's context menu, above its copy, export and filters.
+        self.view.add_row_actions(
+            [self._actions[k] for k in ("client", "mark", "send", "pdf", "export", "contact")]
+        )
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.installEventFilter(self)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
@@ -625,12 +626,6 @@ class NoticesScreen(Screen):
             self.open_client()
             return True
         return super().eventFilter(watched, event)
-
-    def _context_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        for key in ("client", "mark", "send", "pdf", "export", "contact"):
-            menu.addAction(self._actions[key])
-        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     # ----------------------------------------------------------------- mark
     def ask_mark(self) -> MarkDialog | None:

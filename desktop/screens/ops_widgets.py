@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from core.money import format_yuan
 from core.reports.statements import Money
+from desktop import palette
 from desktop.i18n import translate
 from desktop.models.columns import LEFT, NEGATIVE_BRUSH, RIGHT
 from desktop.models.validation_errors import ValidationErrorsModel
@@ -88,8 +89,9 @@ class StatementRowsModel(QAbstractTableModel):
     """Rows of a statement (summary lines or a positions/trades table), read-only.
 
     Money cells are formatted from integer fen with ``format_yuan`` (no arithmetic here);
-    negative amounts are red. The statement order is kept: no sorting. See
-    https://doc.qt.io/qt-6/qabstracttablemodel.html#subclassing.
+    P&L cells take the colour of their sign in the user's convention
+    (``palette.sign_brush``), other negative amounts are red. The statement order is
+    kept: no sorting. See https://doc.qt.io/qt-6/qabstracttablemodel.html#subclassing.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -134,7 +136,11 @@ class StatementRowsModel(QAbstractTableModel):
             )
             return RIGHT if numeric else LEFT
         if role == Qt.ItemDataRole.ForegroundRole:
-            return NEGATIVE_BRUSH if isinstance(value, Money) and value.fen < 0 else None
+            if not isinstance(value, Money):
+                return None
+            if value.pnl:
+                return palette.sign_brush(value.fen)
+            return NEGATIVE_BRUSH if value.fen < 0 else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:

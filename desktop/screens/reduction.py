@@ -79,7 +79,7 @@ _HEDGE = Column(
     "hedge", QT_TRANSLATE_NOOP("Columns", "Type"), Kind.ENUM, 50, labels=SHORT_HEDGE_LABELS
 )
 _NET = Column("net_lots", QT_TRANSLATE_NOOP("Columns", "Net"), Kind.INT, 58)
-_UNIT = Column("unit_pnl_bp", QT_TRANSLATE_NOOP("Columns", "Unit P&L %"), Kind.BP, 84)
+_UNIT = Column("unit_pnl_bp", QT_TRANSLATE_NOOP("Columns", "Unit P&L %"), Kind.BP, 84, signed=True)
 _OTHER = Column("other", QT_TRANSLATE_NOOP("Columns", "Other"), Kind.INT, 52)
 DECLARING_COLUMNS = (
     _CLIENT,

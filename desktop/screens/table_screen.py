@@ -129,6 +129,7 @@ class TableScreen(Screen):
         self.view.setModel(self.model)
         self.view.apply_default_widths(spec.columns, spec.stretch_key)
         self.view.restore_header()
+        self.view.freeze_first_column()  # the client or contract code stays in view
         if spec.sort_key and self.ctx.settings.header_state(header_key) is None:
             order = (
                 Qt.SortOrder.DescendingOrder

@@ -35,6 +35,7 @@ from desktop.palette import DANGER_ROW_BRUSH, WARN_ROW_BRUSH
 from desktop.progress_dialog import ProgressDialog
 from desktop.screens.base import Screen
 from desktop.widgets.banner import Banner
+from desktop.widgets.client_link import client_column
 from desktop.widgets.data_table import DataTableView
 from desktop.widgets.params_panel import ParamsPanel
 
@@ -173,13 +174,20 @@ class WorkbenchScreen(Screen):
         stretch_key: str | None = None,
         *,
         fit: bool = False,
+        client_key: str | None = "client_code",
     ) -> DataTableView:
         """A table view of ``model``; its header layout is saved under ``name`` and its
         headers follow the language. ``stretch_key``'s column takes the free width;
         ``fit`` sizes a small table's columns to their contents instead of the columns'
-        default widths."""
+        default widths. A table with the column ``client_key`` (a client code) opens the
+        row's client on double-click, Enter or "Open client" (the day shown here)."""
         view = DataTableView(self.ctx.settings, name, self)
         view.setModel(model)
+        if client_key is not None and any(c.key == client_key for c in model.columns):
+            view.link_clients(
+                client_column(model, client_key),
+                lambda code: self.ctx.bus.client_requested.emit(code, self._day),
+            )
         if fit:
             assert stretch_key is not None
             view.fit_columns(model.columns, stretch_key)

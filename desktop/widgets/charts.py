@@ -43,20 +43,21 @@ MIN_SPAN_S = 60.0
 
 pg.setConfigOptions(antialias=False, background="w", foreground="#3b4754")
 
-# Colours and pens built once. Chinese market colours: up/limit-up red, down green.
+# Colours and pens built once. Up/limit-up and down/limit-down follow the user's colour
+# convention (``palette.up_colour``: Chinese red up by default); the risk ratio is danger.
 EQUITY_COLOUR = "#1f6feb"
 RESERVE_COLOUR = "#d97706"
 RATIO_COLOUR = palette.RED
 PRICE_COLOUR = "#1f2937"
-UP_COLOUR = palette.RED
-DOWN_COLOUR = palette.GREEN
 MUTED_COLOUR = palette.MUTED
 TEXT_COLOUR = "#3b4754"
 _PEN_EQUITY = pg.mkPen(EQUITY_COLOUR, width=1.6)
 _PEN_RESERVE = pg.mkPen(RESERVE_COLOUR, width=1.6)
 _PEN_PRICE = pg.mkPen(PRICE_COLOUR, width=1.4)
-_PEN_UPPER = pg.mkPen(UP_COLOUR, width=1, style=Qt.PenStyle.DashLine)
-_PEN_LOWER = pg.mkPen(DOWN_COLOUR, width=1, style=Qt.PenStyle.DashLine)
+_LIMIT_PENS = {
+    colour: pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine)
+    for colour in (palette.RED, palette.GREEN)
+}
 _PEN_PRIOR = pg.mkPen(MUTED_COLOUR, width=1, style=Qt.PenStyle.DotLine)
 _PEN_ZERO = pg.mkPen(MUTED_COLOUR, width=1, style=Qt.PenStyle.DotLine)
 _PEN_RATIO = pg.mkPen(RATIO_COLOUR, width=1.4)
@@ -502,15 +503,17 @@ class PriceBandChart(_ChartFrame):
 
     The y range fits the prices and the prior settlement (at least ``band_share`` of the
     limit band high), so intraday moves are visible; a limit line shows as the price
-    gets near it. The legend gives last price and change (red up, green down) and the
-    two limits.
+    gets near it. The legend gives last price and change (in the up or down colour of
+    the user's convention) and the two limits.
     """
 
     def __init__(self, parent: QWidget | None = None, band_share: float = 0.2) -> None:
         super().__init__(parent)
         self._price = _curve(self.plot, _PEN_PRICE)
-        self._upper = pg.InfiniteLine(angle=0, pen=_PEN_UPPER, movable=False)
-        self._lower = pg.InfiniteLine(angle=0, pen=_PEN_LOWER, movable=False)
+        self._upper = pg.InfiniteLine(angle=0, pen=_LIMIT_PENS[palette.up_colour()], movable=False)
+        self._lower = pg.InfiniteLine(
+            angle=0, pen=_LIMIT_PENS[palette.down_colour()], movable=False
+        )
         self._prior = pg.InfiniteLine(angle=0, pen=_PEN_PRIOR, movable=False)
         for line in (self._upper, self._lower, self._prior):
             self.plot.addItem(line, ignoreBounds=True)
@@ -557,7 +560,14 @@ class PriceBandChart(_ChartFrame):
         self._follow_time(self._t)
         self._update_legend()
 
+    def apply_convention(self) -> None:
+        """The limit lines and the legend in the colour convention now in force."""
+        self._upper.setPen(_LIMIT_PENS[palette.up_colour()])
+        self._lower.setPen(_LIMIT_PENS[palette.down_colour()])
+        self._update_legend()
+
     def _update_legend(self) -> None:
+        up_colour, down_colour = palette.up_colour(), palette.down_colour()
         up_label, down_label = self._labels
         if self._band is None or not up_label:
             self.set_legend("")
@@ -566,15 +576,15 @@ class PriceBandChart(_ChartFrame):
         places = 0 if all(float(v).is_integer() for v in self._band) else 2
         parts = []
         if len(self._y):
-            # The last price and its change on prior settlement: red up, green down.
+            # The last price and its change on prior settlement, in the up/down colour.
             last = float(self._y[-1])
             change = last - prior
-            colour = UP_COLOUR if change > 0 else DOWN_COLOUR if change < 0 else TEXT_COLOUR
+            colour = up_colour if change > 0 else down_colour if change < 0 else TEXT_COLOUR
             sign = "+" if change > 0 else "±" if change == 0 else ""
             text = f"{number_text(last, places)} {sign}{number_text(change, places)}"
             parts.append(f"<b>{swatch(colour, text, line=False)}</b>")
-        parts.append(swatch(UP_COLOUR, up_label.replace("%1", number_text(upper, places))))
-        parts.append(swatch(DOWN_COLOUR, down_label.replace("%1", number_text(lower, places))))
+        parts.append(swatch(up_colour, up_label.replace("%1", number_text(upper, places))))
+        parts.append(swatch(down_colour, down_label.replace("%1", number_text(lower, places))))
         self.set_legend("&nbsp; ".join(parts))
 
     def point_count(self) -> int:

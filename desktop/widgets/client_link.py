@@ -40,10 +40,19 @@ class ClientLink(QObject):
         self.action.setObjectName("openClient")
         self.action.triggered.connect(self.open_current)
         view.addAction(self.action)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        if not getattr(view, "provides_context_menu", False):
+            # A DataTableView lists the action first in its own menu.
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         view.doubleClicked.connect(self._on_double_click)
         view.installEventFilter(self)
         self.retranslate()
+
+    def detach(self) -> None:
+        """Undo the gestures (the view gets another link)."""
+        self._view.removeAction(self.action)
+        self._view.doubleClicked.disconnect(self._on_double_click)
+        self._view.removeEventFilter(self)
+        self.deleteLater()
 
     def client_of_row(self, row: int) -> str | None:
         """The client of view row ``row`` (None when out of range or none)."""

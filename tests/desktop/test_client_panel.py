@@ -166,7 +166,8 @@ def test_enter_and_the_context_menu_action_open_the_current_row(
     link = view.client_link
     assert link is not None
     assert link.action in view.actions()
-    assert view.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    menu = view.context_menu(view.visualRect(view.currentIndex()).center())
+    assert menu.actions()[0] is link.action  # first in the table's own menu
     assert link.action.text() == "Open client"
     link.action.trigger()
     shown_panel(window, qtbot, sixth)
@@ -252,6 +253,7 @@ def test_double_click_on_a_live_monitor_account(demo_ctx: DesktopContext, qtbot:
     assert panel.detail.day == DAY
     assert panel.fact_values["available"].text() == stored[code]
     # an account's alert in the monitor's alert list opens its client too
+    screen.alerts_panel.set_grouped(False)  # the list, newest first
     alerts = screen.alerts_panel.view
     qtbot.waitUntil(lambda: alerts.model().rowCount() > 0, timeout=LOAD_MS)
     link = alerts.client_link

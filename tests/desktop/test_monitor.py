@@ -166,6 +166,7 @@ def test_alerts_raise_acknowledge_and_are_stored(qtbot: Any, ctx: DesktopContext
     )
     assert model.index(0, 3).data(background) == tint
     assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) != MUTED_BRUSH
+    screen.alerts_panel.set_grouped(False)  # the list, newest first
     screen.alerts_panel.view.selectRow(0)
     screen.alerts_panel.ack_button.click()
     assert book.unacknowledged_count() == before - 1

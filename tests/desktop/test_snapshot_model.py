@@ -12,7 +12,7 @@ from core.live import FakeClock, TradeEvent
 from core.money import format_yuan
 from core.rules.risk_levels import DEFICIT, FORCED_CLOSE, MARGIN_CALL, NORMAL, WARNING
 from desktop import i18n
-from desktop.models.columns import MUTED_BRUSH, UP_BRUSH
+from desktop.models.columns import MUTED_BRUSH
 from desktop.models.levels import LEVEL_FILTERS
 from desktop.models.snapshot_table import (
     KEY_ROLE,
@@ -21,7 +21,7 @@ from desktop.models.snapshot_table import (
     LiveFrame,
     SnapshotTableModel,
 )
-from desktop.palette import LEVEL_TEXT_BRUSHES, LEVEL_TINTS
+from desktop.palette import LEVEL_TEXT_BRUSHES, LEVEL_TINTS, RED_BRUSH
 from desktop.screens.monitor_tables import ACCOUNTS, CONTRACTS, POSITIONS, SnapshotTableView
 from desktop.settings import UiSettings
 from tests.desktop.live_fixtures import engine, static_for, tick
@@ -255,7 +255,7 @@ def test_rows_are_tinted_by_level_and_stale_prices_greyed(clock: FakeClock) -> N
     foreground = Qt.ItemDataRole.ForegroundRole
     m, y = contracts.view_row_of_key("m2501"), contracts.view_row_of_key("y2501")
     change = contracts.column_of("change_fen")
-    assert contracts.index(m, change).data(foreground) == UP_BRUSH  # above prior settlement
+    assert contracts.index(m, change).data(foreground) == RED_BRUSH  # up: red (Chinese)
     assert contracts.index(y, change).data(foreground) == MUTED_BRUSH
     assert contracts.index(y, 0).data(foreground) == MUTED_BRUSH
 
