@@ -141,7 +141,7 @@ class AlertListModel(QAbstractTableModel):
                 return ack.user if ack else ""
             return local_time(ack.at) if ack else ""
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
-            return a.message
+            return alert_text(a)  # the whole message where the column cuts it
         if role == Qt.ItemDataRole.ForegroundRole:
             if ack is not None:
                 return MUTED_BRUSH

@@ -18,7 +18,6 @@ from core.money import format_yuan
 from core.progress import ProgressState
 from core.rules.risk_levels import FORCED_CLOSE, NORMAL
 from core.services.store import url_label
-from desktop import i18n
 from desktop.app import make_excepthook, parse_size, run_gui
 from desktop.context import DesktopContext
 from desktop.main_window import KEY_ROLE, MainWindow
