@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -256,6 +257,8 @@ class MonitorScreen(Screen):
         self.call_card = LinkCard("intraday_calls")
         self.call_card.clicked.connect(lambda: self.navigate_requested.emit("calls:intraday"))
         self.call_card.hide()
+        # Never narrower than its text: the word-wrapped subtitle beside it gives way.
+        self.call_card.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         # Data problems of the feed: a risk officer must see them, not find them in a log.
         self.feed_problems = QLabel()
         self.feed_problems.setObjectName("feedProblems")

@@ -309,7 +309,7 @@ class AlertsPanel(QWidget):
         self.view = DataTableView(settings, "monitor_alerts", self)
         self.view.setSortingEnabled(False)
         self.view.setModel(book.model)
-        for i, width in enumerate((72, 72, 150, 440, 120, 110)):
+        for i, width in enumerate((72, 84, 150, 440, 120, 110)):  # "Warning" beside its icon
             self.view.setColumnWidth(i, width)
         self.view.link_clients(
             lambda row: book.model.alert_at(row).account, self.client_requested.emit

@@ -530,6 +530,14 @@
         <source>To call (CNY)</source>
         <translation>应追加 (元)</translation>
     </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Expiring</source>
+        <translation>即将到期</translation>
+    </message>
 </context>
 <context>
     <name>ErrorView</name>

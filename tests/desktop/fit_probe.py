@@ -429,7 +429,14 @@ def _inside_control(widget: QWidget) -> bool:
 def clips(root: QWidget) -> list[Clip]:
     """Everything shown in ``root`` (a window) whose text does not fit."""
     found: list[Clip] = []
-    for widget in [root, *root.findChildren(QWidget)]:
+    widgets = [root, *root.findChildren(QWidget)]
+    # A live screen changes texts between two event loops: lay out what changed last
+    # (Qt does it on its next LayoutRequest), so only a lasting cut is reported.
+    for widget in widgets:
+        layout = widget.layout()
+        if layout is not None:
+            layout.activate()
+    for widget in widgets:
         if not _shown(widget) or _inside_control(widget):
             continue
         if isinstance(widget, QLabel):
