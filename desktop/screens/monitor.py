@@ -493,6 +493,9 @@ class MonitorScreen(Screen):
         self._stop_runner()
         self._start = result
         self._static = static
+        # The simulator's seed is a demo control: hidden on a firm's own data.
+        self.seed_label.setVisible(result.demo)
+        self.seed_spin.setVisible(result.demo)
         self._snap = result.first
         self._updates = 0
         self._ticks = 0
