@@ -29,6 +29,10 @@ FONT_FAMILIES = (
     "DejaVu Sans",
 )
 FONT_POINT_SIZE = 9
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+"""Qt's offscreen platform plugin says this whenever a shown window's size constraints
+change (QPlatformWindow::propagateSizeHints is not implemented there); it means nothing
+on any display, so offscreen runs drop exactly this message."""
 
 
 def version() -> str:
@@ -137,6 +141,33 @@ def make_thread_excepthook() -> Callable[[threading.ExceptHookArgs], object]:
     return hook
 
 
+def install_offscreen_filter() -> Callable[[], None]:
+    """Drop ``OFFSCREEN_NOISE`` and pass every other Qt message on unchanged (to the
+    handler installed before, e.g. pytest-qt's capture, or Qt's default output); the
+    function returned puts the previous handler back."""
+    from PySide6.QtCore import (
+        QMessageLogContext,
+        QtMsgType,
+        qFormatLogMessage,
+        qInstallMessageHandler,
+    )
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message == OFFSCREEN_NOISE:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            sys.stderr.write(qFormatLogMessage(kind, context, message) + "\n")
+
+    previous = qInstallMessageHandler(handler)
+
+    def restore() -> None:
+        qInstallMessageHandler(previous)
+
+    return restore
+
+
 def _prepare_application(offscreen: bool) -> object:
     """Create (or reuse, e.g. under pytest-qt) the QApplication with app-wide settings."""
     if offscreen:
@@ -220,11 +251,10 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop.tasks import TaskManager
 
     assert isinstance(app, QApplication)
-    settings = UiSettings()
-    language = getattr(args, "lang", None) or settings.language
-    i18n.set_language(language)
-    if getattr(args, "lang", None):
-        settings.language = language
+    # The language is the user's choice, saved only from View → Language: --lang is for
+    # this run, and a screenshot run writes nothing to the settings file.
+    settings = UiSettings(persist=interactive)
+    i18n.set_language(getattr(args, "lang", None) or settings.language)
 
     def fail(message: str) -> int:
         sys.stderr.write(f"riskdesk: {message}\n")
@@ -248,6 +278,9 @@ def run_gui(args: argparse.Namespace) -> int:
         return fail(str(exc))
 
     errors: list[int] = []
+    restore_messages = (
+        install_offscreen_filter() if QApplication.platformName() == "offscreen" else None
+    )
     previous_hook, previous_thread_hook = sys.excepthook, threading.excepthook
     sys.excepthook = make_excepthook(interactive and not offscreen, lambda: errors.append(1))
     threading.excepthook = make_thread_excepthook()
@@ -273,6 +306,8 @@ def run_gui(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
         sys.excepthook, threading.excepthook = previous_hook, previous_thread_hook
+        if restore_messages is not None:
+            restore_messages()
 
 
 def take_screenshot(window: object, path: Path, timeout_s: float = SCREENSHOT_TIMEOUT_S) -> int:

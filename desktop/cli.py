@@ -32,7 +32,8 @@ def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--lang",
         choices=("zh", "en"),
         default=None,
-        help="user-interface language (default: last used, else zh)",
+        help="user-interface language of this run, not saved (default: the one chosen "
+        "in View → Language, else zh)",
     )
     p.add_argument(
         "--client",

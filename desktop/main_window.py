@@ -12,7 +12,7 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QStyle,
+    QStyleOptionViewItem,
     QWidget,
 )
 
@@ -45,7 +47,11 @@ from desktop.screens.registry import DEFAULT_SCREEN, GROUPS, SCREENS, ScreenSpec
 from desktop.tasks import report_wait, run_op, run_query
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-NAV_WIDTH = 200
+NAV_WIDTH = 176
+"""The navigation's width before it is fitted to its entries (``_fit_nav``)."""
+NAV_ITEM_HEIGHT = 30
+NAV_GROUP_HEIGHT = 26
+"""Every entry fits a 1280×720 window: 4 groups × 26 + 16 screens × 30 = 584 px."""
 DEFAULT_SIZE = QSize(1366, 768)
 DEMO_MESSAGE_MS = 15_000
 """How long the status bar says what "Create demo data…" wrote."""
@@ -77,6 +83,13 @@ def _widen(box: QMessageBox, width: int) -> None:
     label = box.findChild(QLabel, "qt_msgbox_informativelabel")
     if label is not None:
         label.setMinimumWidth(width)
+
+
+def short_db_label(url: str) -> str:
+    """The status bar's name of the database: "SQLite · demo.sqlite", "PostgreSQL ·
+    riskdesk". A path can be longer than the window; the whole URL is the tooltip."""
+    kind = "SQLite" if url_label(url).startswith("SQLite") else "PostgreSQL"
+    return f"{kind} · {database_name(url)}"
 
 
 def ask_demo_scale(parent: QWidget) -> Scale | None:
@@ -146,7 +159,6 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.nav.setMinimumWidth(150)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._build_nav()
         self.stack = QStackedWidget()
@@ -188,14 +200,38 @@ class MainWindow(QMainWindow):
             header = QListWidgetItem()
             header.setFlags(Qt.ItemFlag.NoItemFlags)
             header.setData(KEY_ROLE, f"#{group}")
-            header.setSizeHint(QSize(NAV_WIDTH, 30))
+            header.setSizeHint(QSize(NAV_WIDTH, NAV_GROUP_HEIGHT))
             self.nav.addItem(header)
             self._nav_headers.append((header, caption))
             for spec in specs:
                 item = QListWidgetItem(icon(spec.icon), "")
                 item.setData(KEY_ROLE, spec.key)
-                item.setSizeHint(QSize(NAV_WIDTH, 34))
+                item.setSizeHint(QSize(NAV_WIDTH, NAV_ITEM_HEIGHT))
                 self.nav.addItem(item)
+
+    def _fit_nav(self) -> None:
+        """The navigation is at least as wide as its longest entry in this language
+        (icon, text, the style sheet's padding): never cut."""
+        nav = self.nav
+        nav.ensurePolished()  # the style sheet's padding is known from here on
+        option = QStyleOptionViewItem()
+        option.initFrom(nav)
+        option.rect = QRect(0, 0, 400, NAV_ITEM_HEIGHT)
+        option.features = (
+            QStyleOptionViewItem.ViewItemFeature.HasDisplay
+            | QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        )
+        option.decorationSize = nav.iconSize()
+        style = nav.style()
+        text_room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, nav)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, nav) + 1
+        chrome = 400 - text_room.width() + 2 * margin + 2 * nav.frameWidth() + 2
+        metrics = nav.fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(nav.item(r).text()) for r in range(nav.count())),
+            default=0,
+        )
+        nav.setMinimumWidth(widest + chrome)
 
     def _nav_item(self, key: str) -> QListWidgetItem | None:
         for row in range(self.nav.count()):
@@ -519,7 +555,7 @@ class MainWindow(QMainWindow):
         if self.ctx.db.read_only:
             read_only = " " + translate("Faults", "(read-only)")
         self.db_label.setText(
-            translate("MainWindow", "Database: %1").replace("%1", url_label(self.ctx.db.url))
+            translate("MainWindow", "Database: %1").replace("%1", short_db_label(self.ctx.db.url))
             + read_only
         )
         tip = url_label(self.ctx.db.url)
@@ -587,6 +623,7 @@ class MainWindow(QMainWindow):
             if isinstance(key, str) and not key.startswith("#"):
                 spec = screen_spec(key)
                 item.setText(translate("Screens", spec.title))
+        self._fit_nav()
         for page in self._pages.values():
             retranslate = getattr(page, "retranslate", None)
             if callable(retranslate):

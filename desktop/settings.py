@@ -29,45 +29,66 @@ KEY_WINDOW_LAYOUTS = "main_window/layouts"
 
 
 class UiSettings:
-    """Typed accessors over an INI-format QSettings; GUI thread only."""
+    """Typed accessors over an INI-format QSettings; GUI thread only.
 
-    def __init__(self, qsettings: QSettings | None = None) -> None:
+    ``persist=False`` (screenshot runs) reads the user's file but keeps every change in
+    memory for this run only: the file is never written.
+    """
+
+    def __init__(self, qsettings: QSettings | None = None, *, persist: bool = True) -> None:
         self._s = qsettings or QSettings(
             QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
         )
+        self._persist = persist
+        self._unsaved: dict[str, Any] = {}
 
     @property
     def file_name(self) -> str:
         return self._s.fileName()
 
+    @property
+    def persists(self) -> bool:
+        return self._persist
+
+    def _value(self, key: str, default: Any = None) -> Any:
+        if key in self._unsaved:
+            return self._unsaved[key]
+        return self._s.value(key, default)
+
+    def _set(self, key: str, value: Any) -> None:
+        if self._persist:
+            self._s.setValue(key, value)
+        else:
+            self._unsaved[key] = value
+
     # ----------------------------------------------------------------- language
     @property
     def language(self) -> str:
-        value = self._s.value(KEY_LANGUAGE, DEFAULT_LANGUAGE)
+        value = self._value(KEY_LANGUAGE, DEFAULT_LANGUAGE)
         return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
 
     @language.setter
     def language(self, value: str) -> None:
         if value not in LANGUAGES:
             raise ValueError(f"unknown language {value!r}")
-        self._s.setValue(KEY_LANGUAGE, value)
+        self._set(KEY_LANGUAGE, value)
 
     # ----------------------------------------------------------------- colours
     @property
     def colour_convention(self) -> str:
         """``desktop.palette`` convention of prices and P&L (Chinese red-up by default)."""
-        value = self._s.value(KEY_COLOURS, DEFAULT_CONVENTION)
+        value = self._value(KEY_COLOURS, DEFAULT_CONVENTION)
         return value if isinstance(value, str) and value in CONVENTIONS else DEFAULT_CONVENTION
 
     @colour_convention.setter
     def colour_convention(self, value: str) -> None:
         if value not in CONVENTIONS:
             raise ValueError(f"unknown colour convention {value!r}")
-        self._s.setValue(KEY_COLOURS, value)
+        self._set(KEY_COLOURS, value)
 
     # ----------------------------------------------------------------- layout
     def _bytes(self, key: str) -> QByteArray | None:
-        value = self._s.value(key)
+        value = self._value(key)
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
     @property
@@ -76,7 +97,7 @@ class UiSettings:
 
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
-        self._s.setValue(KEY_GEOMETRY, value)
+        self._set(KEY_GEOMETRY, value)
 
     @property
     def window_state(self) -> QByteArray | None:
@@ -84,7 +105,7 @@ class UiSettings:
 
     @window_state.setter
     def window_state(self, value: QByteArray) -> None:
-        self._s.setValue(KEY_WINDOW_STATE, value)
+        self._set(KEY_WINDOW_STATE, value)
 
     @property
     def splitter_state(self) -> QByteArray | None:
@@ -92,18 +113,18 @@ class UiSettings:
 
     @splitter_state.setter
     def splitter_state(self, value: QByteArray) -> None:
-        self._s.setValue(KEY_SPLITTER, value)
+        self._set(KEY_SPLITTER, value)
 
     def header_state(self, table: str) -> QByteArray | None:
         """``QHeaderView.saveState()`` of the table named ``table``, if saved."""
         return self._bytes(KEY_HEADER_PREFIX + table)
 
     def set_header_state(self, table: str, state: QByteArray) -> None:
-        self._s.setValue(KEY_HEADER_PREFIX + table, state)
+        self._set(KEY_HEADER_PREFIX + table, state)
 
     # ----------------------------------------------------------------- named layouts
     def _json(self, key: str) -> dict[str, Any]:
-        value = self._s.value(key)
+        value = self._value(key)
         if not isinstance(value, str) or not value:
             return {}
         try:
@@ -117,14 +138,15 @@ class UiSettings:
         return self._json(KEY_TABLE_LAYOUTS_PREFIX + table)
 
     def set_table_layouts(self, table: str, layouts: dict[str, Any]) -> None:
-        self._s.setValue(KEY_TABLE_LAYOUTS_PREFIX + table, json.dumps(layouts, ensure_ascii=False))
+        self._set(KEY_TABLE_LAYOUTS_PREFIX + table, json.dumps(layouts, ensure_ascii=False))
 
     def window_layouts(self) -> dict[str, Any]:
         """The named window layouts (docks, panels, splitters): name → state."""
         return self._json(KEY_WINDOW_LAYOUTS)
 
     def set_window_layouts(self, layouts: dict[str, Any]) -> None:
-        self._s.setValue(KEY_WINDOW_LAYOUTS, json.dumps(layouts, ensure_ascii=False))
+        self._set(KEY_WINDOW_LAYOUTS, json.dumps(layouts, ensure_ascii=False))
 
     def sync(self) -> None:
-        self._s.sync()
+        if self._persist:
+            self._s.sync()

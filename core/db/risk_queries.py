@@ -38,6 +38,7 @@ from core.db.tables import (
     Product,
     ReserveHistory,
     SettlementPrice,
+    Warehouse,
     WarehouseReceipt,
 )
 from core.rules.sides import SIDE_NAMES
@@ -512,6 +513,33 @@ RECEIPT_COLUMNS = {
     "registration_date": "date",
     "production_date": "date",
 }
+
+
+def receipt_names(
+    session: Session,
+) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, str]]:
+    """Names for the receipts desk: products and warehouses by code as (zh, en), and
+    holders (clients and members) by code."""
+    products = {
+        str(c): (str(zh), str(en))
+        for c, zh, en in session.execute(select(Product.code, Product.name_zh, Product.name_en))
+    }
+    warehouses = {
+        str(c): (str(zh), str(en))
+        for c, zh, en in session.execute(
+            select(Warehouse.code, Warehouse.name_zh, Warehouse.name_en)
+        )
+    }
+    holders = {str(c): str(n) for c, n in session.execute(select(Member.code, Member.name))}
+    holders.update(
+        (str(c), str(n))
+        for c, n in session.execute(
+            select(Client.code, Client.name).where(
+                Client.code.in_(select(WarehouseReceipt.holder_code).distinct())
+            )
+        )
+    )
+    return products, warehouses, holders
 
 
 def receipts_frame(

@@ -19,6 +19,8 @@ from core.db import queries
 from core.db import risk_queries as rq
 from core.db.day_inputs import read_live_day
 from core.db.reader import Reader
+from core.demo import DEMO_MEMBER_CODE
+from core.demo.writer import has_demo_rows
 from core.errors import InputError, RiskDeskError
 from core.live import (
     FeedSource,
@@ -82,6 +84,9 @@ class MonitorStart:
     alert_id_offset: int = 0
     alerts: AlertMonitor | None = None
     first_alerts: tuple[Alert, ...] = ()
+    demo: bool = False
+    """The database holds the demo data set: the simulator's own controls (its seed)
+    are shown only then."""
 
 
 def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | None:
@@ -121,6 +126,7 @@ def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | Non
         alert_id_offset=last_alert_id(reader, live_day),
         alerts=alerts,
         first_alerts=first_alerts,
+        demo=has_demo_rows(session.connection(), DEMO_MEMBER_CODE),
     )
 
 

@@ -7,9 +7,10 @@ Stored status "held" is the rule engine's "free".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -340,12 +341,15 @@ def _holdings(detail: pd.DataFrame) -> pd.DataFrame:
 # ============================================================== the desk's view
 @dataclass(frozen=True)
 class ReceiptsRequest:
-    """The validity rule version, a holder ("my receipts"; None: all) and the expiry
-    window in trading days."""
+    """The validity rule version, a holder ("my receipts"; None: all), the expiry
+    window in trading days and whether only the receipts expiring within it are shown
+    (``only_expiring``: not yet overdue, deadline at most ``expiring_days`` trading
+    days away)."""
 
     version: str = "current"
     holder: str | None = None
     expiring_days: int = 10
+    only_expiring: bool = False
 
 
 @dataclass(frozen=True)
@@ -354,7 +358,11 @@ class HoldingNode:
 
     Sums of lots, tons and receipts over the children; the earliest deadline below and
     its trading days left; the most pressing ``urgency`` below; ``deadline_status``
-    rolled up from the children (``rolled_deadline_status``).
+    rolled up from the children (``rolled_deadline_status``). ``overdue`` and
+    ``expiring`` count the receipts below that are past their deadline or within the
+    expiry window, so a product whose roll-up is "overdue" still says how many of its
+    receipts expire soon. ``name_zh`` / ``name_en``: the product's or warehouse's name
+    (a holder's name in both).
     """
 
     level: int
@@ -368,16 +376,22 @@ class HoldingNode:
     urgency: Urgency
     children: tuple[HoldingNode, ...] = ()
     deadline_status: DeadlineStatus = "ok"
+    overdue: int = 0
+    expiring: int = 0
+    name_zh: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
 class ReceiptsView:
     """The receipts desk. ``holdings``: the report's holdings plus ``urgency``
     (``receipt_urgency``: "past", "soon", ""); ``tree``: product → warehouse → holder
-    built from them. ``receipts``: every receipt with ``urgency``. ``deadlines``:
-    {deadline: receipts}. ``holders``: every holder code with receipts (for the "my
-    receipts" filter). ``total_tons``, ``total_lots`` of ``receipts``. ``error``: why
-    there is no report."""
+    built from them (only the expiring receipts' with ``only_expiring``).
+    ``receipts``: every receipt with ``urgency``. ``deadlines``: {deadline: receipts}.
+    ``holders``: every holder code with receipts (for the "my receipts" filter),
+    ``holder_names`` their names. ``total_tons``, ``total_lots`` of ``receipts``.
+    ``expiring_count``: receipts within the expiry window (``urgency`` "soon", the
+    report's ``expiring``). ``error``: why there is no report."""
 
     day: date | None
     version: str
@@ -390,6 +404,9 @@ class ReceiptsView:
     total_tons: int
     total_lots: int
     error: str
+    expiring_count: int = 0
+    only_expiring: bool = False
+    holder_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def receipts_view(
@@ -398,6 +415,7 @@ def receipts_view(
     """Receipts with deadlines for the rule version, optionally one holder's (a read)."""
     holders_frame = rq.receipts_frame(reader.session, statuses=("held", "margin", "delivery"))
     holders = tuple(sorted(set(holders_frame["holder_code"].tolist())))
+    products, warehouses, holder_names = rq.receipt_names(reader.session)
     try:
         report = receipts_report(
             reader,
@@ -409,7 +427,18 @@ def receipts_view(
     except InputError as exc:
         empty = pd.DataFrame()
         return ReceiptsView(
-            None, request.version, None, empty, (), empty, {}, holders, 0, 0, str(exc)
+            None,
+            request.version,
+            None,
+            empty,
+            (),
+            empty,
+            {},
+            holders,
+            0,
+            0,
+            str(exc),
+            holder_names=holder_names,
         )
     day, window = report.trading_day, report.expiring_days
 
@@ -421,10 +450,11 @@ def receipts_view(
             for d, n in zip(deadlines, left, strict=True)
         ]
 
-    holdings = report.holdings.copy()
-    holdings["urgency"] = urgencies(holdings["next_deadline"], holdings["trading_days_left"])
     receipts = report.receipts.copy()
     receipts["urgency"] = urgencies(receipts["deadline"], receipts["trading_days_left"])
+    shown = receipts[receipts["urgency"] == "soon"] if request.only_expiring else receipts
+    holdings = _view_holdings(shown)
+    holdings["urgency"] = urgencies(holdings["next_deadline"], holdings["trading_days_left"])
     deadlines = (
         receipts.dropna(subset=["deadline"]).groupby("deadline")["receipt_no"].count().to_dict()
     )
@@ -433,21 +463,53 @@ def receipts_view(
         request.version,
         report,
         holdings,
-        holdings_tree(holdings),
+        holdings_tree(holdings, products, warehouses, holder_names),
         receipts,
         {d: int(n) for d, n in deadlines.items() if isinstance(d, date)},
         holders,
         exact_sum(receipts["tons"]),
         exact_sum(receipts["lots"]),
         "",
+        expiring_count=int((receipts["urgency"] == "soon").sum()),
+        only_expiring=request.only_expiring,
+        holder_names=holder_names,
     )
 
 
-def holdings_tree(holdings: pd.DataFrame) -> tuple[HoldingNode, ...]:
-    """product → warehouse → holder (one leaf per holder and status) from holdings rows
-    (``HOLDING_COLUMNS`` plus ``urgency``)."""
+_HOLDING_KEYS = ["product_code", "warehouse_code", "holder_code", "status"]
 
-    def rollup(level: int, code: str, kids: Sequence[HoldingNode]) -> HoldingNode:
+
+def _view_holdings(receipts: pd.DataFrame) -> pd.DataFrame:
+    """``_holdings`` of ``receipts`` (with ``urgency``) plus ``overdue`` and
+    ``expiring``: how many of each group's receipts are past their deadline or within
+    the window."""
+    if receipts.empty:
+        return pd.DataFrame(columns=[*HOLDING_COLUMNS, "overdue", "expiring"])
+    holdings = _holdings(receipts.drop(columns=["urgency"]))
+    flags = receipts[_HOLDING_KEYS].assign(
+        overdue=(receipts["urgency"] == "past").astype("int64"),
+        expiring=(receipts["urgency"] == "soon").astype("int64"),
+    )
+    counts = flags.groupby(_HOLDING_KEYS, sort=True)[["overdue", "expiring"]].sum().reset_index()
+    return holdings.merge(counts, on=_HOLDING_KEYS, how="left")
+
+
+def holdings_tree(
+    holdings: pd.DataFrame,
+    products: Mapping[str, tuple[str, str]] | None = None,
+    warehouses: Mapping[str, tuple[str, str]] | None = None,
+    holders: Mapping[str, str] | None = None,
+) -> tuple[HoldingNode, ...]:
+    """product → warehouse → holder (one leaf per holder and status) from holdings rows
+    (``HOLDING_COLUMNS`` plus ``urgency``, optionally ``overdue`` and ``expiring``),
+    named from ``products`` and ``warehouses`` ({code: (zh, en)}) and ``holders``."""
+    products = products or {}
+    warehouses = warehouses or {}
+    holders = holders or {}
+
+    def rollup(
+        level: int, code: str, names: tuple[str, str], kids: Sequence[HoldingNode]
+    ) -> HoldingNode:
         dated = [k for k in kids if k.next_deadline is not None]
         first = min(dated, key=lambda k: k.next_deadline or date.max) if dated else None
         return HoldingNode(
@@ -462,27 +524,42 @@ def holdings_tree(holdings: pd.DataFrame) -> tuple[HoldingNode, ...]:
             worst_urgency(k.urgency for k in kids),
             tuple(kids),
             rolled_deadline_status(k.deadline_status for k in kids),
+            sum(k.overdue for k in kids),
+            sum(k.expiring for k in kids),
+            *names,
         )
 
-    products: list[HoldingNode] = []
+    def count(row: Mapping[Hashable, Any], key: str) -> int:
+        value = row.get(key)
+        return 0 if value is None or pd.isna(value) else int(value)
+
+    out: list[HoldingNode] = []
     for product, pgroup in holdings.groupby("product_code", sort=True):
-        warehouses = []
+        boxes = []
         for warehouse, wgroup in pgroup.groupby("warehouse_code", sort=True):
-            leaves = [
-                HoldingNode(
-                    2,
-                    str(r["holder_code"]),
-                    str(r["status"]),
-                    int(r["receipts"]),
-                    int(r["lots"]),
-                    int(r["tons"]),
-                    r["next_deadline"] if isinstance(r["next_deadline"], date) else None,
-                    None if pd.isna(r["trading_days_left"]) else int(r["trading_days_left"]),
-                    r["urgency"],
-                    deadline_status=r["deadline_status"],
+            leaves = []
+            for r in wgroup.to_dict("records"):
+                name = holders.get(str(r["holder_code"]), "")
+                leaves.append(
+                    HoldingNode(
+                        2,
+                        str(r["holder_code"]),
+                        str(r["status"]),
+                        int(r["receipts"]),
+                        int(r["lots"]),
+                        int(r["tons"]),
+                        r["next_deadline"] if isinstance(r["next_deadline"], date) else None,
+                        None if pd.isna(r["trading_days_left"]) else int(r["trading_days_left"]),
+                        r["urgency"],
+                        deadline_status=r["deadline_status"],
+                        overdue=count(r, "overdue"),
+                        expiring=count(r, "expiring"),
+                        name_zh=name,
+                        name_en=name,
+                    )
                 )
-                for r in wgroup.to_dict("records")
-            ]
-            warehouses.append(rollup(1, str(warehouse), leaves))
-        products.append(rollup(0, str(product), warehouses))
-    return tuple(products)
+            code = str(warehouse)
+            boxes.append(rollup(1, code, warehouses.get(code, ("", "")), leaves))
+        code = str(product)
+        out.append(rollup(0, code, products.get(code, ("", "")), boxes))
+    return tuple(out)

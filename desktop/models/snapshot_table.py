@@ -36,6 +36,7 @@ from desktop.models.column_model import (
     FOREGROUND,
     RAW_ROLE,
     ROOT,
+    TOOLTIP,
     ColumnTableModel,
     SortKeys,
 )
@@ -198,7 +199,7 @@ class SnapshotTableModel(ColumnTableModel):
     """Rows of one snapshot table shown through ``LiveColumn`` specs (see module doc)."""
 
     # Row tints and row keys (``_row_data``) besides the cell roles; no cell tooltips.
-    _SERVED = frozenset({DISPLAY, FOREGROUND, _BACKGROUND, RAW_ROLE, KEY_ROLE})
+    _SERVED = frozenset({DISPLAY, FOREGROUND, TOOLTIP, _BACKGROUND, RAW_ROLE, KEY_ROLE})
     _RETRANSLATED: ClassVar[list[int]] = [DISPLAY]
 
     def __init__(

@@ -31,6 +31,7 @@ from core.services.alerts import alert_history
 from core.services.store import Reader
 from core.trading_calendar import EXCHANGE_TZ
 from desktop.alert_text import localized_alert_messages
+from desktop.audit_text import action_text, detail_text
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column, Kind
@@ -70,9 +71,11 @@ ALERT_COLUMNS = (
 AUDIT_COLUMNS = (
     Column("at_local", QT_TRANSLATE_NOOP("Columns", "Time"), Kind.TEXT, 140),
     Column("user", QT_TRANSLATE_NOOP("Columns", "User"), Kind.TEXT, 100),
-    Column("action", QT_TRANSLATE_NOOP("Columns", "Action"), Kind.CODE, 160),
+    Column("action", QT_TRANSLATE_NOOP("Columns", "Action"), Kind.TEXT, 200),
     Column("detail", QT_TRANSLATE_NOOP("Columns", "Detail"), Kind.TEXT, 400),
 )
+AUDIT_RAW = ("action_key", "detail_raw")
+"""The stored action key and JSON detail beside the words shown (``audit_words``)."""
 
 
 def local_times(values: Sequence[Any] | npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -152,10 +155,21 @@ def load_alerts(reader: Reader, language: str = "en") -> AlertsData:
             "user": _objects([e.user for e in entries]),
             "action": _objects([e.action for e in entries]),
             "detail": _objects([e.detail for e in entries]),
+            "action_key": _objects([e.action for e in entries]),
+            "detail_raw": _objects([e.detail for e in entries]),
         },
-        columns=[c.key for c in AUDIT_COLUMNS],
+        columns=[*(c.key for c in AUDIT_COLUMNS), *AUDIT_RAW],
     )
     return AlertsData(alerts, stored, language, history.more, log, day[0] if day else None)
+
+
+def audit_words(log: pd.DataFrame) -> pd.DataFrame:
+    """``log`` with its action and detail in words in the current language (GUI
+    thread: Qt's translators), from the stored ``action_key`` and ``detail_raw``."""
+    return log.assign(
+        action=_objects([action_text(a) for a in log["action_key"]]),
+        detail=_objects([detail_text(d) for d in log["detail_raw"]]),
+    )
 
 
 class _Section(QWidget):
@@ -183,6 +197,10 @@ class _Section(QWidget):
         self.choice = QComboBox()
         self.choice.setObjectName(f"{name}Choice")
         self.choice.setMinimumWidth(140)
+        self.user_choice = QComboBox()  # shown for the audit log only
+        self.user_choice.setObjectName(f"{name}User")
+        self.user_choice.addItem("", None)
+        self.user_choice.setVisible(False)
         self.count = QLabel()
         self.count.setObjectName("countLabel")
         self.model = FrameTableModel(columns, self, filter_keys=filter_keys)
@@ -192,12 +210,14 @@ class _Section(QWidget):
         self.view.restore_header()
         self.filter_edit.textChanged.connect(self._refilter)
         self.choice.currentIndexChanged.connect(self._refilter)
+        self.user_choice.currentIndexChanged.connect(self._refilter)
         self.model.modelReset.connect(self.update_count)
         bar = QHBoxLayout()
         bar.addWidget(self.title)
         bar.addSpacing(8)
         bar.addWidget(self.filter_edit)
         bar.addWidget(self.choice)
+        bar.addWidget(self.user_choice)
         bar.addStretch(1)
         bar.addWidget(self.count)
         layout = QVBoxLayout(self)
@@ -223,7 +243,20 @@ class _Section(QWidget):
     def _refilter(self, *_args: object) -> None:
         self.model.set_text_filter(self.filter_edit.text())
         self.model.set_value_filter(self.choice_key, self.choice.currentData())
+        if self.user_choice.isVisibleTo(self):
+            self.model.set_value_filter("user", self.user_choice.currentData())
         self.update_count()
+
+    def set_users(self, users: list[str]) -> None:
+        """The user filter's choices (its first item: every user), keeping the choice."""
+        current = self.user_choice.currentData()
+        self.user_choice.blockSignals(True)
+        while self.user_choice.count() > 1:
+            self.user_choice.removeItem(1)
+        for user in users:
+            self.user_choice.addItem(user, user)
+        self.user_choice.setCurrentIndex(max(self.user_choice.findData(current), 0))
+        self.user_choice.blockSignals(False)
 
     def set_note(self, note: str) -> None:
         """Text shown after the row count (and as its tooltip); "" for none."""
@@ -262,8 +295,16 @@ class AlertsScreen(Screen):
             self,
         )
         self.audit = _Section(
-            ctx, "audit_log", AUDIT_COLUMNS, ("user", "action", "detail"), "action", "detail", self
+            ctx,
+            "audit_log",
+            AUDIT_COLUMNS,
+            ("user", "action", "detail", "action_key"),
+            "action_key",
+            "detail",
+            self,
         )
+        self.audit.user_choice.setVisible(True)
+        self._audit = pd.DataFrame(columns=[*(c.key for c in AUDIT_COLUMNS), *AUDIT_RAW])
         # An account's alert opens the client panel of the settlement before that day.
         history = self.history.model
         self.history.view.link_clients(
@@ -302,8 +343,8 @@ class AlertsScreen(Screen):
         self._more_alerts = result.more_alerts
         self._set_history_note()
         self._show_alerts()
-        actions = sorted(set(result.audit["action"].tolist()))
-        self.audit.set_frame(result.audit, [(a, a) for a in actions])
+        self._audit = result.audit
+        self._show_audit()
         self.subtitle_label.setText(
             translate("Alerts", "Stored live-monitor alerts and the audit log")
         )
@@ -328,6 +369,15 @@ class AlertsScreen(Screen):
                 (translate("Values", ACK_STATE[True]), True),
             ],
         )
+
+    def _show_audit(self) -> None:
+        """The audit log in words; its filters: each action (in words) and each user."""
+        log = audit_words(self._audit)
+        actions = sorted(
+            {(action_text(a), a) for a in log["action_key"].tolist()}, key=lambda p: p[0]
+        )
+        self.audit.set_users(sorted(set(log["user"].tolist())))
+        self.audit.set_frame(log, actions)
 
     def _set_history_note(self) -> None:
         """Say so when more alerts are stored than were loaded (``HISTORY_LIMIT``)."""
@@ -362,6 +412,7 @@ class AlertsScreen(Screen):
         )
         self.history.choice.setItemText(0, translate("Alerts", "All alerts"))
         self.audit.choice.setItemText(0, translate("Alerts", "All actions"))
+        self.audit.user_choice.setItemText(0, translate("AuditLog", "All users"))
         if self.history.choice.count() == 3:
             self.history.choice.setItemText(1, translate("Values", ACK_STATE[False]))
             self.history.choice.setItemText(2, translate("Values", ACK_STATE[True]))
@@ -371,6 +422,8 @@ class AlertsScreen(Screen):
         self.audit.model.retranslate()
         if not self._alerts.empty and self._alerts_language != current_language():
             self._show_alerts()
+        if not self._audit.empty:
+            self._show_audit()
 
     def trading_day(self) -> date | None:
         return self._day

@@ -129,7 +129,7 @@ class DeliveryScreen(WorkbenchScreen):
         self.seller_combo = data_combo("sellerCombo")
         self.seller_combo.setMinimumWidth(180)
         self.seller_combo.activated.connect(lambda _i: self.recompute())
-        self.add_toolbar(self.seller_label, self.seller_combo)
+        self.add_toolbar((self.seller_label, self.seller_combo))
 
         self.matches_title = section_title()
         self.matches_model = FrameTableModel(

@@ -210,14 +210,11 @@ class ForcedCloseScreen(WorkbenchScreen):
         self.hedge_check.setChecked(self._close_defaults.include_hedge)
         self.hedge_check.toggled.connect(lambda _c: self.recompute())
         self.add_toolbar(
-            self.day_label,
-            self.day_combo,
+            (self.day_label, self.day_combo),
             10,
-            self.client_label,
-            self.client_edit,
+            (self.client_label, self.client_edit),
             10,
-            self.target_label,
-            self.target_combo,
+            (self.target_label, self.target_combo),
             10,
             self.hedge_check,
         )

@@ -121,12 +121,9 @@ class LimitsScreen(WorkbenchScreen):
         self.show_combo = data_combo("showCombo", SHOW_LABELS)
         self.show_combo.activated.connect(self._on_show)
         self.add_toolbar(
-            self.version_label,
-            self.version_combo,
-            self.warn_label,
-            self.warn_combo,
-            self.show_label,
-            self.show_combo,
+            (self.version_label, self.version_combo),
+            (self.warn_label, self.warn_combo),
+            (self.show_label, self.show_combo),
         )
 
         self.rows_title = section_title()

@@ -199,12 +199,9 @@ class LiquidationScreen(WorkbenchScreen):
             edit.textEdited.connect(lambda _t: self._debounce.start())
             edit.returnPressed.connect(self.recompute)
         self.add_toolbar(
-            self.member_label,
-            self.member_combo,
-            self.assume_check,
-            self.reserve_edit,
-            self.deposit_label,
-            self.deposit_edit,
+            (self.member_label, self.member_combo),
+            (self.assume_check, self.reserve_edit),
+            (self.deposit_label, self.deposit_edit),
         )
 
         self.params = ParamsPanel(

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -91,7 +92,7 @@ from desktop.widgets.charts import (
     TimeSeriesChart,
 )
 from desktop.widgets.client_link import client_column
-from desktop.widgets.elided_label import ElidedLabel
+from desktop.widgets.flow_layout import flow_of
 from desktop.widgets.kpi_card import LinkCard
 from desktop.widgets.panel_dock import PanelDock
 
@@ -223,9 +224,10 @@ class MonitorScreen(Screen):
     def _build_toolbar(self) -> None:
         self.title_label = QLabel()
         self.title_label.setObjectName("screenTitle")
-        # Elided: the title row also holds the call card and the feed's problems.
-        self.subtitle_label = ElidedLabel()
+        # Wraps: the title row also holds the call card and the feed's problems.
+        self.subtitle_label = QLabel()
         self.subtitle_label.setObjectName("screenSubtitle")
+        self.subtitle_label.setWordWrap(True)
         self.source_label = QLabel()
         self.source_combo = QComboBox()
         self.source_combo.setObjectName("sourceCombo")
@@ -262,6 +264,8 @@ class MonitorScreen(Screen):
         self.call_card = LinkCard("intraday_calls")
         self.call_card.clicked.connect(lambda: self.navigate_requested.emit("calls:intraday"))
         self.call_card.hide()
+        # Never narrower than its text: the word-wrapped subtitle beside it gives way.
+        self.call_card.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         # Data problems of the feed: a risk officer must see them, not find them in a log.
         self.feed_problems = QLabel()
         self.feed_problems.setObjectName("feedProblems")
@@ -369,20 +373,19 @@ class MonitorScreen(Screen):
 
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        for w in (
-            self.source_label,
-            self.source_combo,
-            self.seed_label,
-            self.seed_spin,
+        # The feed's controls wrap onto a second row on a narrow window.
+        controls = flow_of(
+            (self.source_label, self.source_combo),
+            (self.seed_label, self.seed_spin),
             self.files_button,
-            self.speed_label,
-            self.speed_combo,
+            (self.speed_label, self.speed_combo),
             self.pause_button,
             self.stop_button,
-        ):
-            bar.addWidget(w)
-        bar.addSpacing(12)
-        bar.addWidget(self.summary_label, 1)
+            12,
+            self.summary_label,
+            spacing=6,
+        )
+        bar.addLayout(controls, 1)
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
@@ -406,7 +409,7 @@ class MonitorScreen(Screen):
         price_head.setSpacing(4)
         price_head.addWidget(self.price_chart.title, 1)
         price_head.addWidget(self.contract_combo)
-        self.contract_combo.setMaximumWidth(96)
+        self.contract_combo.setMaximumWidth(88)
         self.contract_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -499,6 +502,9 @@ class MonitorScreen(Screen):
         self._stop_runner()
         self._start = result
         self._static = static
+        # The simulator's seed is a demo control: hidden on a firm's own data.
+        self.seed_label.setVisible(result.demo)
+        self.seed_spin.setVisible(result.demo)
         self._snap = result.first
         self._updates = 0
         self._ticks = 0

@@ -151,7 +151,7 @@ class AlertListModel(QAbstractTableModel):
                 return ack.user if ack else ""
             return local_time(ack.at) if ack else ""
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
-            return a.message
+            return alert_text(a)  # the whole message where the column cuts it
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return alert_time(a.at)[1]
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -336,7 +336,8 @@ class AlertsPanel(QWidget):
         self.view = DataTableView(settings, "monitor_alerts", self)
         self.view.setSortingEnabled(False)
         self.view.setModel(book.model)
-        for i, width in enumerate((112, 72, 150, 440, 120, 110)):  # "21:05:03 night"
+        # "21:05:03 night" (trading-day time), "Warning" beside its icon
+        for i, width in enumerate((112, 84, 150, 440, 120, 110)):
             self.view.setColumnWidth(i, width)
         self.view.link_clients(
             lambda row: book.model.alert_at(row).account, self.client_requested.emit

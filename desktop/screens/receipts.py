@@ -10,6 +10,7 @@ registration) red, their missed deadline marked "overdue" with negative days lef
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -23,14 +24,27 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QTextCharFormat
-from PySide6.QtWidgets import QCalendarWidget, QHeaderView, QLabel, QPushButton, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTreeView,
+    QWidget,
+)
 
 from core.services.receipts import HoldingNode, ReceiptsRequest, ReceiptsView, receipts_view
 from desktop.context import DesktopContext
-from desktop.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import CENTER, LEFT, RECEIPT_STATUS_LABELS, RIGHT, Column, Kind
 from desktop.models.frame_table import FrameTableModel, TintedFrameModel
 from desktop.screens.workbench_common import URGENCY_BRUSHES, WorkbenchScreen, empty_frame
+from desktop.widgets.column_fit import title_width
 from desktop.widgets.data_combo import data_combo, refill_combo, retranslate_items
 from desktop.widgets.sections import column, section_title, splitter
 
@@ -53,13 +67,19 @@ TREE_HEADERS = (
     QT_TRANSLATE_NOOP("Columns", "Receipts"),
     QT_TRANSLATE_NOOP("Columns", "Lots"),
     QT_TRANSLATE_NOOP("Columns", "Tons"),
+    QT_TRANSLATE_NOOP("Columns", "Overdue"),
+    QT_TRANSLATE_NOOP("Columns", "Expiring"),
     QT_TRANSLATE_NOOP("Columns", "Next deadline"),
     QT_TRANSLATE_NOOP("Columns", "Days left"),
 )
-_TREE_ALIGN = (LEFT, CENTER, RIGHT, RIGHT, RIGHT, CENTER, RIGHT)
-_TREE_WIDTHS = (0, 110, 66, 60, 70, 96, 76)
-DEADLINE_COLUMN = 5
-_MIN_CODE_WIDTH = 130
+_TREE_ALIGN = (LEFT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, CENTER, RIGHT)
+_TREE_WIDTHS = (220, 110, 66, 60, 70, 64, 64, 96, 76)
+OVERDUE_COLUMN = 5
+EXPIRING_COLUMN = 6
+DEADLINE_COLUMN = 7
+_COUNT_BRUSHES = {OVERDUE_COLUMN: URGENCY_BRUSHES["past"], EXPIRING_COLUMN: URGENCY_BRUSHES["soon"]}
+"""The counts columns are tinted on every level: a product rolled up to "overdue" (red)
+still shows its receipts expiring soon (amber) in its own row."""
 _BOLD = QFont()
 _BOLD.setBold(True)
 _DEADLINE_FORMAT = QTextCharFormat()
@@ -228,7 +248,13 @@ class HoldingsTreeModel(QAbstractItemModel):
             return _TREE_ALIGN[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == DEADLINE_COLUMN:
             return self._text(node, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            names = dict.fromkeys(n for n in (node.name_zh, node.name_en) if n)
+            return " / ".join([node.code, *names])
         if role == Qt.ItemDataRole.BackgroundRole:
+            if column in _COUNT_BRUSHES:
+                count = node.overdue if column == OVERDUE_COLUMN else node.expiring
+                return _COUNT_BRUSHES[column] if count else None
             return URGENCY_BRUSHES.get(node.urgency)
         if role == Qt.ItemDataRole.FontRole and node.level == 0:
             return _BOLD
@@ -238,7 +264,12 @@ class HoldingsTreeModel(QAbstractItemModel):
 
     def _text(self, node: HoldingNode, column: int) -> str:
         if column == 0:
-            return node.code
+            name = node.name_en if current_language() == "en" else node.name_zh
+            return f"{node.code}  {name}" if name else node.code
+        if column == OVERDUE_COLUMN:
+            return f"{node.overdue:,}" if node.overdue else ""
+        if column == EXPIRING_COLUMN:
+            return f"{node.expiring:,}" if node.expiring else ""
         if column == 1:
             label = STATUS_LABELS.get(node.status)
             return translate("Values", label) if label else ""
@@ -248,7 +279,7 @@ class HoldingsTreeModel(QAbstractItemModel):
             return f"{node.lots:,}"
         if column == 4:
             return f"{node.tons:,}"
-        if column == 5:
+        if column == DEADLINE_COLUMN:
             if node.next_deadline is not None:
                 return deadline_text(node.next_deadline, node.deadline_status)
             return deadline_status_text(node.deadline_status, self._calendar_until)
@@ -294,15 +325,40 @@ class ReceiptsScreen(WorkbenchScreen):
         self.version_combo.activated.connect(lambda _i: self.recompute())
         self.holder_label = QLabel()
         self.holder_combo = data_combo("holderCombo", [None])  # None: all holders
-        self.holder_combo.setMinimumWidth(140)
+        self.holder_combo.setMinimumWidth(200)
+        # Holder search: type part of a code or a name; the list narrows as you type.
+        self.holder_combo.setEditable(True)
+        self.holder_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer, line = self.holder_combo.completer(), self.holder_combo.lineEdit()
+        assert completer is not None  # editable: Qt made both
+        assert line is not None
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.holder_combo.activated.connect(lambda _i: self.recompute())
+        line.returnPressed.connect(self._holder_typed)
+        self.expiring_check = QCheckBox()
+        self.expiring_check.setObjectName("expiringCheck")
+        self.expiring_check.toggled.connect(lambda _c: self.recompute())
+        self.expiring_spin = QSpinBox()
+        self.expiring_spin.setObjectName("expiringDays")
+        self.expiring_spin.setRange(0, 250)
+        self.expiring_spin.setValue(ReceiptsRequest().expiring_days)
+        self.expiring_spin.editingFinished.connect(self._on_window)
+        self.expiring_days_label = QLabel()
+        self.expiring_count = QLabel()
+        self.expiring_count.setObjectName("expiringCount")
         self.expand_button = QPushButton()
         self.expand_button.clicked.connect(self._toggle_expand)
         self.add_toolbar(
-            self.version_label,
-            self.version_combo,
-            self.holder_label,
-            self.holder_combo,
+            (self.version_label, self.version_combo),
+            (self.holder_label, self.holder_combo),
+            (
+                self.expiring_check,
+                self.expiring_spin,
+                self.expiring_days_label,
+                self.expiring_count,
+            ),
             buttons=[self.expand_button],
         )
 
@@ -319,10 +375,11 @@ class ReceiptsScreen(WorkbenchScreen):
         )
         header = self.tree_view.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Every column is sized to its title and texts (``_fit_columns``); a narrow
+        # window scrolls the tree sideways rather than cutting names and deadlines.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, width in enumerate(_TREE_WIDTHS):
-            if i:
-                self.tree_view.setColumnWidth(i, width)
+            self.tree_view.setColumnWidth(i, width)
         left = column(self.tree_title, self.tree_view)
 
         self.calendar_title = section_title()
@@ -330,7 +387,7 @@ class ReceiptsScreen(WorkbenchScreen):
         self.calendar.setObjectName("deadlineCalendar")
         self.calendar.setGridVisible(False)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
-        self.calendar.setMaximumHeight(210)
+        self.calendar.setMaximumHeight(210)  # grown by ``_fit_calendar`` when shown
         self.calendar.clicked.connect(self.show_due)
         self.due_title = section_title()
         self.due_model = TintedFrameModel(
@@ -362,8 +419,36 @@ class ReceiptsScreen(WorkbenchScreen):
         self._request = ReceiptsRequest(
             version=str(self.version_combo.currentData()),
             holder=holder if isinstance(holder, str) else None,
+            expiring_days=self.expiring_spin.value(),
+            only_expiring=self.expiring_check.isChecked(),
         )
         self.reload()
+
+    def _on_window(self) -> None:
+        if self.expiring_spin.value() != self._request.expiring_days:
+            self.recompute()
+
+    def _holder_typed(self) -> None:
+        """Enter in the holder box: the one holder whose code or name holds the typed
+        text (the first of several), or every holder for an empty box."""
+        typed = self.holder_combo.currentText().strip().casefold()
+        combo = self.holder_combo
+        found = 0 if not typed else -1
+        if typed:
+            for i in range(combo.count()):
+                if typed in combo.itemText(i).casefold():
+                    found = i
+                    break
+        if found < 0:
+            self.banner.set_message(
+                translate("Receipts", "Holder: no holder matches “%1”.").replace(
+                    "%1", combo.currentText().strip()
+                ),
+                "warning",
+            )
+            return
+        combo.setCurrentIndex(found)
+        self.recompute()
 
     def set_holder(self, holder: str | None) -> None:
         """ "My receipts": show only ``holder``'s receipts (None: everyone's)."""
@@ -375,16 +460,23 @@ class ReceiptsScreen(WorkbenchScreen):
         self._data = result
         refill_combo(
             self.holder_combo,
-            [(translate("Receipts", "All holders"), None), *((h, h) for h in result.holders)],
+            [
+                (translate("Receipts", "All holders"), None),
+                *((_holder_text(h, result.holder_names), h) for h in result.holders),
+            ],
             self.holder_combo.currentData(),
         )
         self.tree_model.set_nodes(
             result.tree,
             None if result.report is None else result.report.calendar_until,
         )
-        self.tree_view.expandToDepth(0)
-        self._fit_deadline_column()
+        if result.only_expiring:
+            self.tree_view.expandAll()  # the few expiring receipts, down to their holders
+        else:
+            self.tree_view.expandToDepth(0)
+        self._fit_columns()
         self._mark_calendar()
+        self._fit_calendar()
         report = result.report
         self.blocked_model.set_frame(
             report.blocked if report is not None else empty_frame(BLOCKED_COLUMNS)
@@ -415,6 +507,18 @@ class ReceiptsScreen(WorkbenchScreen):
             self.calendar.setToolTip("")
             self._marked.append(qdate)
 
+    def _fit_calendar(self) -> None:
+        """All six weeks shown: the calendar grows by what its day grid lacks (the
+        grid's rows cannot shrink below the font's height)."""
+        grid = self.calendar.findChild(QTableView, "qt_calendar_calendarview")
+        if grid is None or not grid.isVisible():
+            return
+        lacking = grid.verticalHeader().length() - grid.viewport().height()
+        if lacking > 0:
+            height = self.calendar.height() + lacking
+            self.calendar.setMinimumHeight(height)
+            self.calendar.setMaximumHeight(height)
+
     def show_due(self, qdate: QDate) -> None:
         """List the receipts whose deadline is ``qdate`` (calendar click)."""
         day = date(qdate.year(), qdate.month(), qdate.day())
@@ -432,18 +536,19 @@ class ReceiptsScreen(WorkbenchScreen):
             .replace("%2", f"{self.due_model.rowCount():,}")
         )
 
-    def _fit_deadline_column(self) -> None:
-        """Widen "Next deadline" to its texts ("beyond calendar (to …)"): never below
-        its default width, nor so wide that the code column gets narrower than
-        ``_MIN_CODE_WIDTH`` (the cell's tooltip has the full text). The user may still
-        resize it."""
+    def _fit_columns(self) -> None:
+        """Each column as wide as its title and the texts shown (names, "beyond
+        calendar (to …)"), never below its default; the user may still resize."""
         view = self.tree_view
-        others = sum(view.columnWidth(i) for i in range(1, len(TREE_HEADERS)))
-        room = view.viewport().width() - (others - view.columnWidth(DEADLINE_COLUMN))
-        wanted = max(view.sizeHintForColumn(DEADLINE_COLUMN), _TREE_WIDTHS[DEADLINE_COLUMN])
-        view.setColumnWidth(
-            DEADLINE_COLUMN, max(_TREE_WIDTHS[DEADLINE_COLUMN], min(wanted, room - _MIN_CODE_WIDTH))
-        )
+        header = view.header()
+        for i in range(len(TREE_HEADERS)):
+            title = self.tree_model.headerData(i, Qt.Orientation.Horizontal)
+            need = max(
+                _TREE_WIDTHS[i],
+                title_width(header, title) if isinstance(title, str) else 0,
+                view.sizeHintForColumn(i),
+            )
+            view.setColumnWidth(i, need)
 
     def _toggle_expand(self) -> None:
         if self.tree_view.isExpanded(self.tree_model.index(0, 0)):
@@ -506,6 +611,9 @@ class ReceiptsScreen(WorkbenchScreen):
                     "%1", "; ".join(data.report.unverified_rules)
                 )
             self.banner.set_message(text, "danger" if past else "warning" if soon else "info")
+            self.expiring_count.setText(
+                translate("Receipts", "(%1 receipts)").replace("%1", f"{data.expiring_count:,}")
+            )
             blocked = len(data.report.blocked)
             self.blocked_title.setText(
                 translate("Receipts", "Registrations blocked by the 45-day rule: %1").replace(
@@ -513,6 +621,7 @@ class ReceiptsScreen(WorkbenchScreen):
                 )
             )
         else:
+            self.expiring_count.setText("")
             self.tree_title.setText(translate("Receipts", "Holdings"))
             self.banner.set_message("")
             self.blocked_title.setText(
@@ -523,15 +632,27 @@ class ReceiptsScreen(WorkbenchScreen):
 
     def describe(self) -> str:
         holder = self.holder_combo.currentData()
-        if isinstance(holder, str):
-            return translate("Receipts", "Holder %1").replace("%1", holder)
-        return translate("Receipts", "All holders")
+        text = (
+            translate("Receipts", "Holder %1").replace("%1", holder)
+            if isinstance(holder, str)
+            else translate("Receipts", "All holders")
+        )
+        if self._request.only_expiring:
+            text += " · " + translate("Receipts", "expiring within %1 trading days").replace(
+                "%1", str(self._request.expiring_days)
+            )
+        return text
 
     def retranslate(self) -> None:
         super().retranslate()
         self.version_label.setText(translate("Receipts", "Rule version"))
         retranslate_items(self.version_combo, "Receipts", VERSION_LABELS)
-        self.holder_label.setText(translate("Receipts", "My receipts"))
+        self.holder_label.setText(translate("Receipts", "Holder"))
+        self.holder_combo.setToolTip(
+            translate("Receipts", "Type part of a holder's code or name, then Enter")
+        )
+        self.expiring_check.setText(translate("Receipts", "Only expiring within"))
+        self.expiring_days_label.setText(translate("Receipts", "trading days"))
         if self.holder_combo.count():
             self.holder_combo.setItemText(0, translate("Receipts", "All holders"))
         self.expand_button.setText(translate("Receipts", "Expand / collapse"))
@@ -554,6 +675,12 @@ class ReceiptsScreen(WorkbenchScreen):
         frame = data.receipts.drop(columns=["urgency"])
         title = translate("Screens", "Warehouse receipts")
         return frame, title, [self.subtitle_label.text(), self.banner.text()]
+
+
+def _holder_text(code: str, names: Mapping[str, str]) -> str:
+    """A holder in the search box: its code and name, both searchable."""
+    name = names.get(code, "")
+    return f"{code}  {name}" if name else code
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> ReceiptsScreen:

@@ -43,7 +43,7 @@ from desktop.screens.workbench_data import (
 from desktop.widgets.data_combo import data_combo, refill_combo, retranslate_items
 from desktop.widgets.facts_panel import FactsPanel
 from desktop.widgets.params_panel import ParamsPanel, ParamSpec
-from desktop.widgets.sections import column, section_title, splitter
+from desktop.widgets.sections import column, scrolling, section_title, splitter
 
 SHORT_HEDGE_LABELS = {
     False: QT_TRANSLATE_NOOP("Values", "Spec."),
@@ -221,13 +221,10 @@ class ReductionScreen(WorkbenchScreen):
         self.rounding_buttons["largest_remainder"].setChecked(True)
         self.rounding_group.buttonToggled.connect(self._on_rounding)
         self.add_toolbar(
-            self.contract_label,
-            self.contract_combo,
-            self.as_if_check,
-            self.direction_combo,
+            (self.contract_label, self.contract_combo),
+            (self.as_if_check, self.direction_combo),
             14,
-            self.rounding_label,
-            *self.rounding_buttons.values(),
+            (self.rounding_label, *self.rounding_buttons.values()),
         )
 
         # ---- left column: parameters and figures
@@ -240,9 +237,11 @@ class ReductionScreen(WorkbenchScreen):
         self.params.changed.connect(self.recompute)
         self.summary = FactsPanel("reductionSummary", FACT_KEYS, wrap_long_rows=True)
         self.facts = self.summary.facts
-        left = column(self.params, self.summary, spacing=8)
-        left.setMinimumWidth(230)
-        left.setMaximumWidth(260)
+        side = column(self.params, self.summary, spacing=8)
+        side.setObjectName("reductionSide")
+        side.setMinimumWidth(230)
+        side.setMaximumWidth(290)
+        left = scrolling(side)
 
         # ---- tables
         self.declaring_title = section_title()

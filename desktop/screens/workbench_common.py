@@ -37,6 +37,7 @@ from desktop.screens.base import Screen
 from desktop.widgets.banner import Banner
 from desktop.widgets.client_link import client_column
 from desktop.widgets.data_table import DataTableView
+from desktop.widgets.flow_layout import flow_of
 from desktop.widgets.params_panel import ParamsPanel
 
 URGENCY_BRUSHES = {"soon": WARN_ROW_BRUSH, "past": DANGER_ROW_BRUSH}
@@ -152,19 +153,25 @@ class WorkbenchScreen(Screen):
         self.export_button.clicked.connect(self.choose_export)
 
     # ----------------------------------------------------------------- building
-    def add_toolbar(self, *controls: QWidget | int, buttons: Sequence[QPushButton] = ()) -> None:
+    def add_toolbar(
+        self,
+        *controls: QWidget | int | tuple[QWidget, ...],
+        buttons: Sequence[QPushButton] = (),
+    ) -> None:
         """The row of controls below the banners: ``controls`` on the left (an int is a
-        gap in pixels), then ``buttons``, Recompute and Export on the right."""
+        gap in pixels, a tuple of widgets stays together, e.g. a label and its field),
+        then ``buttons``, Recompute and Export on the right. The controls wrap onto a
+        second row when the window is too narrow for one."""
+        flow = flow_of(*controls)
         bar = QHBoxLayout()
         bar.setSpacing(8)
-        for control in controls:
-            if isinstance(control, int):
-                bar.addSpacing(control)
-            else:
-                bar.addWidget(control)
-        bar.addStretch(1)
+        bar.addLayout(flow, 1)
+        right = QHBoxLayout()
+        right.setSpacing(8)
         for button in (*buttons, self.recompute_button, self.export_button):
-            bar.addWidget(button)
+            right.addWidget(button)
+        bar.addLayout(right)
+        bar.setAlignment(right, Qt.AlignmentFlag.AlignTop)
         self.root.addLayout(bar)
 
     def add_table(

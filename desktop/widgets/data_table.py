@@ -56,6 +56,7 @@ from desktop.models.column_model import ColumnTableModel
 from desktop.models.columns import Column
 from desktop.settings import UiSettings
 from desktop.widgets.client_link import ClientLink, link_clients
+from desktop.widgets.column_fit import ColumnFit
 
 if TYPE_CHECKING:
     from desktop.widgets.frozen_column import FrozenColumn
@@ -147,6 +148,8 @@ class DataTableView(QTableView):
         font = QFont(self.font())
         font.setFeature(QFont.Tag("tnum"), 1)  # tabular digits: amounts line up
         self.setFont(font)
+        self.column_fit = ColumnFit(self)
+        """Titles never cut; the free-width column keeps its own width (``fill``)."""
 
     @property
     def name(self) -> str:
@@ -161,14 +164,17 @@ class DataTableView(QTableView):
     def apply_default_widths(
         self, columns: Sequence[Column], stretch_key: str | None = None
     ) -> None:
-        """Initial widths; ``stretch_key``'s column absorbs the free width instead of the
-        last column (so amounts stay next to the names they belong to)."""
-        header = self.horizontalHeader()
+        """Initial widths, each at least its title's; ``stretch_key``'s column (else
+        the last) takes the free width instead of the last column (so amounts stay next
+        to the names they belong to), never less than its own width."""
+        keys = [c.key for c in columns]
         for i, column in enumerate(columns):
             self.setColumnWidth(i, column.width)
-            if column.key == stretch_key:
-                header.setStretchLastSection(False)
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+        if not columns:
+            return
+        fill = keys.index(stretch_key) if stretch_key in keys else len(columns) - 1
+        self.column_fit.fill(fill, columns[fill].width)
+        self.column_fit.titles_fit()
 
     def fit_columns(self, columns: Sequence[Column], stretch_key: str) -> None:
         """Small tables: every column fits its contents, ``stretch_key`` takes the rest.
@@ -179,12 +185,10 @@ class DataTableView(QTableView):
         header.setStretchLastSection(False)
         header.setSectionsMovable(False)
         for i, column in enumerate(columns):
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if column.key == stretch_key
-                else QHeaderView.ResizeMode.ResizeToContents
-            )
-            header.setSectionResizeMode(i, mode)
+            if column.key == stretch_key:
+                self.column_fit.fill(i, column.width, to_contents=True)
+            else:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
 
     def freeze_first_column(self) -> None:
         """Keep the first column in place while the others scroll sideways."""
@@ -566,7 +570,10 @@ class DataTableView(QTableView):
         if self._default_state is None:  # the screen's own widths, before the user's
             self._default_state = self.horizontalHeader().saveState()
         state = self._settings.header_state(self._name)
-        return bool(state is not None and self.horizontalHeader().restoreState(state))
+        restored = bool(state is not None and self.horizontalHeader().restoreState(state))
+        if restored:  # a state saved before the free-width column was fitted
+            self.column_fit.reapply()
+        return restored
 
     def save_header(self) -> None:
         self._settings.set_header_state(self._name, self.horizontalHeader().saveState())

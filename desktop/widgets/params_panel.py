@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -98,9 +98,11 @@ class ParamsPanel(QFrame):
             tag = QLabel()
             tag.setObjectName(f"tag_{spec.key}")
             self.labels[spec.key], self.editors[spec.key], self.tags[spec.key] = label, editor, tag
-            grid.addWidget(label, 2 * row, 0, 1, 2)
-            grid.addWidget(editor, 2 * row + 1, 0)
-            grid.addWidget(tag, 2 * row + 1, 1)
+            # The tag sits beside the caption so the field has the panel's whole width
+            # (a method's name in a combo box is long).
+            grid.addWidget(label, 2 * row, 0)
+            grid.addWidget(tag, 2 * row, 1, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(editor, 2 * row + 1, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         self.reset_button = QPushButton()
         self.reset_button.setObjectName("resetParams")

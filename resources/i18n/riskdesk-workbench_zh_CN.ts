@@ -468,16 +468,40 @@
         <translation>规则版本</translation>
     </message>
     <message>
-        <source>My receipts</source>
-        <translation>我的仓单</translation>
-    </message>
-    <message>
         <source>Expand / collapse</source>
         <translation>展开 / 收起</translation>
     </message>
     <message>
         <source>%1 receipts</source>
         <translation>%1 张仓单</translation>
+    </message>
+    <message>
+        <source>Holder: no holder matches “%1”.</source>
+        <translation>持有人：没有与“%1”匹配的持有人。</translation>
+    </message>
+    <message>
+        <source>(%1 receipts)</source>
+        <translation>（%1 张仓单）</translation>
+    </message>
+    <message>
+        <source>Holder</source>
+        <translation>持有人</translation>
+    </message>
+    <message>
+        <source>Type part of a holder&apos;s code or name, then Enter</source>
+        <translation>输入持有人代码或名称的一部分，然后按回车</translation>
+    </message>
+    <message>
+        <source>Only expiring within</source>
+        <translation>只看到期日在</translation>
+    </message>
+    <message>
+        <source>trading days</source>
+        <translation>个交易日内</translation>
+    </message>
+    <message>
+        <source>expiring within %1 trading days</source>
+        <translation>%1 个交易日内到期</translation>
     </message>
 </context>
 <context>

@@ -590,6 +590,14 @@
         <source>First margin call</source>
         <translation>首次追保日</translation>
     </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Expiring</source>
+        <translation>即将到期</translation>
+    </message>
 </context>
 <context>
     <name>ErrorView</name>

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
+
 from core import audit
 from core.live import Acknowledgement, Alert
 from core.services.alerts import acknowledge_alerts, store_alerts
@@ -86,3 +88,61 @@ def test_alert_messages_follow_the_language(qtbot: Any, ctx: DesktopContext) -> 
         i18n.set_language("en")
         screen.retranslate()
     assert "risk ratio 125.00 % crossed 100.00 %" in messages()
+
+
+def test_audit_log_in_words_with_action_and_user_filters(
+    qtbot: Any, ctx: DesktopContext, tmp_path: Any
+) -> None:
+    """An export made on a screen appears in the audit log in words (no raw key, no
+    JSON), and the log filters by action and by user; in Chinese too."""
+    from core.services.exports import TableExport, export_table
+    from desktop import i18n
+
+    _seed(ctx)
+    frame = pd.DataFrame({"receipt_no": ["R1", "R2", "R3"]})
+    export_table(ctx.db, TableExport("receipts", frame), tmp_path / "due.csv", user="wang.wu")
+    screen = AlertsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=10_000)
+    log = screen.audit.model
+
+    def rows() -> list[tuple[str, str, str]]:
+        cols = [log.column_of(k) for k in ("user", "action", "detail")]
+        return [
+            tuple(str(log.index(r, c).data()) for c in cols)  # type: ignore[misc]
+            for r in range(log.rowCount())
+        ]
+
+    assert (
+        "wang.wu",
+        "Export: warehouse receipts",
+        "Kind: warehouse receipts · Rows: 3 · File: due.csv",
+    ) in rows()
+    assert ("zhang.san", "Daily settlement run", "Day: 2024-09-13") in rows()
+    # No JSON anywhere; a key no code writes any more is shown as stored.
+    assert not any("{" in detail for _, _, detail in rows())
+    assert ("li.si", "preview.reduction", "Contract: m2501") in rows()
+    # Filter by action (listed in words) and by user.
+    choice = screen.audit.choice
+    assert choice.itemText(choice.findData("export.receipts")) == "Export: warehouse receipts"
+    choice.setCurrentIndex(choice.findData("export.receipts"))
+    assert [r[0] for r in rows()] == ["wang.wu"]
+    choice.setCurrentIndex(0)
+    users = screen.audit.user_choice
+    assert users.isVisible()
+    users.setCurrentIndex(users.findData("zhang.san"))
+    assert [r[1] for r in rows()] == ["Daily settlement run"]
+    users.setCurrentIndex(0)
+    i18n.set_language("zh")
+    try:
+        screen.retranslate()
+        assert (
+            "wang.wu",
+            "导出：标准仓单",
+            "类型：标准仓单 · 行数：3 · 文件：due.csv",
+        ) in rows()
+        assert users.itemText(0) == "全部用户"
+    finally:
+        i18n.set_language("en")
+        screen.retranslate()

@@ -18,7 +18,6 @@ from core.money import format_yuan
 from core.progress import ProgressState
 from core.rules.risk_levels import FORCED_CLOSE, NORMAL
 from core.services.store import url_label
-from desktop import i18n
 from desktop.app import make_excepthook, parse_size, run_gui
 from desktop.context import DesktopContext
 from desktop.main_window import KEY_ROLE, MainWindow
@@ -343,8 +342,6 @@ def test_screenshot_writes_a_png_of_the_requested_size(sample_db_url, tmp_path, 
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 720)
     assert out.stat().st_size > 10_000
-    assert UiSettings().language == "zh"  # --lang is remembered
-    i18n.set_language("en")
 
 
 def test_bad_database_url_exits_with_2(qapp, capsys) -> None:

@@ -32,6 +32,9 @@ from desktop.screens.monitor_alerts import SEVERITY_TINTS
 from desktop.widgets.charts import ClockAxis, PriceBandChart, TimeSeriesChart
 from tests.desktop.conftest import DAY, FIXED_CLIENTS
 from tests.desktop.live_fixtures import engine
+from tests.desktop.test_reduction_screen import demo_ctx, demo_template, demo_url
+
+__all__ = ["demo_ctx", "demo_template", "demo_url"]  # fixtures shared with that module
 
 LOAD_TIMEOUT_MS = 20_000
 
@@ -71,6 +74,10 @@ def test_monitor_opens_renders_and_updates(qtbot: Any, ctx: DesktopContext) -> N
     assert screen.runner is not None
     assert screen.runner.is_alive
     assert screen.accounts_model.rowCount() == 12  # every client of the sample database
+    # A firm's own data (not the demo): the simulator's seed is not offered.
+    assert not screen.seed_spin.isVisibleTo(screen)
+    assert not screen.seed_label.isVisibleTo(screen)
+    assert screen.source_combo.isVisibleTo(screen)
     codes = {screen.accounts_model.key_of(r) for r in range(12)}
     assert {c[0] for c in FIXED_CLIENTS} <= codes
     assert screen.positions_model.rowCount() >= 12
@@ -387,5 +394,18 @@ def test_a_hidden_monitor_keeps_alerting_but_repaints_only_when_shown(
     screen.show()
     assert screen.accounts_model.frame.snap.seq >= screen._snap.seq - 1
     assert screen.accounts_model.frame.snap.seq > shown_seq
+    screen.close()
+    assert not _feed_threads()
+
+
+def test_the_simulator_seed_is_a_demo_control(qtbot: Any, demo_ctx: DesktopContext) -> None:
+    """On the demo database the simulator's seed is offered (on a firm's data it is not:
+    ``test_monitor_opens_renders_and_updates``)."""
+    screen = MonitorScreen(demo_ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_TIMEOUT_MS)
+    assert screen.seed_spin.isVisibleTo(screen)
+    assert screen.seed_label.text() == "Seed"
     screen.close()
     assert not _feed_threads()

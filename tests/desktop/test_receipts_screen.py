@@ -13,7 +13,13 @@ from core.db.tables import WarehouseReceipt
 from core.errors import CalendarHorizonError
 from core.rules.receipt_expiry import next_deadline
 from desktop import i18n
-from desktop.screens.receipts import ReceiptsScreen, create
+from desktop.screens.receipts import (
+    DEADLINE_COLUMN,
+    EXPIRING_COLUMN,
+    OVERDUE_COLUMN,
+    ReceiptsScreen,
+    create,
+)
 from desktop.screens.workbench_common import URGENCY_BRUSHES
 from tests.desktop import test_reduction_screen as shared
 from tests.desktop.test_reduction_screen import open_screen, raw, wait_loaded
@@ -79,7 +85,9 @@ def _deadline_texts(screen: ReceiptsScreen) -> dict[str, set[str]]:
             index = model.index(row, 0, parent)
             node = model.node(index)
             assert node is not None
-            out.setdefault(node.deadline_status, set()).add(model.index(row, 5, parent).data())
+            out.setdefault(node.deadline_status, set()).add(
+                model.index(row, DEADLINE_COLUMN, parent).data()
+            )
             walk(index)
 
     walk(QModelIndex())
@@ -114,7 +122,7 @@ def test_missing_deadlines_say_why(screen: ReceiptsScreen) -> None:
         if screen.tree_model.node(screen.tree_model.index(r, 0)).deadline_status
         == "beyond_calendar"
     )
-    cell = screen.tree_model.index(first, 5)
+    cell = screen.tree_model.index(first, DEADLINE_COLUMN)
     assert cell.data(Qt.ItemDataRole.ToolTipRole) == f"beyond calendar (to {until})"
 
 
@@ -154,6 +162,12 @@ def _overdue_in_db(demo_url: str) -> dict[str, date]:
     return out
 
 
+def _code(model, index: QModelIndex) -> str:  # type: ignore[no-untyped-def]
+    node = model.node(index)
+    assert node is not None
+    return str(node.code)
+
+
 def _overdue_leaves(screen: ReceiptsScreen) -> list[tuple[QModelIndex, str, str]]:
     """(index, product, warehouse) of the tree's holder rows whose status is overdue."""
     model = screen.tree_model
@@ -167,7 +181,7 @@ def _overdue_leaves(screen: ReceiptsScreen) -> list[tuple[QModelIndex, str, str]
                 node = model.node(leaf)
                 assert node is not None
                 if node.deadline_status == "overdue":
-                    out.append((leaf, str(product.data()), str(warehouse.data())))
+                    out.append((leaf, _code(model, product), _code(model, warehouse)))
     return out
 
 
@@ -202,16 +216,18 @@ def test_overdue_receipts_are_red_with_the_missed_deadline(
         for n in expected
     } == {(p, w) for _, p, w in leaves}
     # The member's own meal receipt in Dalian is one of them.
-    assert any((p, w, i.data()) == ("m", "DL01", "0101") for i, p, w in leaves)
+    assert any((p, w, _code(model, i)) == ("m", "DL01", "0101") for i, p, w in leaves)
     for leaf, _, _ in leaves:
         row, parent = leaf.row(), leaf.parent()
-        assert model.index(row, 5, parent).data() == "2026-07-30 overdue"
-        assert int(str(model.index(row, 6, parent).data()).replace(",", "")) < 0
+        assert model.index(row, DEADLINE_COLUMN, parent).data() == "2026-07-30 overdue"
+        assert int(str(model.index(row, DEADLINE_COLUMN + 1, parent).data()).replace(",", "")) < 0
         background = model.index(row, 0, parent).data(Qt.ItemDataRole.BackgroundRole)
         assert background == URGENCY_BRUSHES["past"]
         # The warehouse and product rows above show the earliest deadline: the missed one.
         for up in (parent, parent.parent()):
-            assert model.index(up.row(), 5, up.parent()).data() == "2026-07-30 overdue"
+            assert (
+                model.index(up.row(), DEADLINE_COLUMN, up.parent()).data() == "2026-07-30 overdue"
+            )
             assert model.node(up).urgency == "past"
     # Not in the amber "due soon" count of the calendar's next deadline.
     soon_day = min(d for d in data.deadlines if d >= data.day)
@@ -224,7 +240,10 @@ def test_overdue_receipts_in_chinese(demo_ctx, qtbot) -> None:  # type: ignore[n
     leaves = _overdue_leaves(screen)
     assert len(leaves) >= 2
     leaf = leaves[0][0]
-    assert screen.tree_model.index(leaf.row(), 5, leaf.parent()).data() == "2026-07-30 逾期"
+    assert (
+        screen.tree_model.index(leaf.row(), DEADLINE_COLUMN, leaf.parent()).data()
+        == "2026-07-30 逾期"
+    )
     assert "4 张仓单逾期" in screen.banner.text()
     assert "4 张已过期（红色）" in screen.banner.text()
 
@@ -290,3 +309,120 @@ def test_smoke_in_both_languages(demo_ctx, qtbot, lang: str) -> None:  # type: i
     assert screen.title_label.text() == ("标准仓单" if lang == "zh" else "Warehouse receipts")
     header = screen.tree_model.headerData(0, Qt.Orientation.Horizontal)
     assert header == ("品种 / 仓库 / 持有人" if lang == "zh" else "Product / warehouse / holder")
+
+
+def _tree_rows(screen: ReceiptsScreen, column: int) -> dict[str, list[str]]:
+    """Texts of ``column`` by level ("product", "warehouse", "holder"), top to bottom."""
+    model = screen.tree_model
+    out: dict[str, list[str]] = {"product": [], "warehouse": [], "holder": []}
+    levels = list(out)
+
+    def walk(parent: QModelIndex, level: int) -> None:
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            out[levels[level]].append(str(model.index(row, column, parent).data()))
+            walk(index, level + 1)
+
+    walk(QModelIndex(), 0)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("lang", "product", "warehouse"),
+    [
+        ("en", "a  No.1 soybean", "DL01  Dalian Beiliang port grain warehouse"),
+        ("zh", "a  黄大豆1号", "DL01  大连北良港散粮仓库"),
+    ],
+)
+def test_products_and_warehouses_are_named(demo_ctx, qtbot, lang, product, warehouse) -> None:  # type: ignore[no-untyped-def]
+    i18n.set_language(lang)
+    screen = open_screen(create, demo_ctx, qtbot)
+    names = _tree_rows(screen, 0)
+    assert names["product"][0] == product
+    assert warehouse in names["warehouse"]
+    assert "0101  大连恒泰期货有限公司" in names["holder"]  # the member holds receipts too
+    first = screen.tree_model.index(0, 0)
+    assert first.data(Qt.ItemDataRole.ToolTipRole) == "a / 黄大豆1号 / No.1 soybean"
+
+
+def test_warehouses_keep_their_own_status_under_an_overdue_product(
+    screen: ReceiptsScreen,
+) -> None:
+    """Meal (m) rolls up to red "overdue", yet its row and its warehouses' rows still
+    count the receipts expiring soon, tinted amber."""
+    data = screen._data
+    assert data is not None
+    assert data.report is not None
+    model = screen.tree_model
+    row = next(r for r in range(model.rowCount()) if _code(model, model.index(r, 0)) == "m")
+    meal = model.index(row, 0)
+    assert model.node(meal).urgency == "past"
+    assert meal.data(Qt.ItemDataRole.BackgroundRole) == URGENCY_BRUSHES["past"]
+    expiring = model.index(row, EXPIRING_COLUMN)
+    receipts = data.receipts
+    meal_soon = int(((receipts["product_code"] == "m") & (receipts["urgency"] == "soon")).sum())
+    assert meal_soon > 0
+    assert int(expiring.data().replace(",", "")) == meal_soon
+    assert expiring.data(Qt.ItemDataRole.BackgroundRole) == URGENCY_BRUSHES["soon"]
+    assert model.index(row, OVERDUE_COLUMN).data() == "2"  # the two overdue meal receipts
+    # Its warehouses add up to it; at least one of them is amber only.
+    counts = [
+        (model.node(model.index(w, 0, meal)).overdue, model.node(model.index(w, 0, meal)).expiring)
+        for w in range(model.rowCount(meal))
+    ]
+    assert sum(e for _, e in counts) == meal_soon
+    assert any(o == 0 and e > 0 for o, e in counts)
+    # Over every product: the expiring counts are the report's expiry list.
+    products = _tree_rows(screen, EXPIRING_COLUMN)["product"]
+    assert sum(int(t.replace(",", "") or 0) for t in products) == len(data.report.expiring)
+    overdue = _tree_rows(screen, OVERDUE_COLUMN)["product"]
+    assert sum(int(t or 0) for t in overdue) == len(data.report.overdue) == 4
+
+
+def test_only_receipts_expiring_within_n_trading_days(
+    screen: ReceiptsScreen, demo_ctx, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    data = screen._data
+    assert data is not None
+    assert screen.expiring_spin.value() == 10
+    assert screen.expiring_count.text() == f"({data.expiring_count:,} receipts)"
+    assert data.expiring_count == 88  # m and y receipts due on 2026-11-27 (5 trading days)
+    qtbot.mouseClick(screen.expiring_check, Qt.MouseButton.LeftButton)
+    wait_loaded(screen, demo_ctx, qtbot)
+    data = screen._data
+    assert data is not None
+    assert data.only_expiring
+    # The tree holds exactly the expiring receipts, all expanded down to their holders.
+    receipts = [int(t) for t in _tree_rows(screen, 2)["product"]]
+    assert sum(receipts) == 88
+    assert sorted(_code(screen.tree_model, screen.tree_model.index(r, 0)) for r in range(2)) == [
+        "m",
+        "y",
+    ]
+    assert _tree_rows(screen, DEADLINE_COLUMN)["holder"]
+    assert set(_tree_rows(screen, DEADLINE_COLUMN)["holder"]) == {"2026-11-27"}
+    assert "expiring within 10 trading days" in screen.subtitle_label.text()
+    # A window of 4 trading days: 2026-11-27 is 5 away, so nothing is expiring.
+    screen.expiring_spin.setValue(4)
+    screen.expiring_spin.editingFinished.emit()
+    wait_loaded(screen, demo_ctx, qtbot)
+    assert screen.expiring_count.text() == "(0 receipts)"
+    assert screen.tree_model.rowCount() == 0
+    assert "within 4 trading days" in screen.banner.text()
+
+
+def test_holder_search_by_part_of_a_name(screen: ReceiptsScreen, demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    combo = screen.holder_combo
+    assert combo.findText("0101  大连恒泰期货有限公司") > 0
+    line = combo.lineEdit()
+    line.setText("恒泰")  # as an input method commits it (QTest types ASCII only)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    wait_loaded(screen, demo_ctx, qtbot)
+    assert combo.currentData() == "0101"
+    assert set(screen._data.receipts["holder_code"]) == {"0101"}
+    # Nothing matches: said in the banner, the shown holder is kept.
+    line.clear()
+    qtbot.keyClicks(line, "no such holder")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert "no holder matches “no such holder”" in screen.banner.text()
+    assert set(screen._data.receipts["holder_code"]) == {"0101"}
