@@ -49,7 +49,6 @@ from desktop.tasks import run_op
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo
 from desktop.widgets.data_table import DataTableView
-from desktop.widgets.elided_label import ElidedLabel
 from desktop.widgets.kpi_card import KpiCard
 
 CONTEXT = "Reconcile"
@@ -184,8 +183,9 @@ class ReconcileScreen(Screen):
         self.files_button = QPushButton()
         self.files_button.setObjectName("chooseFiles")
         self.files_button.clicked.connect(self.choose_files)
-        self.files_label = ElidedLabel()
+        self.files_label = QLabel()  # wraps: every chosen file's name stays readable
         self.files_label.setObjectName("filesLabel")
+        self.files_label.setWordWrap(True)
         self.day_label = QLabel()
         self.day_combo = QComboBox()
         self.day_combo.setObjectName("dayCombo")
@@ -383,6 +383,7 @@ class ReconcileScreen(Screen):
             if self._files
             else translate("Reconcile", "No statement files chosen")
         )
+        self.files_label.setToolTip("\n".join(str(p) for p in self._files))
         if self.run_result is not None:
             self.count_label.setText(self.status_text())
 
