@@ -179,7 +179,7 @@ def test_job_b_liquidation_what_if_deposit_and_export(
     qtbot.waitUntil(screen.deposit_edit.hasFocus, timeout=LOAD_MS)
     clicks.type(screen.deposit_edit, "1500000")
     qtbot.waitUntil(lambda: screen.facts["required"][1].text() == "3,500,000.00", timeout=LOAD_MS)
-    qtbot.waitUntil(window.is_ready, timeout=LOAD_MS)
+    settle(window, qtbot)
     # The save dialog stands in for the user pressing Enter on a file name there.
     monkeypatch.setattr(
         workbench_common.QFileDialog,
