@@ -41,7 +41,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# BENCH_CODE: run this script's in-process part on another checkout (``--before``).
+sys.path.insert(0, os.environ.get("BENCH_CODE", str(ROOT)))
 
 DAY = "2026-11-20"
 LARGE = Path("/work/bench/large_new.sqlite")
@@ -99,8 +100,10 @@ def trades_csv(path: Path, n: int, db_path: Path, seed: int = 17) -> None:
 
 
 # ----------------------------------------------------------------------- imports
-def _run_child(code: Path, args: list[str]) -> tuple[float, float, str]:
-    """Run ``riskdesk ARGS`` with the code of ``code``; (wall s, peak RSS MB, output)."""
+def _run_child(code: Path, args: list[str]) -> tuple[float, float, float, str]:
+    """Run ``riskdesk ARGS`` with the code of ``code``; (wall s, CPU s, peak RSS MB,
+    last output line). CPU is user + system time of the process: on a loaded machine
+    the wall time is mostly waiting for a core."""
     env = {**os.environ, "PYTHONPATH": str(code), "RISKDESK_LOG_DIR": tempfile.gettempdir()}
     cmd = [sys.executable, "-c", "import sys; from desktop.cli import main; sys.exit(main())"]
     start = time.perf_counter()
@@ -112,7 +115,8 @@ def _run_child(code: Path, args: list[str]) -> tuple[float, float, str]:
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, out.strip().splitlines()[-1] if out.strip() else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, out.strip().splitlines()[-1] if out.strip() else ""
 
 
 def bench_imports(args: argparse.Namespace, work: Path) -> None:
@@ -128,12 +132,12 @@ def bench_imports(args: argparse.Namespace, work: Path) -> None:
         for label, code in codes:
             db_copy = work / "import.sqlite"
             shutil.copyfile(args.db, db_copy)
-            wall, rss, last = _run_child(
+            wall, cpu, rss, last = _run_child(
                 code, ["--db", f"sqlite:///{db_copy}", "import", "trades", str(csv)]
             )
             print(
-                f"  {label:>6} {n:>9,} rows: {wall:6.2f} s  peak RSS {rss:6,.0f} MB  "
-                f"({n / wall:,.0f} rows/s)  | {last[-70:]}",
+                f"  {label:>6} {n:>9,} rows: wall {wall:6.2f} s  CPU {cpu:6.2f} s  "
+                f"peak RSS {rss:6,.0f} MB  | {last[-60:]}",
                 flush=True,
             )
     if args.profile:
@@ -188,6 +192,24 @@ def _order_list(db_path: Path) -> object:
     return liquidation_order_list(view)
 
 
+def _all_lines(db_path: Path) -> object:
+    """Every position line of the last day as an order list (client, contract, side to
+    close, lots): the shape of the liquidation list at its largest."""
+    import sqlite3
+
+    import pandas as pd
+
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    frame = pd.read_sql_query(
+        "select client_code, contract_code, side, lots from position "
+        "where trading_day = (select max(trading_day) from position) and lots > 0",
+        con,
+    )
+    con.close()
+    frame["side_to_close"] = frame.pop("side").map({"long": "卖出平仓", "short": "买入平仓"})
+    return frame[["client_code", "contract_code", "side_to_close", "lots"]]
+
+
 def bench_exports(args: argparse.Namespace, work: Path) -> None:
     import pandas as pd
 
@@ -198,6 +220,8 @@ def bench_exports(args: argparse.Namespace, work: Path) -> None:
     start = time.perf_counter()
     full = _order_list(args.db)
     assert isinstance(full, pd.DataFrame)
+    if len(full) < 900_000:  # the preview closes fewer lines: every open line instead
+        full = _all_lines(args.db)
     print(
         f"\norder list: {len(full):,} lines "
         f"(read and computed in {time.perf_counter() - start:.1f} s)"
@@ -206,18 +230,30 @@ def bench_exports(args: argparse.Namespace, work: Path) -> None:
     shutil.copyfile(args.db, db_copy)
     db = open_database(f"sqlite:///{db_copy}")
     labels = {**LABELS_ZH, "side_to_close": "平仓方向"}
-    for n in [10_000, 100_000, len(full)]:
+    for n in [len(full)] if args.full_only else [10_000, 100_000, len(full)]:
         frame = full.head(n)
         for suffix in (".csv", ".xlsx"):
             path = work / f"orders_{n}{suffix}"
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.thread_time()
             export_table(
                 db, TableExport("liquidation_orders", frame, labels=labels), path, user="bench"
             )
-            took = time.perf_counter() - start
+            took, cpu = time.perf_counter() - start, time.thread_time() - cpu
             size = path.stat().st_size / 2**20
-            print(f"  {suffix[1:]:>4} {n:>9,} lines: {took:6.2f} s  ({size:,.1f} MB)", flush=True)
+            print(
+                f"  {suffix[1:]:>4} {n:>9,} lines: wall {took:6.2f} s  CPU {cpu:6.2f} s  "
+                f"({size:,.1f} MB)",
+                flush=True,
+            )
+    if args.full_only:
+        db.engine.dispose()
+        return
     _lateness(db, full, work, labels)
+    if args.before:  # the same export by the code before, in a child process
+        env = {**os.environ, "BENCH_CODE": str(args.before), "PYTHONPATH": str(args.before)}
+        child = [sys.executable, __file__, "--db", str(args.db), "--work", str(work)]
+        print("  before (the code of --before, full list only):", flush=True)
+        subprocess.run([*child, "--skip-import", "--full-only"], env=env, check=False)
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()
@@ -287,6 +323,7 @@ def main() -> int:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--skip-import", action="store_true")
     ap.add_argument("--skip-export", action="store_true")
+    ap.add_argument("--full-only", action="store_true", help="exports: the full list only")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_bulk_"))
     work.mkdir(parents=True, exist_ok=True)
