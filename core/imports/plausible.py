@@ -199,12 +199,14 @@ def _fee(cells: Mapping[str, Cells], refs: ReferenceData) -> Problem:
     fee, lots, price, contract = cells["fee"], cells["lots"], cells["price"], cells["contract"]
     rows = _given(fee) & lots.ok & _given(price) & contract.ok
     n = len(rows)
-    mult = np.zeros(n, dtype=np.int64)
-    idx = np.flatnonzero(rows)
     units = refs.product_units
-    for i in idx.tolist():
-        product = refs.contract_products.get(str(contract.values[i]), "")
-        mult[i] = units.get(product, (0, 0))[0]
+    # the multiplier once per distinct contract
+    codes, uniques = pd.factorize(np.where(rows, contract.values, ""))
+    mult_u = np.array(
+        [units.get(refs.contract_products.get(str(u), ""), (0, 0))[0] for u in uniques],
+        dtype=np.int64,
+    )
+    mult = np.where(rows, mult_u[codes], 0)
     rows &= mult > 0
     lim = refs.limits
     ceiling = np.zeros(n, dtype=np.int64)
@@ -236,17 +238,22 @@ def _traded_at(cells: Mapping[str, Cells], calendar: TradingCalendar) -> Problem
     at, day = cells["traded_at"], cells["trading_day"]
     rows = _given(at) & day.ok
     first: dict[date, date] = {}
+    idx = np.flatnonzero(rows)
+    # Once per distinct day and distinct time, then integer comparisons per row.
+    d_codes, d_uniques = pd.factorize(day.values[idx])
+    a_codes, a_uniques = pd.factorize(at.values[idx])
+    for d in d_uniques:
+        try:
+            first[d] = calendar.prev_td(d)
+        except CalendarHorizonError:
+            first[d] = d - timedelta(days=7)  # before the calendar: a week of slack
+    day_u = np.array([d.toordinal() for d in d_uniques], dtype=np.int64)
+    first_u = np.array([first[d].toordinal() for d in d_uniques], dtype=np.int64)
+    when_u: list[datetime] = list(a_uniques)
+    local_u = np.array([w.astimezone(BEIJING).date().toordinal() for w in when_u], np.int64)
+    local = local_u[a_codes]
     mask = np.zeros(len(rows), dtype=np.bool_)
-    for i in np.flatnonzero(rows).tolist():
-        d: date = day.values[i]
-        if d not in first:
-            try:
-                first[d] = calendar.prev_td(d)
-            except CalendarHorizonError:
-                first[d] = d - timedelta(days=7)  # before the calendar: a week of slack
-        when: datetime = at.values[i]
-        local = when.astimezone(BEIJING).date()
-        mask[i] = not first[d] <= local <= d
+    mask[idx] = ~((first_u[d_codes] <= local) & (local <= day_u[d_codes]))
 
     def outside(i: int) -> Message:
         d = day.values[i]

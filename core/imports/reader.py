@@ -9,6 +9,7 @@ numbering of the rows after them.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -20,6 +21,8 @@ import pandas as pd
 from core.imports.messages import file_problem
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+CSV_CHUNK_ROWS = 100_000
+"""Rows parsed at a time: only one chunk of cells is ever held as Python strings."""
 """UTF-8 (with or without BOM) first; GB18030 is what Chinese Excel saves as "CSV"."""
 
 
@@ -83,29 +86,69 @@ def _to_table(cells: pd.DataFrame, source: str) -> RawTable:
 
 
 def _read_csv(data: bytes, source: str) -> pd.DataFrame:
-    text: str | None = None
+    found: str | None = None
     for encoding in CSV_ENCODINGS:
         try:
-            text = data.decode(encoding)
+            blank = not data.decode(encoding).strip()
+            found = encoding
             break
         except UnicodeDecodeError:
             continue
-    if text is None:
+    if found is None:
         raise file_problem("cannot_decode", source)
-    if not text.strip():
+    if blank:
         raise file_problem("file_empty", source)
     try:
-        return pd.read_csv(
-            io.StringIO(text),
+        # The parser decodes the bytes itself: a StringIO of the text would hold four
+        # bytes a character (330 MB for a million trades).
+        chunks = pd.read_csv(
+            io.BytesIO(data),
+            encoding=found,
             header=None,
             dtype=object,
             keep_default_na=False,
             skip_blank_lines=False,
             engine="c",
+            chunksize=CSV_CHUNK_ROWS,
         )
+        return _categorical_frame(chunks)
     except (pd.errors.ParserError, ValueError) as exc:
         # pandas counts lines from 1 including the header, as a spreadsheet does.
         raise file_problem("malformed_csv", source, detail=exc) from None
+
+
+def _categorical_frame(chunks: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks as one frame of categorical columns (codes and each distinct text
+    once): a million rows of text cells as Python strings would take ~700 MB, and the
+    validator factorises every column anyway. Missing cells of short rows are ""."""
+    codes: dict[int, list[npt.NDArray[np.intp]]] = {}
+    uniques: dict[int, list[npt.NDArray[np.object_]]] = {}
+    rows = 0
+    for chunk in chunks:
+        for pos in range(chunk.shape[1]):
+            if pos not in codes:  # a column first seen in a later chunk: "" above
+                codes[pos] = [np.zeros(rows, dtype=np.intp)]
+                uniques[pos] = [np.array([""], dtype=object)]
+            c, u = pd.factorize(chunk.iloc[:, pos].to_numpy(dtype=object))
+            u = np.append(np.asarray(u, dtype=object), "")  # missing cells (code -1)
+            codes[pos].append(np.where(c < 0, len(u) - 1, c))
+            uniques[pos].append(u)
+        for pos in codes:
+            if pos >= chunk.shape[1]:
+                codes[pos].append(np.zeros(len(chunk), dtype=np.intp))
+                uniques[pos].append(np.array([""], dtype=object))
+        rows += len(chunk)
+    out: dict[int, pd.Categorical] = {}
+    for pos in sorted(codes):
+        # one code space per column: each chunk's uniques mapped into the union
+        inverse, union = pd.factorize(np.concatenate(uniques[pos]))
+        parts, offset = [], 0
+        for c, u in zip(codes[pos], uniques[pos], strict=True):
+            parts.append(inverse[offset : offset + len(u)][c])
+            offset += len(u)
+        all_codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+        out[pos] = pd.Categorical.from_codes(all_codes, categories=pd.Index(union, dtype=object))
+    return pd.DataFrame(out)
 
 
 def _read_xlsx(data: bytes, source: str) -> pd.DataFrame:

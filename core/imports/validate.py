@@ -28,7 +28,7 @@ from core.imports.messages import CellError, ImportInputError, Message, message
 from core.imports.plausible import plausibility_problems
 from core.imports.reader import RawTable
 from core.imports.reference import ReferenceData
-from core.imports.values import Parser, parser_for
+from core.imports.values import CODE_RE, Parser, parser_for
 from core.money import FEN_PER_YUAN
 from core.trading_calendar import TradingCalendar
 
@@ -218,17 +218,27 @@ def _parse_column(
     parser: Parser,
     errors: RowErrors,
     whose: Callable[[int], dict[str, str]] | None = None,
+    factors: tuple[npt.NDArray[np.integer[Any]], ObjArray] | None = None,
 ) -> _Parsed:
     """Parse one column's distinct values; ``whose(i)`` names the client and contract of
-    row ``i`` for a value too large (a lot count of 4,000,000,000,000 is worth naming)."""
-    codes, uniques = pd.factorize(text)
+    row ``i`` for a value too large (a lot count of 4,000,000,000,000 is worth naming).
+    ``factors`` are the column's codes and distinct values if the reader has them."""
+    codes, uniques = factors if factors is not None else pd.factorize(text)
     n_unique = len(uniques)
     values_u = np.empty(n_unique, dtype=object)
     message_u: list[Message | None] = [None] * n_unique
     empty_u = np.zeros(n_unique, dtype=bool)
     default = _EMPTY_DEFAULTS.get(column.type)
     normalise = column.type is not ValueType.TEXT  # free text is kept as written
-    for k, raw_cell in enumerate(uniques):
+    todo: Any = range(n_unique)
+    if column.type is ValueType.CODE and n_unique > _VECTOR_ABOVE:
+        # Plain ASCII codes within the length are their own parsed value (NFKC and
+        # strip change nothing): one vectorised match instead of a parser call each.
+        plain = _plain_codes(uniques, column.max_length)
+        values_u[plain] = uniques[plain]
+        todo = np.flatnonzero(~plain).tolist()
+    for k in todo:
+        raw_cell = uniques[k]
         cell = str(raw_cell).strip()
         if normalise:  # NFKC: full-width digits and letters are the ASCII ones
             cell = unicodedata.normalize("NFKC", cell).strip()
@@ -260,6 +270,19 @@ def _parse_column(
     return _Parsed(column, field, order, text, values_u[codes], ~bad, empty_u[codes])
 
 
+_VECTOR_ABOVE = 1_000
+_CODE_BODY = CODE_RE.pattern.removeprefix("^").removesuffix("$")
+
+
+def _plain_codes(uniques: ObjArray, max_length: int | None) -> BoolArray:
+    """Which distinct cells are codes exactly as written (``CODE_RE``, whole cell)."""
+    text = pd.Series(uniques, dtype=object)
+    plain = text.str.fullmatch(_CODE_BODY).fillna(False).to_numpy(dtype=bool)
+    if max_length is not None:
+        plain = plain & (text.str.len() <= max_length).to_numpy(dtype=bool)
+    return plain
+
+
 def validate_table(
     layout: Layout,
     raw: RawTable,
@@ -289,7 +312,12 @@ def validate_table(
         if progress is not None:
             progress("validate", done, len(present))
         pos = found[c.name]
-        text = raw.frame[pos].to_numpy(dtype=object)
+        column = raw.frame[pos]
+        text = column.to_numpy(dtype=object)
+        factors = None
+        if isinstance(column.dtype, pd.CategoricalDtype):  # the CSV reader's
+            cat = column.cat
+            factors = (cat.codes.to_numpy(), cat.categories.to_numpy(dtype=object))
         parsed[c.name] = _parse_column(
             c,
             raw.headers[pos],
@@ -298,6 +326,7 @@ def validate_table(
             parser_for(c, calendar, known, refs.product_facts, refs.limits, refs.today),
             errors,
             _whose(parsed),
+            factors,
         )
     if progress is not None:
         progress("validate", len(present), len(present))
@@ -586,7 +615,7 @@ def _check_duplicates(
     ok = np.logical_and.reduce([p.ok for p in key_parsed])
     if not ok.any():
         return
-    key_frame = pd.DataFrame({p.column.name: p.values for p in key_parsed})
+    key_frame = pd.DataFrame({p.column.name: p.values for p in key_parsed}, dtype=object)
     dup = key_frame.duplicated(keep="first").to_numpy(dtype=bool) & ok
     if not dup.any():
         return

@@ -17,10 +17,16 @@ Every CSV and XLSX writer goes through here: ``core.reports.export`` (tables) an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
 from core.safe_text import escape_controls
+
+ObjArray = npt.NDArray[np.object_]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 """First characters that make a spreadsheet read a cell as a formula (OWASP, plus LF)."""
@@ -72,3 +78,64 @@ def _xml_safe(value: Any) -> Any:
     if isinstance(value, str) and _XML_ILLEGAL.search(value):
         return escape_controls(value)
     return value
+
+
+def xml_safe(value: Any) -> Any:
+    """``value`` with the control characters XML cannot hold written as visible escapes
+    (``\x1b``); anything else unchanged."""
+    return _xml_safe(value)
+
+
+_type_of = np.frompyfunc(type, 1, 1)
+
+
+def map_distinct(values: Any, fn: Callable[[Any], Any]) -> ObjArray:
+    """``[fn(v) for v in values]`` as an object array, calling ``fn`` once per distinct
+    value of each type (a million-line export holds few distinct codes and amounts).
+
+    ``fn`` must be pure. Values are grouped by type first, so that ``True`` and ``1`` or
+    ``1`` and ``1.0`` (equal, and hashed alike) each get their own result; a missing
+    value (None, NaN, NA, NaT) is passed to ``fn`` as it is.
+    """
+    column = values if isinstance(values, np.ndarray) else _objects(values)
+    n = len(column)
+    out: ObjArray = np.empty(n, dtype=object)
+    if n == 0:
+        return out
+    if column.dtype != object:
+        _fill(out, np.arange(n), column, fn)
+        return out
+    types: ObjArray = np.asarray(_type_of(column), dtype=object)
+    kind_codes, kinds = pd.factorize(types)
+    if len(kinds) == 1:
+        _fill(out, np.arange(n), column, fn)
+        return out
+    for k in range(len(kinds)):
+        idx = np.flatnonzero(kind_codes == k)
+        _fill(out, idx, column[idx], fn)
+    return out
+
+
+def _objects(values: Any) -> ObjArray:
+    out: ObjArray = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def _fill(out: ObjArray, idx: npt.NDArray[np.intp], values: Any, fn: Callable[[Any], Any]) -> None:
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:  # unhashable values: one call each
+        out[idx] = [fn(v) for v in values.tolist()]
+        return
+    done = [fn(v) for v in np.asarray(uniques, dtype=object).tolist()]
+    missing = np.flatnonzero(codes < 0)
+    done.append(fn(values[missing[0]]) if len(missing) else None)
+    table: ObjArray = np.empty(len(done), dtype=object)
+    table[:] = done
+    out[idx] = table[np.where(codes < 0, len(done) - 1, codes)]
+
+
+def csv_column(values: Any) -> ObjArray:
+    """``csv_cell`` of every value of a column (once per distinct value)."""
+    return map_distinct(values, csv_cell)

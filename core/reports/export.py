@@ -21,11 +21,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from core.errors import InputError
 from core.money import bp_to_str, fen_to_str
-from core.reports.cells import append_row, csv_cell
+from core.reports.cells import csv_cell, csv_column, map_distinct
+from core.reports.xlsx_stream import write_xlsx
 from core.safe_text import escape_controls
 
 Table = pd.DataFrame | Sequence[Mapping[str, Any]]
@@ -116,6 +118,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _money_cell(value: Any) -> str | None:
+    return None if _cell(value) is None else fen_to_str(int(value))
+
+
+def _rate_cell(value: Any) -> str | None:
+    return None if _cell(value) is None else bp_to_str(int(value))
+
+
 def export_frame(data: Table, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The table as written: ``*_fen`` → ``*_yuan`` and ``*_bp`` → ``*_pct`` exact
     strings, plain Python cells.
@@ -123,21 +133,21 @@ def export_frame(data: Table, labels: Mapping[str, str] | None = None) -> pd.Dat
     Every column is of object dtype holding str, int, bool or None. ``labels`` renames
     the (already renamed) columns it knows.
     """
-    frame = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
-    out: dict[str, list[Any]] = {}
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+    out: dict[str, Any] = {}
+    # Each conversion runs once per distinct value (``map_distinct``): an order list
+    # of a million lines holds a few thousand codes and lot counts.
     for column in frame.columns:
         name = str(column)
-        values = frame[column].tolist()
+        series = frame[column]
+        plain = isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf"
+        values = series.to_numpy() if plain else series.tolist()
         if name.endswith(MONEY_SUFFIX):
-            out[_money_name(name)] = [
-                None if _cell(v) is None else fen_to_str(int(v)) for v in values
-            ]
+            out[_money_name(name)] = map_distinct(values, _money_cell)
         elif name.endswith(RATE_SUFFIX):
-            out[_rate_name(name)] = [
-                None if _cell(v) is None else bp_to_str(int(v)) for v in values
-            ]
+            out[_rate_name(name)] = map_distinct(values, _rate_cell)
         else:
-            out[name] = [_cell(v) for v in values]
+            out[name] = map_distinct(values, _cell)
     result = pd.DataFrame(out, columns=list(out), dtype=object)
     if labels:
         result = result.rename(columns={c: labels.get(c, c) for c in result.columns})
@@ -172,7 +182,11 @@ def write_table(
     fmt = table_format(target)
     frame = export_frame(data, labels)
     if fmt == "csv":
-        safe = frame.map(csv_cell)  # a new frame: the cells as written
+        # a new frame: the cells as written
+        safe = pd.DataFrame(
+            {i: csv_column(frame[c].to_numpy()) for i, c in enumerate(frame.columns)},
+            dtype=object,
+        )
         safe.columns = [csv_cell(str(c)) for c in frame.columns]
         # CRLF (RFC 4180): a cell holding a carriage return is then quoted too.
         safe.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
@@ -185,18 +199,11 @@ def write_table(
 
 
 def _write_xlsx(frame: pd.DataFrame, target: Path, sheet: str) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    append_row(ws, [str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        append_row(ws, row)
-    for i, column in enumerate(frame.columns, start=1):
-        width = max([_width(str(column))] + [_width(str(v)) for v in frame[column].tolist()[:200]])
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(width + 2, 60)
-    wb.save(target)
+    widths = [
+        min(max([_width(str(c))] + [_width(str(v)) for v in frame[c].tolist()[:200]]) + 2, 60)
+        for c in frame.columns
+    ]
+    write_xlsx(frame, target, sheet=sheet, widths=widths)
 
 
 def _width(text: str) -> int:

@@ -486,9 +486,9 @@ class LiquidationScreen(WorkbenchScreen):
         if data is None or data.report is None:
             return None
         frame = liquidation_order_list(data).copy()
-        frame["side_to_close"] = [
-            translate("Values", CLOSE_SIDE_LABELS[s]) for s in frame["side_to_close"]
-        ]
+        # once per side, not per line: the list may hold a million lines
+        labels = {s: translate("Values", label) for s, label in CLOSE_SIDE_LABELS.items()}
+        frame["side_to_close"] = frame["side_to_close"].map(labels)
         title = translate("Liquidation", "Forced liquidation order list, member %1").replace(
             "%1", data.report.member
         )
