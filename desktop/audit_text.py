@@ -82,6 +82,9 @@ KEYS = {
     "contract": QT_TRANSLATE_NOOP("AuditLog", "Contract"),
     "lots": QT_TRANSLATE_NOOP("AuditLog", "Lots"),
 }
+IDENTIFIERS = frozenset({"seed", "first", "last", "number", "numbers", "client", "member"})
+"""Keys whose integers are identifiers (a seed, alert ids, notice numbers): shown as
+stored, without thousands separators."""
 MAX_ITEMS = 6
 """Items of a list or mapping shown; the rest is counted ("… 12 more")."""
 SEPARATOR = " · "
@@ -119,11 +122,11 @@ def _value_text(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return translate("AuditLog", "yes") if value else translate("AuditLog", "no")
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if key in IDENTIFIERS else f"{value:,}"
     if isinstance(value, dict):
         items = [f"{k.replace('_', ' ')} {_value_text(k, v)}" for k, v in value.items()]
     elif isinstance(value, list):
-        items = [_value_text("", v) for v in value]
+        items = [_value_text(key, v) for v in value]
     else:
         return "" if value is None else str(value)
     shown = ", ".join(items[:MAX_ITEMS])

@@ -146,3 +146,13 @@ def test_audit_log_in_words_with_action_and_user_filters(
     finally:
         i18n.set_language("en")
         screen.retranslate()
+
+
+def test_audit_details_keep_identifiers_as_stored_and_group_amounts() -> None:
+    from desktop.audit_text import detail_text
+
+    text = detail_text('{"rows": 12345, "seed": 20261120, "numbers": [100231, 100232]}')
+    assert "12,345" in text  # a count reads with separators
+    assert "20261120" in text  # a seed is an identifier
+    assert "20,261,120" not in text
+    assert "100231, 100232" in text
