@@ -8,9 +8,11 @@ or DELETE with plain SQL. ``riskdesk audit verify`` must name the first broken l
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -77,6 +79,16 @@ def _entry_ids(db: Database) -> list[int]:
         return list(reader.session.scalars(text("SELECT id FROM audit_log ORDER BY id")))
 
 
+def _revision_0008() -> Any:
+    path = migrate.SCRIPT_LOCATION / "versions" / "0008_audit_chain.py"
+    spec = importlib.util.spec_from_file_location("revision_0008", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 # --------------------------------------------------------------------- the hash itself
 def test_chain_hash_is_sha256_of_the_canonical_content() -> None:
     at = datetime(2026, 12, 3, 6, 30, 1, 250, tzinfo=UTC)
@@ -86,6 +98,8 @@ def test_chain_hash_is_sha256_of_the_canonical_content() -> None:
     )
     expected = hashlib.sha256(blob.encode("utf-8")).hexdigest()
     assert audit.chain_hash(at, "张三", "export.limits", '{"rows": 3}', audit.GENESIS) == expected
+    frozen = _revision_0008().chain_hash(at, "张三", "export.limits", '{"rows": 3}', "0" * 64)
+    assert frozen == expected  # the migration's frozen copy agrees
     # A naive time read back from SQLite is UTC: the same hash.
     naive = at.replace(tzinfo=None)
     assert audit.chain_hash(naive, "张三", "export.limits", '{"rows": 3}', audit.GENESIS) == (

@@ -18,10 +18,12 @@ that head has them).
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
-
-from core.audit import GENESIS, chain_hash
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -38,6 +40,23 @@ _audit = sa.table(
     sa.column("prev_hash", sa.String),
     sa.column("entry_hash", sa.String),
 )
+
+GENESIS = "0" * 64
+
+
+def chain_hash(at: datetime, user: str, action: str, detail: str, prev_hash: str) -> str:
+    """``core.audit.chain_hash`` as of this revision (frozen: a test checks they agree)."""
+    when = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    content = {
+        "action": action,
+        "at": when.isoformat(timespec="microseconds"),
+        "detail": detail,
+        "prev": prev_hash,
+        "user": user,
+    }
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
 
 _SQLITE_TRIGGERS = (
     "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
