@@ -369,7 +369,13 @@ class WarehouseReceipt(Base):
 
 # --------------------------------------------------------------------- audit
 class AuditLog(Base):
-    """Who did what, when (settlements, previews, imports, acknowledgements)."""
+    """Who did what, when (settlements, previews, imports, acknowledgements).
+
+    Append-only and hash-chained (``core.audit``, migration 0008): each entry's
+    ``entry_hash`` is the SHA-256 of its content and ``prev_hash``, the hash of the
+    entry before it; a trigger refuses UPDATE and DELETE. ``prev_hash`` is unique, so
+    two writers can never chain onto the same entry (fork the chain).
+    """
 
     __tablename__ = "audit_log"
 
@@ -378,6 +384,8 @@ class AuditLog(Base):
     user: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
 
 class ImportBatch(Base):

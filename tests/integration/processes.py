@@ -145,8 +145,9 @@ def checksums(url: str, *, natural: bool = False) -> dict[str, str]:
     """Table name → SHA-256 of its rows (every column but timestamps), in key order.
 
     ``natural`` also leaves out surrogate ids (PostgreSQL's sequences hand them out
-    outside transactions, so a rolled-back write still uses some up) and the audit
-    details that quote them (an import's batch number).
+    outside transactions, so a rolled-back write still uses some up), the audit
+    details that quote them (an import's batch number) and the audit chain's hashes
+    (they hash the entry's time).
     """
     out: dict[str, str] = {}
     with engine_of(url) as engine, engine.connect() as conn:
@@ -157,12 +158,27 @@ def checksums(url: str, *, natural: bool = False) -> dict[str, str]:
                     c
                     for c in columns
                     if not (c.primary_key and c.name == "id")
-                    and (table.name, c.name) != ("audit_log", "detail")
+                    and (table.name, c.name)
+                    not in {
+                        ("audit_log", "detail"),
+                        ("audit_log", "prev_hash"),
+                        ("audit_log", "entry_hash"),
+                    }
                 ]
             order = columns if natural else list(table.primary_key.columns) or columns
             rows = conn.execute(select(*columns).order_by(*order)).all()
             out[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return out
+
+
+def audit_chain_holds(url: str) -> bool:
+    """``riskdesk audit verify``'s check: every link of the audit chain holds."""
+    from sqlalchemy.orm import Session
+
+    from core.audit import verify_chain
+
+    with engine_of(url) as engine, Session(engine) as session:
+        return verify_chain(session).ok
 
 
 def count(url: str, table: str) -> int:

@@ -32,6 +32,7 @@ from sqlalchemy.pool import NullPool
 from tests.integration.processes import (
     DAY,
     Copies,
+    audit_chain_holds,
     checksums,
     engine_of,
     fund_movements_file,
@@ -173,6 +174,7 @@ def test_kill_9_leaves_the_database_before_or_after(
         changed = sorted(t for t in before if state[t] != before[t] and state[t] != after[t])
         assert state in (before, after), f"kill {i} (delay {delay:.3f} s): partial write {changed}"
         outcomes["after" if state == after else "before"] += 1
+        assert audit_chain_holds(killed), f"kill {i}: audit chain broken"
         _sqlite_is_sound(killed)
         copies.drop(killed)
     seen = f"{copies.name} {operation}: {dict(outcomes)} of {ITERATIONS} kills, seed {SEED}"
