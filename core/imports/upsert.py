@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import Boolean, Executable, Integer, String, Table, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.db import revisions
@@ -537,15 +538,26 @@ def _driver_insert(
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     target = dialect.identifier_preparer.format_table(table)
 
+    dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
+
     def write(start: int, stop: int) -> None:
         block = list(zip(*(v[start:stop].tolist() for v in values), strict=True))
-        if sqlite:
-            marks = ", ".join("?" * len(names))
-            raw.executemany(f"INSERT INTO {target} ({quoted}) VALUES ({marks})", block)
-            return
-        with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
-            for row in block:
-                copy.write_row(row)
+        sql = (
+            f"INSERT INTO {target} ({quoted}) VALUES ({', '.join('?' * len(names))})"
+            if sqlite
+            else f"COPY {target} ({quoted}) FROM STDIN"
+        )
+        try:
+            if sqlite:
+                raw.executemany(sql, block)
+                return
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in block:
+                    copy.write_row(row)
+        except dbapi_error as exc:
+            # As SQLAlchemy would raise it (without the rows), so a full disk or a lost
+            # server is the same one-line fault as on the Core path (core.db.faults).
+            raise DBAPIError.instance(sql, None, exc, dbapi_error) from exc
 
     return write
 

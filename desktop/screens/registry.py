@@ -161,7 +161,8 @@ SCREENS: tuple[ScreenSpec, ...] = (
         QT_TRANSLATE_NOOP("Screens", "Imports"),
         "imports",
         factory="desktop.screens.imports:create",
-        group="clearing",
+        # with the data it loads: keeps the risk actions within Ctrl+1…9
+        group="data",
     ),
     ScreenSpec(
         "alerts",

@@ -46,6 +46,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.widgets.frozen_column import FrozenColumn
+
 MAX_ROWS = 40
 """Cells are checked in the first rows of each table (the ones a screen opens on)."""
 SLACK = 1
@@ -370,8 +372,11 @@ def _cells(view: QAbstractItemView) -> list[Clip]:
 
 
 def _unscrollable(view: QAbstractItemView) -> list[Clip]:
-    """A view that cannot scroll must show all its rows (the deadline calendar)."""
+    """A view that cannot scroll must show all its rows (the deadline calendar). The
+    frozen first column is exempt: it scrolls with its table, not by itself."""
     out = []
+    if isinstance(view, FrozenColumn):
+        return out
     if view.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff and isinstance(
         view, QTableView
     ):
