@@ -17,6 +17,7 @@ import time
 from datetime import date
 
 from core.db.engine import open_database
+from core.errors import ConfigError
 from tests.consistency import checks
 from tests.consistency.checks import Case, Mismatches
 
@@ -48,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--day", type=date.fromisoformat, default=date(2026, 11, 20))
     ap.add_argument("--check", action="append", choices=CHECKS, help="only these checks")
     args = ap.parse_args(argv)
-    db = open_database(args.db, create=False)
+    try:
+        db = open_database(args.db, create=False)
+    except ConfigError as exc:  # a wrong URL or an old schema: say so, no traceback
+        print(f"consistency: {exc}", file=sys.stderr)
+        return 2
     case = Case(db=db, member=args.member, settled_day=args.day, label=args.db)
     runs: list[tuple[str, object]] = [(n, getattr(checks, n)) for n in args.check or CHECKS]
     if not args.check:
