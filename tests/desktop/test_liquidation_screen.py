@@ -151,8 +151,11 @@ def _type(qtbot, edit, text: str) -> None:  # type: ignore[no-untyped-def]
     U+2212) arrives as the key event an input method sends: no key code, the
     character as its text."""
     if not edit.hasFocus():
+        # another test's window left in this process may hold the activation: a click
+        # gives focus only inside the active window, as for a user
+        edit.window().activateWindow()
         qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: edit.hasFocus() and edit.selectedText() == edit.text())
+    qtbot.waitUntil(lambda: edit.hasFocus() and edit.selectedText() == edit.text(), timeout=15_000)
     for ch in text:
         if ch.isascii():
             qtbot.keyClicks(edit, ch)
