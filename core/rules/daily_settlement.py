@@ -633,8 +633,21 @@ def settle_prepared(
     The prepared book is not changed, so one prepared day can be settled at many price
     vectors (a book with hedge conversions is copied first: they convert at S(D)).
     Raises SettlementRefusedError for a held contract without a valid price or a line
-    without a rate.
+    without a rate, and for money beyond int64 (``_overflow_refusal``).
     """
+    try:
+        return _settle_prepared(prepared, settle_fen, rates, report)
+    except MoneyOverflowError as exc:
+        raise _overflow_refusal(prepared.inputs, exc) from None
+
+
+def _settle_prepared(
+    prepared: PreparedDay,
+    settle_fen: I64 | None,
+    rates: DayRates | None,
+    report: Callable[[int, int], None] | None,
+) -> DaySettlement:
+    """``settle_prepared`` without the overflow refusal."""
     pd_ = prepared
     inputs, day = pd_.inputs, pd_.inputs.day
     prices = inputs.settle_fen if settle_fen is None else np.asarray(settle_fen, np.int64)
@@ -774,11 +787,7 @@ def settle_day(
     bound rule, missing or off-tick settlement prices, missing prior data, no margin
     rate, impossible closes).
     """
-    prepared = prepare_day(inputs, params, cal, report)
-    try:
-        return settle_prepared(prepared, report=report)
-    except MoneyOverflowError as exc:
-        raise _overflow_refusal(inputs, exc) from None
+    return settle_prepared(prepare_day(inputs, params, cal, report), report=report)
 
 
 def _members(
