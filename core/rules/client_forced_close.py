@@ -61,8 +61,10 @@ closes and the shortfall is reported.
    least); so is the search's set when the capped join gives up (past
    ``CAPPED_SIDE_LIMIT`` sets even at a smaller cap).
 
-Joins of many books run in chunks, two at a time (``JOIN_THREADS``); each book's
-answer is its own, so the result does not depend on the threads or the chunks.
+Joins of many books run in chunks on ``JOIN_THREADS`` worker threads (numpy's sorts and
+gathers release the GIL) while the plain-Python searches of the other books run on the
+caller's thread, so on two cores the two kinds of work overlap; each book's answer is
+its own, so the result does not depend on the threads, the chunks or their timing.
 
 Pure and thread-safe; money int64 fen, exact.
 """
@@ -443,34 +445,41 @@ def _size_hard(
             close[group.rows(g)] = ks
 
     first = 0  # the first line of the current group in ``bounds``
-    capped: list[tuple[int, _Plan, list[tuple[int, int]]]] = []
+    edges = bounds.tolist()
+    searches: list[tuple[int, list[tuple[int, int]], _Plan | None]] = []
     exact: list[tuple[int, _Plan]] = []
     for g in todo.tolist():
         n = int(group.end[g] - group.start[g])
-        runs = [(int(bounds[first + i]), int(bounds[first + i + 1])) for i in range(n)]
+        runs = list(zip(edges[first : first + n], edges[first + 1 : first + n + 1], strict=True))
         first += n
-        need = int(group.need[g])
         if math.prod(b - a for a, b in runs) <= search_max_box:
-            tree(g, runs)  # small books search faster in plain Python
+            searches.append((g, runs, None))  # small books search faster in plain Python
             continue
         tabs = [rel[a:b] for a, b in runs]
-        plan = _Plan.of(tabs, need, join_max_side)
-        cut = None
-        if plan is None and lots_slack >= 0 and all(group.linear_of(g)):
-            cut = _Plan.capped(tabs, need, lots_slack)
+        plan = _Plan.of(tabs, int(group.need[g]), join_max_side)
         if plan is not None:
             exact.append((g, plan))
-        elif cut is None:
-            tree(g, runs)
-        elif not tree(g, runs):  # the node-budget search first: it often completes
-            capped.append((g, cut, runs))
-    # both joins in one batch (its chunks run on two threads)
-    results = _join_all([c for _, c, _ in capped] + [p for _, p in exact])
-    for (g, _), res in zip(exact, results[len(capped) :], strict=True):
+            continue
+        cut = None
+        if lots_slack >= 0 and all(group.linear_of(g)):
+            cut = _Plan.capped(tabs, int(group.need[g]), lots_slack)
+        searches.append((g, runs, cut))
+    # The exact joins (numpy, mostly without the GIL) run on worker threads while the
+    # searches (plain Python) run here: on two cores the two kinds of work overlap.
+    capped: list[tuple[int, _Plan, list[tuple[int, int]]]] = []
+    with ThreadPoolExecutor(max_workers=JOIN_THREADS) as pool:
+        joining = [pool.submit(_join, chunk) for chunk in _join_chunks([p for _, p in exact])]
+        for g, runs, cut in searches:
+            # the node-budget search first: it often completes; else the capped join
+            if not tree(g, runs) and cut is not None:
+                capped.append((g, cut, runs))
+        results = [r for f in joining for r in f.result()]
+    for (g, _), res in zip(exact, results, strict=True):
         if res is None:
             raise AssertionError("an exact join gave up")  # only capped plans give up
         put(g, res[0], res[1], proven=True)
     slack = lots_slack
+    results = _join_all([c for _, c, _ in capped])
     while capped:
         retry: list[tuple[int, _Plan, list[tuple[int, int]]]] = []
         for (g, cut, runs), res in zip(capped, results, strict=False):
@@ -675,39 +684,57 @@ def _search(
         suffix_step[i] = max(suffix_step[i + 1], u + (0 if linear[i] else 1))
 
     ks = [0] * n_lines
-    best_key = (math.inf, math.inf, math.inf)
+    # the best key (over-release, lots, lines) so far, as three locals: cheaper than
+    # tuples in the hot loop (about a million nodes in a large batch)
+    b_over: float = math.inf
+    b_lots: float = math.inf
+    b_lines: float = math.inf
     best: list[int] = []
-    visited = 0
+    visited = 1  # the root; a node is counted by its parent, before it is entered
 
     def visit(i: int, rho: int, lots: int, lines: int) -> bool:
-        """False once the node budget is spent."""
-        nonlocal best_key, best, visited
-        visited += 1
-        if visited > max_nodes and best:  # the first path always ends in a covering set
-            return False
-        if rho <= 0:
-            key = (-rho, lots, lines)
-            if key < best_key:
-                best_key, best = key, ks.copy()
+        """Search below a node that still needs ``rho`` > 0; False once the node budget
+        is spent. A child that covers is a leaf, handled in the loop (no call)."""
+        nonlocal b_over, b_lots, b_lines, best, visited
+        over = (-rho) % suffix_gcd[i]
+        if over > b_over:
             return True
-        if suffix_max[i] < rho:
-            return True
-        g = suffix_gcd[i]
-        bound = ((-rho) % g, lots - (-rho // suffix_step[i]), lines + 1)
-        if bound >= best_key:
-            return True
+        if over == b_over:
+            lots_lb = lots - (-rho // suffix_step[i])
+            if lots_lb > b_lots or (lots_lb == b_lots and lines + 1 >= b_lines):
+                return True
         r = rel[i]
-        k_hi = min(bisect_left(r, rho), len(r) - 1)
+        k_hi = bisect_left(r, rho)
+        if k_hi >= len(r):
+            k_hi = len(r) - 1
         rest = rho - suffix_max[i + 1]
         k_lo = bisect_left(r, rest) if rest > 0 else 0
+        below = i + 1
         for k in range(k_hi, k_lo - 1, -1):
+            visited += 1
+            if visited > max_nodes and best:  # the first path always ends in a covering set
+                ks[i] = 0
+                return False
+            left = rho - r[k]
+            if left <= 0:  # a covering set: compare (over-release, lots, lines)
+                o, n_lots, n_lines_ = -left, lots + k, lines + (k > 0)
+                if o < b_over or (
+                    o == b_over and (n_lots < b_lots or (n_lots == b_lots and n_lines_ < b_lines))
+                ):
+                    ks[i] = k
+                    b_over, b_lots, b_lines, best = o, n_lots, n_lines_, ks.copy()
+                continue
             ks[i] = k
-            if not visit(i + 1, rho - r[k], lots + k, lines + (k > 0)):
+            if not visit(below, left, lots + k, lines + (k > 0)):
                 ks[i] = 0
                 return False
         ks[i] = 0
         return True
 
+    if need <= 0:
+        return [0] * n_lines, visited, True
+    if suffix_max[0] < need:  # below the root a child never needs more than its lines hold
+        return best, visited, True
     complete = visit(0, need, 0, 0)
     return best, visited, complete
 
@@ -1113,10 +1140,9 @@ def _join(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
     return out
 
 
-def _join_all(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
-    """``_join`` in chunks of at most ``_JOIN_CHUNK`` combinations, two chunks at a time
-    (numpy sorts and gathers without the GIL; each chunk's result is its own, so the
-    answer does not depend on the threads)."""
+def _join_chunks(plans: list[_Plan]) -> list[list[_Plan]]:
+    """The plans in chunks of at most ``_JOIN_CHUNK`` combinations and ``_KEY_ITEMS``
+    books, in order (each chunk one ``_join``)."""
     chunks: list[list[_Plan]] = []
     chunk: list[_Plan] = []
     size = 0
@@ -1128,6 +1154,14 @@ def _join_all(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
         size += plan.size
     if chunk:
         chunks.append(chunk)
+    return chunks
+
+
+def _join_all(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
+    """``_join`` in chunks, two chunks at a time (numpy sorts and gathers without the
+    GIL; each chunk's result is its own, so the answer does not depend on the
+    threads)."""
+    chunks = _join_chunks(plans)
     if len(chunks) > 1 and JOIN_THREADS > 1:
         with ThreadPoolExecutor(max_workers=JOIN_THREADS) as pool:
             parts = list(pool.map(_join, chunks))

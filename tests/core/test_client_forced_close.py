@@ -465,3 +465,37 @@ def test_capped_join_only_after_the_node_budget_search_and_never_worse() -> None
     assert kept.close_lots.tolist() == [1, 0]
     assert kept.status_of(0) == "budget"
     assert _oracle(book, 3_900) == [0, 13]
+
+
+def test_answer_does_not_depend_on_threads_or_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Joins run in chunks on worker threads while the searches run on the caller's
+    thread: many small chunks on two threads give the same sets, statuses and work as
+    one chunk on one thread."""
+    import core.rules.client_forced_close as cfc
+
+    rng = np.random.default_rng(11)
+    n_clients = 300
+    lines = rng.integers(2, 12, n_clients)
+    client = np.repeat(np.arange(n_clients), lines)
+    k = rng.integers(0, len(PRICES), client.size)
+    book = CloseBook.of(
+        client,
+        np.array(PRICES)[k],
+        np.array(MULTS)[rng.integers(0, len(MULTS), client.size)],
+        rng.integers(1, 40, client.size),
+        np.array(RATES)[rng.integers(0, len(RATES), client.size)],
+        n_clients=n_clients,
+    )
+    total = np.bincount(client, weights=book.margin(), minlength=n_clients)
+    need = (total * rng.uniform(0.01, 0.2, n_clients)).astype(np.int64)
+
+    def sized(threads: int, chunk: int) -> tuple[list[int], list[int], list[int]]:
+        monkeypatch.setattr(cfc, "JOIN_THREADS", threads)
+        monkeypatch.setattr(cfc, "_JOIN_CHUNK", chunk)
+        s = size_forced_closes(book, need, search_max_box=64)
+        return s.close_lots.tolist(), s.status.tolist(), s.nodes.tolist()
+
+    one = sized(1, 1 << 40)
+    assert STATUSES.index("searched") in one[1]  # joins and searches both ran
+    assert sum(one[2]) > 0
+    assert sized(2, 2_000) == one
