@@ -69,3 +69,29 @@ def test_half_up_div_matches_decimal_rule(nums: list[int], den: int) -> None:
     got = half_up_div(np.array(nums, dtype=np.int64), den).tolist()
     want = [round_half_up_fen(Decimal(n) / den / 100) for n in nums]
     assert got == want
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(-(10**17), 10**17), st.integers(1, 10**12)), min_size=1, max_size=50
+    ),
+    st.sampled_from([1, -1]),
+)
+def test_half_up_div_by_arrays_and_signed_divisors(pairs: list[tuple[int, int]], sign: int) -> None:
+    """Per-element and negative divisors (the general path) round like the scalar path."""
+    nums = np.array([n for n, _ in pairs], dtype=np.int64)
+    dens = np.array([d * sign for _, d in pairs], dtype=np.int64)
+    want = [
+        round_half_up_fen(Decimal(int(n)) / int(d) / 100) for n, d in zip(nums, dens, strict=True)
+    ]
+    assert half_up_div(nums, dens).tolist() == want
+    if sign == 1:
+        assert [int(half_up_div(nums[i : i + 1], int(d))[0]) for i, d in enumerate(dens)] == want
+
+
+def test_half_up_div_exact_halves_go_away_from_zero() -> None:
+    nums = np.array([5, -5, 15, -15, 25, -25, 4, -4, 6, -6], dtype=np.int64)
+    assert half_up_div(nums, 10).tolist() == [1, -1, 2, -2, 3, -3, 0, 0, 1, -1]
+    big = 2**61  # the largest divisor of the one-division path, and one past it
+    assert half_up_div(np.array([big // 2, -(big // 2)]), big).tolist() == [1, -1]
+    assert half_up_div(np.array([big, -big]), big + 2).tolist() == [1, -1]
