@@ -149,7 +149,7 @@ def yuan_to_fen_exact(yuan: Decimal) -> Fen:
 
 
 _FAST_DEN_MAX = 2**61
-"""Scalar divisors up to this take ``half_up_div``'s one-division path."""
+"""Positive divisors up to this take ``half_up_div``'s one-division path."""
 
 
 def half_up_div(
@@ -162,11 +162,11 @@ def half_up_div(
     """
     num = np.asarray(numerator, dtype=np.int64)
     den = np.asarray(denominator, dtype=np.int64)
-    if den.ndim == 0 and 0 < int(den) <= _FAST_DEN_MAX:
-        # One floor division by a scalar (numpy divides by an invariant integer fast)
-        # and its remainder 0 ≤ r < den: num ÷ den = q + r ÷ den. Half up away from
-        # zero: up when 2r > den, and at 2r = den only for num ≥ 0 (−2.5 → −3 = q).
-        # 2r + 1 ≤ 2·den − 1 cannot overflow. About four times the old speed.
+    if den.size and 0 < int(den.min()) and int(den.max()) <= _FAST_DEN_MAX:
+        # One floor division (numpy divides by a scalar integer particularly fast) and
+        # its remainder 0 ≤ r < den: num ÷ den = q + r ÷ den. Half up away from zero:
+        # up when 2r > den, and at 2r = den only for num ≥ 0 (−2.5 → −3 = q).
+        # 2r + 1 ≤ 2·den − 1 cannot overflow. Two to four times the general path.
         q = num // den
         r = num - q * den
         return np.asarray(q + ((2 * r + (num >= 0)) > den), dtype=np.int64)

@@ -561,8 +561,12 @@ def offset_value_matrix(
         ),
         1,
     )
-    num = group_sum(acc * n_products + prod, raw, n_accounts * n_products, "receipt offset")
-    return half_up_div(num, PPM).reshape(n_accounts, n_products)
+    # only the (account, product) cells that hold receipts: a few thousand of millions
+    cells, inverse = np.unique(acc * n_products + prod, return_inverse=True)
+    num = group_sum(inverse.ravel(), raw, cells.size, "receipt offset")
+    out = np.zeros(n_accounts * n_products, dtype=np.int64)
+    out[cells] = half_up_div(num, PPM)
+    return out.reshape(n_accounts, n_products)
 
 
 _LINE_FIELDS = (
