@@ -162,14 +162,14 @@ def half_up_div(
     """
     num = np.asarray(numerator, dtype=np.int64)
     den = np.asarray(denominator, dtype=np.int64)
-    if den.size and 0 < int(den.min()) and int(den.max()) <= _FAST_DEN_MAX:
+    if den.size and int(den.min()) > 0 and int(den.max()) <= _FAST_DEN_MAX:
         # One floor division (numpy divides by a scalar integer particularly fast) and
         # its remainder 0 ≤ r < den: num ÷ den = q + r ÷ den. Half up away from zero:
         # up when 2r > den, and at 2r = den only for num ≥ 0 (−2.5 → −3 = q).
         # 2r + 1 ≤ 2·den − 1 cannot overflow. Two to four times the general path.
-        q = num // den
-        r = num - q * den
-        return np.asarray(q + ((2 * r + (num >= 0)) > den), dtype=np.int64)
+        floor = num // den
+        rest = num - floor * den
+        return (floor + ((2 * rest + (num >= 0)) > den)).astype(np.int64)
     sign = np.where((num < 0) ^ (den < 0), -1, 1)
     a, b = np.abs(num), np.abs(den)
     q, r = np.divmod(a, b)
