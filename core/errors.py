@@ -81,7 +81,7 @@ class DatabaseFaultError(RiskDeskError):
     """The database cannot do what was asked: damaged, full, read-only, unreachable or
     busy with another writer. The message is one line naming the database (password
     hidden) without SQL or row data, and says whether anything was written. ``kind``:
-    "busy", "full", "damaged", "read-only", "io", "duplicate" or "connection"
+    "busy", "full", "damaged", "read-only", "io", "duplicate", "connection" or "refused"
     (``core.db.faults``); ``reason`` the driver's own words, when there are any."""
 
     exit_code = 1
@@ -90,6 +90,15 @@ class DatabaseFaultError(RiskDeskError):
         self.kind = kind
         self.reason = reason or message
         super().__init__(message)
+
+
+class PermissionRefusedError(DatabaseFaultError):
+    """Server mode: the login's desk role may not do this write (``core.access``). Raised
+    by the write door before writing, or when PostgreSQL itself refuses (SQLSTATE 42501);
+    nothing was written."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message, "refused", reason)
 
 
 class WriterBusyError(DatabaseFaultError):

@@ -26,6 +26,9 @@ ACTIONS = {
     "notice.send": QT_TRANSLATE_NOOP("AuditLog", "Notice e-mailed"),
     "demo.create": QT_TRANSLATE_NOOP("AuditLog", "Demo data created"),
     "settlement.run": QT_TRANSLATE_NOOP("AuditLog", "Daily settlement run"),
+    "session.login": QT_TRANSLATE_NOOP("AuditLog", "Desk logged in"),
+    "users.add": QT_TRANSLATE_NOOP("AuditLog", "Login added to a role"),
+    "server.init": QT_TRANSLATE_NOOP("AuditLog", "Server mode initialised"),
 }
 PREFIXES = {
     "export": QT_TRANSLATE_NOOP("AuditLog", "Export: %1"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
@@ -30,14 +31,17 @@ from PySide6.QtWidgets import (
 
 from core.changes import Changes
 from core.demo.generator import Scale
+from core.errors import RiskDeskError
 from core.progress import ProgressState
 from core.services.day_tables import latest_day, warm_up
 from core.services.demo import DemoOutcome, create_demo
+from core.services.server import record_login
 from core.services.store import Database, Reader, database_name, open_database, url_label
 from desktop import demo_action, i18n
 from desktop.client_panel import DEFAULT_WIDTH as CLIENT_PANEL_WIDTH
 from desktop.client_panel import ClientPanel
 from desktop.context import DesktopContext
+from desktop.desk_role import user_field
 from desktop.desk_tools import DeskTools
 from desktop.i18n import translate
 from desktop.resources import app_icon, icon
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.select_screen(initial_screen)
         self._load_db_day()
+        self._record_login()
 
     # ----------------------------------------------------------------- navigation
     def _build_nav(self) -> None:
@@ -572,9 +577,9 @@ class MainWindow(QMainWindow):
         rows = page.status_text() if isinstance(page, Screen) else ""
         self.rows_label.setText(rows)
         self.rows_label.setVisible(bool(rows))
-        self.user_label.setText(
-            translate("MainWindow", "User: %1").replace("%1", self.ctx.config.user)
-        )
+        user_text, user_tip = user_field(self.ctx.db.desk, self.ctx.config.user)
+        self.user_label.setText(user_text)
+        self.user_label.setToolTip(user_tip)
         name = database_name(self.ctx.db.url)
         self.setWindowTitle(f"{translate('MainWindow', 'RiskDesk')} — {name}{read_only}")
 
@@ -585,6 +590,22 @@ class MainWindow(QMainWindow):
 
     def _on_database_opened(self, _url: str) -> None:
         self._update_status()
+        self._record_login()
+
+    def _record_login(self) -> None:
+        """Server mode: the login goes to the audit log (who opened the book, in which
+        role); nothing at a single desk."""
+        db = self.ctx.db
+        if not db.desk.server:
+            return
+
+        def done(future: Future[None]) -> None:
+            try:
+                future.result()
+            except RiskDeskError as exc:
+                log.warning("login not audited: %s", exc)
+
+        self.ctx.tasks.submit(lambda: record_login(db), done, writes=True, owner=self)
 
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
         if changes.touches("balances", "positions", "prices"):

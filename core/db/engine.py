@@ -36,6 +36,7 @@ from sqlalchemy.pool import StaticPool
 from core.errors import ConfigError
 
 if TYPE_CHECKING:
+    from core.access import Identity
     from core.db.day_book import DayBookCache
     from core.db.reader import Reader
 
@@ -78,6 +79,17 @@ class Database:
     read_only: bool = False
     write_wait_s: float = DEFAULT_WRITE_WAIT_S
     on_wait: Callable[[str], None] | None = None
+    identity: Identity | None = None
+    """Who is at this desk (``core.access``): read at open; None for a Database made by
+    hand (tests), which acts as the single desk."""
+
+    @property
+    def desk(self) -> Identity:
+        """``identity``, or the single desk of the configured user."""
+        from core.access import single_desk
+        from core.config import current_user
+
+        return self.identity or single_desk(current_user())
 
     @property
     def day_books(self) -> DayBookCache | None:
@@ -259,12 +271,16 @@ def open_database(
     ``create``, or read-only) it is not current.
     May be called from any thread; it blocks while connecting and migrating.
     """
+    from core.config import current_user
     from core.db.migrate import prepare_schema
 
     engine = make_engine(url, create=create and new_file)
     read_only = is_read_only(engine)
     try:
-        prepare_schema(engine, write=create and not read_only, read_only=read_only)
+        identity = _identity(engine, current_user())
+        # in server mode only the administrator upgrades the schema or syncs products
+        may_write = create and not read_only and (not identity.server or identity.owner)
+        prepare_schema(engine, write=may_write, read_only=read_only)
     except BaseException:
         engine.dispose()
         raise
@@ -278,7 +294,25 @@ def open_database(
         read_only=read_only,
         write_wait_s=write_wait_s,
         on_wait=on_wait,
+        identity=identity,
     )
+
+
+def _identity(engine: Engine, fallback_user: str) -> Identity:
+    """Who this desk is (``core.db.server_roles.read_identity``): one query on
+    PostgreSQL, none on SQLite."""
+    from core.access import single_desk
+    from core.db.server_roles import read_identity
+
+    if engine.dialect.name != "postgresql":
+        return single_desk(fallback_user)
+    try:
+        with engine.connect() as conn:
+            return read_identity(conn, fallback_user)
+    except DBAPIError as exc:
+        raise ConfigError(
+            f"cannot open database {mask_url(engine.url)}: {db_error_reason(exc)}"
+        ) from None
 
 
 def is_read_only(engine: Engine) -> bool:

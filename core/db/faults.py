@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from core.errors import DatabaseFaultError
+from core.errors import DatabaseFaultError, PermissionRefusedError
 from core.safe_text import escape_controls
 
 _SQLITE_KINDS = (
@@ -40,12 +40,13 @@ _PG_KINDS = (
     ("23505", "duplicate"),  # unique_violation
     ("08", "connection"),  # connection exception
     ("57P", "connection"),  # server shut down or restarted
+    ("42501", "refused"),  # insufficient_privilege: the login's role may not (server mode)
 )
 
 
 def fault_kind(exc: BaseException) -> str | None:
     """The kind of database fault ``exc`` is ("busy", "full", "damaged", "read-only",
-    "io", "duplicate", "connection"), or None for any other error."""
+    "io", "duplicate", "connection", "refused"), or None for any other error."""
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     name = getattr(orig, "sqlite_errorname", None)
     if isinstance(name, str):
@@ -84,6 +85,12 @@ def database_fault(exc: BaseException, where: str, *, doing: str = "") -> Databa
             f"{where} is not an SQLite database, or is damaged beyond reading ({reason})"
             f"{rolled}; check the path, or restore a backup",
             "damaged",
+            reason,
+        )
+    if kind == "refused":
+        return PermissionRefusedError(
+            f"database {where} refused it: the login's role may not do this ({reason})"
+            f"{rolled}; ask the administrator for the role it needs",
             reason,
         )
     message = {

@@ -32,7 +32,7 @@ from core.db.engine import (
 from core.db.faults import database_fault, sqlite_integrity
 from core.db.reader import Reader, ReadOnlyError
 from core.db.writer_lock import WriterInfo, begin_as_writer, release_sidecar, sidecar_path
-from core.errors import DatabaseFaultError
+from core.errors import DatabaseFaultError, PermissionRefusedError
 
 __all__ = [
     "Database",
@@ -89,10 +89,14 @@ def write(
     ``prepare(connection)`` wraps the transaction in connection settings (the demo's
     bulk-load pragmas). Blocks; call it on a worker.
     """
-    who = current_user() if user is None else user
+    desk = db.desk
+    # server mode: the login is the user (a trigger refuses any other name)
+    who = desk.user if desk.server else (current_user() if user is None else user)
     writer = what or action_description(action)
     doing = f"the {writer}"
     where = db.masked_url
+    if not desk.may(action):
+        raise PermissionRefusedError(desk.refusal(action, doing))
     if db.read_only:
         raise DatabaseFaultError(
             f"database {where} is read-only (opened for viewing only): {doing} needs to "
@@ -119,7 +123,7 @@ def write(
                     session.begin(),
                 ):
                     done = work(session)
-                    record(session, action, done.audit, user=user)
+                    record(session, action, done.audit, user=who)
             finally:
                 if conn.in_transaction():
                     conn.rollback()

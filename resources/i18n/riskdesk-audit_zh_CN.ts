@@ -4,6 +4,18 @@
 <context>
     <name>AuditLog</name>
     <message>
+        <source>Desk logged in</source>
+        <translation>席位登录</translation>
+    </message>
+    <message>
+        <source>Login added to a role</source>
+        <translation>添加登录用户至角色</translation>
+    </message>
+    <message>
+        <source>Server mode initialised</source>
+        <translation>初始化服务器模式</translation>
+    </message>
+    <message>
         <source>Alerts stored</source>
         <translation>存储预警</translation>
     </message>
