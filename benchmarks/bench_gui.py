@@ -10,8 +10,9 @@
 Usage: .venv/bin/python benchmarks/bench_gui.py [--small-db URL] [--large-db URL] [--runs N]
        [--screens KEY ...] [--repeat N]
 ``--screens`` opens only those screens (each ``--repeat`` times: the first open, then
-reopenings through Reload, Ctrl+R); ``--runs 0`` skips the cold start. Without URLs the demo databases are built into a temporary folder first (the large one
-takes about half a minute). Prints figures; asserts nothing.
+reloads, as Ctrl+R); ``--runs 0`` skips the cold start. Without URLs the demo databases
+are built into a temporary folder first (the large one takes about half a minute).
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations

@@ -397,7 +397,9 @@ class ReceiptsView:
     ``holder_names`` their names. ``total_tons``, ``total_lots`` of ``receipts``.
     ``expiring_count``: receipts within the expiry window (``urgency`` "soon", the
     report's ``expiring``). ``group_by``: the tree's first level ("product" or
-    "warehouse"). ``error``: why there is no report."""
+    "warehouse"). ``shown_receipts``, ``shown_lots``, ``shown_tons``: the tree's
+    totals (with ``only_expiring``, of the expiring receipts only). ``error``: why
+    there is no report."""
 
     day: date | None
     version: str
@@ -414,6 +416,9 @@ class ReceiptsView:
     only_expiring: bool = False
     holder_names: Mapping[str, str] = field(default_factory=dict)
     group_by: str = "product"
+    shown_receipts: int = 0
+    shown_lots: int = 0
+    shown_tons: int = 0
 
 
 def receipts_view(
@@ -485,6 +490,9 @@ def receipts_view(
         only_expiring=request.only_expiring,
         holder_names=holder_names,
         group_by=request.group_by,
+        shown_receipts=len(shown),
+        shown_lots=exact_sum(shown["lots"]),
+        shown_tons=exact_sum(shown["tons"]),
     )
 
 

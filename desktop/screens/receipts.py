@@ -76,6 +76,7 @@ WAREHOUSE_FIRST_HEADER = QT_TRANSLATE_NOOP("Columns", "Warehouse / product / hol
 """The first column's title when the tree is grouped by warehouse."""
 _TREE_ALIGN = (LEFT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, CENTER, RIGHT)
 _TREE_WIDTHS = (220, 110, 66, 60, 70, 64, 64, 96, 76)
+RECEIPTS_COLUMN = 2
 OVERDUE_COLUMN = 5
 EXPIRING_COLUMN = 6
 DEADLINE_COLUMN = 7
@@ -283,7 +284,7 @@ class HoldingsTreeModel(QAbstractItemModel):
         if column == 1:
             label = STATUS_LABELS.get(node.status)
             return translate("Values", label) if label else ""
-        if column == 2:
+        if column == RECEIPTS_COLUMN:
             return f"{node.receipts:,}"
         if column == 3:
             return f"{node.lots:,}"
@@ -584,12 +585,26 @@ class ReceiptsScreen(WorkbenchScreen):
             receipts = data.receipts
             soon = int((receipts["urgency"] == "soon").sum())
             past = int((receipts["urgency"] == "past").sum())
-            self.tree_title.setText(
-                translate("Receipts", "Holdings: %1 receipts, %2 lots, %3 tons")
-                .replace("%1", f"{len(receipts):,}")
-                .replace("%2", f"{data.total_lots:,}")
-                .replace("%3", f"{data.total_tons:,}")
-            )
+            if data.only_expiring:  # the tree's own totals, not every receipt's
+                title = (
+                    translate(
+                        "Receipts",
+                        "Expiring within %1 trading days: %2 receipts, %3 lots, %4 tons (of %5)",
+                    )
+                    .replace("%1", str(data.report.expiring_days))
+                    .replace("%2", f"{data.shown_receipts:,}")
+                    .replace("%3", f"{data.shown_lots:,}")
+                    .replace("%4", f"{data.shown_tons:,}")
+                    .replace("%5", f"{len(receipts):,}")
+                )
+            else:
+                title = (
+                    translate("Receipts", "Holdings: %1 receipts, %2 lots, %3 tons")
+                    .replace("%1", f"{len(receipts):,}")
+                    .replace("%2", f"{data.total_lots:,}")
+                    .replace("%3", f"{data.total_tons:,}")
+                )
+            self.tree_title.setText(title)
             text = (
                 translate(
                     "Receipts",

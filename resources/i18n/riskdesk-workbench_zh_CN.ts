@@ -496,6 +496,10 @@
         <translation>只看到期日在(&amp;O)</translation>
     </message>
     <message>
+        <source>Expiring within %1 trading days: %2 receipts, %3 lots, %4 tons (of %5)</source>
+        <translation>%1 个交易日内到期：%2 张仓单，%3 手，%4 吨（共 %5 张）</translation>
+    </message>
+    <message>
         <source>Group by &amp;warehouse</source>
         <translation>按仓库分组(&amp;W)</translation>
     </message>

@@ -234,7 +234,7 @@ def test_job_c_receipts_expiring_within_10_trading_days_by_warehouse(
 ) -> None:
     from core.db import risk_queries as rq
     from core.services.receipts import receipts_report
-    from desktop.screens.receipts import EXPIRING_COLUMN, ReceiptsScreen
+    from desktop.screens.receipts import EXPIRING_COLUMN, RECEIPTS_COLUMN, ReceiptsScreen
 
     # What the user should read, from the core's expiry list of the fixture's database.
     with demo_ctx.db.reader() as reader:
@@ -254,14 +254,20 @@ def test_job_c_receipts_expiring_within_10_trading_days_by_warehouse(
     clicks.click(screen.by_warehouse_check)
     settle(window, qtbot)
     assert screen.expiring_count.text() == f"({len(report.expiring):,} receipts)"
-    model = screen.tree_model
+    assert screen.tree_title.text().startswith("Expiring within 10 trading days: 88 receipts")
+    model, view = screen.tree_model, screen.tree_view
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Warehouse / product / holder"
     shown = {}
     for row in range(model.rowCount()):
         code = model.index(row, 0).data(Qt.ItemDataRole.UserRole)
         name = warehouses[code][1]
         assert model.index(row, 0).data() == f"{code}  {name}"  # named, in English
-        shown[code] = int(model.index(row, EXPIRING_COLUMN).data().replace(",", ""))
+        # The tree holds only the expiring receipts: its Receipts column, on screen
+        # without scrolling sideways, is the warehouse's count (the Expiring one too).
+        receipts = model.index(row, RECEIPTS_COLUMN)
+        assert view.viewport().rect().contains(view.visualRect(receipts))
+        shown[code] = int(receipts.data().replace(",", ""))
+        assert model.index(row, EXPIRING_COLUMN).data() == receipts.data()
     assert shown == by_warehouse
     assert clicks.count == 3, clicks.log
     assert clicks.count * 2 <= JOB_C_BEFORE

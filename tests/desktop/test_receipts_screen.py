@@ -392,6 +392,12 @@ def test_only_receipts_expiring_within_n_trading_days(
     data = screen._data
     assert data is not None
     assert data.only_expiring
+    assert screen.tree_title.text() == (
+        f"Expiring within 10 trading days: 88 receipts, {data.shown_lots:,} lots, "
+        f"{data.shown_tons:,} tons (of {len(data.receipts):,})"
+    )
+    soon = data.receipts[data.receipts["urgency"] == "soon"]
+    assert (data.shown_lots, data.shown_tons) == (int(soon["lots"].sum()), int(soon["tons"].sum()))
     # The tree holds exactly the expiring receipts, all expanded down to their holders.
     receipts = [int(t) for t in _tree_rows(screen, 2)["product"]]
     assert sum(receipts) == 88
