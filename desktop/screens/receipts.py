@@ -1,5 +1,6 @@
-"""Warehouse receipts workbench (标准仓单): product → warehouse → holder tree with
-deadlines, a calendar of upcoming deadlines, "my receipts", blocked registrations.
+"""Warehouse receipts workbench (标准仓单): product → warehouse → holder tree (or
+warehouse → product → holder, "Group by warehouse") with deadlines, a calendar of
+upcoming deadlines, "my receipts", blocked registrations.
 
 Deadlines, days left, urgency, the 45-day registration rule and the rule versions come
 from the read service ``core.services.receipts.receipts_view``, which also builds the
