@@ -8,8 +8,11 @@
   idle". Target: each workbench <= 1 s.
 
 Usage: .venv/bin/python benchmarks/bench_gui.py [--small-db URL] [--large-db URL] [--runs N]
-Without URLs the demo databases are built into a temporary folder first (the large one
-takes about half a minute). Prints figures; asserts nothing.
+       [--screens KEY ...] [--repeat N]
+``--screens`` opens only those screens (each ``--repeat`` times: the first open, then
+reloads, as Ctrl+R); ``--runs 0`` skips the cold start. Without URLs the demo databases
+are built into a temporary folder first (the large one takes about half a minute).
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -90,11 +93,18 @@ def wait_ready(limit=60.0):
 
 wait_ready()
 print(f"#warm {time.perf_counter() - t_start:.4f} ok", flush=True)
-for spec in SCREENS:
-    t = time.perf_counter()
-    window.select_screen(spec.key)
-    ok = wait_ready()
-    print(f"{spec.key} {time.perf_counter() - t:.4f} {'ok' if ok else 'timeout'}", flush=True)
+keys = sys.argv[2].split(",") if len(sys.argv) > 2 and sys.argv[2] else [s.key for s in SCREENS]
+repeat = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+for key in keys:
+    for i in range(repeat):
+        t = time.perf_counter()
+        if i == 0:
+            window.select_screen(key)
+        else:
+            window.reload_current()
+        ok = wait_ready()
+        label = key if i == 0 else f"{key}(again)"
+        print(f"{label} {time.perf_counter() - t:.4f} {'ok' if ok else 'timeout'}", flush=True)
 print(f"#book-reads {ctx.db.day_books.reads} ok", flush=True)
 ctx.close()
 """
@@ -141,9 +151,9 @@ def cold_start(url: str, runs: int, tmp: Path) -> None:
     print(f"cold start to data loaded: median {statistics.median(readies):.2f} s")
 
 
-def open_screens(url: str, tmp: Path) -> None:
+def open_screens(url: str, tmp: Path, screens: list[str], repeat: int) -> None:
     out = subprocess.run(
-        [sys.executable, "-c", OPEN_SCREENS, url],
+        [sys.executable, "-c", OPEN_SCREENS, url, ",".join(screens), str(repeat)],
         env=child_env(tmp),
         capture_output=True,
         text=True,
@@ -164,7 +174,7 @@ def open_screens(url: str, tmp: Path) -> None:
             continue
         ms = float(value) * 1000
         verdict = "timeout" if ok != "ok" else ("ok" if ms <= 1000 else "OVER")
-        print(f"  {key:<12} {ms:8.0f} ms  {verdict}")
+        print(f"  {key:<18} {ms:8.0f} ms  {verdict}")
 
 
 def main() -> None:
@@ -173,15 +183,18 @@ def main() -> None:
     ap.add_argument("--large-db", help="URL of a large demo database (built if absent)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--screens", nargs="*", default=[], help="only these screen keys")
+    ap.add_argument("--repeat", type=int, default=1, help="opens of each screen")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="riskdesk-bench-gui-") as name:
         tmp = Path(name)
         print(f"machine: {os.cpu_count()} cores; Qt offscreen platform")
-        small = args.small_db or build_demo(tmp, "small")
-        cold_start(small, args.runs, tmp)
+        if args.runs > 0:
+            small = args.small_db or build_demo(tmp, "small")
+            cold_start(small, args.runs, tmp)
         if not args.skip_large:
             large = args.large_db or build_demo(tmp, "large")
-            open_screens(large, tmp)
+            open_screens(large, tmp, args.screens, args.repeat)
 
 
 if __name__ == "__main__":

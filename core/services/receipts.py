@@ -39,6 +39,10 @@ from core.services._common import report, resolve_price_day
 from core.trading_calendar import default_calendar
 
 RULE_VERSIONS = ("current", "seed")
+TREE_ORDERS = ("product", "warehouse")
+"""The receipts tree's first level: product → warehouse → holder, or warehouse →
+product → holder (a warehouse's figures over all its products, as a desk cancelling
+receipts at one warehouse reads them)."""
 _STATUS: dict[str, ReceiptStatus] = {
     "held": "free",
     "margin": "margin",
@@ -342,14 +346,15 @@ def _holdings(detail: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class ReceiptsRequest:
     """The validity rule version, a holder ("my receipts"; None: all), the expiry
-    window in trading days and whether only the receipts expiring within it are shown
+    window in trading days, whether only the receipts expiring within it are shown
     (``only_expiring``: not yet overdue, deadline at most ``expiring_days`` trading
-    days away)."""
+    days away) and the tree's first level (``group_by``: "product" or "warehouse")."""
 
     version: str = "current"
     holder: str | None = None
     expiring_days: int = 10
     only_expiring: bool = False
+    group_by: str = "product"
 
 
 @dataclass(frozen=True)
@@ -391,7 +396,10 @@ class ReceiptsView:
     ``holders``: every holder code with receipts (for the "my receipts" filter),
     ``holder_names`` their names. ``total_tons``, ``total_lots`` of ``receipts``.
     ``expiring_count``: receipts within the expiry window (``urgency`` "soon", the
-    report's ``expiring``). ``error``: why there is no report."""
+    report's ``expiring``). ``group_by``: the tree's first level ("product" or
+    "warehouse"). ``shown_receipts``, ``shown_lots``, ``shown_tons``: the tree's
+    totals (with ``only_expiring``, of the expiring receipts only). ``error``: why
+    there is no report."""
 
     day: date | None
     version: str
@@ -407,12 +415,19 @@ class ReceiptsView:
     expiring_count: int = 0
     only_expiring: bool = False
     holder_names: Mapping[str, str] = field(default_factory=dict)
+    group_by: str = "product"
+    shown_receipts: int = 0
+    shown_lots: int = 0
+    shown_tons: int = 0
 
 
 def receipts_view(
     reader: Reader, request: ReceiptsRequest, progress: ProgressState | None = None
 ) -> ReceiptsView:
-    """Receipts with deadlines for the rule version, optionally one holder's (a read)."""
+    """Receipts with deadlines for the rule version, optionally one holder's (a read).
+    Raises InputError for an unknown ``group_by``."""
+    if request.group_by not in TREE_ORDERS:
+        raise InputError(f"group receipts by one of {', '.join(TREE_ORDERS)}")
     holders_frame = rq.receipts_frame(reader.session, statuses=("held", "margin", "delivery"))
     holders = tuple(sorted(set(holders_frame["holder_code"].tolist())))
     products, warehouses, holder_names = rq.receipt_names(reader.session)
@@ -439,6 +454,7 @@ def receipts_view(
             0,
             str(exc),
             holder_names=holder_names,
+            group_by=request.group_by,
         )
     day, window = report.trading_day, report.expiring_days
 
@@ -463,7 +479,7 @@ def receipts_view(
         request.version,
         report,
         holdings,
-        holdings_tree(holdings, products, warehouses, holder_names),
+        holdings_tree(holdings, products, warehouses, holder_names, by=request.group_by),
         receipts,
         {d: int(n) for d, n in deadlines.items() if isinstance(d, date)},
         holders,
@@ -473,6 +489,10 @@ def receipts_view(
         expiring_count=int((receipts["urgency"] == "soon").sum()),
         only_expiring=request.only_expiring,
         holder_names=holder_names,
+        group_by=request.group_by,
+        shown_receipts=len(shown),
+        shown_lots=exact_sum(shown["lots"]),
+        shown_tons=exact_sum(shown["tons"]),
     )
 
 
@@ -499,13 +519,30 @@ def holdings_tree(
     products: Mapping[str, tuple[str, str]] | None = None,
     warehouses: Mapping[str, tuple[str, str]] | None = None,
     holders: Mapping[str, str] | None = None,
+    *,
+    by: str = "product",
 ) -> tuple[HoldingNode, ...]:
     """product → warehouse → holder (one leaf per holder and status) from holdings rows
     (``HOLDING_COLUMNS`` plus ``urgency``, optionally ``overdue`` and ``expiring``),
-    named from ``products`` and ``warehouses`` ({code: (zh, en)}) and ``holders``."""
+    named from ``products`` and ``warehouses`` ({code: (zh, en)}) and ``holders``;
+    ``by="warehouse"``: warehouse → product → holder."""
     products = products or {}
     warehouses = warehouses or {}
     holders = holders or {}
+    if by == "warehouse":
+        outer_key, outer_names, inner_key, inner_names = (
+            "warehouse_code",
+            warehouses,
+            "product_code",
+            products,
+        )
+    else:
+        outer_key, outer_names, inner_key, inner_names = (
+            "product_code",
+            products,
+            "warehouse_code",
+            warehouses,
+        )
 
     def rollup(
         level: int, code: str, names: tuple[str, str], kids: Sequence[HoldingNode]
@@ -534,11 +571,11 @@ def holdings_tree(
         return 0 if value is None or pd.isna(value) else int(value)
 
     out: list[HoldingNode] = []
-    for product, pgroup in holdings.groupby("product_code", sort=True):
+    for outer, ogroup in holdings.groupby(outer_key, sort=True):
         boxes = []
-        for warehouse, wgroup in pgroup.groupby("warehouse_code", sort=True):
+        for inner, igroup in ogroup.groupby(inner_key, sort=True):
             leaves = []
-            for r in wgroup.to_dict("records"):
+            for r in igroup.to_dict("records"):
                 name = holders.get(str(r["holder_code"]), "")
                 leaves.append(
                     HoldingNode(
@@ -558,8 +595,8 @@ def holdings_tree(
                         name_en=name,
                     )
                 )
-            code = str(warehouse)
-            boxes.append(rollup(1, code, warehouses.get(code, ("", "")), leaves))
-        code = str(product)
-        out.append(rollup(0, code, products.get(code, ("", "")), boxes))
+            code = str(inner)
+            boxes.append(rollup(1, code, inner_names.get(code, ("", "")), leaves))
+        code = str(outer)
+        out.append(rollup(0, code, outer_names.get(code, ("", "")), boxes))
     return tuple(out)

@@ -24,6 +24,7 @@ from core.rules.risk_levels import (
     DEFICIT,
     LEVEL_NAMES,
     MARGIN_CALL,
+    NORMAL,
     RiskLevels,
     default_risk_levels,
 )
@@ -35,7 +36,7 @@ from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import LIMIT_LOCK_LABELS, Column, Kind, ppm_text
 from desktop.models.frame_table import FrameTableModel, TintedFrameModel
 from desktop.models.levels import CONTEXT as LEVELS_CONTEXT
-from desktop.models.levels import LEVEL_LABELS
+from desktop.models.levels import LEVEL_FILTERS, LEVEL_LABELS
 from desktop.palette import LEVEL_TINTS, LEVEL_TONES
 from desktop.screens.accounts import ACCOUNT_COLUMNS
 from desktop.screens.base import Screen
@@ -139,6 +140,14 @@ class OverviewScreen(Screen):
         self.cards["margin_call"].clicked.connect(
             lambda: self.navigate_requested.emit("calls:settled")
         )
+        # A level card opens Accounts at that level or worse (the normal one, every
+        # account, is no link).
+        for key, level in LEVEL_CARDS:
+            if level > NORMAL:
+                name = LEVEL_NAMES[level]
+                self.cards[key].clicked.connect(
+                    lambda name=name: self.navigate_requested.emit(f"accounts:level={name}")
+                )
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(10)
@@ -233,8 +242,15 @@ class OverviewScreen(Screen):
         self.locked_title.setText(translate("Overview", "Contracts locked at the limit"))
         for key, caption in CARDS:
             self.cards[key].caption.setText(translate("Overview", caption))
+        filters = dict(LEVEL_FILTERS)
         for key, level in LEVEL_CARDS:
             self.cards[key].caption.setText(translate(LEVELS_CONTEXT, LEVEL_LABELS[level]))
+            if level > NORMAL:
+                self.cards[key].set_clickable(
+                    translate("Overview", "Open %1: %2")
+                    .replace("%1", translate("Screens", "Accounts"))
+                    .replace("%2", translate(LEVELS_CONTEXT, filters[level]))
+                )
         self.cards["margin_call"].set_clickable(
             translate("Overview", "Open %1: every client to call").replace(
                 "%1", translate("Screens", "Margin calls")

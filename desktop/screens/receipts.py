@@ -1,5 +1,6 @@
-"""Warehouse receipts workbench (标准仓单): product → warehouse → holder tree with
-deadlines, a calendar of upcoming deadlines, "my receipts", blocked registrations.
+"""Warehouse receipts workbench (标准仓单): product → warehouse → holder tree (or
+warehouse → product → holder, "Group by warehouse") with deadlines, a calendar of
+upcoming deadlines, "my receipts", blocked registrations.
 
 Deadlines, days left, urgency, the 45-day registration rule and the rule versions come
 from the read service ``core.services.receipts.receipts_view``, which also builds the
@@ -72,8 +73,11 @@ TREE_HEADERS = (
     QT_TRANSLATE_NOOP("Columns", "Next deadline"),
     QT_TRANSLATE_NOOP("Columns", "Days left"),
 )
+WAREHOUSE_FIRST_HEADER = QT_TRANSLATE_NOOP("Columns", "Warehouse / product / holder")
+"""The first column's title when the tree is grouped by warehouse."""
 _TREE_ALIGN = (LEFT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, CENTER, RIGHT)
 _TREE_WIDTHS = (220, 110, 66, 60, 70, 64, 64, 96, 76)
+RECEIPTS_COLUMN = 2
 OVERDUE_COLUMN = 5
 EXPIRING_COLUMN = 6
 DEADLINE_COLUMN = 7
@@ -183,13 +187,21 @@ class HoldingsTreeModel(QAbstractItemModel):
         self._row_of: list[int] = []
         self._id_of: dict[int, int] = {}
         self._calendar_until: date | None = None
+        self._group_by = "product"
 
-    def set_nodes(self, roots: tuple[HoldingNode, ...], calendar_until: date | None = None) -> None:
+    def set_nodes(
+        self,
+        roots: tuple[HoldingNode, ...],
+        calendar_until: date | None = None,
+        group_by: str = "product",
+    ) -> None:
         """Show ``roots``; ``calendar_until`` (the trading calendar's last known day) is
-        named where a deadline lies beyond it."""
+        named where a deadline lies beyond it; ``group_by`` ("product" or "warehouse")
+        names the first level in the first column's title."""
         self.beginResetModel()
         self._roots = roots
         self._calendar_until = calendar_until
+        self._group_by = group_by
         self._nodes, self._parent_of, self._row_of, self._id_of = [], [], [], {}
 
         def walk(nodes: tuple[HoldingNode, ...], parent: int) -> None:
@@ -273,7 +285,7 @@ class HoldingsTreeModel(QAbstractItemModel):
         if column == 1:
             label = STATUS_LABELS.get(node.status)
             return translate("Values", label) if label else ""
-        if column == 2:
+        if column == RECEIPTS_COLUMN:
             return f"{node.receipts:,}"
         if column == 3:
             return f"{node.lots:,}"
@@ -291,6 +303,8 @@ class HoldingsTreeModel(QAbstractItemModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(TREE_HEADERS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            if section == 0 and self._group_by == "warehouse":
+                return translate("Columns", WAREHOUSE_FIRST_HEADER)
             return translate("Columns", TREE_HEADERS[section])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return CENTER
@@ -348,6 +362,11 @@ class ReceiptsScreen(WorkbenchScreen):
         self.expiring_days_label = QLabel()
         self.expiring_count = QLabel()
         self.expiring_count.setObjectName("expiringCount")
+        # Warehouse first: a warehouse's receipts over all its products in one row (the
+        # expiring ones are cancelled warehouse by warehouse).
+        self.by_warehouse_check = QCheckBox()
+        self.by_warehouse_check.setObjectName("byWarehouseCheck")
+        self.by_warehouse_check.toggled.connect(lambda _c: self.recompute())
         self.expand_button = QPushButton()
         self.expand_button.clicked.connect(self._toggle_expand)
         self.add_toolbar(
@@ -359,6 +378,7 @@ class ReceiptsScreen(WorkbenchScreen):
                 self.expiring_days_label,
                 self.expiring_count,
             ),
+            self.by_warehouse_check,
             buttons=[self.expand_button],
         )
 
@@ -421,6 +441,7 @@ class ReceiptsScreen(WorkbenchScreen):
             holder=holder if isinstance(holder, str) else None,
             expiring_days=self.expiring_spin.value(),
             only_expiring=self.expiring_check.isChecked(),
+            group_by="warehouse" if self.by_warehouse_check.isChecked() else "product",
         )
         self.reload()
 
@@ -469,10 +490,12 @@ class ReceiptsScreen(WorkbenchScreen):
         self.tree_model.set_nodes(
             result.tree,
             None if result.report is None else result.report.calendar_until,
+            result.group_by,
         )
-        if result.only_expiring:
+        if result.only_expiring and result.group_by == "product":
             self.tree_view.expandAll()  # the few expiring receipts, down to their holders
         else:
+            # By warehouse, its products below it (the warehouse's own row sums them).
             self.tree_view.expandToDepth(0)
         self._fit_columns()
         self._mark_calendar()
@@ -563,12 +586,26 @@ class ReceiptsScreen(WorkbenchScreen):
             receipts = data.receipts
             soon = int((receipts["urgency"] == "soon").sum())
             past = int((receipts["urgency"] == "past").sum())
-            self.tree_title.setText(
-                translate("Receipts", "Holdings: %1 receipts, %2 lots, %3 tons")
-                .replace("%1", f"{len(receipts):,}")
-                .replace("%2", f"{data.total_lots:,}")
-                .replace("%3", f"{data.total_tons:,}")
-            )
+            if data.only_expiring:  # the tree's own totals, not every receipt's
+                title = (
+                    translate(
+                        "Receipts",
+                        "Expiring within %1 trading days: %2 receipts, %3 lots, %4 tons (of %5)",
+                    )
+                    .replace("%1", str(data.report.expiring_days))
+                    .replace("%2", f"{data.shown_receipts:,}")
+                    .replace("%3", f"{data.shown_lots:,}")
+                    .replace("%4", f"{data.shown_tons:,}")
+                    .replace("%5", f"{len(receipts):,}")
+                )
+            else:
+                title = (
+                    translate("Receipts", "Holdings: %1 receipts, %2 lots, %3 tons")
+                    .replace("%1", f"{len(receipts):,}")
+                    .replace("%2", f"{data.total_lots:,}")
+                    .replace("%3", f"{data.total_tons:,}")
+                )
+            self.tree_title.setText(title)
             text = (
                 translate(
                     "Receipts",
@@ -651,8 +688,16 @@ class ReceiptsScreen(WorkbenchScreen):
         self.holder_combo.setToolTip(
             translate("Receipts", "Type part of a holder's code or name, then Enter")
         )
-        self.expiring_check.setText(translate("Receipts", "Only expiring within"))
+        self.expiring_check.setText(translate("Receipts", "&Only expiring within"))
         self.expiring_days_label.setText(translate("Receipts", "trading days"))
+        self.by_warehouse_check.setText(translate("Receipts", "Group by &warehouse"))
+        self.by_warehouse_check.setToolTip(
+            translate(
+                "Receipts",
+                "The tree by warehouse, then product and holder: each warehouse's "
+                "figures over all its products (Alt+W)",
+            )
+        )
         if self.holder_combo.count():
             self.holder_combo.setItemText(0, translate("Receipts", "All holders"))
         self.expand_button.setText(translate("Receipts", "Expand / collapse"))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.rules.risk_levels import LEVEL_NAMES
 from core.services.day_tables import DayTable
 from core.services.store import Reader
 from desktop.context import DesktopContext
@@ -195,6 +196,19 @@ class TableScreen(Screen):
 
     def trading_day(self) -> date | None:
         return self._day
+
+    def navigate_to(self, argument: str) -> None:
+        """``"level=NAME"`` (a name of ``core.rules.risk_levels.LEVEL_NAMES``): the
+        accounts at that level or worse, the text filter cleared, so the table lists
+        what the Overview's level card counted and worse."""
+        key, _, value = argument.partition("=")
+        combo = self.level_combo
+        if key != "level" or combo is None or value not in LEVEL_NAMES:
+            return
+        index = combo.findData(LEVEL_NAMES.index(value))
+        if index >= 0:
+            self.filter_edit.clear()
+            combo.setCurrentIndex(index)
 
     def status_text(self) -> str:
         return self.count_label.text()

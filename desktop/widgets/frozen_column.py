@@ -30,7 +30,13 @@ class FrozenColumn(QTableView):
         self.setObjectName("frozenColumn")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setStyleSheet("QTableView#frozenColumn { border-right: 1px solid #dde3ea; }")
+        # No frame but the line on its right: the table's style sheet border (on every
+        # side) would inset the rows by a pixel and end them two pixels short of the
+        # table's, a strip below the last row.
+        self.setStyleSheet(
+            "QTableView#frozenColumn { border: none; border-right: 1px solid #dde3ea; "
+            "border-radius: 0; }"
+        )
         self.setModel(table.model())
         self.setSelectionModel(table.selectionModel())
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -492,8 +492,20 @@
         <translation>输入持有人代码或名称的一部分，然后按回车</translation>
     </message>
     <message>
-        <source>Only expiring within</source>
-        <translation>只看到期日在</translation>
+        <source>&amp;Only expiring within</source>
+        <translation>只看到期日在(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Expiring within %1 trading days: %2 receipts, %3 lots, %4 tons (of %5)</source>
+        <translation>%1 个交易日内到期：%2 张仓单，%3 手，%4 吨（共 %5 张）</translation>
+    </message>
+    <message>
+        <source>Group by &amp;warehouse</source>
+        <translation>按仓库分组(&amp;W)</translation>
+    </message>
+    <message>
+        <source>The tree by warehouse, then product and holder: each warehouse&apos;s figures over all its products (Alt+W)</source>
+        <translation>按仓库、品种、持有人分层：每个仓库一行，合计其全部品种（Alt+W）</translation>
     </message>
     <message>
         <source>trading days</source>

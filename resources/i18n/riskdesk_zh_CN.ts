@@ -407,6 +407,10 @@
         <translation>品种 / 仓库 / 持有人</translation>
     </message>
     <message>
+        <source>Warehouse / product / holder</source>
+        <translation>仓库 / 品种 / 持有人</translation>
+    </message>
+    <message>
         <source>Receipts</source>
         <translation>仓单数</translation>
     </message>
@@ -894,6 +898,10 @@
     <message>
         <source>Open %1: every client to call</source>
         <translation>打开%1：全部追保客户</translation>
+    </message>
+    <message>
+        <source>Open %1: %2</source>
+        <translation>打开%1：%2</translation>
     </message>
     <message>
         <source>No settled day yet</source>

@@ -150,6 +150,34 @@ def test_overview_counts_the_accounts_screens_levels(
     )
 
 
+def test_a_level_card_opens_the_accounts_at_that_level_or_worse(window: MainWindow, qtbot) -> None:
+    """A click on an Overview level card (from 警示 up) lists those accounts and the
+    worse ones; a text filter left on Accounts is cleared. The 正常 card is no link."""
+    accounts = _table(window, "accounts", qtbot)
+    model = accounts.model
+    levels = {
+        model.raw_value(r, "client_code"): model.raw_value(r, "risk_level") for r in range(12)
+    }
+    accounts.filter_edit.setText("C0001")
+    overview = window.select_screen("main")
+    assert isinstance(overview, OverviewScreen)
+    qtbot.waitUntil(window.is_ready, timeout=10_000)
+    assert not overview.cards["level_normal"].is_clickable
+    for key, level in LEVEL_CARDS[1:]:
+        card = overview.cards[key]
+        assert card.is_clickable
+        label = dict(LEVEL_FILTERS)[level]
+        assert card.toolTip() == f"Open Accounts: {label}"
+        window.select_screen("main")
+        qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+        assert window.current_key == "accounts"
+        assert accounts.filter_edit.text() == ""
+        assert accounts.level_combo is not None
+        assert accounts.level_combo.currentText() == label
+        shown = {model.raw_value(r, "client_code") for r in range(model.rowCount())}
+        assert shown == {c for c, lv in levels.items() if lv >= level}, label
+
+
 def test_sorting_by_available_funds_is_numeric(window: MainWindow, qtbot) -> None:
     screen = _table(window, "accounts", qtbot)
     col = screen.model.column_of("available_fen")

@@ -392,6 +392,12 @@ def test_only_receipts_expiring_within_n_trading_days(
     data = screen._data
     assert data is not None
     assert data.only_expiring
+    assert screen.tree_title.text() == (
+        f"Expiring within 10 trading days: 88 receipts, {data.shown_lots:,} lots, "
+        f"{data.shown_tons:,} tons (of {len(data.receipts):,})"
+    )
+    soon = data.receipts[data.receipts["urgency"] == "soon"]
+    assert (data.shown_lots, data.shown_tons) == (int(soon["lots"].sum()), int(soon["tons"].sum()))
     # The tree holds exactly the expiring receipts, all expanded down to their holders.
     receipts = [int(t) for t in _tree_rows(screen, 2)["product"]]
     assert sum(receipts) == 88
@@ -426,3 +432,42 @@ def test_holder_search_by_part_of_a_name(screen: ReceiptsScreen, demo_ctx, qtbot
     qtbot.keyClick(line, Qt.Key.Key_Return)
     assert "no holder matches “no such holder”" in screen.banner.text()
     assert set(screen._data.receipts["holder_code"]) == {"0101"}
+
+
+def test_group_by_warehouse(screen: ReceiptsScreen, demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Warehouse first: each warehouse's row sums its receipts over every product, and
+    its products below it add up to it."""
+    data = screen._data
+    assert data is not None
+    receipts = data.receipts
+    qtbot.mouseClick(screen.by_warehouse_check, Qt.MouseButton.LeftButton)
+    wait_loaded(screen, demo_ctx, qtbot)
+    model = screen.tree_model
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Warehouse / product / holder"
+    codes = [_code(model, model.index(r, 0)) for r in range(model.rowCount())]
+    assert codes == sorted(set(receipts["warehouse_code"]))
+    dl01 = model.index(codes.index("DL01"), 0)
+    assert dl01.data() == "DL01  Dalian Beiliang port grain warehouse"
+    at_dl01 = receipts[receipts["warehouse_code"] == "DL01"]
+    assert _tons(model.index(dl01.row(), 4).data()) == int(at_dl01["tons"].sum())
+    assert screen.tree_view.isExpanded(dl01)  # its products, not yet their holders
+    products = [model.index(r, 0, dl01) for r in range(model.rowCount(dl01))]
+    assert [_code(model, p) for p in products] == sorted(set(at_dl01["product_code"]))
+    assert not screen.tree_view.isExpanded(products[0])
+    assert sum(_tons(model.index(p.row(), 4, dl01).data()) for p in products) == int(
+        at_dl01["tons"].sum()
+    )
+    qtbot.mouseClick(screen.by_warehouse_check, Qt.MouseButton.LeftButton)
+    wait_loaded(screen, demo_ctx, qtbot)
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Product / warehouse / holder"
+    assert _code(model, model.index(0, 0)) == "a"
+
+
+def test_group_by_warehouse_in_chinese(demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    i18n.set_language("zh")
+    screen = open_screen(create, demo_ctx, qtbot)
+    assert screen.by_warehouse_check.text() == "按仓库分组(&W)"
+    screen.by_warehouse_check.setChecked(True)
+    wait_loaded(screen, demo_ctx, qtbot)
+    assert screen.tree_model.headerData(0, Qt.Orientation.Horizontal) == "仓库 / 品种 / 持有人"
+    assert "DL01  大连北良港散粮仓库" in _tree_rows(screen, 0)["product"]  # the first level
