@@ -23,7 +23,7 @@ from core.access import ROLES, Identity, needed_capability
 from core.audit import verify_chain
 from core.changes import Changes
 from core.db.engine import Database, open_database
-from core.errors import PermissionRefusedError
+from core.errors import ConfigError, PermissionRefusedError
 from core.services.demo import create_demo_data
 from core.services.server import add_user, init_server, list_users, record_login
 from core.services.settlement import run_daily_settlement
@@ -99,7 +99,9 @@ def test_each_login_is_itself_in_its_role(
         assert ident.role == role
     admin = open_database(book)
     try:
-        assert admin.desk.server and admin.desk.owner and admin.desk.role == "owner"
+        assert admin.desk.server
+        assert admin.desk.owner
+        assert admin.desk.role == "owner"
         listed = {u.user: u.roles for u in list_users(admin)}  # roles held, also through another
         assert listed[logins["head_of_risk"]] == ("risk_officer", "head_of_risk")
         assert listed[logins["viewer"]] == ("viewer",)
@@ -132,7 +134,8 @@ def test_viewer_settlement_is_refused_by_the_door_and_by_postgresql(
     )
     with pytest.raises(PermissionRefusedError) as refused:
         _settle(lifted)
-    assert "refused it" in str(refused.value) and "nothing was written" in str(refused.value)
+    assert "refused it" in str(refused.value)
+    assert "nothing was written" in str(refused.value)
 
 
 def test_clearing_settles_risk_officer_may_not(
@@ -218,8 +221,9 @@ def test_init_is_idempotent_and_sqlite_has_no_server_mode(book: str, tmp_path) -
         db.engine.dispose()
     lite = open_database(f"sqlite:///{tmp_path / 'one.sqlite'}")
     try:
-        assert not lite.desk.server and lite.desk.may("settlement.run")
-        with pytest.raises(Exception, match="needs PostgreSQL"):
+        assert not lite.desk.server
+        assert lite.desk.may("settlement.run")
+        with pytest.raises(ConfigError, match="needs PostgreSQL"):
             init_server(lite)
     finally:
         lite.engine.dispose()
@@ -243,7 +247,10 @@ def test_every_action_the_code_writes_has_a_capability() -> None:
 
 
 def test_window_shows_the_login_and_its_role_and_audits_the_login(
-    book: str, logins: dict[str, str], qtbot, qapp  # type: ignore[no-untyped-def]
+    book: str,
+    logins: dict[str, str],
+    qtbot,
+    qapp,  # type: ignore[no-untyped-def]
 ) -> None:
     from core.config import AppConfig
     from desktop.bus import AppBus
