@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from core.changes import Changes
 from desktop.context import DesktopContext
 from desktop.i18n import translate
+from desktop.role_gate import gate
 from desktop.screens.registry import screen_spec
 from desktop.table_export import connect_exports
 from desktop.tasks import run_query
@@ -62,6 +63,12 @@ class Screen(QWidget):
     def status_text(self) -> str:
         """Row counts for the status bar ("" when not applicable)."""
         return ""
+
+    def role_gates(self) -> Sequence[tuple[str, Sequence[QWidget | QAction]]]:
+        """This screen's write actions (write-door action keys) and the buttons and menu
+        actions that start them: disabled, with the reason, where the login's role may
+        not run them (server mode, ``desktop.role_gate``)."""
+        return ()
 
     def trading_day(self) -> date | None:
         return None
@@ -138,6 +145,7 @@ class Screen(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        gate(self.ctx.db.desk, self.role_gates())
         if not self._tables_restored:  # after the subclass set its default widths
             self._tables_restored = True
             self._restore_tables()

@@ -421,6 +421,12 @@ class CallsScreen(Screen):
         self._basis = basis
         self._request_reload()
 
+    def role_gates(self) -> Sequence[tuple[str, Sequence[QWidget | QAction]]]:
+        return (
+            ("notice.generate", (self.generate_button, self.generate_action)),
+            ("notice.send", (self.send_button, self.send_action)),
+        )
+
     def retranslate(self) -> None:
         self.title_label.setText(translate("Screens", "Margin calls"))
         self.basis_label.setText(translate("Calls", "Figures"))

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -440,6 +440,9 @@ class ImportsScreen(Screen):
         assert isinstance(result, pd.DataFrame)
         self.history_model.set_frame(result)
         self._history_rows = len(result)
+
+    def role_gates(self) -> Sequence[tuple[str, Sequence[QWidget | QAction]]]:
+        return (("import.", (self.import_button,)),)
 
     def retranslate(self) -> None:
         self.title_label.setText(translate("Screens", "Imports"))

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.access import Identity
 from core.changes import Changes
 from core.errors import RiskDeskError
 from core.live import Acknowledgement, Alert, AlertMonitor, AlertSettings, RiskSnapshot
@@ -48,6 +49,7 @@ from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import DANGER_BRUSH, MUTED_BRUSH, WARNING_BRUSH
 from desktop.models.levels import level_tint
+from desktop.role_gate import gate
 from desktop.screens.alert_desk import (
     GROUP_WIDTHS,
     SNOOZE_MINUTES,
@@ -275,6 +277,11 @@ class AlertBook(QObject):
         self.changed.emit()
         self.flush(fresh, user)
 
+    @property
+    def desk(self) -> Identity:
+        """Who is at this desk (server mode gates the acknowledgement)."""
+        return self._ctx.db.desk
+
     def flush(self, acks: Sequence[Acknowledgement] = (), user: str | None = None) -> None:
         """Store pending alerts (then ``acks`` by ``user``) on the write worker."""
         if self._day is None or (not self._pending and not acks):
@@ -453,6 +460,10 @@ class AlertsPanel(QWidget):
             f"color: {COUNT_COLOURS[worst]};" + (" font-weight: 600;" if worst else "")
         )
         self.ack_all_button.setEnabled(n > 0)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        gate(self.book.desk, (("alert.acknowledge", (self.ack_button, self.ack_all_button)),))
 
     def retranslate(self) -> None:
         self.title.setText(translate("Monitor", "Alerts"))

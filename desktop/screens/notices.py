@@ -21,7 +21,7 @@ temporary file (a read: nothing is written to the database).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -421,6 +421,14 @@ class NoticesScreen(Screen):
             combo.setCurrentIndex(0)
         self.filter_edit.clear()
         self._request_reload()
+
+    def role_gates(self) -> Sequence[tuple[str, Sequence[QWidget | QAction]]]:
+        acts = self._actions
+        return (
+            ("notice.mark", (self.mark_button, acts["mark"])),
+            ("notice.send", (self.send_button, acts["send"])),
+            ("notice.contact", (self.contact_button, acts["contact"])),
+        )
 
     def retranslate(self) -> None:
         self.title_label.setText(translate("Screens", "Notices"))

@@ -15,14 +15,14 @@ search field over every client) are read from the stored rows
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -390,6 +390,9 @@ class SettlementScreen(Screen):
         return translate("Settlement", "%1 settled day(s)").replace(
             "%1", f"{len(overview.settled_days):,}"
         )
+
+    def role_gates(self) -> Sequence[tuple[str, Sequence[QWidget | QAction]]]:
+        return (("settlement.run", (self.run_button,)),)
 
     def retranslate(self) -> None:
         self.title_label.setText(translate("Screens", "Daily settlement"))

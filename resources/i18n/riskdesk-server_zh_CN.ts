@@ -39,5 +39,13 @@
         <source>Server mode: logged in to the database as %1 (%2).</source>
         <translation>服务器模式：以 %1（%2）登录数据库。</translation>
     </message>
+    <message>
+        <source>Your role (%1) may not do this: it needs the role %2.</source>
+        <translation>您的角色（%1）无权执行此操作：需要角色 %2。</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation>或</translation>
+    </message>
 </context>
 </TS>

@@ -252,6 +252,8 @@ def test_window_shows_the_login_and_its_role_and_audits_the_login(
     qtbot,
     qapp,  # type: ignore[no-untyped-def]
 ) -> None:
+    from PySide6.QtWidgets import QPushButton
+
     from core.config import AppConfig
     from desktop.bus import AppBus
     from desktop.context import DesktopContext
@@ -290,6 +292,16 @@ def test_window_shows_the_login_and_its_role_and_audits_the_login(
                 )
 
         qtbot.waitUntil(logged, timeout=20_000)
+        # what the role may not do is disabled and says why; it stays so when the
+        # screen's own logic enables it again
+        window.select_screen("settlement")
+        qtbot.waitUntil(window.is_ready, timeout=20_000)
+        run = window.findChild(QPushButton, "runSettlement")
+        assert run is not None
+        assert not run.isEnabled()
+        assert run.toolTip() == "Your role (viewer) may not do this: it needs the role clearing."
+        run.setEnabled(True)
+        assert not run.isEnabled()
         window.close()
     finally:
         ctx.close()
