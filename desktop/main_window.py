@@ -43,6 +43,7 @@ from desktop.client_panel import ClientPanel
 from desktop.context import DesktopContext
 from desktop.desk_role import user_field
 from desktop.desk_tools import DeskTools
+from desktop.doorbell_link import DoorbellLink
 from desktop.i18n import translate
 from desktop.resources import app_icon, icon
 from desktop.screens.base import Screen
@@ -194,6 +195,8 @@ class MainWindow(QMainWindow):
         self.select_screen(initial_screen)
         self._load_db_day()
         self._record_login()
+        self.doorbell = DoorbellLink(ctx, self)  # other desks' writes refresh this window
+        self.doorbell.start()
 
     # ----------------------------------------------------------------- navigation
     def _build_nav(self) -> None:
@@ -591,6 +594,7 @@ class MainWindow(QMainWindow):
     def _on_database_opened(self, _url: str) -> None:
         self._update_status()
         self._record_login()
+        self.doorbell.start()
 
     def _record_login(self) -> None:
         """Server mode: the login goes to the audit log (who opened the book, in which
@@ -689,4 +693,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._save_on_close:
             self.save_layout()
+        self.doorbell.stop()
         super().closeEvent(event)

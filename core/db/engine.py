@@ -18,10 +18,11 @@ import logging
 import os
 import re
 import sqlite3
+import uuid
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -82,6 +83,9 @@ class Database:
     identity: Identity | None = None
     """Who is at this desk (``core.access``): read at open; None for a Database made by
     hand (tests), which acts as the single desk."""
+    origin: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """This open book's id in the doorbell's rings (``core.db.doorbell``): a desk ignores
+    the rings of its own writes."""
 
     @property
     def desk(self) -> Identity:

@@ -14,10 +14,22 @@ from sqlalchemy.orm import Session
 
 from core.access import Identity
 from core.changes import Changes
+from core.db.doorbell import Doorbell, Ring
 from core.db.engine import Database
 from core.db.server_roles import RolesReport, add_login, init_roles, logins, read_identity
 from core.errors import ConfigError
 from core.services.store import Written, write
+
+__all__ = [
+    "Doorbell",
+    "Login",
+    "Ring",
+    "add_user",
+    "current_identity",
+    "init_server",
+    "list_users",
+    "record_login",
+]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from core.audit import record
 from core.changes import Changes
 from core.config import current_user
+from core.db.doorbell import ring
 from core.db.engine import (
     Database,
     database_name,
@@ -124,6 +125,8 @@ def write(
                 ):
                     done = work(session)
                     record(session, action, done.audit, user=who)
+                    # other desks hear of it when (and only if) this commits
+                    ring(session.connection(), done.changed, action, who, db.origin)
             finally:
                 if conn.in_transaction():
                     conn.rollback()
