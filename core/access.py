@@ -55,6 +55,7 @@ ACTION_CAPABILITY: tuple[tuple[str, str], ...] = (
     ("settlement.", CLEARING),
     ("import.", CLEARING),
     ("delivery.", CLEARING),
+    ("feed.", CLEARING),
     ("alert.", RISK),
     ("notice.", RISK),
     ("params.", PARAMS),
@@ -99,6 +100,7 @@ CAPABILITY_TABLES: dict[str, tuple[str, ...]] = {
         "efp_record",
         "import_batch",
         "data_revision",
+        "live_event",
     ),
     PARAMS: ("margin_adjustment", "hedge_quota"),
 }

@@ -129,6 +129,10 @@ class FeedRunner(QObject):
         self._min_interval = 0.0
         self._yield_to: Callable[[], bool] | None = None
 
+    @property
+    def source(self) -> FeedSource:
+        return self._source
+
     def set_yield_to(self, busy: Callable[[], bool] | None) -> None:
         """While paced (``set_min_interval`` > 0), wait before a batch as long as
         ``busy()`` is true (up to ``MAX_YIELD_S``): a screen loading in front runs

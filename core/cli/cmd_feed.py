@@ -1,4 +1,9 @@
-"""``riskdesk feed --source ctp``: follow a CTP front's market data (docs/live-monitor.md).
+"""``riskdesk feed --source ctp|simulated|replay [--to-book]``: a live market source,
+printed or published into the book for every desk (docs/live-monitor.md, docs/server.md).
+
+With ``--to-book`` (implied for ``simulated`` and ``replay``) the events go into the
+book's shared event log (``core.services.live_feed.publish``): one feed process, every
+desk following it. Without it, ``ctp`` prints the ticks as below.
 
 Connects to the front, logs in (``--broker``, ``--user``; the password from
 ``$RISKDESK_CTP_PASSWORD``, never the command line), subscribes ``--contracts`` and
@@ -8,8 +13,6 @@ that does not answer within ``--connect-timeout`` is an error (exit 1), never a 
 a feed that goes quiet for ``--stale-after`` seconds is reported stale. Stops after
 ``--duration`` seconds, or on Ctrl-C.
 
-The shared event table that desks follow (issue #14 item 4) is not built yet: this
-command does not write to the database.
 """
 
 from __future__ import annotations
@@ -42,19 +45,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--source",
-        choices=("ctp",),
+        choices=("ctp", "simulated", "replay"),
         required=True,
-        help="ctp: any CTP-compatible front (the broker's, SimNow, openctp's)",
+        help="ctp: any CTP-compatible front (the broker's, SimNow, openctp's); simulated: "
+        "the demo market; replay: a ticks.csv (and trades.csv) file",
     )
-    p.add_argument("--front", required=True, metavar="tcp://HOST:PORT", help="the front")
-    p.add_argument("--broker", required=True, metavar="ID", help="CTP BrokerID")
+    p.add_argument(
+        "--to-book",
+        action="store_true",
+        help="publish the events into the book (--db) for every desk to follow "
+        "(always for simulated and replay)",
+    )
+    p.add_argument("--front", metavar="tcp://HOST:PORT", help="ctp: the front")
+    p.add_argument("--broker", metavar="ID", help="ctp: BrokerID")
     p.add_argument("--user", default="", metavar="ID", help="CTP UserID (front-dependent)")
     p.add_argument(
         "--contracts",
-        required=True,
         metavar="CODES",
-        help="comma-separated contracts to subscribe (m2501,c2501)",
+        help="ctp: comma-separated contracts to subscribe (m2501,c2501)",
     )
+    p.add_argument("--ticks", type=Path, metavar="ticks.csv", help="replay: the ticks file")
+    p.add_argument("--trades", type=Path, metavar="trades.csv", help="replay: fills too")
+    p.add_argument("--seed", type=int, default=1, help="simulated: the market's seed")
+    p.add_argument("--speed", type=float, default=1.0, help="simulated/replay: times real time")
     p.add_argument(
         "--flow-dir",
         type=Path,
@@ -70,6 +83,56 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_feed(args: argparse.Namespace) -> int:
+    if args.source != "ctp" or args.to_book:
+        return run_publish(args)
+    missing = [f"--{n}" for n in ("front", "broker", "contracts") if not getattr(args, n)]
+    if missing:
+        raise SystemExit(f"riskdesk feed --source ctp: {', '.join(missing)} required")
+    return _print_ctp(args)
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    """Publish the source into the book until --duration, the end of a replay or Ctrl-C."""
+    from core.cli.support import open_cli_database
+    from core.errors import InputError
+    from core.live.feed import SystemClock
+    from core.services.live_feed import publish
+    from core.services.monitor import MonitorRequest, SourceChoice, start_monitor
+
+    if args.source == "ctp":
+        raise SystemExit("riskdesk feed --source ctp --to-book: not built yet (see docs/server.md)")
+    if args.source == "replay" and args.ticks is None:
+        raise SystemExit("riskdesk feed --source replay: --ticks FILE required")
+    clock = SystemClock()
+    db = open_cli_database(args)
+    try:
+        choice = SourceChoice(
+            kind=args.source,
+            seed=args.seed,
+            speed=args.speed,
+            ticks_path=args.ticks,
+            trades_path=args.trades,
+        )
+        with db.reader() as reader:
+            start = start_monitor(reader, MonitorRequest(clock, clock, choice))
+        if start is None:
+            raise InputError("the book has no positions to start a live day from")
+        print(f"publishing {args.source} events of {start.day} into {db.masked_url}", flush=True)
+
+        def said(n: int, last: int) -> None:
+            print(f"{n} events, seq {last}", flush=True)
+
+        try:
+            done = publish(db, start.day, start.source, duration_s=args.duration, on_batch=said)
+        except KeyboardInterrupt:
+            return 0
+    finally:
+        db.engine.dispose()
+    print(f"{done.events} events in {done.batches} batches, last seq {done.last_seq}")
+    return 0
+
+
+def _print_ctp(args: argparse.Namespace) -> int:
     from core.live.ctp import CtpMarketSource
     from core.live.feed import SystemClock
     from core.money import fen_to_str

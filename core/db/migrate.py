@@ -45,6 +45,7 @@ TABLE_MODULES = (
     "core.db.delivery_tables",
     "core.db.alert_table",
     "core.db.notice_tables",
+    "core.db.live_event_table",
 )
 """Every module that declares tables on ``Base``: a new one must be listed here, or the
 metadata-compare test (tests/integration/test_migrations.py) fails."""

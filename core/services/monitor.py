@@ -18,6 +18,7 @@ from pathlib import Path
 from core.db import queries
 from core.db import risk_queries as rq
 from core.db.day_inputs import read_live_day
+from core.db.engine import Database
 from core.db.reader import Reader
 from core.demo import DEMO_MEMBER_CODE
 from core.demo.writer import has_demo_rows
@@ -34,6 +35,7 @@ from core.live.alerts import Alert, AlertMonitor, AlertSettings
 from core.live.feed import Clock
 from core.rules.position_limits import Party, limit_period, position_limit
 from core.services.alerts import last_alert_id
+from core.services.live_feed import BookFeedSource
 from core.trading_calendar import default_calendar
 
 BASE_EVENTS_PER_SECOND = 200.0
@@ -44,7 +46,7 @@ BASE_EVENTS_PER_SECOND = 200.0
 class SourceChoice:
     """The feed the user picked: a simulated market or a replay of ticks (and trades)."""
 
-    kind: str = "simulated"  # or "replay"
+    kind: str = "simulated"  # or "replay", or "book": the book's shared feed (issue #14)
     seed: int = 1
     speed: float | None = 1.0  # None: replay as fast as possible
     ticks_path: Path | None = None
@@ -61,6 +63,8 @@ class MonitorRequest:
     choice: SourceChoice = field(default_factory=SourceChoice)
     settings: LiveSettings | None = None
     day: date | None = None
+    book: Database | None = None
+    """The open book, for ``choice.kind == "book"`` (its event log is the feed)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,12 @@ def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | Non
         clock=request.engine_clock,
     )
     first = engine.snapshot()
-    source = build_source(request.choice, engine, first, request.source_clock)
+    if request.choice.kind == "book":
+        if request.book is None:
+            raise InputError("the book's shared feed needs the open book")
+        source: FeedSource = BookFeedSource(request.book, live_day, engine.contracts)
+    else:
+        source = build_source(request.choice, engine, first, request.source_clock)
     # The engine's own RiskLevels: the alerts re-arm at the thresholds that classified
     # the snapshot's levels, so the two cannot differ.
     alerts = AlertMonitor(engine.settings.risk_levels, AlertSettings())

@@ -233,6 +233,7 @@ class MonitorScreen(Screen):
         self.source_combo.setObjectName("sourceCombo")
         self.source_combo.addItem("", "simulated")
         self.source_combo.addItem("", "replay")
+        self.source_combo.addItem("", "book")  # the book's shared feed (issue #14)
         self.seed_label = QLabel()
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 999_999)
@@ -469,6 +470,7 @@ class MonitorScreen(Screen):
             choice=choice if self._source_override is None else SourceChoice(),
             settings=self._settings,
             day=self._day_override,
+            book=self.ctx.db,
         )
         override, source_clock = self._source_override, self._source_clock
 
@@ -626,6 +628,7 @@ class MonitorScreen(Screen):
         self.source_label.setText(translate("Monitor", "Source"))
         self.source_combo.setItemText(0, translate("Monitor", "Simulated market"))
         self.source_combo.setItemText(1, translate("Monitor", "Replay files"))
+        self.source_combo.setItemText(2, translate("Monitor", "The book's shared feed"))
         self.seed_label.setText(translate("Monitor", "Seed"))
         self.files_button.setText(translate("Monitor", "Files…"))
         self.speed_label.setText(translate("Monitor", "Speed"))
@@ -812,6 +815,9 @@ class MonitorScreen(Screen):
         runner = self._runner
         if runner is not None:
             runner.stop()
+            close = getattr(runner.source, "close", None)
+            if close is not None and runner.state is FeedState.STOPPED:
+                close()  # the shared feed's LISTEN connection (opened again on a restart)
             if runner.state is FeedState.STOPPED:
                 self._on_runner_state(FeedState.STOPPED)
 
@@ -1133,7 +1139,7 @@ class MonitorScreen(Screen):
         self.stop_button.setEnabled(self._start is not None)
         replay = self.source_combo.currentData() == "replay"
         self.files_button.setEnabled(replay)
-        self.seed_spin.setEnabled(not replay)
+        self.seed_spin.setEnabled(self.source_combo.currentData() == "simulated")
 
     def _update_subtitle(self) -> None:
         if self.is_loading:

@@ -124,6 +124,10 @@
         <translation>模拟行情</translation>
     </message>
     <message>
+        <source>The book's shared feed</source>
+        <translation>本账簿共享行情</translation>
+    </message>
+    <message>
         <source>Replay files</source>
         <translation>回放文件</translation>
     </message>

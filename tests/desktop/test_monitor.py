@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -409,3 +409,61 @@ def test_the_simulator_seed_is_a_demo_control(qtbot: Any, demo_ctx: DesktopConte
     assert screen.seed_label.text() == "Seed"
     screen.close()
     assert not _feed_threads()
+
+
+def test_the_monitor_follows_the_books_shared_feed(qtbot: Any, demo_ctx: DesktopContext) -> None:
+    """Issue #14: a feed process published into the book; the desk picks "The book's
+    shared feed" and applies exactly the published events, in order."""
+    from core.live.feed import FakeClock
+    from core.services.live_feed import append_batch, publish
+    from core.services.monitor import MonitorRequest, SourceChoice, start_monitor
+
+    clock = FakeClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    with demo_ctx.db.reader() as reader:
+        feed = start_monitor(reader, MonitorRequest(clock, clock, SourceChoice()))
+    assert feed is not None
+    published: list[FeedEvent] = []
+
+    class Stepping:
+        is_exhausted = False
+
+        def stats(self) -> FeedStats:
+            return FeedStats()
+
+        def poll(self, timeout: float, max_items: int) -> list[FeedEvent]:
+            clock.advance(0.5)
+            got = feed.source.poll(timeout, max_items)
+            published.extend(got)
+            return got
+
+    enough = threading.Event()
+
+    def count(_n: int, _last: int) -> None:
+        if len(published) > 300:
+            enough.set()
+
+    done = publish(demo_ctx.db, feed.day, Stepping(), max_batch=200, stop=enough, on_batch=count)
+    window = MainWindow(demo_ctx, "monitor")
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.current_page()
+    assert isinstance(screen, MonitorScreen)
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_TIMEOUT_MS)
+    screen.source_combo.setCurrentIndex(screen.source_combo.findData("book"))
+    assert screen.source_combo.currentText() == "The book's shared feed"
+    qtbot.waitUntil(
+        lambda: (
+            screen.runner is not None
+            and getattr(screen.runner.source, "cursor", 0) == done.last_seq
+        ),
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    runner = screen.runner
+    assert runner is not None
+    stats = runner.source.stats()
+    assert stats.ticks + stats.trades == len(published) == done.events
+    # the next event the feed publishes reaches the desk
+    tick = next(e for e in published if not hasattr(e, "trade_no"))
+    newest = append_batch(demo_ctx.db, feed.day, [tick])
+    qtbot.waitUntil(lambda: getattr(runner.source, "cursor", 0) == newest, timeout=10_000)
+    window.close()
