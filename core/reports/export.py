@@ -170,7 +170,10 @@ def export_frame(data: Table, labels: Mapping[str, str] | None = None) -> pd.Dat
         plain = isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf"
         values = series.to_numpy() if plain else series.tolist()
         out[name] = map_distinct(values, _converter(frame.columns[i]))
-    result = pd.DataFrame(out, columns=list(out), dtype=object)
+    # copy=False: a block per column; stacking a million-line table's object columns
+    # into one 2-D block is one long call that holds the interpreter lock (seconds in
+    # which the GUI thread cannot run, issue #17).
+    result = pd.DataFrame(out, columns=list(out), dtype=object, copy=False)
     if labels:
         result = result.rename(columns={c: labels.get(c, c) for c in result.columns})
     return result
@@ -330,7 +333,7 @@ def _csv_text(cell: Any, alone: bool = False) -> str:
 
 def _write_xlsx(frame: pd.DataFrame, target: Path, sheet: str) -> None:
     widths = [
-        min(max([_width(str(c))] + [_width(str(v)) for v in frame[c].tolist()[:200]]) + 2, 60)
+        min(max([_width(str(c))] + [_width(str(v)) for v in frame[c].head(200).tolist()]) + 2, 60)
         for c in frame.columns
     ]
     write_xlsx(frame, target, sheet=sheet, widths=widths)
