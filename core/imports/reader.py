@@ -65,7 +65,8 @@ def _to_table(cells: pd.DataFrame, source: str) -> RawTable:
     # Cells keep their surrounding spaces here (stripping a million cells costs
     # seconds); the validator strips each distinct value once.
     cells = cells.fillna("")
-    header_cells = [str(v).strip() for v in cells.iloc[0].tolist()]
+    # Column by column: a row across categorical columns would hash every category.
+    header_cells = [str(cells[c].iloc[0]).strip() for c in cells.columns]
     # Trailing empty header cells are spreadsheet noise; inner ones are ignored later.
     width = len(header_cells)
     while width and not header_cells[width - 1]:
@@ -126,7 +127,7 @@ _BOMS = {"utf-8-sig": b"\xef\xbb\xbf", "gb18030": "\ufeff".encode("gb18030")}
 
 def _arrow_frame(data: bytes, encoding: str) -> pd.DataFrame | None:
     """The cells as ``_categorical_frame`` gives them, parsed by Arrow's CSV reader
-    (in C++, on every core: about 1 s against 3 s for a million trades), or None
+    (in C++: about 1 s of CPU against 3 s for a million trades), or None
     where its reading could differ from the pandas parser's, which then reads it.
 
     Arrow is used for files without quote characters only (quoting is where the two
@@ -151,8 +152,13 @@ def _arrow_frame(data: bytes, encoding: str) -> pd.DataFrame | None:
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
+            # One thread: on the shared 2-core machine Arrow's thread pool tripled the
+            # CPU of the read and of the encoding after it (a few large chunks).
             read_options=pacsv.ReadOptions(
-                autogenerate_column_names=True, encoding=_ARROW_ENCODINGS[encoding]
+                autogenerate_column_names=True,
+                encoding=_ARROW_ENCODINGS[encoding],
+                use_threads=False,
+                block_size=16 << 20,
             ),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
