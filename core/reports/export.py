@@ -31,7 +31,7 @@ from core.errors import InputError
 from core.money import bp_to_str, fen_to_str
 from core.reports.cells import csv_cell, distinct_codes, map_distinct
 from core.reports.text_rows import Coded, Constant, Field, fen_fields, integer_fields, text_lines
-from core.reports.xlsx_stream import write_xlsx
+from core.reports.xlsx_stream import SharedStrings, SheetColumn, cell_tail, tail_column, write_sheet
 from core.safe_text import escape_controls
 
 Table = pd.DataFrame | Sequence[Mapping[str, Any]]
@@ -212,12 +212,13 @@ def write_table(
     if fmt == "csv":
         _write_csv(data, target, labels)
         return target
+    if fmt == "xlsx":
+        _write_xlsx(data, target, sheet, labels)
+        return target
     frame = export_frame(data, labels)
     if fmt == "json":
         rows = [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False)]
         target.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    else:
-        _write_xlsx(frame, target, sheet)
     return target
 
 
@@ -331,12 +332,50 @@ def _csv_text(cell: Any, alone: bool = False) -> str:
     return '""' if alone and not text else text
 
 
-def _write_xlsx(frame: pd.DataFrame, target: Path, sheet: str) -> None:
+def _write_xlsx(data: Table, target: Path, sheet: str, labels: Mapping[str, str] | None) -> None:
+    """The XLSX of ``write_table`` from the table itself (``export_frame``'s cells, not
+    a million-row frame of them first): integer columns formatted in numpy, text
+    columns through their distinct values; the shared strings numbered in the order
+    the rows meet them, as ``xlsx_stream.write_xlsx`` of ``export_frame`` numbers them.
+    Column widths from the first 200 rows' cells."""
+    frame = _as_frame(data)
+    columns = _export_columns(frame)
+    head = export_frame(frame.head(200), labels)
     widths = [
-        min(max([_width(str(c))] + [_width(str(v)) for v in frame[c].head(200).tolist()]) + 2, 60)
-        for c in frame.columns
+        min(max([_width(str(name))] + [_width(str(v)) for v in head.iloc[:, k].tolist()]) + 2, 60)
+        for k, name in enumerate(head.columns)
     ]
-    write_xlsx(frame, target, sheet=sheet, widths=widths)
+    strings = SharedStrings()
+    header = [cell_tail(str(name), strings) for name in head.columns]
+    cells = [
+        _xlsx_column(frame.iloc[:, i], _converter(frame.columns[i]), strings)
+        for i in columns.values()
+    ]
+    rows = len(frame) if columns else 0
+    write_sheet(header, cells, rows, target, strings, sheet=sheet, widths=widths)
+
+
+def _xlsx_column(
+    series: pd.Series, convert: Callable[[Any], Any], strings: SharedStrings
+) -> SheetColumn:
+    dtype = series.dtype
+    if convert is _cell and isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return SheetColumn(integers=series.to_numpy())
+    text = _string_codes(series) if convert is _cell else None
+    if text is None:  # as export_frame, then once per distinct cell
+        values = (
+            series.to_numpy()
+            if isinstance(dtype, np.dtype) and dtype.kind in "biuf"
+            else (series.tolist())
+        )
+        return tail_column(map_distinct(values, convert), strings)
+    codes, uniques = text
+    # the distinct texts in the order of their first row (a categorical's categories
+    # are in their own order, and some may be unused)
+    order, first = pd.factorize(codes)
+    words = np.asarray(uniques, dtype=object)
+    tails = tuple(None if k < 0 else cell_tail(words[k], strings) for k in first.tolist())
+    return SheetColumn(np.asarray(order, dtype=np.intp), tails)
 
 
 def _width(text: str) -> int:

@@ -129,6 +129,28 @@ class Digits:
         np.greater_equal(_COLUMNS[:w], (w - digits)[:, None], out=keep)
 
 
+@dataclass(frozen=True)
+class IfPresent:
+    """``fields`` on the lines where ``present`` is true, nothing on the others (an
+    XLSX cell, reference and value, or no cell at all)."""
+
+    fields: tuple[Field, ...]
+    present: npt.NDArray[np.bool_]
+
+    @property
+    def width(self) -> int:
+        return sum(f.width for f in self.fields)
+
+    def fill(self, start: int, stop: int, out: U8Matrix, keep: npt.NDArray[np.bool_]) -> None:
+        left = 0
+        for f in self.fields:
+            right = left + f.width
+            if right > left:
+                f.fill(start, stop, out[:, left:right], keep[:, left:right])
+            left = right
+        keep &= self.present[start:stop, None]
+
+
 _PAIRS: U8Matrix = np.frombuffer(
     "".join(f"{i:02d}" for i in range(100)).encode(), dtype=np.uint8
 ).reshape(100, 2)

@@ -1,10 +1,12 @@
-"""The column-wise CSV writer (issue #17) writes the very bytes the pandas writer wrote
-before it, and formats integer fen, basis points and counts exactly as
-``core.money`` does, down to the int64 bounds."""
+"""The column-wise CSV and XLSX writers (issue #17) write the very bytes the writers
+before them wrote (pandas' ``to_csv``; the XLSX sheet as a string per row), and format
+integer fen, basis points and counts exactly as ``core.money`` does, down to the int64
+bounds."""
 
 from __future__ import annotations
 
 import csv
+import zipfile
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -16,8 +18,8 @@ import pandas as pd
 import pytest
 
 from core.money import bp_to_str, fen_to_str
-from core.reports import text_rows
-from core.reports.cells import csv_cell
+from core.reports import text_rows, xlsx_stream
+from core.reports.cells import csv_cell, map_distinct
 from core.reports.export import LABELS_ZH, export_frame, write_table
 from core.reports.text_rows import fen_fields, integer_fields, text_lines
 
@@ -135,6 +137,104 @@ def test_csv_is_the_bytes_the_pandas_writer_wrote(
 )
 def test_awkward_tables_match_the_pandas_writer(tmp_path: Path, data: Any) -> None:
     assert _written(data, tmp_path / "new.csv") == _pandas_csv(data, tmp_path / "old.csv")
+
+
+def _old_xlsx(data: Any, labels: dict[str, str] | None, sheet: str = "report") -> list[bytes]:
+    """The sheet and shared strings the XLSX writer wrote before issue #17:
+    ``export_frame``, each distinct cell's XML (``cell_tail``), then the rows as
+    Python strings."""
+    frame = export_frame(data, labels)
+    strings = xlsx_stream.SharedStrings()
+    header = [xlsx_stream.cell_tail(str(c), strings) for c in frame.columns]
+    tails = [
+        map_distinct(
+            frame.iloc[:, k].to_numpy(dtype=object), lambda v: xlsx_stream.cell_tail(v, strings)
+        )
+        for k in range(frame.shape[1])
+    ]
+    strings.uses = sum(1 for t in header if t and 't="s"' in t)
+    strings.uses += sum(1 for column in tails for t in column if t and 't="s"' in t)
+    widths = [
+        min(
+            max([_width(str(c))] + [_width(str(v)) for v in frame.iloc[:, k].tolist()[:200]]) + 2,
+            60,
+        )
+        for k, c in enumerate(frame.columns)
+    ]
+    letters = [xlsx_stream.column_letter(i) for i in range(frame.shape[1])]
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
+        for i, w in enumerate(widths, start=1)
+    )
+    n = len(frame)
+    body = [
+        f'{xlsx_stream._DECL}<worksheet xmlns="{xlsx_stream.MAIN_NS}" '
+        f'xmlns:r="{xlsx_stream.REL_NS}"><dimension ref="A1:{letters[-1] if letters else "A"}'
+        f'{n + 1}"/>{"<cols>" + cols + "</cols>" if widths else ""}<sheetData>'
+    ]
+    body.append(
+        '<row r="1">'
+        + "".join(f'<c r="{x}1"{t}' for x, t in zip(letters, header, strict=True) if t)
+        + "</row>"
+    )
+    for i in range(n):
+        cells = "".join(
+            f'<c r="{x}{i + 2}"{t[i]}' for x, t in zip(letters, tails, strict=True) if t[i]
+        )
+        body.append(f'<row r="{i + 2}">{cells}</row>')
+    body.append("</sheetData></worksheet>")
+    return ["".join(body).encode(), strings.xml()]
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@pytest.mark.parametrize("labels", [None, {**LABELS_ZH, "close_side": "平仓方向"}])
+def test_xlsx_is_the_sheet_the_row_by_row_writer_wrote(
+    tmp_path: Path, labels: dict[str, str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx_stream, "CHUNK_ROWS", 37)  # many chunks
+    frame = _order_list(2_000)
+    path = write_table(frame, tmp_path / "new.xlsx", labels=labels, sheet="订单")
+    with zipfile.ZipFile(path) as book:
+        got = [book.read("xl/worksheets/sheet1.xml"), book.read("xl/sharedStrings.xml")]
+        assert b'name="\xe8\xae\xa2\xe5\x8d\x95"' in book.read("xl/workbook.xml")
+    assert got == _old_xlsx(frame, labels)
+    assert b"<v>-92233720368547758.08</v>" not in got[0]  # money is text, not a number
+    assert b"-92233720368547758.08" in got[1]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pd.DataFrame({"a": []}, dtype=object),
+        pd.DataFrame(index=range(3)),
+        pd.DataFrame({"c": pd.Categorical(["z", None, "a", "z"], categories=["a", "q", "z"])}),
+        pd.DataFrame({"x_fen": [1, 2], "x_yuan": ["a", "b"]}),
+        [{"client_code": "=2", "pnl_fen": -5}, {"client_code": "c", "pnl_fen": None}],
+        pd.DataFrame({"t": [True, 1, 1.0, "1", np.int64(1), None, float("nan"), 2.5, ""]}),
+        pd.DataFrame({"u": np.array([0, 2**64 - 1], dtype=np.uint64), "i": [-(2**63), 7]}),
+        pd.DataFrame({"s": pd.Series(["\x1b", " x ", "", None, "a\nb"], dtype="str")}),
+    ],
+    ids=[
+        "no-rows",
+        "no-columns",
+        "categorical-unused-categories",
+        "duplicate-name",
+        "row-dicts",
+        "mixed-types",
+        "int64-bounds",
+        "controls-and-spaces",
+    ],
+)
+def test_awkward_tables_match_the_row_by_row_xlsx_writer(tmp_path: Path, data: Any) -> None:
+    path = write_table(data, tmp_path / "new.xlsx")
+    with zipfile.ZipFile(path) as book:
+        got = [book.read("xl/worksheets/sheet1.xml"), book.read("xl/sharedStrings.xml")]
+    assert got == _old_xlsx(data, None)
 
 
 def _lines(fields: list[text_rows.Field], n: int) -> list[str]:
