@@ -46,6 +46,7 @@ sys.path.insert(0, os.environ.get("BENCH_CODE", str(ROOT)))
 
 DAY = "2026-11-20"
 LARGE = Path("/work/bench/large_new.sqlite")
+MILLION = 1_000_000
 
 
 # ----------------------------------------------------------------------- the file
@@ -220,12 +221,16 @@ def bench_exports(args: argparse.Namespace, work: Path) -> None:
     start = time.perf_counter()
     full = _order_list(args.db)
     assert isinstance(full, pd.DataFrame)
+    what = "the liquidation preview's order list"
     if len(full) < 900_000:  # the preview closes fewer lines: every open line instead
         full = _all_lines(args.db)
-    print(
-        f"\norder list: {len(full):,} lines "
-        f"(read and computed in {time.perf_counter() - start:.1f} s)"
-    )
+        what = "every open line of the large demo as an order list"
+    read = time.perf_counter() - start
+    lines = len(full)
+    if lines < MILLION:  # the issue's million lines: the first lines once more
+        full = pd.concat([full, full.head(MILLION - lines)], ignore_index=True)
+        what += f" ({lines:,} lines) + its first {MILLION - lines:,} lines again"
+    print(f"\norder list: {len(full):,} lines: {what} (read and computed in {read:.1f} s)")
     db_copy = work / "export.sqlite"
     shutil.copyfile(args.db, db_copy)
     db = open_database(f"sqlite:///{db_copy}")
@@ -234,21 +239,23 @@ def bench_exports(args: argparse.Namespace, work: Path) -> None:
         frame = full.head(n)
         for suffix in (".csv", ".xlsx"):
             path = work / f"orders_{n}{suffix}"
-            start, cpu = time.perf_counter(), time.thread_time()
+            start, cpu = time.perf_counter(), time.process_time()
             export_table(
                 db, TableExport("liquidation_orders", frame, labels=labels), path, user="bench"
             )
-            took, cpu = time.perf_counter() - start, time.thread_time() - cpu
+            took, cpu = time.perf_counter() - start, time.process_time() - cpu
             size = path.stat().st_size / 2**20
+            target = {".csv": "<= 2 s", ".xlsx": "<= 10 s"}[suffix] if n == len(full) else ""
             print(
-                f"  {suffix[1:]:>4} {n:>9,} lines: wall {took:6.2f} s  CPU {cpu:6.2f} s  "
-                f"({size:,.1f} MB)",
+                f"  export {suffix[1:]:>4} {n:>9,} lines (write + audit): wall {took:6.2f} s  "
+                f"CPU {cpu:6.2f} s  ({size:,.1f} MB; load {os.getloadavg()[0]:.1f})  {target}",
                 flush=True,
             )
     if args.full_only:
         db.engine.dispose()
         return
-    _lateness(db, full, work, labels)
+    for suffix in (".csv", ".xlsx"):
+        _lateness(db, full, work, labels, suffix)
     if args.before:  # the same export by the code before, in a child process
         env = {**os.environ, "BENCH_CODE": str(args.before), "PYTHONPATH": str(args.before)}
         child = [sys.executable, __file__, "--db", str(args.db), "--work", str(work)]
@@ -275,8 +282,10 @@ def bench_exports(args: argparse.Namespace, work: Path) -> None:
     print(f"  peak RSS of the export process (order list held): {peak:,.0f} MB")
 
 
-def _lateness(db: object, frame: object, work: Path, labels: dict[str, str]) -> None:
-    """A 1 ms task due every 10 ms on this thread while the export runs on a worker."""
+def _lateness(db: object, frame: object, work: Path, labels: dict[str, str], suffix: str) -> None:
+    """A 1 ms task due every 10 ms on this thread while the export runs on a worker
+    thread (as the desktop's write worker runs it): how late the task runs is what
+    another screen's GUI thread would feel."""
     from core.services.exports import TableExport, export_table
 
     done = threading.Event()
@@ -285,7 +294,7 @@ def _lateness(db: object, frame: object, work: Path, labels: dict[str, str]) -> 
         export_table(
             db,
             TableExport("liquidation_orders", frame, labels=labels),
-            work / "bg.xlsx",
+            work / f"bg{suffix}",
             user="bench",
         )  # type: ignore[arg-type]
         done.set()
@@ -308,9 +317,10 @@ def _lateness(db: object, frame: object, work: Path, labels: dict[str, str]) -> 
     took = time.perf_counter() - start
     arr = np.array(late)
     print(
-        f"  xlsx on a worker: {took:.2f} s; a 1 ms task every 10 ms on another thread was "
-        f"late by median {np.median(arr):.1f} ms, p99 {np.percentile(arr, 99):.1f} ms, "
-        f"max {arr.max():.1f} ms"
+        f"  {suffix[1:]} on a worker thread: {took:.2f} s; a 1 ms task due every 10 ms on "
+        f"another thread was late by median {np.median(arr):.1f} ms, p99 "
+        f"{np.percentile(arr, 99):.1f} ms, max {arr.max():.1f} ms",
+        flush=True,
     )
 
 

@@ -45,13 +45,19 @@ TRADING_CODE_LENGTH: int = TradingCode.__table__.c.code.type.length  # type: ign
 """Longest trading code the table holds (PostgreSQL enforces it)."""
 
 
+class RowText(Protocol):
+    """A column's cells as written, one row at a time (for messages)."""
+
+    def __getitem__(self, row: int, /) -> Any: ...
+
+
 class Cells(Protocol):
     """One parsed column (``validate._Parsed``): values, masks and the raw text."""
 
     values: ObjArray
     ok: BoolArray
     empty: BoolArray
-    text: ObjArray
+    text: RowText
 
 
 @dataclass(frozen=True)

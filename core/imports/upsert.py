@@ -19,7 +19,8 @@ allocated match) is refused too if the file would change it. Both come back as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Boolean, Executable, Integer, String, Table, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Executable,
+    Integer,
+    String,
+    Table,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -469,15 +480,16 @@ def apply_upsert(
     done = 0
     table = _table(plan.layout)
     fast = _driver_insert(session, table, plan.inserts)
-    for start in range(0, len(plan.inserts), WRITE_CHUNK):
-        if progress is not None:
-            progress("write", done, total)
-        stop = min(start + WRITE_CHUNK, len(plan.inserts))
-        if fast is not None:
-            fast(start, stop)
-        else:  # Core INSERT (executemany), ~40% faster than the ORM bulk path
-            session.execute(insert(table), plan.inserts.records(start, stop))
-        done += stop - start
+    with _sqlite_bulk(session, table, len(plan.inserts) if fast is not None else 0):
+        for start in range(0, len(plan.inserts), WRITE_CHUNK):
+            if progress is not None:
+                progress("write", done, total)
+            stop = min(start + WRITE_CHUNK, len(plan.inserts))
+            if fast is not None:
+                fast(start, stop)
+            else:  # Core INSERT (executemany), ~40% faster than the ORM bulk path
+                session.execute(insert(table), plan.inserts.records(start, stop))
+            done += stop - start
     # Updates: the ORM's bulk UPDATE by primary key.
     update_stmt: Executable = update(model)
     for start in range(0, len(plan.updates), WRITE_CHUNK):
@@ -499,6 +511,58 @@ def apply_upsert(
         progress("write", total, total)
     if total:
         revisions.bump(session, _table(plan.layout).name)  # stale caches of this table
+
+
+BULK_CACHE_KIB = 32 * 1024
+"""SQLite page cache of a bulk insert (KiB; the default is 2 MiB): with the default the
+new pages spill to the WAL and are read back (about 5 s of system time a million
+trades); a larger cache bought nothing more."""
+REBUILD_INDEXES_FROM = 100_000
+"""New rows from which a bulk insert may rebuild the table's plain indexes."""
+
+
+@contextmanager
+def _sqlite_bulk(session: Session, table: Table, new_rows: int) -> Iterator[None]:
+    """SQLite, many new rows: a larger page cache while they are inserted, and the
+    table's plain (non-unique) indexes dropped first and created again after, when
+    the rows are at least a third of what the table will hold (one sort of the table
+    beats a million scattered index inserts: 4 µs a row against 1.2 µs a table row).
+    All in the caller's transaction: a failure or a kill rolls the drop back too, and
+    other connections see the indexes throughout (WAL). Unique indexes, constraints
+    and foreign keys stay in force; PostgreSQL is left alone (its COPY path)."""
+    if new_rows == 0 or session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    conn = session.connection()
+    cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    rebuild: list[tuple[str, str]] = []
+    try:
+        if new_rows >= REBUILD_INDEXES_FROM:
+            stored = conn.exec_driver_sql(f'SELECT max(rowid) FROM "{table.name}"').scalar()
+            if 3 * new_rows >= new_rows + int(stored or 0):
+                rebuild = _plain_indexes(session, table.name)
+        for name, _sql in rebuild:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in rebuild:
+            conn.exec_driver_sql(sql)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {cache}")
+
+
+def _plain_indexes(session: Session, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement as stored) of ``table``'s non-unique indexes that
+    were created by name (not those behind a constraint)."""
+    found = session.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"),
+        {"t": table},
+    ).all()
+    return [
+        (str(name), str(sql))
+        for name, sql in found
+        if sql is not None and not str(sql).lstrip().upper().startswith("CREATE UNIQUE")
+    ]
 
 
 def _driver_insert(

@@ -97,23 +97,48 @@ def map_distinct(values: Any, fn: Callable[[Any], Any]) -> ObjArray:
     ``1`` and ``1.0`` (equal, and hashed alike) each get their own result; a missing
     value (None, NaN, NA, NaT) is passed to ``fn`` as it is.
     """
+    codes, results = distinct_codes(values, fn)
+    out: ObjArray = results[codes]
+    return out
+
+
+def distinct_codes(values: Any, fn: Callable[[Any], Any]) -> tuple[npt.NDArray[np.intp], ObjArray]:
+    """``(codes, results)`` with ``results[codes]`` equal to ``[fn(v) for v in values]``,
+    ``fn`` called once per distinct value of each type (as ``map_distinct``).
+
+    ``values``: an array, a list, or a Series (whose numbers are passed to ``fn`` as
+    Python numbers, and its other values as ``Series.tolist`` gives them: Timestamps,
+    category values; its missing values as the Series holds them).
+    """
+    if isinstance(values, pd.Series):
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "biufO":
+            return distinct_codes(values.to_numpy(), fn)
+        codes, uniques = values.factorize()
+        done = [fn(v) for v in uniques.tolist()]
+        missing = np.flatnonzero(codes < 0)
+        if len(missing):
+            done.append(fn(values.iloc[int(missing[0])]))
+        return _coded(np.asarray(codes, dtype=np.intp), done)
     column = values if isinstance(values, np.ndarray) else _objects(values)
     n = len(column)
-    out: ObjArray = np.empty(n, dtype=object)
     if n == 0:
-        return out
+        return np.zeros(0, dtype=np.intp), np.empty(0, dtype=object)
     if column.dtype != object:
-        _fill(out, np.arange(n), column, fn)
-        return out
+        return _distinct(column, fn)
     types: ObjArray = np.asarray(_type_of(column), dtype=object)
     kind_codes, kinds = pd.factorize(types)
     if len(kinds) == 1:
-        _fill(out, np.arange(n), column, fn)
-        return out
+        return _distinct(column, fn)
+    codes = np.empty(n, dtype=np.intp)
+    tables: list[ObjArray] = []
+    offset = 0
     for k in range(len(kinds)):
         idx = np.flatnonzero(kind_codes == k)
-        _fill(out, idx, column[idx], fn)
-    return out
+        part, table = _distinct(column[idx], fn)
+        codes[idx] = part + offset
+        tables.append(table)
+        offset += len(table)
+    return codes, np.concatenate(tables)
 
 
 def _objects(values: Any) -> ObjArray:
@@ -122,20 +147,23 @@ def _objects(values: Any) -> ObjArray:
     return out
 
 
-def _fill(out: ObjArray, idx: npt.NDArray[np.intp], values: Any, fn: Callable[[Any], Any]) -> None:
+def _coded(codes: npt.NDArray[np.intp], done: list[Any]) -> tuple[npt.NDArray[np.intp], ObjArray]:
+    """Codes with −1 (missing) turned into the index of ``done``'s last entry (the
+    result of the missing value, present when one is)."""
+    table: ObjArray = np.empty(len(done), dtype=object)
+    table[:] = done
+    return np.where(codes < 0, len(done) - 1, codes).astype(np.intp), table
+
+
+def _distinct(values: Any, fn: Callable[[Any], Any]) -> tuple[npt.NDArray[np.intp], ObjArray]:
     try:
         codes, uniques = pd.factorize(values)
     except TypeError:  # unhashable values: one call each
-        out[idx] = [fn(v) for v in values.tolist()]
-        return
+        table: ObjArray = np.empty(len(values), dtype=object)
+        table[:] = [fn(v) for v in values.tolist()]
+        return np.arange(len(values), dtype=np.intp), table
     done = [fn(v) for v in np.asarray(uniques, dtype=object).tolist()]
     missing = np.flatnonzero(codes < 0)
-    done.append(fn(values[missing[0]]) if len(missing) else None)
-    table: ObjArray = np.empty(len(done), dtype=object)
-    table[:] = done
-    out[idx] = table[np.where(codes < 0, len(done) - 1, codes)]
-
-
-def csv_column(values: Any) -> ObjArray:
-    """``csv_cell`` of every value of a column (once per distinct value)."""
-    return map_distinct(values, csv_cell)
+    if len(missing):
+        done.append(fn(values[missing[0]]))
+    return _coded(np.asarray(codes, dtype=np.intp), done)

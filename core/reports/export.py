@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -22,12 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.errors import InputError
 from core.money import bp_to_str, fen_to_str
-from core.reports.cells import csv_cell, csv_column, map_distinct
-from core.reports.xlsx_stream import write_xlsx
+from core.reports.cells import csv_cell, distinct_codes, map_distinct
+from core.reports.text_rows import Coded, Constant, Field, fen_fields, integer_fields, text_lines
+from core.reports.xlsx_stream import SharedStrings, SheetColumn, cell_tail, tail_column, write_sheet
 from core.safe_text import escape_controls
 
 Table = pd.DataFrame | Sequence[Mapping[str, Any]]
@@ -126,6 +130,30 @@ def _rate_cell(value: Any) -> str | None:
     return None if _cell(value) is None else bp_to_str(int(value))
 
 
+def _export_columns(frame: pd.DataFrame) -> dict[str, int]:
+    """Exported name → position in ``frame`` (``*_fen`` → ``*_yuan``, ``*_bp`` →
+    ``*_pct``); of two columns that export under one name, the later's values stand in
+    the earlier's place."""
+    out: dict[str, int] = {}
+    for i, column in enumerate(frame.columns):
+        name = str(column)
+        if name.endswith(MONEY_SUFFIX):
+            name = _money_name(name)
+        elif name.endswith(RATE_SUFFIX):
+            name = _rate_name(name)
+        out[name] = i
+    return out
+
+
+def _converter(column: object) -> Callable[[Any], Any]:
+    name = str(column)
+    if name.endswith(MONEY_SUFFIX):
+        return _money_cell
+    if name.endswith(RATE_SUFFIX):
+        return _rate_cell
+    return _cell
+
+
 def export_frame(data: Table, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The table as written: ``*_fen`` → ``*_yuan`` and ``*_bp`` → ``*_pct`` exact
     strings, plain Python cells.
@@ -133,25 +161,26 @@ def export_frame(data: Table, labels: Mapping[str, str] | None = None) -> pd.Dat
     Every column is of object dtype holding str, int, bool or None. ``labels`` renames
     the (already renamed) columns it knows.
     """
-    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+    frame = _as_frame(data)
     out: dict[str, Any] = {}
     # Each conversion runs once per distinct value (``map_distinct``): an order list
     # of a million lines holds a few thousand codes and lot counts.
-    for column in frame.columns:
-        name = str(column)
-        series = frame[column]
+    for name, i in _export_columns(frame).items():
+        series = frame.iloc[:, i]
         plain = isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf"
         values = series.to_numpy() if plain else series.tolist()
-        if name.endswith(MONEY_SUFFIX):
-            out[_money_name(name)] = map_distinct(values, _money_cell)
-        elif name.endswith(RATE_SUFFIX):
-            out[_rate_name(name)] = map_distinct(values, _rate_cell)
-        else:
-            out[name] = map_distinct(values, _cell)
-    result = pd.DataFrame(out, columns=list(out), dtype=object)
+        out[name] = map_distinct(values, _converter(frame.columns[i]))
+    # copy=False: a block per column; stacking a million-line table's object columns
+    # into one 2-D block is one long call that holds the interpreter lock (seconds in
+    # which the GUI thread cannot run, issue #17).
+    result = pd.DataFrame(out, columns=list(out), dtype=object, copy=False)
     if labels:
         result = result.rename(columns={c: labels.get(c, c) for c in result.columns})
     return result
+
+
+def _as_frame(data: Table) -> pd.DataFrame:
+    return data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
 
 
 def table_format(path: Path) -> str:
@@ -180,30 +209,173 @@ def write_table(
     """
     target = Path(path)
     fmt = table_format(target)
-    frame = export_frame(data, labels)
     if fmt == "csv":
-        # a new frame: the cells as written
-        safe = pd.DataFrame(
-            {i: csv_column(frame[c].to_numpy()) for i, c in enumerate(frame.columns)},
-            dtype=object,
-        )
-        safe.columns = [csv_cell(str(c)) for c in frame.columns]
-        # CRLF (RFC 4180): a cell holding a carriage return is then quoted too.
-        safe.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-    elif fmt == "json":
+        _write_csv(data, target, labels)
+        return target
+    if fmt == "xlsx":
+        _write_xlsx(data, target, sheet, labels)
+        return target
+    frame = export_frame(data, labels)
+    if fmt == "json":
         rows = [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False)]
         target.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    else:
-        _write_xlsx(frame, target, sheet)
     return target
 
 
-def _write_xlsx(frame: pd.DataFrame, target: Path, sheet: str) -> None:
+CSV_SPECIAL = (",", '"', "\r", "\n")
+"""Characters that make a CSV cell quoted (Python's csv module, QUOTE_MINIMAL, with
+the CRLF line end)."""
+
+
+def _write_csv(data: Table, target: Path, labels: Mapping[str, str] | None) -> None:
+    """The CSV of ``write_table``, built column-wise (``core.reports.text_rows``): the
+    bytes pandas' ``to_csv`` wrote for ``export_frame`` with formula text escaped
+    (``csv_cell``), in a fraction of the time (issue #17). Integer money, rate and
+    count columns are formatted in numpy with integer arithmetic; every other column
+    once per distinct value, through the same cell functions as ``export_frame``.
+    """
+    frame = _as_frame(data)
+    columns = _export_columns(frame)
+    names = [(labels or {}).get(name, name) for name in columns]
+    alone = len(columns) == 1  # a line of one empty cell is written as ""
+    fields: list[Field] = []
+    for k, i in enumerate(columns.values()):
+        if k:
+            fields.append(Constant(b","))
+        fields.extend(_csv_fields(frame.iloc[:, i], _converter(frame.columns[i]), alone))
+    fields.append(Constant(b"\r\n"))
+    header = ",".join(_csv_text(str(name), alone) for name in names)
+    with target.open("wb") as out:
+        out.write(("\ufeff" + header + "\r\n").encode("utf-8"))  # BOM: Excel reads UTF-8
+        rows = len(frame) if columns else 0  # a table without columns has no lines
+        for chunk in text_lines(fields, rows):
+            out.write(chunk)
+
+
+def _csv_fields(series: pd.Series, convert: Callable[[Any], Any], alone: bool) -> list[Field]:
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        values = series.to_numpy()
+        if convert is _money_cell:
+            return fen_fields(values)
+        if convert is _rate_cell:
+            return fen_fields(values, b"%")
+        return integer_fields(values)
+
+    strings = _string_codes(series) if convert is _cell else None
+    if strings is not None:
+        return [_csv_strings(*strings, alone)]
+
+    def text(value: Any) -> bytes:
+        cell = convert(value)
+        return _csv_text(cell, alone).encode("utf-8")
+
+    codes, texts = distinct_codes(series, text)
+    return [Coded.of(texts.tolist(), codes)]
+
+
+_CSV_AS_IS = r'^[=+\-@\t\r\n]|[,"\r\n]'
+"""Text that ``_csv_text`` may change (formula-like, or to be quoted); any other text is
+written as it is."""
+
+
+def _string_codes(series: pd.Series) -> tuple[npt.NDArray[np.intp], Any] | None:
+    """Codes (−1: missing) and distinct values of a column of text only, else None."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        if dtype.categories.inferred_type != "string":
+            return None
+        return series.cat.codes.to_numpy().astype(np.intp), dtype.categories
+    if isinstance(dtype, pd.StringDtype) or (
+        dtype.kind == "O" and pd.api.types.infer_dtype(series, skipna=True) == "string"
+    ):
+        codes, uniques = series.factorize()
+        return np.asarray(codes, dtype=np.intp), uniques
+    return None
+
+
+def _csv_strings(codes: npt.NDArray[np.intp], uniques: Any, alone: bool) -> Coded:
+    """A text column's field: its distinct texts in UTF-8 straight from Arrow; only the
+    few that ``_csv_text`` may change go through it (a million distinct codes would
+    otherwise take seconds in Python). A missing value is an empty cell."""
+    texts = pa.array(uniques, type=pa.large_string())
+    check = pc.match_substring_regex(texts, _CSV_AS_IS)
+    if alone:
+        check = pc.or_(check, pc.equal(texts, ""))
+    redo = np.flatnonzero(check.to_numpy(zero_copy_only=False))
+    if redo.size:
+        done = [_csv_text(t, alone) for t in texts.take(pa.array(redo)).to_pylist()]
+        texts = pc.replace_with_mask(texts, check, pa.array(done, type=pa.large_string()))
+    if bool((codes < 0).any()):
+        empty = pa.array(['""' if alone else ""], type=pa.large_string())
+        texts = pa.concat_arrays([texts, empty])
+    _, offset_buffer, data_buffer = texts.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[texts.offset :][: len(texts) + 1]
+    data = np.frombuffer(data_buffer or b"", dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return Coded.packed(np.diff(offsets), data, codes)
+
+
+def _csv_text(cell: Any, alone: bool = False) -> str:
+    """A cell as Python's csv writer writes it (floats by ``repr``, None empty,
+    quoted when it holds a comma, quote or line break), formula text escaped."""
+    value = csv_cell(cell)
+    if value is None or (isinstance(value, float | complex) and value != value):
+        text = ""  # pandas writes a missing value as na_rep ""
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, float):
+        text = repr(value)
+    else:
+        text = str(value)
+    if any(ch in text for ch in CSV_SPECIAL):
+        return '"' + text.replace('"', '""') + '"'
+    return '""' if alone and not text else text
+
+
+def _write_xlsx(data: Table, target: Path, sheet: str, labels: Mapping[str, str] | None) -> None:
+    """The XLSX of ``write_table`` from the table itself (``export_frame``'s cells, not
+    a million-row frame of them first): integer columns formatted in numpy, text
+    columns through their distinct values; the shared strings numbered in the order
+    the rows meet them, as ``xlsx_stream.write_xlsx`` of ``export_frame`` numbers them.
+    Column widths from the first 200 rows' cells."""
+    frame = _as_frame(data)
+    columns = _export_columns(frame)
+    head = export_frame(frame.head(200), labels)
     widths = [
-        min(max([_width(str(c))] + [_width(str(v)) for v in frame[c].tolist()[:200]]) + 2, 60)
-        for c in frame.columns
+        min(max([_width(str(name))] + [_width(str(v)) for v in head.iloc[:, k].tolist()]) + 2, 60)
+        for k, name in enumerate(head.columns)
     ]
-    write_xlsx(frame, target, sheet=sheet, widths=widths)
+    strings = SharedStrings()
+    header = [cell_tail(str(name), strings) for name in head.columns]
+    cells = [
+        _xlsx_column(frame.iloc[:, i], _converter(frame.columns[i]), strings)
+        for i in columns.values()
+    ]
+    rows = len(frame) if columns else 0
+    write_sheet(header, cells, rows, target, strings, sheet=sheet, widths=widths)
+
+
+def _xlsx_column(
+    series: pd.Series, convert: Callable[[Any], Any], strings: SharedStrings
+) -> SheetColumn:
+    dtype = series.dtype
+    if convert is _cell and isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return SheetColumn(integers=series.to_numpy())
+    text = _string_codes(series) if convert is _cell else None
+    if text is None:  # as export_frame, then once per distinct cell
+        values = (
+            series.to_numpy()
+            if isinstance(dtype, np.dtype) and dtype.kind in "biuf"
+            else (series.tolist())
+        )
+        return tail_column(map_distinct(values, convert), strings)
+    codes, uniques = text
+    # the distinct texts in the order of their first row (a categorical's categories
+    # are in their own order, and some may be unused)
+    order, first = pd.factorize(codes)
+    words = np.asarray(uniques, dtype=object)
+    tails = tuple(None if k < 0 else cell_tail(words[k], strings) for k in first.tolist())
+    return SheetColumn(np.asarray(order, dtype=np.intp), tails)
 
 
 def _width(text: str) -> int:

@@ -2,8 +2,9 @@
 
 openpyxl builds a Python object per cell (about a minute for a 950,000-line order list,
 issue #17). Here each column is factorised: the XML of a cell is made once per
-distinct value (a shared string index, a number, a boolean) and the rows are joined
-from those pieces with numpy, a chunk of rows at a time, into the zip stream. Cells
+distinct value (a shared string index, a number, a boolean), integer columns are
+written in numpy, and the rows are assembled from those pieces as byte matrices
+(``core.reports.text_rows``), a chunk of rows at a time, into the zip stream. Cells
 follow ``core.reports.cells``: every text is a shared string (never a formula), control
 characters XML cannot hold are written as visible escapes, and formula-like text gets
 the quote-prefix style (Excel keeps it text when edited). Numbers stay numbers, booleans
@@ -15,6 +16,7 @@ from __future__ import annotations
 import math
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -23,12 +25,22 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from core.reports.cells import is_formula_text, map_distinct, xml_safe
+from core.reports.cells import distinct_codes, is_formula_text, xml_safe
+from core.reports.text_rows import (
+    Coded,
+    Constant,
+    Digits,
+    Field,
+    IfPresent,
+    integer_fields,
+    text_lines,
+)
 
 ObjArray = npt.NDArray[np.object_]
 
 CHUNK_ROWS = 50_000
-"""Rows turned into XML at a time (bounds the memory of the text being built)."""
+"""Rows turned into XML at a time (bounds the memory of the text being built, and how
+long a chunk holds the interpreter lock)."""
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -84,7 +96,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-class _Strings:
+class SharedStrings:
     """The shared-string table: each distinct text once, in order of first use."""
 
     def __init__(self) -> None:
@@ -111,7 +123,7 @@ def _text_element(text: str) -> str:
     return f"<t{space}>{escape(text)}</t>"
 
 
-def _cell_tail(value: Any, strings: _Strings) -> str | None:
+def cell_tail(value: Any, strings: SharedStrings) -> str | None:
     """The XML of a cell after its reference (``r="B7"``), or None for an empty cell."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -131,6 +143,31 @@ def _cell_tail(value: Any, strings: _Strings) -> str | None:
     return f'{style} t="s"><v>{strings.add(text)}</v></c>'
 
 
+@dataclass(frozen=True)
+class SheetColumn:
+    """One column's cells: row ``i`` is ``tails[codes[i]]`` (the XML of a cell after its
+    reference, ``cell_tail``; None: no cell), or, with ``integers``, a number cell of
+    ``integers[i]`` on every row (formatted in numpy)."""
+
+    codes: npt.NDArray[np.intp] | None = None
+    tails: tuple[str | None, ...] = ()
+    integers: npt.NDArray[Any] | None = None
+
+    def string_cells(self) -> int:
+        """How many of its cells are shared strings."""
+        if self.codes is None or not self.tails:
+            return 0
+        is_text = np.array([t is not None and 't="s"' in t for t in self.tails], dtype=np.int64)
+        return int(np.bincount(self.codes, minlength=len(self.tails)) @ is_text)
+
+
+def tail_column(values: Any, strings: SharedStrings) -> SheetColumn:
+    """The cells of ``values`` (``cell_tail`` once per distinct value, in the order of
+    first use, so the shared strings are numbered as the rows meet them)."""
+    codes, tails = distinct_codes(values, lambda v: cell_tail(v, strings))
+    return SheetColumn(codes, tuple(tails.tolist()))
+
+
 def write_xlsx(
     frame: pd.DataFrame,
     target: Path,
@@ -139,18 +176,33 @@ def write_xlsx(
     widths: Sequence[float] | None = None,
 ) -> Path:
     """Write ``frame`` (header row from its column names) as one sheet of ``target``."""
-    strings = _Strings()
-    n = len(frame)
-    header = [_cell_tail(str(c), strings) for c in frame.columns]
-    tails: list[ObjArray] = []
+    strings = SharedStrings()
+    header = [cell_tail(str(c), strings) for c in frame.columns]
+    columns: list[SheetColumn] = []
     for column in frame.columns:
         series = frame[column]
         plain = isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf"
         values = series.to_numpy() if plain else series.to_numpy(dtype=object)
-        tails.append(map_distinct(values, lambda v: _cell_tail(v, strings)))
+        columns.append(tail_column(values, strings))
+    return write_sheet(header, columns, len(frame), target, strings, sheet=sheet, widths=widths)
+
+
+def write_sheet(
+    header: Sequence[str | None],
+    columns: Sequence[SheetColumn],
+    rows: int,
+    target: Path,
+    strings: SharedStrings,
+    *,
+    sheet: str = "report",
+    widths: Sequence[float] | None = None,
+) -> Path:
+    """Write the sheet: the header cells (``cell_tail``s), then ``rows`` rows of
+    ``columns``, assembled column-wise (``core.reports.text_rows``) a chunk of rows at
+    a time into the zip stream; ``strings`` holds every shared string the cells use."""
     strings.uses = sum(1 for t in header if t and 't="s"' in t)
-    strings.uses += sum(int(np.count_nonzero(_is_string(t))) for t in tails)
-    letters = [column_letter(i) for i in range(len(frame.columns))]
+    strings.uses += sum(c.string_cells() for c in columns)
+    letters = [column_letter(i) for i in range(len(columns))]
     cols = ""
     if widths:
         cols = (
@@ -161,20 +213,21 @@ def write_xlsx(
             )
             + "</cols>"
         )
-    last = f"{letters[-1] if letters else 'A'}{n + 1}"
+    last = f"{letters[-1] if letters else 'A'}{rows + 1}"
     head = (
         f'{_DECL}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
         f'<dimension ref="A1:{last}"/>{cols}<sheetData>'
     )
+    fields = _row_fields(columns, letters, rows)
+    chunk = CHUNK_ROWS * max(1, sum(f.width for f in fields))
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
             out.write(head.encode("utf-8"))
             pairs = zip(letters, header, strict=True)
             first = "".join(f'<c r="{letter}1"{tail}' for letter, tail in pairs if tail)
             out.write(f'<row r="1">{first}</row>'.encode())
-            for start in range(0, n, CHUNK_ROWS):
-                stop = min(start + CHUNK_ROWS, n)
-                out.write(_rows_xml(tails, letters, start, stop).encode("utf-8"))
+            for part in text_lines(fields, rows, chunk):
+                out.write(part)
             out.write(b"</sheetData></worksheet>")
         book.writestr("[Content_Types].xml", _CONTENT_TYPES)
         book.writestr("_rels/.rels", _ROOT_RELS)
@@ -189,17 +242,23 @@ def write_xlsx(
     return target
 
 
-def _is_string(tails: ObjArray) -> npt.NDArray[np.bool_]:
-    return np.asarray(map_distinct(tails, lambda t: bool(t) and 't="s"' in t), dtype=bool)
-
-
-def _rows_xml(tails: list[ObjArray], letters: list[str], start: int, stop: int) -> str:
-    """Rows ``start:stop`` of the body (spreadsheet rows start + 2 …) as XML."""
-    numbers: ObjArray = np.arange(start + 2, stop + 2).astype(str).astype(object)
-    rows: ObjArray = '<row r="' + numbers + '">'
-    for letter, tail in zip(letters, tails, strict=True):
-        part = tail[start:stop]
-        empty = np.asarray(pd.isna(part), dtype=bool)
-        cells = f'<c r="{letter}' + numbers + '"' + np.where(empty, "", part)
-        rows = rows + np.where(empty, "", cells)
-    return "".join((rows + "</row>").tolist())
+def _row_fields(columns: Sequence[SheetColumn], letters: list[str], rows: int) -> list[Field]:
+    """``<row r="N">`` + each present cell ``<c r="BN"`` + its tail + ``</row>``."""
+    number = Digits(np.arange(2, rows + 2, dtype=np.uint64))
+    fields: list[Field] = [Constant(b'<row r="'), number, Constant(b'">')]
+    for letter, column in zip(letters, columns, strict=True):
+        reference = (Constant(f'<c r="{letter}'.encode()), number)
+        if column.integers is not None:
+            fields += [*reference, Constant(b'"><v>'), *integer_fields(column.integers)]
+            fields.append(Constant(b"</v></c>"))
+            continue
+        assert column.codes is not None
+        texts = [b"" if t is None else f'"{t}'.encode() for t in column.tails]
+        present = np.array([t is not None for t in column.tails], dtype=np.bool_)
+        cell = (*reference, Coded.of(texts, column.codes))
+        if present.all():
+            fields += cell
+        else:
+            fields.append(IfPresent(cell, present[column.codes]))
+    fields.append(Constant(b"</row>"))
+    return fields

@@ -19,7 +19,7 @@ the exact int64 range are done in Python integers instead (slower, still exact).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -267,29 +267,67 @@ class LiquidationPreview:
         return out
 
 
-def preview_forced_liquidation(
+@dataclass(frozen=True)
+class LiquidationShares:
+    """What every lot method of one liquidation shares (R26/R27); money in fen.
+
+    The requirement of the reading in ``params``, the exact ratio ``required ÷ Σ
+    margin``, each client's trading margin and its pro-rata release (rounded up to the
+    fen, not capped); ``allocate_lots`` turns them into lots by one method.
+    """
+
+    member: str
+    book: MarginBook
+    params: LiquidationParams
+    reserve_fen: int
+    deposit_fen: int
+    required_fen: int
+    total_margin_fen: int
+    ratio: Fraction
+    client_margin: Int64Array
+    release: Int64Array
+
+
+@dataclass(frozen=True)
+class BookMargins:
+    """Each client's trading margin Σ lots × margin per lot and their total (fen), the
+    part of a liquidation that depends on the book alone (``book_margins``)."""
+
+    client_margin: Int64Array
+    total_fen: int
+
+
+def book_margins(book: MarginBook) -> BookMargins:
+    """The clients' trading margins of ``book``, exact; MoneyOverflowError naming the
+    client and contract when the total could leave the exact int64 range."""
+    client_margin, total = _margins(book)
+    return BookMargins(client_margin, total)
+
+
+def liquidation_shares(
     book: MarginBook,
     reserve_fen: int,
     *,
     params: LiquidationParams | None = None,
     deposit_fen: int = 0,
     member: str = "",
-) -> LiquidationPreview:
-    """Preview the liquidation of a member's clients pro rata to trading margin (2.f).
+    margins: BookMargins | None = None,
+) -> LiquidationShares:
+    """The requirement and each client's release, pro rata to trading margin (2.f).
 
     ``reserve_fen``: the member's settlement reserve after settlement (fen);
     ``deposit_fen``: a what-if top-up before the opening (recomputes everything).
-    Nothing is closed unless the reserve (+ deposit) is below zero. ``release_c =
-    ceil_to_fen(margin_c × ratio)`` (not capped at the client's margin). Lines with zero
-    margin per lot release nothing and close nothing. Pure and thread-safe; raises
-    ValueError for a negative deposit.
+    Nothing is required unless the reserve (+ deposit) is below zero. ``release_c =
+    ceil_to_fen(margin_c × ratio)`` (not capped at the client's margin). ``margins``:
+    ``book_margins(book)`` when the caller has it already (several readings or lot
+    methods of one book). Pure; ValueError for a negative deposit.
     """
     p = params or default_liquidation_params()
     if deposit_fen < 0:
         raise ValueError("a what-if deposit must not be negative")
     reserve = reserve_fen + deposit_fen
-    nclients = len(book.clients)
-    client_margin, total = _margins(book)
+    m = margins or book_margins(book)
+    client_margin, total = m.client_margin, m.total_fen
     if reserve >= 0:
         required = 0
     elif p.requirement == "to_zero":
@@ -304,20 +342,10 @@ def preview_forced_liquidation(
         )
     ratio = Fraction(required, total) if total else Fraction(0)
     if required == 0 or total == 0:
-        release = np.zeros(nclients, dtype=np.int64)
-        lots = np.zeros(book.lots.size, dtype=np.int64)
+        release = np.zeros(len(book.clients), dtype=np.int64)
     else:
         release = _ceil_mul_div(client_margin, required, total)
-        if p.lots_method == "largest_remainder":
-            lots = _largest_remainder_lots(book, required, total)
-        elif p.lots_method == "same_ratio":
-            # min(n, ceil(n × r)) = n for r ≥ 1: the ratio capped at 1 keeps n × r in int64
-            lots = np.minimum(book.lots, _ceil_mul_div(book.lots, min(required, total), total))
-        else:
-            lots = _fewest_lots(book, release)
-        lots = np.where(book.margin_per_lot_fen > 0, lots, 0).astype(np.int64)
-    released = lots * book.margin_per_lot_fen
-    return LiquidationPreview(
+    return LiquidationShares(
         member=member,
         book=book,
         params=p,
@@ -328,12 +356,69 @@ def preview_forced_liquidation(
         ratio=ratio,
         client_margin=client_margin,
         release=release,
+    )
+
+
+def allocate_lots(shares: LiquidationShares, lots_method: LotsMethod) -> LiquidationPreview:
+    """The lots each line closes by ``lots_method`` (Q13) for ``shares``, and what they
+    release. Lines with zero margin per lot release nothing and close nothing. Pure."""
+    book, required, total = shares.book, shares.required_fen, shares.total_margin_fen
+    p = (
+        shares.params
+        if shares.params.lots_method == lots_method
+        else replace(shares.params, lots_method=lots_method)
+    )
+    if required == 0 or total == 0:
+        lots = np.zeros(book.lots.size, dtype=np.int64)
+    else:
+        if lots_method == "largest_remainder":
+            lots = _largest_remainder_lots(book, required, total)
+        elif lots_method == "same_ratio":
+            # min(n, ceil(n × r)) = n for r ≥ 1: the ratio capped at 1 keeps n × r in int64
+            lots = np.minimum(book.lots, _ceil_mul_div(book.lots, min(required, total), total))
+        else:
+            lots = _fewest_lots(book, shares.release)
+        lots = np.where(book.margin_per_lot_fen > 0, lots, 0).astype(np.int64)
+    released = lots * book.margin_per_lot_fen
+    reserve = shares.reserve_fen + shares.deposit_fen
+    return LiquidationPreview(
+        member=shares.member,
+        book=book,
+        params=p,
+        reserve_fen=shares.reserve_fen,
+        deposit_fen=shares.deposit_fen,
+        required_fen=required,
+        total_margin_fen=total,
+        ratio=shares.ratio,
+        client_margin=shares.client_margin,
+        release=shares.release,
         line_lots=lots,
         line_released=released,
         opening_banned=reserve < 0,
         below_min_reserve=reserve < p.min_reserve_fen,
         shortfall_fen=max(0, required - total),
     )
+
+
+def preview_forced_liquidation(
+    book: MarginBook,
+    reserve_fen: int,
+    *,
+    params: LiquidationParams | None = None,
+    deposit_fen: int = 0,
+    member: str = "",
+) -> LiquidationPreview:
+    """Preview the liquidation of a member's clients pro rata to trading margin (2.f):
+    ``liquidation_shares`` then ``allocate_lots`` by ``params.lots_method``.
+
+    ``reserve_fen``: the member's settlement reserve after settlement (fen);
+    ``deposit_fen``: a what-if top-up before the opening (recomputes everything).
+    Nothing is closed unless the reserve (+ deposit) is below zero. Pure and
+    thread-safe; raises ValueError for a negative deposit.
+    """
+    p = params or default_liquidation_params()
+    shares = liquidation_shares(book, reserve_fen, params=p, deposit_fen=deposit_fen, member=member)
+    return allocate_lots(shares, p.lots_method)
 
 
 def _margins(book: MarginBook) -> tuple[Int64Array, int]:

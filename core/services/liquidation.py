@@ -29,8 +29,10 @@ from core.rules.forced_liquidation import (
     LiquidationParams,
     LiquidationPreview,
     MarginBook,
+    allocate_lots,
+    book_margins,
     default_liquidation_params,
-    preview_forced_liquidation,
+    liquidation_shares,
 )
 from core.rules.funds import line_margin
 from core.rules.liquidation_methods import LOTS_METHODS, REQUIREMENTS, LotsMethod, Requirement
@@ -237,6 +239,17 @@ def _recomputed_line_margins(
     return margins, list(rates.warnings)
 
 
+def _side_codes(side: pd.Series) -> npt.NDArray[np.int64]:
+    """``side_codes`` of a column, once per category when it is categorical (a million
+    lines hold two words)."""
+    if isinstance(side.dtype, pd.CategoricalDtype):
+        codes = side.cat.codes.to_numpy()
+        if len(codes) == 0 or int(codes.min()) >= 0:
+            words = side_codes(side.cat.categories.to_numpy(dtype=object))
+            return np.asarray(words[codes], dtype=np.int64)
+    return side_codes(side.to_numpy(dtype=object))
+
+
 def preview_liquidation(
     reader: Reader,
     member: str | None = None,
@@ -305,11 +318,11 @@ def preview_liquidation(
     client_idx, clients = codes_of(frame["client_code"])
     contract_idx, contracts = codes_of(frame["contract_code"])
     book = MarginBook(
-        clients=tuple(str(c) for c in clients),
-        contracts=tuple(str(c) for c in contracts),
+        clients=tuple(map(str, clients)),
+        contracts=tuple(map(str, contracts)),
         client=client_idx.astype(np.int64),
         contract=contract_idx.astype(np.int64),
-        side=side_codes(frame["side"].to_numpy(dtype=object)),
+        side=_side_codes(frame["side"]),
         lots=lots,
         margin_per_lot_fen=per_lot.astype(np.int64),
     )
@@ -318,15 +331,20 @@ def preview_liquidation(
     scenarios = []
     chosen: LiquidationPreview | None = None
     readings = REQUIREMENTS if both_requirements else (p.requirement,)
+    # The clients' margins once for the book, their shares once per reading; only the
+    # lots are allocated per method.
+    margins = book_margins(book)
     for req in readings:
+        shares = liquidation_shares(
+            book,
+            reserve,
+            params=replace(p, requirement=req),
+            deposit_fen=deposit_fen,
+            member=info.code,
+            margins=margins,
+        )
         for method in LOTS_METHODS:
-            pv = preview_forced_liquidation(
-                book,
-                reserve,
-                params=replace(p, requirement=req, lots_method=method),
-                deposit_fen=deposit_fen,
-                member=info.code,
-            )
+            pv = allocate_lots(shares, method)
             if req == p.requirement and method == p.lots_method:
                 chosen = pv
             ratio = _released_ratio_bp(pv.total_released_fen, pv.required_fen)

@@ -7,16 +7,19 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from core.db.engine import Database, open_database
 from core.db.tables import Position, Trade
-from core.errors import OperationCancelledError, ValidationErrors
+from core.errors import InputError, OperationCancelledError, ValidationErrors
 from core.imports import reader, upsert
 from core.reports import xlsx_stream
 from core.reports.cells import map_distinct
@@ -130,6 +133,120 @@ def test_a_failure_after_chunks_were_written_rolls_all_of_them_back(
         import_file(db, "trades", path, user="tester", progress=progress)
     assert writes == [0, 500, 1_000, 1_500]
     assert counts(db) == before
+
+
+def _trade_indexes(db: Database) -> list[tuple[str, str]]:
+    with db.engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trade' "
+            "ORDER BY name"
+        ).all()
+    return [(str(name), str(sql)) for name, sql in found]
+
+
+def test_a_bulk_insert_rebuilds_the_plain_index_as_it_was(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many new rows (the threshold lowered to this file): the table's plain index is
+    dropped for the insert and created again from its own statement in the same
+    transaction; a cancelled import leaves it as it was too, and the connection's page
+    cache is back to its size."""
+    monkeypatch.setattr(upsert, "REBUILD_INDEXES_FROM", 1_000)
+    monkeypatch.setattr(upsert, "WRITE_CHUNK", 500)
+    indexes = _trade_indexes(db)
+    assert tuple(n for n, s in indexes if s != "None") == ("ix_trade_day_client",)
+    dropped: list[str] = []
+    real_plain = upsert._plain_indexes
+
+    def plain(session: Any, table: str) -> list[tuple[str, str]]:
+        found = real_plain(session, table)
+        dropped.extend(name for name, _ in found)
+        return found
+
+    monkeypatch.setattr(upsert, "_plain_indexes", plain)
+    path = write(tmp_path, "t.csv", "\n".join([TRADES_HEADER, *_trades(2_600)]) + "\n")
+
+    def cancel(stage: str, done: int, total: int | None) -> None:
+        if stage == "write" and done >= 1_500:
+            raise OperationCancelledError("stop")
+
+    with pytest.raises(OperationCancelledError):
+        import_file(db, "trades", path, user="tester", progress=cancel)
+    assert dropped == ["ix_trade_day_client"]
+    assert _trade_indexes(db) == indexes
+    assert _trade_count(db) == 0
+    result, _ = import_file(db, "trades", path, user="tester")
+    assert dropped == ["ix_trade_day_client"] * 2
+    assert result.inserted == 2_600
+    assert _trade_indexes(db) == indexes
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
+        plan = conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM trade WHERE trading_day = '2026-11-20' "
+            "AND client_code = '10000003'"
+        ).all()
+        assert "ix_trade_day_client" in str(plan)
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    # few rows against the table: inserted with the index in place
+    more = [line.replace(",N", ",M") for line in _trades(1_200)]
+    path = write(tmp_path, "m.csv", "\n".join([TRADES_HEADER, *more]) + "\n")
+    import_file(db, "trades", path, user="tester")
+    assert dropped == ["ix_trade_day_client"] * 2
+    assert _trade_count(db) == 3_800
+
+
+CSV_PIECES = ["a", "B7", ",", ",", "\n", "\r\n", "\r", " ", "中", "\t", "#", "\ufeff", "'", "="]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(CSV_PIECES), min_size=1, max_size=30).map("".join),
+    quoted=st.booleans(),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+)
+def test_arrow_reads_a_csv_as_the_pandas_parser_does(
+    text: str, quoted: bool, encoding: str
+) -> None:
+    """Whatever Arrow reads (files without quotes, first line not empty) is what the
+    pandas parser reads, cell for cell and row number for row number; every other
+    file is the pandas parser's."""
+    if quoted:
+        text = text.replace("B7", '"B,7"', 1)
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    path = Path("t.csv")
+
+    def table(arrow: bool) -> tuple[Any, ...] | str:
+        saved = reader._arrow_frame
+        try:
+            if not arrow:
+                reader._arrow_frame = lambda _data, _encoding: None  # type: ignore[assignment]
+            raw = reader.read_table(path, data)
+        except InputError as exc:
+            return str(exc)
+        finally:
+            reader._arrow_frame = saved  # type: ignore[method-assign]
+        cells = raw.frame.astype(object).to_numpy().tolist()
+        return raw.headers, raw.rows.tolist(), cells
+
+    assert table(True) == table(False)
+    if '"' in text:
+        with_bom = text.encode("utf-8-sig")
+        assert reader._arrow_frame(with_bom, "utf-8-sig") is None
+
+
+def test_arrow_reads_the_sample_files_as_pandas_does(tmp_path: Path) -> None:
+    lines = "\n".join([TRADES_HEADER, *_trades(3_000)]) + "\n"
+    for encoding in ("utf-8", "utf-8-sig", "gb18030"):
+        data = lines.encode(encoding)
+        fast = reader._arrow_frame(data, "gb18030" if encoding == "gb18030" else "utf-8-sig")
+        assert fast is not None
+        raw = reader.read_table(Path("t.csv"), data)
+        assert raw.headers[:3] == ("trading_day", "trade_no", "traded_at")
+        assert len(raw) == 3_000
+        assert raw.frame[1].tolist()[:2] == ["N000000", "N000001"]
 
 
 @pytest.mark.parametrize(

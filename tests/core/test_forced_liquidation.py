@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -13,7 +14,10 @@ from core.rules.forced_liquidation import (
     LiquidationParams,
     MarginBook,
     MarginLine,
+    allocate_lots,
+    book_margins,
     default_liquidation_params,
+    liquidation_shares,
     margin_book_from_lines,
     preview_forced_liquidation,
 )
@@ -265,3 +269,40 @@ def test_largest_remainder_ranks_only_the_head_yet_agrees(book, share, first_poo
         return
     got = _largest_remainder_lots(book, required, total, first_pool=first_pool)
     assert got.tolist() == _largest_remainder_by_full_sort(book, required, total)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    book=margin_books(),
+    deficit=st.integers(0, 10**10),
+    deposit=st.integers(0, 10**9),
+    requirement=st.sampled_from(["to_zero", "to_min_reserve"]),
+)
+def test_shares_computed_once_give_every_method_its_own_preview(  # type: ignore[no-untyped-def]
+    book, deficit, deposit, requirement
+) -> None:
+    """The book's margins and the clients' shares computed once, then the lots per
+    method (the service's comparison), equal a whole preview per method."""
+    params = LiquidationParams(requirement=requirement, min_reserve_fen=50_000_000)
+    shares = liquidation_shares(
+        book, -deficit, params=params, deposit_fen=deposit, margins=book_margins(book)
+    )
+    for method in ("largest_remainder", "same_ratio", "fewest_lots"):
+        alone = preview_forced_liquidation(
+            book, -deficit, params=replace(params, lots_method=method), deposit_fen=deposit
+        )
+        shared = allocate_lots(shares, method)
+        assert shared.params == alone.params
+        assert shared.line_lots.tolist() == alone.line_lots.tolist()
+        assert shared.line_released.tolist() == alone.line_released.tolist()
+        assert shared.release.tolist() == alone.release.tolist()
+        assert (shared.required_fen, shared.total_margin_fen, shared.ratio) == (
+            alone.required_fen,
+            alone.total_margin_fen,
+            alone.ratio,
+        )
+        assert (shared.opening_banned, shared.below_min_reserve, shared.shortfall_fen) == (
+            alone.opening_banned,
+            alone.below_min_reserve,
+            alone.shortfall_fen,
+        )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -30,6 +32,7 @@ from core.db.tables import (
 )
 from core.errors import InputError
 from core.money import ratio_bp
+from core.rules.forced_liquidation import preview_forced_liquidation
 from core.services import delivery, limits, liquidation, receipts, reduction
 from core.services.store import Database, Reader, open_database
 from core.trading_calendar import default_calendar
@@ -487,6 +490,36 @@ def test_liquidation_release_beyond_the_margin_shows_the_shortfall(reader: Reade
     assert (result.lines["close_lots"] == result.lines["lots"]).all()
     assert result.released_ratio_bp == ratio_bp(1_166_440_000, 2_000_000_000)
     assert result.over_release_fen == 1_166_440_000 - 2_000_000_000
+
+
+def test_liquidation_reads_the_book_margins_once_for_every_method(
+    reader: Reader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both readings × three lot methods from one computation of the clients' margins
+    (issue #17: the comparison recomputed them per method); each scenario row is what
+    a whole preview of that method gives."""
+    calls: list[int] = []
+    real = liquidation.book_margins
+
+    def counted(book: Any) -> Any:
+        calls.append(len(book.clients))
+        return real(book)
+
+    monkeypatch.setattr(liquidation, "book_margins", counted)
+    result = liquidation.preview_liquidation(reader, MEMBER_B, DAY)
+    assert calls == [3]
+    assert len(result.scenarios) == 6
+    for row in result.scenarios.itertuples(index=False):
+        alone = preview_forced_liquidation(
+            result.preview.book,
+            result.reserve_fen,
+            params=replace(result.params, requirement=row.requirement, lots_method=row.lots_method),
+        )
+        assert (row.required_fen, row.released_fen, row.close_lots) == (
+            alone.required_fen,
+            alone.total_released_fen,
+            int(alone.line_lots.sum()),
+        )
 
 
 def test_liquidation_deposit_and_given_reserve(reader: Reader) -> None:
