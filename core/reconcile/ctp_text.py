@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from core.reconcile.statements import StatementFormatError, StatementRows
+from core.reconcile.statements import UNKNOWN, StatementFormatError, StatementRows
 from core.rules.day_inputs import ACTION_CLOSE, ACTION_DELIVER, ACTION_OPEN
 from core.rules.sides import LONG, SHORT
 
@@ -579,8 +579,8 @@ class CtpParser:
                 open_cost_milli=_num(r, avg_key, 3) * lots,
                 prev_settle_milli=_num(r, "prev_settle", 3),
                 settle_milli=_num(r, "settle", 3),
-                mtm_fen=-1,
-                margin_fen=-1,
+                mtm_fen=UNKNOWN,
+                margin_fen=UNKNOWN,
             )
 
 
