@@ -154,6 +154,8 @@ def _py(v: object) -> object:
         return int(v)
     if isinstance(v, np.bool_):
         return bool(v)
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return int(v)  # an int column an outer join turned into floats (its NaN rows)
     return v
 
 

@@ -522,6 +522,8 @@ class ReconcileRun:
     names: dict[str, str] = field(default_factory=dict)
     formats: dict[str, int] = field(default_factory=dict)
     """Files read per format (``core.reconcile.formats``: ctp, cfmmc, member)."""
+    members: tuple[str, ...] = ()
+    """Members whose statements the files hold (compared with RiskDesk's)."""
 
     @property
     def days(self) -> tuple[date, ...]:
@@ -611,6 +613,15 @@ def reconcile(
         tuple(warnings),
         names,
         formats,
+        tuple(
+            sorted(
+                {
+                    c[len(MEMBER_PREFIX) :]
+                    for c, _d, _s in counter.statements
+                    if c.startswith(MEMBER_PREFIX)
+                }
+            )
+        ),
     )
     detail = {
         "files": _file_digests(paths),
