@@ -26,6 +26,7 @@ ACTIONS = {
     "notice.send": QT_TRANSLATE_NOOP("AuditLog", "Notice e-mailed"),
     "demo.create": QT_TRANSLATE_NOOP("AuditLog", "Demo data created"),
     "settlement.run": QT_TRANSLATE_NOOP("AuditLog", "Daily settlement run"),
+    "reconcile.run": QT_TRANSLATE_NOOP("AuditLog", "Reconciliation run"),
 }
 PREFIXES = {
     "export": QT_TRANSLATE_NOOP("AuditLog", "Export: %1"),
@@ -42,6 +43,10 @@ KINDS = {
     "client_statement": QT_TRANSLATE_NOOP("AuditLog", "client statement"),
     "member_statement": QT_TRANSLATE_NOOP("AuditLog", "member statement"),
     "notices": QT_TRANSLATE_NOOP("AuditLog", "notices"),
+    "reconciliation_breaks": QT_TRANSLATE_NOOP("AuditLog", "reconciliation breaks"),
+    "ctp_statements": QT_TRANSLATE_NOOP("AuditLog", "CTP statements"),
+    "cfmmc_statements": QT_TRANSLATE_NOOP("AuditLog", "CFMMC daily statements"),
+    "member_statements": QT_TRANSLATE_NOOP("AuditLog", "member settlement CSV"),
     # import kinds (core.imports.layouts)
     "members": QT_TRANSLATE_NOOP("AuditLog", "members"),
     "clients": QT_TRANSLATE_NOOP("AuditLog", "clients"),

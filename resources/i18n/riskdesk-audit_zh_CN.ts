@@ -255,5 +255,25 @@
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
+    <message>
+        <source>Reconciliation run</source>
+        <translation>对账</translation>
+    </message>
+    <message>
+        <source>reconciliation breaks</source>
+        <translation>对账差异</translation>
+    </message>
+    <message>
+        <source>CTP statements</source>
+        <translation>CTP 结算单</translation>
+    </message>
+    <message>
+        <source>CFMMC daily statements</source>
+        <translation>监控中心结算日报</translation>
+    </message>
+    <message>
+        <source>member settlement CSV</source>
+        <translation>会员结算 CSV</translation>
+    </message>
 </context>
 </TS>
