@@ -415,11 +415,17 @@ def read_cfmmc_file(
     The file is read whole before anything is added: a file that fails adds nothing.
     """
     rd = _Reader(path, contracts)
-    sheets = read_sheets(path)
-    found = {name: _sheet(sheets, name) for name in (*REQUIRED_SHEETS, SHEET_PRODUCTS)}
+    names: list[str] = []
+
+    def wanted(name: str) -> bool:  # the sheets compared; the others are not parsed
+        names.append(name)
+        return any(want in label(name) for want in REQUIRED_SHEETS)
+
+    sheets = read_sheets(path, wanted)
+    found = {name: _sheet(sheets, name) for name in REQUIRED_SHEETS}
     for name in REQUIRED_SHEETS:
         if found[name] is None:
-            have = ", ".join(s.name for s in sheets) or "none"
+            have = ", ".join(names) or "none"
             raise StatementFormatError(
                 f"the workbook has no sheet {name} (its sheets: {have}); a CFMMC daily "
                 "statement has 客户交易结算日报, 成交明细, 平仓明细, 持仓明细 and 品种汇总",

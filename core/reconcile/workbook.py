@@ -13,10 +13,11 @@ ASCII forms) and stripped.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from core.reconcile.statements import StatementFormatError
@@ -39,9 +40,10 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("\xa0", " ").strip()
 
 
+@lru_cache(maxsize=8192)
 def label(text: str) -> str:
     """A label or header as looked up: ``clean`` without any space or trailing colon
-    (``客户 名称：`` → ``客户名称``)."""
+    (``客户 名称：`` → ``客户名称``). Cached: a statement repeats its labels."""
     return "".join(clean(text).split()).rstrip(":")
 
 
@@ -53,14 +55,15 @@ def _number_text(value: float) -> str:
     return format(Decimal(repr(value)), "f")
 
 
-def read_sheets(path: Path) -> list[Sheet]:
-    """Every sheet of the workbook at ``path`` (.xls or .xlsx by its first bytes)."""
+def read_sheets(path: Path, wanted: Callable[[str], bool] | None = None) -> list[Sheet]:
+    """The sheets of the workbook at ``path`` (.xls or .xlsx by its first bytes): every
+    one, or those whose name ``wanted`` accepts (the others are not parsed)."""
     with path.open("rb") as f:
         head = f.read(8)
     if head.startswith(OLE2_MAGIC):
-        return list(_xls(path))
+        return list(_xls(path, wanted))
     if head.startswith(ZIP_MAGIC):
-        return list(_xlsx(path))
+        return list(_xlsx(path, wanted))
     raise StatementFormatError(
         "not an Excel workbook (.xls or .xlsx): a CFMMC daily statement is one",
         source=path.name,
@@ -68,7 +71,7 @@ def read_sheets(path: Path) -> list[Sheet]:
     )
 
 
-def _xls(path: Path) -> Iterator[Sheet]:
+def _xls(path: Path, wanted: Callable[[str], bool] | None) -> Iterator[Sheet]:
     import xlrd
 
     try:
@@ -79,21 +82,22 @@ def _xls(path: Path) -> Iterator[Sheet]:
         ) from None
     try:
         for index, name in enumerate(book.sheet_names()):
+            if wanted is not None and not wanted(clean(name)):
+                continue
             sh = book.sheet_by_index(index)
             rows = []
             for r in range(sh.nrows):
                 out = []
-                for cell in sh.row(r):
-                    kind = cell.ctype
+                for kind, value in zip(sh.row_types(r), sh.row_values(r), strict=True):
                     if kind == xlrd.XL_CELL_TEXT:
-                        out.append(clean(cell.value))
+                        out.append(clean(value))
                     elif kind == xlrd.XL_CELL_NUMBER:
-                        out.append(_number_text(float(cell.value)))
+                        out.append(_number_text(float(value)))
                     elif kind == xlrd.XL_CELL_DATE:
-                        y, mo, d, *_ = xlrd.xldate_as_tuple(cell.value, book.datemode)
+                        y, mo, d, *_ = xlrd.xldate_as_tuple(value, book.datemode)
                         out.append(f"{y:04d}-{mo:02d}-{d:02d}")
                     elif kind == xlrd.XL_CELL_BOOLEAN:
-                        out.append("TRUE" if cell.value else "FALSE")
+                        out.append("TRUE" if value else "FALSE")
                     elif kind == xlrd.XL_CELL_ERROR:
                         out.append("#ERR")
                     else:
@@ -105,7 +109,7 @@ def _xls(path: Path) -> Iterator[Sheet]:
         book.release_resources()
 
 
-def _xlsx(path: Path) -> Iterator[Sheet]:
+def _xlsx(path: Path, wanted: Callable[[str], bool] | None) -> Iterator[Sheet]:
     import openpyxl
 
     try:
@@ -116,6 +120,8 @@ def _xlsx(path: Path) -> Iterator[Sheet]:
         ) from None
     try:
         for ws in book.worksheets:
+            if wanted is not None and not wanted(clean(str(ws.title))):
+                continue
             rows = []
             for values in ws.iter_rows(values_only=True):
                 rows.append([_cell_text(v) for v in values])
