@@ -13,17 +13,16 @@ row per position line (contract, side, spec/hedge flag) with its lots and margin
     account,0101,2026-11-20,reserve,25184002.28,,,,,
     position,0101,2026-11-20,,,c2701,long,spec,120,3456789.00
 
-Read row by row (``csv``), UTF-8 (with or without BOM) or GBK; ``#`` lines are
-comments. Errors name the file, the line and the column (``StatementFormatError``);
-nothing of a file that fails is kept. The rows become ``members`` rows of
-``core.reconcile.statements`` (``field`` ``reserve`` or ``margin:c2701:long:spec``)
-and one statement per member and day (``member:<code>``).
+Read row by row (``csv`` over the open file), UTF-8 (with or without BOM) or GBK (told
+by the first 64 KB); ``#`` lines are comments. Errors name the file, the line and the
+column (``StatementFormatError``); nothing of a file that fails is kept. The rows
+become ``members`` rows of ``core.reconcile.statements`` (``field`` ``reserve`` or
+``margin:c2701:long:spec``) and one statement per member and day (``member:<code>``).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Collection, Iterable
 from datetime import date
 from pathlib import Path
@@ -96,20 +95,16 @@ def _column(text: str) -> str:
     return ALIASES.get(t, t)
 
 
-def _decode(data: bytes, source: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def _encoding(path: Path) -> str:
+    """UTF-8 (BOM or not) if the file's first 64 KB are UTF-8, else GBK (GB18030)."""
+    with path.open("rb") as f:
+        head = f.read(1 << 16)
+    cut = head.rfind(b"\n")
     try:
-        return data.decode("utf-8")
+        (head if cut < 0 else head[: cut + 1]).decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise StatementFormatError(
-            f"byte {exc.start}: neither UTF-8 nor GBK text", source=source, row=line
-        ) from None
+        return "gb18030"
+    return "utf-8-sig"
 
 
 def read_member_csv(
@@ -121,8 +116,16 @@ def read_member_csv(
     """Every member statement in the CSV at ``path``, added to ``rows`` (a new one by
     default) once the whole file has been read. ``contracts``: the contract codes
     RiskDesk knows; a line of another contract is refused."""
-    text = _decode(path.read_bytes(), path.name)
-    one = read_member_lines(io.StringIO(text, newline=""), path.name, contracts=contracts)
+    encoding = _encoding(path)
+    with path.open(encoding=encoding, newline="") as stream:  # read row by row
+        try:
+            one = read_member_lines(stream, path.name, contracts=contracts)
+        except UnicodeDecodeError as exc:
+            raise StatementFormatError(
+                f"not {'UTF-8' if encoding.startswith('utf') else 'GBK'} text ({exc.reason})",
+                source=path.name,
+                field="file",
+            ) from None
     if rows is None:
         return one
     for t, cols in one.columns.items():
