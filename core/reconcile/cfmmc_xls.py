@@ -202,7 +202,7 @@ class _Reader:
     # ---- numbers
     def number(self, text: str, places: int, sheet: str, row: int, fld: str) -> int | None:
         """``text`` in units of 10^-places; None for an empty cell or ``--``."""
-        t = text.replace(",", "").replace(" ", "")
+        t = text.replace(",", "").replace(" ", "").replace("\u2212", "-")  # − as a minus
         if t in ("", "--", "-", "—"):
             return None
         neg = t.startswith("(") and t.endswith(")")

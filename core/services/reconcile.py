@@ -84,10 +84,14 @@ class RiskDeskDay:
 
 
 def riskdesk_side(
-    reader: Reader, day: date, params: DaySettlementParams | None = None
+    reader: Reader,
+    day: date,
+    params: DaySettlementParams | None = None,
+    *,
+    members: bool = True,
 ) -> RiskDeskDay:
-    """RiskDesk's settlement of ``day`` as statements (module doc). InputError when the
-    day is not settled."""
+    """RiskDesk's settlement of ``day`` as statements (module doc), with the members'
+    statements unless ``members`` is false. InputError when the day is not settled."""
     session = reader.session
     p = params or DaySettlementParams()
     cal = p.calendar or default_calendar()
@@ -157,10 +161,10 @@ def riskdesk_side(
             f"cannot be recomputed from the stored inputs ({exc})"
         )
         frames = _frames(summary, None, None, None, None, day)
-        members, m_warn = _member_side(session, inputs, None, day)
+        member_rows, m_warn = _member_side(session, inputs, None, day, members)
         return RiskDeskDay(
             day,
-            _with_statements(frames, clients, day, members),
+            _with_statements(frames, clients, day, member_rows),
             contracts,
             rq.firm_name(session),
             (*warnings, *m_warn),
@@ -238,10 +242,10 @@ def riskdesk_side(
     names = rq.client_names(session, clients if len(clients) < 1000 else None)
     names.update(rq.member_names(session))
     frames = StatementFrames(frames.tables, frames.statements, names)
-    members, m_warn = _member_side(session, inputs, st, day)
+    member_rows, m_warn = _member_side(session, inputs, st, day, members)
     return RiskDeskDay(
         day,
-        _with_statements(frames, clients, day, members),
+        _with_statements(frames, clients, day, member_rows),
         contracts,
         rq.firm_name(session),
         (*warnings, *m_warn),
@@ -288,15 +292,15 @@ def _with_statements(
 
 
 def _member_side(
-    session: Session, inputs: DayInputs, st: DaySettlement | None, day: date
+    session: Session, inputs: DayInputs, st: DaySettlement | None, day: date, wanted: bool
 ) -> tuple[pd.DataFrame, list[str]]:
     """Each member's statement of ``day`` as ``members`` rows: the account figures the
     settlement stored (``reserve_history``; the prior day's as the settlement read them),
     the minimum reserve, other items and interest base of the member statement rule
     (``core.rules.settlement.member_settlement``, as the settlement computed it), and
     per line (contract, side, flag) the lots and exchange margin of the members'
-    clients' lines (Σ = the member's margin, spec 2.d)."""
-    stored = rq.stored_reserves(session, day)
+    clients' lines (Σ = the member's margin, spec 2.d). None unless ``wanted``."""
+    stored = rq.stored_reserves(session, day) if wanted else {}
     settled = {m.member_code: m for m in st.members} if st is not None else {}
     cols: dict[str, list[object]] = {"member": [], "day": [], "field": [], "value": []}
     warnings: list[str] = []
@@ -577,6 +581,7 @@ def reconcile(
         counter = counter.only_day(day)
         days = (day,)
     whole_book = "ctp" in kinds.values()
+    with_members = any(c.startswith(MEMBER_PREFIX) for c, _d, _s in counter.statements)
     results: list[Reconciliation] = []
     warnings: list[str] = []
     names: dict[str, str] = dict(counter.names)
@@ -586,7 +591,7 @@ def reconcile(
             progress.report("compare", i, len(days))
         one = counter.only_day(d) if len(days) > 1 else counter
         with db.reader() as reader:
-            side = riskdesk_side(reader, d, params)
+            side = riskdesk_side(reader, d, params, members=with_members)
             r_frames = _in_scope(side.frames, one, whole_book)
             rec = compare(one, r_frames)
             rec = classify(rec, one, r_frames, partial(rq.movements_between, reader.session), d)
@@ -677,7 +682,7 @@ def write_riskdesk_statements(
     """RiskDesk's client statements of ``day`` in the CTP text layout (GBK) at ``path``,
     audited as ``export.ctp_statements``; the number written."""
     with db.reader() as reader:
-        side = riskdesk_side(reader, day)
+        side = riskdesk_side(reader, day, members=False)
     try:
         n = write_ctp_file(side.frames, path, firm=side.firm, contracts=side.contracts)
     except OSError as exc:
@@ -710,7 +715,7 @@ def write_cfmmc_statements(
     workbook per client (``<client>_<day>.xls``) in ``folder`` (every client, or those of
     ``clients``), audited as ``export.cfmmc_statements``; the files written."""
     with db.reader() as reader:
-        side = riskdesk_side(reader, day)
+        side = riskdesk_side(reader, day, members=False)
     frames = side.frames
     wanted = set(clients) if clients is not None else None
     statements = tuple(
