@@ -40,6 +40,7 @@ from core.reconcile.ctp_text import action_side, buy_sell, fixed, hedge_flag, pa
 from core.reconcile.statements import UNKNOWN, StatementFormatError, StatementRows
 from core.reconcile.workbook import Sheet, label, read_sheets
 from core.reference.exchanges import exchange_of
+from core.reference.products import default_products
 from core.rules.sides import LONG, SHORT
 
 SHEET_DAILY = "客户交易结算日报"
@@ -235,13 +236,19 @@ class _Reader:
             raise self.error(str(exc), sheet, row, fld) from None
 
     def contract(self, text: str, sheet: str, row: int, fld: str) -> tuple[str, str]:
-        """(contract, exchange); an unknown contract is refused by name."""
+        """(contract, exchange). Refused by name: a code of no exchange, and a contract
+        of a product RiskDesk carries that RiskDesk does not know (``m2799``); contracts
+        of other products and exchanges are read (lines RiskDesk cannot have)."""
         code = text.strip()
         try:
             exchange = exchange_of(code)
         except ValueError as exc:
             raise self.error(str(exc), sheet, row, fld) from None
-        if self.known is not None and exchange == "DCE" and code not in self.known:
+        if (
+            self.known is not None
+            and code not in self.known
+            and "".join(ch for ch in code if ch.isalpha()) in default_products()
+        ):
             raise self.error(f"RiskDesk knows no contract {code!r}", sheet, row, fld)
         return sys.intern(code), exchange
 
@@ -410,8 +417,9 @@ def read_cfmmc_file(
 ) -> StatementRows:
     """The statement in the workbook at ``path``, added to ``rows`` (a new one by default).
 
-    ``contracts``: the DCE contract codes RiskDesk knows; a DCE contract outside them is
-    refused (contracts of other exchanges are read: a CFMMC statement covers them all).
+    ``contracts``: the contract codes RiskDesk knows; a contract of one of RiskDesk's
+    products outside them is refused (contracts of other products and exchanges are
+    read: a CFMMC statement covers them all).
     The file is read whole before anything is added: a file that fails adds nothing.
     """
     rd = _Reader(path, contracts)

@@ -80,8 +80,8 @@ def read_file(
 ) -> StatementRows:
     """The statements of one file of format ``fmt`` (added to ``rows`` if given).
     ``contracts`` (the contract codes RiskDesk knows) refuses a CFMMC line of an unknown
-    DCE contract and a member line of any unknown contract; CTP text is read as it is
-    (a counter lists the contracts of every exchange)."""
+    contract of one of RiskDesk's products and a member line of any unknown contract;
+    CTP text is read as it is (a counter lists the contracts of every exchange)."""
     if fmt == "cfmmc":
         return read_cfmmc_file(path, rows, contracts=contracts)
     if fmt == "member":

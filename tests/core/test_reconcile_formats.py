@@ -626,6 +626,22 @@ def test_an_unknown_contract_is_named(db: Database, book: Path, code: str, why: 
     assert _runs(db) == 0
 
 
+def test_a_contract_of_a_product_riskdesk_does_not_carry_is_a_line_only_in_the_file(
+    db: Database, book: Path
+) -> None:
+    # palm oil (p) is a DCE product outside RiskDesk's table: read, not refused
+    grid = read_grid(book)
+    put(grid, POSITIONS, "c2701", "合约", "p2701")
+    put(grid, DAILY, "c2701", "合约", "p2701")
+    write_grid(book, grid)
+    run, _ = rec.reconcile(db, [book], user="tester")
+    d = run.result.differences.sort_values("key")
+    assert d[["key", "field", "counter", "riskdesk"]].values.tolist() == [
+        ["c2701 long spec", "lots", None, 3],
+        ["p2701 long spec", "lots", 3, None],
+    ]
+
+
 def test_a_total_row_that_disagrees_with_its_rows_is_refused(book: Path) -> None:
     grid = read_grid(book)
     put(grid, POSITIONS, "合计", "买持仓", "14")
