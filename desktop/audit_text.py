@@ -29,6 +29,9 @@ ACTIONS = {
     "session.login": QT_TRANSLATE_NOOP("AuditLog", "Desk logged in"),
     "users.add": QT_TRANSLATE_NOOP("AuditLog", "Login added to a role"),
     "server.init": QT_TRANSLATE_NOOP("AuditLog", "Server mode initialised"),
+    "reconcile.run": QT_TRANSLATE_NOOP("AuditLog", "Reconciliation run"),
+    "feed.start": QT_TRANSLATE_NOOP("AuditLog", "Live feed publishing started"),
+    "feed.stop": QT_TRANSLATE_NOOP("AuditLog", "Live feed publishing stopped"),
 }
 PREFIXES = {
     "export": QT_TRANSLATE_NOOP("AuditLog", "Export: %1"),
@@ -45,6 +48,10 @@ KINDS = {
     "client_statement": QT_TRANSLATE_NOOP("AuditLog", "client statement"),
     "member_statement": QT_TRANSLATE_NOOP("AuditLog", "member statement"),
     "notices": QT_TRANSLATE_NOOP("AuditLog", "notices"),
+    "reconciliation_breaks": QT_TRANSLATE_NOOP("AuditLog", "reconciliation breaks"),
+    "ctp_statements": QT_TRANSLATE_NOOP("AuditLog", "CTP statements"),
+    "cfmmc_statements": QT_TRANSLATE_NOOP("AuditLog", "CFMMC daily statements"),
+    "member_statements": QT_TRANSLATE_NOOP("AuditLog", "member settlement CSV"),
     # import kinds (core.imports.layouts)
     "members": QT_TRANSLATE_NOOP("AuditLog", "members"),
     "clients": QT_TRANSLATE_NOOP("AuditLog", "clients"),

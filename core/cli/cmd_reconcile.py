@@ -1,13 +1,15 @@
-"""Reconciliation with the counter's statements: ``reconcile`` and ``ctp-statements``
+"""Reconciliation with the counter's, CFMMC's and the exchange's statements:
+``reconcile``, ``ctp-statements``, ``cfmmc-statements`` and ``member-statements``
 (docs/reconciliation.md).
 
-``reconcile`` reads statement files (CTP settlement text, GBK or UTF-8), compares every
-client field by field and line by line with RiskDesk's settlement of the same day (0
-fen tolerance), prints the summary and the differences with their likely cause and
-exits 1 when there is any difference (a break), 0 when everything matches; ``--out``
-writes the differences (.csv, .xlsx). The run is audited (``reconcile.run``).
-``ctp-statements`` writes RiskDesk's own client statements of a settled day in the CTP
-text layout (audited as an export).
+``reconcile`` reads statement files, each file's format told by its content (CTP
+settlement text, GBK or UTF-8; CFMMC daily statements, .xls/.xlsx, one client each; the
+member's settlement CSV), or folders of them; compares every client and member field
+by field and line by line with RiskDesk's settlement of the same day (0 fen
+tolerance), prints the summary and the differences with their likely cause and exits 1
+when there is any difference (a break), 0 when everything matches; ``--out`` writes the
+differences (.csv, .xlsx). The run is audited (``reconcile.run``). The three writers
+give RiskDesk's own statements of a settled day in each layout (audited as exports).
 """
 
 from __future__ import annotations
@@ -32,15 +34,26 @@ def _processes(text: str) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "reconcile",
-        help="compare counter (CTP) statements with RiskDesk's settlement, to the fen",
-        description="Read CTP settlement statements (GBK or UTF-8 text, one or many "
-        "clients per file) and compare every client with RiskDesk's settlement of the "
-        "same day: account summary, positions per contract/side/hedge flag, closed "
-        "lines, trades and deposits, with 0 fen tolerance. Prints the summary and every "
-        "difference with both values, its size and its likely cause. Exit status 1 when "
-        "anything differs, 0 when everything matches.",
+        help="compare counter (CTP), CFMMC and member statements with RiskDesk's "
+        "settlement, to the fen",
+        description="Read statement files, each file's format told by its content: CTP "
+        "settlement text (GBK or UTF-8, one or many clients per file), CFMMC daily "
+        "statements (.xls/.xlsx, one client each) and the member's settlement CSV "
+        "(docs/reconciliation.md). Compare every client and member with RiskDesk's "
+        "settlement of the same day: account summary, positions per contract/side/hedge "
+        "flag, closed lines, trades, deposits and the member's figures, with 0 fen "
+        "tolerance. With CTP text every client of the day takes part (a client missing "
+        "from it is a break); otherwise only the clients and members the files hold. "
+        "Prints the summary and every difference with both values, its size and its "
+        "likely cause. Exit status 1 when anything differs, 0 when everything matches.",
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="statement file(s)")
+    p.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="statement file(s), or folders of them (e.g. a folder of CFMMC downloads)",
+    )
     p.add_argument("--date", type=_day, help="only the statements of this day (default: every day)")
     p.add_argument(
         "--out", type=out_file, metavar="FILE", help="write the differences (.csv, .xlsx)"
@@ -71,9 +84,53 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", type=out_file, required=True, metavar="FILE", help="text file")
     p.set_defaults(func=run_ctp_statements)
 
+    p = sub.add_parser(
+        "cfmmc-statements",
+        help="RiskDesk's client statements of a settled day in the CFMMC .xls layout",
+        description="Write each client's statement of a settled day as a CFMMC daily "
+        "statement workbook (客户交易结算日报, 逐日盯市), one <client>_<day>.xls per "
+        "client in the folder, so tools that read CFMMC downloads read RiskDesk's "
+        "(audited).",
+    )
+    p.add_argument("--date", type=_day, required=True, help="settled day")
+    p.add_argument(
+        "--out", type=_folder, required=True, metavar="FOLDER", help="folder (created if new)"
+    )
+    p.add_argument(
+        "--client",
+        action="append",
+        metavar="CODE",
+        help="only this client (repeat for several; default every client)",
+    )
+    p.set_defaults(func=run_cfmmc_statements)
+
+    p = sub.add_parser(
+        "member-statements",
+        help="RiskDesk's member settlement of a settled day in the member CSV layout",
+        description="Write each member's settlement of a settled day (reserve, margins, "
+        "offsets, deposits, P&L, fees, margin call; lots and margin per contract, side "
+        "and hedge flag) in the member settlement CSV layout of docs/reconciliation.md "
+        "(audited).",
+    )
+    p.add_argument("--date", type=_day, required=True, help="settled day")
+    p.add_argument("--out", type=out_file, required=True, metavar="FILE", help="CSV file")
+    p.set_defaults(func=run_member_statements)
+
+
+def _folder(text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file; give a folder")
+    if not path.exists() and not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"cannot write into {text!r}: folder {str(path.parent)!r} does not exist"
+        )
+    return path
+
 
 def run_reconcile(args: argparse.Namespace) -> int:
     from core.config import current_user
+    from core.reconcile.formats import FORMAT_NAMES
     from core.reports.export import format_table
     from core.services.reconcile import breaks_frame, export_breaks, reconcile
 
@@ -89,6 +146,10 @@ def run_reconcile(args: argparse.Namespace) -> int:
                 f"{d.differing:,}, only in the files {d.only_counter:,}, only in RiskDesk "
                 f"{d.only_riskdesk:,}; {d.differences:,} differences"
             )
+        read = ", ".join(
+            f"{n:,} {FORMAT_NAMES[k]}{'s' if n > 1 else ''}" for k, n in sorted(run.formats.items())
+        )
+        print(f"read: {read}")
         print(run.result.summary_line())
         for w in run.warnings:
             print(f"warning: {w}")
@@ -111,4 +172,26 @@ def run_ctp_statements(args: argparse.Namespace) -> int:
     with _database(args) as db:
         n, _ = write_riskdesk_statements(db, args.date, args.out, user=current_user())
     print(f"written {n:,} client statements of {args.date.isoformat()} to {args.out}")
+    return 0
+
+
+def run_cfmmc_statements(args: argparse.Namespace) -> int:
+    from core.config import current_user
+    from core.services.reconcile import write_cfmmc_statements
+
+    with _database(args) as db:
+        files, _ = write_cfmmc_statements(
+            db, args.date, args.out, clients=args.client, user=current_user()
+        )
+    print(f"written {len(files):,} CFMMC daily statements of {args.date.isoformat()} to {args.out}")
+    return 0
+
+
+def run_member_statements(args: argparse.Namespace) -> int:
+    from core.config import current_user
+    from core.services.reconcile import write_member_statements
+
+    with _database(args) as db:
+        n, _ = write_member_statements(db, args.date, args.out, user=current_user())
+    print(f"written {n:,} member settlement rows of {args.date.isoformat()} to {args.out}")
     return 0

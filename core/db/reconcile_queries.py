@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.columnar import fetch_fast
-from core.db.tables import Client, ClientBalance, FundMovement, Member, ReserveHistory
+from core.db.tables import Client, ClientBalance, Contract, FundMovement, Member, ReserveHistory
 
 Ints = npt.NDArray[np.int64]
 
@@ -110,3 +110,41 @@ def movements_between(
 def reserve_row(session: Session, member: str, day: date) -> ReserveHistory | None:
     """The member's stored reserve row of ``day`` (detached values are read at once)."""
     return session.get(ReserveHistory, (member, day))
+
+
+RESERVE_FIELDS = (
+    "reserve_fen",
+    "margin_fen",
+    "offset_fen",
+    "cash_fen",
+    "close_pnl_fen",
+    "position_pnl_fen",
+    "fees_fen",
+    "waived_fen",
+    "deposits_fen",
+    "withdrawals_fen",
+    "delivery_fen",
+    "margin_call_fen",
+)
+
+
+def stored_reserves(session: Session, day: date) -> dict[str, dict[str, int]]:
+    """Every member's stored settlement of ``day`` (``reserve_history``): member code →
+    field (``RESERVE_FIELDS``) → fen."""
+    cols = [getattr(ReserveHistory, f) for f in RESERVE_FIELDS]
+    rows = session.execute(
+        select(ReserveHistory.member_code, *cols).where(ReserveHistory.trading_day == day)
+    ).all()
+    return {
+        str(r[0]): {f: int(v) for f, v in zip(RESERVE_FIELDS, r[1:], strict=True)} for r in rows
+    }
+
+
+def member_names(session: Session) -> dict[str, str]:
+    """Member code → name."""
+    return {str(c): str(n) for c, n in session.execute(select(Member.code, Member.name)).all()}
+
+
+def contract_codes(session: Session) -> frozenset[str]:
+    """Every contract code RiskDesk knows (a statement's line of another is refused)."""
+    return frozenset(str(c) for c in session.execute(select(Contract.code)).scalars())

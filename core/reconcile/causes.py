@@ -39,7 +39,7 @@ import pandas as pd
 
 from core.money import format_yuan
 from core.reconcile.compare import Reconciliation
-from core.reconcile.statements import StatementFrames
+from core.reconcile.statements import UNKNOWN, StatementFrames
 from core.rules.exchange_margin import margin_rule
 
 CAUSES = (
@@ -370,7 +370,9 @@ def _exchange(
     ]
     if not margin_rows or not len(c_pos):
         return
-    mine = c_pos[(c_pos["client"] == client) & (c_pos["day"] == day)]
+    mine = c_pos[
+        (c_pos["client"] == client) & (c_pos["day"] == day) & (c_pos["margin_fen"] != UNKNOWN)
+    ]
     if not len(mine):
         return
     big = mine[[margin_rule(str(e)) == "larger_side" for e in mine["exchange"].tolist()]]

@@ -23,7 +23,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from core.reconcile.statements import StatementFrames
+from core.reconcile.statements import MEMBER_PREFIX, UNKNOWN, StatementFrames
+from core.rules.exchange_margin import charged_margin, margin_rule
 
 SECTIONS = ("statement", "summary", "positions", "closed", "trades", "deposits", "member")
 """Where a difference is, in the order a report lists them."""
@@ -153,6 +154,8 @@ def _py(v: object) -> object:
         return int(v)
     if isinstance(v, np.bool_):
         return bool(v)
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return int(v)  # an int column an outer join turned into floats (its NaN rows)
     return v
 
 
@@ -230,12 +233,14 @@ def _positions(c: pd.DataFrame, r: pd.DataFrame) -> pd.DataFrame:
         "mtm_fen": "sum",
         "margin_fen": "sum",
         "exchange": "first",
+        "mtm_unknown": "any",
+        "margin_unknown": "any",
     }
+    c = _with_unknown(c)
     cg = c.groupby(keys, as_index=False, sort=False).agg(agg) if len(c) else c
-    unknown = c.groupby(keys, as_index=False, sort=False)["mtm_fen"].min() if len(c) else None
-    if unknown is not None and len(cg):
-        gone = unknown["mtm_fen"].to_numpy() < 0  # a summary-only statement: no line P&L
-        cg.loc[gone, ["mtm_fen", "margin_fen"]] = None
+    for col in ("mtm_fen", "margin_fen"):
+        cg[col] = cg[col].astype("Int64")
+        cg.loc[cg[col.replace("_fen", "_unknown")], col] = pd.NA  # not printed: not compared
     m = cg.merge(r, on=keys, how="outer", suffixes=("_c", "_r"), indicator=True)
     key = _key_text(m, ["contract", "side", "hedge"])
     parts = [_only(m, "positions", key, "lots", "lots")]
@@ -254,6 +259,61 @@ def _positions(c: pd.DataFrame, r: pd.DataFrame) -> pd.DataFrame:
         mask = both & a.notna() & b.notna() & (a != b).fillna(False)
         parts.append(_frame(m, "positions", key, fld, unit, a, b, mask))
     return pd.concat(parts, ignore_index=True)
+
+
+def _with_unknown(c: pd.DataFrame) -> pd.DataFrame:
+    """Position lines with flags for the figures not printed (``UNKNOWN``), those set to 0
+    so that they never enter a sum."""
+    mtm_unknown = c["mtm_fen"] == UNKNOWN
+    margin_unknown = c["margin_fen"] == UNKNOWN
+    return c.assign(
+        mtm_fen=c["mtm_fen"].where(~mtm_unknown, 0),
+        margin_fen=c["margin_fen"].where(~margin_unknown, 0),
+        mtm_unknown=mtm_unknown,
+        margin_unknown=margin_unknown,
+    )
+
+
+def _contract_margins(c_pos: pd.DataFrame, c_con: pd.DataFrame, r: pd.DataFrame) -> pd.DataFrame:
+    """Margins per contract and flag where the counter prints no line margin, only the
+    contract's (持仓汇总: both sides together, e.g. a CFMMC statement holding both sides
+    of a contract), against RiskDesk's line margins charged under that exchange's rule
+    (``core.rules.exchange_margin``)."""
+    keys = ["client", "day", "contract", "hedge"]
+    if not len(c_con) or not len(c_pos) or not len(r):
+        return _empty_diffs()
+    blind = c_pos.loc[c_pos["margin_fen"] == UNKNOWN, keys].drop_duplicates()
+    if not len(blind):
+        return _empty_diffs()
+    con = (
+        c_con.groupby(keys, as_index=False, sort=False)
+        .agg(
+            exchange=("exchange", "first"),
+            long_lots=("long_lots", "sum"),
+            short_lots=("short_lots", "sum"),
+            margin_fen=("margin_fen", "sum"),
+        )
+        .merge(blind, on=keys)
+    )
+    sides = r.groupby([*keys, "side"], sort=False)["margin_fen"].sum().unstack(fill_value=0)
+    sides = sides.reindex(columns=[0, 1], fill_value=0).reset_index()
+    m = con.merge(sides, on=keys, how="inner")
+    if not len(m):
+        return _empty_diffs()
+    charged = [
+        int(charged_margin(lo, sh, margin_rule(str(ex)))[()])
+        for lo, sh, ex in zip(m[0].tolist(), m[1].tolist(), m["exchange"].tolist(), strict=True)
+    ]
+    riskdesk = pd.Series(charged, index=m.index, dtype="int64")
+    held = np.where(
+        (m["long_lots"] > 0) & (m["short_lots"] > 0),
+        "long+short",
+        np.where(m["long_lots"] > 0, "long", "short"),
+    )
+    flag = m["hedge"].map({True: "hedge", False: "spec"})
+    key = m["contract"].astype(str) + " " + held + " " + flag
+    mask = m["margin_fen"] != riskdesk
+    return _frame(m, "positions", key, "margin", "fen", m["margin_fen"], riskdesk, mask)
 
 
 def _only(m: pd.DataFrame, section: str, key: pd.Series, fld: str, unit: str) -> pd.DataFrame:
@@ -344,27 +404,36 @@ def _deposits(c: pd.DataFrame, r: pd.DataFrame) -> pd.DataFrame:
 
 
 def _members(c: pd.DataFrame, r: pd.DataFrame) -> pd.DataFrame:
+    """A member's figures: account items both files print, and every line (contract, side,
+    flag: lots and margin) on either side. ``client`` holds the member code, ``key`` the
+    line (``c2701 long spec``), ``field`` the figure (``reserve``, ``lots``, ``margin``)."""
     keys = ["member", "day", "field"]
     m = c.merge(r, on=keys, how="outer", suffixes=("_c", "_r"), indicator=True)
     m = m.rename(columns={"member": "client"})
-    key = m["field"].astype(str)
-    unit = m["field"].map(lambda f: "lots" if str(f).startswith("lots:") else "fen")
+    split = m["field"].astype(str).str.split(":", n=1, expand=True)
+    fld = split[0]
+    line = split[1].fillna("") if split.shape[1] > 1 else pd.Series("", index=m.index)
+    m = m.assign(figure=fld, line=line.str.replace(":", " ", regex=False))
+    # an account item one file does not print is not compared; a line is
+    m = m[(m["line"] != "") | (m["_merge"] == "both")]
     parts = []
-    for u in ("lots", "fen"):
-        sel = unit == u
-        mm = m[sel]
-        if not len(mm):
-            continue
-        k = key[sel]
-        only = _only(mm, "member", k, "value", u)
-        only["field"] = k[mm["_merge"] != "both"].tolist() if len(only) else only["field"]
-        parts.append(only)
-        both = mm["_merge"] == "both"
-        mask = both & (mm["value_c"] != mm["value_r"])
-        d = _frame(mm, "member", k, "value", u, mm["value_c"], mm["value_r"], mask)
-        if len(d):
-            d["field"] = k[mask].tolist()
-        parts.append(d)
+    for (figure, is_line), g in m.groupby([m["figure"], m["line"] != ""], sort=False):
+        unit = "lots" if figure == "lots" else "fen"
+        key = g["line"] if is_line else pd.Series("", index=g.index)
+        if is_line and figure == "lots":
+            parts.append(
+                _only(
+                    g.rename(columns={"value_c": "lots_c", "value_r": "lots_r"}),
+                    "member",
+                    key,
+                    "lots",
+                    "lots",
+                )
+            )
+        both = g["_merge"] == "both"
+        mask = both & (g["value_c"] != g["value_r"])
+        parts.append(_frame(g, "member", key, str(figure), unit, g["value_c"], g["value_r"], mask))
+    parts = [p for p in parts if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else _empty_diffs()
 
 
@@ -373,33 +442,43 @@ def compare(counter: StatementFrames, riskdesk: StatementFrames) -> Reconciliati
     """Every difference between the two sides, per table, and the per-day summary.
 
     Only statements present on both sides are compared line by line; a statement on
-    one side only is one difference of section ``statement``.
+    one side only is one difference of section ``statement`` (``member`` for a member's
+    statement, keyed ``member:<code>``: ``MEMBER_PREFIX``).
     """
     c_st = {(c, d) for c, d, _s in counter.statements}
     r_st = {(c, d) for c, d, _s in riskdesk.statements}
     both = c_st & r_st
 
-    def keep(df: pd.DataFrame) -> pd.DataFrame:
+    def keep(df: pd.DataFrame, who: str = "client", prefix: str = "") -> pd.DataFrame:
         if not len(df) or not both:
             return df.iloc[0:0]
         pairs = pd.MultiIndex.from_tuples(sorted(both), names=["client", "day"])
-        idx = pd.MultiIndex.from_frame(df[["client", "day"]])
+        codes = df[who].astype(str)
+        idx = pd.MultiIndex.from_arrays([prefix + codes if prefix else codes, df["day"]])
         return df[idx.isin(pairs)]
 
     parts = [
         _summary(keep(counter["summary"]), keep(riskdesk["summary"])),
         _positions(keep(counter["positions"]), keep(riskdesk["positions"])),
+        _contract_margins(
+            keep(counter["positions"]), keep(counter["contracts"]), keep(riskdesk["positions"])
+        ),
         _closed(keep(counter["closed"]), keep(riskdesk["closed"])),
         _trades(keep(counter["trades"]), keep(riskdesk["trades"])),
         _deposits(keep(counter["deposits"]), keep(riskdesk["deposits"])),
     ]
-    if len(counter["members"]) or len(riskdesk["members"]):
-        parts.append(_members(counter["members"], riskdesk["members"]))
+    c_mem = keep(counter["members"], "member", MEMBER_PREFIX)
+    r_mem = keep(riskdesk["members"], "member", MEMBER_PREFIX)
+    if len(c_mem) or len(r_mem):
+        parts.append(_members(c_mem, r_mem))
     rows: list[tuple[object, ...]] = []
-    for client, day in sorted(c_st - r_st):
-        rows.append((day, client, "statement", "", "statement", "text", "present", None))
-    for client, day in sorted(r_st - c_st):
-        rows.append((day, client, "statement", "", "statement", "text", None, "present"))
+    for which, missing in ((0, sorted(c_st - r_st)), (1, sorted(r_st - c_st))):
+        for client, day in missing:
+            section, code = "statement", client
+            if client.startswith(MEMBER_PREFIX):
+                section, code = "member", client[len(MEMBER_PREFIX) :]
+            shown = ("present", None) if which == 0 else (None, "present")
+            rows.append((day, code, section, "", "statement", "text", *shown))
     if rows:
         only = pd.DataFrame(
             rows,
@@ -419,16 +498,23 @@ def _day_summaries(
 ) -> tuple[DaySummary, ...]:
     out = []
     days = sorted({d for _c, d in c_st | r_st})
-    lined = diffs[diffs["section"] != "statement"] if len(diffs) else diffs
+    lined = diffs[diffs["field"] != "statement"] if len(diffs) else diffs
     for day in days:
         cs = {c for c, d in c_st if d == day}
         rs = {c for c, d in r_st if d == day}
         day_diffs = lined[lined["day"] == day] if len(lined) else lined
-        differing = (
-            {c for c in day_diffs["client"].tolist() if c in cs and c in rs}
+        # a member's rows hold its code; its statement is keyed member:<code>
+        who = (
+            [
+                MEMBER_PREFIX + str(c) if s == "member" else str(c)
+                for c, s in zip(
+                    day_diffs["client"].tolist(), day_diffs["section"].tolist(), strict=True
+                )
+            ]
             if len(day_diffs)
-            else set()
+            else []
         )
+        differing = {c for c in who if c in cs and c in rs}
         all_day = diffs[diffs["day"] == day] if len(diffs) else diffs
         out.append(
             DaySummary(

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from core.reconcile.statements import StatementFormatError, StatementRows
+from core.reconcile.statements import UNKNOWN, StatementFormatError, StatementRows
 from core.rules.day_inputs import ACTION_CLOSE, ACTION_DELIVER, ACTION_OPEN
 from core.rules.sides import LONG, SHORT
 
@@ -314,7 +314,7 @@ def fixed(text: str, places: int) -> int:
     return -value if neg else value
 
 
-def _day(text: str) -> date:
+def parse_day(text: str) -> date:
     s = text.strip().replace("-", "")
     if len(s) != 8 or not s.isdigit():
         raise ValueError(f"not a date YYYYMMDD: {text!r}")
@@ -389,7 +389,7 @@ class CtpParser:
             for key, value in self._pairs(s):
                 if key == "日期":
                     try:
-                        self._day = _day(value)
+                        self._day = parse_day(value)
                     except ValueError as exc:
                         raise self._error(str(exc), "日期") from None
             return
@@ -474,7 +474,7 @@ class CtpParser:
     def _row(self, section: str, r: dict[str, str], client: str, day: date, detail: bool) -> None:
         add = self.rows.add
         if section == "trades":
-            action, side = _action_side(_need(r, "bs"), _need(r, "oc"))
+            action, side = action_side(_need(r, "bs"), _need(r, "oc"))
             add(
                 "trades",
                 client=client,
@@ -483,7 +483,7 @@ class CtpParser:
                 contract=sys.intern(_need(r, "contract")),
                 side=side,
                 action=action,
-                hedge=_hedge(_need(r, "sh")),
+                hedge=hedge_flag(_need(r, "sh")),
                 price_milli=_num(r, "price", 3),
                 lots=_num(r, "lots", 0),
                 fee_fen=_num(r, "fee", 2),
@@ -491,7 +491,7 @@ class CtpParser:
             )
         elif section == "closed":
             # the closing trade sells a long (卖) or buys back a short (买)
-            side = SHORT if _bs(_need(r, "bs")) == "buy" else LONG
+            side = SHORT if buy_sell(_need(r, "bs")) == "buy" else LONG
             lots = _num(r, "lots", 0)
             open_text = r.get("open_price", "")
             opened = r.get("open_date", "").strip()
@@ -501,8 +501,8 @@ class CtpParser:
                 day=day,
                 contract=sys.intern(_need(r, "contract")),
                 side=side,
-                hedge=_hedge(_need(r, "sh")),
-                today=bool(opened) and _day(opened) == day,
+                hedge=hedge_flag(_need(r, "sh")),
+                today=bool(opened) and parse_day(opened) == day,
                 close_milli=_num(r, "price", 3),
                 lots=lots,
                 open_cost_milli=fixed(open_text, 3) * lots if open_text else -1,
@@ -518,10 +518,10 @@ class CtpParser:
                 day=day,
                 exchange=_exchange(r.get("exchange", "")),
                 contract=sys.intern(_need(r, "contract")),
-                side=LONG if _bs(_need(r, "bs")) == "buy" else SHORT,
-                hedge=_hedge(_need(r, "sh")),
+                side=LONG if buy_sell(_need(r, "bs")) == "buy" else SHORT,
+                hedge=hedge_flag(_need(r, "sh")),
                 lots=lots,
-                today_lots=lots if opened and _day(opened) == day else 0,
+                today_lots=lots if opened and parse_day(opened) == day else 0,
                 open_cost_milli=_num(r, "open_price", 3) * lots,
                 prev_settle_milli=_num(r, "prev_settle", 3),
                 settle_milli=_num(r, "settle", 3),
@@ -535,7 +535,7 @@ class CtpParser:
         elif section == "deposits":
             dep = _num(r, "deposit", 2) if r.get("deposit") else 0
             wd = _num(r, "withdrawal", 2) if r.get("withdrawal") else 0
-            on = _day(r["date"]) if r.get("date") else day
+            on = parse_day(r["date"]) if r.get("date") else day
             if dep:
                 add("deposits", client=client, day=day, on=on, kind="deposit", amount_fen=dep)
             if wd:
@@ -548,7 +548,7 @@ class CtpParser:
             day=day,
             exchange=_exchange(r.get("exchange", "")),
             contract=sys.intern(_need(r, "contract")),
-            hedge=_hedge(_need(r, "sh")),
+            hedge=hedge_flag(_need(r, "sh")),
             long_lots=_num(r, "long_lots", 0),
             short_lots=_num(r, "short_lots", 0),
             mtm_fen=_num(r, "mtm", 2),
@@ -573,14 +573,14 @@ class CtpParser:
                 exchange=_exchange(r.get("exchange", "")),
                 contract=sys.intern(_need(r, "contract")),
                 side=side,
-                hedge=_hedge(_need(r, "sh")),
+                hedge=hedge_flag(_need(r, "sh")),
                 lots=lots,
                 today_lots=-1,
                 open_cost_milli=_num(r, avg_key, 3) * lots,
                 prev_settle_milli=_num(r, "prev_settle", 3),
                 settle_milli=_num(r, "settle", 3),
-                mtm_fen=-1,
-                margin_fen=-1,
+                mtm_fen=UNKNOWN,
+                margin_fen=UNKNOWN,
             )
 
 
@@ -601,7 +601,7 @@ def _num(r: dict[str, str], key: str, places: int) -> int:
         raise ValueError(str(exc), key) from None
 
 
-def _bs(text: str) -> str:
+def buy_sell(text: str) -> str:
     t = text.strip()
     if t in ("买", "Buy", "B"):
         return "buy"
@@ -610,7 +610,7 @@ def _bs(text: str) -> str:
     raise ValueError(f"buy/sell {text!r} is neither 买 nor 卖", "bs")
 
 
-def _hedge(text: str) -> bool:
+def hedge_flag(text: str) -> bool:
     try:
         return _HEDGE[text.strip()]
     except KeyError:
@@ -622,9 +622,9 @@ def _exchange(text: str) -> str:
     return _EXCHANGES.get(t, t)
 
 
-def _action_side(bs: str, oc: str) -> tuple[int, int]:
+def action_side(bs: str, oc: str) -> tuple[int, int]:
     """(action, position side) of a fill: buying opens a long or closes a short."""
-    buy = _bs(bs) == "buy"
+    buy = buy_sell(bs) == "buy"
     o = oc.strip()
     if o == "开":
         return ACTION_OPEN, LONG if buy else SHORT

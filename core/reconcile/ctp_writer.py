@@ -25,7 +25,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from core.reconcile.statements import StatementFrames
+from core.reconcile.statements import MEMBER_PREFIX, StatementFrames
 from core.rules.day_inputs import ACTION_CLOSE, ACTION_DELIVER
 from core.rules.funds import mark_to_market
 from core.rules.sides import LONG, sign_of
@@ -259,7 +259,7 @@ def write_ctp_statements(
     ``contracts`` gives each contract's product name and multiplier.
     """
     n = 0
-    total = len(frames.statements)
+    total = sum(1 for c, _d, _s in frames.statements if not c.startswith(MEMBER_PREFIX))
     for text in iter_ctp_statements(frames, firm=firm, contracts=contracts, created=created):
         out.write(text.encode(ENCODING))
         n += 1
@@ -309,6 +309,8 @@ def iter_ctp_statements(
     d_cols = {c: deposits[c].tolist() for c in deposits.columns}
     accum = _accum(positions, contracts)
     for client, day, _src in frames.statements:
+        if client.startswith(MEMBER_PREFIX):
+            continue  # a member's statement is the exchange's, not a client's
         name = frames.names.get(client, "")
         a, b = g_sum.get(client, (0, 0))
         figures = dict(zip(s_cols["field"][a:b], s_cols["value"][a:b], strict=True))

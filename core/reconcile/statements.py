@@ -26,6 +26,7 @@ SUMMARY_FIELDS = (
     "transfers",
     "close_pnl",
     "position_pnl",
+    "daily_pnl",
     "fees",
     "delivery",
     "balance",
@@ -37,8 +38,11 @@ SUMMARY_FIELDS = (
     "margin_call",
 )
 """Account-summary figures compared, in the counter's order (资金状况). ``transfers`` is
-the net deposit − withdrawal the counter prints (出入金); ``fees`` its commission plus
-delivery fee; ``risk_ratio_bp`` the risk degree in basis points (not money)."""
+the net deposit − withdrawal the counter prints (出入金); ``daily_pnl`` close plus
+position P&L, the one figure a CFMMC mark-to-market statement prints (当日盈亏);
+``fees`` its commission plus delivery fee; ``risk_ratio_bp`` the risk degree in basis
+points (not money). A statement prints a subset; only figures both sides have are
+compared."""
 
 TABLES: dict[str, tuple[str, ...]] = {
     "summary": ("client", "day", "field", "value"),
@@ -107,7 +111,43 @@ member's own figures and per-contract lines (``field`` e.g. ``margin`` or
 ``lots:c2405:long:spec``)."""
 
 MEMBER_PREFIX = "member:"
-"""Client codes in the comparison's tables standing for a member (the exchange view)."""
+"""Statement keys (``StatementFrames.statements``) standing for a member's statement
+(the exchange view): ``member:0101``. The member's rows are in ``members``."""
+
+UNKNOWN = -(2**63)
+"""A figure the statement does not print (int64 columns hold no NA): e.g. the margin of
+one side of a contract when only the contract's total over both sides is printed. The
+comparison leaves such a figure out; it never enters a sum."""
+
+MEMBER_ITEMS: dict[str, str] = {
+    "prior_reserve": "上日结算准备金余额",
+    "prior_margin": "上日交易保证金",
+    "prior_offset": "上日充抵金额",
+    "deposits": "入金",
+    "withdrawals": "出金",
+    "close_pnl": "平仓盈亏",
+    "position_pnl": "持仓盈亏",
+    "fees": "手续费",
+    "waived": "减免手续费",
+    "delivery": "交割货款",
+    "other": "其他",
+    "margin": "当日交易保证金",
+    "offset": "当日充抵金额",
+    "cash": "货币资金",
+    "reserve": "当日结算准备金余额",
+    "interest_base": "计息基数",
+    "min_reserve": "结算准备金最低余额",
+    "margin_call": "追加保证金",
+}
+"""A member's account figures (spec 2.d, the member statement's lines, exchange view) in
+the statement's order, with the Chinese label the member CSV documents; money in fen.
+Per-line figures in ``members`` are ``lots:<contract>:<side>:<flag>`` and
+``margin:<contract>:<side>:<flag>`` (side long/short, flag spec/hedge)."""
+
+
+def member_line_field(figure: str, contract: str, side: int, hedge: bool) -> str:
+    """``members.field`` of a member's line figure: ``margin:c2701:long:spec``."""
+    return f"{figure}:{contract}:{'long' if side == 0 else 'short'}:{'hedge' if hedge else 'spec'}"
 
 
 class StatementFormatError(InputError):

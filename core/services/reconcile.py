@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,12 +40,27 @@ from core.errors import InputError
 from core.money import bp_to_str, fen_to_str
 from core.progress import ProgressState
 from core.reconcile.causes import classify
+from core.reconcile.cfmmc_writer import write_cfmmc_files
 from core.reconcile.compare import Reconciliation, compare
-from core.reconcile.ctp_text import cpu_parts, read_ctp_file, split_points
+from core.reconcile.ctp_text import COMPACT_ROWS, cpu_parts, read_ctp_file, split_points
 from core.reconcile.ctp_writer import ContractInfo, write_ctp_file
-from core.reconcile.statements import StatementFrames
+from core.reconcile.formats import Format, detect_format, read_file
+from core.reconcile.member_csv import write_member_csv
+from core.reconcile.statements import (
+    MEMBER_ITEMS,
+    MEMBER_PREFIX,
+    StatementFrames,
+    StatementRows,
+    member_line_field,
+)
 from core.reference.products import default_products
-from core.rules.daily_settlement import DaySettlementParams, SettlementRefusedError, settle_day
+from core.rules.daily_settlement import (
+    DaySettlement,
+    DaySettlementParams,
+    SettlementRefusedError,
+    settle_day,
+)
+from core.rules.day_inputs import DayInputs
 from core.rules.risk_levels import RISK_RATIO_UNBOUNDED_PPM, default_risk_levels
 from core.services.exports import TableExport, export_table
 from core.services.store import Database, Reader, Written, write
@@ -69,10 +84,14 @@ class RiskDeskDay:
 
 
 def riskdesk_side(
-    reader: Reader, day: date, params: DaySettlementParams | None = None
+    reader: Reader,
+    day: date,
+    params: DaySettlementParams | None = None,
+    *,
+    members: bool = True,
 ) -> RiskDeskDay:
-    """RiskDesk's settlement of ``day`` as statements (module doc). InputError when the
-    day is not settled."""
+    """RiskDesk's settlement of ``day`` as statements (module doc), with the members'
+    statements unless ``members`` is false. InputError when the day is not settled."""
     session = reader.session
     p = params or DaySettlementParams()
     cal = p.calendar or default_calendar()
@@ -113,6 +132,9 @@ def riskdesk_side(
     put("transfers", (v["deposits_fen"] - v["withdrawals_fen"]).tolist())
     put("close_pnl", v["close_pnl_fen"].tolist())
     put("position_pnl", v["position_pnl_fen"].tolist())
+    # 当日盈亏 of a CFMMC mark-to-market statement: the statement identity's close +
+    # position P&L, both stored figures
+    put("daily_pnl", (v["close_pnl_fen"] + v["position_pnl_fen"]).tolist())
     put("fees", v["fees_fen"].tolist())
     put("delivery", v["delivery_fen"].tolist())
     put("balance", v["balance_fen"].tolist())
@@ -139,12 +161,13 @@ def riskdesk_side(
             f"cannot be recomputed from the stored inputs ({exc})"
         )
         frames = _frames(summary, None, None, None, None, day)
+        member_rows, m_warn = _member_side(session, inputs, None, day, members)
         return RiskDeskDay(
             day,
-            _with_statements(frames, clients, day),
+            _with_statements(frames, clients, day, member_rows),
             contracts,
             rq.firm_name(session),
-            tuple(warnings),
+            (*warnings, *m_warn),
         )
     client_codes = np.array(inputs.clients, dtype=object)
     kc = np.array(k_codes, dtype=object)
@@ -217,13 +240,15 @@ def riskdesk_side(
     )
     frames = _frames(summary, positions, closed, trades, deposits, day)
     names = rq.client_names(session, clients if len(clients) < 1000 else None)
+    names.update(rq.member_names(session))
     frames = StatementFrames(frames.tables, frames.statements, names)
+    member_rows, m_warn = _member_side(session, inputs, st, day, members)
     return RiskDeskDay(
         day,
-        _with_statements(frames, clients, day),
+        _with_statements(frames, clients, day, member_rows),
         contracts,
         rq.firm_name(session),
-        tuple(warnings),
+        (*warnings, *m_warn),
     )
 
 
@@ -254,10 +279,100 @@ def _frames(
     return StatementFrames(tables)
 
 
-def _with_statements(frames: StatementFrames, clients: list[str], day: date) -> StatementFrames:
-    return StatementFrames(
-        frames.tables, tuple((c, day, "RiskDesk") for c in clients), dict(frames.names)
+def _with_statements(
+    frames: StatementFrames, clients: list[str], day: date, members: pd.DataFrame
+) -> StatementFrames:
+    tables = dict(frames.tables)
+    tables["members"] = members
+    codes = sorted({str(m) for m in members["member"].tolist()}) if len(members) else []
+    statements = tuple((c, day, "RiskDesk") for c in clients) + tuple(
+        (MEMBER_PREFIX + m, day, "RiskDesk") for m in codes
     )
+    return StatementFrames(tables, statements, dict(frames.names))
+
+
+def _member_side(
+    session: Session, inputs: DayInputs, st: DaySettlement | None, day: date, wanted: bool
+) -> tuple[pd.DataFrame, list[str]]:
+    """Each member's statement of ``day`` as ``members`` rows: the account figures the
+    settlement stored (``reserve_history``; the prior day's as the settlement read them),
+    the minimum reserve, other items and interest base of the member statement rule
+    (``core.rules.settlement.member_settlement``, as the settlement computed it), and
+    per line (contract, side, flag) the lots and exchange margin of the members'
+    clients' lines (Σ = the member's margin, spec 2.d). None unless ``wanted``."""
+    stored = rq.stored_reserves(session, day) if wanted else {}
+    settled = {m.member_code: m for m in st.members} if st is not None else {}
+    cols: dict[str, list[object]] = {"member": [], "day": [], "field": [], "value": []}
+    warnings: list[str] = []
+
+    def put(member: str, fld: str, value: int) -> None:
+        cols["member"].append(member)
+        cols["day"].append(day)
+        cols["field"].append(fld)
+        cols["value"].append(int(value))
+
+    min_reserve = dict(zip(inputs.members, inputs.member_min_reserve_fen.tolist(), strict=True))
+    for code in sorted(stored):
+        row = stored[code]
+        prior = inputs.prior_reserve.get(code)
+        ms = settled.get(code)
+        figures: dict[str, int] = {
+            "prior_reserve": prior.reserve_fen if prior else 0,
+            "prior_margin": prior.margin_fen if prior else 0,
+            "prior_offset": prior.offset_fen if prior else 0,
+            "min_reserve": ms.min_reserve_fen if ms else int(min_reserve.get(code, 0)),
+        }
+        for fld in MEMBER_ITEMS:
+            if f"{fld}_fen" in row:
+                figures[fld] = row[f"{fld}_fen"]
+        if ms is not None:
+            figures["other"] = ms.other_fen
+            figures["interest_base"] = ms.interest_base_fen
+            if (ms.reserve_fen, ms.margin_fen, ms.offset_fen) != (
+                row["reserve_fen"],
+                row["margin_fen"],
+                row["offset_fen"],
+            ):
+                warnings.append(
+                    f"{day.isoformat()}: member {code}'s stored reserve, margin or offset "
+                    "differ from a settlement of the stored inputs: settle the day again "
+                    "before trusting the member differences"
+                )
+        for fld in MEMBER_ITEMS:
+            if fld in figures:
+                put(code, fld, figures[fld])
+    if st is not None and stored:
+        held = st.line_lots > 0
+        li = np.flatnonzero(held)
+        member_of = np.asarray(inputs.client_member, dtype=np.int64)[st.line_client[li]]
+        lines = pd.DataFrame(
+            {
+                "member": np.array(inputs.members, dtype=object)[member_of],
+                "contract": np.array([c.code for c in inputs.contracts], dtype=object)[
+                    st.line_contract[li]
+                ],
+                "side": st.line_side[li],
+                "hedge": st.line_hedge[li],
+                "lots": st.line_lots[li],
+                "margin": st.line_margin_fen[li],
+            }
+        )
+        lines = lines[lines["member"].isin(list(stored))]
+        sums = lines.groupby(["member", "contract", "side", "hedge"], sort=True)[
+            ["lots", "margin"]
+        ].sum()
+        for (member, contract, side, hedge), lots, margin in zip(
+            sums.index.tolist(), sums["lots"].tolist(), sums["margin"].tolist(), strict=True
+        ):
+            put(str(member), member_line_field("lots", str(contract), int(side), bool(hedge)), lots)
+            put(
+                str(member),
+                member_line_field("margin", str(contract), int(side), bool(hedge)),
+                margin,
+            )
+    frame = pd.DataFrame(cols)
+    frame["value"] = frame["value"].astype("int64")
+    return frame, warnings
 
 
 def _check_stored_lines(
@@ -269,8 +384,6 @@ def _check_stored_lines(
     li: np.ndarray,
 ) -> list[str]:
     """Lines recomputed from D's inputs against the positions stored for D."""
-    from core.rules.daily_settlement import DaySettlement
-
     assert isinstance(st, DaySettlement)
     book = day_book(session, day)
     c_map = np.searchsorted(np.array(book.clients, dtype=object), np.array(clients, dtype=object))
@@ -306,59 +419,91 @@ def _check_stored_lines(
 
 
 # --------------------------------------------------------------------- reading files
+CFMMC_FILES_PER_JOB = 250
+"""CFMMC workbooks read per job (one client each): a job's rows are one frame."""
+
+
+def statement_paths(paths: Sequence[Path]) -> list[Path]:
+    """``paths`` with each folder replaced by the files in it (name order, hidden files
+    left out): a folder of CFMMC downloads is one argument, not 100,000."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError(f"{p}: no such file", source=str(p), field="file")
+    return out
+
+
 def read_statement_files(
-    paths: Sequence[Path], *, processes: int | None = None, progress: ProgressState | None = None
+    paths: Sequence[Path],
+    *,
+    processes: int | None = None,
+    progress: ProgressState | None = None,
+    contracts: Collection[str] | None = None,
+    formats: Mapping[Path, Format] | None = None,
 ) -> StatementFrames:
-    """Every statement of ``paths`` (kind by suffix: .xls/.xlsx CFMMC, .csv member, else
-    CTP text). Large text files are split at statement boundaries and read by one
-    process per core (``processes``, default the machine's cores)."""
+    """Every statement of ``paths``, each file's format told by its content
+    (``core.reconcile.formats``: CTP text, CFMMC workbook, member CSV). Large text files
+    are split at statement boundaries and many CFMMC workbooks grouped into jobs, read by
+    one process per core (``processes``, default the machine's cores). ``contracts``:
+    the contract codes RiskDesk knows (lines of others refused, ``formats.read_file``)."""
     for p in paths:
         if not p.is_file():
             raise InputError(f"{p}: no such file", source=str(p), field="file")
-    text = [p for p in paths if p.suffix.lower() not in (".xls", ".xlsx", ".csv")]
-    other = [p for p in paths if p not in text]
-    parts: list[StatementFrames] = []
-    for p in other:
-        parts.append(_read_other(p))
+    kinds = {p: (formats or {}).get(p) or detect_format(p) for p in paths}
+    text = [p for p in paths if kinds[p] == "ctp"]
+    books = [p for p in paths if kinds[p] == "cfmmc"]
     total = sum(p.stat().st_size for p in text)
     n = processes if processes is not None else cpu_parts()
-    jobs: list[tuple[Path, int, int, int]] = []
+    jobs: list[_Job] = [("member", (p,), 0, 0, 1) for p in paths if kinds[p] == "member"]
     for p in text:
         share = (
             max(1, round(n * p.stat().st_size / total)) if total > PARALLEL_BYTES and n > 1 else 1
         )
-        jobs += [(p, a, b, line) for a, b, line in split_points(p, share)]
+        jobs += [("ctp", (p,), a, b, line) for a, b, line in split_points(p, share)]
+    for i in range(0, len(books), CFMMC_FILES_PER_JOB):
+        jobs.append(("cfmmc", tuple(books[i : i + CFMMC_FILES_PER_JOB]), 0, 0, 1))
     if progress is not None:
         progress.report("read", 0, len(jobs))
-    if total > PARALLEL_BYTES and n > 1 and len(jobs) > 1:
+    parts: list[StatementFrames] = []
+    parallel = (
+        n > 1 and len(jobs) > 1 and (total > PARALLEL_BYTES or len(books) > 2 * CFMMC_FILES_PER_JOB)
+    )
+    if parallel:
         ctx = multiprocessing.get_context("spawn")  # never fork a threaded (Qt) process
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            futures: list[Future[StatementFrames]] = [pool.submit(_read_part, *j) for j in jobs]
+            futures: list[Future[StatementFrames]] = [
+                pool.submit(_read_job, j, contracts) for j in jobs
+            ]
             for i, f in enumerate(futures):
                 parts.append(f.result())
                 if progress is not None:
                     progress.report("read", i + 1, len(jobs))
     else:
         for i, j in enumerate(jobs):
-            parts.append(_read_part(*j))
+            parts.append(_read_job(j, contracts))
             if progress is not None:
                 progress.report("read", i + 1, len(jobs))
     return StatementFrames.concat(parts)
 
 
-def _read_part(path: Path, start: int, end: int, line: int) -> StatementFrames:
-    return read_ctp_file(path, start=start, end=end, first_line=line).frames()
+_Job = tuple[str, tuple[Path, ...], int, int, int]
+"""(format, files, first byte, end byte, first line): the byte range of a text file."""
 
 
-def _read_other(path: Path) -> StatementFrames:
-    # Not built yet (issue #15): no public CFMMC sample to build the reader against, and
-    # the member CSV layout is still to be defined. Refused by name rather than misread.
-    what = "member settlement CSV" if path.suffix.lower() == ".csv" else "CFMMC .xls/.xlsx"
-    raise InputError(
-        f"{path.name}: {what} statements are not read yet; give CTP statement text",
-        source=str(path),
-        field="file",
-    )
+def _read_job(job: _Job, contracts: Collection[str] | None) -> StatementFrames:
+    kind, files, start, end, line = job
+    if kind == "ctp":
+        return read_ctp_file(files[0], start=start, end=end, first_line=line).frames()
+    rows = StatementRows()
+    for path in files:
+        read_file(path, "cfmmc" if kind == "cfmmc" else "member", rows, contracts=contracts)
+        if rows.pending() > COMPACT_ROWS:
+            rows.compact()
+    return rows.frames()
 
 
 def file_digest(path: Path) -> str:
@@ -379,6 +524,10 @@ class ReconcileRun:
     statements_read: int
     warnings: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, int] = field(default_factory=dict)
+    """Files read per format (``core.reconcile.formats``: ctp, cfmmc, member)."""
+    members: tuple[str, ...] = ()
+    """Members whose statements the files hold (compared with RiskDesk's)."""
 
     @property
     def days(self) -> tuple[date, ...]:
@@ -396,18 +545,29 @@ def reconcile(
     params: DaySettlementParams | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> tuple[ReconcileRun, Changes]:
-    """Reconcile the statements in ``paths`` with RiskDesk's settlement (module doc).
+    """Reconcile the statements in ``paths`` (files, or folders of files) with RiskDesk's
+    settlement (module doc).
 
     ``day`` keeps only that day's statements (InputError if the files hold none); by
     default every day in the files is reconciled, each against its own settlement.
-    The run's audit entry ``reconcile.run`` holds the files (name, SHA-256), the days
-    and the counts. Runs on the caller's thread (a worker in the desktop).
+    Which of RiskDesk's statements take part: with counter (CTP) text, every client of
+    the day (a counter's file is its whole book: a client missing from it is a break);
+    otherwise only the clients and members the files hold (a CFMMC workbook is one
+    client's, a member CSV one member's). The run's audit entry ``reconcile.run`` holds
+    the files (name, SHA-256), the days and the counts. Runs on the caller's thread (a
+    worker in the desktop).
     """
+    paths = statement_paths(paths)
     if not paths:
         raise InputError("no statement file given", field="file")
     stage = on_stage or (lambda _s: None)
     stage("read")
-    counter = read_statement_files(paths, processes=processes, progress=progress)
+    kinds = {p: detect_format(p) for p in paths}
+    with db.reader() as reader:
+        known = rq.contract_codes(reader.session)
+    counter = read_statement_files(
+        paths, processes=processes, progress=progress, contracts=known, formats=kinds
+    )
     if not counter.statements:
         raise InputError("the files hold no statement", field="file")
     days = counter.days()
@@ -420,6 +580,8 @@ def reconcile(
             )
         counter = counter.only_day(day)
         days = (day,)
+    whole_book = "ctp" in kinds.values()
+    with_members = any(c.startswith(MEMBER_PREFIX) for c, _d, _s in counter.statements)
     results: list[Reconciliation] = []
     warnings: list[str] = []
     names: dict[str, str] = dict(counter.names)
@@ -429,10 +591,12 @@ def reconcile(
             progress.report("compare", i, len(days))
         one = counter.only_day(d) if len(days) > 1 else counter
         with db.reader() as reader:
-            side = riskdesk_side(reader, d, params)
-            r_frames = side.frames
+            side = riskdesk_side(reader, d, params, members=with_members)
+            r_frames = _in_scope(side.frames, one, whole_book)
             rec = compare(one, r_frames)
             rec = classify(rec, one, r_frames, partial(rq.movements_between, reader.session), d)
+        for code, name in side.frames.names.items():
+            names.setdefault(code, name)
         results.append(rec)
         warnings += side.warnings
     if progress is not None:
@@ -444,16 +608,29 @@ def reconcile(
         tuple(s for r in results for s in r.days),
         tuple(warnings),
     )
+    formats: dict[str, int] = {}
+    for k in kinds.values():
+        formats[k] = formats.get(k, 0) + 1
     run = ReconcileRun(
         merged,
         tuple(p.name for p in paths),
         len(counter.statements),
         tuple(warnings),
         names,
+        formats,
+        tuple(
+            sorted(
+                {
+                    c[len(MEMBER_PREFIX) :]
+                    for c, _d, _s in counter.statements
+                    if c.startswith(MEMBER_PREFIX)
+                }
+            )
+        ),
     )
-    digests = {p.name: file_digest(p) for p in paths}
     detail = {
-        "files": digests,
+        "files": _file_digests(paths),
+        "formats": formats,
         "days": [d.isoformat() for d in days],
         "statements": len(counter.statements),
         "matched": sum(s.matched for s in merged.days),
@@ -469,13 +646,43 @@ def reconcile(
     return write(db, AUDIT_ACTION, work, user=user, what="reconciliation record")
 
 
+AUDIT_FILES = 200
+"""Files listed one by one in a run's audit entry; more are one count and one digest."""
+
+
+def _file_digests(paths: Sequence[Path]) -> dict[str, object]:
+    """Each file's SHA-256 by name, or for many files (a folder of CFMMC workbooks)
+    their count and the SHA-256 of their "name digest" lines in name order."""
+    digests = {p.name: file_digest(p) for p in paths}
+    if len(digests) <= AUDIT_FILES:
+        return dict(digests)
+    h = hashlib.sha256()
+    for name in sorted(digests):
+        h.update(f"{name} {digests[name]}\n".encode())
+    return {"count": len(digests), "sha256_of_digests": h.hexdigest()}
+
+
+def _in_scope(
+    riskdesk: StatementFrames, counter: StatementFrames, whole_book: bool
+) -> StatementFrames:
+    """RiskDesk's statements that take part (``reconcile``): those the files hold, and
+    with a counter's whole book every client's."""
+    held = {(c, d) for c, d, _s in counter.statements}
+    keep = tuple(
+        s
+        for s in riskdesk.statements
+        if (s[0], s[1]) in held or (whole_book and not s[0].startswith(MEMBER_PREFIX))
+    )
+    return StatementFrames(riskdesk.tables, keep, riskdesk.names)
+
+
 def write_riskdesk_statements(
     db: Database, day: date, path: Path, *, user: str | None = None
 ) -> tuple[int, Changes]:
     """RiskDesk's client statements of ``day`` in the CTP text layout (GBK) at ``path``,
     audited as ``export.ctp_statements``; the number written."""
     with db.reader() as reader:
-        side = riskdesk_side(reader, day)
+        side = riskdesk_side(reader, day, members=False)
     try:
         n = write_ctp_file(side.frames, path, firm=side.firm, contracts=side.contracts)
     except OSError as exc:
@@ -490,6 +697,95 @@ def write_riskdesk_statements(
 
     try:
         return write(db, "export.ctp_statements", work, user=user)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def write_cfmmc_statements(
+    db: Database,
+    day: date,
+    folder: Path,
+    *,
+    clients: Sequence[str] | None = None,
+    user: str | None = None,
+    progress: ProgressState | None = None,
+) -> tuple[list[Path], Changes]:
+    """RiskDesk's client statements of ``day`` in the CFMMC daily statement layout, one
+    workbook per client (``<client>_<day>.xls``) in ``folder`` (every client, or those of
+    ``clients``), audited as ``export.cfmmc_statements``; the files written."""
+    with db.reader() as reader:
+        side = riskdesk_side(reader, day, members=False)
+    frames = side.frames
+    wanted = set(clients) if clients is not None else None
+    statements = tuple(
+        s
+        for s in frames.statements
+        if not s[0].startswith(MEMBER_PREFIX) and (wanted is None or s[0] in wanted)
+    )
+    if wanted is not None:
+        unknown = sorted(wanted - {s[0] for s in statements})
+        if unknown:
+            raise InputError(
+                f"no settled client {', '.join(unknown[:5])} on {day.isoformat()}",
+                field="client",
+            )
+    frames = StatementFrames(frames.tables, statements, frames.names)
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress.report("write", done, total)
+
+    try:
+        written = write_cfmmc_files(
+            frames, folder, firm=side.firm, contracts=side.contracts, progress=report
+        )
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot write: {exc.strerror or exc}", field="out") from None
+
+    def work(_session: Session) -> Written[list[Path]]:
+        return Written(
+            written,
+            Changes.none(),
+            {
+                "kind": "cfmmc_statements",
+                "rows": len(written),
+                "folder": str(folder),
+                "day": day.isoformat(),
+            },
+        )
+
+    try:
+        return write(db, "export.cfmmc_statements", work, user=user)
+    except BaseException:
+        for f in written:
+            f.unlink(missing_ok=True)
+        raise
+
+
+def write_member_statements(
+    db: Database, day: date, path: Path, *, user: str | None = None
+) -> tuple[int, Changes]:
+    """RiskDesk's member settlement of ``day`` (every member) in the member CSV layout
+    at ``path``, audited as ``export.member_statements``; the rows written."""
+    with db.reader() as reader:
+        side = riskdesk_side(reader, day)
+    if not len(side.frames["members"]):
+        raise InputError(f"RiskDesk has no member settlement of {day.isoformat()}", field="date")
+    try:
+        n = write_member_csv(side.frames, path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}", field="out") from None
+
+    def work(_session: Session) -> Written[int]:
+        return Written(
+            n,
+            Changes.none(),
+            {"kind": "member_statements", "rows": n, "file": path.name, "day": day.isoformat()},
+        )
+
+    try:
+        return write(db, "export.member_statements", work, user=user)
     except BaseException:
         path.unlink(missing_ok=True)
         raise

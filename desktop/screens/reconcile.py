@@ -1,13 +1,17 @@
-"""Reconciliation (对账): the counter's (CTP) statements against RiskDesk's settlement.
+"""Reconciliation (对账): the counter's (CTP), CFMMC's and the exchange's statements
+against RiskDesk's settlement.
 
-The user picks statement files and a day (or every day the files hold) and presses
-Reconcile; ``core.services.reconcile.reconcile`` reads, compares with 0 fen tolerance
-and audits the run on the write worker, with progress. The screen shows the summary
-(statements matched, differing, only on one side, differences) and every difference with
-both values, its size and its likely cause; double-click, Enter or "Open client" on a
-row opens the client panel of that client and day. Export writes the differences
-through the one export door. Nothing here compares or formats a figure: the values
-arrive as the service's text (``breaks_frame``).
+The user picks statement files (CTP settlement text, CFMMC daily statement workbooks,
+the member's settlement CSV: each file's format is told by its content) and a day (or
+every day the files hold) and presses Reconcile; ``core.services.reconcile.reconcile``
+reads, compares with 0 fen tolerance and audits the run on the write worker, with
+progress. The screen shows the summary (statements matched, differing, only on one
+side, differences) and every difference with both values, its size and its likely
+cause; a card shows the member's figures (a member CSV) and filters the table to them.
+Double-click, Enter or "Open client" on a client's row opens the client panel of that
+client and day. Export writes the differences through the one export door. Nothing
+here compares or formats a figure: the values arrive as the service's text
+(``breaks_frame``).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel
 from desktop.screens.base import Screen
 from desktop.screens.ops_outcome import OpOutcome, StageNamedProgress, capture
+from desktop.screens.reconcile_text import detail_text, key_text
 from desktop.tasks import run_op
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo
@@ -53,6 +58,8 @@ from desktop.widgets.kpi_card import KpiCard
 
 CONTEXT = "Reconcile"
 ALL = "all"
+SHOWN_FILES = 3
+"""File names shown beside the button (every one in its tooltip)."""
 
 SECTION_LABELS = {
     ALL: QT_TRANSLATE_NOOP("Reconcile", "All sections"),
@@ -81,6 +88,17 @@ FIELD_LABELS = {
     "risk_ratio_bp": QT_TRANSLATE_NOOP("Reconcile", "Risk degree"),
     "margin_call": QT_TRANSLATE_NOOP("Reconcile", "Margin call"),
     "waived": QT_TRANSLATE_NOOP("Reconcile", "Fees waived"),
+    "daily_pnl": QT_TRANSLATE_NOOP("Reconcile", "Daily P/L"),
+    "prior_reserve": QT_TRANSLATE_NOOP("Reconcile", "Prior reserve"),
+    "prior_margin": QT_TRANSLATE_NOOP("Reconcile", "Prior margin"),
+    "prior_offset": QT_TRANSLATE_NOOP("Reconcile", "Prior offset"),
+    "deposits": QT_TRANSLATE_NOOP("Reconcile", "Deposited"),
+    "withdrawals": QT_TRANSLATE_NOOP("Reconcile", "Withdrawn"),
+    "other": QT_TRANSLATE_NOOP("Reconcile", "Other"),
+    "cash": QT_TRANSLATE_NOOP("Reconcile", "Cash"),
+    "reserve": QT_TRANSLATE_NOOP("Reconcile", "Settlement reserve"),
+    "interest_base": QT_TRANSLATE_NOOP("Reconcile", "Interest base"),
+    "min_reserve": QT_TRANSLATE_NOOP("Reconcile", "Minimum reserve"),
     "lots": QT_TRANSLATE_NOOP("Reconcile", "Lots"),
     "open_price": QT_TRANSLATE_NOOP("Reconcile", "Average open price"),
     "prev_settle": QT_TRANSLATE_NOOP("Reconcile", "Prior settlement price"),
@@ -109,12 +127,18 @@ CARDS = (
     ("only_counter", QT_TRANSLATE_NOOP("Reconcile", "Only in the files")),
     ("only_riskdesk", QT_TRANSLATE_NOOP("Reconcile", "Only in RiskDesk")),
     ("differences", QT_TRANSLATE_NOOP("Reconcile", "Differences")),
+    ("member", QT_TRANSLATE_NOOP("Reconcile", "Member figures")),
 )
+FORMAT_LABELS = {
+    "ctp": QT_TRANSLATE_NOOP("Reconcile", "CTP statement text"),
+    "cfmmc": QT_TRANSLATE_NOOP("Reconcile", "CFMMC daily statements"),
+    "member": QT_TRANSLATE_NOOP("Reconcile", "member settlement CSV"),
+}
 
 BREAK_COLUMNS = (
-    Column("day", QT_TRANSLATE_NOOP("Columns", "Trading day"), Kind.TEXT, 96),
+    Column("day", QT_TRANSLATE_NOOP("Columns", "Trading day"), Kind.TEXT, 88),
     Column("client", QT_TRANSLATE_NOOP("Columns", "Client"), Kind.CODE, 80),
-    Column("name", QT_TRANSLATE_NOOP("Columns", "Client name"), Kind.TEXT, 92),
+    Column("name", QT_TRANSLATE_NOOP("Columns", "Client name"), Kind.TEXT, 96),
     Column(
         "section",
         QT_TRANSLATE_NOOP("Columns", "Section"),
@@ -123,12 +147,12 @@ BREAK_COLUMNS = (
         labels=SECTION_LABELS,
         label_context=CONTEXT,
     ),
-    Column("key", QT_TRANSLATE_NOOP("Columns", "Line"), Kind.CODE, 92),
+    Column("key", QT_TRANSLATE_NOOP("Columns", "Line"), Kind.CODE, 124),
     Column(
         "field",
         QT_TRANSLATE_NOOP("Columns", "Field"),
         Kind.ENUM,
-        132,
+        116,
         labels=FIELD_LABELS,
         label_context=CONTEXT,
     ),
@@ -139,12 +163,12 @@ BREAK_COLUMNS = (
         "cause",
         QT_TRANSLATE_NOOP("Columns", "Likely cause"),
         Kind.ENUM,
-        140,
+        124,
         labels=CAUSE_LABELS,
         label_context=CONTEXT,
         value_brushes={"": palette.MUTED_BRUSH},
     ),
-    Column("cause_detail", QT_TRANSLATE_NOOP("Columns", "Detail"), Kind.TEXT, 220),
+    Column("cause_detail", QT_TRANSLATE_NOOP("Columns", "Detail"), Kind.TEXT, 136),
 )
 
 
@@ -173,6 +197,9 @@ class ReconcileScreen(Screen):
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "reconcile", parent)
         self._files: list[Path] = []
+        self._frame: pd.DataFrame | None = None
+        """The run's differences as the service gives them (the table shows their words
+        in the user's language: ``_shown``)."""
         self._days: tuple[date, ...] = ()
         self.run_result: ReconcileRun | None = None
         self.title_label = QLabel()
@@ -199,6 +226,7 @@ class ReconcileScreen(Screen):
         self.export_button.clicked.connect(self.choose_export)
         self.banner = Banner("reconcile", self)
         self.cards = {key: KpiCard(key) for key, _ in CARDS}
+        self.cards["member"].clicked.connect(self.show_member)
         self.model = BreaksModel(
             BREAK_COLUMNS, self, filter_keys=("client", "name", "key", "field", "cause")
         )
@@ -281,9 +309,17 @@ class ReconcileScreen(Screen):
     def choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
             self,
-            translate("Reconcile", "Choose the counter's statement files"),
+            translate("Reconcile", "Choose the statement files"),
             "",
-            translate("Reconcile", "Settlement statements (*.txt *.log *.out);;All files (*)"),
+            ";;".join(
+                (
+                    translate("Reconcile", "Statements (*.txt *.log *.out *.xls *.xlsx *.csv)"),
+                    translate("Reconcile", "CTP statement text (*.txt *.log *.out)"),
+                    translate("Reconcile", "CFMMC daily statements (*.xls *.xlsx)"),
+                    translate("Reconcile", "Member settlement CSV (*.csv)"),
+                    translate("Reconcile", "All files (*)"),
+                )
+            ),
         )
         if paths:
             self.set_files([Path(p) for p in paths])
@@ -304,7 +340,7 @@ class ReconcileScreen(Screen):
     def run(self) -> None:
         if not self._files:
             self.banner.set_message(
-                translate("Reconcile", "Choose the counter's statement files first."), "warning"
+                translate("Reconcile", "Choose the statement files first."), "warning"
             )
             return
         db, user, files = self.ctx.db, self.ctx.config.user, list(self._files)
@@ -338,7 +374,8 @@ class ReconcileScreen(Screen):
 
     def _show(self, run: ReconcileRun, frame: pd.DataFrame) -> None:
         self.run_result = run
-        self.model.set_frame(frame)
+        self._frame = frame
+        self.model.set_frame(_shown(frame))
         days = run.result.days
         totals = {
             "matched": sum(d.matched for d in days),
@@ -350,12 +387,14 @@ class ReconcileScreen(Screen):
         for key, value in totals.items():
             tone = "danger" if value and key != "matched" else ""
             self.cards[key].set_value(f"{value:,}", "", tone)
+        self._show_member(run, frame)
         day_text = ", ".join(d.day.isoformat() for d in days)
         if run.result.total_differences:
             self.banner.set_message(
                 translate(
                     "Reconcile", "Breaks found on %1: every difference is listed below."
                 ).replace("%1", day_text)
+                + self._read(run)
                 + self._warnings(run),
                 "danger",
             )
@@ -364,6 +403,7 @@ class ReconcileScreen(Screen):
                 translate("Reconcile", "%1 statements of %2 agree with RiskDesk to the fen.")
                 .replace("%1", f"{run.statements_read:,}")
                 .replace("%2", day_text)
+                + self._read(run)
                 + self._warnings(run),
                 "success",
             )
@@ -375,14 +415,46 @@ class ReconcileScreen(Screen):
     def _warnings(run: ReconcileRun) -> str:
         return "".join("\n" + w for w in run.warnings)
 
+    @staticmethod
+    def _read(run: ReconcileRun) -> str:
+        """ " Read: 1 CFMMC daily statements, 1 member settlement CSV" (files per format)."""
+        parts = [
+            f"{n:,} {translate('Reconcile', FORMAT_LABELS[k])}"
+            for k, n in sorted(run.formats.items())
+            if k in FORMAT_LABELS
+        ]
+        return translate("Reconcile", " Files read: %1.").replace("%1", ", ".join(parts))
+
+    def _show_member(self, run: ReconcileRun, frame: pd.DataFrame) -> None:
+        """The member card: the member figures differing, or a dash without a member file."""
+        card = self.cards["member"]
+        if not run.members:
+            card.set_value("—", translate("Reconcile", "no member file"), "")
+            return
+        n = int((frame["section"] == "member").sum()) if len(frame) else 0
+        note = translate("Reconcile", "member %1").replace("%1", ", ".join(run.members))
+        card.set_value(f"{n:,}", note, "danger" if n else "")
+
+    def show_member(self) -> None:
+        """List the member's rows only (the member card's click)."""
+        index = self.section_combo.findData("member")
+        if index >= 0:
+            self.section_combo.setCurrentIndex(index)
+            self._filter_section()
+
     def _update_state(self) -> None:
         self.run_button.setEnabled(bool(self._files))
         self.export_button.setEnabled(self.run_result is not None and self.model.total_rows > 0)
-        self.files_label.setText(
-            "; ".join(p.name for p in self._files)
-            if self._files
-            else translate("Reconcile", "No statement files chosen")
-        )
+        names = [p.name for p in self._files]
+        if len(names) > SHOWN_FILES:  # a folder of CFMMC downloads: a count, not a wall
+            text = (
+                translate("Reconcile", "%1 files: %2 …")
+                .replace("%1", f"{len(names):,}")
+                .replace("%2", "; ".join(names[:SHOWN_FILES]))
+            )
+        else:
+            text = "; ".join(names) or translate("Reconcile", "No statement files chosen")
+        self.files_label.setText(text)
         self.files_label.setToolTip("\n".join(str(p) for p in self._files))
         if self.run_result is not None:
             self.count_label.setText(self.status_text())
@@ -398,6 +470,8 @@ class ReconcileScreen(Screen):
 
     # ----------------------------------------------------------------- drill-down
     def _client_at(self, row: int) -> str | None:
+        if self.model.raw_value(row, "section") == "member":
+            return None  # a member's row: no client panel to open
         code = self.model.raw_value(row, "client")
         return str(code) if code else None
 
@@ -451,8 +525,9 @@ class ReconcileScreen(Screen):
         self.subtitle_label.setText(
             translate(
                 "Reconcile",
-                "The counter's (CTP) settlement statements against RiskDesk's settlement, "
-                "field by field and line by line, to the fen.",
+                "The counter's (CTP) statements, CFMMC daily statements and the member's "
+                "settlement CSV against RiskDesk's settlement, field by field and line by "
+                "line, to the fen.",
             )
         )
         self.files_button.setText(translate("Reconcile", "Statement files…"))
@@ -463,6 +538,10 @@ class ReconcileScreen(Screen):
         self.export_button.setText(translate("Reconcile", "Export…"))
         for key, caption in CARDS:
             self.cards[key].caption.setText(translate("Reconcile", caption))
+        self.cards["member"].set_clickable(translate("Reconcile", "List the member's figures"))
+        if self.run_result is not None and self._frame is not None:
+            self.model.set_frame(_shown(self._frame))
+            self._show_member(self.run_result, self._frame)
         for i in range(self.section_combo.count()):
             value = str(self.section_combo.itemData(i))
             self.section_combo.setItemText(i, translate("Reconcile", SECTION_LABELS[value]))
@@ -471,6 +550,16 @@ class ReconcileScreen(Screen):
         )
         self.model.retranslate()
         self._update_state()
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The differences with their line keys and cause details in the user's language."""
+    if not len(frame):
+        return frame
+    out = frame.copy()
+    out["key"] = [key_text(str(k)) for k in frame["key"]]
+    out["cause_detail"] = [detail_text(str(d)) for d in frame["cause_detail"]]
+    return out
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> ReconcileScreen:

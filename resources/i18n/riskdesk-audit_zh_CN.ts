@@ -4,6 +4,14 @@
 <context>
     <name>AuditLog</name>
     <message>
+        <source>Live feed publishing started</source>
+        <translation>开始发布实时行情</translation>
+    </message>
+    <message>
+        <source>Live feed publishing stopped</source>
+        <translation>停止发布实时行情</translation>
+    </message>
+    <message>
         <source>Desk logged in</source>
         <translation>席位登录</translation>
     </message>
@@ -266,6 +274,26 @@
     <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Reconciliation run</source>
+        <translation>对账</translation>
+    </message>
+    <message>
+        <source>reconciliation breaks</source>
+        <translation>对账差异</translation>
+    </message>
+    <message>
+        <source>CTP statements</source>
+        <translation>CTP 结算单</translation>
+    </message>
+    <message>
+        <source>CFMMC daily statements</source>
+        <translation>监控中心结算日报</translation>
+    </message>
+    <message>
+        <source>member settlement CSV</source>
+        <translation>会员结算 CSV</translation>
     </message>
 </context>
 </TS>

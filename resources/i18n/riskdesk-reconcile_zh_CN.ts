@@ -196,18 +196,6 @@
         <translation>差异 %1 / %2 条</translation>
     </message>
     <message>
-        <source>Choose the counter's statement files</source>
-        <translation>选择柜台结算单文件</translation>
-    </message>
-    <message>
-        <source>Settlement statements (*.txt *.log *.out);;All files (*)</source>
-        <translation>结算单 (*.txt *.log *.out);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Choose the counter's statement files first.</source>
-        <translation>请先选择柜台结算单文件。</translation>
-    </message>
-    <message>
         <source>Reading statements</source>
         <translation>读取结算单</translation>
     </message>
@@ -252,10 +240,6 @@
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <source>The counter's (CTP) settlement statements against RiskDesk's settlement, field by field and line by line, to the fen.</source>
-        <translation>柜台（CTP）结算单与 RiskDesk 结算逐字段、逐明细比对，精确到分。</translation>
-    </message>
-    <message>
         <source>Statement files…</source>
         <translation>结算单文件…</translation>
     </message>
@@ -274,6 +258,226 @@
     <message>
         <source>Filter by client, line, field or cause</source>
         <translation>按客户、明细、字段或原因筛选</translation>
+    </message>
+    <message>
+        <source>Daily P/L</source>
+        <translation>当日盈亏</translation>
+    </message>
+    <message>
+        <source>Prior reserve</source>
+        <translation>上日结算准备金余额</translation>
+    </message>
+    <message>
+        <source>Prior margin</source>
+        <translation>上日交易保证金</translation>
+    </message>
+    <message>
+        <source>Prior offset</source>
+        <translation>上日充抵金额</translation>
+    </message>
+    <message>
+        <source>Deposited</source>
+        <translation>入金</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>出金</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>货币资金</translation>
+    </message>
+    <message>
+        <source>Settlement reserve</source>
+        <translation>结算准备金余额</translation>
+    </message>
+    <message>
+        <source>Interest base</source>
+        <translation>计息基数</translation>
+    </message>
+    <message>
+        <source>Minimum reserve</source>
+        <translation>结算准备金最低余额</translation>
+    </message>
+    <message>
+        <source>Member figures</source>
+        <translation>会员数据</translation>
+    </message>
+    <message>
+        <source>CTP statement text</source>
+        <translation>CTP 结算单文本</translation>
+    </message>
+    <message>
+        <source>CFMMC daily statements</source>
+        <translation>监控中心结算日报</translation>
+    </message>
+    <message>
+        <source>member settlement CSV</source>
+        <translation>会员结算 CSV</translation>
+    </message>
+    <message>
+        <source>Choose the statement files</source>
+        <translation>选择结算单文件</translation>
+    </message>
+    <message>
+        <source>Statements (*.txt *.log *.out *.xls *.xlsx *.csv)</source>
+        <translation>结算单 (*.txt *.log *.out *.xls *.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>CTP statement text (*.txt *.log *.out)</source>
+        <translation>CTP 结算单文本 (*.txt *.log *.out)</translation>
+    </message>
+    <message>
+        <source>CFMMC daily statements (*.xls *.xlsx)</source>
+        <translation>监控中心结算日报 (*.xls *.xlsx)</translation>
+    </message>
+    <message>
+        <source>Member settlement CSV (*.csv)</source>
+        <translation>会员结算 CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose the statement files first.</source>
+        <translation>请先选择结算单文件。</translation>
+    </message>
+    <message>
+        <source> Files read: %1.</source>
+        <translation> 已读取：%1。</translation>
+    </message>
+    <message>
+        <source>no member file</source>
+        <translation>未提供会员文件</translation>
+    </message>
+    <message>
+        <source>member %1</source>
+        <translation>会员 %1</translation>
+    </message>
+    <message>
+        <source>List the member&apos;s figures</source>
+        <translation>只列出会员数据</translation>
+    </message>
+    <message>
+        <source>The counter&apos;s (CTP) statements, CFMMC daily statements and the member&apos;s settlement CSV against RiskDesk&apos;s settlement, field by field and line by line, to the fen.</source>
+        <translation>柜台（CTP）结算单、监控中心结算日报和会员结算 CSV 与 RiskDesk 结算逐字段、逐明细比对，精确到分。</translation>
+    </message>
+    <message>
+        <source>%1 files: %2 …</source>
+        <translation>%1 个文件：%2 …</translation>
+    </message>
+    <message>
+        <source>long</source>
+        <translation>多头</translation>
+    </message>
+    <message>
+        <source>short</source>
+        <translation>空头</translation>
+    </message>
+    <message>
+        <source>long+short</source>
+        <translation>多空</translation>
+    </message>
+    <message>
+        <source>spec</source>
+        <translation>投机</translation>
+    </message>
+    <message>
+        <source>hedge</source>
+        <translation>套保</translation>
+    </message>
+    <message>
+        <source>deposit</source>
+        <translation>入金</translation>
+    </message>
+    <message>
+        <source>withdrawal</source>
+        <translation>出金</translation>
+    </message>
+    <message>
+        <source>opened today</source>
+        <translation>今仓</translation>
+    </message>
+    <message>
+        <source>carried</source>
+        <translation>昨仓</translation>
+    </message>
+    <message>
+        <source>one fen</source>
+        <translation>一分</translation>
+    </message>
+    <message>
+        <source>one hundredth of a percent</source>
+        <translation>万分之一</translation>
+    </message>
+    <message>
+        <source>in the counter&apos;s file, not in RiskDesk</source>
+        <translation>文件中有，RiskDesk 中没有</translation>
+    </message>
+    <message>
+        <source>in RiskDesk, not in the counter&apos;s file</source>
+        <translation>RiskDesk 中有，文件中没有</translation>
+    </message>
+    <message>
+        <source>a fill missing on one side: %1</source>
+        <translation>一方缺少成交：%1</translation>
+    </message>
+    <message>
+        <source>%1 is %2 fills in the counter&apos;s file: %3</source>
+        <translation>%1 在文件中拆为 %2 笔成交：%3</translation>
+    </message>
+    <message>
+        <source>%1 is %2 fills in RiskDesk</source>
+        <translation>%1 在 RiskDesk 中为 %2 笔成交</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3 on one side, %4 on the other</source>
+        <translation>%1 %2：一方为%3，另一方为%4</translation>
+    </message>
+    <message>
+        <source>fill %1: %2 vs %3</source>
+        <translation>成交 %1：%2 对 %3</translation>
+    </message>
+    <message>
+        <source>the hedge rate applies to the flipped line</source>
+        <translation>投保标志不同的持仓适用套保保证金率</translation>
+    </message>
+    <message>
+        <source>the counter books it on %1, RiskDesk on %2</source>
+        <translation>文件记于 %1，RiskDesk 记于 %2</translation>
+    </message>
+    <message>
+        <source>RiskDesk books this %1 on %2</source>
+        <translation>RiskDesk 将此笔%1记于 %2</translation>
+    </message>
+    <message>
+        <source>the counter books it on %1</source>
+        <translation>文件记于 %1</translation>
+    </message>
+    <message>
+        <source>a deposit or withdrawal booked on another day</source>
+        <translation>出入金记在了另一天</translation>
+    </message>
+    <message>
+        <source>RiskDesk waived %1 of fees (seed rules S01–S05) that the counter charged</source>
+        <translation>RiskDesk 减免了 %1 手续费（规则 S01–S05），柜台照收</translation>
+    </message>
+    <message>
+        <source>%1 charges the larger side of a contract only</source>
+        <translation>%1 按单向大边收取保证金</translation>
+    </message>
+    <message>
+        <source>average open price vs first-in-first-out lots</source>
+        <translation>开仓均价与先开先平之差</translation>
+    </message>
+    <message>
+        <source>closed against an average open price, not first-in-first-out</source>
+        <translation>按开仓均价而非先开先平平仓</translation>
     </message>
 </context>
 </TS>

@@ -1,7 +1,9 @@
 """The Reconciliation screen on the small demo (settled 2026-11-20, 500 clients): the
 statements RiskDesk writes in the CTP layout reconcile to zero; one commission changed
 by a fen shows as the one break, naming the client, the field and both values, and
-its row opens the client panel; the table agrees with the command line's export."""
+its row opens the client panel; the table agrees with the command line's export. A
+CFMMC workbook and the member's CSV are read the same way: the user sees their
+breaks, the member card and the member's rows."""
 
 from __future__ import annotations
 
@@ -15,10 +17,15 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.audit import recent
-from core.services.reconcile import write_riskdesk_statements
+from core.services.reconcile import (
+    write_cfmmc_statements,
+    write_member_statements,
+    write_riskdesk_statements,
+)
 from desktop import i18n
 from desktop.context import DesktopContext
 from desktop.screens.reconcile import ReconcileScreen, create
+from tests.core.cfmmc_grid import put, put_pair, read_grid, write_grid
 from tests.desktop.test_reduction_screen import demo_ctx, demo_template, demo_url, open_screen
 
 __all__ = ["demo_ctx", "demo_template", "demo_url"]  # fixtures used here
@@ -125,3 +132,109 @@ def test_a_file_that_is_not_a_statement_is_refused_by_name(
     assert screen.model.rowCount() == 0
     with screen.ctx.db.reader() as r:
         assert not recent(r.session, 5, action="reconcile.run")  # nothing recorded
+
+
+@pytest.fixture
+def cfmmc_book(demo_ctx: DesktopContext, tmp_path: Path) -> Path:
+    """Client 10000001's CFMMC daily statement with the fill's fee one fen higher (the
+    fill, its total row and the account's 当日手续费)."""
+    (path,), _ = write_cfmmc_statements(
+        demo_ctx.db, DAY, tmp_path / "cfmmc", clients=["10000001"], user="tester"
+    )
+    grid = read_grid(path)
+    assert put(grid, "成交明细", "j2702", "手续费", "23.54") == "23.53"
+    put(grid, "成交明细", "合计", "手续费", "23.54")
+    put_pair(grid, "客户交易结算日报", "当日手续费", "23.54")
+    write_grid(path, grid)
+    return path
+
+
+@pytest.fixture
+def member_csv(demo_ctx: DesktopContext, tmp_path: Path) -> Path:
+    """The member's settlement CSV with a2701 long spec's margin one fen higher."""
+    path = tmp_path / "member.csv"
+    write_member_statements(demo_ctx.db, DAY, path, user="tester")
+    text = path.read_text(encoding="utf-8-sig")
+    line = "a2701,long,spec,16554,51966316.80"
+    assert line in text
+    path.write_text(text.replace(line, line[:-1] + "1"), encoding="utf-8")
+    return path
+
+
+def test_a_cfmmc_workbook_and_the_member_csv_show_their_breaks(
+    screen: ReconcileScreen, cfmmc_book: Path, member_csv: Path, qtbot: Any, qtmodeltester: Any
+) -> None:
+    _run(screen, qtbot, [cfmmc_book, member_csv])
+    # the workbook's client and the member take part, each with its breaks
+    assert screen.cards["matched"].value.text() == "0"
+    assert screen.cards["differing"].value.text() == "2"
+    assert screen.cards["only_riskdesk"].value.text() == "0"
+    assert screen.cards["differences"].value.text() == "3"
+    assert screen.cards["member"].value.text() == "1"
+    assert screen.cards["member"].note.text() == "member 0101"
+    assert screen.banner.tone == "danger"
+    assert "Files read: 1 CFMMC daily statements, 1 member settlement CSV." in screen.banner.text()
+    rows = sorted(
+        (_cells(screen, r) for r in range(screen.model.rowCount())), key=lambda c: c["section"]
+    )
+    seen = [
+        (
+            r["client"],
+            r["section"],
+            r["key"],
+            r["field"],
+            r["counter"],
+            r["riskdesk"],
+            r["difference"],
+        )
+        for r in rows
+    ]
+    assert seen == [
+        ("10000001", "Account summary", "", "Commission", "23.54", "23.53", "0.01"),
+        (
+            "0101",
+            "Member",
+            "a2701 long spec",
+            "Margin occupied",
+            "51966316.81",
+            "51966316.80",
+            "0.01",
+        ),
+        ("10000001", "Trades", "00000476", "Commission", "23.54", "23.53", "0.01"),
+    ]
+    qtmodeltester.check(screen.model)
+    # the member card lists the member's rows only; a member row opens no client panel
+    qtbot.mouseClick(screen.cards["member"], Qt.MouseButton.LeftButton)
+    assert screen.model.rowCount() == 1
+    assert _cells(screen, 0)["name"] == "大连恒泰期货有限公司"
+    rect = screen.view.visualRect(screen.model.index(0, 0))
+    emitted: list[object] = []
+    screen.ctx.bus.client_requested.connect(lambda *a: emitted.append(a))
+    qtbot.mouseClick(screen.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(screen.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert emitted == []
+    # in Chinese the member's line and figure read in the exchange's words
+    i18n.set_language("zh")
+    screen.retranslate()
+    row = _cells(screen, 0)
+    assert (row["section"], row["field"], row["key"]) == ("会员", "保证金占用", "a2701 多头 投机")
+    assert (row["cause"], row["cause_detail"]) == ("舍入", "一分")
+    assert screen.cards["member"].caption.text() == "会员数据"
+    assert screen.cards["member"].note.text() == "会员 0101"
+    with screen.ctx.db.reader() as r:
+        (entry,) = recent(r.session, 5, action="reconcile.run")
+    assert entry.detail_data()["formats"] == {"cfmmc": 1, "member": 1}
+
+
+def test_the_file_dialog_offers_every_format(screen: ReconcileScreen, monkeypatch: Any) -> None:
+    seen: dict[str, str] = {}
+
+    def fake(_parent: object, _title: str, _start: str, filters: str) -> tuple[list[str], str]:
+        seen["filters"] = filters
+        return [], ""
+
+    monkeypatch.setattr("desktop.screens.reconcile.QFileDialog.getOpenFileNames", fake)
+    screen.choose_files()
+    first = seen["filters"].split(";;")[0]
+    for pattern in ("*.txt", "*.xls", "*.xlsx", "*.csv"):
+        assert pattern in first
