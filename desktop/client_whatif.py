@@ -240,9 +240,9 @@ class WhatIfPage(QWidget):
         for widget in (self.line_combo, self.target_combo, self.lots_spin, self.points_spin):
             widget.blockSignals(True)
         self.line_combo.clear()
-        self.line_combo.addItem(translate(CONTEXT, "No close"), None)
+        self.line_combo.addItem(translate("WhatIf", "No close"), None)
         self.target_combo.clear()
-        self.target_combo.addItem(translate(CONTEXT, "every contract"), None)
+        self.target_combo.addItem(translate("WhatIf", "every contract"), None)
         if book is not None:
             for i in range(len(book.lines)):
                 self.line_combo.addItem(self._line_text(i), i)
@@ -258,7 +258,7 @@ class WhatIfPage(QWidget):
         assert self.book is not None
         ln = self.book.lines[i]
         return (
-            translate(CONTEXT, "%1 %2 · %3, %4 lots")
+            translate("WhatIf", "%1 %2 · %3, %4 lots")
             .replace("%1", ln.contract)
             .replace("%2", translate("Values", SIDE_LABELS[ln.side]))
             .replace("%3", translate("Values", _HEDGE[ln.hedge]))
@@ -358,7 +358,7 @@ class WhatIfPage(QWidget):
                     translate(CONTEXT, dict(FIGURES)["released"]),
                     "",
                     format_yuan(r.released_fen),
-                    translate(CONTEXT, "line_margin(n) − line_margin(n − k)"),
+                    translate("WhatIf", "line_margin(n) − line_margin(n − k)"),
                 ),
             ),
             TextRow(
@@ -367,7 +367,7 @@ class WhatIfPage(QWidget):
                     translate(CONTEXT, dict(FIGURES)["rate_change"]),
                     "",
                     format_yuan(r.rate_change_fen),
-                    translate(CONTEXT, "lines left at the changed rate"),
+                    translate("WhatIf", "lines left at the changed rate"),
                 ),
             ),
         ]
@@ -399,40 +399,40 @@ class WhatIfPage(QWidget):
     def _update_texts(self) -> None:
         book = self.book
         if book is None:
-            self.open_title.setText(translate(CONTEXT, "Lots still openable"))
+            self.open_title.setText(translate("WhatIf", "Lots still openable"))
             return
         self.open_title.setText(
             translate(
-                CONTEXT,
+                "WhatIf",
                 "Lots still openable after these changes (speculation, at S of %1 and the "
                 "open rate, fees not counted)",
             ).replace("%1", book.day.isoformat())
         )
 
     def retranslate(self) -> None:
-        self.close_caption.setText(translate(CONTEXT, "Close"))
-        self.lots_caption.setText(translate(CONTEXT, "lots"))
-        self.rate_caption.setText(translate(CONTEXT, "Margin rate"))
-        self.target_caption.setText(translate(CONTEXT, "points"))
+        self.close_caption.setText(translate("WhatIf", "Close"))
+        self.lots_caption.setText(translate("WhatIf", "lots"))
+        self.rate_caption.setText(translate("WhatIf", "Margin rate"))
+        self.target_caption.setText(translate("WhatIf", "points"))
         self.points_spin.setToolTip(
-            translate(CONTEXT, "Percentage points added to the open rate (negative: cut)")
+            translate("WhatIf", "Percentage points added to the open rate (negative: cut)")
         )
-        self.reset_button.setText(translate(CONTEXT, "Reset"))
+        self.reset_button.setText(translate("WhatIf", "Reset"))
         self.figures_model.set_headers(
             [
-                translate(CONTEXT, "Figure"),
-                translate(CONTEXT, "Now"),
-                translate(CONTEXT, "After"),
-                translate(CONTEXT, "Change"),
+                translate("WhatIf", "Figure"),
+                translate("WhatIf", "Now"),
+                translate("WhatIf", "After"),
+                translate("WhatIf", "Change"),
             ]
         )
         self.open_model.retranslate()
         if self.book is not None:
             current = (self.line_combo.currentIndex(), self.target_combo.currentIndex())
-            self.line_combo.setItemText(0, translate(CONTEXT, "No close"))
+            self.line_combo.setItemText(0, translate("WhatIf", "No close"))
             for i in range(len(self.book.lines)):
                 self.line_combo.setItemText(i + 1, self._line_text(i))
-            self.target_combo.setItemText(0, translate(CONTEXT, "every contract"))
+            self.target_combo.setItemText(0, translate("WhatIf", "every contract"))
             self.line_combo.setCurrentIndex(current[0])
             self.target_combo.setCurrentIndex(current[1])
         self._show()

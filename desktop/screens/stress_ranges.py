@@ -185,11 +185,11 @@ class SafeRangeSection(QWidget):
         progress = ProgressState()
         self._progress = progress
         self._dialog = ProgressDialog.delayed(
-            self, translate(CONTEXT, "Finding the safe price ranges…"), progress
+            self, translate("SafeRange", "Finding the safe price ranges…"), progress
         )
         self._loading = True
         self._stale = False
-        self.status.setText(translate(CONTEXT, "Computing…"))
+        self.status.setText(translate("SafeRange", "Computing…"))
 
         def query(reader: Reader) -> SafeRangeView:
             return safe_range_view(reader, SafeRangeRequest(), progress)
@@ -208,7 +208,7 @@ class SafeRangeSection(QWidget):
             self._loading = False
             self._stale = True
             if isinstance(exc, OperationCancelledError):
-                self.status.setText(translate(CONTEXT, "Cancelled"))
+                self.status.setText(translate("SafeRange", "Cancelled"))
                 return
             self.status.setText("")
             self.banner.set_message(str(exc), "danger")
@@ -255,14 +255,15 @@ class SafeRangeSection(QWidget):
         data = self.data
         result = data.result if data is not None else None
         if result is None:
-            self.title.setText(translate(CONTEXT, "Safe price ranges"))
+            self.title.setText(translate("SafeRange", "Safe price ranges"))
             self.status.setText("")
             return
         table = data.table if data is not None else pd.DataFrame()
         narrower = int(np.asarray(table["inside_limits"], dtype=bool).sum()) if len(table) else 0
         self.title.setText(
             translate(
-                CONTEXT, "Safe price ranges after %1: %2 contracts, %3 narrower than a limit move"
+                "SafeRange",
+                "Safe price ranges after %1: %2 contracts, %3 narrower than a limit move",
             )
             .replace("%1", result.base_day.isoformat())
             .replace("%2", f"{len(result.contracts):,}")
@@ -270,16 +271,18 @@ class SafeRangeSection(QWidget):
         )
         below = len(result.below_zero)
         self.status.setText(
-            translate(CONTEXT, "%1 clients below zero at S left out").replace("%1", f"{below:,}")
+            translate("SafeRange", "%1 clients below zero at S left out").replace(
+                "%1", f"{below:,}"
+            )
             if below
             else ""
         )
 
     def retranslate(self) -> None:
-        self.recompute_button.setText(translate(CONTEXT, "Recompute"))
+        self.recompute_button.setText(translate("SafeRange", "Recompute"))
         self.caption.setText(
             translate(
-                CONTEXT,
+                "SafeRange",
                 "Settling the next day at the settlement prices with one contract moved "
                 "(the next day's margin rates): the last price down and up at which no "
                 "client's available funds are below zero, and the client below zero one "
