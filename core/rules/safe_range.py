@@ -386,8 +386,9 @@ class _Exposures:
     def linear(self, e: I64) -> tuple[I64, I64]:
         """Per exposure: the cash change of one tick up (exact; the mark is linear in the
         price, so s ticks move it s times as much, down as much the other way) and the
-        margin's slope per tick × 10^6 (the line margins at 10^6 ticks: exact, nothing
-        left to round)."""
+        margin's slope per tick × 10^6: ``line_margin`` is half_up(P × mult × lots × rate
+        ÷ 10^6), linear in P before its one rounding, so its slope per tick is tick ×
+        mult × lots × rate ÷ 10^6 (kept × 10^6: an exact integer, no division)."""
         item, line = self._lines(e)
         tick = self.c_tick[self.e_contract[e]]
         price = self.c_settle[self.e_contract[e]] + tick
@@ -403,7 +404,7 @@ class _Exposures:
             self.l_sign[line],
         )
         lots = self.l_hist[line] + self.l_today[line]
-        per_ppm = line_margin(tick * PPM, self.l_mult[line], lots, self.l_rate[line])
+        per_ppm = mul_half_up((tick, self.l_mult[line], lots, self.l_rate[line]), 1)
         return (
             self._per_item(item, line, mark - self.l_mark0[line], e.size, "P&L"),
             self._per_item(item, line, per_ppm, e.size, "margin slope"),
@@ -687,18 +688,22 @@ def _plain(ex: _Exposures, e: I64, limit: I64, best: I64) -> tuple[_Pairs, I64, 
     fall_side = (g < 0).astype(np.int64)  # UP where g < 0, else DOWN
     cs = ex.e_contract[e] * 2 + fall_side
     lim = limit[cs]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # the falling side: proven < 0 from ⌊(f0 + lines) ÷ rate⌋ + 1 (f0 ≥ 0 here)
-        under = np.floor((f0 + lines) / rate * (1 + _EPS)) + 2
-        below_from = np.minimum(np.nan_to_num(under, posinf=2.0**62), lim + 1).astype(np.int64)
-        # proven ≥ 0 to ⌊(f0 − lines) ÷ rate⌋
-        low = f0 - lines
-        safe = np.floor(np.maximum(low, 0) / rate * (1 - _EPS)) - 1
-        safe_to = np.minimum(np.maximum(np.nan_to_num(safe, posinf=2.0**62), 0), lim)
-    safe_to = safe_to.astype(np.int64)
-    flat = rate == 0
-    safe_to[flat & (low >= 0)] = lim[flat & (low >= 0)]
-    safe_to[flat & (low < 0)] = 0
+    low = f0 - lines
+    # g exactly 0 (cash and margin move alike): the funds stay within the lines of f0.
+    # Nearly 0 (next to the float error of the estimates): no estimate, both sides
+    # checked by branch and bound.
+    zero = (slope_ppm % PPM == 0) & (step_up == slope_ppm // PPM)
+    flat = ~zero & (rate <= (np.abs(step_up) + slope_ppm / PPM) * 1e-6)
+    moving = ~zero & ~flat
+    pos = np.where(moving, rate, 1.0)
+    # the falling side: proven < 0 from ⌊(f0 + lines) ÷ rate⌋ + 1 (f0 ≥ 0 here), proven
+    # ≥ 0 to ⌊(f0 − lines) ÷ rate⌋ (the float error is within the relative margin)
+    under = np.where(moving, np.floor((f0 + lines) / pos * (1 + _EPS)) + 2, 2.0**62)
+    below_from = np.minimum(under, lim + 1).astype(np.int64)
+    safe = np.where(moving, np.floor(np.maximum(low, 0) / pos * (1 - _EPS)) - 1, 0)
+    safe_to = np.minimum(np.maximum(safe, 0), lim).astype(np.int64)
+    steady = zero & (low >= 0)
+    safe_to[steady] = lim[steady]
     # a tick proven below zero bounds the end (confirmed exactly: the rules decide)
     proven = np.flatnonzero(below_from <= lim)
     if proven.size:
@@ -715,17 +720,16 @@ def _plain(ex: _Exposures, e: I64, limit: I64, best: I64) -> tuple[_Pairs, I64, 
     near = np.flatnonzero(safe_to < best[cs] - 1)
     sides = [_Pairs(e[near], fall_side[near], cs[near])]
     starts = [safe_to[near]]
-    ends = [np.where(flat[near], lim[near], below_from[near] - 1)]
-    edge = np.flatnonzero(low < 0)
+    ends = [np.where(moving[near], below_from[near] - 1, lim[near])]
+    edge = np.flatnonzero((low < 0) | flat)
     if edge.size:
         other = 1 - fall_side[edge]
         cs_o = ex.e_contract[e[edge]] * 2 + other
         lim_o = limit[cs_o]
-        with np.errstate(divide="ignore"):
-            climb = np.ceil(-low[edge] / rate[edge] * (1 + _EPS)) + 1
+        climb = np.ceil(-np.minimum(low[edge], 0) / pos[edge] * (1 + _EPS)) + 1
         sides.append(_Pairs(e[edge], other, cs_o))
         starts.append(np.zeros(edge.size, np.int64))
-        ends.append(np.minimum(np.nan_to_num(climb, posinf=2.0**62), lim_o).astype(np.int64))
+        ends.append(np.where(moving[edge], np.minimum(climb, lim_o), lim_o).astype(np.int64))
     band = _Pairs.join(*sides)
     start = np.concatenate(starts)
     end = np.minimum(np.concatenate(ends), best[band.cs] - 1)
