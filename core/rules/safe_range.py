@@ -15,30 +15,34 @@ the marked-to-market P&L of its c lines (``mark_to_market``: exactly linear in P
 its margin by ``line_margin(P) − line_margin(S)`` per c line (one line, one rounding);
 its offset is ``offset_used`` (per product min(pledge, margin), capped at cap × cash);
 its funds ``available_funds``. The search calls exactly these functions
-(``_Exposures.parts`` and ``.funds``) at the ticks it visits, from the settlement's own
-figures at S (``settle_prepared``). Two properties of the rules make it exact:
+(``_Exposures.point`` and ``.funds``) at the ticks it visits, from the settlement's own
+figures at S (``settle_prepared``). Properties of the rules make it exact:
 
+* **Within a fen a line of a line.** Cash moves by exactly s × the one-tick mark; each
+  line margin is the half-up rounding of a linear function of P, so over s ticks the
+  margin moves by s × its slope within one fen a line. An account without a pledge has
+  funds cash − margin, so within ± its lines of f0 + s × g: proven ≥ 0 up to one tick,
+  proven < 0 from another (``_plain``); the few ticks between are settled exactly, one
+  by one. That is almost every account.
 * **Monotone in the arguments.** Funds rise with cash (cash + min(U, cap(cash)) is
   non-decreasing) and fall as any product's margin rises (the offset it adds back is at
-  most the margin it adds). So over a range of ticks the funds are at least those with
-  the range's lowest cash and highest margins: cash is linear (lowest at an end) and
-  every line margin rises with the price (highest at the upper end). ``_lower_bound``.
-* **Steps of one tick.** One tick moves a line's margin by at most
-  ``line_margin(tick) + 1`` (half-up rounding is subadditive up to one fen) and its
-  cash by exactly the one-tick mark. So an account whose cash falls at least as fast as
-  its margin can fall (or whose cash falls while its margin rises) has funds that are
-  monotone on that side ("falling": the first tick below zero is found by bracketing),
-  and one whose funds are monotone rising never crosses zero on that side. Only an
-  account with lines on both sides of c whose net position is smaller than that bound
-  ("mixed") is not monotone; for those, branch and bound on tick ranges with the lower
-  bound above proves every tick up to the end, evaluating single ticks exactly where
-  the bound does not settle it.
+  most the margin it adds). With one tick moving a line's margin by at most
+  ``line_margin(tick) + 1`` (half-up rounding is subadditive up to one fen), an account
+  with a pledge whose cash falls at least as fast as its margin can fall (or falls
+  while its margin rises) has funds monotone on that side: its first tick below zero is
+  bracketed exactly (``_falling``); one whose funds rise never crosses zero there.
+* **Concave along a chord.** Over a range of ticks the margin is at most the chord
+  through its ends plus a fen a line, and along it the funds are concave (cash −
+  margin linear, the offset the minimum of a concave and, while cash > 0, a linear
+  function): their least value is at an end. The remaining accounts (a pledge with
+  lines on both sides, funds too flat to estimate) go through branch and bound on tick
+  ranges with that bound (``lower_bound``, ``_mixed``), single ticks settled exactly.
 
 So each end reported is the last tick of the contiguous range around S where every
 account is ≥ 0, with at least one account (the binding ones) < 0 one tick beyond; or no
 end within the prices the contract can have (one tick up to the plausibility limit's
-highest price). Candidates come from secants through exact points (floats choose where
-to look; only the rule functions decide).
+highest price). Floats only choose where to look (with a relative margin larger than
+their error); only the rule functions decide.
 
 Pure: no database. Money int64 fen, prices fen, rates ppm.
 """
