@@ -536,13 +536,7 @@ def _member_exposures(
             a_cash=np.array([m.cash_fen for m in base.members], np.int64),
             a_margin=np.array([m.margin_fen for m in base.members], np.int64),
             a_funds=np.array([m.reserve_fen for m in base.members], np.int64),
-            a_sub=_product_margins(
-                np.maximum(line_member, 0),
-                prepared,
-                np.where(line_member >= 0, base.line_margin_fen, 0),
-                value,
-                columns,
-            ),
+            a_sub=_product_margins(line_member, prepared, base.line_margin_fen, value, columns),
             a_value=value,
             cap_ppm=prepared.params.cash_cap_ppm,
             c_settle=inputs.settle_fen,
@@ -581,14 +575,17 @@ def _columns(n_products: int, columns: I64) -> I64:
 def _product_margins(
     account: I64, prepared: PreparedDay, margin: I64, value: I64, columns: I64
 ) -> I64:
-    """Each account's margin of the pledged products ``columns`` at S (lines summed);
-    zeros for the accounts without a pledge (``value``), which never use them."""
+    """Each account's margin of the pledged products ``columns`` at S (its lines'
+    ``margin`` summed; ``account`` −1: a line of no account here); zeros for the
+    accounts without a pledge (``value``), which never use them."""
     n_accounts, q = value.shape[0], max(columns.size, 1)
-    pledged = np.asarray((value > 0).any(axis=1), np.bool_)
-    product = prepared.inputs.product_of_contract[prepared.line_contract]
+    pledged = np.append(np.asarray((value > 0).any(axis=1), np.bool_), False)
+    rows = np.flatnonzero(pledged[account])  # −1 reads the appended False
+    product = prepared.inputs.product_of_contract[prepared.line_contract[rows]]
     col = _columns(len(prepared.inputs.products), columns)[product]
-    rows = np.flatnonzero((col >= 0) & pledged[account])
-    flat = group_sum(account[rows] * q + col[rows], margin[rows], n_accounts * q, "margin")
+    mine = col >= 0
+    rows, col = rows[mine], col[mine]
+    flat = group_sum(account[rows] * q + col, margin[rows], n_accounts * q, "margin")
     return flat.reshape(n_accounts, q)[:, : columns.size].copy()
 
 
