@@ -81,7 +81,7 @@
     </message>
     <message>
         <source>Settling the next day at the settlement prices with one contract moved (the next day&apos;s margin rates): the last price down and up at which no client&apos;s available funds are below zero, and the client below zero one tick beyond; the member&apos;s reserve likewise. — : no price binds. Tinted: a move to the day&apos;s limit takes a client below zero.</source>
-        <translation>以结算价结算下一交易日，只移动一个合约的价格（按下一交易日的保证金率）：向下、向上仍无客户可用资金为负的最后价格，以及再移动一跳即为负的客户；会员结算准备金同理。—：任何价格都不受约束。底色：涨跌停一个板即有客户可用资金为负。</translation>
+        <translation>以结算价结算下一交易日，只移动一个合约的价格（按下一交易日的保证金率）： 向下、向上仍无客户可用资金为负的最后价格， 以及再移动一跳即为负的客户； 会员结算准备金同理。 —：任何价格都不受约束。 底色：涨跌停一个板即有客户可用资金为负。</translation>
     </message>
 </context>
 <context>
