@@ -10,7 +10,7 @@ from pathlib import Path
 from core.cli import main as core_main
 from desktop.screens.registry import SCREEN_KEYS  # Qt-free
 
-CLIENT_TABS = ("funds", "positions", "offset", "calls", "notices", "alerts")
+CLIENT_TABS = ("funds", "positions", "offset", "calls", "notices", "alerts", "whatif")
 """The client panel's tabs (``desktop.client_panel.TABS``; kept here, Qt-free)."""
 
 

@@ -69,6 +69,7 @@ from desktop.client_panel_text import (
     term_explanation,
     term_formula,
 )
+from desktop.client_whatif import WhatIfPage
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.column_model import DISPLAY
@@ -414,9 +415,13 @@ class ClientPanel(QDockWidget):
             "notices": self._page(self.notices_view),
             "alerts": self._page(self.alerts_view),
         }
+        # the What-if tab (issue 16 item 5): its own module and catalogue context
+        self.whatif = WhatIfPage(ctx, self)
+        pages["whatif"] = self.whatif
         self.pages = pages
         for key, _title in TABS:
             self.tabs.addTab(pages[key], "")
+        self.tabs.addTab(self.whatif, "")
 
         head = QHBoxLayout()
         head.addWidget(self.title_label, 1)
@@ -523,6 +528,7 @@ class ClientPanel(QDockWidget):
                 self.error = ""
                 self.detail = result
                 self._show()
+                self.whatif.set_detail(result)
                 self.loaded.emit()
 
         def failed(exc: RiskDeskError) -> None:
@@ -531,6 +537,7 @@ class ClientPanel(QDockWidget):
                 self.error = str(exc)
                 self.detail = None
                 self._show()
+                self.whatif.set_detail(None, self._code, self.error)
                 self.loaded.emit()
 
         run_query(self.ctx, query, done, owner=self, on_failure=failed)
@@ -978,6 +985,7 @@ class ClientPanel(QDockWidget):
             if key in counts:
                 text = f"{text} ({counts[key]})"
             self.tabs.setTabText(i, text)
+        self.tabs.setTabText(self.tabs.indexOf(self.whatif), translate("WhatIf", "What-if"))
         called = d is not None and d.call.level >= MARGIN_CALL
         self.tabs.tabBar().setTabTextColor(
             3, palette.RED_BRUSH.color() if called else self.tabs.tabBar().palette().text().color()
@@ -1025,6 +1033,7 @@ class ClientPanel(QDockWidget):
             self.alerts_model,
         ):
             model.retranslate()
+        self.whatif.retranslate()
         self.funds_model.set_headers(
             [
                 "",

@@ -5,7 +5,10 @@ a TOML file (``--file``) after the last settled day (or ``--base-day``): per day
 accounts per risk level, the total margin call, the members' reserve, the lots reduced
 (2.e) and liquidated (2.f); then the clients with the largest losses, or one client's
 path (``--client``). ``--out FILE.csv|.xlsx`` writes the per-client table (audited).
-A read: nothing else is written.
+``--safe-range`` prints each contract's safe price range instead (issue 16 item 4:
+the prices within which no client's available funds and no member's reserve fall
+below zero, with the accounts that bind each end); ``--contract`` picks contracts,
+``--out`` writes the full table. A read: nothing else is written.
 """
 
 from __future__ import annotations
@@ -36,8 +39,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     what.add_argument("--scenario", metavar="NAME", help="a scenario of the starter library")
     what.add_argument("--file", type=Path, metavar="FILE", help="a scenario TOML file")
     what.add_argument("--list", action="store_true", help="list the starter library")
+    what.add_argument(
+        "--safe-range",
+        action="store_true",
+        help="each contract's safe price range after the base day (no scenario)",
+    )
     p.add_argument("--base-day", type=_day, help="settled day to start from (default: the last)")
     p.add_argument("--client", metavar="CODE", help="print this client's path day by day")
+    p.add_argument(
+        "--contract",
+        action="append",
+        metavar="CODE",
+        help="with --safe-range: only this contract (repeatable)",
+    )
     p.add_argument(
         "--out", type=out_file, metavar="FILE", help="write the per-client table (.csv, .xlsx)"
     )
@@ -70,6 +84,12 @@ def run_stress_cmd(args: argparse.Namespace) -> int:
         run_stress,
     )
 
+    if args.safe_range:
+        return _safe_range_cmd(args)
+    if args.contract:
+        from core.errors import InputError
+
+        raise InputError("--contract goes with --safe-range", field="--contract")
     if args.list:
         from core.rules.stress_scenario import library_scenarios
 
@@ -126,6 +146,97 @@ def run_stress_cmd(args: argparse.Namespace) -> int:
             path, _ = export_table(
                 db,
                 TableExport("stress", table, sheet="clients"),
+                args.out,
+                user=current_user(),
+            )
+        print(f"written {len(table)} rows to {path}")
+    return 0
+
+
+def _safe_range_cmd(args: argparse.Namespace) -> int:
+    """``riskdesk stress --safe-range``: the table of every contract's safe range."""
+    import pandas as pd
+
+    from core.reports.export import format_table
+    from core.services.safe_range import (
+        SafeRangeRequest,
+        move_text,
+        range_table,
+        safe_range_result,
+    )
+
+    if args.client:
+        from core.errors import InputError
+
+        raise InputError("--client does not go with --safe-range", field="--client")
+    _check_out(args)
+    contracts = tuple(args.contract) if args.contract else None
+    result = _read(args, lambda r: safe_range_result(r, SafeRangeRequest(args.base_day, contracts)))
+    table = range_table(result)
+    print(
+        f"safe price ranges after {result.base_day} (the settlement of {result.day} at S "
+        "with one contract moved): the last price at which no client's available funds "
+        "(no member's reserve) are below zero; blank where no price binds"
+    )
+
+    def missing(value: object) -> bool:
+        return value is None or value is pd.NA
+
+    def move(ppm: object) -> str:
+        return "" if missing(ppm) else move_text(int(str(ppm)))
+
+    def who(code: object, count: object) -> str:
+        if not code:
+            return ""
+        more = 0 if missing(count) else int(str(count)) - 1
+        return f"{code} +{more}" if more > 0 else str(code)
+
+    shown = pd.DataFrame(
+        {
+            "contract": table["contract"],
+            "settle_fen": table["settle_fen"],
+            "clients": table["clients"],
+            "below_zero": table["below_zero"],
+            "lower_fen": table["lower_fen"],
+            "lower_ticks": table["lower_ticks"],
+            "lower_move": [move(x) for x in table["lower_ppm"]],
+            "lower_bound_by": [
+                who(c, n)
+                for c, n in zip(table["lower_client"], table["lower_binding"], strict=True)
+            ],
+            "upper_fen": table["upper_fen"],
+            "upper_ticks": table["upper_ticks"],
+            "upper_move": [move(x) for x in table["upper_ppm"]],
+            "upper_bound_by": [
+                who(c, n)
+                for c, n in zip(table["upper_client"], table["upper_binding"], strict=True)
+            ],
+            "member_lower_fen": table["member_lower_fen"],
+            "member_lower_move": [move(x) for x in table["member_lower_ppm"]],
+            "member_upper_fen": table["member_upper_fen"],
+            "member_upper_move": [move(x) for x in table["member_upper_ppm"]],
+        }
+    )
+    print(format_table(shown))
+    if result.below_zero:
+        print(
+            f"{len(result.below_zero):,} client(s) are below zero at S already (left out of "
+            "the ranges): "
+            + ", ".join(result.below_zero[:10])
+            + (" …" if len(result.below_zero) > 10 else "")
+        )
+    if result.members_below_zero:
+        print("member(s) below zero at S: " + ", ".join(result.members_below_zero))
+    for w in result.warnings[:5]:
+        print(f"warning: {w}")
+    if args.out is not None:
+        from core.config import current_user
+        from core.services.exports import TableExport, export_table
+
+        with _database(args) as db:
+            path, _ = export_table(
+                db,
+                TableExport("safe_range", table, sheet="safe ranges"),
                 args.out,
                 user=current_user(),
             )

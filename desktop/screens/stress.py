@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 
@@ -40,6 +41,7 @@ from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel, TintedFrameModel
 from desktop.models.levels import LEVEL_LABELS, level_column, level_tint
+from desktop.screens.stress_ranges import SafeRangeSection
 from desktop.screens.workbench_common import WorkbenchScreen, empty_frame
 from desktop.widgets.data_combo import data_combo
 from desktop.widgets.sections import column, section_title, splitter
@@ -237,12 +239,15 @@ class StressScreen(WorkbenchScreen):
             stretch=(0, 1),
         )
         top.setSizes([460, 880])  # the editor's five columns in full
-        split = splitter(
-            Qt.Orientation.Vertical,
-            top,
-            column(self.clients_title, self.clients_view),
-            stretch=(2, 3),
-        )
+        # the scenario's clients, and every contract's safe price range (computed when
+        # its tab is first shown: a read over the whole book, not a scenario)
+        self.safe_ranges = SafeRangeSection(ctx, self)
+        self.result_tabs = QTabWidget(self)
+        self.result_tabs.setObjectName("stressResultTabs")
+        self.result_tabs.addTab(column(self.clients_title, self.clients_view), "")
+        self.result_tabs.addTab(self.safe_ranges, "")
+        self.result_tabs.currentChanged.connect(self._on_result_tab)
+        split = splitter(Qt.Orientation.Vertical, top, self.result_tabs, stretch=(2, 3))
         self.root.addWidget(split, 1)
         if self._library:
             self._load_scenario(self._library[0])
@@ -304,6 +309,15 @@ class StressScreen(WorkbenchScreen):
     def _open_client(self, code: str) -> None:
         self.ctx.bus.client_requested.emit(code, self._day)
 
+    def _on_result_tab(self, index: int) -> None:
+        if self.result_tabs.widget(index) is self.safe_ranges:
+            self.safe_ranges.ensure_computed()
+
+    def show_safe_ranges(self) -> None:
+        """Bring the safe price ranges forward (computed if not yet)."""
+        self.result_tabs.setCurrentWidget(self.safe_ranges)
+        self.safe_ranges.ensure_computed()
+
     # ----------------------------------------------------------------- texts
     def _update_texts(self) -> None:
         data = self._data
@@ -354,6 +368,9 @@ class StressScreen(WorkbenchScreen):
         self.remove_button.setText(translate("Stress", "Remove row"))
         self.recompute_button.setText(translate("Stress", "Run (Ctrl+R)"))
         self.editor_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ROW_FIELDS) - 1)
+        self.result_tabs.setTabText(0, translate("Stress", "Clients"))
+        self.result_tabs.setTabText(1, translate("SafeRange", "Safe price ranges"))
+        self.safe_ranges.retranslate()
         self._update_texts()
 
     def status_text(self) -> str:
