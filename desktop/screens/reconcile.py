@@ -156,7 +156,8 @@ BREAK_COLUMNS = (
         labels=FIELD_LABELS,
         label_context=CONTEXT,
     ),
-    Column("counter", QT_TRANSLATE_NOOP("Columns", "Counter"), Kind.CODE, 92),
+    # the file's value: a counter (CTP), CFMMC or the member's file
+    Column("counter", QT_TRANSLATE_NOOP("Columns", "File"), Kind.CODE, 92),
     Column("riskdesk", QT_TRANSLATE_NOOP("Columns", "RiskDesk"), Kind.CODE, 92),
     Column("difference", QT_TRANSLATE_NOOP("Columns", "Difference"), Kind.CODE, 84),
     Column(

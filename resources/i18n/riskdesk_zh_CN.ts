@@ -255,10 +255,6 @@
         <translation>类型</translation>
     </message>
     <message>
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
         <source>Rows</source>
         <translation>行数</translation>
     </message>
@@ -547,8 +543,8 @@
         <translation>字段</translation>
     </message>
     <message>
-        <source>Counter</source>
-        <translation>柜台</translation>
+        <source>File</source>
+        <translation>文件</translation>
     </message>
     <message>
         <source>RiskDesk</source>
