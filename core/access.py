@@ -117,6 +117,12 @@ def needed_capability(action: str) -> str:
     return next((cap for prefix, cap in ACTION_CAPABILITY if action.startswith(prefix)), OWNER)
 
 
+def allowed_roles(action: str) -> tuple[str, ...]:
+    """The desk roles that may run the write-door ``action`` (none: the owner only)."""
+    cap = needed_capability(action)
+    return tuple(r for r in ROLES if cap in ROLE_CAPABILITIES[r])
+
+
 def pg_role(role: str) -> str:
     """The PostgreSQL group role of a desk ``role`` (ValueError for an unknown one)."""
     if role not in ROLES:
@@ -165,8 +171,7 @@ class Identity:
 
     def refusal(self, action: str, doing: str) -> str:
         """One line saying why ``doing`` (the write of ``action``) is refused here."""
-        cap = needed_capability(action)
-        allowed = [ROLE_TITLES[r] for r in ROLES if cap in ROLE_CAPABILITIES[r]]
+        allowed = [ROLE_TITLES[r] for r in allowed_roles(action)]
         who = ", ".join(allowed) if allowed else "the administrator"
         return (
             f"{self.user} ({ROLE_TITLES.get(self.role, self.role)}) may not run {doing}: "

@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
-from core.access import Identity, needed_capability
+from core.access import Identity, allowed_roles
 from desktop.desk_role import role_name
 from desktop.i18n import translate
 
@@ -51,10 +51,7 @@ def _keeper() -> _KeepDisabled:
 
 def refusal_text(desk: Identity, action: str) -> str:
     """ "Your role (viewer) may not do this: it needs the role clearing." in words."""
-    from core.access import ROLE_CAPABILITIES, ROLES
-
-    cap = needed_capability(action)
-    roles = [role_name(r) for r in ROLES if cap in ROLE_CAPABILITIES[r]] or [role_name("owner")]
+    roles = [role_name(r) for r in allowed_roles(action)] or [role_name("owner")]
     return (
         translate("Roles", "Your role (%1) may not do this: it needs the role %2.")
         .replace("%1", role_name(desk.role))
@@ -96,6 +93,8 @@ def _gate_action(action: QAction, reason: str) -> None:
     if reason:
         if not was:
             action.setProperty("roleGateTip", action.toolTip())
+        if not action.property("roleGateWatched"):  # once: a gate lifted and set again
+            action.setProperty("roleGateWatched", True)
             action.changed.connect(lambda a=action: _keep_action(a))
         action.setToolTip(reason)
         action.setEnabled(False)

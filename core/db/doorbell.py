@@ -77,22 +77,7 @@ class Doorbell:
     """
 
     def __init__(self, url: str, *, connect_timeout_s: int = 10) -> None:
-        import psycopg
-
-        parsed = make_url(url)
-        if not parsed.drivername.startswith("postgresql"):
-            raise ConfigError("the doorbell needs PostgreSQL")
-        conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-        try:
-            self._conn = psycopg.connect(
-                conninfo,
-                autocommit=True,
-                connect_timeout=connect_timeout_s,
-                application_name="riskdesk-doorbell",
-            )
-            self._conn.execute(f"LISTEN {CHANNEL}")
-        except psycopg.Error as exc:
-            raise ConfigError(f"doorbell: cannot listen on the book ({exc})") from None
+        self._conn = listen(url, CHANNEL, purpose="doorbell", connect_timeout_s=connect_timeout_s)
 
     def wait(self, timeout: float) -> list[Ring]:
         """The rings that arrive within ``timeout`` seconds: returns soon after the first
@@ -110,3 +95,26 @@ class Doorbell:
 
     def close(self) -> None:
         self._conn.close()
+
+
+def listen(url: str, channel: str, *, purpose: str, connect_timeout_s: int = 10) -> Any:
+    """A psycopg connection of its own (autocommit) LISTENing on ``channel`` of the book
+    at ``url`` (a SQLAlchemy PostgreSQL URL): the doorbell's and the live feed's. Raises
+    ConfigError naming ``purpose`` when the server cannot be reached."""
+    import psycopg
+
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql"):
+        raise ConfigError(f"the {purpose} needs PostgreSQL")
+    conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        conn = psycopg.connect(
+            conninfo,
+            autocommit=True,
+            connect_timeout=connect_timeout_s,
+            application_name=f"riskdesk-{purpose.replace(' ', '-')}",
+        )
+        conn.execute(f"LISTEN {channel}")
+    except psycopg.Error as exc:
+        raise ConfigError(f"{purpose}: cannot listen on the book ({exc})") from None
+    return conn

@@ -75,11 +75,3 @@ def read_events(conn: Connection, day: date, after: int, limit: int = 10_000) ->
     t = LiveEvent.__table__
     query = select(t).where(t.c.trading_day == day, t.c.seq > after).order_by(t.c.seq)
     return list(conn.execute(query.limit(limit)).all())
-
-
-def event_count(conn: Connection, day: date) -> int:
-    """Events of ``day`` in the log (a desk follows the book's feed when there are)."""
-    t = LiveEvent.__table__
-    return int(
-        conn.execute(select(func.count()).select_from(t).where(t.c.trading_day == day)).scalar_one()
-    )

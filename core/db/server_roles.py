@@ -22,7 +22,6 @@ tables follow (it is idempotent).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, inspect, text
@@ -230,7 +229,3 @@ def _set_password(conn: Connection, name: str, password: str) -> None:
         cur.execute(
             sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password))
         )
-
-
-def quoted_roles(conn: Connection, roles: Sequence[str]) -> str:
-    return ", ".join(_q(conn, pg_role(r)) for r in roles)

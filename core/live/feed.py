@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
@@ -229,6 +229,11 @@ class ContractDay:
         if not self.lower_limit_fen <= price_fen <= self.upper_limit_fen:
             return "out_of_limit"
         return None
+
+
+def by_code(contracts: Mapping[str, ContractDay] | Iterable[ContractDay]) -> dict[str, ContractDay]:
+    """The contracts a source validates against, by code (``validate_event``)."""
+    return dict(contracts) if isinstance(contracts, Mapping) else {c.code: c for c in contracts}
 
 
 def limit_prices(prior_settlement_fen: int, limit_ppm: int, tick_fen: int) -> tuple[int, int]:

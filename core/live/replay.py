@@ -37,6 +37,7 @@ from core.live.feed import (
     PriceTick,
     Side,
     TradeEvent,
+    by_code,
     validate_event,
 )
 from core.money import parse_decimal
@@ -116,9 +117,7 @@ class ReplaySource:
     ) -> None:
         if speed is not None and speed <= 0:
             raise ValueError("speed must be positive (or None for as fast as possible)")
-        self._contracts = (
-            dict(contracts) if isinstance(contracts, Mapping) else {c.code: c for c in contracts}
-        )
+        self._contracts = by_code(contracts)
         self._clock = clock
         self._speed = speed
         self._stats = FeedStatsCounter()

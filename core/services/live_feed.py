@@ -28,9 +28,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.changes import Changes
+from core.db.doorbell import listen
 from core.db.engine import Database
 from core.db.live_event_table import KIND_TICK, KIND_TRADE
-from core.db.live_events import FEED_CHANNEL, append_events, event_count, read_events
+from core.db.live_events import FEED_CHANNEL, append_events, read_events
 from core.errors import ConfigError, PermissionRefusedError
 from core.live.feed import (
     ContractDay,
@@ -40,6 +41,7 @@ from core.live.feed import (
     FeedStatsCounter,
     PriceTick,
     TradeEvent,
+    by_code,
     validate_event,
 )
 from core.rules.sides import SIDE_NAMES, side_code
@@ -155,12 +157,6 @@ def _audit(db: Database, action: str, detail: Mapping[str, Any]) -> None:
     write(db, action, work, what="live feed")
 
 
-def has_book_feed(db: Database, day: date) -> bool:
-    """Whether the book's log holds events of ``day`` (a desk then follows it)."""
-    with db.engine.connect() as conn:
-        return event_count(conn, day) > 0
-
-
 class BookFeedSource:
     """The book's event log of ``day`` as a feed source (module docstring).
 
@@ -180,9 +176,7 @@ class BookFeedSource:
     ) -> None:
         self._db = db
         self._day = day
-        self._contracts = (
-            dict(contracts) if isinstance(contracts, Mapping) else {c.code: c for c in contracts}
-        )
+        self._contracts = by_code(contracts)
         self.cursor = after
         self._stats = FeedStatsCounter()
         self._postgres = db.engine.dialect.name == "postgresql"
@@ -219,7 +213,7 @@ class BookFeedSource:
         LISTEN connection lost: retried every ``LISTEN_RETRY_S``) a short sleep."""
         if self._listen is None and self._postgres and time.monotonic() >= self._retry_at:
             try:
-                self._listen = _listener(self._db.url)
+                self._listen = listen(self._db.url, FEED_CHANNEL, purpose="live feed")
             except ConfigError:
                 self._retry_at = time.monotonic() + LISTEN_RETRY_S
         if self._listen is None:
@@ -240,18 +234,3 @@ class BookFeedSource:
                 self._listen.close()
             finally:
                 self._listen = None
-
-
-def _listener(url: str) -> Any:
-    """A psycopg connection listening on the feed's channel (None when unreachable: the
-    source then polls)."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        conn = psycopg.connect(conninfo, autocommit=True, application_name="riskdesk-feed")
-        conn.execute(f"LISTEN {FEED_CHANNEL}")
-    except psycopg.Error as exc:
-        raise ConfigError(f"live feed: cannot listen on the book ({exc})") from None
-    return conn

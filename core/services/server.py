@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core.access import Identity
 from core.changes import Changes
 from core.db.doorbell import Doorbell, Ring
 from core.db.engine import Database
-from core.db.server_roles import RolesReport, add_login, init_roles, logins, read_identity
+from core.db.server_roles import RolesReport, add_login, init_roles, logins
 from core.errors import ConfigError
 from core.services.store import Written, write
 
@@ -25,7 +24,6 @@ __all__ = [
     "Login",
     "Ring",
     "add_user",
-    "current_identity",
     "init_server",
     "list_users",
     "record_login",
@@ -73,15 +71,6 @@ def list_users(db: Database) -> list[Login]:
     """Every login holding a desk role, with its roles."""
     with db.reader() as reader:
         return [Login(u, r) for u, r in logins(reader.session.connection())]
-
-
-def current_identity(db: Database) -> Identity:
-    """This desk's identity read now (``db.identity`` was read at open: after
-    ``init_server`` or a role change, open the book again to act on the new one)."""
-    from core.config import current_user
-
-    with db.engine.connect() as conn:
-        return read_identity(conn, current_user())
 
 
 def record_login(db: Database) -> None:
