@@ -61,10 +61,11 @@ closes and the shortfall is reported.
    least); so is the search's set when the capped join gives up (past
    ``CAPPED_SIDE_LIMIT`` sets even at a smaller cap).
 
-Joins of many books run in chunks on ``JOIN_THREADS`` worker threads (numpy's sorts and
-gathers release the GIL) while the plain-Python searches of the other books run on the
-caller's thread, so on two cores the two kinds of work overlap; each book's answer is
-its own, so the result does not depend on the threads, the chunks or their timing.
+Joins of many books run in chunks in a spare process (``core.worker_pool``; threads do
+not help: the joins' numpy passes over small arrays hold the GIL) while the plain-Python
+searches of the other books run in the caller's, which then takes back the chunks no
+spare process has started; each book's answer is its own, so the result does not depend
+on the processes, the chunks or their timing.
 
 Pure and thread-safe; money int64 fen, exact.
 """
@@ -75,8 +76,8 @@ import itertools
 import math
 import operator
 from bisect import bisect_left
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +86,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from core import worker_pool
 from core.errors import ConfigError
 from core.money import exact_sum, group_sum, ratio_bp
 from core.rules.forced_liquidation import (
@@ -466,16 +468,16 @@ def _size_hard(
         if lots_slack >= 0 and all(group.linear_of(g)):
             cut = _Plan.capped(tabs, int(group.need[g]), lots_slack)
         searches.append((g, runs, cut))
-    # The exact joins (numpy, mostly without the GIL) run on worker threads while the
-    # searches (plain Python) run here: on two cores the two kinds of work overlap.
     capped: list[tuple[int, _Plan, list[tuple[int, int]]]] = []
-    with ThreadPoolExecutor(max_workers=JOIN_THREADS) as pool:
-        joining = [pool.submit(_join, chunk) for chunk in _join_chunks([p for _, p in exact])]
+
+    def search_all() -> None:
         for g, runs, cut in searches:
             # the node-budget search first: it often completes; else the capped join
             if not tree(g, runs) and cut is not None:
                 capped.append((g, cut, runs))
-        results = [r for f in joining for r in f.result()]
+
+    # the exact joins in a spare process while the searches run here
+    results = _join_beside([p for _, p in exact], search_all)
     for (g, _), res in zip(exact, results, strict=True):
         if res is None:
             raise AssertionError("an exact join gave up")  # only capped plans give up
@@ -749,10 +751,11 @@ SPLIT_LEAN = 0.6
 on the large demo 0.6 costs about 30 % less than the balanced 0.5."""
 MITM_MAX_SIDE = 1 << 15
 """Largest enumeration (combinations before pruning) of one side of the exact join."""
-JOIN_THREADS = 2
-"""Join chunks run at once (the target machine has two cores)."""
 _JOIN_CHUNK = 1 << 21
 """Combinations (both sides, before pruning) joined in one vectorised pass."""
+SPARE_MIN_COMBINATIONS = 1 << 20
+"""Joins of fewer combinations (about 50 ms of work) run in the caller's process: sending
+them to a spare one would not pay."""
 _KEY_BITS = 46
 _KEY = 1 << _KEY_BITS
 """Sums are keyed ``book × 2^46 + sum`` in the join: books' sums stay below 2^46 fen."""
@@ -1116,10 +1119,30 @@ def _capped_range(
 
 
 def _join(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
+    """The exact optimum of every planned book (``_join_orders``): (k per line, sets
+    enumerated) per plan, None for a capped plan given up."""
+    return _decoded(plans, *_join_orders(plans))
+
+
+def _decoded(
+    plans: list[_Plan], orders: I64, work: I64, found: Bools
+) -> list[tuple[list[int], int] | None]:
+    out: list[tuple[list[int], int] | None] = [
+        (p.decode(int(o)), int(w)) if f else None
+        for p, o, w, f in zip(plans, orders.tolist(), work.tolist(), found.tolist(), strict=True)
+    ]
+    # a capped plan may find no covering set within its cap: searched instead
+    if any(r is None and p.cap is None for p, r in zip(plans, out, strict=True)):
+        raise AssertionError("a book to join has no covering set")  # excluded upstream
+    return out
+
+
+def _join_orders(plans: list[_Plan]) -> tuple[I64, I64, Bools]:
     """The exact optimum of every planned book: for every set of its first lines with
     sum s, the best completion is the least sum ≥ need − s among the sets of its last
-    lines (each side merged by sum). Returns (k per line, sets enumerated) per plan, None
-    for a capped plan given up."""
+    lines (each side merged by sum). Returns per plan the best set's order value (the k
+    per line in mixed radix), the sets enumerated, and whether a set was found (False
+    for a capped plan given up)."""
     need = np.array([p.need for p in plans], dtype=np.int64)
     cap = np.array([-1 if p.cap is None else p.cap for p in plans], dtype=np.int64)
     pre_max = np.array([sum(int(t[-1]) for t in p.tables[: p.split]) for p in plans], np.int64)
@@ -1150,15 +1173,57 @@ def _join(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
     i, j = np.flatnonzero(ok), at[ok]
     joined = _Sets(pre.key[i] + q.sums[j], pre.cost[i] + q.cost[j], pre.order[i] + q.order[j])
     best = _Sets.joined(joined, pre_top.take(np.flatnonzero(pre_found))).best_per_item()
-    out: list[tuple[list[int], int] | None] = [None] * len(plans)
     work = np.bincount(item, minlength=len(plans)) + np.bincount(q.item, minlength=len(plans))
-    for g, o in zip(best.item.tolist(), best.order.tolist(), strict=True):
-        if not failed[g]:
-            out[g] = (plans[g].decode(int(o)), int(work[g]))
-    # a capped plan may find no covering set within its cap: searched instead
-    if any(r is None and plans[g].cap is None for g, r in enumerate(out)):
-        raise AssertionError("a book to join has no covering set")  # excluded upstream
-    return out
+    orders = np.zeros(len(plans), np.int64)
+    found = np.zeros(len(plans), np.bool_)
+    orders[best.item] = best.order
+    found[best.item] = ~failed[best.item]
+    return orders, work.astype(np.int64), found
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """Exact plans in a few flat arrays: what a spare process is sent (pickling the
+    plans' thousands of small tables would cost more than their join)."""
+
+    values: I64
+    """Every table of every plan, one after another."""
+    sizes: I64
+    """Entries per table."""
+    lines: I64
+    """Tables per plan."""
+    need: I64
+    split: I64
+
+    @classmethod
+    def of(cls, plans: list[_Plan]) -> _Packed:
+        tables = [t for p in plans for t in p.tables]
+        return cls(
+            values=np.concatenate(tables) if tables else np.zeros(0, np.int64),
+            sizes=np.array([t.size for t in tables], np.int64),
+            lines=np.array([len(p.tables) for p in plans], np.int64),
+            need=np.array([p.need for p in plans], np.int64),
+            split=np.array([p.split for p in plans], np.int64),
+        )
+
+    def plans(self) -> list[_Plan]:
+        tables = np.split(self.values, np.cumsum(self.sizes)[:-1]) if self.sizes.size else []
+        radix = self.sizes.tolist()
+        out: list[_Plan] = []
+        first = 0
+        for n, need, split in zip(
+            self.lines.tolist(), self.need.tolist(), self.split.tolist(), strict=True
+        ):
+            r = radix[first : first + n]
+            weights = [math.prod(r[i + 1 :]) for i in range(n)]
+            out.append(_Plan(tables[first : first + n], need, r, weights, split))
+            first += n
+        return out
+
+
+def _join_packed(packed: _Packed) -> tuple[I64, I64, Bools]:
+    """``_join_orders`` of packed exact plans (run in a spare process)."""
+    return _join_orders(packed.plans())
 
 
 def _join_chunks(plans: list[_Plan]) -> list[list[_Plan]]:
@@ -1179,16 +1244,42 @@ def _join_chunks(plans: list[_Plan]) -> list[list[_Plan]]:
 
 
 def _join_all(plans: list[_Plan]) -> list[tuple[list[int], int] | None]:
-    """``_join`` in chunks, two chunks at a time (numpy sorts and gathers without the
-    GIL; each chunk's result is its own, so the answer does not depend on the
-    threads)."""
+    """``_join`` in chunks (each chunk's result is its own)."""
+    return [r for chunk in _join_chunks(plans) for r in _join(chunk)]
+
+
+def _join_beside(
+    plans: list[_Plan], here: Callable[[], None]
+) -> list[tuple[list[int], int] | None]:
+    """``_join_all`` of exact ``plans`` in the spare processes (``core.worker_pool``)
+    while ``here()`` runs in this one; afterwards this process joins, last first, the
+    chunks no spare process has begun (one at a time: the spare processes go on with the
+    first ones meanwhile). Small joins, one core or a broken pool: all here."""
     chunks = _join_chunks(plans)
-    if len(chunks) > 1 and JOIN_THREADS > 1:
-        with ThreadPoolExecutor(max_workers=JOIN_THREADS) as pool:
-            parts = list(pool.map(_join, chunks))
-    else:
-        parts = [_join(c) for c in chunks]
-    return [r for part in parts for r in part]
+    pool = worker_pool.pool() if sum(p.size for p in plans) >= SPARE_MIN_COMBINATIONS else None
+    if pool is None:
+        here()
+        return _join_all(plans)
+    try:
+        futures = [pool.submit(_join_packed, _Packed.of(c)) for c in chunks]
+    except (RuntimeError, BrokenProcessPool):  # shut down or broken: a new one next time
+        worker_pool.discard(pool)
+        here()
+        return _join_all(plans)
+    here()
+    parts: dict[int, list[tuple[list[int], int] | None]] = {}
+    for i in reversed(range(len(futures))):
+        if futures[i].cancel():
+            parts[i] = _join(chunks[i])
+    for i, f in enumerate(futures):
+        if i in parts:
+            continue
+        try:
+            parts[i] = _decoded(chunks[i], *f.result())
+        except BrokenProcessPool:  # a spare process died: its chunks here
+            worker_pool.discard(pool)
+            parts[i] = _join(chunks[i])
+    return [r for i in range(len(chunks)) for r in parts[i]]
 
 
 # =============================================================================

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import worker_pool
 from core.changes import Changes
 from core.errors import RiskDeskError
 from core.money import bp_to_str, format_yuan
@@ -175,6 +176,7 @@ class ForcedCloseScreen(WorkbenchScreen):
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "forced_close", forced_close_view, parent)
+        worker_pool.warm()  # the sizing's joins run in a spare process: start it now
         self._call_defaults = default_call_settings()
         self._close_defaults = default_close_settings()
         self._levels = default_risk_levels()

@@ -467,11 +467,12 @@ def test_capped_join_only_after_the_node_budget_search_and_never_worse() -> None
     assert _oracle(book, 3_900) == [0, 13]
 
 
-def test_answer_does_not_depend_on_threads_or_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Joins run in chunks on worker threads while the searches run on the caller's
-    thread: many small chunks on two threads give the same sets, statuses and work as
-    one chunk on one thread."""
+def test_answer_does_not_depend_on_processes_or_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Joins run in chunks in a spare process while the searches run in the caller's,
+    which takes back the chunks not yet begun: many small chunks in a real spare process
+    give the same sets, statuses and work as one chunk in one process."""
     import core.rules.client_forced_close as cfc
+    from core import worker_pool
 
     rng = np.random.default_rng(11)
     n_clients = 300
@@ -489,13 +490,47 @@ def test_answer_does_not_depend_on_threads_or_chunks(monkeypatch: pytest.MonkeyP
     total = np.bincount(client, weights=book.margin(), minlength=n_clients)
     need = (total * rng.uniform(0.01, 0.2, n_clients)).astype(np.int64)
 
-    def sized(threads: int, chunk: int) -> tuple[list[int], list[int], list[int]]:
-        monkeypatch.setattr(cfc, "JOIN_THREADS", threads)
+    sent: list[int] = []
+    packed = cfc._Packed.of
+
+    def counted(plans: list[cfc._Plan]) -> cfc._Packed:
+        sent.append(len(plans))
+        return packed(plans)
+
+    monkeypatch.setattr(cfc._Packed, "of", staticmethod(counted))
+
+    def sized(workers: int, chunk: int) -> tuple[list[int], list[int], list[int]]:
+        monkeypatch.setenv(worker_pool.ENV, str(workers))
         monkeypatch.setattr(cfc, "_JOIN_CHUNK", chunk)
+        monkeypatch.setattr(cfc, "SPARE_MIN_COMBINATIONS", 0)
         s = size_forced_closes(book, need, search_max_box=64)
         return s.close_lots.tolist(), s.status.tolist(), s.nodes.tolist()
 
-    one = sized(1, 1 << 40)
+    one = sized(0, 1 << 40)
+    assert not sent  # no spare process
     assert STATUSES.index("searched") in one[1]  # joins and searches both ran
     assert sum(one[2]) > 0
-    assert sized(2, 2_000) == one
+    assert sized(1, 2_000) == one
+    assert len(sent) > 2  # many chunks went to the spare process (or were taken back)
+
+
+def test_packed_plans_cross_a_process_unchanged() -> None:
+    """What a spare process is sent: the packed plans unpack to the same tables, needs,
+    splits and mixed-radix weights, and join to the same answer."""
+    import core.rules.client_forced_close as cfc
+
+    tables = [
+        [np.array([0, 500, 1_000]), np.array([0, 300]), np.array([0, 200, 400, 600])],
+        [np.array([0, 900]), np.array([0, 250, 500]), np.array([0, 100, 200])],
+    ]
+    needs = (1_100, 700)
+    plans = [cfc._Plan.of(t, n, max_side=1 << 15) for t, n in zip(tables, needs, strict=True)]
+    assert all(p is not None for p in plans)
+    exact = [p for p in plans if p is not None]
+    back = cfc._Packed.of(exact).plans()
+    for a, b in zip(exact, back, strict=True):
+        assert [t.tolist() for t in a.tables] == [t.tolist() for t in b.tables]
+        assert (a.need, a.split, a.radix, a.weights) == (b.need, b.split, b.radix, b.weights)
+    assert cfc._decoded(exact, *cfc._join_packed(cfc._Packed.of(exact))) == cfc._join(exact)
+    # hand-checked: of the first book only 500 + 600 (k = 1, 0, 3) releases exactly 1,100
+    assert cfc._join(exact)[0][0] == [1, 0, 3]
