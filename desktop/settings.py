@@ -26,6 +26,7 @@ KEY_HEADER_PREFIX = "headers/"
 KEY_COLOURS = "ui/colours"
 KEY_TABLE_LAYOUTS_PREFIX = "table_layouts/"
 KEY_WINDOW_LAYOUTS = "main_window/layouts"
+KEY_VIEW_PREFIX = "views/"
 
 
 class UiSettings:
@@ -146,6 +147,14 @@ class UiSettings:
 
     def set_window_layouts(self, layouts: dict[str, Any]) -> None:
         self._set(KEY_WINDOW_LAYOUTS, json.dumps(layouts, ensure_ascii=False))
+
+    def view_option(self, screen: str, name: str) -> str | None:
+        """A screen's remembered view choice (a tick box, a number of days), or None."""
+        value = self._value(f"{KEY_VIEW_PREFIX}{screen}/{name}")
+        return None if value is None else str(value)
+
+    def set_view_option(self, screen: str, name: str, value: str) -> None:
+        self._set(f"{KEY_VIEW_PREFIX}{screen}/{name}", value)
 
     def sync(self) -> None:
         if self._persist:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractButton, QSpinBox, QWidget
 
 from core.changes import Changes
 from desktop.context import DesktopContext
@@ -81,6 +81,21 @@ class Screen(QWidget):
             title = self.key
         day = self.trading_day()
         return f"{title} {day.isoformat()}" if day else title
+
+    def remember(self, name: str, widget: QAbstractButton | QSpinBox) -> None:
+        """Keep a view choice (a tick box's state, a spin box's number) across sessions,
+        per screen: restored now (call before connecting the widget's own signal, so the
+        restore loads nothing), saved on every change."""
+        settings, key = self.ctx.settings, self.key
+        saved = settings.view_option(key, name)
+        if isinstance(widget, QSpinBox):
+            if saved is not None and saved.lstrip("-").isdigit():
+                widget.setValue(int(saved))
+            widget.valueChanged.connect(lambda v: settings.set_view_option(key, name, str(v)))
+            return
+        if saved in ("0", "1"):
+            widget.setChecked(saved == "1")
+        widget.toggled.connect(lambda on: settings.set_view_option(key, name, "1" if on else "0"))
 
     def save_state(self) -> None:
         """Store UI state in ``ctx.settings``: every table's header layout (widths,

@@ -11,6 +11,7 @@ registration) red, their missed deadline marked "overdue" with negative days lef
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -146,8 +147,14 @@ BLOCKED_COLUMNS = (
 
 DEADLINE_STATUS_LABELS = {
     "no_rule": QT_TRANSLATE_NOOP("Receipts", "no rule"),
-    "beyond_calendar": QT_TRANSLATE_NOOP("Receipts", "beyond calendar (to %1)"),
+    "beyond_calendar": QT_TRANSLATE_NOOP("Receipts", "after %1"),
 }
+DEADLINE_STATUS_TIPS = {
+    "beyond_calendar": QT_TRANSLATE_NOOP(
+        "Receipts", "The deadline lies beyond the trading calendar, which is known to %1."
+    ),
+}
+"""Short labels fit the column; the tooltip says the whole reason."""
 OVERDUE_TEXT = QT_TRANSLATE_NOOP("Receipts", "%1 overdue")
 """A missed deadline in the tree ("2026-07-30 overdue", zh "2026-07-30 逾期")."""
 
@@ -160,10 +167,11 @@ def deadline_text(deadline: date, status: str) -> str:
     return deadline.isoformat()
 
 
-def deadline_status_text(status: str, calendar_until: date | None) -> str:
-    """Why a deadline is missing, for the tree ("no rule", "beyond calendar (to
-    2026-12-31)"); "—" for a status without a label."""
-    label = DEADLINE_STATUS_LABELS.get(status)
+def deadline_status_text(status: str, calendar_until: date | None, *, tip: bool = False) -> str:
+    """Why a deadline is missing, for the tree ("no rule", "after 2026-12-31": the
+    calendar's last known day); "—" for a status without a label. ``tip``: the whole
+    reason, for the cell's tooltip."""
+    label = (DEADLINE_STATUS_TIPS if tip else {}).get(status) or DEADLINE_STATUS_LABELS.get(status)
     if label is None:
         return "—"
     until = calendar_until.isoformat() if calendar_until is not None else "?"
@@ -259,6 +267,8 @@ class HoldingsTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _TREE_ALIGN[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == DEADLINE_COLUMN:
+            if node.next_deadline is None:
+                return deadline_status_text(node.deadline_status, self._calendar_until, tip=True)
             return self._text(node, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             names = dict.fromkeys(n for n in (node.name_zh, node.name_en) if n)
@@ -353,11 +363,13 @@ class ReceiptsScreen(WorkbenchScreen):
         line.returnPressed.connect(self._holder_typed)
         self.expiring_check = QCheckBox()
         self.expiring_check.setObjectName("expiringCheck")
+        self.remember("only_expiring", self.expiring_check)
         self.expiring_check.toggled.connect(lambda _c: self.recompute())
         self.expiring_spin = QSpinBox()
         self.expiring_spin.setObjectName("expiringDays")
         self.expiring_spin.setRange(0, 250)
         self.expiring_spin.setValue(ReceiptsRequest().expiring_days)
+        self.remember("expiring_days", self.expiring_spin)
         self.expiring_spin.editingFinished.connect(self._on_window)
         self.expiring_days_label = QLabel()
         self.expiring_count = QLabel()
@@ -366,6 +378,7 @@ class ReceiptsScreen(WorkbenchScreen):
         # expiring ones are cancelled warehouse by warehouse).
         self.by_warehouse_check = QCheckBox()
         self.by_warehouse_check.setObjectName("byWarehouseCheck")
+        self.remember("by_warehouse", self.by_warehouse_check)
         self.by_warehouse_check.toggled.connect(lambda _c: self.recompute())
         self.expand_button = QPushButton()
         self.expand_button.clicked.connect(self._toggle_expand)
@@ -400,6 +413,9 @@ class ReceiptsScreen(WorkbenchScreen):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, width in enumerate(_TREE_WIDTHS):
             self.tree_view.setColumnWidth(i, width)
+        # Status (filled on holder rows only) shown last, so the counts and deadlines
+        # come first in a narrow window; the model's columns keep their numbers.
+        header.moveSection(header.visualIndex(1), len(TREE_HEADERS) - 1)
         left = column(self.tree_title, self.tree_view)
 
         self.calendar_title = section_title()
@@ -428,9 +444,11 @@ class ReceiptsScreen(WorkbenchScreen):
             stretch=self.due_view,
         )
         right.setMinimumWidth(360)
-        # The tree gets the width: its deadline column names the calendar's end.
-        self.root.addWidget(splitter(Qt.Orientation.Horizontal, left, right, stretch=(2, 1)), 1)
+        # The tree gets the width (the calendar needs no more than its minimum).
+        self.root.addWidget(splitter(Qt.Orientation.Horizontal, left, right, stretch=(3, 1)), 1)
         self._due_day: date | None = None
+        # the remembered view choices shape the first load too
+        self._request = dataclasses.replace(self._request, **self._view_choices())
         self.retranslate()
 
     # ----------------------------------------------------------------- loading
@@ -439,11 +457,16 @@ class ReceiptsScreen(WorkbenchScreen):
         self._request = ReceiptsRequest(
             version=str(self.version_combo.currentData()),
             holder=holder if isinstance(holder, str) else None,
-            expiring_days=self.expiring_spin.value(),
-            only_expiring=self.expiring_check.isChecked(),
-            group_by="warehouse" if self.by_warehouse_check.isChecked() else "product",
+            **self._view_choices(),
         )
         self.reload()
+
+    def _view_choices(self) -> dict[str, Any]:
+        return {
+            "expiring_days": self.expiring_spin.value(),
+            "only_expiring": self.expiring_check.isChecked(),
+            "group_by": "warehouse" if self.by_warehouse_check.isChecked() else "product",
+        }
 
     def _on_window(self) -> None:
         if self.expiring_spin.value() != self._request.expiring_days:

@@ -428,8 +428,12 @@
         <translation>无规则</translation>
     </message>
     <message>
-        <source>beyond calendar (to %1)</source>
-        <translation>日历外 (至 %1)</translation>
+        <source>after %1</source>
+        <translation>晚于 %1</translation>
+    </message>
+    <message>
+        <source>The deadline lies beyond the trading calendar, which is known to %1.</source>
+        <translation>注销期限在交易日历之外(交易日历已知至 %1)。</translation>
     </message>
     <message>
         <source>%1 overdue</source>

@@ -107,7 +107,7 @@ def test_missing_deadlines_say_why(screen: ReceiptsScreen) -> None:
     assert beyond
     texts = _deadline_texts(screen)
     assert texts["no_rule"] == {"no rule"}
-    assert texts["beyond_calendar"] == {f"beyond calendar (to {until})"}
+    assert texts["beyond_calendar"] == {f"after {until}"}
     assert "—" not in set().union(*texts.values())
     banner = screen.banner.text()
     assert f"{no_rule:,} receipts have no deadline: no validity rule" in banner
@@ -115,7 +115,7 @@ def test_missing_deadlines_say_why(screen: ReceiptsScreen) -> None:
         f"{beyond:,} receipts have their deadline beyond the trading calendar (known to {until})"
         in banner
     )
-    # The column shows the whole text (its tooltip too).
+    # The column shows a short text; its tooltip the whole reason.
     first = next(
         r
         for r in range(screen.tree_model.rowCount())
@@ -123,7 +123,9 @@ def test_missing_deadlines_say_why(screen: ReceiptsScreen) -> None:
         == "beyond_calendar"
     )
     cell = screen.tree_model.index(first, DEADLINE_COLUMN)
-    assert cell.data(Qt.ItemDataRole.ToolTipRole) == f"beyond calendar (to {until})"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == (
+        f"The deadline lies beyond the trading calendar, which is known to {until}."
+    )
 
 
 def test_missing_deadlines_in_chinese(demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +137,7 @@ def test_missing_deadlines_in_chinese(demo_ctx, qtbot) -> None:  # type: ignore[
     until = data.report.calendar_until.isoformat()
     texts = _deadline_texts(screen)
     assert texts["no_rule"] == {"无规则"}
-    assert texts["beyond_calendar"] == {f"日历外 (至 {until})"}
+    assert texts["beyond_calendar"] == {f"晚于 {until}"}
     assert f"超出交易日历（已知至 {until}）" in screen.banner.text()
     assert "无此品种的有效期规则" in screen.banner.text()
 
@@ -471,3 +473,22 @@ def test_group_by_warehouse_in_chinese(demo_ctx, qtbot) -> None:  # type: ignore
     wait_loaded(screen, demo_ctx, qtbot)
     assert screen.tree_model.headerData(0, Qt.Orientation.Horizontal) == "仓库 / 品种 / 持有人"
     assert "DL01  大连北良港散粮仓库" in _tree_rows(screen, 0)["product"]  # the first level
+
+
+def test_view_choices_are_remembered(screen: ReceiptsScreen, demo_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """ "Group by warehouse", "Only expiring within" and its days are the desk's habit:
+    the next time the screen opens (a new window, same user) they are as left."""
+    qtbot.mouseClick(screen.by_warehouse_check, Qt.MouseButton.LeftButton)
+    screen.expiring_spin.setValue(10)
+    qtbot.mouseClick(screen.expiring_check, Qt.MouseButton.LeftButton)
+    wait_loaded(screen, demo_ctx, qtbot)
+    demo_ctx.settings.sync()
+    again = open_screen(create, demo_ctx, qtbot)
+    assert again.by_warehouse_check.isChecked()
+    assert again.expiring_check.isChecked()
+    assert again.expiring_spin.value() == 10
+    header = again.tree_model.headerData(0, Qt.Orientation.Horizontal)
+    assert header == "Warehouse / product / holder"  # loaded as remembered
+    qtbot.mouseClick(again.by_warehouse_check, Qt.MouseButton.LeftButton)
+    wait_loaded(again, demo_ctx, qtbot)
+    assert not open_screen(create, demo_ctx, qtbot).by_warehouse_check.isChecked()
