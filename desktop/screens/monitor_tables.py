@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QWidget,
@@ -39,6 +40,7 @@ from desktop.models.snapshot_table import (
 )
 from desktop.settings import UiSettings
 from desktop.widgets.data_table import DataTableView
+from desktop.widgets.row_painter import paint_rows
 
 SIDE_VALUE_LABELS = {
     LONG: QT_TRANSLATE_NOOP("Values", "Long"),
@@ -373,6 +375,14 @@ class SnapshotTableView(DataTableView):
         # Room for the sort arrow right of right-aligned titles (it overlapped their end).
         self.horizontalHeader().setStyleSheet("QHeaderView::section { padding-right: 18px; }")
         self._saved: tuple[list[Hashable], Hashable | None, Hashable | None] = ([], None, None)
+
+    fast_paint = True
+    """Paint the visible rows in one pass (``desktop.widgets.row_painter``); False: cell
+    by cell through the delegate, as other tables (the benchmark compares the two)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not (self.fast_paint and paint_rows(self, event)):
+            super().paintEvent(event)
 
     def set_snapshot_model(self, model: SnapshotTableModel) -> None:
         self.setModel(model)

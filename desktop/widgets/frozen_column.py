@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QContextMenuEvent, QFont
+from PySide6.QtGui import QContextMenuEvent, QFont, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView
 
 if TYPE_CHECKING:
@@ -82,6 +82,13 @@ class FrozenColumn(QTableView):
         table.viewport().stackUnder(self)
         self._refresh()
         self.show()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # the table's own way: one pass where its model allows (``row_painter``)
+        from desktop.widgets.row_painter import paint_rows
+
+        if not (getattr(self._table, "fast_paint", False) and paint_rows(self, event)):
+            super().paintEvent(event)
 
     def _refresh(self, *_args: object) -> None:
         model = self.model()
