@@ -71,6 +71,14 @@ class AlertGroups:
         self._alerts: dict[int, Alert] = {}
         self._acknowledged: set[int] = set()
         self._ids: dict[str, list[int]] = {}
+        self._rank: dict[str, tuple[int, int, float, str]] = {}
+        """Each group's sort key (``ordered``), kept as its counts change: sorting reads
+        it, never recomputes it (a desk holds tens of thousands of groups)."""
+        self._sorted: list[str] = []
+        """The group keys in the last order: sorting again from it touches only the
+        few groups that moved (timsort on a nearly sorted list)."""
+        self._order: list[AlertGroup] | None = None
+        """The last ``ordered()`` list while nothing has changed since."""
 
     def __len__(self) -> int:
         return len(self._groups)
@@ -80,6 +88,21 @@ class AlertGroups:
         self._alerts.clear()
         self._acknowledged.clear()
         self._ids.clear()
+        self._rank.clear()
+        self._sorted.clear()
+        self._order = None
+
+    def _ranked(self, changed: set[str]) -> set[str]:
+        """Refresh the sort keys of the ``changed`` groups (and forget the last order)."""
+        for key in changed:
+            g = self._groups[key]
+            latest = g.latest.at.timestamp() if g.latest is not None else 0.0
+            if key not in self._rank:
+                self._sorted.append(key)
+            self._rank[key] = (-g.critical, -g.open, -latest, key)
+        if changed:
+            self._order = None
+        return changed
 
     def add(self, alerts: Iterable[Alert]) -> set[str]:
         """Count newly raised ``alerts``; the keys of the groups that changed."""
@@ -103,7 +126,7 @@ class AlertGroups:
             ):
                 group.latest = a
             changed.add(key)
-        return changed
+        return self._ranked(changed)
 
     def acknowledge(self, alert_ids: Iterable[int]) -> set[str]:
         """Count ``alert_ids`` as acknowledged (again: no change); the changed keys."""
@@ -117,23 +140,21 @@ class AlertGroups:
             group.open -= 1
             group.critical -= a.severity == "critical"
             changed.add(group.key)
-        return changed
+        return self._ranked(changed)
 
     def group(self, key: str) -> AlertGroup | None:
         return self._groups.get(key)
 
     def ordered(self) -> list[AlertGroup]:
         """Groups worst first: most open critical alerts, then most open alerts, then
-        the newest; groups with nothing open last."""
-        return sorted(
-            self._groups.values(),
-            key=lambda g: (
-                -g.critical,
-                -g.open,
-                -(g.latest.at.timestamp() if g.latest else 0.0),
-                g.key,
-            ),
-        )
+        the newest; groups with nothing open last. Sorted by the kept keys, and only
+        when a group changed since the last call (the monitor asks four times a
+        second); a new list each time, so a caller may keep it."""
+        if self._order is None:
+            self._sorted.sort(key=self._rank.__getitem__)
+            groups = self._groups
+            self._order = [groups[k] for k in self._sorted]
+        return list(self._order)
 
     def open_ids(self, key: str) -> list[int]:
         """The unacknowledged alert ids of the group ``key`` (to acknowledge it whole)."""

@@ -11,7 +11,8 @@ columnar arrays (STYLE B4):
   selection follows its rows. The permutation is kept across updates: rows do not jump
   under the user's cursor while values tick; clicking the header sorts again.
 * ``apply_snapshot()`` emits ``dataChanged`` for at most 16 row ranges
-  (``row_ranges``) computed from ``row_version``, with explicit roles. Appended
+  (``row_ranges``) computed from ``row_version``, with explicit roles; one range over
+  every row when an eighth or more of the rows changed (``WIDE_CHANGE``). Appended
   position lines are inserted at the end (``beginInsertRows``). A reset happens only
   when the set of shown rows changes otherwise (a level filter whose membership moved,
   a new engine); ``SnapshotTableView`` keeps the selection and scroll by row key.
@@ -48,6 +49,8 @@ _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 """Role returning the row key (client code, line number, contract code)."""
 VALUE_ROLES = [DISPLAY, FOREGROUND, _BACKGROUND, RAW_ROLE]
+WIDE_CHANGE = 8
+"""A batch changing at least 1/WIDE_CHANGE of a table's rows repaints it as one range."""
 
 
 @dataclass(frozen=True)
@@ -354,7 +357,10 @@ class SnapshotTableModel(ColumnTableModel):
         elif len(changed_sources) == 0 or n == 0:
             self.last_ranges = []
             return
-        elif len(changed_sources) >= n and self.passing_mask() is None:
+        elif len(changed_sources) * WIDE_CHANGE >= self.total_rows:
+            # scattered over so many rows that nearly every visible row changed: one
+            # range repaints the view once; mapping and merging them costs more (on
+            # the large book's positions ~10 ms a batch)
             self.last_ranges = [(0, n - 1)]
         else:
             position = self._positions()

@@ -16,7 +16,15 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
@@ -72,8 +80,18 @@ QT_TRANSLATE_NOOP("AlertDesk", "day")
 QT_TRANSLATE_NOOP("AlertDesk", "night")
 
 
+REORDER_EVERY_S = 1.0
+"""The groups re-order at most once a second: rows jumping four times a second cannot be
+read, and ordering 100,000 groups (the large book, alerts on most accounts) costs tens of
+milliseconds of the GUI thread. In between, the shown groups' counts repaint in place."""
+
+
 class AlertGroupModel(QAbstractTableModel):
-    """The alert groups, worst first. GUI thread only; ``refresh`` re-orders them."""
+    """The alert groups, worst first. GUI thread only; ``refresh`` re-orders them (at
+    most once per ``REORDER_EVERY_S``: a call inside the window repaints the counts and
+    ``reorder_due`` fires when the window ends, for the owner to ``refresh`` again)."""
+
+    reorder_due = Signal()
 
     def __init__(
         self, groups: AlertGroups, text: Callable[[Alert], str], parent: QObject | None = None
@@ -82,19 +100,39 @@ class AlertGroupModel(QAbstractTableModel):
         self._source = groups
         self._text = text
         self._rows: list[AlertGroup] = []
+        self._row_of: dict[str, int] | None = None
         self._bold = QFont()
         self._bold.setBold(True)
+        self._ordered_at = -REORDER_EVERY_S
+        self._due = QTimer(self)
+        self._due.setSingleShot(True)
+        self._due.timeout.connect(self.reorder_due)
 
-    def refresh(self) -> None:
+    def refresh(self, *, now: float | None = None) -> None:
+        """Re-order the groups, or (inside the throttle window, with rows shown) repaint
+        their counts and schedule ``reorder_due``. ``now``: ``time.monotonic()``."""
+        now = walltime.monotonic() if now is None else now
+        wait = self._ordered_at + REORDER_EVERY_S - now
+        if self._rows and wait > 0:
+            last = self.index(len(self._rows) - 1, len(GROUP_HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+            if not self._due.isActive():
+                self._due.start(int(wait * 1000) + 1)
+            return
+        self._due.stop()
+        self._ordered_at = now
         self.beginResetModel()
         self._rows = self._source.ordered()
+        self._row_of = None
         self.endResetModel()
 
     def group_at(self, row: int) -> AlertGroup:
         return self._rows[row]
 
     def row_of(self, key: str) -> int:
-        return next((r for r, g in enumerate(self._rows) if g.key == key), -1)
+        if self._row_of is None:  # once per order, for the selection kept across it
+            self._row_of = {g.key: r for r, g in enumerate(self._rows)}
+        return self._row_of.get(key, -1)
 
     def rowCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)

@@ -351,6 +351,7 @@ class AlertsPanel(QWidget):
             lambda row: book.model.alert_at(row).account, self.client_requested.emit
         )
         self.group_model = AlertGroupModel(book.groups, alert_text, self)
+        self.group_model.reorder_due.connect(self._refresh_groups)
         self.group_view = DataTableView(settings, "monitor_alert_groups", self)
         self.group_view.setSortingEnabled(False)
         self.group_view.setModel(self.group_model)

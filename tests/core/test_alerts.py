@@ -344,3 +344,35 @@ def test_stored_ids_continue_after_an_offset():
         rows = reader.session.execute(select(AlertRow.alert_id, AlertRow.acknowledged_by)).all()
         assert sorted(rows) == [(41, None), (42, "officer")]
     db.engine.dispose()
+
+
+def test_position_limit_alerts_same_when_ticks_skip_the_unchanged_lines():
+    """A price tick shares the lots and limit columns with the previous snapshot, so the
+    monitor skips the position-limit pass; the alerts of a tick / trade / close / reopen
+    sequence are those of a monitor that looks at every changed line each time."""
+    clock = FakeClock()
+    engine = _engine(clock, equity_fen=10_000_000_000)
+    skipping, looking = _monitor(engine), _monitor(engine)
+    first = engine.snapshot()
+    assert skipping.evaluate(first) == looking.evaluate(first)
+    events = [
+        [PriceTick("m2409", 320_100, AT)],
+        [TradeEvent("T1", "C001", "m2409", "long", "open", 770, 320_000, AT)],  # 800 lots
+        [PriceTick("m2409", 320_200, AT)],
+        [TradeEvent("T2", "C001", "m2409", "long", "close", 400, 320_200, AT)],  # 400: clear
+        [PriceTick("m2409", 320_300, AT)],
+        [TradeEvent("T3", "C001", "m2409", "long", "open", 450, 320_300, AT)],  # 850: again
+        [PriceTick("m2409", 320_400, AT)],
+    ]
+    raised = []
+    previous = first
+    for batch in events:
+        snap = engine.apply(batch)
+        ticked = isinstance(batch[0], PriceTick)
+        assert (snap.positions["lots"] is previous.positions["lots"]) == ticked
+        looking._seen_lines = (None, None)  # never skips
+        mine, theirs = skipping.evaluate(snap), looking.evaluate(snap)
+        assert [(a.kind, a.message) for a in mine] == [(a.kind, a.message) for a in theirs]
+        raised += [a.kind for a in mine]
+        previous = snap
+    assert raised.count("position_limit") == 2  # opened to 800, cleared, reopened to 850

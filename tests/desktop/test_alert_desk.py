@@ -125,3 +125,28 @@ def test_the_monitor_shows_alerts_by_account_and_acknowledges_a_group(
     row = model.row_of("C0004")
     assert model.index(row, 1).data() == "0"
     screen.close()
+
+
+def test_group_view_reorders_at_most_once_a_second(qtbot: Any) -> None:
+    """Four refreshes a second would make rows jump and cost the GUI thread an order of
+    every group each time: inside the window the counts repaint in place, and
+    ``reorder_due`` asks for the order when the window ends."""
+    from desktop.screens.alert_desk import REORDER_EVERY_S, AlertGroupModel
+
+    groups = AlertGroups()
+    groups.add([_alert(1, "A", "warning"), _alert(2, "B", "warning")])
+    model = AlertGroupModel(groups, lambda a: a.message)
+    model.refresh(now=100.0)
+    assert [model.group_at(r).key for r in range(model.rowCount())] == ["B", "A"]  # newest
+    repainted: list[int] = []
+    model.dataChanged.connect(lambda a, b, *_: repainted.append(b.row() - a.row() + 1))
+    groups.add([_alert(3, "A", "critical")])  # A is now the worst
+    model.refresh(now=100.0 + REORDER_EVERY_S / 2)
+    assert [model.group_at(r).key for r in range(model.rowCount())] == ["B", "A"]  # waits
+    assert repainted == [2]  # the counts shown in place
+    assert model.data(model.index(1, 2)) == "1"  # A's critical count, already
+    with qtbot.waitSignal(model.reorder_due, timeout=int(REORDER_EVERY_S * 1000) + 2000):
+        pass
+    model.refresh(now=100.0 + REORDER_EVERY_S)
+    assert [model.group_at(r).key for r in range(model.rowCount())] == ["A", "B"]
+    assert model.row_of("B") == 1
