@@ -102,6 +102,8 @@ HISTOGRAM_EVERY = 4  # ticks between histogram updates (1 s)
 CALLS_EVERY = 4  # ticks between intraday call-card updates (1 s): 100,000 accounts
 ALERT_FLUSH_EVERY = 8  # ticks between alert writes (2 s)
 RESORT_EVERY = 4  # ticks between re-sorts of the table shown (1 s): rows hold still to read
+CHART_EVERY = 2  # ticks between chart repaints (0.5 s; every point is kept): a repaint of
+# the three plots cost ~12 ms of the GUI thread on the large book, four times a second
 HISTORY_POINTS = 14_400  # one hour at 4 updates per second per series
 READY_UPDATES = 2
 HIDDEN_BATCH_S = 1.0  # behind another screen: one engine batch (and snapshot) a second
@@ -179,6 +181,7 @@ class MonitorScreen(Screen):
         self._updates = 0
         self._ticks = 0
         self._views_stale = False  # tables and charts behind the newest snapshot (hidden)
+        self._charts_behind = False  # points appended since the charts were last repainted
         self._user_stopped = False
         self._state = "stopped"
         self._error = ""
@@ -880,11 +883,13 @@ class MonitorScreen(Screen):
         snap = self._mailbox.take()
         if snap is not None:
             self._updates += 1
-            self._show(snap, fresh=False)
+            self._show(snap, fresh=False, charts=self._ticks % CHART_EVERY == 0)
             if self._updates == READY_UPDATES:
                 self.loaded.emit()
         elif not self._hidden_behind():
             self.contracts_model.apply_snapshot(self._frame(self._snap))
+            if self._charts_behind:  # the feed rests: its last point shown
+                self._refresh_charts()
         if self._ticks % HISTOGRAM_EVERY == 0 and not self._hidden_behind():
             self._update_histogram()
         if self._ticks % RESORT_EVERY == 0 and not self._hidden_behind():
@@ -949,7 +954,9 @@ class MonitorScreen(Screen):
         charts are not repainted for nobody (the screen the user is on gets the CPU)."""
         return not self.isVisible()
 
-    def _show(self, snap: RiskSnapshot, *, fresh: bool) -> None:
+    def _show(self, snap: RiskSnapshot, *, fresh: bool, charts: bool = True) -> None:
+        """Show ``snap``: tables, alerts, summary; the charts get its point and are
+        repainted when ``charts`` (the timer repaints them every ``CHART_EVERY`` ticks)."""
         self._snap = snap
         frame = self._frame(snap)
         repaint = fresh or not self._hidden_behind()
@@ -958,7 +965,9 @@ class MonitorScreen(Screen):
                 model.apply_snapshot(frame)
         self._views_stale = not repaint
         self.alerts.evaluate(snap)
-        self._append_charts(snap, frame.now_ts, refresh=repaint)
+        refresh = repaint and (charts or fresh)
+        self._append_charts(snap, frame.now_ts, refresh=refresh)
+        self._charts_behind = not refresh
         if fresh:
             self._update_histogram()
         self._update_summary()
@@ -974,10 +983,14 @@ class MonitorScreen(Screen):
         frame = self._frame(self._snap)
         for model in (self.accounts_model, self.positions_model, self.contracts_model):
             model.apply_snapshot(frame)
+        self._refresh_charts()
+        self._update_histogram()
+
+    def _refresh_charts(self) -> None:
+        self._charts_behind = False
         self.equity_chart.refresh()
         self.account_chart.refresh()
         self._refresh_price_chart()
-        self._update_histogram()
 
     def _append_charts(self, snap: RiskSnapshot, t: float, *, refresh: bool = True) -> None:
         acc = snap.accounts

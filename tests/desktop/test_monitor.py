@@ -467,3 +467,40 @@ def test_the_monitor_follows_the_books_shared_feed(qtbot: Any, demo_ctx: Desktop
     newest = append_batch(demo_ctx.db, feed.day, [tick])
     qtbot.waitUntil(lambda: getattr(runner.source, "cursor", 0) == newest, timeout=10_000)
     window.close()
+
+
+def test_charts_repaint_every_other_tick_and_catch_up_when_the_feed_rests(
+    qtbot: Any, ctx: DesktopContext
+) -> None:
+    """Every snapshot adds its point; the plots repaint every ``CHART_EVERY`` ticks
+    (a repaint of the three plots is the monitor's costliest paint), and a tick with
+    no new snapshot shows the points still behind."""
+    window = MainWindow(ctx, "monitor")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    screen = window.current_page()
+    assert isinstance(screen, MonitorScreen)
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_TIMEOUT_MS)
+    screen.timer.stop()
+    screen.toggle_stop()  # the feed stops: this test hands the snapshots in itself
+    qtbot.waitUntil(lambda: not screen.runner or not screen.runner.is_alive, timeout=10_000)
+    start = screen._start
+    assert start is not None
+    curve = screen.equity_chart._curves[0]
+
+    def plotted() -> int:
+        x, _y = curve.getData()
+        return 0 if x is None else len(x)
+
+    screen._ticks = monitor_module.CHART_EVERY  # the next tick is not a chart tick
+    contract = start.engine.contracts[0]
+    screen._mailbox.put(
+        start.engine.apply(
+            [PriceTick(contract.code, contract.upper_limit_fen, start.engine.clock.now())]
+        )
+    )
+    screen._on_tick()
+    assert screen.equity_chart.point_count() == plotted() + 1  # the point waits
+    screen._on_tick()  # no snapshot: the feed rests
+    assert screen.equity_chart.point_count() == plotted()
