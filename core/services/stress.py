@@ -30,6 +30,7 @@ from core.rules.daily_settlement import DaySettlementParams, SettlementRefusedEr
 from core.rules.risk_levels import DEFICIT, FORCED_CLOSE, LEVEL_NAMES, MARGIN_CALL, RiskLevels
 from core.rules.stress_run import StressResult, run_scenario
 from core.rules.stress_scenario import Scenario, library_scenarios
+from core.services.stress_library import all_scenarios
 from core.trading_calendar import TradingCalendar, default_calendar
 
 Report = Callable[[int, int], None]
@@ -238,6 +239,8 @@ class StressView:
     days: pd.DataFrame
     clients: pd.DataFrame
     error: str = ""
+    library: tuple[Scenario, ...] = ()
+    """The starter and saved scenarios (``stress_library.all_scenarios``)."""
 
 
 def stress_view(
@@ -245,8 +248,11 @@ def stress_view(
 ) -> StressView:
     """The screen's load: the base day alone (``request`` None, fast) or the run."""
     base = latest_balance_day(reader.session)
+    library = tuple(all_scenarios(reader))
     if request is None:
-        return StressView(base, None, pd.DataFrame(columns=list(DAY_COLUMNS)), pd.DataFrame())
+        return StressView(
+            base, None, pd.DataFrame(columns=list(DAY_COLUMNS)), pd.DataFrame(), library=library
+        )
 
     def report(done: int, total: int) -> None:
         if progress is not None:
@@ -261,5 +267,8 @@ def stress_view(
             pd.DataFrame(columns=list(DAY_COLUMNS)),
             pd.DataFrame(columns=list(CLIENT_COLUMNS)),
             str(exc),
+            library,
         )
-    return StressView(result.base_day, result, day_table(result), client_table(result))
+    return StressView(
+        result.base_day, result, day_table(result), client_table(result), library=library
+    )
