@@ -72,6 +72,9 @@ from core.trading_calendar import TradingCalendar
 
 Bools = np.ndarray
 Report = Callable[[int, int], None]
+StoredOrders = Callable[[date, str, str, int], tuple[list[str], I64]]
+"""(day, contract, losing side "long"/"short", limit price) → the stored unfilled
+closing orders at that price: client codes and lots, in declaration order."""
 
 
 @dataclass(frozen=True)
@@ -320,15 +323,20 @@ def _reduce(
     price_fen: int,
     params: ReductionParams,
     apply: bool,
+    orders: tuple[list[str], I64] | None = None,
 ) -> ReductionDone:
     """The forced reduction of contract ``k`` at its limit price (spec 2.e), closed in
-    the prepared book when ``apply``."""
+    the prepared book when ``apply``. Declared orders: ``orders`` (stored closing
+    orders: client codes and lots), else every losing-side client's whole position."""
     inputs = pd_.inputs
     c = inputs.contracts[k]
     lots_all = pd_.book.lots()
     sel = np.flatnonzero((pd_.line_contract == k) & (lots_all > 0))
     clients_idx, local = np.unique(pd_.line_client[sel], return_inverse=True)
     codes = tuple(np.asarray(inputs.clients, dtype=object)[clients_idx].tolist())
+    # a stored order of a client holding nothing here still counts as declared
+    extra = sorted({x for x in orders[0] if x not in set(codes)}) if orders else []
+    codes = codes + tuple(extra)
     book = PositionBook(
         clients=codes,
         client=local.astype(np.int64),
@@ -338,13 +346,19 @@ def _reduce(
         hedge=pd_.line_hedge[sel].astype(np.bool_),
     )
     losing = LONG if direction == "limit_down" else SHORT
-    on_losing = book.side == losing
-    order_lots = np.bincount(book.client[on_losing], book.lots[on_losing], len(codes))
-    order_client = np.flatnonzero(order_lots > 0)
+    if orders is not None:
+        at = {code: i for i, code in enumerate(codes)}
+        order_client = np.array([at[x] for x in orders[0]], np.int64)
+        order_qty = np.asarray(orders[1], np.int64)
+    else:
+        on_losing = book.side == losing
+        order_lots = np.bincount(book.client[on_losing], book.lots[on_losing], len(codes))
+        order_client = np.flatnonzero(order_lots > 0)
+        order_qty = order_lots[order_client].astype(np.int64)
     preview = preview_forced_reduction(
         book,
         order_client,
-        order_lots[order_client].astype(np.int64),
+        order_qty,
         settlement_fen=price_fen,
         multiplier=c.multiplier,
         locked=direction,
@@ -364,8 +378,15 @@ def _reduce(
     for i, n in zip(cl.tolist(), lots.tolist(), strict=True):
         per_client[codes[i]] = per_client.get(codes[i], 0) + n
     if apply and keys.size:
-        line = _line_index(pd_, clients_idx[cl], np.full(keys.size, k, np.int64), side, hedge)
-        pd_.apply_closes(line, lots, np.full(keys.size, price_fen, np.int64))
+        held = cl < clients_idx.size  # order-only clients hold nothing to close
+        line = _line_index(
+            pd_,
+            clients_idx[cl[held]],
+            np.full(int(held.sum()), k, np.int64),
+            side[held],
+            hedge[held],
+        )
+        pd_.apply_closes(line, lots[held], np.full(int(held.sum()), price_fen, np.int64))
     return ReductionDone(
         contract=c.code,
         direction=direction,
@@ -618,6 +639,7 @@ def run_scenario(
     liquidation: LiquidationParams | None = None,
     keep_settlements: bool = False,
     report: Report | None = None,
+    stored_orders: StoredOrders | None = None,
 ) -> StressResult:
     """Settle ``scenario`` day by day from ``start`` (module docstring).
 
@@ -630,10 +652,10 @@ def run_scenario(
     lv = levels or default_risk_levels()
     red = reduction or default_reduction_params()
     liq = liquidation or default_liquidation_params()
-    if scenario.reduction_orders != "losing_side":
+    if scenario.reduction_orders == "stored" and stored_orders is None:
         raise InputError(
-            'only reduction_orders = "losing_side" can be run (stored closing orders '
-            "are for the reduction preview of a stored day)",
+            'reduction_orders = "stored" needs the stored closing orders (run it over the '
+            "book: core.services.stress.run_stress)",
             source=f"scenario {scenario.name!r}",
             field="reduction_orders",
         )
@@ -712,8 +734,14 @@ def run_scenario(
         for code, (direction, _n) in sorted(runs.items()):
             k = k_index[code]
             if _reduction_due(history[code], day_inputs.contracts[k].last_trading_day, when):
+                orders = None
+                if scenario.reduction_orders == "stored" and stored_orders is not None:
+                    side = "long" if direction == "limit_down" else "short"
+                    orders = stored_orders(when, code, side, int(prices[k]))
                 reductions.append(
-                    _reduce(pd_, k, direction, int(prices[k]), red, scenario.apply_reduction)
+                    _reduce(
+                        pd_, k, direction, int(prices[k]), red, scenario.apply_reduction, orders
+                    )
                 )
 
         ds = settle_prepared(pd_, settle_fen=prices, rates=rates)

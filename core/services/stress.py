@@ -24,13 +24,15 @@ import pandas as pd
 from core.db.call_queries import latest_balance_day
 from core.db.day_inputs import read_day_inputs
 from core.db.reader import Reader
+from core.db.risk_queries import closing_orders
 from core.errors import CalendarHorizonError, InputError
 from core.progress import ProgressState
 from core.rules.daily_settlement import DaySettlementParams, SettlementRefusedError
+from core.rules.day_inputs import I64
 from core.rules.risk_levels import DEFICIT, FORCED_CLOSE, LEVEL_NAMES, MARGIN_CALL, RiskLevels
-from core.rules.stress_run import StressResult, run_scenario
+from core.rules.stress_run import StoredOrders, StressResult, run_scenario
 from core.rules.stress_scenario import Scenario, library_scenarios
-from core.services.stress_library import all_scenarios
+from core.services.stress_library import all_scenarios, resolve
 from core.trading_calendar import TradingCalendar, default_calendar
 
 Report = Callable[[int, int], None]
@@ -97,6 +99,7 @@ def run_stress(
     """
     calendar = cal or default_calendar()
     session = reader.session
+    scenario = resolve(reader, request.scenario)
     base = request.base_day or latest_balance_day(session)
     if base is None:
         raise InputError("no day is settled yet: settle a day first", field="base day")
@@ -105,21 +108,37 @@ def run_stress(
             raise InputError(f"{base} is not a trading day", field="base day")
         first = calendar.next_td(base)
         prior_base = calendar.prev_td(base)
-        calendar.add_trading_days(base, len(request.scenario.days))
+        calendar.add_trading_days(base, len(scenario.days))
     except CalendarHorizonError as exc:
         raise InputError(str(exc), field="base day") from None
     inputs = read_day_inputs(session, first, base, None, prior_base_day=prior_base)
     if inputs.prev_balance_rows == 0:
         raise InputError(f"{base} is not settled (no client balances)", field="base day")
+
     return run_scenario(
         inputs,
-        request.scenario,
+        scenario,
         calendar,
         params=DaySettlementParams(calendar=calendar),
         levels=request.levels,
         keep_settlements=request.keep_settlements,
         report=report,
+        stored_orders=stored_closing_orders(reader),
     )
+
+
+def stored_closing_orders(reader: Reader) -> StoredOrders:
+    """The book's unfilled closing orders at a limit price (the forced-reduction
+    preview's orders, ``risk_queries.closing_orders``) for ``reduction_orders =
+    "stored"``."""
+    session = reader.session
+
+    def orders(day: date, contract: str, side: str, price_fen: int) -> tuple[list[str], I64]:
+        frame = closing_orders(session, contract, day, side=side, price_fen=price_fen)
+        codes = [str(x) for x in frame["client_code"]]
+        return codes, frame["lots"].to_numpy(dtype=np.int64)
+
+    return orders
 
 
 def day_table(result: StressResult) -> pd.DataFrame:

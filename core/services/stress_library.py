@@ -12,7 +12,7 @@ the same on every desk; a saved one is the firm's own).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,18 +21,102 @@ from core.changes import Changes
 from core.config import current_user
 from core.db.reader import Reader
 from core.db.stress_scenario_table import StressScenario
+from core.db.tables import Contract, SettlementPrice
 from core.errors import InputError
 from core.rules.stress_scenario import (
     MAX_NAME,
+    HistorySpec,
+    PriceMove,
     Scenario,
+    ScenarioDay,
+    Target,
     library_scenarios,
     parse_scenario,
     scenario_to_toml,
 )
 from core.services.store import Database, Written, write
+from core.trading_calendar import TradingCalendar, default_calendar
 
 STORED = "database"
 """``Scenario.source`` of a scenario read from the database."""
+
+
+def scenario_from_history(
+    reader: Reader,
+    contracts: tuple[str, ...],
+    first_day: date,
+    days: int,
+    *,
+    cal: TradingCalendar | None = None,
+) -> tuple[ScenarioDay, ...]:
+    """The days of ``contracts`` as they happened: on each of the ``days`` trading days
+    from ``first_day``, a stored limit-lock flag becomes that limit move (which locks,
+    at the day's limit price, as the stored settlement did) and any other day the
+    settlement price's move from the day before in ticks. InputError naming the
+    contract and day without a stored price, or a move that is not whole ticks."""
+    calendar = cal or default_calendar()
+    session = reader.session
+    dates = [calendar.add_trading_days(first_day, i) for i in range(days)]
+    prev = calendar.prev_td(first_day)
+    ticks = dict(
+        session.execute(
+            select(Contract.code, Contract.tick_fen).where(Contract.code.in_(contracts))
+        ).all()
+    )
+    for code in contracts:
+        if code not in ticks:
+            raise InputError(f"no contract {code!r} in the book", field="history.contracts")
+    stored = {
+        (d, c): (int(fen), lock)
+        for d, c, fen, lock in session.execute(
+            select(
+                SettlementPrice.trading_day,
+                SettlementPrice.contract_code,
+                SettlementPrice.settlement_fen,
+                SettlementPrice.limit_lock,
+            ).where(
+                SettlementPrice.contract_code.in_(contracts),
+                SettlementPrice.trading_day.between(prev, dates[-1]),
+            )
+        ).all()
+    }
+    out: list[ScenarioDay] = []
+    before = prev
+    for when in dates:
+        moves: list[PriceMove] = []
+        for code in contracts:
+            if (before, code) not in stored or (when, code) not in stored:
+                missing = before if (before, code) not in stored else when
+                raise InputError(
+                    f"no stored settlement price of {code} on {missing}", field="history"
+                )
+            s_prev, _ = stored[(before, code)]
+            s_day, lock = stored[(when, code)]
+            target = Target("contract", code)
+            if lock in ("limit_down", "limit_up"):
+                moves.append(PriceMove(target, lock))  # type: ignore[arg-type]
+                continue
+            step, rest = divmod(s_day - s_prev, ticks[code])
+            if rest:
+                raise InputError(
+                    f"{code} moved {s_day - s_prev} fen on {when}, not whole ticks of "
+                    f"{ticks[code]} fen",
+                    field="history",
+                )
+            moves.append(PriceMove(target, "ticks", ticks=step))
+        out.append(ScenarioDay(moves=tuple(moves)))
+        before = when
+    return tuple(out)
+
+
+def resolve(reader: Reader, scenario: Scenario) -> Scenario:
+    """``scenario`` with its days: a ``[history]`` scenario's days read from the book
+    (``scenario_from_history``); any other scenario as it is."""
+    h: HistorySpec | None = scenario.history
+    if h is None or scenario.days:
+        return scenario
+    days = scenario_from_history(reader, h.contracts, h.first_day, h.days)
+    return replace(scenario, days=days)
 
 
 def stored_scenarios(reader: Reader) -> list[Scenario]:
@@ -56,8 +140,16 @@ def _named(s: Scenario, name: str) -> Scenario:
 
 
 def all_scenarios(reader: Reader) -> list[Scenario]:
-    """The starter library (file order), then the saved scenarios (by name)."""
-    return [*library_scenarios(), *stored_scenarios(reader)]
+    """The starter library (file order), then the saved scenarios (by name); history
+    scenarios with their days read from the book (left without days when the book
+    lacks that history: running one then says why)."""
+    out = []
+    for s in [*library_scenarios(), *stored_scenarios(reader)]:
+        try:
+            out.append(resolve(reader, s))
+        except InputError:
+            out.append(s)
+    return out
 
 
 def find_scenario(reader: Reader, name: str) -> Scenario:
