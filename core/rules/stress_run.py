@@ -64,7 +64,7 @@ from core.rules.forced_reduction import (
     preview_forced_reduction,
 )
 from core.rules.funds import line_margin
-from core.rules.margin_schedule import PPM, DayRates
+from core.rules.margin_schedule import PPM, DayRates, day_margin_rates
 from core.rules.risk_levels import RiskLevels, default_risk_levels
 from core.rules.sides import LONG, SHORT
 from core.rules.stress_scenario import Scenario, ScenarioDay
@@ -640,6 +640,7 @@ def run_scenario(
     keep_settlements: bool = False,
     report: Report | None = None,
     stored_orders: StoredOrders | None = None,
+    first_prepared: PreparedDay | None = None,
 ) -> StressResult:
     """Settle ``scenario`` day by day from ``start`` (module docstring).
 
@@ -666,6 +667,8 @@ def run_scenario(
             field="replay_stored",
         )
     base_day = start.prev_day
+    if first_prepared is not None and first_prepared.inputs.day != start.day:
+        raise ValueError("the shared first day is not the scenario's first day")
     dates = scenario_dates(scenario, base_day, cal)
     if dates and dates[0] != start.day:
         raise InputError(f"the inputs are of {start.day}, the scenario starts on {dates[0]}")
@@ -712,9 +715,50 @@ def run_scenario(
             prior_limit_lock_runs=runs_before,
             adjustments=base_adjustments + [a for a in notices if a.effective_day <= when],
         )
-        pd_ = prepare_day(day_inputs, p, cal)
-        warnings.extend(f"{when}: {w}" for w in pd_.warnings if f"{when}: {w}" not in warnings)
-        rates = _with_points(pd_.rates, _points(day_inputs, scenario.days, i))
+        # the 2.e trigger on each contract locked today
+        for code in runs:
+            history.setdefault(code, [])
+        for code, seq in history.items():
+            seq.append((when, runs[code][0] if code in runs else None))
+        k_index = day_inputs.contract_index
+        due = [
+            (code, direction)
+            for code, (direction, _n) in sorted(runs.items())
+            if _reduction_due(
+                history[code], day_inputs.contracts[k_index[code]].last_trading_day, when
+            )
+        ]
+        # a first day prepared once for many scenarios (``run_grid``) serves a day that
+        # changes nothing in the book before its settlement: no deposit, no forced close
+        shared = (
+            first_prepared is not None
+            and i == 0
+            and not sday.deposits
+            and not (due and scenario.apply_reduction)
+        )
+        if shared:
+            assert first_prepared is not None
+            pd_ = first_prepared
+            day_rates = day_margin_rates(
+                day_inputs.contracts,
+                when,
+                lock_runs=runs,
+                adjustments=day_inputs.adjustments,
+                pairs=pd_.pairs,
+                cal=cal,
+            )
+            if day_rates.problems:  # as prepare_day refuses it
+                pd_ = prepare_day(day_inputs, p, cal)
+                day_rates = pd_.rates
+            day_warnings = [
+                *pd_.warnings,
+                *(w for w in day_rates.warnings if w not in pd_.warnings),
+            ]
+        else:
+            pd_ = prepare_day(day_inputs, p, cal)
+            day_rates, day_warnings = pd_.rates, pd_.warnings
+        warnings.extend(f"{when}: {w}" for w in day_warnings if f"{when}: {w}" not in warnings)
+        rates = _with_points(day_rates, _points(day_inputs, scenario.days, i))
 
         executed: list[LiquidationDone] = []
         if pending is not None and pending.lots.size:
@@ -724,25 +768,16 @@ def run_scenario(
         if out_days:
             executed = out_days[-1].liquidations_decided
 
-        # the 2.e trigger on each contract locked today
-        for code in runs:
-            history.setdefault(code, [])
-        for code, seq in history.items():
-            seq.append((when, runs[code][0] if code in runs else None))
         reductions: list[ReductionDone] = []
-        k_index = day_inputs.contract_index
-        for code, (direction, _n) in sorted(runs.items()):
+        for code, direction in due:
             k = k_index[code]
-            if _reduction_due(history[code], day_inputs.contracts[k].last_trading_day, when):
-                orders = None
-                if scenario.reduction_orders == "stored" and stored_orders is not None:
-                    side = "long" if direction == "limit_down" else "short"
-                    orders = stored_orders(when, code, side, int(prices[k]))
-                reductions.append(
-                    _reduce(
-                        pd_, k, direction, int(prices[k]), red, scenario.apply_reduction, orders
-                    )
-                )
+            orders = None
+            if scenario.reduction_orders == "stored" and stored_orders is not None:
+                side = "long" if direction == "limit_down" else "short"
+                orders = stored_orders(when, code, side, int(prices[k]))
+            reductions.append(
+                _reduce(pd_, k, direction, int(prices[k]), red, scenario.apply_reduction, orders)
+            )
 
         ds = settle_prepared(pd_, settle_fen=prices, rates=rates)
         equity = ds.client["balance_fen"][clients]
@@ -796,4 +831,25 @@ def run_scenario(
         start_equity_fen=start_equity,
         days=out_days,
         warnings=warnings,
+    )
+
+
+def prepare_first_day(
+    start: DayInputs,
+    cal: TradingCalendar,
+    params: DaySettlementParams | None = None,
+) -> PreparedDay:
+    """The first scenario day's book prepared once (``prepare_day`` of the day without
+    activity, at the prior prices and without locks): ``run_scenario(first_prepared=…)``
+    settles it at each scenario's prices and rates (``settle_prepared`` leaves it as it
+    is), so a grid of scenarios reads and prepares the book once."""
+    base = hypothetical_day(start)
+    return prepare_day(
+        dataclasses.replace(
+            base,
+            settle_fen=start.prior_settle_fen.copy(),
+            prior_limit_lock_runs=dict(start.prior_limit_lock_runs),
+        ),
+        params or DaySettlementParams(),
+        cal,
     )

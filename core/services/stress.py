@@ -28,7 +28,7 @@ from core.db.risk_queries import closing_orders
 from core.errors import CalendarHorizonError, InputError
 from core.progress import ProgressState
 from core.rules.daily_settlement import DaySettlementParams, SettlementRefusedError
-from core.rules.day_inputs import I64
+from core.rules.day_inputs import I64, DayInputs
 from core.rules.risk_levels import DEFICIT, FORCED_CLOSE, LEVEL_NAMES, MARGIN_CALL, RiskLevels
 from core.rules.stress_run import StoredOrders, StressResult, run_scenario
 from core.rules.stress_scenario import Scenario, library_scenarios
@@ -98,23 +98,9 @@ def run_stress(
     book cannot be settled (a held contract without a price).
     """
     calendar = cal or default_calendar()
-    session = reader.session
     scenario = resolve(reader, request.scenario)
-    base = request.base_day or latest_balance_day(session)
-    if base is None:
-        raise InputError("no day is settled yet: settle a day first", field="base day")
-    try:
-        if not calendar.is_trading_day(base):
-            raise InputError(f"{base} is not a trading day", field="base day")
-        first = calendar.next_td(base)
-        prior_base = calendar.prev_td(base)
-        calendar.add_trading_days(base, len(scenario.days))
-    except CalendarHorizonError as exc:
-        raise InputError(str(exc), field="base day") from None
-    inputs = read_day_inputs(session, first, base, None, prior_base_day=prior_base)
-    if inputs.prev_balance_rows == 0:
-        raise InputError(f"{base} is not settled (no client balances)", field="base day")
-
+    inputs = start_inputs(reader, request.base_day, calendar)
+    check_horizon(inputs.prev_day, len(scenario.days), calendar)
     return run_scenario(
         inputs,
         scenario,
@@ -125,6 +111,33 @@ def run_stress(
         report=report,
         stored_orders=stored_closing_orders(reader),
     )
+
+
+def start_inputs(reader: Reader, base_day: date | None, calendar: TradingCalendar) -> DayInputs:
+    """The book after ``base_day`` (None: the last settled day) as the next day's daily
+    settlement reads it; InputError when no day or not that day is settled."""
+    session = reader.session
+    base = base_day or latest_balance_day(session)
+    if base is None:
+        raise InputError("no day is settled yet: settle a day first", field="base day")
+    try:
+        if not calendar.is_trading_day(base):
+            raise InputError(f"{base} is not a trading day", field="base day")
+        first = calendar.next_td(base)
+        prior_base = calendar.prev_td(base)
+    except CalendarHorizonError as exc:
+        raise InputError(str(exc), field="base day") from None
+    inputs = read_day_inputs(session, first, base, None, prior_base_day=prior_base)
+    if inputs.prev_balance_rows == 0:
+        raise InputError(f"{base} is not settled (no client balances)", field="base day")
+    return inputs
+
+
+def check_horizon(base: date, days: int, calendar: TradingCalendar) -> None:
+    try:
+        calendar.add_trading_days(base, days)
+    except CalendarHorizonError as exc:
+        raise InputError(str(exc), field="base day") from None
 
 
 def stored_closing_orders(reader: Reader) -> StoredOrders:
