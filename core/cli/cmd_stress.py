@@ -24,7 +24,9 @@ from core.cli.cmd_risk import _check_out, _database, _day, _read
 from core.cli.support import out_file
 
 if TYPE_CHECKING:
+    from core.db.reader import Reader
     from core.rules.stress_scenario import Scenario
+    from core.services.stress_grid import GridView
 
 MAX_ROWS = 20
 
@@ -46,6 +48,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     what.add_argument("--list", action="store_true", help="list the starter and saved scenarios")
     what.add_argument(
         "--delete", metavar="NAME", help="delete a saved scenario (audited scenario.delete)"
+    )
+    what.add_argument(
+        "--grid",
+        nargs="?",
+        const="library",
+        choices=("library", "shocks"),
+        help="a grid of scenarios x outcomes: every library scenario (default) or the "
+        "one-day shocks, each of the five products with the most margin -5..+5 %%",
     )
     what.add_argument(
         "--safe-range",
@@ -134,6 +144,8 @@ def run_stress_cmd(args: argparse.Namespace) -> int:
         raise InputError("--contract goes with --safe-range", field="--contract")
     if args.list or args.save is not None or args.delete is not None:
         return _library_cmd(args)
+    if args.grid is not None:
+        return _grid_cmd(args)
     _check_out(args)
     scenario = _scenario(args)
     result = _read(args, lambda r: run_stress(r, StressRequest(scenario, args.base_day)))
@@ -184,6 +196,53 @@ def run_stress_cmd(args: argparse.Namespace) -> int:
                 TableExport("stress", table, sheet="clients"),
                 args.out,
                 user=current_user(),
+            )
+        print(f"written {len(table)} rows to {path}")
+    return 0
+
+
+def _grid_cmd(args: argparse.Namespace) -> int:
+    """``riskdesk stress --grid [library|shocks]``: one row per scenario."""
+    import time
+
+    from core.reports.export import format_table
+    from core.rules.risk_levels import LEVEL_NAMES
+    from core.services.stress_grid import GridRequest, run_grid, shock_scenarios
+    from core.services.stress_library import all_scenarios
+
+    if args.client:
+        from core.errors import InputError
+
+        raise InputError("--client does not go with --grid", field="--client")
+    _check_out(args)
+    began = time.perf_counter()
+
+    def query(reader: Reader) -> GridView:
+        if args.grid == "shocks":
+            scenarios = shock_scenarios(reader, args.base_day)
+        else:
+            scenarios = all_scenarios(reader)
+        return run_grid(reader, GridRequest(tuple(scenarios), args.base_day))
+
+    view = _read(args, query)
+    took = time.perf_counter() - began
+    table = view.table
+    print(
+        f"{len(table)} scenario(s) after {view.day} in {took:.1f} s: per scenario the "
+        "accounts per level and the call at its worst day (largest call), the lowest "
+        "member reserve, lots reduced and liquidated"
+    )
+    shown = table.drop(columns=["title_zh"]).rename(columns={f"level_{n}": n for n in LEVEL_NAMES})
+    if not shown["error"].astype(bool).any():
+        shown = shown.drop(columns=["error"])
+    print(format_table(shown))
+    if args.out is not None:
+        from core.config import current_user
+        from core.services.exports import TableExport, export_table
+
+        with _database(args) as db:
+            path, _ = export_table(
+                db, TableExport("stress_grid", table, sheet="grid"), args.out, user=current_user()
             )
         print(f"written {len(table)} rows to {path}")
     return 0

@@ -273,6 +273,8 @@ class StressView:
     error: str = ""
     library: tuple[Scenario, ...] = ()
     """The starter and saved scenarios (``stress_library.all_scenarios``)."""
+    losses: pd.DataFrame | None = None
+    """``loss_histogram`` of the run (None before a run)."""
 
 
 def stress_view(
@@ -302,5 +304,31 @@ def stress_view(
             library,
         )
     return StressView(
-        result.base_day, result, day_table(result), client_table(result), library=library
+        result.base_day,
+        result,
+        day_table(result),
+        client_table(result),
+        library=library,
+        losses=loss_histogram(result),
     )
+
+
+LOSS_BINS = 20
+"""Bars of the loss distribution (``loss_histogram``)."""
+
+
+def loss_histogram(result: StressResult, bins: int = LOSS_BINS) -> pd.DataFrame:
+    """The distribution of the clients' losses over the scenario (``loss_fen``: start
+    equity − end equity net of deposits; a negative loss is a gain): ``bins`` equal
+    whole-fen intervals [lower_fen, upper_fen) from the least to the greatest loss (the
+    last one closed), with the clients in each. Exact integers: a client is counted in
+    exactly one bar."""
+    loss = result.loss_fen()
+    if loss.size == 0:
+        return pd.DataFrame(columns=["lower_fen", "upper_fen", "clients"])
+    lo, hi = int(loss.min()), int(loss.max())
+    width = max(1, -(-(hi - lo + 1) // bins))  # ceil: bins × width covers [lo, hi]
+    edges = lo + width * np.arange(bins + 1, dtype=np.int64)
+    index = np.minimum((loss - lo) // width, bins - 1)
+    counts = np.bincount(index, minlength=bins).astype(np.int64)
+    return pd.DataFrame({"lower_fen": edges[:-1], "upper_fen": edges[1:], "clients": counts})

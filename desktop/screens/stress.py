@@ -54,6 +54,8 @@ from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel, TintedFrameModel
 from desktop.models.levels import LEVEL_LABELS, level_column, level_tint
+from desktop.screens.stress_charts import StressCharts
+from desktop.screens.stress_grid import GridSection
 from desktop.screens.stress_ranges import SafeRangeSection
 from desktop.screens.workbench_common import WorkbenchScreen, empty_frame
 from desktop.tasks import run_op, run_query
@@ -273,10 +275,15 @@ class StressScreen(WorkbenchScreen):
         # the scenario's clients, and every contract's safe price range (computed when
         # its tab is first shown: a read over the whole book, not a scenario)
         self.safe_ranges = SafeRangeSection(ctx, self)
+        self.charts = StressCharts(self)
+        self.grid = GridSection(ctx, self)
+        self.grid.scenario_opened.connect(self.open_scenario)
         self.result_tabs = QTabWidget(self)
         self.result_tabs.setObjectName("stressResultTabs")
         self.result_tabs.addTab(column(self.clients_title, self.clients_view), "")
         self.result_tabs.addTab(self.safe_ranges, "")
+        self.result_tabs.addTab(self.charts, "")
+        self.result_tabs.addTab(self.grid, "")
         self.result_tabs.currentChanged.connect(self._on_result_tab)
         split = splitter(Qt.Orientation.Vertical, top, self.result_tabs, stretch=(2, 3))
         self.root.addWidget(split, 1)
@@ -451,7 +458,18 @@ class StressScreen(WorkbenchScreen):
             self.clients_model.set_frame(clients)
         else:
             self.clients_model.set_frame(empty_frame(CLIENT_COLUMNS, "worst_level"))
+        self.charts.show_view(result if result.result is not None else None)
         self._update_texts()
+
+    def open_scenario(self, scenario: Scenario) -> None:
+        """Load ``scenario`` (a grid row) into the editor and run it in full."""
+        names = [x.name for x in self._library]
+        if scenario.name in names:
+            refill_combo(self.scenario_combo, self._library_items(), names.index(scenario.name))
+        self._load_scenario(scenario)
+        self._update_texts()
+        self.result_tabs.setCurrentIndex(0)
+        self.recompute()
 
     def _open_client(self, code: str) -> None:
         self.ctx.bus.client_requested.emit(code, self._day)
@@ -522,7 +540,11 @@ class StressScreen(WorkbenchScreen):
         self.editor_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ROW_FIELDS) - 1)
         self.result_tabs.setTabText(0, translate("Stress", "Clients"))
         self.result_tabs.setTabText(1, translate("SafeRange", "Safe price ranges"))
+        self.result_tabs.setTabText(2, translate("Stress", "Charts"))
+        self.result_tabs.setTabText(3, translate("Stress", "Grid"))
         self.safe_ranges.retranslate()
+        self.charts.retranslate()
+        self.grid.retranslate()
         self._update_texts()
 
     def status_text(self) -> str:
