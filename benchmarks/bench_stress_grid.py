@@ -16,6 +16,7 @@ Run on a COPY of the large demo (opening a database may upgrade it):
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import time
@@ -47,7 +48,7 @@ def main() -> None:
         view = run_grid(reader, GridRequest(tuple(scenarios)), report=report)
         total = time.perf_counter() - t0
         # marks: 0 before the read, 1 after read + prepare, 2.. after each scenario
-        each = [b - a for a, b in zip(marks[1:-1], marks[2:], strict=False)]
+        each = [b - a for a, b in itertools.pairwise(marks[1:])]
         print(
             f"grid of {len(scenarios)} one-day scenarios after {view.day}: {total:.2f} s "
             f"in all (target <= 10 s); read + prepare once {marks[1] - marks[0]:.2f} s; "

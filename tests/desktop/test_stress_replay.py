@@ -142,7 +142,7 @@ def test_the_replay_reproduces_the_stored_d1_to_d3(demo_url: str) -> None:
     ]
     # stored: 10 % from D1, 12 % from D2, speculation and hedge alike
     in_force = {
-        (day, hedge): max((r for r in lock_rates if r[0] <= day and r[1] == hedge))[2]
+        (day, hedge): max(r for r in lock_rates if r[0] <= day and r[1] == hedge)[2]
         for day in (D1, D2, D3)
         for hedge in (False, True)
     }
