@@ -356,7 +356,8 @@ class StressScreen(WorkbenchScreen):
         try:
             scenario = replace(scenario, name=check_name(self.name_edit.text()))
         except InputError as exc:
-            self.set_error(f"{translate('Stress', 'Name')}: {exc.message}")
+            field = translate("Stress", "Name")
+            self.set_error(f"{field}: {exc.message}")
             return
         self.set_error("")
         db, user = self.ctx.db, self.ctx.config.user
