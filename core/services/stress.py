@@ -319,16 +319,24 @@ LOSS_BINS = 20
 
 def loss_histogram(result: StressResult, bins: int = LOSS_BINS) -> pd.DataFrame:
     """The distribution of the clients' losses over the scenario (``loss_fen``: start
-    equity − end equity net of deposits; a negative loss is a gain): ``bins`` equal
-    whole-fen intervals [lower_fen, upper_fen) from the least to the greatest loss (the
-    last one closed), with the clients in each. Exact integers: a client is counted in
-    exactly one bar."""
-    loss = result.loss_fen()
+    equity − end equity net of deposits; a negative loss is a gain) in ``bins`` bars
+    [lower_fen, upper_fen): the first from the least loss and the last to the greatest
+    (tails: below the 1st and from the 99th percentile client), the others of equal
+    whole-fen width between them, so a few extreme accounts do not squeeze everyone
+    into one bar. Exact integers: every client is counted in exactly one bar."""
+    loss = np.sort(result.loss_fen())
     if loss.size == 0:
         return pd.DataFrame(columns=["lower_fen", "upper_fen", "clients"])
-    lo, hi = int(loss.min()), int(loss.max())
-    width = max(1, -(-(hi - lo + 1) // bins))  # ceil: bins × width covers [lo, hi]
-    edges = lo + width * np.arange(bins + 1, dtype=np.int64)
-    index = np.minimum((loss - lo) // width, bins - 1)
-    counts = np.bincount(index, minlength=bins).astype(np.int64)
-    return pd.DataFrame({"lower_fen": edges[:-1], "upper_fen": edges[1:], "clients": counts})
+    lo_all, hi_all = int(loss[0]), int(loss[-1]) + 1
+    inner = max(1, bins - 2)
+    lo = int(loss[(loss.size - 1) // 100])
+    hi = int(loss[(loss.size - 1) * 99 // 100]) + 1
+    width = max(1, -(-(hi - lo) // inner))  # ceil: inner × width covers [lo, hi)
+    edges = [lo_all, *(lo + width * k for k in range(inner + 1)), hi_all]
+    # drop empty tails (no client beyond the percentiles) and keep edges increasing
+    edges = sorted({min(max(e, lo_all), hi_all) for e in edges})
+    cuts = np.asarray(edges, np.int64)
+    counts = np.diff(np.searchsorted(loss, cuts, side="left"))
+    return pd.DataFrame(
+        {"lower_fen": cuts[:-1], "upper_fen": cuts[1:], "clients": counts.astype(np.int64)}
+    )

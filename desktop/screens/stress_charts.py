@@ -74,7 +74,7 @@ class StressCharts(QWidget):
             counts = hist["clients"].to_numpy(dtype=np.int64).astype(np.float64)
             # a bar of losses (lower edge ≥ 0) in the down colour, of gains in the up one
             colours = [palette.down_colour() if lo >= 0 else palette.up_colour() for lo in lower]
-            bar_labels = [format_yuan(int(lo)).split(".")[0] for lo in lower]
+            bar_labels = [f"{int(lo) / WAN:,.0f}" for lo in lower]  # 万元, display only
             self.losses.set_bars(bar_labels, counts, colours)
             self.losses.setToolTip(
                 translate("Stress", "Loss from %1 to %2 CNY; a negative loss is a gain")
@@ -89,7 +89,7 @@ class StressCharts(QWidget):
         self.reserve.set_title(translate("Stress", "Member reserve by day"))
         self.levels.set_title(translate("Stress", "Accounts per risk level by day"))
         self.losses.set_title(
-            translate("Stress", "Clients by loss over the scenario (CNY, bar's lower end)")
+            translate("Stress", "Clients by loss over the scenario (10,000 CNY, bar's lower end)")
         )
 
     def retranslate(self) -> None:

@@ -49,7 +49,7 @@ class GridColumn(Column):
 
 
 GRID_COLUMNS = (
-    GridColumn("title", QT_TRANSLATE_NOOP("Stress", "Scenario"), Kind.TEXT, 220),
+    GridColumn("title", QT_TRANSLATE_NOOP("Stress", "Scenario"), Kind.TEXT, 250),
     GridColumn("days", QT_TRANSLATE_NOOP("Stress", "Days"), Kind.INT, 44),
     GridColumn("worst_day", QT_TRANSLATE_NOOP("Stress", "Worst day"), Kind.DATE, 92),
     GridColumn("level_normal", QT_TRANSLATE_NOOP("Stress", "Normal"), Kind.INT, 64),
@@ -105,7 +105,7 @@ class GridSection(QWidget):
         self._loading = False
         self._dialog: ProgressDialog | None = None
         self._progress: ProgressState | None = None
-        self.title = section_title()
+        self.title = section_title(word_wrap=True)  # a long title must not widen the window
         self.source_combo = data_combo("gridSource", SOURCES)
         self.run_button = QPushButton()
         self.run_button.setObjectName("runGridButton")

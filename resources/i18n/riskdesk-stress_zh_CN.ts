@@ -172,8 +172,8 @@
         <translation>每日各风险等级账户数</translation>
     </message>
     <message>
-        <source>Clients by loss over the scenario (CNY, bar's lower end)</source>
-        <translation>按情景亏损分布的客户数（元，柱的下限）</translation>
+        <source>Clients by loss over the scenario (10,000 CNY, bar's lower end)</source>
+        <translation>按情景亏损分布的客户数（万元，柱的下限）</translation>
     </message>
     <message>
         <source>Days</source>

@@ -90,7 +90,8 @@ def test_the_loss_histogram_counts_every_client_once(demo_url: str) -> None:
     assert len(hist) == 7
     assert int(hist["clients"].sum()) == len(result.clients)
     assert int(hist["lower_fen"].iloc[0]) == int(loss.min())
-    assert int(hist["upper_fen"].iloc[-1]) > int(loss.max())
+    assert int(hist["upper_fen"].iloc[-1]) == int(loss.max()) + 1
+    assert (hist["lower_fen"].iloc[1:].to_numpy() == hist["upper_fen"].iloc[:-1].to_numpy()).all()
     for lo, hi, n in hist.itertuples(index=False):
         assert n == int(((loss >= lo) & (loss < hi)).sum())
 
