@@ -45,6 +45,7 @@ from core.rules.daily_settlement import (
     DaySettlement,
     DaySettlementParams,
     PreparedDay,
+    _members,
     line_keys,
     prepare_day,
     settle_prepared,
@@ -640,7 +641,7 @@ def run_scenario(
     keep_settlements: bool = False,
     report: Report | None = None,
     stored_orders: StoredOrders | None = None,
-    first_prepared: PreparedDay | None = None,
+    first_prepared: SharedFirstDay | None = None,
 ) -> StressResult:
     """Settle ``scenario`` day by day from ``start`` (module docstring).
 
@@ -667,7 +668,7 @@ def run_scenario(
             field="replay_stored",
         )
     base_day = start.prev_day
-    if first_prepared is not None and first_prepared.inputs.day != start.day:
+    if first_prepared is not None and first_prepared.prepared.inputs.day != start.day:
         raise ValueError("the shared first day is not the scenario's first day")
     dates = scenario_dates(scenario, base_day, cal)
     if dates and dates[0] != start.day:
@@ -738,7 +739,7 @@ def run_scenario(
         )
         if shared:
             assert first_prepared is not None
-            pd_ = first_prepared
+            pd_ = first_prepared.prepared
             day_rates = day_margin_rates(
                 day_inputs.contracts,
                 when,
@@ -750,6 +751,7 @@ def run_scenario(
             if day_rates.problems:  # as prepare_day refuses it
                 pd_ = prepare_day(day_inputs, p, cal)
                 day_rates = pd_.rates
+                shared = False
             day_warnings = [
                 *pd_.warnings,
                 *(w for w in day_rates.warnings if w not in pd_.warnings),
@@ -779,7 +781,11 @@ def run_scenario(
                 _reduce(pd_, k, direction, int(prices[k]), red, scenario.apply_reduction, orders)
             )
 
-        ds = settle_prepared(pd_, settle_fen=prices, rates=rates)
+        if shared:
+            assert first_prepared is not None
+            ds = first_prepared.settle(prices, rates)
+        else:
+            ds = settle_prepared(pd_, settle_fen=prices, rates=rates)
         equity = ds.client["balance_fen"][clients]
         margin = ds.client["margin_fen"][clients]
         available = ds.client["available_fen"][clients]
@@ -834,17 +840,131 @@ def run_scenario(
     )
 
 
+SUB_BOOK_SHARE = 0.5
+"""A shared first day settles only the accounts holding a moved contract when their
+lines are less than this share of the book; otherwise the whole book."""
+
+
+@dataclass
+class SharedFirstDay:
+    """The first scenario day of a grid, prepared once (``prepare_first_day``).
+
+    ``prepared``: the day without activity at the prior prices and without locks;
+    ``base``: its settlement there (rates ``prepared.rates``). A scenario's first day
+    (``settle``) differs from ``base`` only in the accounts holding a contract whose
+    price or rate moved: those are settled on their own (``prepare_day`` /
+    ``settle_prepared`` of a book of just those clients, prepared once per set of moved
+    contracts), every other account keeps its ``base`` figures, and the members are
+    settled again from the merged lines and flows (the settlement's own ``_members``).
+    Accounts are settled independently of each other (their lines, flows and pledge
+    quota), so the result equals ``settle_prepared`` of the whole book to the fen."""
+
+    prepared: PreparedDay
+    base: DaySettlement
+    _subs: dict[tuple[int, ...], tuple[PreparedDay, I64, I64] | None] = field(default_factory=dict)
+
+    def _moved(self, prices: I64, rates: DayRates) -> tuple[int, ...]:
+        pd_ = self.prepared
+        k = set(np.flatnonzero(prices != pd_.inputs.settle_fen).tolist())
+        for pair in pd_.pairs:
+            if rates.ppm.get(pair) != pd_.rates.ppm.get(pair):
+                k.add(pair[0])
+        return tuple(sorted(k))
+
+    def _sub(self, moved: tuple[int, ...]) -> tuple[PreparedDay, I64, I64] | None:
+        """(prepared book of the clients holding ``moved``, each of its lines' index in
+        the whole book, those clients); None when they hold most of the book."""
+        if moved in self._subs:
+            return self._subs[moved]
+        pd_ = self.prepared
+        inputs = pd_.inputs
+        touched = np.isin(pd_.line_contract, np.asarray(moved, np.int64))
+        clients = np.unique(pd_.line_client[touched])
+        mine = np.zeros(len(inputs.clients), np.bool_)
+        mine[clients] = True
+        keep = mine[inputs.pos_client]
+        if int(mine[pd_.line_client].sum()) >= SUB_BOOK_SHARE * pd_.n_lines:
+            self._subs[moved] = None
+            return None
+        sub_inputs = dataclasses.replace(
+            inputs,
+            has_prior_balance=inputs.has_prior_balance & mine,
+            pos_client=inputs.pos_client[keep],
+            pos_contract=inputs.pos_contract[keep],
+            pos_side=inputs.pos_side[keep],
+            pos_hedge=inputs.pos_hedge[keep],
+            pos_lots=inputs.pos_lots[keep],
+            pos_open_price_fen=inputs.pos_open_price_fen[keep],
+            pos_margin_fen=inputs.pos_margin_fen[keep],
+        )
+        sub = prepare_day(sub_inputs, pd_.params, pd_.cal)
+        n_k = len(inputs.contracts)
+        whole = line_keys(pd_.line_client, pd_.line_contract, pd_.line_side, pd_.line_hedge, n_k)
+        part = line_keys(sub.line_client, sub.line_contract, sub.line_side, sub.line_hedge, n_k)
+        at = np.searchsorted(whole, part).astype(np.int64)
+        entry = (sub, at, clients.astype(np.int64))
+        self._subs[moved] = entry
+        return entry
+
+    def settle(self, prices: I64, rates: DayRates) -> DaySettlement:
+        """The first day settled at ``prices`` and ``rates`` (class docstring)."""
+        moved = self._moved(prices, rates)
+        if not moved:
+            return self.base
+        entry = self._sub(moved)
+        if entry is None:
+            return settle_prepared(self.prepared, settle_fen=prices, rates=rates)
+        sub, at, clients = entry
+        part = settle_prepared(sub, settle_fen=prices, rates=rates)
+        base, pd_ = self.base, self.prepared
+        client = {}
+        for key, values in base.client.items():
+            merged = values.copy()
+            merged[clients] = part.client[key][clients]
+            client[key] = merged
+
+        def lines(whole: I64, piece: I64) -> I64:
+            merged = whole.copy()
+            merged[at] = piece
+            return merged
+
+        line_margin_fen = lines(base.line_margin_fen, part.line_margin_fen)
+        members = _members(
+            pd_.inputs,
+            pd_.settled,
+            pd_.member_active,
+            pd_.line_client,
+            pd_.line_contract,
+            line_margin_fen,
+            client["close_pnl_fen"],
+            client["position_pnl_fen"],
+            client["fees_fen"],
+            pd_.waived,
+            pd_.delivery,
+            pd_.quota.member,
+            pd_.params.cash_cap_ppm,
+        )
+        return dataclasses.replace(
+            base,
+            client=client,
+            members=members,
+            line_margin_fen=line_margin_fen,
+            line_client_margin_fen=lines(base.line_client_margin_fen, part.line_client_margin_fen),
+            line_position_pnl_fen=lines(base.line_position_pnl_fen, part.line_position_pnl_fen),
+        )
+
+
 def prepare_first_day(
     start: DayInputs,
     cal: TradingCalendar,
     params: DaySettlementParams | None = None,
-) -> PreparedDay:
-    """The first scenario day's book prepared once (``prepare_day`` of the day without
-    activity, at the prior prices and without locks): ``run_scenario(first_prepared=…)``
-    settles it at each scenario's prices and rates (``settle_prepared`` leaves it as it
-    is), so a grid of scenarios reads and prepares the book once."""
+) -> SharedFirstDay:
+    """The first scenario day's book prepared and settled once (at the prior prices,
+    without activity or locks): ``run_scenario(first_prepared=…)`` settles each
+    scenario's first day from it (``SharedFirstDay.settle``), so a grid of scenarios
+    reads and prepares the book once."""
     base = hypothetical_day(start)
-    return prepare_day(
+    prepared = prepare_day(
         dataclasses.replace(
             base,
             settle_fen=start.prior_settle_fen.copy(),
@@ -853,3 +973,6 @@ def prepare_first_day(
         params or DaySettlementParams(),
         cal,
     )
+    if prepared.spec_line.size:  # hedge conversions change the book at S(D)
+        raise ValueError("a day without activity has no hedge conversions")
+    return SharedFirstDay(prepared, settle_prepared(prepared))

@@ -197,3 +197,41 @@ def test_the_command_prints_the_grid_and_exports_it(
     shocks = capsys.readouterr().out
     assert "50 scenario(s) after 2026-11-20" in shocks
     assert np.all([f"m {k:+d}%" in shocks for k in (-5, -1, 1, 5)])
+
+
+def test_the_shared_first_day_settles_like_the_whole_book(demo_url: str) -> None:
+    """Each one-day shock settled from the shared first day (only the accounts holding
+    the moved product settled again, the members from the merged lines) equals the
+    whole book's ``settle_prepared`` at the same prices and rates, to the fen."""
+    from dataclasses import replace as dc_replace
+
+    from core.rules.daily_settlement import DaySettlementParams, prepare_day, settle_prepared
+    from core.rules.stress_run import hypothetical_day, moved_prices, prepare_first_day
+    from core.services.stress import start_inputs
+    from core.trading_calendar import default_calendar
+
+    cal = default_calendar()
+    db = open_database(demo_url)
+    try:
+        with db.reader() as reader:
+            start = start_inputs(reader, None, cal)
+            shocks = shock_scenarios(reader)
+    finally:
+        db.engine.dispose()
+    params = DaySettlementParams(calendar=cal)
+    shared = prepare_first_day(start, cal, params)
+    sub_used = 0
+    for scenario in [shocks[0], shocks[4], shocks[12], shocks[25], shocks[-1]]:
+        prices, runs = moved_prices(start, scenario.days[0], start.prior_limit_lock_runs)
+        day = dc_replace(hypothetical_day(start), settle_fen=prices, limit_lock_runs=runs)
+        whole_pd = prepare_day(day, params, cal)
+        whole = settle_prepared(whole_pd, settle_fen=prices, rates=whole_pd.rates)
+        fast = shared.settle(prices, whole_pd.rates)
+        for key, values in whole.client.items():
+            assert fast.client[key].tolist() == values.tolist(), (scenario.name, key)
+        assert fast.members == whole.members
+        assert fast.line_margin_fen.tolist() == whole.line_margin_fen.tolist()
+        assert fast.line_position_pnl_fen.tolist() == whole.line_position_pnl_fen.tolist()
+        assert fast is not shared.base
+        sub_used += sum(1 for v in shared._subs.values() if v is not None)
+    assert sub_used > 0  # the accounts-only path was taken, not the whole-book fallback
