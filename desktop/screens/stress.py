@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -408,6 +408,10 @@ class StressScreen(WorkbenchScreen):
         box.open()
         self.delete_question = box
         return box
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_delete()  # a lifted role gate enables Delete: a starter has none
 
     def role_gates(self) -> Sequence[tuple[str, Sequence[QWidget | QAction]]]:
         return (

@@ -4,7 +4,8 @@ at each risk level by day, and the distribution of the clients' losses.
 Every figure is the run's own table (``core.services.stress.day_table``,
 ``loss_histogram``), plotted in 10,000 CNY (万元) for display only. Colours: the risk
 levels in their palette colours; losses in the user's "down" colour and gains in its
-"up" colour (Chinese convention by default: green loss, red gain), the reserve line
+"up" colour (Chinese convention by default: green loss, red gain), a bar across zero
+grey, the reserve line
 in the monitor's reserve colour. Texts: context "Stress".
 """
 
@@ -72,8 +73,15 @@ class StressCharts(QWidget):
             lower = hist["lower_fen"].to_numpy(dtype=np.int64)
             upper = hist["upper_fen"].to_numpy(dtype=np.int64)
             counts = hist["clients"].to_numpy(dtype=np.int64).astype(np.float64)
-            # a bar of losses (lower edge ≥ 0) in the down colour, of gains in the up one
-            colours = [palette.down_colour() if lo >= 0 else palette.up_colour() for lo in lower]
+            # a bar of losses in the down colour, of gains in the up one, across zero muted
+            colours = [
+                palette.down_colour()
+                if lo >= 0
+                else palette.up_colour()
+                if hi <= 0
+                else palette.MUTED
+                for lo, hi in zip(lower.tolist(), upper.tolist(), strict=True)
+            ]
             bar_labels = [f"{int(lo) / WAN:,.0f}" for lo in lower]  # 万元, display only
             self.losses.set_bars(bar_labels, counts, colours)
             self.losses.setToolTip(

@@ -192,3 +192,23 @@ def test_save_and_delete_buttons(screen: StressScreen, demo_ctx: DesktopContext,
             "scenario.save",
         ]
     wait_loaded(screen, demo_ctx, qtbot)
+
+
+def test_save_and_delete_are_gated_by_role(screen: StressScreen) -> None:
+    """Server mode: a viewer may not save or delete (the buttons say why); a risk
+    officer may."""
+    from core.access import Identity
+    from desktop.role_gate import gate
+
+    viewer = Identity(user="vera", roles=("viewer",), server=True)
+    gate(viewer, screen.role_gates())
+    assert not screen.save_button.isEnabled()
+    assert "risk officer" in screen.save_button.toolTip()
+    assert "head of risk" in screen.delete_button.toolTip()
+    officer = Identity(user="otto", roles=("risk_officer",), server=True)
+    gate(officer, screen.role_gates())
+    assert screen.save_button.isEnabled()
+    assert screen.save_button.toolTip() == (
+        "Store the edited scenario in the database under this name"
+    )
+    assert screen.ask_delete() is None  # a starter scenario is chosen: nothing to delete
