@@ -58,6 +58,7 @@ ACTION_CAPABILITY: tuple[tuple[str, str], ...] = (
     ("feed.", CLEARING),
     ("alert.", RISK),
     ("notice.", RISK),
+    ("scenario.", RISK),
     ("params.", PARAMS),
     ("limits.", PARAMS),
     ("users.", USERS),
@@ -80,6 +81,7 @@ CAPABILITY_TABLES: dict[str, tuple[str, ...]] = {
         "notice_counter",
         "notice_close_order",
         "client_contact",
+        "stress_scenario",
     ),
     CLEARING: (
         "product",

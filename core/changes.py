@@ -32,6 +32,8 @@ class Changes:
     """Margin-call and forced-close notices, their delivery status and client contacts."""
     audit: bool = False
     """Audit log and import batches."""
+    scenarios: bool = False
+    """Saved stress scenarios."""
 
     @classmethod
     def none(cls) -> Changes:

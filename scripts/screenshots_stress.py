@@ -7,7 +7,9 @@ small demo database built first):
 
     .venv/bin/python scripts/screenshots_stress.py sqlite:///demo.sqlite docs/screenshots
 
-Writes ``stress_run_<lang>.png``.
+Writes ``stress_run_<lang>.png``, then the Charts tab of that run
+(``stress_charts_<lang>.png``) and the Grid tab after Run grid over the library
+(``stress_grid_<lang>.png``).
 """
 
 from __future__ import annotations
@@ -67,6 +69,17 @@ def main(url: str, out: Path) -> int:
         screen.recompute()
         settle(window)
         window.grab().save(str(out / f"stress_run_{lang}.png"), "PNG")
+        screen.result_tabs.setCurrentWidget(screen.charts)
+        settle(window)
+        window.grab().save(str(out / f"stress_charts_{lang}.png"), "PNG")
+        screen.result_tabs.setCurrentWidget(screen.grid)
+        screen.grid.compute()
+        end = time.monotonic() + 300
+        while time.monotonic() < end and not screen.grid.is_loaded:
+            app.processEvents()
+            time.sleep(0.02)
+        settle(window)
+        window.grab().save(str(out / f"stress_grid_{lang}.png"), "PNG")
         window.close()
         window.deleteLater()
         app.processEvents()

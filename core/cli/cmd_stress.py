@@ -1,14 +1,17 @@
 """``riskdesk stress``: a stress scenario chained over the stored book (issue 16).
 
-Runs a scenario of the starter library (``--scenario NAME``, ``--list`` shows them) or
-a TOML file (``--file``) after the last settled day (or ``--base-day``): per day the
-accounts per risk level, the total margin call, the members' reserve, the lots reduced
-(2.e) and liquidated (2.f); then the clients with the largest losses, or one client's
-path (``--client``). ``--out FILE.csv|.xlsx`` writes the per-client table (audited).
+Runs a scenario of the library (``--scenario NAME``: a starter file or one saved in the
+database; ``--list`` shows them) or a TOML file (``--file``) after the last settled day
+(or ``--base-day``): per day the accounts per risk level, the total margin call, the
+members' reserve, the lots reduced (2.e) and liquidated (2.f); then the clients with the
+largest losses, or one client's path (``--client``). ``--out FILE.csv|.xlsx`` writes
+the per-client table (audited).
 ``--safe-range`` prints each contract's safe price range instead (issue 16 item 4:
 the prices within which no client's available funds and no member's reserve fall
 below zero, with the accounts that bind each end); ``--contract`` picks contracts,
-``--out`` writes the full table. A read: nothing else is written.
+``--out`` writes the full table. A read: nothing else is written. ``--save NAME --file
+F.toml`` stores a scenario in the database, ``--delete NAME`` removes a saved one (both
+audited).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from core.cli.cmd_risk import _check_out, _database, _day, _read
 from core.cli.support import out_file
 
 if TYPE_CHECKING:
+    from core.db.reader import Reader
     from core.rules.stress_scenario import Scenario
+    from core.services.stress_grid import GridView
 
 MAX_ROWS = 20
 
@@ -36,13 +41,32 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "forced liquidation of a member whose reserve falls below zero (2.f).",
     )
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--scenario", metavar="NAME", help="a scenario of the starter library")
+    what.add_argument(
+        "--scenario", metavar="NAME", help="a scenario of the library (starter or saved)"
+    )
     what.add_argument("--file", type=Path, metavar="FILE", help="a scenario TOML file")
-    what.add_argument("--list", action="store_true", help="list the starter library")
+    what.add_argument("--list", action="store_true", help="list the starter and saved scenarios")
+    what.add_argument(
+        "--delete", metavar="NAME", help="delete a saved scenario (audited scenario.delete)"
+    )
+    what.add_argument(
+        "--grid",
+        nargs="?",
+        const="library",
+        choices=("library", "shocks"),
+        help="a grid of scenarios x outcomes: every library scenario (default) or the "
+        "one-day shocks, each of the five products with the most margin -5..+5 %%",
+    )
     what.add_argument(
         "--safe-range",
         action="store_true",
         help="each contract's safe price range after the base day (no scenario)",
+    )
+    p.add_argument(
+        "--save",
+        metavar="NAME",
+        help="with --file: store the file's scenario in the database under NAME "
+        "(audited scenario.save; replaces a saved one of that name)",
     )
     p.add_argument("--base-day", type=_day, help="settled day to start from (default: the last)")
     p.add_argument("--client", metavar="CODE", help="print this client's path day by day")
@@ -60,16 +84,44 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _scenario(args: argparse.Namespace) -> Scenario:
     from core.errors import InputError
-    from core.rules.stress_scenario import library_scenarios, load_scenario
+    from core.rules.stress_scenario import load_scenario
+    from core.services.stress_library import find_scenario
 
     if args.file is not None:
         return load_scenario(args.file)
-    library = library_scenarios()
-    for s in library:
-        if args.scenario in (s.name, s.title_zh):
-            return s
-    names = "; ".join(s.name for s in library)
-    raise InputError(f"no scenario {args.scenario!r} in the library ({names})", field="--scenario")
+    try:
+        return _read(args, lambda r: find_scenario(r, args.scenario))
+    except InputError as exc:
+        raise InputError(exc.message, field="--scenario") from None
+
+
+def _library_cmd(args: argparse.Namespace) -> int:
+    """``--list``, ``--save NAME --file F``, ``--delete NAME``."""
+    from core.config import current_user
+    from core.errors import InputError
+    from core.rules.stress_scenario import load_scenario
+    from core.services.stress_library import all_scenarios, delete_scenario, save_scenario
+
+    if args.save is not None:
+        if args.file is None:
+            raise InputError("--save needs --file (the scenario to store)", field="--save")
+        scenario = load_scenario(args.file)
+        with _database(args) as db:
+            stored, _ = save_scenario(db, scenario, name=args.save, user=current_user())
+        print(f"saved scenario {stored.name!r} ({len(stored.days)} days) in the database")
+        return 0
+    if args.delete is not None:
+        with _database(args) as db:
+            name, _ = delete_scenario(db, args.delete, user=current_user())
+        print(f"deleted saved scenario {name!r}")
+        return 0
+    for s in _read(args, all_scenarios):
+        where = "saved" if s.source == "database" else "starter"
+        title = f"{s.title_zh}; " if s.title_zh else ""
+        print(f"{s.name}  ({title}{len(s.days)} days; {where})")
+        if s.description:
+            print(f"    {s.description}")
+    return 0
 
 
 def run_stress_cmd(args: argparse.Namespace) -> int:
@@ -90,14 +142,10 @@ def run_stress_cmd(args: argparse.Namespace) -> int:
         from core.errors import InputError
 
         raise InputError("--contract goes with --safe-range", field="--contract")
-    if args.list:
-        from core.rules.stress_scenario import library_scenarios
-
-        for s in library_scenarios():
-            print(f"{s.name}  ({s.title_zh}; {len(s.days)} days)")
-            if s.description:
-                print(f"    {s.description}")
-        return 0
+    if args.list or args.save is not None or args.delete is not None:
+        return _library_cmd(args)
+    if args.grid is not None:
+        return _grid_cmd(args)
     _check_out(args)
     scenario = _scenario(args)
     result = _read(args, lambda r: run_stress(r, StressRequest(scenario, args.base_day)))
@@ -148,6 +196,53 @@ def run_stress_cmd(args: argparse.Namespace) -> int:
                 TableExport("stress", table, sheet="clients"),
                 args.out,
                 user=current_user(),
+            )
+        print(f"written {len(table)} rows to {path}")
+    return 0
+
+
+def _grid_cmd(args: argparse.Namespace) -> int:
+    """``riskdesk stress --grid [library|shocks]``: one row per scenario."""
+    import time
+
+    from core.reports.export import format_table
+    from core.rules.risk_levels import LEVEL_NAMES
+    from core.services.stress_grid import GridRequest, run_grid, shock_scenarios
+    from core.services.stress_library import all_scenarios
+
+    if args.client:
+        from core.errors import InputError
+
+        raise InputError("--client does not go with --grid", field="--client")
+    _check_out(args)
+    began = time.perf_counter()
+
+    def query(reader: Reader) -> GridView:
+        if args.grid == "shocks":
+            scenarios = shock_scenarios(reader, args.base_day)
+        else:
+            scenarios = all_scenarios(reader)
+        return run_grid(reader, GridRequest(tuple(scenarios), args.base_day))
+
+    view = _read(args, query)
+    took = time.perf_counter() - began
+    table = view.table
+    print(
+        f"{len(table)} scenario(s) after {view.day} in {took:.1f} s: per scenario the "
+        "accounts per level and the call at its worst day (largest call), the lowest "
+        "member reserve, lots reduced and liquidated"
+    )
+    shown = table.drop(columns=["title_zh"]).rename(columns={f"level_{n}": n for n in LEVEL_NAMES})
+    if not shown["error"].astype(bool).any():
+        shown = shown.drop(columns=["error"])
+    print(format_table(shown))
+    if args.out is not None:
+        from core.config import current_user
+        from core.services.exports import TableExport, export_table
+
+        with _database(args) as db:
+            path, _ = export_table(
+                db, TableExport("stress_grid", table, sheet="grid"), args.out, user=current_user()
             )
         print(f"written {len(table)} rows to {path}")
     return 0

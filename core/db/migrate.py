@@ -46,6 +46,7 @@ TABLE_MODULES = (
     "core.db.alert_table",
     "core.db.notice_tables",
     "core.db.live_event_table",
+    "core.db.stress_scenario_table",
 )
 """Every module that declares tables on ``Base``: a new one must be listed here, or the
 metadata-compare test (tests/integration/test_migrations.py) fails."""

@@ -45,6 +45,7 @@ from core.rules.daily_settlement import (
     DaySettlement,
     DaySettlementParams,
     PreparedDay,
+    _members,
     line_keys,
     prepare_day,
     settle_prepared,
@@ -64,7 +65,7 @@ from core.rules.forced_reduction import (
     preview_forced_reduction,
 )
 from core.rules.funds import line_margin
-from core.rules.margin_schedule import PPM, DayRates
+from core.rules.margin_schedule import PPM, DayRates, day_margin_rates
 from core.rules.risk_levels import RiskLevels, default_risk_levels
 from core.rules.sides import LONG, SHORT
 from core.rules.stress_scenario import Scenario, ScenarioDay
@@ -72,6 +73,9 @@ from core.trading_calendar import TradingCalendar
 
 Bools = np.ndarray
 Report = Callable[[int, int], None]
+StoredOrders = Callable[[date, str, str, int], tuple[list[str], I64]]
+"""(day, contract, losing side "long"/"short", limit price) → the stored unfilled
+closing orders at that price: client codes and lots, in declaration order."""
 
 
 @dataclass(frozen=True)
@@ -320,15 +324,20 @@ def _reduce(
     price_fen: int,
     params: ReductionParams,
     apply: bool,
+    orders: tuple[list[str], I64] | None = None,
 ) -> ReductionDone:
     """The forced reduction of contract ``k`` at its limit price (spec 2.e), closed in
-    the prepared book when ``apply``."""
+    the prepared book when ``apply``. Declared orders: ``orders`` (stored closing
+    orders: client codes and lots), else every losing-side client's whole position."""
     inputs = pd_.inputs
     c = inputs.contracts[k]
     lots_all = pd_.book.lots()
     sel = np.flatnonzero((pd_.line_contract == k) & (lots_all > 0))
     clients_idx, local = np.unique(pd_.line_client[sel], return_inverse=True)
     codes = tuple(np.asarray(inputs.clients, dtype=object)[clients_idx].tolist())
+    # a stored order of a client holding nothing here still counts as declared
+    extra = sorted({x for x in orders[0] if x not in set(codes)}) if orders else []
+    codes = codes + tuple(extra)
     book = PositionBook(
         clients=codes,
         client=local.astype(np.int64),
@@ -338,13 +347,19 @@ def _reduce(
         hedge=pd_.line_hedge[sel].astype(np.bool_),
     )
     losing = LONG if direction == "limit_down" else SHORT
-    on_losing = book.side == losing
-    order_lots = np.bincount(book.client[on_losing], book.lots[on_losing], len(codes))
-    order_client = np.flatnonzero(order_lots > 0)
+    if orders is not None:
+        at = {code: i for i, code in enumerate(codes)}
+        order_client = np.array([at[x] for x in orders[0]], np.int64)
+        order_qty = np.asarray(orders[1], np.int64)
+    else:
+        on_losing = book.side == losing
+        order_lots = np.bincount(book.client[on_losing], book.lots[on_losing], len(codes))
+        order_client = np.flatnonzero(order_lots > 0)
+        order_qty = order_lots[order_client].astype(np.int64)
     preview = preview_forced_reduction(
         book,
         order_client,
-        order_lots[order_client].astype(np.int64),
+        order_qty,
         settlement_fen=price_fen,
         multiplier=c.multiplier,
         locked=direction,
@@ -364,8 +379,15 @@ def _reduce(
     for i, n in zip(cl.tolist(), lots.tolist(), strict=True):
         per_client[codes[i]] = per_client.get(codes[i], 0) + n
     if apply and keys.size:
-        line = _line_index(pd_, clients_idx[cl], np.full(keys.size, k, np.int64), side, hedge)
-        pd_.apply_closes(line, lots, np.full(keys.size, price_fen, np.int64))
+        held = cl < clients_idx.size  # order-only clients hold nothing to close
+        line = _line_index(
+            pd_,
+            clients_idx[cl[held]],
+            np.full(int(held.sum()), k, np.int64),
+            side[held],
+            hedge[held],
+        )
+        pd_.apply_closes(line, lots[held], np.full(int(held.sum()), price_fen, np.int64))
     return ReductionDone(
         contract=c.code,
         direction=direction,
@@ -618,6 +640,8 @@ def run_scenario(
     liquidation: LiquidationParams | None = None,
     keep_settlements: bool = False,
     report: Report | None = None,
+    stored_orders: StoredOrders | None = None,
+    first_prepared: SharedFirstDay | None = None,
 ) -> StressResult:
     """Settle ``scenario`` day by day from ``start`` (module docstring).
 
@@ -630,10 +654,10 @@ def run_scenario(
     lv = levels or default_risk_levels()
     red = reduction or default_reduction_params()
     liq = liquidation or default_liquidation_params()
-    if scenario.reduction_orders != "losing_side":
+    if scenario.reduction_orders == "stored" and stored_orders is None:
         raise InputError(
-            'only reduction_orders = "losing_side" can be run (stored closing orders '
-            "are for the reduction preview of a stored day)",
+            'reduction_orders = "stored" needs the stored closing orders (run it over the '
+            "book: core.services.stress.run_stress)",
             source=f"scenario {scenario.name!r}",
             field="reduction_orders",
         )
@@ -644,6 +668,8 @@ def run_scenario(
             field="replay_stored",
         )
     base_day = start.prev_day
+    if first_prepared is not None and first_prepared.prepared.inputs.day != start.day:
+        raise ValueError("the shared first day is not the scenario's first day")
     dates = scenario_dates(scenario, base_day, cal)
     if dates and dates[0] != start.day:
         raise InputError(f"the inputs are of {start.day}, the scenario starts on {dates[0]}")
@@ -690,9 +716,51 @@ def run_scenario(
             prior_limit_lock_runs=runs_before,
             adjustments=base_adjustments + [a for a in notices if a.effective_day <= when],
         )
-        pd_ = prepare_day(day_inputs, p, cal)
-        warnings.extend(f"{when}: {w}" for w in pd_.warnings if f"{when}: {w}" not in warnings)
-        rates = _with_points(pd_.rates, _points(day_inputs, scenario.days, i))
+        # the 2.e trigger on each contract locked today
+        for code in runs:
+            history.setdefault(code, [])
+        for code, seq in history.items():
+            seq.append((when, runs[code][0] if code in runs else None))
+        k_index = day_inputs.contract_index
+        due = [
+            (code, direction)
+            for code, (direction, _n) in sorted(runs.items())
+            if _reduction_due(
+                history[code], day_inputs.contracts[k_index[code]].last_trading_day, when
+            )
+        ]
+        # a first day prepared once for many scenarios (``run_grid``) serves a day that
+        # changes nothing in the book before its settlement: no deposit, no forced close
+        shared = (
+            first_prepared is not None
+            and i == 0
+            and not sday.deposits
+            and not (due and scenario.apply_reduction)
+        )
+        if shared:
+            assert first_prepared is not None
+            pd_ = first_prepared.prepared
+            day_rates = day_margin_rates(
+                day_inputs.contracts,
+                when,
+                lock_runs=runs,
+                adjustments=day_inputs.adjustments,
+                pairs=pd_.pairs,
+                cal=cal,
+            )
+            if day_rates.problems:  # as prepare_day refuses it
+                pd_ = prepare_day(day_inputs, p, cal)
+                day_rates = pd_.rates
+                shared = False
+            day_warnings = [
+                *pd_.warnings,
+                *(w for w in day_rates.warnings if w not in pd_.warnings),
+            ]
+        else:
+            pd_ = prepare_day(day_inputs, p, cal)
+            day_rates, day_warnings = pd_.rates, pd_.warnings
+        warnings.extend(f"{when}: {w}" for w in day_warnings if f"{when}: {w}" not in warnings)
+        rates = _with_points(day_rates, _points(day_inputs, scenario.days, i))
 
         executed: list[LiquidationDone] = []
         if pending is not None and pending.lots.size:
@@ -702,21 +770,22 @@ def run_scenario(
         if out_days:
             executed = out_days[-1].liquidations_decided
 
-        # the 2.e trigger on each contract locked today
-        for code in runs:
-            history.setdefault(code, [])
-        for code, seq in history.items():
-            seq.append((when, runs[code][0] if code in runs else None))
         reductions: list[ReductionDone] = []
-        k_index = day_inputs.contract_index
-        for code, (direction, _n) in sorted(runs.items()):
+        for code, direction in due:
             k = k_index[code]
-            if _reduction_due(history[code], day_inputs.contracts[k].last_trading_day, when):
-                reductions.append(
-                    _reduce(pd_, k, direction, int(prices[k]), red, scenario.apply_reduction)
-                )
+            orders = None
+            if scenario.reduction_orders == "stored" and stored_orders is not None:
+                side = "long" if direction == "limit_down" else "short"
+                orders = stored_orders(when, code, side, int(prices[k]))
+            reductions.append(
+                _reduce(pd_, k, direction, int(prices[k]), red, scenario.apply_reduction, orders)
+            )
 
-        ds = settle_prepared(pd_, settle_fen=prices, rates=rates)
+        if shared:
+            assert first_prepared is not None
+            ds = first_prepared.settle(prices, rates)
+        else:
+            ds = settle_prepared(pd_, settle_fen=prices, rates=rates)
         equity = ds.client["balance_fen"][clients]
         margin = ds.client["margin_fen"][clients]
         available = ds.client["available_fen"][clients]
@@ -769,3 +838,141 @@ def run_scenario(
         days=out_days,
         warnings=warnings,
     )
+
+
+SUB_BOOK_SHARE = 0.5
+"""A shared first day settles only the accounts holding a moved contract when their
+lines are less than this share of the book; otherwise the whole book."""
+
+
+@dataclass
+class SharedFirstDay:
+    """The first scenario day of a grid, prepared once (``prepare_first_day``).
+
+    ``prepared``: the day without activity at the prior prices and without locks;
+    ``base``: its settlement there (rates ``prepared.rates``). A scenario's first day
+    (``settle``) differs from ``base`` only in the accounts holding a contract whose
+    price or rate moved: those are settled on their own (``prepare_day`` /
+    ``settle_prepared`` of a book of just those clients, prepared once per set of moved
+    contracts), every other account keeps its ``base`` figures, and the members are
+    settled again from the merged lines and flows (the settlement's own ``_members``).
+    Accounts are settled independently of each other (their lines, flows and pledge
+    quota), so the result equals ``settle_prepared`` of the whole book to the fen."""
+
+    prepared: PreparedDay
+    base: DaySettlement
+    _subs: dict[tuple[int, ...], tuple[PreparedDay, I64, I64] | None] = field(default_factory=dict)
+
+    def _moved(self, prices: I64, rates: DayRates) -> tuple[int, ...]:
+        pd_ = self.prepared
+        k = set(np.flatnonzero(prices != pd_.inputs.settle_fen).tolist())
+        for pair in pd_.pairs:
+            if rates.ppm.get(pair) != pd_.rates.ppm.get(pair):
+                k.add(pair[0])
+        return tuple(sorted(k))
+
+    def _sub(self, moved: tuple[int, ...]) -> tuple[PreparedDay, I64, I64] | None:
+        """(prepared book of the clients holding ``moved``, each of its lines' index in
+        the whole book, those clients); None when they hold most of the book."""
+        if moved in self._subs:
+            return self._subs[moved]
+        pd_ = self.prepared
+        inputs = pd_.inputs
+        touched = np.isin(pd_.line_contract, np.asarray(moved, np.int64))
+        clients = np.unique(pd_.line_client[touched])
+        mine = np.zeros(len(inputs.clients), np.bool_)
+        mine[clients] = True
+        keep = mine[inputs.pos_client]
+        if int(mine[pd_.line_client].sum()) >= SUB_BOOK_SHARE * pd_.n_lines:
+            self._subs[moved] = None
+            return None
+        sub_inputs = dataclasses.replace(
+            inputs,
+            has_prior_balance=inputs.has_prior_balance & mine,
+            pos_client=inputs.pos_client[keep],
+            pos_contract=inputs.pos_contract[keep],
+            pos_side=inputs.pos_side[keep],
+            pos_hedge=inputs.pos_hedge[keep],
+            pos_lots=inputs.pos_lots[keep],
+            pos_open_price_fen=inputs.pos_open_price_fen[keep],
+            pos_margin_fen=inputs.pos_margin_fen[keep],
+        )
+        sub = prepare_day(sub_inputs, pd_.params, pd_.cal)
+        n_k = len(inputs.contracts)
+        whole = line_keys(pd_.line_client, pd_.line_contract, pd_.line_side, pd_.line_hedge, n_k)
+        part = line_keys(sub.line_client, sub.line_contract, sub.line_side, sub.line_hedge, n_k)
+        at = np.searchsorted(whole, part).astype(np.int64)
+        entry = (sub, at, clients.astype(np.int64))
+        self._subs[moved] = entry
+        return entry
+
+    def settle(self, prices: I64, rates: DayRates) -> DaySettlement:
+        """The first day settled at ``prices`` and ``rates`` (class docstring)."""
+        moved = self._moved(prices, rates)
+        if not moved:
+            return self.base
+        entry = self._sub(moved)
+        if entry is None:
+            return settle_prepared(self.prepared, settle_fen=prices, rates=rates)
+        sub, at, clients = entry
+        part = settle_prepared(sub, settle_fen=prices, rates=rates)
+        base, pd_ = self.base, self.prepared
+        client = {}
+        for key, values in base.client.items():
+            merged = values.copy()
+            merged[clients] = part.client[key][clients]
+            client[key] = merged
+
+        def lines(whole: I64, piece: I64) -> I64:
+            merged = whole.copy()
+            merged[at] = piece
+            return merged
+
+        line_margin_fen = lines(base.line_margin_fen, part.line_margin_fen)
+        members = _members(
+            pd_.inputs,
+            pd_.settled,
+            pd_.member_active,
+            pd_.line_client,
+            pd_.line_contract,
+            line_margin_fen,
+            client["close_pnl_fen"],
+            client["position_pnl_fen"],
+            client["fees_fen"],
+            pd_.waived,
+            pd_.delivery,
+            pd_.quota.member,
+            pd_.params.cash_cap_ppm,
+        )
+        return dataclasses.replace(
+            base,
+            client=client,
+            members=members,
+            line_margin_fen=line_margin_fen,
+            line_client_margin_fen=lines(base.line_client_margin_fen, part.line_client_margin_fen),
+            line_position_pnl_fen=lines(base.line_position_pnl_fen, part.line_position_pnl_fen),
+        )
+
+
+def prepare_first_day(
+    start: DayInputs,
+    cal: TradingCalendar,
+    params: DaySettlementParams | None = None,
+) -> SharedFirstDay:
+    """The first scenario day's book prepared and settled once (at the prior prices,
+    without activity or locks): ``run_scenario(first_prepared=…)`` settles each
+    scenario's first day from it (``SharedFirstDay.settle``), so a grid of scenarios
+    reads and prepares the book once."""
+    base = hypothetical_day(start)
+    prepared = prepare_day(
+        dataclasses.replace(
+            base,
+            settle_fen=start.prior_settle_fen.copy(),
+            prior_limit_lock_runs=dict(start.prior_limit_lock_runs),
+        ),
+        params or DaySettlementParams(),
+        cal,
+    )
+    if prepared.spec_line.size:  # hedge conversions change the book at S(D)
+        raise ValueError("a day without activity has no hedge conversions")
+    return SharedFirstDay(prepared, settle_prepared(prepared))

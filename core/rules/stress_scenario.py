@@ -28,6 +28,15 @@ in the database (table ``stress_scenario``, the same TOML text). The format::
     deposit = [{ client = "10000001", amount = "1000000.00" },
                { member = "0101", amount = "5000000.00" }]
 
+or, instead of ``[[day]]`` tables, days taken from the book's stored history (the
+settlement-price moves and limit-lock flags of those contracts, as they happened;
+resolved by ``core.services.stress_library.resolve``)::
+
+    [history]
+    contracts = ["m2701"]
+    first_day = 2026-11-18
+    days = 3
+
 A price move is ``limit_down``, ``limit_up`` (跌停 / 涨停), ``<±n> ticks`` or
 ``<±x>%`` of the prior settlement (rounded to the nearest tick, half up, kept inside
 the day's limits). A contract move wins over its product's, a product's over ``all``.
@@ -60,6 +69,7 @@ LIBRARY_FOLDER = "scenarios"
 _TICKS = re.compile(r"^([+-]?\d+)\s*(ticks?|t|跳)$", re.IGNORECASE)
 _PERCENT = re.compile(r"^([+-]?\d+(\.\d+)?)\s*%$")
 _POINTS = re.compile(r"^\+\s*(\d+(\.\d+)?)\s*(points?|pp|个百分点)?$", re.IGNORECASE)
+_CODE = re.compile(r"^[a-z]{1,2}\d{3,4}$")
 _LIMIT_WORDS = {
     "limit_down": "limit_down",
     "limit down": "limit_down",
@@ -175,6 +185,17 @@ class ScenarioDay:
 
 
 @dataclass(frozen=True)
+class HistorySpec:
+    """A scenario derived from the book's stored history: the settlement-price moves
+    (and limit-lock flags) of ``contracts`` on the ``days`` trading days from
+    ``first_day`` on, as they happened (``core.services.stress_library.resolve``)."""
+
+    contracts: tuple[str, ...]
+    first_day: date
+    days: int
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A named list of days (module docstring)."""
 
@@ -185,8 +206,16 @@ class Scenario:
     replay_stored: bool = False
     reduction_orders: OrdersSource = "losing_side"
     apply_reduction: bool = True
+    history: HistorySpec | None = None
+    """Days derived from stored history (``[history]``); ``days`` is empty until the
+    book resolves them."""
     source: str = field(default="", compare=False)
     """Where it was read from (a file, "database"); not part of the scenario."""
+
+    @property
+    def day_count(self) -> int:
+        """Its days, or the stored days a history scenario will take."""
+        return len(self.days) or (self.history.days if self.history else 0)
 
     @property
     def is_dated(self) -> bool:
@@ -365,6 +394,41 @@ def _day(raw: object, i: int, source: str) -> ScenarioDay:
     return ScenarioDay(tuple(moves), tuple(margins), tuple(deposits), when)
 
 
+def _history(raw: object, src: str) -> HistorySpec | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InputError("expected a table", source=src, field="history")
+    unknown = set(raw) - {"contracts", "first_day", "days"}
+    if unknown:
+        raise InputError(
+            f"unknown key(s) {', '.join(sorted(unknown))}; expected contracts, first_day, days",
+            source=src,
+            field="history",
+        )
+    codes = raw.get("contracts")
+    if (
+        not isinstance(codes, list)
+        or not codes
+        or not all(isinstance(c, str) and _CODE.match(c) for c in codes)
+        or len(set(codes)) != len(codes)
+    ):
+        raise InputError(
+            "expected a list of distinct contract codes (m2701)",
+            source=src,
+            field="history.contracts",
+        )
+    first = raw.get("first_day")
+    if not isinstance(first, date) or isinstance(first, datetime):
+        raise InputError(
+            f"expected a date (2026-11-18), got {first!r}", source=src, field="history.first_day"
+        )
+    n = raw.get("days")
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_DAYS:
+        raise InputError(f"expected 1 to {MAX_DAYS} days", source=src, field="history.days")
+    return HistorySpec(tuple(codes), first, n)
+
+
 def scenario_from_dict(data: Mapping[str, Any], source: str = "") -> Scenario:
     """Build and check a scenario from parsed TOML; InputError naming the field."""
     src = source or "scenario"
@@ -381,6 +445,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "") -> Scenario:
         "reduction_orders",
         "apply_reduction",
         "day",
+        "history",
     }
     unknown = set(data) - known
     if unknown:
@@ -397,6 +462,24 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "") -> Scenario:
             f"expected one of {', '.join(ORDERS_SOURCES)}, got {orders!r}",
             source=src,
             field="reduction_orders",
+        )
+    history = _history(data.get("history"), src)
+    if history is not None:
+        if "day" in data:
+            raise InputError(
+                "a [history] scenario takes its days from the book: remove the [[day]] tables",
+                source=src,
+                field="day",
+            )
+        return Scenario(
+            name=name,
+            days=(),
+            description=str(data.get("description", "")).strip(),
+            title_zh=str(data.get("title_zh", "")).strip(),
+            reduction_orders=orders,
+            apply_reduction=bool(data.get("apply_reduction", True)),
+            history=history,
+            source=source,
         )
     raw_days = data.get("day")
     if not isinstance(raw_days, list) or not raw_days:
@@ -470,6 +553,14 @@ def scenario_to_toml(s: Scenario) -> str:
     lines.append(f"replay_stored = {'true' if s.replay_stored else 'false'}")
     lines.append(f"reduction_orders = {_quote(s.reduction_orders)}")
     lines.append(f"apply_reduction = {'true' if s.apply_reduction else 'false'}")
+    if s.history is not None:
+        h = s.history
+        lines.append("")
+        lines.append("[history]")
+        lines.append("contracts = [" + ", ".join(_quote(c) for c in h.contracts) + "]")
+        lines.append(f"first_day = {h.first_day.isoformat()}")
+        lines.append(f"days = {h.days}")
+        return "\n".join(lines) + "\n"
     for d in s.days:
         lines.append("")
         lines.append("[[day]]")
@@ -627,6 +718,7 @@ def scenario_from_rows(
         replay_stored=base.replay_stored,
         reduction_orders=base.reduction_orders,
         apply_reduction=base.apply_reduction,
+        history=None,  # the rows are the days now, not a reference to stored history
     )
 
 

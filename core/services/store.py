@@ -151,6 +151,8 @@ _ACTIONS = {
     "notice.send": "notice sending",
     "notice.mark": "notice status update",
     "notice.contact": "contact update",
+    "scenario.save": "stress scenario save",
+    "scenario.delete": "stress scenario deletion",
 }
 
 

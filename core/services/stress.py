@@ -24,12 +24,15 @@ import pandas as pd
 from core.db.call_queries import latest_balance_day
 from core.db.day_inputs import read_day_inputs
 from core.db.reader import Reader
+from core.db.risk_queries import closing_orders
 from core.errors import CalendarHorizonError, InputError
 from core.progress import ProgressState
 from core.rules.daily_settlement import DaySettlementParams, SettlementRefusedError
+from core.rules.day_inputs import I64, DayInputs
 from core.rules.risk_levels import DEFICIT, FORCED_CLOSE, LEVEL_NAMES, MARGIN_CALL, RiskLevels
-from core.rules.stress_run import StressResult, run_scenario
+from core.rules.stress_run import StoredOrders, StressResult, run_scenario
 from core.rules.stress_scenario import Scenario, library_scenarios
+from core.services.stress_library import all_scenarios, resolve
 from core.trading_calendar import TradingCalendar, default_calendar
 
 Report = Callable[[int, int], None]
@@ -95,8 +98,26 @@ def run_stress(
     book cannot be settled (a held contract without a price).
     """
     calendar = cal or default_calendar()
+    scenario = resolve(reader, request.scenario)
+    inputs = start_inputs(reader, request.base_day, calendar)
+    check_horizon(inputs.prev_day, len(scenario.days), calendar)
+    return run_scenario(
+        inputs,
+        scenario,
+        calendar,
+        params=DaySettlementParams(calendar=calendar),
+        levels=request.levels,
+        keep_settlements=request.keep_settlements,
+        report=report,
+        stored_orders=stored_closing_orders(reader),
+    )
+
+
+def start_inputs(reader: Reader, base_day: date | None, calendar: TradingCalendar) -> DayInputs:
+    """The book after ``base_day`` (None: the last settled day) as the next day's daily
+    settlement reads it; InputError when no day or not that day is settled."""
     session = reader.session
-    base = request.base_day or latest_balance_day(session)
+    base = base_day or latest_balance_day(session)
     if base is None:
         raise InputError("no day is settled yet: settle a day first", field="base day")
     try:
@@ -104,21 +125,33 @@ def run_stress(
             raise InputError(f"{base} is not a trading day", field="base day")
         first = calendar.next_td(base)
         prior_base = calendar.prev_td(base)
-        calendar.add_trading_days(base, len(request.scenario.days))
     except CalendarHorizonError as exc:
         raise InputError(str(exc), field="base day") from None
     inputs = read_day_inputs(session, first, base, None, prior_base_day=prior_base)
     if inputs.prev_balance_rows == 0:
         raise InputError(f"{base} is not settled (no client balances)", field="base day")
-    return run_scenario(
-        inputs,
-        request.scenario,
-        calendar,
-        params=DaySettlementParams(calendar=calendar),
-        levels=request.levels,
-        keep_settlements=request.keep_settlements,
-        report=report,
-    )
+    return inputs
+
+
+def check_horizon(base: date, days: int, calendar: TradingCalendar) -> None:
+    try:
+        calendar.add_trading_days(base, days)
+    except CalendarHorizonError as exc:
+        raise InputError(str(exc), field="base day") from None
+
+
+def stored_closing_orders(reader: Reader) -> StoredOrders:
+    """The book's unfilled closing orders at a limit price (the forced-reduction
+    preview's orders, ``risk_queries.closing_orders``) for ``reduction_orders =
+    "stored"``."""
+    session = reader.session
+
+    def orders(day: date, contract: str, side: str, price_fen: int) -> tuple[list[str], I64]:
+        frame = closing_orders(session, contract, day, side=side, price_fen=price_fen)
+        codes = [str(x) for x in frame["client_code"]]
+        return codes, frame["lots"].to_numpy(dtype=np.int64)
+
+    return orders
 
 
 def day_table(result: StressResult) -> pd.DataFrame:
@@ -238,6 +271,10 @@ class StressView:
     days: pd.DataFrame
     clients: pd.DataFrame
     error: str = ""
+    library: tuple[Scenario, ...] = ()
+    """The starter and saved scenarios (``stress_library.all_scenarios``)."""
+    losses: pd.DataFrame | None = None
+    """``loss_histogram`` of the run (None before a run)."""
 
 
 def stress_view(
@@ -245,8 +282,11 @@ def stress_view(
 ) -> StressView:
     """The screen's load: the base day alone (``request`` None, fast) or the run."""
     base = latest_balance_day(reader.session)
+    library = tuple(all_scenarios(reader))
     if request is None:
-        return StressView(base, None, pd.DataFrame(columns=list(DAY_COLUMNS)), pd.DataFrame())
+        return StressView(
+            base, None, pd.DataFrame(columns=list(DAY_COLUMNS)), pd.DataFrame(), library=library
+        )
 
     def report(done: int, total: int) -> None:
         if progress is not None:
@@ -261,5 +301,42 @@ def stress_view(
             pd.DataFrame(columns=list(DAY_COLUMNS)),
             pd.DataFrame(columns=list(CLIENT_COLUMNS)),
             str(exc),
+            library,
         )
-    return StressView(result.base_day, result, day_table(result), client_table(result))
+    return StressView(
+        result.base_day,
+        result,
+        day_table(result),
+        client_table(result),
+        library=library,
+        losses=loss_histogram(result),
+    )
+
+
+LOSS_BINS = 20
+"""Bars of the loss distribution (``loss_histogram``)."""
+
+
+def loss_histogram(result: StressResult, bins: int = LOSS_BINS) -> pd.DataFrame:
+    """The distribution of the clients' losses over the scenario (``loss_fen``: start
+    equity − end equity net of deposits; a negative loss is a gain) in ``bins`` bars
+    [lower_fen, upper_fen): the first from the least loss and the last to the greatest
+    (tails: below the 1st and from the 99th percentile client), the others of equal
+    whole-fen width between them, so a few extreme accounts do not squeeze everyone
+    into one bar. Exact integers: every client is counted in exactly one bar."""
+    loss = np.sort(result.loss_fen())
+    if loss.size == 0:
+        return pd.DataFrame(columns=["lower_fen", "upper_fen", "clients"])
+    lo_all, hi_all = int(loss[0]), int(loss[-1]) + 1
+    inner = max(1, bins - 2)
+    lo = int(loss[(loss.size - 1) // 100])
+    hi = int(loss[(loss.size - 1) * 99 // 100]) + 1
+    width = max(1, -(-(hi - lo) // inner))  # ceil: inner × width covers [lo, hi)
+    edges = [lo_all, *(lo + width * k for k in range(inner + 1)), hi_all]
+    # drop empty tails (no client beyond the percentiles) and keep edges increasing
+    edges = sorted({min(max(e, lo_all), hi_all) for e in edges})
+    cuts = np.asarray(edges, np.int64)
+    counts = np.diff(np.searchsorted(loss, cuts, side="left"))
+    return pd.DataFrame(
+        {"lower_fen": cuts[:-1], "upper_fen": cuts[1:], "clients": counts.astype(np.int64)}
+    )

@@ -12,21 +12,27 @@ client panel. Opening the screen runs nothing (a run over the whole book takes s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
+    QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
     QWidget,
 )
 
+from core.changes import Changes
 from core.errors import InputError
+from core.progress import ProgressState
 from core.rules.stress_scenario import (
     ROW_FIELDS,
     Scenario,
@@ -36,14 +42,24 @@ from core.rules.stress_scenario import (
     scenario_rows,
 )
 from core.services.stress import StressRequest, StressView, stress_view
+from core.services.stress_library import (
+    STORED,
+    all_scenarios,
+    check_name,
+    delete_scenario,
+    save_scenario,
+)
 from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import FrameTableModel, TintedFrameModel
 from desktop.models.levels import LEVEL_LABELS, level_column, level_tint
+from desktop.screens.stress_charts import StressCharts
+from desktop.screens.stress_grid import GridSection
 from desktop.screens.stress_ranges import SafeRangeSection
 from desktop.screens.workbench_common import WorkbenchScreen, empty_frame
-from desktop.widgets.data_combo import data_combo
+from desktop.tasks import run_op, run_query
+from desktop.widgets.data_combo import data_combo, refill_combo
 from desktop.widgets.sections import column, section_title, splitter
 
 CONTEXT = "Stress"
@@ -197,13 +213,30 @@ class StressScreen(WorkbenchScreen):
         self.remove_button = QPushButton()
         self.remove_button.setObjectName("removeRowButton")
         self.remove_button.clicked.connect(self._remove_row)
+        # saving: the editor's rows under the typed name (the library's starter names
+        # are refused by the service); deleting: the saved scenario chosen in the combo
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("scenarioName")
+        self.name_edit.setMinimumWidth(180)
+        self.save_button = QPushButton()
+        self.save_button.setObjectName("saveScenarioButton")
+        self.save_button.clicked.connect(self.save_scenario)
+        self.delete_button = QPushButton()
+        self.delete_button.setObjectName("deleteScenarioButton")
+        self.delete_button.clicked.connect(self.ask_delete)
+        self.delete_question: QMessageBox | None = None
         self.add_toolbar(
             self.scenario_label,
             self.scenario_combo,
             8,
             self.add_button,
             self.remove_button,
+            8,
+            self.name_edit,
+            self.save_button,
+            self.delete_button,
         )
+        ctx.bus.changes_applied.connect(self._on_library_changes)
 
         self.editor_title = section_title(word_wrap=True)
         self.editor_model = ScenarioRowsModel(self)
@@ -242,10 +275,15 @@ class StressScreen(WorkbenchScreen):
         # the scenario's clients, and every contract's safe price range (computed when
         # its tab is first shown: a read over the whole book, not a scenario)
         self.safe_ranges = SafeRangeSection(ctx, self)
+        self.charts = StressCharts(self)
+        self.grid = GridSection(ctx, self)
+        self.grid.scenario_opened.connect(self.open_scenario)
         self.result_tabs = QTabWidget(self)
         self.result_tabs.setObjectName("stressResultTabs")
         self.result_tabs.addTab(column(self.clients_title, self.clients_view), "")
         self.result_tabs.addTab(self.safe_ranges, "")
+        self.result_tabs.addTab(self.charts, "")
+        self.result_tabs.addTab(self.grid, "")
         self.result_tabs.currentChanged.connect(self._on_result_tab)
         split = splitter(Qt.Orientation.Vertical, top, self.result_tabs, stretch=(2, 3))
         self.root.addWidget(split, 1)
@@ -257,10 +295,129 @@ class StressScreen(WorkbenchScreen):
     def _load_scenario(self, scenario: Scenario) -> None:
         self._scenario = scenario
         self.editor_model.set_rows(scenario_rows(scenario))
+        self.name_edit.setText(scenario.name)
+        self._update_delete()
 
     def _on_library(self, index: int) -> None:
         self._load_scenario(self._library[int(self.scenario_combo.itemData(index))])
         self._update_texts()
+
+    def selected_scenario(self) -> Scenario | None:
+        """The scenario chosen in the library combo."""
+        data = self.scenario_combo.currentData()
+        return self._library[int(data)] if data is not None else None
+
+    def _update_delete(self) -> None:
+        chosen = self.selected_scenario()
+        self.delete_button.setEnabled(chosen is not None and chosen.source == STORED)
+
+    def _library_items(self) -> list[tuple[str, object]]:
+        lang = current_language()
+        saved = translate("Stress", "%1 (saved)")
+        return [
+            (saved.replace("%1", s.title(lang)) if s.source == STORED else s.title(lang), i)
+            for i, s in enumerate(self._library)
+        ]
+
+    def set_library(self, library: list[Scenario], select: str | None = None) -> None:
+        """Refill the combo (starter, then saved scenarios); keep the chosen one, or
+        choose ``select`` (and load it into the editor)."""
+        current = self.selected_scenario()
+        self._library = list(library)
+        names = [s.name for s in self._library]
+        want = select if select is not None else (current.name if current else None)
+        index = names.index(want) if want in names else None
+        refill_combo(self.scenario_combo, self._library_items(), index)
+        if select is not None and index is not None:
+            self._load_scenario(self._library[index])
+            self._update_texts()
+        self._update_delete()
+
+    def _refresh_library(self, select: str | None = None, note: str = "") -> None:
+        def done(library: list[Scenario]) -> None:
+            self.set_library(library, select)
+            if note:
+                self.banner.set_message(note, "success")
+
+        run_query(self.ctx, all_scenarios, done, owner=self)
+
+    def _on_library_changes(self, changes: Changes, _initiator: object) -> None:
+        if changes.scenarios:
+            self._refresh_library()
+
+    def save_scenario(self) -> None:
+        """Store the editor's scenario under the typed name (write door, audited
+        ``scenario.save``); a bad cell or name is said and nothing is stored."""
+        try:
+            scenario = self.scenario_from_editor()
+        except InputError as exc:
+            self.set_error(_cell_error(exc))
+            return
+        try:
+            scenario = replace(scenario, name=check_name(self.name_edit.text()))
+        except InputError as exc:
+            field = translate("Stress", "Name")
+            self.set_error(f"{field}: {exc.message}")
+            return
+        self.set_error("")
+        db, user = self.ctx.db, self.ctx.config.user
+
+        def op(_progress: ProgressState) -> tuple[Scenario, Changes]:
+            return save_scenario(db, scenario, user=user)
+
+        def saved(stored: Scenario) -> None:
+            note = translate("Stress", "Scenario %1 saved.").replace("%1", stored.name)
+            self._refresh_library(select=stored.name, note=note)
+
+        run_op(self.ctx, self, translate("Stress", "Saving the scenario"), op, saved)
+
+    def ask_delete(self) -> QMessageBox | None:
+        """Ask before deleting the saved scenario chosen in the combo; on Yes it is
+        deleted on the write worker (audited ``scenario.delete``)."""
+        chosen = self.selected_scenario()
+        if chosen is None or chosen.source != STORED:
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            translate("Stress", "Delete scenario"),
+            translate("Stress", "Delete the saved scenario %1?").replace("%1", chosen.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("deleteQuestion")
+        name, db, user = chosen.name, self.ctx.db, self.ctx.config.user
+
+        def answered(_result: int) -> None:
+            yes = box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes
+            box.deleteLater()
+            self.delete_question = None
+            if not yes:
+                return
+
+            def op(_progress: ProgressState) -> tuple[str, Changes]:
+                return delete_scenario(db, name, user=user)
+
+            def deleted(gone: str) -> None:
+                note = translate("Stress", "Scenario %1 deleted.").replace("%1", gone)
+                first = self._library[0].name if self._library else None
+                self._refresh_library(select=first, note=note)
+
+            run_op(self.ctx, self, translate("Stress", "Deleting the scenario"), op, deleted)
+
+        box.finished.connect(answered)
+        box.open()
+        self.delete_question = box
+        return box
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_delete()  # a lifted role gate enables Delete: a starter has none
+
+    def role_gates(self) -> Sequence[tuple[str, Sequence[QWidget | QAction]]]:
+        return (
+            ("scenario.save", (self.save_button,)),
+            ("scenario.delete", (self.delete_button,)),
+        )
 
     def _add_row(self) -> None:
         row = self.editor_model.add_row()
@@ -295,6 +452,8 @@ class StressScreen(WorkbenchScreen):
     def apply_result(self, result: Any) -> None:
         assert isinstance(result, StressView)
         self._data = result
+        if result.library and list(result.library) != self._library:
+            self.set_library(list(result.library))
         self.days_model.set_frame(result.days if len(result.days) else empty_frame(DAY_COLUMNS))
         clients = result.clients
         if len(clients):
@@ -304,7 +463,18 @@ class StressScreen(WorkbenchScreen):
             self.clients_model.set_frame(clients)
         else:
             self.clients_model.set_frame(empty_frame(CLIENT_COLUMNS, "worst_level"))
+        self.charts.show_view(result if result.result is not None else None)
         self._update_texts()
+
+    def open_scenario(self, scenario: Scenario) -> None:
+        """Load ``scenario`` (a grid row) into the editor and run it in full."""
+        names = [x.name for x in self._library]
+        if scenario.name in names:
+            refill_combo(self.scenario_combo, self._library_items(), names.index(scenario.name))
+        self._load_scenario(scenario)
+        self._update_texts()
+        self.result_tabs.setCurrentIndex(0)
+        self.recompute()
 
     def _open_client(self, code: str) -> None:
         self.ctx.bus.client_requested.emit(code, self._day)
@@ -361,16 +531,25 @@ class StressScreen(WorkbenchScreen):
     def retranslate(self) -> None:
         super().retranslate()
         self.scenario_label.setText(translate("Stress", "Scenario"))
-        lang = current_language()
-        for i, s in enumerate(self._library):
-            self.scenario_combo.setItemText(i, s.title(lang))
+        for i, (text, _data) in enumerate(self._library_items()):
+            self.scenario_combo.setItemText(i, text)
         self.add_button.setText(translate("Stress", "Add row"))
         self.remove_button.setText(translate("Stress", "Remove row"))
+        self.name_edit.setPlaceholderText(translate("Stress", "Name to save under"))
+        self.save_button.setText(translate("Stress", "Save"))
+        self.save_button.setToolTip(
+            translate("Stress", "Store the edited scenario in the database under this name")
+        )
+        self.delete_button.setText(translate("Stress", "Delete"))
         self.recompute_button.setText(translate("Stress", "Run (Ctrl+R)"))
         self.editor_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ROW_FIELDS) - 1)
         self.result_tabs.setTabText(0, translate("Stress", "Clients"))
         self.result_tabs.setTabText(1, translate("SafeRange", "Safe price ranges"))
+        self.result_tabs.setTabText(2, translate("Stress", "Charts"))
+        self.result_tabs.setTabText(3, translate("Stress", "Grid"))
         self.safe_ranges.retranslate()
+        self.charts.retranslate()
+        self.grid.retranslate()
         self._update_texts()
 
     def status_text(self) -> str:
