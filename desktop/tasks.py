@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from core.changes import Changes
 from core.errors import OperationCancelledError, RiskDeskError
 from core.progress import ProgressState
+from desktop import collector
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -71,6 +72,7 @@ class TaskManager(QObject):
         self._lock = threading.Lock()
         self._closed = False
         self._future_done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        collector.watch(self)  # cycles collected on this thread while no task runs
 
     def submit(
         self,
@@ -123,6 +125,11 @@ class TaskManager(QObject):
         self._closed = True
         self._reads.shutdown(wait=True, cancel_futures=True)
         self._writes.shutdown(wait=True, cancel_futures=True)
+        collector.forget(self)
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
 
 
 # ------------------------------------------------------------------------- builders
