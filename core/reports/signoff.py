@@ -169,7 +169,10 @@ class ClosedLine:
     hedge: bool
     today: bool
     lots: int
-    open_price_fen: int
+    open_price_fen: int | None
+    """The open price of lots opened that day; None for carried lots (RiskDesk keeps
+    their average open price, not each lot's: their P/L is against the prior
+    settlement price, as the counter's mark-to-market statement reckons it)."""
     prior_settle_fen: int
     close_price_fen: int
     pnl_fen: int
@@ -330,7 +333,7 @@ def closed_table(s: SignoffStatement, lang: Lang) -> tuple[tuple[str, ...], list
             _flag(c.hedge, lang),
             text("today" if c.today else "carried", lang),
             c.lots,
-            Money(c.open_price_fen),
+            Money(c.open_price_fen) if c.open_price_fen is not None else "—",
             Money(c.prior_settle_fen),
             Money(c.close_price_fen),
             Money(c.pnl_fen, pnl=True),
@@ -588,8 +591,8 @@ def _story(s: SignoffStatement, lang: Lang) -> list[Any]:
         data = [list(head)] + [[_cell(v) for v in row] for row in body]
         t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=_widths(data, width))
         style = [*grid, ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6"))]
-        for c, v in enumerate(body[0]):
-            if isinstance(v, Money | int):
+        for c in range(len(head)):
+            if any(isinstance(row[c], Money | int) for row in body):
                 style.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
         if total:
             style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f5f5f5")))

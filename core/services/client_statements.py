@@ -39,6 +39,7 @@ from core.rules.daily_settlement import (
     prepare_day,
 )
 from core.rules.day_inputs import ACTION_CLOSE
+from core.rules.sides import LONG
 from core.services.settlement_history import ClientStatement, client_statement
 from core.trading_calendar import EXCHANGE_TZ, TradingCalendar, default_calendar
 
@@ -90,7 +91,7 @@ def closed_lines(
         ki = int(inputs.tr_contract[t])
         historic = bool(pc.historic[k])
         # the fill's side is the position side it affects; the closing fill trades the other way
-        closing = "sell" if int(inputs.tr_side[t]) == 0 else "buy"
+        closing = "sell" if int(inputs.tr_side[t]) == LONG else "buy"
         out.append(
             ClosedLine(
                 day=day,
@@ -99,7 +100,7 @@ def closed_lines(
                 hedge=bool(inputs.tr_hedge[t]),
                 today=not historic,
                 lots=int(pc.lots[k]),
-                open_price_fen=int(pc.basis_fen[k]),
+                open_price_fen=None if historic else int(pc.basis_fen[k]),
                 prior_settle_fen=int(inputs.prior_settle_fen[ki]),
                 close_price_fen=int(inputs.tr_price_fen[t]),
                 pnl_fen=int(pc.pnl_fen[k]),
