@@ -137,14 +137,16 @@ def test_daily_statement_pdf_carries_what_a_client_signs(db: Database) -> None:
     left = ["上日结存", "出入金", "平仓盈亏", "持仓盯市盈亏", "手续费", "减免手续费", "交割货款"]
     right = ["当日结存", "质押金", "客户权益", "保证金占用", "可用资金", "风险度", "追加保证金"]
     at = [stripped.index(n) for n in left + right]
-    assert at[:7] == sorted(at[:7]) and at[7:] == sorted(at[7:])
+    assert at[:7] == sorted(at[:7])
+    assert at[7:] == sorted(at[7:])
     assert all(a < b for a, b in zip(at[:7], at[7:], strict=True))  # pairs side by side
     # the objection deadline: the call-deadline rule, next trading day's opening
     assert "请于2026年11月23日09:00（北京时间）前" in _flat(whole)
     assert "视为您已确认本结算单的全部内容" in whole
     assert "客户签字" in whole
     en = "\n".join(_text(render_signoff_pdf(st, "en")))
-    assert "page 1 of 2" in en and "page 2 of 2" in en
+    assert "page 1 of 2" in en
+    assert "page 2 of 2" in en
     assert "before 09:00 on 23 Nov 2026 (Beijing time)" in " ".join(en.split())
     assert "deemed confirmed" in en
 
@@ -172,7 +174,9 @@ def test_closed_lines_are_the_reconciliations_to_the_fen(db: Database) -> None:
         )
     )
     text = "\n".join(_text(render_signoff_pdf(st, "zh")))
-    assert "平仓明细" in text and "-1,470.00" in text and "11,700.00" in text
+    assert "平仓明细" in text
+    assert "-1,470.00" in text
+    assert "11,700.00" in text
 
 
 def test_monthly_statement_sums_the_daily_statements(db: Database) -> None:
@@ -218,7 +222,8 @@ def test_monthly_statement_sums_the_daily_statements(db: Database) -> None:
     assert "2026年11月25日09:00（北京时间）前" in _flat(whole)
     en = "\n".join(_text(render_signoff_pdf(m, "en")))
     assert "Nov 2026 (2026-11-19 to 2026-11-24, 4 trading days)" in en
-    assert "Opening balance" in en and "Closing balance" in en
+    assert "Opening balance" in en
+    assert "Closing balance" in en
 
 
 def test_bad_month_and_no_settled_day_are_refused(db: Database) -> None:
