@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     from core.cli.support import open_cli_database
     from core.config import current_user
     from core.errors import InputError
-    from core.services.client_statements import daily_signoff, monthly_statement
-    from core.services.exports import export_signoff, export_statement
+    from core.services.client_statements import export_client_statement
+    from core.services.exports import export_statement
     from core.services.settlement_history import (
         ClientStatement,
         MemberStatement,
@@ -63,24 +63,27 @@ def run(args: argparse.Namespace) -> int:
 
     if args.month is not None and args.client is None:
         raise InputError("a monthly statement is a client's: give --client", field="month")
-    pdf = args.out.suffix.lower() == ".pdf"
     db = open_cli_database(args)
     try:
-        with db.reader() as reader:
-            if args.month is not None:
-                signoff = monthly_statement(reader, args.client, args.month)
-            elif args.client is not None and pdf:
-                signoff = daily_signoff(reader, args.client, args.day)
-            else:
-                signoff = None
+        if args.client is not None and (
+            args.month is not None or args.out.suffix.lower() == ".pdf"
+        ):
+            path, _ = export_client_statement(
+                db,
+                args.client,
+                args.out,
+                args.lang,
+                day=args.day,
+                month=args.month,
+                user=current_user(),
+            )
+        else:
+            with db.reader() as reader:
                 statement: ClientStatement | MemberStatement
                 if args.client is not None:
                     statement = client_statement(reader, args.client, args.day)
                 else:
                     statement = member_statement(reader, args.member or None, args.day)
-        if signoff is not None:
-            path, _ = export_signoff(db, signoff, args.out, args.lang, user=current_user())
-        else:
             path, _ = export_statement(db, statement, args.out, args.lang, user=current_user())
     finally:
         db.engine.dispose()

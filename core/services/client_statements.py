@@ -22,13 +22,16 @@ from __future__ import annotations
 import calendar as _calendar
 import re
 from datetime import date, datetime
+from pathlib import Path
 
+from core.changes import Changes
 from core.db import statement_queries as sq
 from core.db.reader import Reader
 from core.errors import InputError
 from core.reports.signoff import (
     ClosedLine,
     DayLine,
+    Lang,
     MovementLine,
     SignoffStatement,
 )
@@ -40,7 +43,9 @@ from core.rules.daily_settlement import (
 )
 from core.rules.day_inputs import ACTION_CLOSE
 from core.rules.sides import LONG
+from core.services.exports import export_signoff
 from core.services.settlement_history import ClientStatement, client_statement
+from core.services.store import Database
 from core.trading_calendar import EXCHANGE_TZ, TradingCalendar, default_calendar
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -231,3 +236,30 @@ def monthly_statement(
         deadline_at=(deadline or default_call_deadline()).due_at(days[-1], cal),
         issued_on=issued_on or _today(),
     )
+
+
+def export_client_statement(
+    db: Database,
+    client: str,
+    path: Path,
+    lang: Lang,
+    *,
+    day: date | None = None,
+    month: str | date | None = None,
+    user: str | None = None,
+) -> tuple[Path, Changes]:
+    """Read the client's statement of ``day`` (``daily_signoff``) or of ``month``
+    (``monthly_statement``) and write it to ``path`` (.pdf or .xlsx) through the
+    audited export door (``core.services.exports.export_signoff``); the path.
+
+    InputError as the reads raise it, for another suffix, or a file not writable.
+    """
+    if (day is None) == (month is None):
+        raise ValueError("give a day or a month")
+    with db.reader() as reader:
+        if day is not None:
+            statement = daily_signoff(reader, client, day)
+        else:
+            assert month is not None
+            statement = monthly_statement(reader, client, month)
+    return export_signoff(db, statement, path, lang, user=user)
