@@ -54,6 +54,7 @@ from desktop.tasks import run_op
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo
 from desktop.widgets.data_table import DataTableView
+from desktop.widgets.day_bars import DayBarsChart
 from desktop.widgets.kpi_card import KpiCard
 
 CONTEXT = "Reconcile"
@@ -129,6 +130,14 @@ CARDS = (
     ("differences", QT_TRANSLATE_NOOP("Reconcile", "Differences")),
     ("member", QT_TRANSLATE_NOOP("Reconcile", "Member figures")),
 )
+DAY_SERIES = (
+    ("matched", QT_TRANSLATE_NOOP("Reconcile", "Matched"), "#5b8def"),
+    ("differing", QT_TRANSLATE_NOOP("Reconcile", "Differing"), palette.RED),
+    ("one_side", QT_TRANSLATE_NOOP("Reconcile", "One side only"), "#d97706"),
+)
+"""The per-day chart's series, bottom up: statements matched, differing, on one side."""
+CHART_HEIGHT = 170
+
 FORMAT_LABELS = {
     "ctp": QT_TRANSLATE_NOOP("Reconcile", "CTP statement text"),
     "cfmmc": QT_TRANSLATE_NOOP("Reconcile", "CFMMC daily statements"),
@@ -238,6 +247,12 @@ class ReconcileScreen(Screen):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter_text)
         self.count_label = QLabel()
+        self.day_chart = DayBarsChart([c for _k, _n, c in DAY_SERIES], self)
+        self.day_chart.setObjectName("dayChart")
+        self.day_chart.setFixedHeight(CHART_HEIGHT)
+        self.day_chart.day_clicked.connect(self.filter_day)
+        self.day_chart.hide()
+        self._day_filter: date | None = None
         self.view = DataTableView(ctx.settings, "reconcile_breaks", self)
         self.view.setModel(self.model)
         self.view.apply_default_widths(BREAK_COLUMNS, stretch_key="cause_detail")
@@ -271,6 +286,7 @@ class ReconcileScreen(Screen):
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.count_label)
         root.addLayout(filters)
+        root.addWidget(self.day_chart)
         root.addWidget(self.view, 1)
 
     # ----------------------------------------------------------------- loading
@@ -378,6 +394,7 @@ class ReconcileScreen(Screen):
         self._frame = frame
         self.model.set_frame(_shown(frame))
         days = run.result.days
+        self._show_days(run)
         totals = {
             "matched": sum(d.matched for d in days),
             "differing": sum(d.differing for d in days),
@@ -442,6 +459,27 @@ class ReconcileScreen(Screen):
         if index >= 0:
             self.section_combo.setCurrentIndex(index)
             self._filter_section()
+
+    def _show_days(self, run: ReconcileRun) -> None:
+        """The per-day chart of a run of several days (hidden for one day)."""
+        days = run.result.days
+        self.day_chart.set_days(
+            [d.day for d in days],
+            [
+                [d.matched for d in days],
+                [d.differing for d in days],
+                [d.only_counter + d.only_riskdesk for d in days],
+            ],
+        )
+        self.day_chart.setVisible(len(days) > 1)
+        self.filter_day(None)
+
+    def filter_day(self, day: date | None) -> None:
+        """List the differences of ``day`` only (a click on its bar); None: every day."""
+        self._day_filter = day
+        self.model.set_value_filter("day", None if day is None else day.isoformat())
+        self.day_chart.set_selected(day)
+        self._update_state()
 
     def _update_state(self) -> None:
         self.run_button.setEnabled(bool(self._files))
@@ -540,6 +578,10 @@ class ReconcileScreen(Screen):
         for key, caption in CARDS:
             self.cards[key].caption.setText(translate("Reconcile", caption))
         self.cards["member"].set_clickable(translate("Reconcile", "List the member's figures"))
+        self.day_chart.set_title(
+            translate("Reconcile", "Statements per day (click a day to list its differences)")
+        )
+        self.day_chart.set_series_names([translate("Reconcile", n) for _k, n, _c in DAY_SERIES])
         if self.run_result is not None and self._frame is not None:
             self.model.set_frame(_shown(self._frame))
             self._show_member(self.run_result, self._frame)

@@ -238,3 +238,71 @@ def test_the_file_dialog_offers_every_format(screen: ReconcileScreen, monkeypatc
     first = seen["filters"].split(";;")[0]
     for pattern in ("*.txt", "*.xls", "*.xlsx", "*.csv"):
         assert pattern in first
+
+
+def _bump(path: Path, label: str, count: int) -> list[str]:
+    """Raise the figure ``label`` of the first ``count`` statements where it is not zero
+    by a fen; the clients changed."""
+    text = path.read_bytes().decode("gbk")
+    out, clients, at = [], [], 0
+    for m in re.finditer(label + r"：\s*(\d+)\.(\d\d)", text):
+        fen = int(m[1]) * 100 + int(m[2])
+        if not fen or len(clients) == count:
+            continue
+        client = re.findall(r"客户号 Client ID：\s*(\S+)", text[: m.start()])[-1]
+        out += [text[at : m.start(1)], f"{(fen + 1) // 100}.{(fen + 1) % 100:02d}"]
+        at = m.end(2)
+        clients.append(client)
+    path.write_bytes(("".join(out) + text[at:]).encode("gbk"))
+    return clients
+
+
+def test_a_run_of_several_days_charts_each_day_and_a_bar_filters_the_table(
+    screen: ReconcileScreen, demo_ctx: DesktopContext, qtbot: Any, tmp_path: Path
+) -> None:
+    days = (date(2026, 11, 19), DAY)
+    files = []
+    # no fills on 11-19: its break is a fund available; 11-20's two commissions
+    for day, label, bumps in zip(
+        days, ("可用资金 Fund Avail.", "手 续 费 Commission"), (1, 2), strict=True
+    ):
+        path = tmp_path / f"counter_{day}.txt"
+        write_riskdesk_statements(demo_ctx.db, day, path, user="tester")
+        assert len(_bump(path, re.escape(label), bumps)) == bumps
+        files.append(path)
+    assert not screen.day_chart.isVisible()
+    screen.set_files(files)
+    assert screen.set_day(None)  # every day in the files
+    with qtbot.waitSignal(screen.finished, timeout=60_000):
+        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+    chart = screen.day_chart
+    assert chart.isVisible()
+    assert chart.days() == days
+    assert chart.counts(0) == [499, 498]  # matched
+    assert chart.counts(1) == [1, 2]  # differing
+    assert chart.counts(2) == [0, 0]  # on one side only
+    assert screen.model.rowCount() == 3
+    # a click on 2026-11-20's bar lists that day's differences only
+    plot = chart.plot.viewport()
+    with qtbot.waitSignal(chart.day_clicked) as sig:
+        qtbot.mouseClick(plot, Qt.MouseButton.LeftButton, pos=chart.bar_position(1))
+    assert sig.args == [DAY]
+    assert screen.model.rowCount() == 2
+    assert {_cells(screen, r)["day"] for r in range(2)} == {"2026-11-20"}
+    assert "2026-11-20" in chart.legend.text()
+    assert screen.count_label.text() == "2 of 3 differences"
+    with qtbot.waitSignal(chart.day_clicked):
+        qtbot.mouseClick(plot, Qt.MouseButton.LeftButton, pos=chart.bar_position(0))
+    assert [_cells(screen, 0)["day"]] == ["2026-11-19"]
+    assert screen.model.rowCount() == 1
+    # beside the bars: every day again
+    beside = chart.bar_position(0)
+    beside.setX((beside.x() + chart.bar_position(1).x()) // 2)
+    with qtbot.waitSignal(chart.day_clicked) as sig:
+        qtbot.mouseClick(plot, Qt.MouseButton.LeftButton, pos=beside)
+    assert sig.args == [None]
+    assert screen.model.rowCount() == 3
+    i18n.set_language("zh")
+    screen.retranslate()
+    assert "一致 997" in chart.legend.text()
+    assert chart.title.text() == "每日结算单（点击某日，列出当日的差异）"
