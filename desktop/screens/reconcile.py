@@ -11,7 +11,8 @@ cause; a card shows the member's figures (a member CSV) and filters the table to
 Double-click, Enter or "Open client" on a client's row opens the client panel of that
 client and day. Export writes the differences through the one export door. Nothing
 here compares or formats a figure: the values arrive as the service's text
-(``breaks_frame``).
+(``breaks_frame(readable=True)``: with thousands separators, the file's own text in
+the tooltip).
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ from core.changes import Changes
 from core.errors import RiskDeskError
 from core.progress import ProgressState
 from core.services.call_desk import settled_days
-from core.services.reconcile import ReconcileRun, breaks_frame, export_breaks, reconcile
+from core.services.reconcile import (
+    RAW_SUFFIX,
+    ReconcileRun,
+    breaks_frame,
+    export_breaks,
+    reconcile,
+)
 from core.services.store import Reader
 from desktop import palette
 from desktop.context import DesktopContext
@@ -183,18 +190,31 @@ BREAK_COLUMNS = (
 
 
 class BreaksModel(FrameTableModel):
-    """The differences of a run; values are the service's exact text, right-aligned."""
+    """The differences of a run; values with thousands separators, right-aligned, and
+    as the file prints them (no separators: ``51966316.81``) in the tooltip, both
+    sides and the difference."""
 
     _RIGHT = frozenset({"counter", "riskdesk", "difference"})
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            role == Qt.ItemDataRole.TextAlignmentRole
-            and index.isValid()
-            and self.columns[index.column()].key in self._RIGHT
-        ):
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if index.isValid() and self.columns[index.column()].key in self._RIGHT:
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.printed_text(index.row())
         return super().data(index, role)
+
+    def printed_text(self, row: int) -> str:
+        """The row's values as the statements print them (the export's text)."""
+        lines = []
+        for key, label in (
+            ("counter", QT_TRANSLATE_NOOP("Reconcile", "File: %1")),
+            ("riskdesk", QT_TRANSLATE_NOOP("Reconcile", "RiskDesk: %1")),
+            ("difference", QT_TRANSLATE_NOOP("Reconcile", "Difference: %1")),
+        ):
+            value = str(self.raw_value(row, f"{key}{RAW_SUFFIX}") or "")
+            lines.append(translate("Reconcile", label).replace("%1", value or "—"))
+        return "\n".join(lines)
 
 
 class ReconcileScreen(Screen):
@@ -237,8 +257,10 @@ class ReconcileScreen(Screen):
         self.banner = Banner("reconcile", self)
         self.cards = {key: KpiCard(key) for key, _ in CARDS}
         self.cards["member"].clicked.connect(self.show_member)
+        # the printed values are searched too (a figure copied from the file)
+        raw = tuple(f"{k}{RAW_SUFFIX}" for k in ("counter", "riskdesk", "difference"))
         self.model = BreaksModel(
-            BREAK_COLUMNS, self, filter_keys=("client", "name", "key", "field", "cause")
+            BREAK_COLUMNS, self, filter_keys=("client", "name", "key", "field", "cause", *raw)
         )
         self.section_combo = data_combo("sectionCombo", SECTION_LABELS)
         self.section_combo.activated.connect(self._filter_section)
@@ -370,7 +392,7 @@ class ReconcileScreen(Screen):
         def op(progress: ProgressState) -> tuple[tuple[ReconcileRun, pd.DataFrame], Changes]:
             shown = StageNamedProgress(progress, stages)
             run, changes = reconcile(db, files, day=day, user=user, progress=shown)
-            return (run, breaks_frame(run)), changes
+            return (run, breaks_frame(run, readable=True)), changes
 
         self.banner.set_message(translate("Reconcile", "Reconciling…"), "info")
         self.run_button.setEnabled(False)

@@ -4,6 +4,18 @@
 <context>
     <name>Reconcile</name>
     <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>RiskDesk: %1</source>
+        <translation>RiskDesk：%1</translation>
+    </message>
+    <message>
+        <source>Difference: %1</source>
+        <translation>差额：%1</translation>
+    </message>
+    <message>
         <source>Matched</source>
         <translation>一致</translation>
     </message>

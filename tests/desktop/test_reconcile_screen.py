@@ -196,13 +196,20 @@ def test_a_cfmmc_workbook_and_the_member_csv_show_their_breaks(
             "Member",
             "a2701 long spec",
             "Margin occupied",
-            "51966316.81",
-            "51966316.80",
+            "51,966,316.81",
+            "51,966,316.80",
             "0.01",
         ),
         ("10000001", "Trades", "00000476", "Commission", "23.54", "23.53", "0.01"),
     ]
     qtmodeltester.check(screen.model)
+    # the tooltip gives the values as the file prints them (the export's text)
+    member = next(
+        r for r in range(screen.model.rowCount()) if _cells(screen, r)["client"] == "0101"
+    )
+    col = [c.key for c in screen.model.columns].index("riskdesk")
+    tip = screen.model.index(member, col).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "File: 51966316.81\nRiskDesk: 51966316.80\nDifference: 0.01"
     # the member card lists the member's rows only; a member row opens no client panel
     qtbot.mouseClick(screen.cards["member"], Qt.MouseButton.LeftButton)
     assert screen.model.rowCount() == 1
