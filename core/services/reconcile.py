@@ -881,17 +881,37 @@ def breaks_frame(run: ReconcileRun, *, readable: bool = False) -> pd.DataFrame:
 
 
 def export_breaks(
-    db: Database, run: ReconcileRun, path: Path, *, user: str | None = None
+    db: Database,
+    run: ReconcileRun,
+    path: Path,
+    *,
+    user: str | None = None,
+    words: Mapping[str, Sequence[str]] | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str = "Reconciliation breaks",
 ) -> tuple[Path, Changes]:
     """The run's differences written to ``path`` (.csv, .xlsx, .json, .pdf) through the
-    one export door (audited as ``export.reconciliation_breaks``)."""
+    one export door (audited as ``export.reconciliation_breaks``).
+
+    By default the columns and words are the machine-readable keys the command line
+    prints (``fees``, ``rounding``): what tools read. A front end exporting for people
+    passes ``words`` (a column of ``BREAK_COLUMNS`` → its words per row, in the user's
+    language: section, field, line, cause …) and ``labels`` (column → header); the
+    values stay the statements' printed text either way.
+    """
+    frame = breaks_frame(run)
+    for col, values in (words or {}).items():
+        if col not in BREAK_COLUMNS or len(values) != len(frame):
+            raise ValueError(f"words for {col!r}: not a column or not one per row")
+        frame[col] = list(values)
     return export_table(
         db,
         TableExport(
             "reconciliation_breaks",
-            breaks_frame(run),
-            title="Reconciliation breaks",
+            frame,
+            title=title,
             notes=(run.result.summary_line(),),
+            labels=labels,
             sheet="breaks",
         ),
         path,

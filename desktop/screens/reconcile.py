@@ -576,8 +576,41 @@ class ReconcileScreen(Screen):
             )
             self.ctx.bus.changes_applied.emit(changes, self)
 
+        words, labels, title = self._export_words(path)
         self.ctx.tasks.submit(
-            lambda: export_breaks(db, run, path, user=user), done, writes=True, owner=self
+            lambda: export_breaks(
+                db, run, path, user=user, words=words, labels=labels, title=title
+            ),
+            done,
+            writes=True,
+            owner=self,
+        )
+
+    def _export_words(
+        self, path: Path
+    ) -> tuple[dict[str, list[str]] | None, dict[str, str] | None, str]:
+        """A workbook or PDF is read by people: its headers, sections, fields, lines and
+        causes in the user's language (the values stay the statements' printed text).
+        A CSV or JSON keeps the command line's keys, for tools."""
+        title = translate("Reconcile", "Reconciliation breaks")
+        frame = self._frame
+        if path.suffix.lower() not in (".xlsx", ".pdf") or frame is None or not len(frame):
+            return None, None, title
+        shown = _shown(frame)
+
+        def words(key: str, labels: dict[str, str]) -> list[str]:
+            return [translate(CONTEXT, labels[v]) if v in labels else str(v) for v in frame[key]]
+
+        return (
+            {
+                "section": words("section", SECTION_LABELS),
+                "field": words("field", FIELD_LABELS),
+                "cause": words("cause", CAUSE_LABELS),
+                "key": [str(k) for k in shown["key"]],
+                "cause_detail": [str(d) for d in shown["cause_detail"]],
+            },
+            {c.key: translate("Columns", c.header) for c in BREAK_COLUMNS},
+            title,
         )
 
     # ----------------------------------------------------------------- language

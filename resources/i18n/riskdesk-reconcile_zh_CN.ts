@@ -4,6 +4,10 @@
 <context>
     <name>Reconcile</name>
     <message>
+        <source>Reconciliation breaks</source>
+        <translation>对账差异</translation>
+    </message>
+    <message>
         <source>File: %1</source>
         <translation>文件：%1</translation>
     </message>

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from core.audit import recent
@@ -119,6 +120,18 @@ def test_a_fee_off_by_a_fen_is_the_one_break_and_opens_the_client(
     row = _cells(screen, 0)
     assert (row["section"], row["field"]) == ("资金状况", "手续费")
     assert screen.run_button.text() == "对账"
+    # a workbook is for people: headers and words in the user's language, the values
+    # the statements' text; the CSV above kept the command line's keys for tools
+    book = tmp_path / "breaks.xlsx"
+    screen.export_to(book)
+    qtbot.waitUntil(lambda: "breaks.xlsx" in screen.banner.text(), timeout=15_000)
+    sheet = load_workbook(book).active
+    assert sheet is not None
+    head, first = (list(r) for r in sheet.iter_rows(min_row=1, max_row=2, values_only=True))
+    cells = dict(zip(head, first, strict=True))
+    assert (cells["客户"], cells["部分"], cells["字段"]) == ("10000001", "资金状况", "手续费")
+    assert (cells["文件"], cells["RiskDesk"], cells["差额"]) == ("23.54", "23.53", "0.01")
+    assert (cells["可能原因"], cells["详情"]) == ("舍入", "一分")
 
 
 def test_a_file_that_is_not_a_statement_is_refused_by_name(
