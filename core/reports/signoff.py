@@ -592,7 +592,10 @@ def _story(s: SignoffStatement, lang: Lang) -> list[Any]:
         t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=_widths(data, width))
         style = [*grid, ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6"))]
         for c in range(len(head)):
-            if any(isinstance(row[c], Money | int) for row in body):
+            # "—" stands for a figure the line has not (a carried lot's open price)
+            if any(isinstance(row[c], Money | int) for row in body) or all(
+                row[c] == "—" for row in body
+            ):
                 style.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
         if total:
             style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f5f5f5")))

@@ -138,7 +138,7 @@ CARDS = (
     ("member", QT_TRANSLATE_NOOP("Reconcile", "Member figures")),
 )
 DAY_SERIES = (
-    ("matched", QT_TRANSLATE_NOOP("Reconcile", "Matched"), "#5b8def"),
+    ("matched", QT_TRANSLATE_NOOP("Reconcile", "Matched"), "#7fa2e8"),
     ("differing", QT_TRANSLATE_NOOP("Reconcile", "Differing"), palette.RED),
     ("one_side", QT_TRANSLATE_NOOP("Reconcile", "One side only"), "#d97706"),
 )
@@ -519,6 +519,7 @@ class ReconcileScreen(Screen):
         self.files_label.setToolTip("\n".join(str(p) for p in self._files))
         if self.run_result is not None:
             self.count_label.setText(self.status_text())
+            self.status_changed.emit()  # the status bar counts the rows shown too
 
     def _filter_text(self, text: str) -> None:
         self.model.set_text_filter(text)

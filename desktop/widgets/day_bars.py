@@ -4,6 +4,10 @@ only on one side), with a click on a day's bar reported as that day.
 pyqtgraph stays inside this module (STYLE A3): ``set_days`` takes the days and one
 integer count per series and day; ``day_clicked`` carries the day clicked (None for a
 click beside the bars). The x axis names each day (``MM-DD``; every n-th when many).
+A few breaks among hundreds of statements are too thin a slice to see, so every day
+with counts in the series after the first (``flagged``) is labelled with their sum
+above its bar, in the colour of the first such series; the selected day's bar is
+outlined.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ class DayBarsChart(_ChartFrame):
         self._days: tuple[date, ...] = ()
         self._counts = np.zeros((len(colours), 0), dtype=np.int64)
         self._bars: list[Any] = []
+        self._labels: list[Any] = []
+        self._outline: Any = None
         self._selected: date | None = None
         self.plot_item.setMouseEnabled(x=False, y=False)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
@@ -49,9 +55,9 @@ class DayBarsChart(_ChartFrame):
         """One bar per day of ``days``; ``counts[s][i]``: series s on day i."""
         self._days = tuple(days)
         self._counts = np.asarray(counts, dtype=np.int64).reshape(len(self._colours), len(days))
-        for item in self._bars:
+        for item in (*self._bars, *self._labels):
             self.plot.removeItem(item)
-        self._bars = []
+        self._bars, self._labels = [], []
         x = np.arange(len(days), dtype=np.float64)
         base = np.zeros(len(days), dtype=np.int64)
         for s, colour in enumerate(self._colours):
@@ -66,8 +72,15 @@ class DayBarsChart(_ChartFrame):
         ticks = [(float(i), f"{d:%m-%d}") for i, d in enumerate(days) if i % step == 0]
         self.plot_item.getAxis("bottom").setTicks([ticks, []])
         top = int(base.max(initial=0))
+        flagged = self._counts[1:].sum(axis=0)
+        for i in np.flatnonzero(flagged).tolist():
+            label = pg.TextItem(f"{int(flagged[i]):,}", color=self._colours[1], anchor=(0.5, 1.0))
+            label.setPos(float(i), float(base[i]))
+            self.plot.addItem(label)
+            self._labels.append(label)
         self.plot_item.setXRange(-0.6, max(len(days) - 0.4, 0.6), padding=0.0)
-        self.plot_item.setYRange(0, max(top, 1) * 1.08, padding=0.0)
+        self.plot_item.setYRange(0, max(top, 1) * 1.2, padding=0.0)
+        self._draw_outline()
         self._update_legend()
 
     def days(self) -> tuple[date, ...]:
@@ -78,9 +91,28 @@ class DayBarsChart(_ChartFrame):
         return [int(v) for v in self._counts[series]]
 
     def set_selected(self, day: date | None) -> None:
-        """The day the table is filtered to (named in the legend)."""
+        """The day the table is filtered to (outlined, and named in the legend)."""
         self._selected = day
+        self._draw_outline()
         self._update_legend()
+
+    def _draw_outline(self) -> None:
+        if self._outline is not None:
+            self.plot.removeItem(self._outline)
+            self._outline = None
+        if self._selected is None or self._selected not in self._days:
+            return
+        i = self._days.index(self._selected)
+        top = int(self._counts[:, i].sum())
+        self._outline = pg.BarGraphItem(
+            x=[float(i)],
+            y0=[0],
+            height=[max(top, 0)],
+            width=BAR_WIDTH + 0.08,
+            brush=None,
+            pen=pg.mkPen("#1f2937", width=2),
+        )
+        self.plot.addItem(self._outline)
 
     def bar_position(self, index: int) -> QPoint:
         """Widget coordinates (of the plot widget) of the middle of day ``index``'s bar."""
