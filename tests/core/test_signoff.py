@@ -253,3 +253,28 @@ def test_cli_month_writes_an_audited_pdf(db: Database, tmp_path: Path) -> None:
     with db.reader() as reader:
         actions = reader.session.execute(select(AuditLog.action)).scalars().all()
     assert actions.count("export.client_monthly_statement") == 2
+
+
+def test_the_closed_lines_comparison_bites(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The consistency check of the statements to sign off (tests/consistency) reports a
+    closed piece one fen off: the fixed example it bites on elsewhere closes nothing."""
+    from dataclasses import replace
+
+    from core.services import client_statements
+    from tests.consistency import checks
+    from tests.consistency import surfaces as sf
+
+    case = checks.Case(db=db, member="0101", settled_day=D, label="small demo")
+    sf.forget(db)
+    original = client_statements.prepare_day
+
+    def high(*args: object, **kwargs: object) -> object:
+        prepared = original(*args, **kwargs)  # type: ignore[arg-type]
+        pieces = prepared.applied.pieces
+        applied = replace(prepared.applied, pieces=replace(pieces, pnl_fen=pieces.pnl_fen + 1))
+        return replace(prepared, applied=applied)
+
+    monkeypatch.setattr(client_statements, "prepare_day", high)
+    found = checks.signoff_statements(case)
+    sf.forget(db)
+    assert any(CLIENT in item and "closed lines" in item for item in found.items)
