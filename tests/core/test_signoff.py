@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import insert, select
 
@@ -247,7 +248,14 @@ def test_cli_month_writes_an_audited_pdf(db: Database, tmp_path: Path) -> None:
     args = ["--db", url, "statement", "--client", CLIENT, "--month", "2026-11", "--out"]
     assert main([*args, str(out)]) == 0
     assert "客户交易结算月报" in "\n".join(_text(out))
-    assert main([*args, str(tmp_path / "m.xlsx"), "--lang", "en"]) == 0
+    book = tmp_path / "m.xlsx"
+    assert main([*args, str(book), "--lang", "en"]) == 0
+    sheet = load_workbook(book).active
+    assert sheet is not None
+    cells = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert cells["Closing balance"] == pytest.approx(7_525_324.58 + 12_345.67 - 1_000.01)
+    assert cells["Deposit/Withdrawal"] == pytest.approx(12_345.67 - 1_000.01)
+    assert sheet.cell(row=1, column=1).value == f"{FIRM} Client Monthly Statement (Mark to Market)"
     bad = ["--db", url, "statement", "--member", "--month", "2026-11", "--out", str(out)]
     assert main(bad) == 2
     with db.reader() as reader:
