@@ -99,6 +99,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hedge": ("套保", "Hedge"),
     "today": ("今仓", "Today"),
     "carried": ("昨仓", "Prior"),
+    "by_delivery": ("{side}（交割）", "{side} (delivery)"),
     "deposit": ("入金", "Deposit"),
     "withdrawal": ("出金", "Withdrawal"),
     "call_note": (
@@ -176,6 +177,8 @@ class ClosedLine:
     prior_settle_fen: int
     close_price_fen: int
     pnl_fen: int
+    delivered: bool = False
+    """Closed by delivery (交割) rather than by a closing fill."""
 
 
 @dataclass(frozen=True)
@@ -329,7 +332,9 @@ def closed_table(s: SignoffStatement, lang: Lang) -> tuple[tuple[str, ...], list
     rows: list[Row] = [
         (
             c.contract,
-            text(c.side, lang),
+            text("by_delivery", lang, side=text(c.side, lang))
+            if c.delivered
+            else text(c.side, lang),
             _flag(c.hedge, lang),
             text("today" if c.today else "carried", lang),
             c.lots,

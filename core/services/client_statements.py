@@ -24,6 +24,8 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
+
 from core.changes import Changes
 from core.db import statement_queries as sq
 from core.db.reader import Reader
@@ -41,7 +43,7 @@ from core.rules.daily_settlement import (
     SettlementRefusedError,
     prepare_day,
 )
-from core.rules.day_inputs import ACTION_CLOSE
+from core.rules.day_inputs import ACTION_CLOSE, ACTION_DELIVER
 from core.rules.sides import LONG
 from core.services.exports import export_signoff
 from core.services.settlement_history import ClientStatement, client_statement
@@ -79,8 +81,8 @@ def closed_lines(
     session = reader.session
     prev = cal.prev_td(day)
     inputs = sq.client_day_book(session, client, day, prev)
-    if not (inputs.tr_action == ACTION_CLOSE).any():
-        return ()
+    if not np.isin(inputs.tr_action, (ACTION_CLOSE, ACTION_DELIVER)).any():
+        return ()  # nothing closed (a delivery closes lots too: its pieces are listed)
     try:
         prepared = prepare_day(inputs, params or DaySettlementParams(), cal)
     except SettlementRefusedError as exc:
@@ -109,6 +111,7 @@ def closed_lines(
                 prior_settle_fen=int(inputs.prior_settle_fen[ki]),
                 close_price_fen=int(inputs.tr_price_fen[t]),
                 pnl_fen=int(pc.pnl_fen[k]),
+                delivered=int(inputs.tr_action[t]) == ACTION_DELIVER,
             )
         )
     return tuple(out)

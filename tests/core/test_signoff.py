@@ -286,3 +286,25 @@ def test_the_closed_lines_comparison_bites(db: Database, monkeypatch: pytest.Mon
     found = checks.signoff_statements(case)
     sf.forget(db)
     assert any(CLIENT in item and "closed lines" in item for item in found.items)
+
+
+def test_a_delivery_is_listed_among_the_closed_lines(tmp_path: Path) -> None:
+    """Worked example 2.d: K2's a2405 shorts delivered on D close 20 lots by delivery;
+    the piece is listed (marked) and the closed P&L adds up to the stored realized P&L."""
+    from tests.core.test_settlement_service import D as D_2D
+    from tests.core.test_settlement_service import _build
+
+    database = open_database(f"sqlite:///{tmp_path / 'example.sqlite'}")
+    with database.sessions.begin() as s:
+        _build(s)
+    run_daily_settlement(database, D_2D, user="tester")
+    with database.reader() as reader:
+        st = daily_signoff(reader, "K2", D_2D)
+        row = _stored(reader, "K2", D_2D)
+    database.engine.dispose()
+    assert [(c.contract, c.side, c.lots, c.delivered) for c in st.closed] == [
+        ("a2405", "buy", 20, True)
+    ]
+    assert sum(c.pnl_fen for c in st.closed) == row.close_pnl_fen == 600_000
+    assert "买（交割）" in "\n".join(_text(render_signoff_pdf(st, "zh")))
+    assert "Buy (delivery)" in "\n".join(_text(render_signoff_pdf(st, "en")))
