@@ -21,6 +21,7 @@ from core.changes import Changes
 from core.errors import DatabaseFaultError, InputError
 from core.reports.export import write_table
 from core.reports.pdf_table import write_pdf_table
+from core.reports.signoff import SignoffStatement, write_signoff
 from core.reports.statements import ClientStatement, Lang, MemberStatement, write_statement
 from core.services.store import Database, Written, write
 
@@ -81,6 +82,32 @@ def export_statement(
         kind, whose = "member_statement", {"member": statement.member_code}
     detail = {**whose, "day": statement.day.isoformat()}
     return _audited(db, kind, 1, path, lambda: write_statement(statement, path, lang), user, detail)
+
+
+def export_signoff(
+    db: Database,
+    statement: SignoffStatement,
+    path: Path,
+    lang: Lang,
+    *,
+    user: str | None = None,
+) -> tuple[Path, Changes]:
+    """Write a client's statement to sign off (``core.reports.signoff``; .pdf or .xlsx)
+    and audit it as ``export.client_statement`` (a day) or
+    ``export.client_monthly_statement`` (a month: its first and last settled day).
+
+    Raises InputError for another suffix or a file that cannot be written.
+    """
+    if statement.kind == "daily":
+        kind, when = "client_statement", {"day": statement.last.isoformat()}
+    else:
+        kind = "client_monthly_statement"
+        when = {
+            "month": f"{statement.first:%Y-%m}",
+            "days": f"{statement.first.isoformat()}..{statement.last.isoformat()}",
+        }
+    detail = {"client": statement.client_code, **when}
+    return _audited(db, kind, 1, path, lambda: write_signoff(statement, path, lang), user, detail)
 
 
 def _audited(

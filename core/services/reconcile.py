@@ -37,7 +37,7 @@ from core.db import reconcile_queries as rq
 from core.db.day_book import day_book
 from core.db.day_inputs import read_day_inputs
 from core.errors import InputError
-from core.money import bp_to_str, fen_to_str
+from core.money import bp_to_str, fen_to_str, format_yuan
 from core.progress import ProgressState
 from core.reconcile.causes import classify
 from core.reconcile.cfmmc_writer import write_cfmmc_files
@@ -809,32 +809,51 @@ BREAK_COLUMNS = (
 Reconciliation screen lists."""
 
 
-def value_text(value: object, unit: str) -> str:
+def value_text(value: object, unit: str, *, readable: bool = False) -> str:
     """One compared value as the counter prints it: fen and milli-yuan as exact yuan
     strings (2 and 3 decimals), basis points as a percentage, lots and codes as they
-    are; "" for a value on the other side only."""
+    are; "" for a value on the other side only. ``readable``: amounts, prices and lots
+    with thousands separators (``51,966,316.81``), as RiskDesk shows money on screen."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
         return ""
     if unit == "fen":
-        return fen_to_str(int(value))  # type: ignore[call-overload]
+        n = int(value)  # type: ignore[call-overload]
+        return format_yuan(n) if readable else fen_to_str(n)
     if unit == "milli":
         n = int(value)  # type: ignore[call-overload]
         sign = "-" if n < 0 else ""
         whole, milli = divmod(abs(n), 1000)
-        return f"{sign}{whole}.{milli:03d}"
+        return f"{sign}{whole:,}.{milli:03d}" if readable else f"{sign}{whole}.{milli:03d}"
     if unit == "bp":
         return bp_to_str(int(value))  # type: ignore[call-overload]
+    if unit == "lots" and readable:
+        return f"{int(value):,}"  # type: ignore[call-overload]
     return str(value)
 
 
-def breaks_frame(run: ReconcileRun) -> pd.DataFrame:
+RAW_SUFFIX = "_raw"
+"""``breaks_frame(readable=True)`` keeps the printed text of each value in
+``counter_raw``, ``riskdesk_raw`` and ``difference_raw``."""
+
+
+def breaks_frame(run: ReconcileRun, *, readable: bool = False) -> pd.DataFrame:
     """The run's differences as the report shows them (``BREAK_COLUMNS``; values as
-    text in their unit, ``value_text``), ordered by day, client and section."""
+    text in their unit, ``value_text``), ordered by day, client and section. The
+    command line and the export print the values as counters do (no separators);
+    ``readable`` (the screen) shows them with separators and keeps the printed text in
+    ``*_raw`` columns beside them."""
     d = run.result.differences
     if not len(d):
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in BREAK_COLUMNS})
+        cols = list(BREAK_COLUMNS)
+        if readable:
+            cols += [f"{c}{RAW_SUFFIX}" for c in ("counter", "riskdesk", "difference")]
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     units = d["unit"].tolist()
-    return pd.DataFrame(
+
+    def texts(col: str, nice: bool) -> list[str]:
+        return [value_text(v, u, readable=nice) for v, u in zip(d[col], units, strict=True)]
+
+    frame = pd.DataFrame(
         {
             "day": [x.isoformat() if isinstance(x, date) else str(x) for x in d["day"]],
             "client": d["client"].astype(str).tolist(),
@@ -846,29 +865,53 @@ def breaks_frame(run: ReconcileRun) -> pd.DataFrame:
                 for s, k in zip(d["section"], d["key"], strict=True)
             ],
             "field": d["field"].tolist(),
-            "counter": [value_text(v, u) for v, u in zip(d["counter"], units, strict=True)],
-            "riskdesk": [value_text(v, u) for v, u in zip(d["riskdesk"], units, strict=True)],
-            "difference": [value_text(v, u) for v, u in zip(d["difference"], units, strict=True)],
+            "counter": texts("counter", readable),
+            "riskdesk": texts("riskdesk", readable),
+            "difference": texts("difference", readable),
             "cause": d["cause"].fillna("").tolist(),
             "cause_detail": d["cause_detail"].fillna("").tolist(),
         },
         columns=list(BREAK_COLUMNS),
         dtype=object,
     )
+    if readable:
+        for col in ("counter", "riskdesk", "difference"):
+            frame[f"{col}{RAW_SUFFIX}"] = texts(col, False)
+    return frame
 
 
 def export_breaks(
-    db: Database, run: ReconcileRun, path: Path, *, user: str | None = None
+    db: Database,
+    run: ReconcileRun,
+    path: Path,
+    *,
+    user: str | None = None,
+    words: Mapping[str, Sequence[str]] | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str = "Reconciliation breaks",
 ) -> tuple[Path, Changes]:
     """The run's differences written to ``path`` (.csv, .xlsx, .json, .pdf) through the
-    one export door (audited as ``export.reconciliation_breaks``)."""
+    one export door (audited as ``export.reconciliation_breaks``).
+
+    By default the columns and words are the machine-readable keys the command line
+    prints (``fees``, ``rounding``): what tools read. A front end exporting for people
+    passes ``words`` (a column of ``BREAK_COLUMNS`` → its words per row, in the user's
+    language: section, field, line, cause …) and ``labels`` (column → header); the
+    values stay the statements' printed text either way.
+    """
+    frame = breaks_frame(run)
+    for col, values in (words or {}).items():
+        if col not in BREAK_COLUMNS or len(values) != len(frame):
+            raise ValueError(f"words for {col!r}: not a column or not one per row")
+        frame[col] = list(values)
     return export_table(
         db,
         TableExport(
             "reconciliation_breaks",
-            breaks_frame(run),
-            title="Reconciliation breaks",
+            frame,
+            title=title,
             notes=(run.result.summary_line(),),
+            labels=labels,
             sheet="breaks",
         ),
         path,

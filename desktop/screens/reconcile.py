@@ -11,7 +11,8 @@ cause; a card shows the member's figures (a member CSV) and filters the table to
 Double-click, Enter or "Open client" on a client's row opens the client panel of that
 client and day. Export writes the differences through the one export door. Nothing
 here compares or formats a figure: the values arrive as the service's text
-(``breaks_frame``).
+(``breaks_frame(readable=True)``: with thousands separators, the file's own text in
+the tooltip).
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ from core.changes import Changes
 from core.errors import RiskDeskError
 from core.progress import ProgressState
 from core.services.call_desk import settled_days
-from core.services.reconcile import ReconcileRun, breaks_frame, export_breaks, reconcile
+from core.services.reconcile import (
+    RAW_SUFFIX,
+    ReconcileRun,
+    breaks_frame,
+    export_breaks,
+    reconcile,
+)
 from core.services.store import Reader
 from desktop import palette
 from desktop.context import DesktopContext
@@ -54,6 +61,7 @@ from desktop.tasks import run_op
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo
 from desktop.widgets.data_table import DataTableView
+from desktop.widgets.day_bars import DayBarsChart
 from desktop.widgets.kpi_card import KpiCard
 
 CONTEXT = "Reconcile"
@@ -129,6 +137,14 @@ CARDS = (
     ("differences", QT_TRANSLATE_NOOP("Reconcile", "Differences")),
     ("member", QT_TRANSLATE_NOOP("Reconcile", "Member figures")),
 )
+DAY_SERIES = (
+    ("matched", QT_TRANSLATE_NOOP("Reconcile", "Matched"), "#7fa2e8"),
+    ("differing", QT_TRANSLATE_NOOP("Reconcile", "Differing"), palette.RED),
+    ("one_side", QT_TRANSLATE_NOOP("Reconcile", "One side only"), "#d97706"),
+)
+"""The per-day chart's series, bottom up: statements matched, differing, on one side."""
+CHART_HEIGHT = 170
+
 FORMAT_LABELS = {
     "ctp": QT_TRANSLATE_NOOP("Reconcile", "CTP statement text"),
     "cfmmc": QT_TRANSLATE_NOOP("Reconcile", "CFMMC daily statements"),
@@ -174,18 +190,31 @@ BREAK_COLUMNS = (
 
 
 class BreaksModel(FrameTableModel):
-    """The differences of a run; values are the service's exact text, right-aligned."""
+    """The differences of a run; values with thousands separators, right-aligned, and
+    as the file prints them (no separators: ``51966316.81``) in the tooltip, both
+    sides and the difference."""
 
     _RIGHT = frozenset({"counter", "riskdesk", "difference"})
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            role == Qt.ItemDataRole.TextAlignmentRole
-            and index.isValid()
-            and self.columns[index.column()].key in self._RIGHT
-        ):
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if index.isValid() and self.columns[index.column()].key in self._RIGHT:
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.printed_text(index.row())
         return super().data(index, role)
+
+    def printed_text(self, row: int) -> str:
+        """The row's values as the statements print them (the export's text)."""
+        lines = []
+        for key, label in (
+            ("counter", QT_TRANSLATE_NOOP("Reconcile", "File: %1")),
+            ("riskdesk", QT_TRANSLATE_NOOP("Reconcile", "RiskDesk: %1")),
+            ("difference", QT_TRANSLATE_NOOP("Reconcile", "Difference: %1")),
+        ):
+            value = str(self.raw_value(row, f"{key}{RAW_SUFFIX}") or "")
+            lines.append(translate("Reconcile", label).replace("%1", value or "—"))
+        return "\n".join(lines)
 
 
 class ReconcileScreen(Screen):
@@ -228,8 +257,10 @@ class ReconcileScreen(Screen):
         self.banner = Banner("reconcile", self)
         self.cards = {key: KpiCard(key) for key, _ in CARDS}
         self.cards["member"].clicked.connect(self.show_member)
+        # the printed values are searched too (a figure copied from the file)
+        raw = tuple(f"{k}{RAW_SUFFIX}" for k in ("counter", "riskdesk", "difference"))
         self.model = BreaksModel(
-            BREAK_COLUMNS, self, filter_keys=("client", "name", "key", "field", "cause")
+            BREAK_COLUMNS, self, filter_keys=("client", "name", "key", "field", "cause", *raw)
         )
         self.section_combo = data_combo("sectionCombo", SECTION_LABELS)
         self.section_combo.activated.connect(self._filter_section)
@@ -238,6 +269,12 @@ class ReconcileScreen(Screen):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter_text)
         self.count_label = QLabel()
+        self.day_chart = DayBarsChart([c for _k, _n, c in DAY_SERIES], self)
+        self.day_chart.setObjectName("dayChart")
+        self.day_chart.setFixedHeight(CHART_HEIGHT)
+        self.day_chart.day_clicked.connect(self.filter_day)
+        self.day_chart.hide()
+        self._day_filter: date | None = None
         self.view = DataTableView(ctx.settings, "reconcile_breaks", self)
         self.view.setModel(self.model)
         self.view.apply_default_widths(BREAK_COLUMNS, stretch_key="cause_detail")
@@ -271,6 +308,7 @@ class ReconcileScreen(Screen):
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.count_label)
         root.addLayout(filters)
+        root.addWidget(self.day_chart)
         root.addWidget(self.view, 1)
 
     # ----------------------------------------------------------------- loading
@@ -354,7 +392,7 @@ class ReconcileScreen(Screen):
         def op(progress: ProgressState) -> tuple[tuple[ReconcileRun, pd.DataFrame], Changes]:
             shown = StageNamedProgress(progress, stages)
             run, changes = reconcile(db, files, day=day, user=user, progress=shown)
-            return (run, breaks_frame(run)), changes
+            return (run, breaks_frame(run, readable=True)), changes
 
         self.banner.set_message(translate("Reconcile", "Reconciling…"), "info")
         self.run_button.setEnabled(False)
@@ -378,6 +416,7 @@ class ReconcileScreen(Screen):
         self._frame = frame
         self.model.set_frame(_shown(frame))
         days = run.result.days
+        self._show_days(run)
         totals = {
             "matched": sum(d.matched for d in days),
             "differing": sum(d.differing for d in days),
@@ -443,6 +482,27 @@ class ReconcileScreen(Screen):
             self.section_combo.setCurrentIndex(index)
             self._filter_section()
 
+    def _show_days(self, run: ReconcileRun) -> None:
+        """The per-day chart of a run of several days (hidden for one day)."""
+        days = run.result.days
+        self.day_chart.set_days(
+            [d.day for d in days],
+            [
+                [d.matched for d in days],
+                [d.differing for d in days],
+                [d.only_counter + d.only_riskdesk for d in days],
+            ],
+        )
+        self.day_chart.setVisible(len(days) > 1)
+        self.filter_day(None)
+
+    def filter_day(self, day: date | None) -> None:
+        """List the differences of ``day`` only (a click on its bar); None: every day."""
+        self._day_filter = day
+        self.model.set_value_filter("day", None if day is None else day.isoformat())
+        self.day_chart.set_selected(day)
+        self._update_state()
+
     def _update_state(self) -> None:
         self.run_button.setEnabled(bool(self._files))
         self.export_button.setEnabled(self.run_result is not None and self.model.total_rows > 0)
@@ -459,6 +519,7 @@ class ReconcileScreen(Screen):
         self.files_label.setToolTip("\n".join(str(p) for p in self._files))
         if self.run_result is not None:
             self.count_label.setText(self.status_text())
+            self.status_changed.emit()  # the status bar counts the rows shown too
 
     def _filter_text(self, text: str) -> None:
         self.model.set_text_filter(text)
@@ -516,8 +577,41 @@ class ReconcileScreen(Screen):
             )
             self.ctx.bus.changes_applied.emit(changes, self)
 
+        words, labels, title = self._export_words(path)
         self.ctx.tasks.submit(
-            lambda: export_breaks(db, run, path, user=user), done, writes=True, owner=self
+            lambda: export_breaks(
+                db, run, path, user=user, words=words, labels=labels, title=title
+            ),
+            done,
+            writes=True,
+            owner=self,
+        )
+
+    def _export_words(
+        self, path: Path
+    ) -> tuple[dict[str, list[str]] | None, dict[str, str] | None, str]:
+        """A workbook or PDF is read by people: its headers, sections, fields, lines and
+        causes in the user's language (the values stay the statements' printed text).
+        A CSV or JSON keeps the command line's keys, for tools."""
+        title = translate("Reconcile", "Reconciliation breaks")
+        frame = self._frame
+        if path.suffix.lower() not in (".xlsx", ".pdf") or frame is None or not len(frame):
+            return None, None, title
+        shown = _shown(frame)
+
+        def words(key: str, labels: dict[str, str]) -> list[str]:
+            return [translate(CONTEXT, labels[v]) if v in labels else str(v) for v in frame[key]]
+
+        return (
+            {
+                "section": words("section", SECTION_LABELS),
+                "field": words("field", FIELD_LABELS),
+                "cause": words("cause", CAUSE_LABELS),
+                "key": [str(k) for k in shown["key"]],
+                "cause_detail": [str(d) for d in shown["cause_detail"]],
+            },
+            {c.key: translate("Columns", c.header) for c in BREAK_COLUMNS},
+            title,
         )
 
     # ----------------------------------------------------------------- language
@@ -540,6 +634,10 @@ class ReconcileScreen(Screen):
         for key, caption in CARDS:
             self.cards[key].caption.setText(translate("Reconcile", caption))
         self.cards["member"].set_clickable(translate("Reconcile", "List the member's figures"))
+        self.day_chart.set_title(
+            translate("Reconcile", "Statements per day (click a day to list its differences)")
+        )
+        self.day_chart.set_series_names([translate("Reconcile", n) for _k, n, _c in DAY_SERIES])
         if self.run_result is not None and self._frame is not None:
             self.model.set_frame(_shown(self._frame))
             self._show_member(self.run_result, self._frame)

@@ -255,6 +255,9 @@ class SettlementScreen(Screen):
         self.client_pdf = QPushButton()
         self.client_pdf.setObjectName("exportClientPdf")
         self.client_pdf.clicked.connect(lambda: self.export_client_statement(suffix=".pdf"))
+        self.client_monthly = QPushButton()
+        self.client_monthly.setObjectName("exportClientMonthly")
+        self.client_monthly.clicked.connect(lambda: self.export_client_month(suffix=".pdf"))
         self.client_model = StatementRowsModel(self)
         self.client_view = DataTableView(ctx.settings, "settlement_client", self)
         self.client_view.setModel(self.client_model)
@@ -284,6 +287,7 @@ class SettlementScreen(Screen):
         client_bar.addWidget(self.client_info, 1)
         client_bar.addWidget(self.client_xlsx)
         client_bar.addWidget(self.client_pdf)
+        client_bar.addWidget(self.client_monthly)
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
@@ -407,6 +411,7 @@ class SettlementScreen(Screen):
             button.setText(translate("Settlement", "Export XLSX…"))
         for button in (self.member_pdf, self.client_pdf):
             button.setText(translate("Settlement", "Export PDF…"))
+        self.client_monthly.setText(translate("Settlement", "Monthly statement…"))
         self.client_caption.setText(translate("Settlement", "Client"))
         self.client_field.setPlaceholderText(translate("Settlement", "Client code or name"))
         self.tabs.setTabText(0, translate("Settlement", "Member statement"))
@@ -784,12 +789,46 @@ class SettlementScreen(Screen):
         self._export(statement, path, name, suffix)
 
     def export_client_statement(self, path: Path | None = None, *, suffix: str = ".xlsx") -> None:
-        """Write the client statement shown (XLSX or PDF, in the UI language)."""
+        """Write the client statement shown (XLSX or PDF, in the UI language). The PDF
+        is the statement the client signs off (``core.services.client_statements``)."""
         statement = self._client
         if statement is None:
             return
         name = f"client_{statement.client_code}_{statement.day.isoformat()}{suffix}"
-        self._export(statement, path, name, suffix)
+        if suffix == ".pdf":
+            code, day = statement.client_code, statement.day
+            self._export_signoff(code, path, name, suffix, day=day)
+        else:
+            self._export(statement, path, name, suffix)
+
+    def export_client_month(self, path: Path | None = None, *, suffix: str = ".pdf") -> None:
+        """Write the monthly statement of the client shown for the month of the day
+        shown (its settled days summed; PDF or XLSX, in the UI language)."""
+        statement = self._client
+        if statement is None:
+            return
+        month = f"{statement.day:%Y-%m}"
+        name = f"client_{statement.client_code}_{month}{suffix}"
+        self._export_signoff(statement.client_code, path, name, suffix, month=month)
+
+    def _export_signoff(
+        self,
+        code: str,
+        path: Path | None,
+        default_name: str,
+        suffix: str,
+        *,
+        day: date | None = None,
+        month: str | None = None,
+    ) -> None:
+        db, user, lang = self.ctx.db, self.ctx.config.user, _lang()
+
+        def job(target: Path) -> tuple[Path, Changes]:
+            from core.services.client_statements import export_client_statement
+
+            return export_client_statement(db, code, target, lang, day=day, month=month, user=user)
+
+        self._run_export(job, path, default_name, suffix, monthly=month is not None)
 
     def _export(
         self,
@@ -798,26 +837,43 @@ class SettlementScreen(Screen):
         default_name: str,
         suffix: str,
     ) -> None:
+        lang = _lang()
+        db, user = self.ctx.db, self.ctx.config.user
+
+        def job(target: Path) -> tuple[Path, Changes]:
+            from core.services.exports import export_statement
+
+            return export_statement(db, statement, target, lang, user=user)
+
+        self._run_export(job, path, default_name, suffix)
+
+    def _run_export(
+        self,
+        job: Callable[[Path], tuple[Path, Changes]],
+        path: Path | None,
+        default_name: str,
+        suffix: str,
+        *,
+        monthly: bool = False,
+    ) -> None:
         if path is None:
+            filters = (
+                ";;".join(translate("Settlement", FORMAT_FILTERS[s]) for s in (".pdf", ".xlsx"))
+                if monthly
+                else translate("Settlement", FORMAT_FILTERS[suffix])
+            )
             chosen, _ = QFileDialog.getSaveFileName(
                 self,
                 translate("Settlement", "Export statement"),
                 str(Path.home() / default_name),
-                translate("Settlement", FORMAT_FILTERS[suffix]),
+                filters,
             )
             if not chosen:
                 return
             path = Path(chosen)
             if path.suffix.lower() not in FORMAT_FILTERS:
                 path = path.with_suffix(suffix)
-        lang = _lang()
         target = path
-        db, user = self.ctx.db, self.ctx.config.user
-
-        def job() -> tuple[Path, Changes]:
-            from core.services.exports import export_statement
-
-            return export_statement(db, statement, target, lang, user=user)
 
         def done(future: Future[tuple[Path, Changes]]) -> None:
             self._exporting -= 1
@@ -839,7 +895,7 @@ class SettlementScreen(Screen):
 
         self._exporting += 1
         self._update_controls()
-        self.ctx.tasks.submit(job, done, writes=True, owner=self)
+        self.ctx.tasks.submit(lambda: job(target), done, writes=True, owner=self)
 
     # ----------------------------------------------------------------- state
     def _update_controls(self) -> None:
@@ -848,8 +904,16 @@ class SettlementScreen(Screen):
         idle = not self._running and not self._exporting
         for button in (self.member_xlsx, self.member_pdf):
             button.setEnabled(idle and self._member is not None)
-        for button in (self.client_xlsx, self.client_pdf):
+        for button in (self.client_xlsx, self.client_pdf, self.client_monthly):
             button.setEnabled(idle and self._client is not None)
+        if self._client is not None:
+            self.client_monthly.setToolTip(
+                translate(
+                    "Settlement",
+                    "The client's statement of %1: every settled day of the month summed, "
+                    "to sign off (PDF or XLSX)",
+                ).replace("%1", f"{self._client.day:%Y-%m}")
+            )
 
 
 def create(ctx: DesktopContext, parent: QWidget | None = None) -> SettlementScreen:

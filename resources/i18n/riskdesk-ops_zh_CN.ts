@@ -647,6 +647,14 @@ A file named after its kind (positions*.csv, trades*.xlsx, 持仓*.csv …) gets
 <context>
     <name>Settlement</name>
     <message>
+        <source>Monthly statement…</source>
+        <translation>月结算单…</translation>
+    </message>
+    <message>
+        <source>The client's statement of %1: every settled day of the month summed, to sign off (PDF or XLSX)</source>
+        <translation>该客户 %1 的月结算单：汇总当月每个已结算交易日，供客户签字确认（PDF 或 XLSX）</translation>
+    </message>
+    <message>
         <source>Reading positions, trades and prices</source>
         <translation>读取持仓、成交和结算价</translation>
     </message>

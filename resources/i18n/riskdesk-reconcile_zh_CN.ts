@@ -4,6 +4,38 @@
 <context>
     <name>Reconcile</name>
     <message>
+        <source>Reconciliation breaks</source>
+        <translation>对账差异</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>RiskDesk: %1</source>
+        <translation>RiskDesk：%1</translation>
+    </message>
+    <message>
+        <source>Difference: %1</source>
+        <translation>差额：%1</translation>
+    </message>
+    <message>
+        <source>Matched</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <source>Differing</source>
+        <translation>有差异</translation>
+    </message>
+    <message>
+        <source>One side only</source>
+        <translation>仅一方有</translation>
+    </message>
+    <message>
+        <source>Statements per day (click a day to list its differences)</source>
+        <translation>每日结算单（点击某日，列出当日的差异）</translation>
+    </message>
+    <message>
         <source>All sections</source>
         <translation>全部部分</translation>
     </message>

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -720,6 +720,31 @@ def client_panel(case: Case) -> Mismatches:
             out.expect(key, "exchange margin = stored line", exchange, mine[key].margin_fen)
             out.expect(key, "stored line as read", stored_line, mine[key].margin_fen)
         out.expect(code, "Σ line margins", sum(v[0] for v in p.lines.values()), t["margin"])
+    return out
+
+
+# =============================================================================
+# Statements to sign off (issue #15 item 5)
+# =============================================================================
+
+
+def signoff_statements(case: Case) -> Mismatches:
+    """Every client's daily statement to sign off vs the stored settlement and the
+    reconciliation: its account summary = the stored client statement, to the fen; its
+    closed lines (the first-in-first-out pieces of the client's own inputs) = the closed
+    lines of the reconciliation's RiskDesk side (the whole book recomputed), piece by
+    piece; their P&L sums to the stored realized P&L."""
+    out = Mismatches("statements to sign off vs the stored settlement and the reconciliation")
+    day = case.settled_day
+    views = sf.signoff_statements(case.db, day)
+    stored = sf.stored_balances(case.db, day)
+    closed = sf.reconcile_closed(case.db, day)
+    out.same_keys("the statements to sign off", views, stored)
+    for code in sorted(set(views) & set(stored)):
+        view, b = views[code], stored[code]
+        out.expect(code, "account summary", view.summary, astuple(b))
+        out.expect(code, "closed lines", view.closed, closed.get(code, ()))
+        out.expect(code, "Σ closed P&L", sum(p[-1] for p in view.closed), b.close_pnl_fen)
     return out
 
 

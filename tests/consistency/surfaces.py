@@ -1336,3 +1336,87 @@ def calc_member_settlement(db: Database, day: date, member: str) -> SettlementMe
         opening_banned=bool(r["opening_banned"]),
         transfer_restricted=bool(r["transfer_restricted"]),
     )
+
+
+# A closed piece as both surfaces list it: contract, position side, hedge, opened that day,
+# lots, close price (fen), P&L (fen).
+ClosedPiece = tuple[str, str, bool, bool, int, int, int]
+
+
+@dataclass(frozen=True)
+class SignoffView:
+    """A client's daily statement to sign off, as its PDF states it (fen)."""
+
+    summary: tuple[int, ...]
+    """balance, deposits, withdrawals, close P&L, position P&L, fees, waived, delivery,
+    margin, offset, available, margin call (``StoredBalance``'s order)."""
+    closed: tuple[ClosedPiece, ...]
+
+
+@read_once
+def signoff_statements(db: Database, day: date) -> dict[str, SignoffView]:
+    """Every client's daily statement to sign off (``core.services.client_statements``,
+    one client at a time, its closed lines from its own inputs)."""
+    from core.services.client_statements import daily_signoff
+
+    out: dict[str, SignoffView] = {}
+    with db.reader() as reader:
+        for code in sorted(stored_balances(db, day)):
+            st = daily_signoff(reader, code, day)
+            out[code] = SignoffView(
+                (
+                    st.balance_fen,
+                    st.deposits_fen,
+                    st.withdrawals_fen,
+                    st.close_pnl_fen,
+                    st.position_pnl_fen,
+                    st.fees_fen,
+                    st.waived_fen,
+                    st.delivery_fen,
+                    st.margin_fen,
+                    st.offset_fen,
+                    st.available_fen,
+                    st.margin_call_fen,
+                ),
+                tuple(
+                    sorted(
+                        (
+                            c.contract,
+                            "long" if c.side == "sell" else "short",
+                            c.hedge,
+                            c.today,
+                            c.lots,
+                            c.close_price_fen,
+                            c.pnl_fen,
+                        )
+                        for c in st.closed
+                    )
+                ),
+            )
+    return out
+
+
+@read_once
+def reconcile_closed(db: Database, day: date) -> dict[str, tuple[ClosedPiece, ...]]:
+    """The closed lines of RiskDesk's side of a reconciliation of ``day`` (the whole
+    book's settlement recomputed, ``core.services.reconcile.riskdesk_side``) per client."""
+    from core.services.reconcile import riskdesk_side
+
+    with db.reader() as reader:
+        side = riskdesk_side(reader, day, members=False)
+    closed = side.frames.tables["closed"]
+    out: dict[str, list[ClosedPiece]] = {}
+    cols = {c: closed[c].tolist() for c in closed.columns}
+    for i, client in enumerate(cols["client"]):
+        out.setdefault(str(client), []).append(
+            (
+                str(cols["contract"][i]),
+                _side(cols["side"][i]),
+                bool(cols["hedge"][i]),
+                bool(cols["today"][i]),
+                int(cols["lots"][i]),
+                int(cols["close_milli"][i]) // 10,
+                int(cols["pnl_fen"][i]),
+            )
+        )
+    return {k: tuple(sorted(v)) for k, v in out.items()}

@@ -230,6 +230,14 @@ CASES: list[
         _overview_warning_from_half,
     ),
     (
+        "statements to sign off: a stored realized P&L",
+        checks.signoff_statements,
+        _sql(
+            "UPDATE client_balance SET close_pnl_fen = close_pnl_fen + 1 "
+            "WHERE trading_day = :d2 AND client_code = '10000002'"
+        ),
+    ),
+    (
         "funds conserved: a client's fees",
         lambda c: checks.funds_conserved(c, D2),
         _sql(

@@ -176,3 +176,10 @@ def test_client_panel_equals_accounts_screen_and_stored_settlement(
     generated: GeneratedDatabases, scenario: Scenario
 ) -> None:
     _run(generated, scenario, checks.client_panel)
+
+
+@generated_test
+def test_statements_to_sign_off_equal_stored_and_reconciliation(
+    generated: GeneratedDatabases, scenario: Scenario
+) -> None:
+    _run(generated, scenario, checks.signoff_statements)

@@ -119,3 +119,7 @@ def test_the_runner_checks_any_database_and_reports_by_exit_code(
         run.main(["--db", demo_case.db.url, "--member", "9999", "--check", "start_of_day_member"])
         != 0
     )
+
+
+def test_statements_to_sign_off_equal_stored_and_reconciliation(demo_case: Case) -> None:
+    verify(checks.signoff_statements(demo_case), demo_case)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from core.audit import recent
@@ -119,6 +120,18 @@ def test_a_fee_off_by_a_fen_is_the_one_break_and_opens_the_client(
     row = _cells(screen, 0)
     assert (row["section"], row["field"]) == ("资金状况", "手续费")
     assert screen.run_button.text() == "对账"
+    # a workbook is for people: headers and words in the user's language, the values
+    # the statements' text; the CSV above kept the command line's keys for tools
+    book = tmp_path / "breaks.xlsx"
+    screen.export_to(book)
+    qtbot.waitUntil(lambda: "breaks.xlsx" in screen.banner.text(), timeout=15_000)
+    sheet = load_workbook(book).active
+    assert sheet is not None
+    head, first = (list(r) for r in sheet.iter_rows(min_row=1, max_row=2, values_only=True))
+    cells = dict(zip(head, first, strict=True))
+    assert (cells["客户"], cells["部分"], cells["字段"]) == ("10000001", "资金状况", "手续费")
+    assert (cells["文件"], cells["RiskDesk"], cells["差额"]) == ("23.54", "23.53", "0.01")
+    assert (cells["可能原因"], cells["详情"]) == ("舍入", "一分")
 
 
 def test_a_file_that_is_not_a_statement_is_refused_by_name(
@@ -196,13 +209,20 @@ def test_a_cfmmc_workbook_and_the_member_csv_show_their_breaks(
             "Member",
             "a2701 long spec",
             "Margin occupied",
-            "51966316.81",
-            "51966316.80",
+            "51,966,316.81",
+            "51,966,316.80",
             "0.01",
         ),
         ("10000001", "Trades", "00000476", "Commission", "23.54", "23.53", "0.01"),
     ]
     qtmodeltester.check(screen.model)
+    # the tooltip gives the values as the file prints them (the export's text)
+    member = next(
+        r for r in range(screen.model.rowCount()) if _cells(screen, r)["client"] == "0101"
+    )
+    col = [c.key for c in screen.model.columns].index("riskdesk")
+    tip = screen.model.index(member, col).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "File: 51966316.81\nRiskDesk: 51966316.80\nDifference: 0.01"
     # the member card lists the member's rows only; a member row opens no client panel
     qtbot.mouseClick(screen.cards["member"], Qt.MouseButton.LeftButton)
     assert screen.model.rowCount() == 1
@@ -238,3 +258,71 @@ def test_the_file_dialog_offers_every_format(screen: ReconcileScreen, monkeypatc
     first = seen["filters"].split(";;")[0]
     for pattern in ("*.txt", "*.xls", "*.xlsx", "*.csv"):
         assert pattern in first
+
+
+def _bump(path: Path, label: str, count: int) -> list[str]:
+    """Raise the figure ``label`` of the first ``count`` statements where it is not zero
+    by a fen; the clients changed."""
+    text = path.read_bytes().decode("gbk")
+    out, clients, at = [], [], 0
+    for m in re.finditer(label + r"：\s*(\d+)\.(\d\d)", text):
+        fen = int(m[1]) * 100 + int(m[2])
+        if not fen or len(clients) == count:
+            continue
+        client = re.findall(r"客户号 Client ID：\s*(\S+)", text[: m.start()])[-1]
+        out += [text[at : m.start(1)], f"{(fen + 1) // 100}.{(fen + 1) % 100:02d}"]
+        at = m.end(2)
+        clients.append(client)
+    path.write_bytes(("".join(out) + text[at:]).encode("gbk"))
+    return clients
+
+
+def test_a_run_of_several_days_charts_each_day_and_a_bar_filters_the_table(
+    screen: ReconcileScreen, demo_ctx: DesktopContext, qtbot: Any, tmp_path: Path
+) -> None:
+    days = (date(2026, 11, 19), DAY)
+    files = []
+    # no fills on 11-19: its break is a fund available; 11-20's two commissions
+    for day, label, bumps in zip(
+        days, ("可用资金 Fund Avail.", "手 续 费 Commission"), (1, 2), strict=True
+    ):
+        path = tmp_path / f"counter_{day}.txt"
+        write_riskdesk_statements(demo_ctx.db, day, path, user="tester")
+        assert len(_bump(path, re.escape(label), bumps)) == bumps
+        files.append(path)
+    assert not screen.day_chart.isVisible()
+    screen.set_files(files)
+    assert screen.set_day(None)  # every day in the files
+    with qtbot.waitSignal(screen.finished, timeout=60_000):
+        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+    chart = screen.day_chart
+    assert chart.isVisible()
+    assert chart.days() == days
+    assert chart.counts(0) == [499, 498]  # matched
+    assert chart.counts(1) == [1, 2]  # differing
+    assert chart.counts(2) == [0, 0]  # on one side only
+    assert screen.model.rowCount() == 3
+    # a click on 2026-11-20's bar lists that day's differences only
+    plot = chart.plot.viewport()
+    with qtbot.waitSignal(chart.day_clicked) as sig:
+        qtbot.mouseClick(plot, Qt.MouseButton.LeftButton, pos=chart.bar_position(1))
+    assert sig.args == [DAY]
+    assert screen.model.rowCount() == 2
+    assert {_cells(screen, r)["day"] for r in range(2)} == {"2026-11-20"}
+    assert "2026-11-20" in chart.legend.text()
+    assert screen.count_label.text() == "2 of 3 differences"
+    with qtbot.waitSignal(chart.day_clicked):
+        qtbot.mouseClick(plot, Qt.MouseButton.LeftButton, pos=chart.bar_position(0))
+    assert [_cells(screen, 0)["day"]] == ["2026-11-19"]
+    assert screen.model.rowCount() == 1
+    # beside the bars: every day again
+    beside = chart.bar_position(0)
+    beside.setX((beside.x() + chart.bar_position(1).x()) // 2)
+    with qtbot.waitSignal(chart.day_clicked) as sig:
+        qtbot.mouseClick(plot, Qt.MouseButton.LeftButton, pos=beside)
+    assert sig.args == [None]
+    assert screen.model.rowCount() == 3
+    i18n.set_language("zh")
+    screen.retranslate()
+    assert "一致 997" in chart.legend.text()
+    assert chart.title.text() == "每日结算单（点击某日，列出当日的差异）"

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
@@ -26,6 +27,7 @@ from core.db.tables import (
     AuditLog,
     Client,
     ClientBalance,
+    Member,
     Position,
     ReserveHistory,
     SettlementPrice,
@@ -600,3 +602,47 @@ def test_client_picker_finds_and_chooses_a_client(
     assert field.text() == f"{other}  {other_name}"
     with pytest.raises(KeyError):
         screen.select_client("no such client")
+
+
+def test_statements_to_sign_off_from_the_client_tab(
+    screen: SettlementScreen, last_day: date, tmp_path: Path, qtbot: Any
+) -> None:
+    """The client tab's PDF is the statement to sign off; Monthly statement… writes the
+    month of the day shown: both read back, both audited."""
+
+    client = "10000161"
+    with screen.ctx.db.sessions() as s:
+        stored = s.get(ClientBalance, (client, last_day))
+        firm = s.scalar(select(Member.name))
+    assert stored is not None
+    screen.tabs.setCurrentIndex(1)
+    screen.select_client(client)
+    _wait_idle(screen, qtbot)
+    assert screen.client_monthly.isEnabled()
+    assert screen.client_monthly.text() == "Monthly statement…"
+    assert f"{last_day:%Y-%m}" in screen.client_monthly.toolTip()
+
+    daily = tmp_path / "daily.pdf"
+    with qtbot.waitSignal(screen.exported, timeout=TIMEOUT):
+        screen.export_client_statement(daily, suffix=".pdf")
+    pages = [p.extract_text() for p in PdfReader(daily).pages]
+    assert pages[0].startswith(str(firm))
+    assert f"page 1 of {len(pages)}" in pages[0]
+    assert _yuan(stored.balance_fen) in pages[0]
+    assert "deemed confirmed" in " ".join("\n".join(pages).split())
+
+    monthly = tmp_path / "monthly.pdf"
+    with qtbot.waitSignal(screen.exported, timeout=TIMEOUT):
+        screen.export_client_month(monthly)
+    text = "\n".join(p.extract_text() for p in PdfReader(monthly).pages)
+    assert "Client Monthly Statement" in text
+    assert "(2026-11-19 to 2026-11-20, 2 trading days)" in text
+    assert _yuan(stored.balance_fen) in text  # the month's closing balance: the last day's
+    _wait_idle(screen, qtbot)
+    with screen.ctx.db.reader() as reader:
+        newest = recent(reader.session, 2)
+    assert [(e.action, e.detail_data()["file"]) for e in newest] == [
+        ("export.client_monthly_statement", "monthly.pdf"),
+        ("export.client_statement", "daily.pdf"),
+    ]
+    assert newest[0].detail_data()["month"] == f"{last_day:%Y-%m}"
