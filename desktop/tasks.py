@@ -216,6 +216,75 @@ def run_op(
     return ctx.tasks.submit(job, done, writes=True)
 
 
+class ProgressQuery:
+    """One long read at a time for a section of a screen, with a delayed progress
+    dialog and Cancel (the Stress screen's grid and safe ranges): a new ``start``
+    cancels the running one (it stops at its next progress report) and a superseded
+    run's result or error is dropped. GUI thread only."""
+
+    def __init__(self, ctx: DesktopContext, owner: QWidget) -> None:
+        self._ctx = ctx
+        self._owner = owner
+        self._generation = 0
+        self._running = False
+        self._dialog: Any = None
+        self._progress: ProgressState | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def start(
+        self,
+        label: str,
+        query: Callable[[Reader, ProgressState], T],
+        on_success: Callable[[T], None],
+        on_failure: Callable[[RiskDeskError], None],
+    ) -> None:
+        """Run ``query(reader, progress)`` on a worker, then ``on_success(result)`` or
+        ``on_failure(error)`` (``OperationCancelledError`` when cancelled), unless
+        another ``start`` came meanwhile."""
+        from desktop.progress_dialog import ProgressDialog
+
+        self._generation += 1
+        generation = self._generation
+        self._finish()
+        progress = ProgressState()
+        self._progress = progress
+        self._dialog = ProgressDialog.delayed(self._owner, label, progress)
+        self._running = True
+
+        def current() -> bool:
+            if generation != self._generation:
+                return False
+            self._finish()
+            self._running = False
+            return True
+
+        def done(result: T) -> None:
+            if current():
+                on_success(result)
+
+        def failed(exc: RiskDeskError) -> None:
+            if current():
+                on_failure(exc)
+
+        run_query(
+            self._ctx,
+            lambda reader: query(reader, progress),
+            done,
+            owner=self._owner,
+            on_failure=failed,
+        )
+
+    def _finish(self) -> None:
+        if self._dialog is not None:
+            if self._progress is not None and self._running:
+                self._progress.cancel()  # a superseded run stops at its next report
+            self._dialog.finish()
+        self._dialog, self._progress = None, None
+
+
 def _is_widget(obj: object) -> bool:
     from PySide6.QtWidgets import QWidget
 

@@ -30,8 +30,7 @@ from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import TintedFrameModel
-from desktop.progress_dialog import ProgressDialog
-from desktop.tasks import run_query
+from desktop.tasks import ProgressQuery
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_combo import data_combo
 from desktop.widgets.data_table import DataTableView
@@ -101,10 +100,7 @@ class GridSection(QWidget):
         self.ctx = ctx
         self.setObjectName("stressGridSection")
         self.data: GridView | None = None
-        self._generation = 0
-        self._loading = False
-        self._dialog: ProgressDialog | None = None
-        self._progress: ProgressState | None = None
+        self._run = ProgressQuery(ctx, self)
         self.title = section_title(word_wrap=True)  # a long title must not widen the window
         self.source_combo = data_combo("gridSource", SOURCES)
         self.run_button = QPushButton()
@@ -141,53 +137,27 @@ class GridSection(QWidget):
 
     @property
     def is_loaded(self) -> bool:
-        return self.data is not None and not self._loading
+        return self.data is not None and not self._run.running
 
     def compute(self) -> None:
         """Run the grid on a worker (Run grid), with progress and Cancel."""
-        self._generation += 1
-        generation = self._generation
-        self._finish_dialog()
-        progress = ProgressState()
-        self._progress = progress
-        self._dialog = ProgressDialog.delayed(
-            self, translate("Stress", "Running the grid of scenarios…"), progress
-        )
-        self._loading = True
         self.status.setText(translate("Stress", "Computing…"))
         source = str(self.source_combo.currentData())
 
-        def query(reader: Reader) -> GridView:
+        def query(reader: Reader, progress: ProgressState) -> GridView:
             if source == "shocks":
                 return grid_view(reader, "shocks", progress)
             return grid_view(reader, GridRequest(tuple(all_scenarios(reader))), progress)
 
-        def done(result: GridView) -> None:
-            if generation != self._generation:
-                return
-            self._finish_dialog()
-            self._loading = False
-            self.show_view(result)
-
         def failed(exc: RiskDeskError) -> None:
-            if generation != self._generation:
-                return
-            self._finish_dialog()
-            self._loading = False
             if isinstance(exc, OperationCancelledError):
                 self.status.setText(translate("Stress", "Cancelled"))
                 return
             self.status.setText("")
             self.banner.set_message(str(exc), "danger")
 
-        run_query(self.ctx, query, done, owner=self, on_failure=failed)
-
-    def _finish_dialog(self) -> None:
-        if self._dialog is not None:
-            if self._progress is not None and self._loading:
-                self._progress.cancel()
-            self._dialog.finish()
-        self._dialog, self._progress = None, None
+        label = translate("Stress", "Running the grid of scenarios…")
+        self._run.start(label, query, self.show_view, failed)
 
     def show_view(self, result: GridView) -> None:
         self.data = result
@@ -226,7 +196,7 @@ class GridSection(QWidget):
                     "liquidated)",
                 )
             )
-            if not self._loading:
+            if not self._run.running:
                 self.status.setText("")
             return
         failed = int(data.table["error"].astype(bool).sum()) if len(data.table) else 0

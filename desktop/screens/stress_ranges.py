@@ -32,8 +32,7 @@ from desktop.context import DesktopContext
 from desktop.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.models.columns import Column, Kind
 from desktop.models.frame_table import TintedFrameModel
-from desktop.progress_dialog import ProgressDialog
-from desktop.tasks import run_query
+from desktop.tasks import ProgressQuery
 from desktop.widgets.banner import Banner
 from desktop.widgets.data_table import DataTableView
 from desktop.widgets.sections import section_title
@@ -122,11 +121,8 @@ class SafeRangeSection(QWidget):
         self.ctx = ctx
         self.setObjectName("safeRangeSection")
         self.data: SafeRangeView | None = None
-        self._generation = 0
         self._stale = True
-        self._loading = False
-        self._dialog: ProgressDialog | None = None
-        self._progress: ProgressState | None = None
+        self._run = ProgressQuery(ctx, self)
         self.title = section_title()
         self.caption = QLabel()
         self.caption.setObjectName("safeRangeCaption")
@@ -166,7 +162,7 @@ class SafeRangeSection(QWidget):
     # ----------------------------------------------------------------- loading
     @property
     def is_loaded(self) -> bool:
-        return self.data is not None and not self._loading
+        return self.data is not None and not self._run.running
 
     @property
     def day(self) -> date | None:
@@ -174,38 +170,18 @@ class SafeRangeSection(QWidget):
 
     def ensure_computed(self) -> None:
         """Compute when never computed or stale (the tab was shown)."""
-        if self._stale and not self._loading:
+        if self._stale and not self._run.running:
             self.compute()
 
     def compute(self) -> None:
         """Find every contract's safe range on a worker (Recompute)."""
-        self._generation += 1
-        generation = self._generation
-        self._finish_dialog()
-        progress = ProgressState()
-        self._progress = progress
-        self._dialog = ProgressDialog.delayed(
-            self, translate("SafeRange", "Finding the safe price ranges…"), progress
-        )
-        self._loading = True
         self._stale = False
         self.status.setText(translate("SafeRange", "Computing…"))
 
-        def query(reader: Reader) -> SafeRangeView:
+        def query(reader: Reader, progress: ProgressState) -> SafeRangeView:
             return safe_range_view(reader, SafeRangeRequest(), progress)
 
-        def done(result: SafeRangeView) -> None:
-            if generation != self._generation:
-                return
-            self._finish_dialog()
-            self._loading = False
-            self.show_view(result)
-
         def failed(exc: RiskDeskError) -> None:
-            if generation != self._generation:
-                return
-            self._finish_dialog()
-            self._loading = False
             self._stale = True
             if isinstance(exc, OperationCancelledError):
                 self.status.setText(translate("SafeRange", "Cancelled"))
@@ -213,14 +189,8 @@ class SafeRangeSection(QWidget):
             self.status.setText("")
             self.banner.set_message(str(exc), "danger")
 
-        run_query(self.ctx, query, done, owner=self, on_failure=failed)
-
-    def _finish_dialog(self) -> None:
-        if self._dialog is not None:
-            if self._progress is not None and self._loading:
-                self._progress.cancel()  # a superseded computation stops at its next report
-            self._dialog.finish()
-        self._dialog, self._progress = None, None
+        label = translate("SafeRange", "Finding the safe price ranges…")
+        self._run.start(label, query, self.show_view, failed)
 
     def show_view(self, result: SafeRangeView) -> None:
         self.data = result

@@ -155,7 +155,9 @@ def test_save_and_delete_buttons(screen: StressScreen, demo_ctx: DesktopContext,
     assert "Name: 'm: three limit-down days' is a starter scenario's name" in (
         screen.error_banner.text()
     )
-    assert demo_ctx.tasks.is_idle
+    qtbot.waitUntil(lambda: demo_ctx.tasks.is_idle, timeout=10_000)
+    with demo_ctx.db.reader() as reader:
+        assert stored_scenarios(reader) == []
     assert screen.scenario_combo.count() == starters
     # edit a row, name it and save
     model = screen.editor_model
@@ -177,7 +179,7 @@ def test_save_and_delete_buttons(screen: StressScreen, demo_ctx: DesktopContext,
     assert box is not None
     assert "m: ten ticks down then locks" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
-    qtbot.waitUntil(lambda: demo_ctx.tasks.is_idle)
+    qtbot.waitUntil(lambda: demo_ctx.tasks.is_idle, timeout=10_000)
     assert screen.scenario_combo.count() == starters + 1
     qtbot.mouseClick(screen.delete_button, Qt.MouseButton.LeftButton)
     box = screen.delete_question
