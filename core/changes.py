@@ -32,6 +32,8 @@ class Changes:
     """Margin-call and forced-close notices, their delivery status and client contacts."""
     audit: bool = False
     """Audit log and import batches."""
+    alerts: bool = False
+    """The book's shared alerts: raised by the feed, acknowledged at a desk (#14)."""
 
     @classmethod
     def none(cls) -> Changes:
