@@ -74,13 +74,10 @@ class BookDesk:
         """Apply what the log holds after the cursor (waiting up to ``timeout`` for the
         doorbell); the events applied. -1 when the server is unreachable (counted in
         ``disconnects``; the next call tries again from the same cursor)."""
-        try:
-            events = self.source.poll(timeout, max_items)
-        except DBAPIError as exc:
-            if not (exc.connection_invalidated or fault_kind(exc) == "connection"):
-                raise
-            self.disconnects += 1
-            self.source.close()
+        was = self.source.disconnected
+        events = self.source.poll(timeout, max_items)
+        if self.source.disconnected:
+            self.disconnects += not was
             return -1
         if events:
             self.snap = self.start.engine.apply(events)

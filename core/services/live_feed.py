@@ -273,6 +273,8 @@ class BookFeedSource:
         self._postgres = db.engine.dialect.name == "postgresql"
         self._listen: Any = None
         self._retry_at = 0.0
+        self.disconnected = False
+        """The last read found the server gone (a desk shows "disconnected")."""
 
     @property
     def is_exhausted(self) -> bool:
@@ -285,12 +287,27 @@ class BookFeedSource:
         out = self._read(max_items)
         if out or timeout <= 0:
             return out
+        if self.disconnected:  # no doorbell without the server: wait, read again later
+            time.sleep(min(timeout, 1.0))
+            return []
         self._wait(timeout)
         return self._read(max_items)
 
     def _read(self, max_items: int) -> list[FeedEvent]:
-        with self._db.engine.connect() as conn:
-            rows = read_events(conn, self._day, self.cursor, limit=max_items)
+        try:
+            with self._db.engine.connect() as conn:
+                rows = read_events(conn, self._day, self.cursor, limit=max_items)
+        except DBAPIError as exc:
+            if not _lost(exc):
+                raise
+            # The server went away (a restart): say so, keep the cursor, try again at
+            # the next poll; the pool reconnects once the server is back.
+            if not self.disconnected:
+                log.warning("book feed: disconnected at seq %d (%s)", self.cursor, exc.orig)
+            self.disconnected = True
+            self.close()
+            return []
+        self.disconnected = False
         out: list[FeedEvent] = []
         for r in rows:
             self.cursor = int(r.seq)
