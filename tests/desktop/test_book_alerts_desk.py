@@ -4,7 +4,6 @@ acknowledgement clicked at desk A shows at desk B (the doorbell rang) with A's n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,13 +28,13 @@ LOAD_MS = 60_000
 
 
 @pytest.fixture
-def demo_pg(pg_fresh_url: str) -> Iterator[str]:
+def demo_pg(pg_fresh_url: str) -> str:
     db = open_database(pg_fresh_url)
     try:
         create_demo_data(db, scale="small", user="tester")
     finally:
         db.engine.dispose()
-    yield pg_fresh_url
+    return pg_fresh_url
 
 
 def _context(url: str, user: str) -> DesktopContext:
@@ -81,7 +80,8 @@ def test_two_desks_show_the_books_alerts_and_one_acknowledgement(
             qtbot.waitUntil(lambda s=screen: s.alerts.model.rowCount() == len(stored))
             assert screen.alerts_panel.title.text() == "The book's alerts"
             model = screen.alerts.model
-            shown = [screen.alerts.stored_id(model.alert_at(r).alert_id) for r in range(len(stored))]
+            ids = [model.alert_at(r).alert_id for r in range(len(stored))]
+            shown = [screen.alerts.stored_id(i) for i in ids]
             assert shown == [i for i, *_ in reversed(stored)]  # newest first
         # desk A acknowledges the newest alert from the list
         panel = a.alerts_panel
