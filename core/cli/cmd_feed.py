@@ -165,6 +165,7 @@ def run_publish(args: argparse.Namespace) -> int:
                 after_batch=raiser.catch_up,
             )
         except KeyboardInterrupt:
+            print(f"stopped; {raiser.raised} alerts raised for the book", flush=True)
             return 0
     finally:
         db.engine.dispose()
