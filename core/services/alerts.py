@@ -69,7 +69,21 @@ def store_alerts(
             session.execute(insert(table), new)
         changed = [r for i, r in zip(ids, rows, strict=True) if i in stored]
         if changed:
-            session.execute(update(AlertRow), changed)
+            # never over a book alert (raised by the feed, core.services.book_alerts)
+            # that took one of this monitor's ids
+            t = AlertRow.__table__
+            assert isinstance(t, Table)
+            names = [k for k in changed[0] if k not in ("trading_day", "alert_id")]
+            session.execute(
+                update(t)
+                .where(
+                    t.c.trading_day == bindparam("k_day"),
+                    t.c.alert_id == bindparam("k_id"),
+                    t.c.raise_key.is_(None),
+                )
+                .values({n: bindparam(n) for n in names}),
+                [r | {"k_day": r["trading_day"], "k_id": r["alert_id"]} for r in changed],
+            )
         detail = {"trading_day": trading_day, "alerts": len(ids)}
         if ids:
             detail |= {"first": min(ids), "last": max(ids)}
