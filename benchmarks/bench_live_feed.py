@@ -42,10 +42,12 @@ START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 class _Fast:
-    """The simulated market, one second of market a poll (as fast as it is drained)."""
+    """The simulated market, one second of market a poll (as fast as it is drained); or
+    paced: as much market as wall time passed, polled every ``step`` seconds at most."""
 
-    def __init__(self, source: FeedSource, clock: FakeClock) -> None:
-        self.source, self.clock = source, clock
+    def __init__(self, source: FeedSource, clock: FakeClock, step: float | None = None) -> None:
+        self.source, self.clock, self.step = source, clock, step
+        self._next = time.perf_counter()
 
     @property
     def is_exhausted(self) -> bool:
@@ -55,7 +57,13 @@ class _Fast:
         return self.source.stats()
 
     def poll(self, timeout: float, max_items: int) -> list[FeedEvent]:
-        self.clock.advance(1.0)
+        if self.step is None:
+            self.clock.advance(1.0)
+        else:  # the market moves with the wall clock: a slow batch makes the next larger
+            time.sleep(max(self._next + self.step - time.perf_counter(), 0.0))
+            now = time.perf_counter()
+            self.clock.advance(now - self._next)
+            self._next = now
         return self.source.poll(0.0, max_items)
 
 
@@ -77,7 +85,9 @@ def _desk(url: str, until: mp.Event, out: mp.Queue) -> None:  # type: ignore[typ
     db.engine.dispose()
 
 
-def _run(url: str, seconds: float, rate: float, *, raiser: bool) -> dict[str, object]:
+def _run(
+    url: str, seconds: float, rate: float, *, raiser: bool, paced: bool = False
+) -> dict[str, object]:
     from core.services.book_alerts import BookRaiser
     from core.services.live_feed import publish
     from core.services.monitor import MonitorRequest, SourceChoice, start_monitor
@@ -115,7 +125,7 @@ def _run(url: str, seconds: float, rate: float, *, raiser: bool) -> dict[str, ob
     done = publish(
         db,
         start.day,
-        _Fast(start.source, clock),
+        _Fast(start.source, clock, 0.1 if paced else None),
         max_batch=5_000,
         stop=stop,
         on_batch=batch,
@@ -220,10 +230,14 @@ def _backend(
     """Both runs on copies of one demo book (each starts with an empty log)."""
     print(f"\n== {name}: building the {args.scale} demo book", flush=True)
     _book(url, args.scale)
-    for i, raiser in enumerate((False, True)):
+    runs = (
+        (False, False, args.rate, "log only, flat out"),
+        (True, False, args.rate, "log+alerts+snapshots, flat out"),
+        (True, True, args.paced, f"log+alerts+snapshots {args.paced:,.0f}/s"),
+    )
+    for i, (raiser, paced, rate, what) in enumerate(runs):
         copy = clone(url, i)
-        r = _run(copy, args.seconds, args.rate, raiser=raiser)
-        what = "log + alerts raiser + snapshots" if raiser else "log only"
+        r = _run(copy, args.seconds, rate, raiser=raiser, paced=paced)
         print(
             f"{name:<10} {what:<32} {r['events']:>9,} events in {r['wall']:5.1f} s = "
             f"{r['rate']:8,.0f} events/s ({r['batches']} batches); follow latency of 3 desks "
@@ -251,6 +265,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--rate", type=float, default=20_000.0, help="events a market second")
+    parser.add_argument(
+        "--paced", type=float, default=5_000.0, help="the paced run's events a second"
+    )
     parser.add_argument("--scale", default="small")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default=None)
@@ -308,7 +325,7 @@ def _postgres(args: argparse.Namespace) -> None:
 
         _backend("postgresql", url, copy_db, args)
         with admin.connect() as conn:
-            for db_name in (name, f"{name}_0", f"{name}_1"):
+            for db_name in (name, f"{name}_0", f"{name}_1", f"{name}_2"):
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
     finally:
         admin.dispose()
