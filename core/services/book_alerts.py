@@ -77,7 +77,8 @@ def raise_book_alerts(db: Database, day: date, seq: int, alerts: Sequence[Alert]
 
     def work(session: Session) -> Written[int]:
         conn = session.connection()
-        fresh = [k for k in keyed if k not in _stored_keys(conn, day, list(keyed))]
+        stored = _stored_keys(conn, day, list(keyed))  # once, under the writer lock
+        fresh = [k for k in keyed if k not in stored]
         top = session.scalar(select(func.max(AlertRow.alert_id)).where(AlertRow.trading_day == day))
         first = int(top or 0) + 1
         rows = [
