@@ -103,6 +103,8 @@ CAPABILITY_TABLES: dict[str, tuple[str, ...]] = {
         "import_batch",
         "data_revision",
         "live_event",
+        "live_batch",
+        "live_snapshot",
     ),
     PARAMS: ("margin_adjustment", "hedge_quota"),
 }
@@ -110,6 +112,10 @@ CAPABILITY_TABLES: dict[str, tuple[str, ...]] = {
 the audit log and INSERT into ``audit_log`` (append only: UPDATE and DELETE are granted
 to nobody, and triggers refuse them). The ``audit`` capability (the auditor) is the
 audit tools: the chain check and the audit log's screen and export."""
+
+CAPABILITY_INSERTS: dict[str, tuple[str, ...]] = {CLEARING: ("alert",)}
+"""Tables a capability may only INSERT into: the feed process (clearing) raises the
+book's alerts, which only a risk officer acknowledges (UPDATE)."""
 
 AUDIT_TABLE = "audit_log"
 

@@ -34,6 +34,8 @@ class Changes:
     """Audit log and import batches."""
     scenarios: bool = False
     """Saved stress scenarios."""
+    alerts: bool = False
+    """The book's shared alerts: raised by the feed, acknowledged at a desk (#14)."""
 
     @classmethod
     def none(cls) -> Changes:

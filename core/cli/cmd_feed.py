@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import signal
 from pathlib import Path
 
 from core.cli.support import out_file
@@ -79,6 +80,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--stale-after", type=_seconds, default=30.0, metavar="SECONDS")
     p.add_argument("--duration", type=_seconds, default=None, metavar="SECONDS", help="stop after")
     p.add_argument("--out", type=out_file, default=None, metavar="ticks.csv")
+    p.add_argument(
+        "--snapshot-every",
+        type=int,
+        default=None,
+        metavar="EVENTS",
+        help="publishing: store an engine snapshot for late desks every EVENTS events "
+        "(default 50000)",
+    )
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=5_000,
+        metavar="EVENTS",
+        help="publishing: at most this many events a transaction",
+    )
     p.set_defaults(func=run_feed)
 
 
@@ -96,6 +112,7 @@ def run_publish(args: argparse.Namespace) -> int:
     from core.cli.support import open_cli_database
     from core.errors import InputError
     from core.live.feed import SystemClock
+    from core.services.book_alerts import SNAPSHOT_EVERY, BookRaiser
     from core.services.live_feed import publish
     from core.services.monitor import MonitorRequest, SourceChoice, start_monitor
 
@@ -118,17 +135,42 @@ def run_publish(args: argparse.Namespace) -> int:
         if start is None:
             raise InputError("the book has no positions to start a live day from")
         print(f"publishing {args.source} events of {start.day} into {db.masked_url}", flush=True)
+        # The book's alerts are raised here, once, by the engine and alert monitor a
+        # desk would run (the start's), over what each batch committed.
+        assert start.alerts is not None
+        raiser = BookRaiser(
+            db,
+            start.day,
+            start.engine,
+            start.alerts,
+            start.first_alerts,
+            snapshot_every=args.snapshot_every or SNAPSHOT_EVERY,
+        )
 
         def said(n: int, last: int) -> None:
             print(f"{n} events, seq {last}", flush=True)
 
+        def stopped(_sig: int, _frame: object) -> None:
+            raise KeyboardInterrupt  # systemd's stop: audit feed.stop, then exit
+
+        signal.signal(signal.SIGTERM, stopped)
         try:
-            done = publish(db, start.day, start.source, duration_s=args.duration, on_batch=said)
+            done = publish(
+                db,
+                start.day,
+                start.source,
+                duration_s=args.duration,
+                max_batch=args.batch,
+                on_batch=said,
+                after_batch=raiser.catch_up,
+            )
         except KeyboardInterrupt:
+            print(f"stopped; {raiser.raised} alerts raised for the book", flush=True)
             return 0
     finally:
         db.engine.dispose()
     print(f"{done.events} events in {done.batches} batches, last seq {done.last_seq}")
+    print(f"{raiser.raised} alerts raised for the book", flush=True)
     return 0
 
 

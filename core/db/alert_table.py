@@ -1,5 +1,5 @@
 """Table ``alert``: live alerts and their acknowledgements (migrations 0002, 0004, 0005,
-0007).
+0007, 0011).
 
 Kept out of ``core/db/tables.py`` as the monitor's own table; it shares
 ``Base.metadata``, so ``create_all`` and Alembic autogenerate see it once imported.
@@ -25,6 +25,8 @@ class AlertRow(Base):
     __table_args__ = (
         Index("ix_alert_day_time", "trading_day", "raised_at", "alert_id"),
         Index("ix_alert_account", "account", "trading_day"),
+        # A book alert once per day and key, whoever raises it (rev. 0011).
+        Index("ux_alert_raise_key", "trading_day", "raise_key", unique=True),
     )
 
     trading_day: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -41,3 +43,6 @@ class AlertRow(Base):
     message: Mapped[str] = mapped_column(String(300))
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A book alert's identity (core.services.book_alerts.raise_key); NULL for a desk's
+    # own alerts (rev. 0011).
+    raise_key: Mapped[str | None] = mapped_column(String(96))

@@ -28,6 +28,7 @@ from sqlalchemy import Connection, inspect, text
 
 from core.access import (
     AUDIT_TABLE,
+    CAPABILITY_INSERTS,
     CAPABILITY_TABLES,
     ROLE_CAPABILITIES,
     ROLE_PREFIX,
@@ -143,6 +144,11 @@ def init_roles(conn: Connection) -> RolesReport:
                             f"GRANT INSERT, UPDATE, DELETE ON {_q(conn, table)} "
                             f"TO {_q(conn, pg_role(role))}"
                         )
+                    )
+            for table in CAPABILITY_INSERTS.get(cap, ()):
+                if table in tables:
+                    conn.execute(
+                        text(f"GRANT INSERT ON {_q(conn, table)} TO {_q(conn, pg_role(role))}")
                     )
     _audit_user_trigger(conn)
     return RolesReport(created=tuple(created), tables=tuple(tables))

@@ -19,8 +19,8 @@ acknowledgements through the write door.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -224,6 +224,19 @@ class AlertMonitor:
         if alert_id not in self._acks and self._alerts[alert_id - 1].severity == "critical":
             self._critical_acked += 1
         return self._acks.setdefault(alert_id, Acknowledgement(alert_id, user, at))
+
+    def adopt(self, alerts: Sequence[Alert]) -> list[Alert]:
+        """Take alerts raised elsewhere (the book's, ``core.services.book_alerts``) as
+        this monitor's next ones, renumbered 1, 2, … in order after its own; returns
+        them renumbered. A desk following the book mirrors its alerts this way."""
+        out = []
+        for a in alerts:
+            mine = replace(a, alert_id=len(self._alerts) + 1)
+            self._alerts.append(mine)
+            if mine.severity == "critical":
+                self._critical += 1
+            out.append(mine)
+        return out
 
     def evaluate(
         self,

@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -659,6 +659,17 @@ class LiveRiskEngine:
     def offset_value(self) -> I64:
         """The pledge quota per (account, product) in force today (read only)."""
         return self._offset_value
+
+    def market_state(self) -> dict[str, tuple[int, datetime]]:
+        """Each contract that ticked: its applied last price (fen) and that tick's event
+        time. With the day's fills, what the engine needs to reach its figures again (a
+        desk starting from ``core.db.live_events`` snapshots): fills then these prices
+        give the same lines, funds and marks, whatever the ticks in between."""
+        out: dict[str, tuple[int, datetime]] = {}
+        for c in np.flatnonzero(self._has_tick).tolist():
+            at = datetime.fromtimestamp(float(self._tick_at[c]), tz=UTC)
+            out[self._contracts[c].code] = (int(self._last[c]), at)
+        return out
 
     def contract_map(self) -> dict[str, ContractDay]:
         return dict(zip(self._contract_index, self._contracts, strict=True))

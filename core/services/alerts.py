@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -69,7 +69,21 @@ def store_alerts(
             session.execute(insert(table), new)
         changed = [r for i, r in zip(ids, rows, strict=True) if i in stored]
         if changed:
-            session.execute(update(AlertRow), changed)
+            # never over a book alert (raised by the feed, core.services.book_alerts)
+            # that took one of this monitor's ids
+            t = AlertRow.__table__
+            assert isinstance(t, Table)
+            names = [k for k in changed[0] if k not in ("trading_day", "alert_id")]
+            session.execute(
+                update(t)
+                .where(
+                    t.c.trading_day == bindparam("k_day"),
+                    t.c.alert_id == bindparam("k_id"),
+                    t.c.raise_key.is_(None),
+                )
+                .values({n: bindparam(n) for n in names}),
+                [r | {"k_day": r["trading_day"], "k_id": r["alert_id"]} for r in changed],
+            )
         detail = {"trading_day": trading_day, "alerts": len(ids)}
         if ids:
             detail |= {"first": min(ids), "last": max(ids)}
@@ -87,7 +101,8 @@ def acknowledge_alerts(
     user: str | None = None,
 ) -> tuple[int, Changes]:
     """Record who acknowledged which stored alerts of ``trading_day`` (ids shifted by
-    ``id_offset``); audit entry "alert.acknowledge" by ``user``. Raises KeyError, and
+    ``id_offset``); audit entry "alert.acknowledge" by ``user``. The first
+    acknowledgement of an alert wins; ``Changes.alerts`` rings the other desks. Raises KeyError, and
     writes nothing, for an acknowledgement of an alert not stored."""
 
     def work(session: Session) -> Written[int]:
@@ -96,20 +111,25 @@ def acknowledge_alerts(
         if missing:
             raise KeyError(f"acknowledgement of unknown alert {missing[0]}")
         if ids:
+            # The first acknowledgement wins: an alert another desk acknowledged
+            # meanwhile keeps that desk's name and time (the book's shared alerts).
+            t = AlertRow.__table__
+            assert isinstance(t, Table)
             session.execute(
-                update(AlertRow),
+                update(t)
+                .where(
+                    t.c.trading_day == bindparam("d"),
+                    t.c.alert_id == bindparam("i"),
+                    t.c.acknowledged_by.is_(None),
+                )
+                .values(acknowledged_by=bindparam("u"), acknowledged_at=bindparam("t")),
                 [
-                    {
-                        "trading_day": trading_day,
-                        "alert_id": i,
-                        "acknowledged_by": k.user,
-                        "acknowledged_at": k.at,
-                    }
+                    {"d": trading_day, "i": i, "u": k.user, "t": k.at}
                     for i, k in zip(ids, acknowledgements, strict=True)
                 ],
             )
         detail = {"trading_day": trading_day, "alerts": ids}
-        return Written(len(ids), Changes.none(), detail)
+        return Written(len(ids), Changes(alerts=True), detail)
 
     return write(db, "alert.acknowledge", work, user=user)
 

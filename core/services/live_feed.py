@@ -18,6 +18,7 @@ reads what it has not applied (the doorbell only wakes it up).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,14 +26,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.changes import Changes
 from core.db.doorbell import listen
 from core.db.engine import Database
+from core.db.faults import fault_kind
 from core.db.live_event_table import KIND_TICK, KIND_TRADE
-from core.db.live_events import FEED_CHANNEL, append_events, read_events
-from core.errors import ConfigError, PermissionRefusedError
+from core.db.live_events import (
+    FEED_CHANNEL,
+    append_events,
+    latest_snapshot,
+    read_batch_ends,
+    read_events,
+    read_fills,
+)
+from core.errors import ConfigError, DatabaseFaultError, PermissionRefusedError
+from core.live.engine import LiveRiskEngine
 from core.live.feed import (
     ContractDay,
     FeedEvent,
@@ -46,6 +57,8 @@ from core.live.feed import (
 )
 from core.rules.sides import SIDE_NAMES, side_code
 from core.services.store import Written, write
+
+log = logging.getLogger(__name__)
 
 _ACTIONS = ("open", "close")
 PUBLISH_ACTION = "feed.publish"
@@ -116,15 +129,23 @@ def publish(
     max_batch: int = 5_000,
     stop: threading.Event | None = None,
     on_batch: Callable[[int, int], None] | None = None,
+    after_batch: Callable[[], object] | None = None,
+    reconnect_s: float = 120.0,
 ) -> Published:
     """Drain ``source`` into the book's log until ``duration_s`` passed, ``stop`` is set
     or the source is exhausted. Each poll's events (up to ``max_batch``, waiting up to
     ``batch_s`` for the first) are one transaction. ``on_batch(events, last_seq)`` after
-    each. Raises PermissionRefusedError when the login may not publish (server mode)."""
+    each. ``after_batch()`` once before the first batch and after each: the book's alert
+    raiser (``core.services.book_alerts.BookRaiser.catch_up``), which reads back what
+    was committed. Raises PermissionRefusedError when the login may not publish (server
+    mode). A batch that fails because the server went away is written again once it is
+    back (for up to ``reconnect_s``), unless it turns out to have committed."""
     desk = db.desk
     if not desk.may(PUBLISH_ACTION):
         raise PermissionRefusedError(desk.refusal(PUBLISH_ACTION, "the live feed"))
     _audit(db, "feed.start", {"day": day.isoformat()})
+    if after_batch is not None:
+        _raise_alerts(after_batch)  # a restarted feed: the log so far first
     events = batches = last = 0
     ended = time.monotonic() + duration_s if duration_s is not None else None
     try:
@@ -136,11 +157,13 @@ def publish(
                 if source.is_exhausted:
                     break
                 continue
-            last = append_batch(db, day, got)
+            last = _append_retrying(db, day, got, last, reconnect_s)
             events += len(got)
             batches += 1
             if on_batch is not None:
                 on_batch(len(got), last)
+            if after_batch is not None:
+                _raise_alerts(after_batch)
     finally:
         _audit(
             db,
@@ -148,6 +171,74 @@ def publish(
             {"day": day.isoformat(), "events": events, "batches": batches, "last_seq": last},
         )
     return Published(events, batches, last, source.stats())
+
+
+def _append_retrying(
+    db: Database, day: date, events: Sequence[FeedEvent], last: int, reconnect_s: float
+) -> int:
+    """``append_batch``, surviving a server restart: on a lost connection wait for the
+    server, then write the batch again unless the log shows a batch end after ``last``
+    (ours committed before the connection broke; one publisher at a time)."""
+    given_up = time.monotonic() + reconnect_s
+    while True:
+        try:
+            return append_batch(db, day, events)
+        except DBAPIError as exc:
+            if not _lost(exc) or time.monotonic() >= given_up:
+                raise
+            log.warning("live feed: the server went away (%s); retrying", exc.orig)
+        while True:
+            time.sleep(1.0)
+            try:
+                with db.engine.connect() as conn:
+                    ends = read_batch_ends(conn, day, last, limit=1)
+                break
+            except DBAPIError as exc:
+                if not _lost(exc) or time.monotonic() >= given_up:
+                    raise
+        if ends:
+            with db.engine.connect() as conn:
+                return max(ends[0], *read_batch_ends(conn, day, ends[0]))
+
+
+def _lost(exc: DBAPIError) -> bool:
+    """A lost or refused connection (server restart), not a refused statement."""
+    return bool(exc.connection_invalidated) or fault_kind(exc) == "connection"
+
+
+def _raise_alerts(after_batch: Callable[[], object]) -> None:
+    """The book's alert raiser after a batch; a server gone away only postpones it (it
+    resumes from its cursor after the next batch)."""
+    try:
+        after_batch()
+    except DBAPIError as exc:
+        if not _lost(exc):
+            raise
+        log.warning("live feed: alerts postponed, the server went away (%s)", exc.orig)
+    except DatabaseFaultError as exc:
+        if exc.kind != "connection":
+            raise
+        log.warning("live feed: alerts postponed: %s", exc)
+
+
+def start_from_snapshot(
+    db: Database, day: date, engine: LiveRiskEngine, source: BookFeedSource
+) -> int | None:
+    """Bring ``engine`` (at ``day``'s start) to the newest stored snapshot of the log:
+    the day's fills up to its ``seq`` (validated as ``source`` validates them), then its
+    prices (``LiveRiskEngine.market_state``); ``source`` then follows from that ``seq``.
+    The snapshot's ``seq``, or None when the day has none (the desk reads from 0)."""
+    with db.engine.connect() as conn:
+        found = latest_snapshot(conn, day)
+        if found is None:
+            return None
+        seq, _fills, prices = found
+        rows = read_fills(conn, day, seq)
+    fills = [ev for ev in map(from_row, rows) if source.accept(ev)]
+    engine.update(fills)
+    engine.update(PriceTick(code, price, at) for code, (price, at) in prices.items())
+    source.cursor = seq
+    return seq
 
 
 def _audit(db: Database, action: str, detail: Mapping[str, Any]) -> None:
@@ -182,6 +273,8 @@ class BookFeedSource:
         self._postgres = db.engine.dialect.name == "postgresql"
         self._listen: Any = None
         self._retry_at = 0.0
+        self.disconnected = False
+        """The last read found the server gone (a desk shows "disconnected")."""
 
     @property
     def is_exhausted(self) -> bool:
@@ -194,19 +287,38 @@ class BookFeedSource:
         out = self._read(max_items)
         if out or timeout <= 0:
             return out
+        if self.disconnected:  # no doorbell without the server: wait, read again later
+            time.sleep(min(timeout, 1.0))
+            return []
         self._wait(timeout)
         return self._read(max_items)
 
     def _read(self, max_items: int) -> list[FeedEvent]:
-        with self._db.engine.connect() as conn:
-            rows = read_events(conn, self._day, self.cursor, limit=max_items)
+        try:
+            with self._db.engine.connect() as conn:
+                rows = read_events(conn, self._day, self.cursor, limit=max_items)
+        except DBAPIError as exc:
+            if not _lost(exc):
+                raise
+            # The server went away (a restart): say so, keep the cursor, try again at
+            # the next poll; the pool reconnects once the server is back.
+            if not self.disconnected:
+                log.warning("book feed: disconnected at seq %d (%s)", self.cursor, exc.orig)
+            self.disconnected = True
+            self.close()
+            return []
+        self.disconnected = False
         out: list[FeedEvent] = []
         for r in rows:
             self.cursor = int(r.seq)
             ev = from_row(r)
-            if validate_event(ev, self._contracts, self._stats, where="book feed"):
+            if self.accept(ev):
                 out.append(ev)
         return out
+
+    def accept(self, ev: FeedEvent) -> bool:
+        """Count ``ev``; whether it may be applied (a replay's validation)."""
+        return validate_event(ev, self._contracts, self._stats, where="book feed")
 
     def _wait(self, timeout: float) -> None:
         """Until the doorbell rings or ``timeout``; without a doorbell (SQLite, or the

@@ -35,7 +35,8 @@ from core.live.alerts import Alert, AlertMonitor, AlertSettings
 from core.live.feed import Clock
 from core.rules.position_limits import Party, limit_period, position_limit
 from core.services.alerts import last_alert_id
-from core.services.live_feed import BookFeedSource
+from core.services.book_alerts import BookAlerts, read_book_alerts
+from core.services.live_feed import BookFeedSource, start_from_snapshot
 from core.trading_calendar import default_calendar
 
 BASE_EVENTS_PER_SECOND = 200.0
@@ -65,6 +66,8 @@ class MonitorRequest:
     day: date | None = None
     book: Database | None = None
     """The open book, for ``choice.kind == "book"`` (its event log is the feed)."""
+    book_snapshot: bool = True
+    """Following the book: start from its newest engine snapshot (False: from seq 0)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,11 @@ class MonitorStart:
     demo: bool = False
     """The database holds the demo data set: the simulator's own controls (its seed)
     are shown only then."""
+    shared_alerts: BookAlerts | None = None
+    """Following the book's shared feed: the book's alerts so far (raised once by the
+    feed process, ``core.services.book_alerts``); the desk raises none of its own."""
+    snapshot_seq: int | None = None
+    """Following the book from its engine snapshot at this ``seq`` (None: from 0)."""
 
 
 def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | None:
@@ -112,17 +120,26 @@ def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | Non
         settings=request.settings or LiveSettings(),
         clock=request.engine_clock,
     )
-    first = engine.snapshot()
-    if request.choice.kind == "book":
-        if request.book is None:
-            raise InputError("the book's shared feed needs the open book")
-        source: FeedSource = BookFeedSource(request.book, live_day, engine.contracts)
-    else:
-        source = build_source(request.choice, engine, first, request.source_clock)
+    shared: BookAlerts | None = None
+    snapshot_seq: int | None = None
     # The engine's own RiskLevels: the alerts re-arm at the thresholds that classified
     # the snapshot's levels, so the two cannot differ.
     alerts = AlertMonitor(engine.settings.risk_levels, AlertSettings())
-    first_alerts = tuple(alerts.evaluate(first))
+    if request.choice.kind == "book":
+        if request.book is None:
+            raise InputError("the book's shared feed needs the open book")
+        book_source = BookFeedSource(request.book, live_day, engine.contracts)
+        if request.book_snapshot:
+            snapshot_seq = start_from_snapshot(request.book, live_day, engine, book_source)
+        source: FeedSource = book_source
+        first = engine.snapshot()
+        # the book's alerts, not this desk's: the monitor only mirrors them
+        shared = read_book_alerts(reader, live_day)
+        first_alerts: tuple[Alert, ...] = ()
+    else:
+        first = engine.snapshot()
+        source = build_source(request.choice, engine, first, request.source_clock)
+        first_alerts = tuple(alerts.evaluate(first))
     return MonitorStart(
         day=live_day,
         base_day=base_day,
@@ -136,6 +153,8 @@ def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | Non
         alerts=alerts,
         first_alerts=first_alerts,
         demo=has_demo_rows(session.connection(), DEMO_MEMBER_CODE),
+        shared_alerts=shared,
+        snapshot_seq=snapshot_seq,
     )
 
 

@@ -272,7 +272,7 @@ class _Section(QWidget):
 class AlertsScreen(Screen):
     """Stored alert history above the audit log; both filterable."""
 
-    watched = ("audit",)
+    watched = ("audit", "alerts")  # another desk's acknowledgement rings "alerts" (#14)
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "alerts", parent)

@@ -134,6 +134,16 @@ STATE_LABELS = {
     "failed": QT_TRANSLATE_NOOP("Monitor", "failed"),
     "loading": QT_TRANSLATE_NOOP("Monitor", "loading"),
 }
+DISCONNECTED = QT_TRANSLATE_NOOP("BookFeed", "disconnected")
+
+
+def state_label(state: str) -> str:
+    """The feed state in the UI language."""
+    if state == "disconnected":
+        return translate("BookFeed", DISCONNECTED)
+    return translate("Monitor", STATE_LABELS.get(state, state))
+
+
 HIST_EDGES = tuple(float(x) for x in range(0, 155, 10))
 """Risk-ratio histogram bins in %, the last one collects everything ≥ 140 %."""
 
@@ -515,7 +525,11 @@ class MonitorScreen(Screen):
         self._ticks = 0
         self._mailbox.take()
         self.alerts.start_day(
-            result.day, result.alert_id_offset, result.alerts, result.first_alerts
+            result.day,
+            result.alert_id_offset,
+            result.alerts,
+            result.first_alerts,
+            shared=result.shared_alerts,
         )
         self.equity_chart.clear()
         self.account_chart.clear()
@@ -708,7 +722,11 @@ class MonitorScreen(Screen):
 
     @property
     def feed_state(self) -> str:
-        """running / paused / stale / stopped / finished / failed / loading."""
+        """running / paused / stale / stopped / finished / failed / loading, or
+        disconnected: following the book, whose server went away (it reconnects)."""
+        source = None if self._start is None else self._start.source
+        if self._state == "running" and getattr(source, "disconnected", False):
+            return "disconnected"
         if self._state == "running" and self.is_feed_stale():
             return "stale"
         return self._state
@@ -1306,7 +1324,7 @@ class MonitorScreen(Screen):
 
     def live_status(self) -> str:
         """Feed state, data age and unacknowledged alerts, for the status bar."""
-        state = translate("Monitor", STATE_LABELS.get(self.feed_state, self.feed_state))
+        state = state_label(self.feed_state)
         age = self.data_age_seconds()
         age_text = "—" if age is None else f"{age:,.0f} s"
         return (
@@ -1323,14 +1341,13 @@ class MonitorScreen(Screen):
         self._update_feed_problems()
         text = self.live_status()
         state = self.feed_state
-        self.state_label.setText(
-            translate("Monitor", "Feed: %1").replace(
-                "%1", translate("Monitor", STATE_LABELS.get(state, state))
-            )
-        )
-        colour = {"running": palette.GREEN, "stale": palette.RED, "failed": palette.RED}.get(
-            state, palette.MUTED
-        )
+        self.state_label.setText(translate("Monitor", "Feed: %1").replace("%1", state_label(state)))
+        colour = {
+            "running": palette.GREEN,
+            "stale": palette.RED,
+            "failed": palette.RED,
+            "disconnected": palette.RED,
+        }.get(state, palette.MUTED)
         self.state_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         if text != self._status_text:
             self._status_text = text

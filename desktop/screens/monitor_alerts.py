@@ -42,6 +42,7 @@ from core.live import Acknowledgement, Alert, AlertMonitor, AlertSettings, RiskS
 from core.live.alert_groups import AlertGroups
 from core.rules.risk_levels import FORCED_CLOSE, WARNING, RiskLevels
 from core.services.alerts import acknowledge_alerts, store_alerts
+from core.services.book_alerts import BookAlerts, read_book_alerts
 from core.trading_calendar import EXCHANGE_TZ
 from desktop import palette
 from desktop.alert_text import localized_alert_message
@@ -58,6 +59,7 @@ from desktop.screens.alert_desk import (
     alert_time,
 )
 from desktop.settings import UiSettings
+from desktop.tasks import run_query
 from desktop.widgets.data_table import DataTableView
 
 log = logging.getLogger(__name__)
@@ -231,6 +233,13 @@ class AlertBook(QObject):
         self._offset = 0
         self._pending: list[Alert] = []
         self.writes_in_flight = 0
+        # Following the book's shared feed: the alerts are the book's (raised by the
+        # feed process); the monitor mirrors them, local id ↔ stored id.
+        self.shared = False
+        self._stored_of: dict[int, int] = {}
+        self._local_of: dict[int, int] = {}
+        self._reading = False
+        ctx.bus.changes_applied.connect(self._on_changes)
 
     def start_day(
         self,
@@ -238,15 +247,26 @@ class AlertBook(QObject):
         id_offset: int,
         monitor: AlertMonitor | None = None,
         raised: Sequence[Alert] = (),
+        shared: BookAlerts | None = None,
     ) -> None:
         """A new engine: start a fresh monitor (stored ids continue after ``id_offset``),
         or take ``monitor`` that a worker already ran over the first snapshot, with the
-        alerts it ``raised`` there."""
+        alerts it ``raised`` there. ``shared``: the monitor follows the book's shared
+        feed, whose alerts (these so far) are the book's: none is raised here."""
         self.flush()
-        self.monitor = monitor or AlertMonitor(self._levels, AlertSettings())
+        self.shared = shared is not None
+        self._stored_of, self._local_of = {}, {}
+        self.monitor = (
+            AlertMonitor(self._levels, AlertSettings())
+            if shared is not None
+            else monitor or AlertMonitor(self._levels, AlertSettings())
+        )
         self._day, self._offset = day, id_offset
         self.model.clear()
         self.groups.clear()
+        if shared is not None:
+            self._take_shared(shared, notify=False)
+            return
         if raised:
             self.model.add(list(raised))
             self.groups.add(raised)
@@ -254,6 +274,8 @@ class AlertBook(QObject):
         self.changed.emit()
 
     def evaluate(self, snap: RiskSnapshot) -> list[Alert]:
+        if self.shared:
+            return []  # the book's alerts are raised by the feed process
         new = self.monitor.evaluate(snap)
         if new:
             self.model.add(new)
@@ -267,7 +289,13 @@ class AlertBook(QObject):
         return self.monitor.open_counts()[0]
 
     def acknowledge(self, alert_ids: Sequence[int], user: str, at: datetime) -> None:
-        """Record ``user`` on the given alerts (first acknowledgement wins) and store."""
+        """Record ``user`` on the given alerts (first acknowledgement wins) and store.
+        The book's alerts are acknowledged in the book first; what it then holds (this
+        desk's acknowledgement, or another desk's that came first) is shown."""
+        if self.shared:
+            open_ids = [i for i in alert_ids if i not in {k.alert_id for k in self._acks()}]
+            self.flush([Acknowledgement(i, user, at) for i in open_ids], user)
+            return
         acks = [self.monitor.acknowledge(i, user, at) for i in alert_ids]
         fresh = [a for a in acks if a.user == user and a.at == at]
         if not fresh:
@@ -282,11 +310,22 @@ class AlertBook(QObject):
         """Who is at this desk (server mode gates the acknowledgement)."""
         return self._ctx.db.desk
 
+    def _acks(self) -> tuple[Acknowledgement, ...]:
+        return self.monitor.acknowledgements
+
     def flush(self, acks: Sequence[Acknowledgement] = (), user: str | None = None) -> None:
-        """Store pending alerts (then ``acks`` by ``user``) on the write worker."""
+        """Store pending alerts (then ``acks`` by ``user``) on the write worker. Following
+        the book: store only ``acks`` (by the book's ids), then read the book's alerts;
+        with nothing to store, just read them (the fallback when no doorbell rang)."""
+        if self.shared and self._day is not None:
+            if not acks:
+                self.refresh_shared()
+                return
+            # the book's own ids (stored ids, no offset)
+            acks = [Acknowledgement(self._stored_of[k.alert_id], k.user, k.at) for k in acks]
         if self._day is None or (not self._pending and not acks):
             return
-        day, offset = self._day, self._offset
+        day, offset = self._day, 0 if self.shared else self._offset
         pending, self._pending = self._pending, []
         acknowledged = tuple(acks)
         db = self._ctx.db
@@ -310,9 +349,71 @@ class AlertBook(QObject):
                 return
             if changes.any:
                 self._ctx.bus.changes_applied.emit(changes, self)
+            if self.shared:
+                self.refresh_shared()
 
         self.writes_in_flight += 1
         self._ctx.tasks.submit(job, done, writes=True, owner=self)
+
+    # ----------------------------------------------------------------- the book's
+    def _on_changes(self, changes: Changes, _initiator: object) -> None:
+        """Another desk acknowledged, or the feed raised: read the book's alerts."""
+        if self.shared and changes.alerts:
+            self.refresh_shared()
+
+    def refresh_shared(self) -> None:
+        """Read the book's alerts raised since the last read and its acknowledgements
+        on a worker; one read at a time."""
+        if not self.shared or self._day is None or self._reading:
+            return
+        day, after = self._day, max(self._local_of, default=0)
+        self._reading = True
+
+        def done(found: BookAlerts) -> None:
+            self._reading = False
+            if self.shared and self._day == day:
+                self._take_shared(found, notify=True)
+
+        def failed(exc: RiskDeskError) -> None:
+            self._reading = False
+            log.warning("the book's alerts not read: %s", exc)
+
+        run_query(
+            self._ctx,
+            lambda reader: read_book_alerts(reader, day, after),
+            done,
+            owner=self,
+            on_failure=failed,
+        )
+
+    def _take_shared(self, found: BookAlerts, *, notify: bool) -> None:
+        """Mirror the book's new alerts (renumbered in raise order) and every
+        acknowledgement not shown yet."""
+        new = [a for a in found.alerts if a.alert_id not in self._local_of]
+        local = self.monitor.adopt(new)
+        for stored, mine in zip(new, local, strict=True):
+            self._local_of[stored.alert_id] = mine.alert_id
+            self._stored_of[mine.alert_id] = stored.alert_id
+        shown = {k.alert_id for k in self.monitor.acknowledgements}
+        fresh = [
+            self.monitor.acknowledge(self._local_of[k.alert_id], k.user, k.at)
+            for k in found.acks
+            if k.alert_id in self._local_of and self._local_of[k.alert_id] not in shown
+        ]
+        if local:
+            self.model.add(local)
+            self.groups.add(local)
+        if fresh:
+            self.model.set_acknowledged(fresh)
+            self.groups.acknowledge(a.alert_id for a in fresh)
+        if local or fresh or not notify:
+            self.changed.emit()
+        if local and notify:
+            self.raised.emit(local)
+
+    def stored_id(self, alert_id: int) -> int:
+        """The book's id of this monitor's alert ``alert_id`` (following the book)."""
+        return self._stored_of[alert_id]
 
 
 class AlertsPanel(QWidget):
@@ -443,6 +544,18 @@ class AlertsPanel(QWidget):
             self.acknowledge_requested.emit(ids)
 
     def _update_count(self) -> None:
+        if self.book.shared:  # following the book: its alerts, every desk's
+            self.title.setText(translate("BookFeed", "The book's alerts"))
+            self.title.setToolTip(
+                translate(
+                    "BookFeed",
+                    "Raised once by the feed process for every desk; an acknowledgement"
+                    " here is every desk's.",
+                )
+            )
+        else:
+            self.title.setText(translate("Monitor", "Alerts"))
+            self.title.setToolTip("")
         total = self.book.monitor.count
         n, critical = self.book.monitor.open_counts()
         if total == 0:

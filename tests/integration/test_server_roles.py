@@ -244,3 +244,31 @@ def test_every_action_the_code_writes_has_a_capability() -> None:
         found |= {f"{name}." for name in constant.findall(source)}
     assert {"settlement.", "import.", "alert.", "notice.", "export."} <= found
     assert {p for p in found if needed_capability(p + "x") == "owner"} <= {"demo.", "server."}
+
+
+def test_the_feed_login_raises_the_books_alerts_and_cannot_acknowledge_them(
+    desk: Callable[[str], Database],
+) -> None:
+    """The feed process runs as clearing: it may INSERT the book's alerts (feed.alerts)
+    but not acknowledge them, not even by SQL past the door; a viewer raises none."""
+    from datetime import UTC, datetime
+
+    from core.live.alerts import Alert
+    from core.services.book_alerts import raise_book_alerts
+
+    day = date(2031, 1, 6)  # a day of its own: the module's book is shared by the tests
+    alert = Alert(1, datetime(2031, 1, 6, 1, tzinfo=UTC), "risk_level", "critical", "m", "X1")
+    clearing = desk("clearing")
+    assert raise_book_alerts(clearing, day, 7, [alert]) == 1
+    assert raise_book_alerts(clearing, day, 7, [alert]) == 0  # once
+    with pytest.raises(PermissionRefusedError):
+        raise_book_alerts(desk("viewer"), day, 8, [alert])
+
+    def ack_by_sql(session: Session) -> Written[int]:
+        session.execute(
+            text("UPDATE alert SET acknowledged_by = 'x' WHERE trading_day = :d"), {"d": day}
+        )
+        return Written(0, Changes(), {})
+
+    with pytest.raises(PermissionRefusedError):  # past the door: PostgreSQL refuses
+        write(clearing, "feed.test", ack_by_sql)
