@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text
-from sqlalchemy.exc import DBAPIError
 
+from core.db.driver_rows import write_rows
 from core.db.live_event_table import KIND_TRADE, LiveBatch, LiveEvent, LiveSnapshot
 
 FEED_CHANNEL = "riskdesk_feed"
@@ -49,20 +49,8 @@ def append_events(conn: Connection, day: date, rows: Sequence[tuple[object, ...]
         # its cursor never skips a batch that commits late (SQLite serialises anyway)
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
     if rows:
-        names = ", ".join(COLUMNS)
-        raw = conn.connection.driver_connection
-        dbapi_error: type[Exception] = conn.dialect.loaded_dbapi.Error
-        try:
-            if conn.dialect.name == "postgresql":
-                sql = f"COPY live_event ({names}) FROM STDIN"
-                with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                sql = f"INSERT INTO live_event ({names}) VALUES ({', '.join('?' * len(COLUMNS))})"
-                raw.executemany(sql, [_sqlite_row(r) for r in rows])  # type: ignore[union-attr]
-        except dbapi_error as exc:
-            raise DBAPIError.instance(sql, None, exc, dbapi_error) from exc
+        values = [_sqlite_row(r) for r in rows] if conn.dialect.name == "sqlite" else rows
+        write_rows(conn.connection.driver_connection, conn.dialect, "live_event", COLUMNS, values)
     last = int(conn.execute(select(func.coalesce(func.max(LiveEvent.seq), 0))).scalar_one())
     if rows:  # the batch's end, in its own transaction: the book's alerts' points
         conn.execute(insert(LiveBatch), {"trading_day": day, "seq": last})

@@ -39,12 +39,12 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.db import revisions
 from core.db.columnar import fetch_fast
 from core.db.delivery_tables import DeliveryMatch
+from core.db.driver_rows import write_rows
 from core.db.tables import ClosingOrder, SettlementPrice, Trade
 from core.errors import InputError
 from core.imports.layouts import Layout
@@ -599,29 +599,12 @@ def _driver_insert(
         values.append(_bound(column, table.c[name].type, dialect) if sqlite else column)
     session.flush()
     raw: Any = session.connection().connection.driver_connection
-    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+    quoted = [dialect.identifier_preparer.quote(name) for name in names]
     target = dialect.identifier_preparer.format_table(table)
-
-    dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
 
     def write(start: int, stop: int) -> None:
         block = list(zip(*(v[start:stop].tolist() for v in values), strict=True))
-        sql = (
-            f"INSERT INTO {target} ({quoted}) VALUES ({', '.join('?' * len(names))})"
-            if sqlite
-            else f"COPY {target} ({quoted}) FROM STDIN"
-        )
-        try:
-            if sqlite:
-                raw.executemany(sql, block)
-                return
-            with raw.cursor() as cursor, cursor.copy(sql) as copy:
-                for row in block:
-                    copy.write_row(row)
-        except dbapi_error as exc:
-            # As SQLAlchemy would raise it (without the rows), so a full disk or a lost
-            # server is the same one-line fault as on the Core path (core.db.faults).
-            raise DBAPIError.instance(sql, None, exc, dbapi_error) from exc
+        write_rows(raw, dialect, target, quoted, block)
 
     return write
 
