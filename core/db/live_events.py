@@ -65,6 +65,12 @@ def _sqlite_row(row: tuple[object, ...]) -> tuple[object, ...]:
     return (str(day), kind, contract, price, at.isoformat(sep=" "), *rest)  # type: ignore[attr-defined]
 
 
+def has_events(conn: Connection, day: date) -> bool:
+    """Has the book's event log any event of ``day`` (a feed process has published)?"""
+    t = LiveEvent.__table__
+    return conn.execute(select(t.c.seq).where(t.c.trading_day == day).limit(1)).first() is not None
+
+
 def read_events(
     conn: Connection,
     day: date,

@@ -11,7 +11,7 @@ object escapes. A database without positions (a new install) gives None.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from core.db import queries
 from core.db import risk_queries as rq
 from core.db.day_inputs import read_live_day
 from core.db.engine import Database
+from core.db.live_events import has_events
 from core.db.reader import Reader
 from core.demo import DEMO_MEMBER_CODE
 from core.demo.writer import has_demo_rows
@@ -47,7 +48,10 @@ BASE_EVENTS_PER_SECOND = 200.0
 class SourceChoice:
     """The feed the user picked: a simulated market or a replay of ticks (and trades)."""
 
-    kind: str = "simulated"  # or "replay", or "book": the book's shared feed (issue #14)
+    kind: str = "simulated"
+    """Or "replay", or "book" (the book's shared feed, issue #14), or "auto": the book's
+    feed when a feed process has published events of the live day, else simulated (what
+    a desk opens with until the user picks)."""
     seed: int = 1
     speed: float | None = 1.0  # None: replay as fast as possible
     ticks_path: Path | None = None
@@ -99,6 +103,8 @@ class MonitorStart:
     feed process, ``core.services.book_alerts``); the desk raises none of its own."""
     snapshot_seq: int | None = None
     """Following the book from its engine snapshot at this ``seq`` (None: from 0)."""
+    source_kind: str = "simulated"
+    """The feed used ("simulated", "replay" or "book"; an "auto" choice resolved)."""
 
 
 def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | None:
@@ -125,7 +131,12 @@ def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | Non
     # The engine's own RiskLevels: the alerts re-arm at the thresholds that classified
     # the snapshot's levels, so the two cannot differ.
     alerts = AlertMonitor(engine.settings.risk_levels, AlertSettings())
-    if request.choice.kind == "book":
+    choice = request.choice
+    if choice.kind == "auto":
+        # the book's shared feed once a feed process publishes the day (issue #14)
+        follow = request.book is not None and has_events(session.connection(), live_day)
+        choice = replace(choice, kind="book" if follow else "simulated")
+    if choice.kind == "book":
         if request.book is None:
             raise InputError("the book's shared feed needs the open book")
         book_source = BookFeedSource(request.book, live_day, engine.contracts)
@@ -138,7 +149,7 @@ def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | Non
         first_alerts: tuple[Alert, ...] = ()
     else:
         first = engine.snapshot()
-        source = build_source(request.choice, engine, first, request.source_clock)
+        source = build_source(choice, engine, first, request.source_clock)
         first_alerts = tuple(alerts.evaluate(first))
     return MonitorStart(
         day=live_day,
@@ -155,6 +166,7 @@ def start_monitor(reader: Reader, request: MonitorRequest) -> MonitorStart | Non
         demo=has_demo_rows(session.connection(), DEMO_MEMBER_CODE),
         shared_alerts=shared,
         snapshot_seq=snapshot_seq,
+        source_kind=choice.kind,
     )
 
 

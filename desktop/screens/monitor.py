@@ -18,6 +18,7 @@ offering demo data or the imports, counts as loaded, and starts once positions a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Hashable
 from datetime import date
 from html import escape
@@ -181,6 +182,9 @@ class MonitorScreen(Screen):
         self._clock: Clock = clock or SystemClock()
         self._settings = settings or LiveSettings()
         self._source_override = source_override
+        self._source_picked = False
+        """The user chose a source: until then the monitor follows the book's shared feed
+        when a feed process has published the day, else simulates ("auto")."""
         self._day_override = day
         self._mailbox: Mailbox[RiskSnapshot] = Mailbox()
         self._runner: FeedRunner | None = None
@@ -477,6 +481,8 @@ class MonitorScreen(Screen):
         self._stop_runner()
         self._source_clock = PausableClock(self._clock)
         choice = self.source_choice()
+        if not self._source_picked:
+            choice = dataclasses.replace(choice, kind="auto")
         request = MonitorRequest(
             engine_clock=self._clock,
             source_clock=self._source_clock,
@@ -517,6 +523,13 @@ class MonitorScreen(Screen):
         self._stop_runner()
         self._start = result
         self._static = static
+        if not self._source_picked:  # "auto": show which feed the day got
+            at = self.source_combo.findData(result.source_kind)
+            if at >= 0 and at != self.source_combo.currentIndex():
+                blocked = self.source_combo.blockSignals(True)
+                self.source_combo.setCurrentIndex(at)
+                self.source_combo.blockSignals(blocked)
+                self._update_buttons()
         # The simulator's seed is a demo control: hidden on a firm's own data.
         self.seed_label.setVisible(result.demo)
         self.seed_spin.setVisible(result.demo)
@@ -788,6 +801,7 @@ class MonitorScreen(Screen):
             self.restart()
 
     def _on_source_changed(self, _index: int) -> None:
+        self._source_picked = True
         if self.source_combo.currentData() == "replay" and self._replay_files[0] is None:
             default = translations_dir().parent / "replay"
             self._replay_files = (default / "ticks.csv", default / "trades.csv")

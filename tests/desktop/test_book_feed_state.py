@@ -69,3 +69,30 @@ def test_the_feed_shows_disconnected_and_resumes(qtbot: Any, demo_ctx: DesktopCo
     qtbot.waitUntil(lambda: source.cursor == newest, timeout=10_000)
     assert screen.feed_state != "disconnected"
     window.close()
+
+
+def test_a_desk_opens_on_the_books_feed_when_it_has_the_day(
+    qtbot: Any, demo_ctx: DesktopContext
+) -> None:
+    """A feed process has published the day: the monitor follows the book's shared feed
+    without being told (the source box says so), and a source the user picks stays."""
+    _recorded, _raiser, last = _publish(demo_ctx.db, batches=1)
+    window = MainWindow(demo_ctx, "monitor")
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.current_page()
+    assert isinstance(screen, MonitorScreen)
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_MS)
+    assert screen.source_combo.currentData() == "book"
+    assert screen.source_combo.currentText() == "The book's shared feed"
+    qtbot.waitUntil(
+        lambda: screen.runner is not None and getattr(screen.runner.source, "cursor", 0) == last,
+        timeout=LOAD_MS,
+    )
+    screen.source_combo.setCurrentIndex(screen.source_combo.findData("simulated"))
+    qtbot.waitUntil(
+        lambda: screen._start is not None and screen._start.source_kind == "simulated",
+        timeout=LOAD_MS,
+    )
+    qtbot.waitUntil(lambda: screen.is_loaded, timeout=LOAD_MS)
+    assert screen.source_combo.currentData() == "simulated"  # the user's pick holds

@@ -190,3 +190,25 @@ def test_a_feed_process_killed_leaves_whole_batches(copies: Copies, tmp_path: Pa
             proc.communicate(timeout=30)
         db.engine.dispose()
         copies.drop(url)
+
+
+def test_a_desk_opens_on_the_books_feed_once_a_feed_publishes(book: Database) -> None:
+    """ "auto", what a desk opens with until the user picks a source: the simulated
+    market while the day's log is empty, the book's shared feed once a feed process has
+    published the day (issue #14: one feed for all desks by default)."""
+
+    def opened() -> MonitorStart:
+        choice = SourceChoice(kind="auto")
+        with book.reader() as reader:
+            start = start_monitor(reader, MonitorRequest(CLOCK, CLOCK, choice, book=book))
+        assert start is not None
+        return start
+
+    before = opened()
+    assert before.source_kind == "simulated"
+    assert not isinstance(before.source, BookFeedSource)
+    _publish(book, batches=1)
+    after = opened()
+    assert after.source_kind == "book"
+    assert isinstance(after.source, BookFeedSource)
+    assert after.shared_alerts is not None  # the book's alerts, none of its own
