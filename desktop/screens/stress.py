@@ -341,8 +341,9 @@ class StressScreen(WorkbenchScreen):
 
         run_query(self.ctx, all_scenarios, done, owner=self)
 
-    def _on_library_changes(self, changes: Changes, _initiator: object) -> None:
-        if changes.scenarios:
+    def _on_library_changes(self, changes: Changes, initiator: object) -> None:
+        # this screen's own save or delete refreshes the list itself (with its note)
+        if changes.scenarios and initiator is not self:
             self._refresh_library()
 
     def save_scenario(self) -> None:

@@ -165,7 +165,8 @@ def test_save_and_delete_buttons(screen: StressScreen, demo_ctx: DesktopContext,
     screen.name_edit.clear()
     qtbot.keyClicks(screen.name_edit, "m: ten ticks down then locks")
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: screen.scenario_combo.count() == starters + 1, timeout=10_000)
+    qtbot.waitUntil(lambda: "saved." in screen.banner.text(), timeout=10_000)
+    assert screen.scenario_combo.count() == starters + 1
     assert screen.scenario_combo.currentText() == "m: ten ticks down then locks (saved)"
     assert "Scenario m: ten ticks down then locks saved." in screen.banner.text()
     assert screen.delete_button.isEnabled()
@@ -185,8 +186,8 @@ def test_save_and_delete_buttons(screen: StressScreen, demo_ctx: DesktopContext,
     box = screen.delete_question
     assert box is not None
     box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: screen.scenario_combo.count() == starters, timeout=10_000)
-    assert "deleted" in screen.banner.text()
+    qtbot.waitUntil(lambda: "deleted" in screen.banner.text(), timeout=10_000)
+    assert screen.scenario_combo.count() == starters
     with demo_ctx.db.reader() as reader:
         assert stored_scenarios(reader) == []
         assert [e.action for e in recent(reader.session, 2)] == [
