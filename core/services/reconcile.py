@@ -72,6 +72,36 @@ PARALLEL_BYTES = 64 << 20
 
 
 # --------------------------------------------------------------------- RiskDesk's side
+class Caveat(str):
+    """A run's warning: its English text (what the command line prints and tests read)
+    that also carries a ``key`` and the ``values`` in it, so a screen can say it in the
+    user's language (``CAVEATS``)."""
+
+    key: str
+    values: tuple[str, ...]
+
+    def __new__(cls, key: str, *values: str) -> Caveat:
+        text = CAVEATS[key]
+        for i, value in enumerate(values, start=1):
+            text = text.replace(f"%{i}", value)
+        made = super().__new__(cls, text)
+        made.key, made.values = key, values
+        return made
+
+
+CAVEATS = {
+    "not_compared": "%1: lines, fills and closes are not compared: the settlement cannot be "
+    "recomputed from the stored inputs (%2)",
+    "lines_differ": "%1: the positions stored by the settlement differ from a settlement of "
+    "the stored inputs (an input changed after it): settle the day again before trusting "
+    "the line differences",
+    "member_differs": "%1: member %2's stored reserve, margin or offset differ from a "
+    "settlement of the stored inputs: settle the day again before trusting the member "
+    "differences",
+}
+"""The English text of each ``Caveat`` (%1, %2: its values)."""
+
+
 @dataclass(frozen=True)
 class RiskDeskDay:
     """RiskDesk's statements of one day, in the statement model, and what to tell."""
@@ -156,10 +186,7 @@ def riskdesk_side(
     try:
         st = settle_day(inputs, p, cal)
     except SettlementRefusedError as exc:
-        warnings.append(
-            f"{day.isoformat()}: lines, fills and closes are not compared: the settlement "
-            f"cannot be recomputed from the stored inputs ({exc})"
-        )
+        warnings.append(Caveat("not_compared", day.isoformat(), str(exc)))
         frames = _frames(summary, None, None, None, None, day)
         member_rows, m_warn = _member_side(session, inputs, None, day, members)
         return RiskDeskDay(
@@ -333,11 +360,7 @@ def _member_side(
                 row["margin_fen"],
                 row["offset_fen"],
             ):
-                warnings.append(
-                    f"{day.isoformat()}: member {code}'s stored reserve, margin or offset "
-                    "differ from a settlement of the stored inputs: settle the day again "
-                    "before trusting the member differences"
-                )
+                warnings.append(Caveat("member_differs", day.isoformat(), str(code)))
         for fld in MEMBER_ITEMS:
             if fld in figures:
                 put(code, fld, figures[fld])
@@ -411,11 +434,7 @@ def _check_stored_lines(
             same = same and bool((a == b).all())
     if same:
         return []
-    return [
-        f"{day.isoformat()}: the positions stored by the settlement differ from a "
-        "settlement of the stored inputs (an input changed after it): settle the day "
-        "again before trusting the line differences"
-    ]
+    return [Caveat("lines_differ", day.isoformat())]
 
 
 # --------------------------------------------------------------------- reading files

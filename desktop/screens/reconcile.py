@@ -43,6 +43,7 @@ from core.progress import ProgressState
 from core.services.call_desk import settled_days
 from core.services.reconcile import (
     RAW_SUFFIX,
+    Caveat,
     ReconcileRun,
     breaks_frame,
     export_breaks,
@@ -65,6 +66,38 @@ from desktop.widgets.day_bars import DayBarsChart
 from desktop.widgets.kpi_card import KpiCard
 
 CONTEXT = "Reconcile"
+CAVEAT_TEXTS = {
+    "not_compared": QT_TRANSLATE_NOOP(
+        "Reconcile",
+        "%1: lines, fills and closes are not compared: the settlement cannot be recomputed "
+        "from the stored inputs (%2)",
+    ),
+    "lines_differ": QT_TRANSLATE_NOOP(
+        "Reconcile",
+        "%1: the positions stored by the settlement differ from a settlement of the stored "
+        "inputs (an input changed after it): settle the day again before trusting the line "
+        "differences",
+    ),
+    "member_differs": QT_TRANSLATE_NOOP(
+        "Reconcile",
+        "%1: member %2's stored reserve, margin or offset differ from a settlement of the "
+        "stored inputs: settle the day again before trusting the member differences",
+    ),
+}
+"""The screen's words for a run's warnings: the English of
+``core.services.reconcile.CAVEATS`` marked for translation (a test holds them equal)."""
+
+
+def caveat_text(warning: str) -> str:
+    """A run's warning in the user's language (a ``Caveat``; other warnings as given)."""
+    if not isinstance(warning, Caveat) or warning.key not in CAVEAT_TEXTS:
+        return warning
+    text = translate("Reconcile", CAVEAT_TEXTS[warning.key])
+    for i, value in enumerate(warning.values, start=1):
+        text = text.replace(f"%{i}", value)
+    return text
+
+
 ALL = "all"
 SHOWN_FILES = 3
 """File names shown beside the button (every one in its tooltip)."""
@@ -453,7 +486,7 @@ class ReconcileScreen(Screen):
 
     @staticmethod
     def _warnings(run: ReconcileRun) -> str:
-        return "".join("\n" + w for w in run.warnings)
+        return "".join("\n" + caveat_text(w) for w in run.warnings)
 
     @staticmethod
     def _read(run: ReconcileRun) -> str:

@@ -4,6 +4,18 @@
 <context>
     <name>Reconcile</name>
     <message>
+        <source>%1: lines, fills and closes are not compared: the settlement cannot be recomputed from the stored inputs (%2)</source>
+        <translation>%1：未比对持仓明细、成交和平仓明细：无法从已存的输入重算该日结算（%2）</translation>
+    </message>
+    <message>
+        <source>%1: the positions stored by the settlement differ from a settlement of the stored inputs (an input changed after it): settle the day again before trusting the line differences</source>
+        <translation>%1：结算存储的持仓与按已存输入重算的结算不一致（结算之后有输入被修改）：请重新结算该日，再判断持仓明细的差异</translation>
+    </message>
+    <message>
+        <source>%1: member %2's stored reserve, margin or offset differ from a settlement of the stored inputs: settle the day again before trusting the member differences</source>
+        <translation>%1：会员 %2 存储的结算准备金、保证金或充抵金额与按已存输入重算的结算不一致：请重新结算该日，再判断会员数据的差异</translation>
+    </message>
+    <message>
         <source>Reconciliation breaks</source>
         <translation>对账差异</translation>
     </message>

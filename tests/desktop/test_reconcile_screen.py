@@ -326,3 +326,28 @@ def test_a_run_of_several_days_charts_each_day_and_a_bar_filters_the_table(
     screen.retranslate()
     assert "一致 997" in chart.legend.text()
     assert chart.title.text() == "每日结算单（点击某日，列出当日的差异）"
+
+
+def test_a_runs_warnings_speak_the_users_language() -> None:
+    """A run's warnings are English where they are printed (the command line, the
+    tests) and carry their key and values, so the screen says them in Chinese; the
+    screen's English sources are core's own texts."""
+    from core.services.reconcile import CAVEATS, Caveat
+    from desktop.screens.reconcile import CAVEAT_TEXTS, caveat_text
+
+    assert CAVEAT_TEXTS == CAVEATS
+    w = Caveat("member_differs", "2026-11-20", "0101")
+    assert w == (
+        "2026-11-20: member 0101's stored reserve, margin or offset differ from a "
+        "settlement of the stored inputs: settle the day again before trusting the member "
+        "differences"
+    )
+    assert caveat_text(w) == w
+    assert caveat_text("a reader's own warning") == "a reader's own warning"
+    i18n.set_language("zh")
+    assert caveat_text(w) == (
+        "2026-11-20：会员 0101 存储的结算准备金、保证金或充抵金额与按已存输入重算的结算"
+        "不一致：请重新结算该日，再判断会员数据的差异"
+    )
+    refused = Caveat("not_compared", "2026-11-19", "settlement of 2026-11-19: …")
+    assert caveat_text(refused).startswith("2026-11-19：未比对持仓明细、成交和平仓明细")
