@@ -21,6 +21,7 @@ import argparse
 import csv
 import os
 import signal
+import threading
 from pathlib import Path
 
 from core.cli.support import out_file
@@ -150,10 +151,19 @@ def run_publish(args: argparse.Namespace) -> int:
         def said(n: int, last: int) -> None:
             print(f"{n} events, seq {last}", flush=True)
 
+        stop = threading.Event()
+
         def stopped(_sig: int, _frame: object) -> None:
-            raise KeyboardInterrupt  # systemd's stop: audit feed.stop, then exit
+            # systemd's stop or Ctrl-C: end after the batch in hand (audit feed.stop, exit
+            # 0). Raising here instead could interrupt the driver mid-query: a stop during
+            # the pool's ping once left the connection unusable and ended in an
+            # unexpected error. Asked twice: stop at once.
+            if stop.is_set():
+                raise KeyboardInterrupt
+            stop.set()
 
         signal.signal(signal.SIGTERM, stopped)
+        signal.signal(signal.SIGINT, stopped)
         try:
             done = publish(
                 db,
@@ -161,6 +171,7 @@ def run_publish(args: argparse.Namespace) -> int:
                 start.source,
                 duration_s=args.duration,
                 max_batch=args.batch,
+                stop=stop,
                 on_batch=said,
                 after_batch=raiser.catch_up,
             )

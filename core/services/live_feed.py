@@ -157,7 +157,10 @@ def publish(
                 if source.is_exhausted:
                     break
                 continue
-            last = _append_retrying(db, day, got, last, reconnect_s)
+            written = _append_retrying(db, day, got, last, reconnect_s, stop)
+            if written is None:  # stopped while waiting for the server
+                break
+            last = written
             events += len(got)
             batches += 1
             if on_batch is not None:
@@ -174,11 +177,17 @@ def publish(
 
 
 def _append_retrying(
-    db: Database, day: date, events: Sequence[FeedEvent], last: int, reconnect_s: float
-) -> int:
+    db: Database,
+    day: date,
+    events: Sequence[FeedEvent],
+    last: int,
+    reconnect_s: float,
+    stop: threading.Event | None = None,
+) -> int | None:
     """``append_batch``, surviving a server restart: on a lost connection wait for the
     server, then write the batch again unless the log shows a batch end after ``last``
-    (ours committed before the connection broke; one publisher at a time)."""
+    (ours committed before the connection broke; one publisher at a time). None when
+    ``stop`` is set while waiting (the batch in hand is not written)."""
     given_up = time.monotonic() + reconnect_s
     while True:
         try:
@@ -189,6 +198,8 @@ def _append_retrying(
             log.warning("live feed: the server went away (%s); retrying", exc.orig)
         while True:
             time.sleep(1.0)
+            if stop is not None and stop.is_set():
+                return None
             try:
                 with db.engine.connect() as conn:
                     ends = read_batch_ends(conn, day, last, limit=1)
