@@ -81,35 +81,14 @@ def publish_with_alerts(url: str) -> None:
 
 def main(url: str, out: Path) -> int:
     from PySide6.QtWidgets import QApplication  # noqa: TID251
+    from shot_tools import offscreen_desk, pump
 
-    from core.config import AppConfig
-    from core.db.engine import open_database
     from desktop import i18n
-    from desktop.app import _prepare_application, apply_look
-    from desktop.bus import AppBus
-    from desktop.context import DesktopContext
     from desktop.main_window import MainWindow
     from desktop.screens.monitor import MonitorScreen
-    from desktop.settings import UiSettings
-    from desktop.tasks import TaskManager
 
     publish_with_alerts(url)
-    app = _prepare_application(True)
-    apply_look(app)
-    config = AppConfig.from_args(url)
-    ctx = DesktopContext(
-        db=open_database(config.db_url),
-        tasks=TaskManager(),
-        bus=AppBus(),
-        settings=UiSettings(),
-        config=config,
-    )
-
-    def settle(window: MainWindow, seconds: float = 2.0) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.02)
+    app, ctx = offscreen_desk(url)
 
     out.mkdir(parents=True, exist_ok=True)
     for lang in ("zh", "en"):
@@ -132,7 +111,7 @@ def main(url: str, out: Path) -> int:
             if time.monotonic() > end:
                 raise SystemExit("the book's alerts did not show")
         screen.alerts_panel.set_grouped(False)
-        settle(window)
+        pump(2.0)
         window.grab().save(str(out / f"monitor_book_alerts_{lang}.png"), "PNG")
         assert screen.runner is not None
         source = screen.runner.source
@@ -143,7 +122,7 @@ def main(url: str, out: Path) -> int:
             return []  # what a read does while the server is away
 
         source._read = lost  # type: ignore[attr-defined]
-        settle(window, 1.5)
+        pump(1.5)
         window.grab().save(str(out / f"monitor_disconnected_{lang}.png"), "PNG")
         source._read = read  # type: ignore[attr-defined]
         window.close()

@@ -19,7 +19,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -109,39 +108,15 @@ def _statements(url: str, folder: Path) -> list[Path]:
 
 def main(url: str, out: Path) -> int:
     from PySide6.QtWidgets import QApplication  # noqa: TID251 (a desktop tool)
+    from shot_tools import offscreen_desk, settle
 
-    from core.config import AppConfig
-    from core.db.engine import open_database
     from desktop import i18n
-    from desktop.app import _prepare_application, apply_look
-    from desktop.bus import AppBus
-    from desktop.context import DesktopContext
     from desktop.main_window import MainWindow
     from desktop.screens.reconcile import ReconcileScreen
-    from desktop.settings import UiSettings
-    from desktop.tasks import TaskManager
 
     work = Path(tempfile.mkdtemp(prefix="riskdesk-reconcile-"))
     files = _statements(url, work / "cfmmc")
-    app = _prepare_application(True)
-    apply_look(app)
-    config = AppConfig.from_args(url)
-    ctx = DesktopContext(
-        db=open_database(config.db_url),
-        tasks=TaskManager(),
-        bus=AppBus(),
-        settings=UiSettings(),
-        config=config,
-    )
-
-    def settle(window: MainWindow, until: object = None) -> None:
-        end = time.monotonic() + 120
-        ready = 0
-        while time.monotonic() < end and ready < 5:
-            app.processEvents()
-            done = window.is_ready() and (until is None or until())  # type: ignore[operator]
-            ready = ready + 1 if done else 0
-            time.sleep(0.02)
+    app, ctx = offscreen_desk(url)
 
     out.mkdir(parents=True, exist_ok=True)
     for lang in ("zh", "en"):

@@ -23,7 +23,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -77,20 +76,15 @@ def main(url: str, out: Path) -> int:
     from PySide6.QtCore import QPoint, Qt  # noqa: TID251 (a desktop tool)
     from PySide6.QtTest import QTest  # noqa: TID251
     from PySide6.QtWidgets import QApplication  # noqa: TID251
+    from shot_tools import offscreen_desk, settle
 
-    from core.config import AppConfig
     from core.db.engine import open_database
     from core.services.call_desk import settled_days
     from core.services.client_statements import daily_signoff, monthly_statement
     from core.services.reconcile import write_riskdesk_statements
     from desktop import i18n
-    from desktop.app import _prepare_application, apply_look
-    from desktop.bus import AppBus
-    from desktop.context import DesktopContext
     from desktop.main_window import MainWindow
     from desktop.screens.reconcile import ReconcileScreen
-    from desktop.settings import UiSettings
-    from desktop.tasks import TaskManager
 
     work = Path(tempfile.mkdtemp(prefix="riskdesk-statements-"))
     source = url.removeprefix("sqlite:///")
@@ -123,25 +117,7 @@ def main(url: str, out: Path) -> int:
         files.append(path)
     db.engine.dispose()
 
-    app = _prepare_application(True)
-    apply_look(app)
-    config = AppConfig.from_args(url)
-    ctx = DesktopContext(
-        db=open_database(config.db_url),
-        tasks=TaskManager(),
-        bus=AppBus(),
-        settings=UiSettings(),
-        config=config,
-    )
-
-    def settle(window: MainWindow, until: object = None) -> None:
-        end = time.monotonic() + 120
-        ready = 0
-        while time.monotonic() < end and ready < 5:
-            app.processEvents()
-            done = window.is_ready() and (until is None or until())  # type: ignore[operator]
-            ready = ready + 1 if done else 0
-            time.sleep(0.02)
+    app, ctx = offscreen_desk(url)
 
     for lang in ("zh", "en"):
         i18n.set_language(lang)

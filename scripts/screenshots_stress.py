@@ -24,36 +24,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def main(url: str, out: Path) -> int:
     from PySide6.QtWidgets import QApplication  # noqa: TID251 (a desktop tool)
+    from shot_tools import offscreen_desk, settle
 
-    from core.config import AppConfig
-    from core.db.engine import open_database
     from desktop import i18n
-    from desktop.app import _prepare_application, apply_look
-    from desktop.bus import AppBus
-    from desktop.context import DesktopContext
     from desktop.main_window import MainWindow
     from desktop.screens.stress import StressScreen
-    from desktop.settings import UiSettings
-    from desktop.tasks import TaskManager
 
-    app = _prepare_application(True)
-    apply_look(app)
-    config = AppConfig.from_args(url)
-    ctx = DesktopContext(
-        db=open_database(config.db_url),
-        tasks=TaskManager(),
-        bus=AppBus(),
-        settings=UiSettings(),
-        config=config,
-    )
-
-    def settle(window: MainWindow) -> None:
-        end = time.monotonic() + 120
-        ready = 0
-        while time.monotonic() < end and ready < 5:
-            app.processEvents()
-            ready = ready + 1 if window.is_ready() else 0
-            time.sleep(0.02)
+    app, ctx = offscreen_desk(url)
 
     out.mkdir(parents=True, exist_ok=True)
     for lang in ("zh", "en"):
